@@ -1,0 +1,63 @@
+import { and, arrayContains, desc, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { InvalidInputError } from '../platform/index.ts';
+import type { Database } from '../platform/index.ts';
+import { PHASES, SEVERITIES } from './phases.ts';
+import { incidents } from './schema/incidents.ts';
+import type { Incident } from './schema/incidents.ts';
+
+export const IncidentListQuery = z.object({
+  status: z.enum(['open', 'closed', 'all']).default('all'),
+  phase: z.enum(PHASES).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  service: z.string().max(200).optional(),
+  breach: z.enum(['true', 'false']).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(incident: Incident): string {
+  return Buffer.from(JSON.stringify({ createdAt: incident.createdAt.toISOString(), id: incident.id } satisfies Cursor)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (typeof value.createdAt !== 'string' || typeof value.id !== 'string' || Number.isNaN(Date.parse(value.createdAt))) throw new Error();
+    return value;
+  } catch {
+    throw new InvalidInputError('cursor: not a cursor this API returned.');
+  }
+}
+
+/** Newest first, filtered; `nextCursor` continues the list. */
+export async function listIncidents(db: Database, query: IncidentListQuery): Promise<{ incidents: Incident[]; nextCursor: string | null }> {
+  const filters: (SQL | undefined)[] = [];
+  if (query.status === 'open') filters.push(isNull(incidents.closedAt));
+  if (query.status === 'closed') filters.push(isNotNull(incidents.closedAt));
+  if (query.phase) filters.push(eq(incidents.phase, query.phase));
+  if (query.severity) filters.push(eq(incidents.severity, query.severity));
+  if (query.service) filters.push(arrayContains(incidents.services, [query.service]));
+  if (query.breach) filters.push(eq(incidents.isBreach, query.breach === 'true'));
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor);
+    const createdAt = new Date(cursor.createdAt);
+    filters.push(or(lt(incidents.createdAt, createdAt), and(eq(incidents.createdAt, createdAt), lt(incidents.id, cursor.id))));
+  }
+  const rows = await db
+    .select()
+    .from(incidents)
+    .where(and(...filters))
+    .orderBy(desc(incidents.createdAt), desc(incidents.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { incidents: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Actor, Database } from '../platform/index.ts';
+import { notifyIncidentChange } from '../notifier/index.ts';
+import { appendTimelineEvent } from './append-timeline-event.ts';
+import { incidentSnapshot } from './incident-snapshot.ts';
+import { SEVERITIES } from './phases.ts';
+import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
+import type { Incident } from './schema/incidents.ts';
+
+const LabelValue = z.string().max(1024);
+
+export const OpenIncidentInput = z.object({
+  title: z.string().trim().min(1).max(300),
+  summary: z.string().max(20_000).default(''),
+  severity: z.enum(SEVERITIES),
+  source: z.enum(INCIDENT_SOURCES),
+  groupKey: z.string().max(2000).nullable().default(null),
+  services: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  labels: z.record(z.string().max(200), LabelValue).default({}),
+  startedAt: z.coerce.date().optional(),
+});
+export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
+
+/**
+ * Opens an incident in the caller's transaction: the row, its 'incident.opened' timeline event and the
+ * notifications it owes. Correlation (alerts, SLOs) and declaration both come through here.
+ */
+export async function openIncident(tx: Database, actor: Actor, rawInput: OpenIncidentInput): Promise<Incident> {
+  const input = OpenIncidentInput.parse(rawInput);
+  const now = new Date();
+  const [incident] = await tx
+    .insert(incidents)
+    .values({
+      title: input.title,
+      summary: input.summary,
+      severity: input.severity,
+      source: input.source,
+      groupKey: input.groupKey,
+      services: [...new Set(input.services)],
+      labels: input.labels,
+      startedAt: input.startedAt ?? now,
+      detectedAt: now,
+    })
+    .returning();
+  if (!incident) throw new Error('incident insert returned no row');
+  await appendTimelineEvent(tx, actor, {
+    incidentId: incident.id,
+    type: 'incident.opened',
+    occurredAt: incident.detectedAt,
+    data: { title: incident.title, severity: incident.severity, source: incident.source, services: incident.services },
+  });
+  await notifyIncidentChange(tx, { kind: 'opened', incident: incidentSnapshot(incident), at: now, actorName: actor.name });
+  return incident;
+}

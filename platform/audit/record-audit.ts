@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { desc, sql } from 'drizzle-orm';
+import { auditEntries } from '../schema/audit-entries.ts';
+import type { AuditEntry } from '../schema/audit-entries.ts';
+import type { ActionContext } from '../auth/actor.ts';
+import type { Database } from '../database/index.ts';
+import { canonicalJson } from './canonical-json.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+// Serializes appends so that each entry chains onto the one committed before it.
+const AUDIT_CHAIN_LOCK = 4_201_108;
+
+export interface AuditInput {
+  /** Verb in the form "part.thing.verb", e.g. "tokens.token.create". */
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+type HashedFields = Omit<AuditEntry, 'hash'>;
+
+/** The hash of an entry: SHA-256 over the previous hash and the entry's canonical content. */
+export function hashAuditEntry(entry: HashedFields): string {
+  const content = canonicalJson({
+    position: entry.position,
+    at: entry.at.toISOString(),
+    actorType: entry.actorType,
+    actorId: entry.actorId,
+    actorName: entry.actorName,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    requestId: entry.requestId,
+    sourceAddress: entry.sourceAddress,
+    details: entry.details,
+  });
+  return createHash('sha256').update(entry.previousHash).update('\n').update(content).digest('hex');
+}
+
+/**
+ * Appends an entry to the audit trail. Call it inside the transaction of the change it records:
+ * the entry commits with the change or not at all.
+ */
+export async function recordAudit(tx: Database, ctx: ActionContext, input: AuditInput): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const [last] = await tx
+    .select({ position: auditEntries.position, hash: auditEntries.hash })
+    .from(auditEntries)
+    .orderBy(desc(auditEntries.position))
+    .limit(1);
+  // A JSON round trip makes the stored details exactly what verification will read back.
+  const details = JSON.parse(canonicalJson(input.details ?? {})) as Record<string, unknown>;
+  const entry: HashedFields = {
+    position: (last?.position ?? 0) + 1,
+    at: new Date(),
+    actorType: ctx.actor.kind,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? null,
+    requestId: ctx.requestId,
+    sourceAddress: ctx.sourceAddress,
+    details,
+    previousHash: last?.hash ?? GENESIS_HASH,
+  };
+  await tx.insert(auditEntries).values({ ...entry, hash: hashAuditEntry(entry) });
+}

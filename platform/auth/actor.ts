@@ -1,0 +1,47 @@
+import { ForbiddenError } from '../errors.ts';
+import type { Database } from '../database/index.ts';
+import { permissionsOf } from './roles.ts';
+import type { Permission, Role } from './roles.ts';
+
+/** Who is acting: an API token, a dashboard user, a Slack user mapped to a user, or Firebreak itself. */
+export interface Actor {
+  kind: 'token' | 'user' | 'slack' | 'system';
+  id: string;
+  name: string;
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+  /** The person behind the action, where there is one (users, and Slack users mapped to users). */
+  userId?: string;
+}
+
+/** What every domain action receives: the database, the actor, and where the request came from. */
+export interface ActionContext {
+  db: Database;
+  actor: Actor;
+  requestId: string | null;
+  sourceAddress: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = {
+  kind: 'system',
+  id: 'firebreak',
+  name: 'Firebreak',
+  role: 'admin',
+  permissions: permissionsOf('admin'),
+};
+
+/** A context for work Firebreak does on its own (scheduler jobs, workers). */
+export function systemContext(db: Database, requestId: string | null = null): ActionContext {
+  return { db, actor: SYSTEM_ACTOR, requestId, sourceAddress: null };
+}
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return actor.permissions.has(permission);
+}
+
+/** Throws ForbiddenError naming the missing permission. */
+export function assertPermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) {
+    throw new ForbiddenError(`Role "${actor.role}" lacks the permission "${permission}".`);
+  }
+}

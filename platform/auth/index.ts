@@ -1,0 +1,10 @@
+export { ROLES, PERMISSIONS, ROLE_PERMISSIONS, permissionsOf } from './roles.ts';
+export type { Role, Permission } from './roles.ts';
+export { SYSTEM_ACTOR, systemContext, can, assertPermission } from './actor.ts';
+export type { Actor, ActionContext } from './actor.ts';
+export { TokenInput, createToken, listTokens, revokeToken, authenticateToken, generateToken, hashToken } from './tokens.ts';
+export type { TokenSummary } from './tokens.ts';
+export { UserInput, createUser, listUsers, findUserBySlackId } from './users.ts';
+export type { UserSummary } from './users.ts';
+export { hashPassword, verifyPassword } from './passwords.ts';
+export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';

@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { apiTokens } from '../schema/api-tokens.ts';
+import type { ApiToken } from '../schema/api-tokens.ts';
+import { recordAudit } from '../audit/index.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Database } from '../database/index.ts';
+import { assertPermission, type ActionContext, type Actor } from './actor.ts';
+import { ROLES, permissionsOf } from './roles.ts';
+
+const TOKEN_PREFIX = 'fbk_';
+const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
+// last_used_at is a hint for people, not a ledger: writing it on every request would double the writes.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const TokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES),
+});
+export type TokenInput = z.infer<typeof TokenInput>;
+
+export interface TokenSummary {
+  id: string;
+  name: string;
+  role: ApiToken['role'];
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A new random token: 32 bytes of entropy, base64url, with a recognisable prefix. */
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function summarize(token: ApiToken): TokenSummary {
+  const { tokenHash: _hash, ...summary } = token;
+  return summary;
+}
+
+/** Stores a token's hash; answers the summary and the token itself, which is never shown again. */
+export async function createToken(
+  ctx: ActionContext,
+  input: TokenInput,
+  presetToken?: string,
+): Promise<{ token: string; summary: TokenSummary }> {
+  assertPermission(ctx.actor, 'tokens:manage');
+  const token = presetToken ?? generateToken();
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        name: input.name,
+        role: input.role,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
+        createdBy: ctx.actor.name,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new ConflictError('That token value is already in use.');
+    await recordAudit(tx, ctx, {
+      action: 'tokens.token.create',
+      targetType: 'api_token',
+      targetId: row.id,
+      details: { name: row.name, role: row.role, prefix: row.prefix },
+    });
+    return { token, summary: summarize(row) };
+  });
+}
+
+export async function listTokens(ctx: ActionContext): Promise<TokenSummary[]> {
+  assertPermission(ctx.actor, 'tokens:manage');
+  const rows = await ctx.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
+  return rows.map(summarize);
+}
+
+/** Revokes by id or by name; the next request with that token is refused. */
+export async function revokeToken(ctx: ActionContext, idOrName: string): Promise<TokenSummary> {
+  assertPermission(ctx.actor, 'tokens:manage');
+  const isUuid = z.uuid().safeParse(idOrName).success;
+  return ctx.db.transaction(async (tx) => {
+    const match = isUuid ? eq(apiTokens.id, idOrName) : eq(apiTokens.name, idOrName);
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(match, isNull(apiTokens.revokedAt)))
+      .returning();
+    if (!row) throw new NotFoundError(`No live token with id or name "${idOrName}".`);
+    await recordAudit(tx, ctx, {
+      action: 'tokens.token.revoke',
+      targetType: 'api_token',
+      targetId: row.id,
+      details: { name: row.name, role: row.role },
+    });
+    return summarize(row);
+  });
+}
+
+/** The actor a bearer token stands for, or null when it is unknown or revoked. */
+export async function authenticateToken(db: Database, token: string): Promise<Actor | null> {
+  if (!token.startsWith(TOKEN_PREFIX) && token.length < 32) return null;
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const stale = new Date(now - LAST_USED_RESOLUTION_MS);
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))));
+  }
+  return { kind: 'token', id: row.id, name: row.name, role: row.role, permissions: permissionsOf(row.role) };
+}
+
+/** True when some live admin token exists. */
+export async function hasLiveAdminToken(db: Database): Promise<boolean> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt)));
+  return (row?.count ?? 0) > 0;
+}

@@ -1,0 +1,57 @@
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { users } from '../schema/users.ts';
+import type { User } from '../schema/users.ts';
+import { recordAudit } from '../audit/index.ts';
+import { ConflictError } from '../errors.ts';
+import { assertPermission, type ActionContext } from './actor.ts';
+import { hashPassword } from './passwords.ts';
+import { ROLES } from './roles.ts';
+
+export const UserInput = z.object({
+  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES).refine((role) => role !== 'ingest', 'people cannot have the ingest role'),
+  password: z.string().min(12, 'must be at least 12 characters').max(256),
+  slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH').optional(),
+});
+export type UserInput = z.infer<typeof UserInput>;
+
+export type UserSummary = Omit<User, 'passwordHash' | 'totpSecret'>;
+
+function summarize(user: User): UserSummary {
+  const { passwordHash: _password, totpSecret: _secret, ...summary } = user;
+  return summary;
+}
+
+/** Creates a dashboard user; they enrol a TOTP authenticator at first login. */
+export async function createUser(ctx: ActionContext, input: UserInput): Promise<UserSummary> {
+  assertPermission(ctx.actor, 'users:manage');
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({ email: input.email, name: input.name, role: input.role, passwordHash, slackUserId: input.slackUserId })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new ConflictError(`A user with e-mail ${input.email} or that Slack id already exists.`);
+    await recordAudit(tx, ctx, {
+      action: 'users.user.create',
+      targetType: 'user',
+      targetId: row.id,
+      details: { email: row.email, role: row.role },
+    });
+    return summarize(row);
+  });
+}
+
+export async function listUsers(ctx: ActionContext): Promise<UserSummary[]> {
+  assertPermission(ctx.actor, 'users:manage');
+  const rows = await ctx.db.select().from(users).orderBy(asc(users.email));
+  return rows.map(summarize);
+}
+
+export async function findUserBySlackId(ctx: ActionContext, slackUserId: string): Promise<User | null> {
+  const [row] = await ctx.db.select().from(users).where(eq(users.slackUserId, slackUserId)).limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import postgres from 'postgres';
+
+/** The drizzle handle every part uses; a transaction has the same type. */
+export type Database = PgDatabase<PgQueryResultHKT>;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** Subscribes to a Postgres NOTIFY channel; resolves to the function that unsubscribes. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a real server; without it an embedded PGlite database is used. */
+  url?: string;
+  /** Folder of the embedded database; without it (and without url) the database lives in memory. */
+  dataDirectory?: string;
+  poolSize?: number;
+  /** Loads a PGlite data directory dump (tests start from a migrated snapshot this way). */
+  pgliteSnapshot?: Blob;
+}
+
+const drizzleOptions = { casing: 'snake_case' } as const;
+
+/** Opens postgres.js on a URL, or PGlite in a folder (or in memory). */
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => undefined,
+    connection: { application_name: 'firebreak' },
+  });
+  const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onMessage) {
+      const subscription = await client.listen(channel, onMessage);
+      return () => subscription.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
+  let dataDir: string | undefined;
+  if (options.dataDirectory) {
+    dataDir = path.join(options.dataDirectory, 'pglite');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create({ dataDir, loadDataDir: options.pgliteSnapshot });
+  const db = drizzlePglite({ client, ...drizzleOptions }) as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Runs raw SQL and returns its rows, whichever driver answers (they shape results differently). */
+export async function queryRows<Row>(db: Database, query: SQL): Promise<Row[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as Row[];
+  return (result as { rows: Row[] }).rows;
+}

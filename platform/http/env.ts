@@ -1,0 +1,27 @@
+import type { ActionContext, Actor } from '../auth/actor.ts';
+import type { Config } from '../config.ts';
+import type { DatabaseHandle } from '../database/index.ts';
+import type { Logger } from '../logger.ts';
+
+/** Resolves a dashboard session (cookie) to an actor; the dashboards part provides it. */
+export type SessionResolver = (cookieHeader: string | undefined, db: DatabaseHandle['db']) => Promise<Actor | null>;
+
+/** What the app is built from; tests build it with their own database and config. */
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  resolveSession?: SessionResolver;
+  /** Path prefixes served without credentials (each part adds its own). */
+  publicPaths: string[];
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: AppDeps;
+    logger: Logger;
+    /** The authenticated actor, or the anonymous one on public paths. */
+    ctx: ActionContext;
+  };
+}

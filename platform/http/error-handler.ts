@@ -1,0 +1,42 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { DomainError, UnavailableError } from '../errors.ts';
+import type { AppEnv } from './env.ts';
+
+const statusCodes: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/** The one place that builds error bodies: `{ error: { code, message, requestId } }`. */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  const requestId = c.get('requestId') ?? null;
+  if (error instanceof DomainError) {
+    if (error instanceof UnavailableError && error.retryAfterSeconds !== undefined) {
+      c.header('Retry-After', String(error.retryAfterSeconds));
+    }
+    const details = error.details === undefined ? {} : { details: error.details };
+    return c.json({ error: { code: error.code, message: error.message, requestId, ...details } }, error.status);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const code = statusCodes[error.status] ?? 'http_error';
+    return c.json({ error: { code, message: error.message || code, requestId } }, error.status);
+  }
+  const logger = c.get('logger');
+  logger?.error({ err: error, requestId }, 'unhandled error');
+  return c.json({ error: { code: 'internal', message: 'Internal error; the request id identifies it in the logs.', requestId } }, 500);
+}
+
+export function handleNotFound(c: Context<AppEnv>): Response {
+  return c.json(
+    { error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.`, requestId: c.get('requestId') ?? null } },
+    404,
+  );
+}

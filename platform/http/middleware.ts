@@ -1,0 +1,84 @@
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+import { assertPermission, type Actor } from '../auth/actor.ts';
+import { authenticateToken } from '../auth/tokens.ts';
+import type { Permission } from '../auth/roles.ts';
+import { UnauthorizedError } from '../errors.ts';
+import { httpRequestDuration, httpRequests } from '../telemetry/metrics.ts';
+import type { AppEnv } from './env.ts';
+
+export const ANONYMOUS_ACTOR: Actor = { kind: 'system', id: 'anonymous', name: 'anonymous', role: 'viewer', permissions: new Set() };
+
+const tracer = trace.getTracer('firebreak');
+
+/** Logs each request as one JSON line, counts it in /metrics, and traces it when tracing is on. */
+export function observeRequests(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const logger = c.var.deps.logger.child({ requestId: c.var.requestId });
+    c.set('logger', logger);
+    await tracer.startActiveSpan(`${c.req.method} ${c.req.path}`, async (span) => {
+      try {
+        await next();
+      } finally {
+        const route = routePath(c, -1) || 'unmatched';
+        const status = String(c.res.status);
+        const seconds = (performance.now() - started) / 1000;
+        httpRequests.inc({ method: c.req.method, route, status });
+        httpRequestDuration.observe({ method: c.req.method, route, status }, seconds);
+        span.updateName(`${c.req.method} ${route}`);
+        span.setAttributes({ 'http.request.method': c.req.method, 'http.route': route, 'http.response.status_code': c.res.status });
+        if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) };
+        if (c.res.status >= 500) logger.error(line, 'request failed');
+        else logger.debug(line, 'request');
+      }
+    });
+  };
+}
+
+function sourceAddressOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    // app.request() in tests has no socket.
+    return null;
+  }
+}
+
+/**
+ * Resolves the caller from a bearer token or a dashboard session. Every path needs one, except the
+ * public prefixes in deps.publicPaths; those run with the anonymous actor.
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { deps } = c.var;
+    const db = deps.database.db;
+    let actor: Actor | null = null;
+    const authorization = c.req.header('authorization');
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match?.[1]) throw new UnauthorizedError('The Authorization header must be "Bearer <token>".');
+      actor = await authenticateToken(db, match[1]);
+      if (!actor) throw new UnauthorizedError('The bearer token is unknown or revoked.');
+    } else if (deps.resolveSession) {
+      actor = await deps.resolveSession(c.req.header('cookie'), db);
+    }
+    const isPublic = deps.publicPaths.some((prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+    if (!actor && !isPublic) throw new UnauthorizedError();
+    c.set('ctx', { db, actor: actor ?? ANONYMOUS_ACTOR, requestId: c.var.requestId, sourceAddress: sourceAddressOf(c) });
+    await next();
+  };
+}
+
+/** Refuses with 403 (naming the permission) unless the caller has it. */
+export function requirePermission(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.ctx.actor === ANONYMOUS_ACTOR) throw new UnauthorizedError();
+    assertPermission(c.var.ctx.actor, permission);
+    await next();
+  };
+}

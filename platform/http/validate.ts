@@ -1,0 +1,50 @@
+import type { MiddlewareHandler, ValidationTargets } from 'hono';
+import { uniqueSymbol, validator } from 'hono-openapi';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../errors.ts';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+interface Issue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** "alerts.0.labels: Invalid input: expected string, received number" */
+export function describeIssue(issue: Issue): string {
+  const path = (issue.path ?? []).map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+export function invalidInputFromIssues(where: string, issues: readonly Issue[]): InvalidInputError {
+  const described = issues.slice(0, 20).map(describeIssue);
+  const more = issues.length > 20 ? ` (and ${issues.length - 20} more)` : '';
+  return new InvalidInputError(`Invalid ${where}: ${described.join('; ')}${more}`, { issues: described });
+}
+
+const targetNames: Record<string, string> = { json: 'request body', query: 'query parameters', param: 'path parameters', header: 'headers', form: 'form' };
+
+/**
+ * Validates a request part with a zod schema and documents it in /openapi.json. For JSON bodies it
+ * first answers 415 to another content type and 400 to malformed JSON, each with a message that says so.
+ */
+export function validate<Schema extends StandardSchemaV1, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: Schema,
+) {
+  const inner = validator(target, schema, (result) => {
+    if (!result.success) throw invalidInputFromIssues(targetNames[target] ?? target, result.error);
+  });
+  if (target !== 'json') return inner;
+  const checked: MiddlewareHandler = async (c, next) => {
+    const contentType = c.req.header('content-type');
+    if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType, ['application/json']);
+    try {
+      await c.req.json();
+    } catch (error) {
+      throw new InvalidInputError(`Request body is not valid JSON: ${(error as Error).message}`, undefined, 'malformed_json');
+    }
+    return inner(c, next);
+  };
+  return Object.assign(checked, { [uniqueSymbol]: (inner as unknown as Record<symbol, unknown>)[uniqueSymbol] }) as unknown as typeof inner;
+}

@@ -1,0 +1,96 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import { listAuditEntries, verifyAuditChain, AuditQuery } from './audit/index.ts';
+import { TokenInput, createToken, listTokens, revokeToken } from './auth/tokens.ts';
+import { UserInput, createUser, listUsers } from './auth/users.ts';
+import { migrationStatus } from './database/index.ts';
+import { queryRows } from './database/index.ts';
+import { sql } from 'drizzle-orm';
+import { requirePermission, validate } from './http/index.ts';
+import type { AppEnv } from './http/index.ts';
+import { metricsRegistry } from './telemetry/index.ts';
+
+/** A named check that /readyz reports; a part that cannot deliver says so here. */
+export interface ReadinessCheck {
+  name: string;
+  /** Not ready when a required check fails; optional ones only add detail. */
+  required: boolean;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+/** /healthz, /readyz, /metrics, /api/me, tokens, users and the audit trail. */
+export function platformRoutes(readiness: ReadinessCheck[] = []) {
+  return new Hono<AppEnv>()
+    .get('/healthz', describeRoute({ summary: 'The process is up', tags: ['operations'] }), (c) => c.json({ status: 'ok' }))
+    .get('/readyz', describeRoute({ summary: 'The database is reachable and migrated', tags: ['operations'] }), async (c) => {
+      const { database } = c.var.deps;
+      const checks: Record<string, { ok: boolean; detail?: string }> = {};
+      try {
+        await queryRows(database.db, sql`select 1`);
+        const status = await migrationStatus(database);
+        checks.database = { ok: true, detail: database.kind };
+        checks.migrations = {
+          ok: status.applied >= status.known,
+          detail: `${status.applied} of ${status.known} applied`,
+        };
+      } catch (error) {
+        checks.database = { ok: false, detail: (error as Error).message };
+      }
+      let ready = Object.values(checks).every((check) => check.ok);
+      for (const extra of readiness) {
+        const result = await extra.check().catch((error: Error) => ({ ok: false, detail: error.message }));
+        checks[extra.name] = result;
+        if (extra.required && !result.ok) ready = false;
+      }
+      return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+    })
+    .get('/metrics', describeRoute({ summary: 'Prometheus metrics (firebreak_* and process)', tags: ['operations'] }), async (c) => {
+      c.header('Content-Type', metricsRegistry.contentType);
+      return c.body(await metricsRegistry.metrics());
+    })
+    .get('/api/me', describeRoute({ summary: 'Who the caller is and what they may do', tags: ['auth'] }), (c) => {
+      const { actor } = c.var.ctx;
+      return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
+    })
+    .get('/api/tokens', describeRoute({ summary: 'List API tokens (never their values)', tags: ['auth'] }), requirePermission('tokens:manage'), async (c) =>
+      c.json({ tokens: await listTokens(c.var.ctx) }),
+    )
+    .post(
+      '/api/tokens',
+      describeRoute({ summary: 'Create an API token; the value is shown once', tags: ['auth'] }),
+      requirePermission('tokens:manage'),
+      validate('json', TokenInput),
+      async (c) => {
+        const { token, summary } = await createToken(c.var.ctx, c.req.valid('json'));
+        return c.json({ token, ...summary }, 201);
+      },
+    )
+    .delete(
+      '/api/tokens/:idOrName',
+      describeRoute({ summary: 'Revoke an API token by id or name', tags: ['auth'] }),
+      requirePermission('tokens:manage'),
+      validate('param', z.object({ idOrName: z.string().min(1).max(200) })),
+      async (c) => c.json(await revokeToken(c.var.ctx, c.req.valid('param').idOrName)),
+    )
+    .get('/api/users', describeRoute({ summary: 'List dashboard users', tags: ['auth'] }), requirePermission('users:manage'), async (c) =>
+      c.json({ users: await listUsers(c.var.ctx) }),
+    )
+    .post(
+      '/api/users',
+      describeRoute({ summary: 'Create a dashboard user', tags: ['auth'] }),
+      requirePermission('users:manage'),
+      validate('json', UserInput),
+      async (c) => c.json(await createUser(c.var.ctx, c.req.valid('json')), 201),
+    )
+    .get(
+      '/api/audit',
+      describeRoute({ summary: 'Audit entries, newest first', tags: ['audit'] }),
+      requirePermission('audit:read'),
+      validate('query', AuditQuery),
+      async (c) => c.json(await listAuditEntries(c.var.ctx.db, c.req.valid('query'))),
+    )
+    .get('/api/audit/verify', describeRoute({ summary: 'Verify the audit hash chain', tags: ['audit'] }), requirePermission('audit:read'), async (c) =>
+      c.json(await verifyAuditChain(c.var.ctx.db)),
+    );
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import cron from 'node-cron';
+import type { ScheduledTask } from 'node-cron';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../database/index.ts';
+import { queryRows } from '../database/index.ts';
+import type { Logger } from '../logger.ts';
+import { claimDueTimers, deferTimer, markTimerFired } from './timers.ts';
+import type { Timer } from './timers.ts';
+
+/** Runs inside the transaction that claimed the timer: its writes commit with the timer's firing. */
+export type TimerHandler = (tx: Database, timer: Timer, now: Date) => Promise<void>;
+
+/** A periodic job; it runs in a transaction that holds the job's lock, so one replica runs it at a time. */
+export type JobRun = (tx: Database, now: Date) => Promise<void>;
+
+interface Job {
+  name: string;
+  cronExpression: string;
+  run: JobRun;
+}
+
+const TIMER_BATCH = 200;
+
+function lockKeyOf(name: string): bigint {
+  return createHash('sha256').update(`firebreak.job.${name}`).digest().readBigInt64BE(0);
+}
+
+/**
+ * node-cron only ticks; the work is claimed in the database. Parts register timer handlers by kind
+ * and periodic jobs by name; tests call runDueTimers() and runJob() with the time they want.
+ */
+export class Scheduler {
+  private readonly timerHandlers = new Map<string, TimerHandler>();
+  private readonly jobs = new Map<string, Job>();
+  private readonly running = new Set<string>();
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {
+    this.every('timers', '* * * * * *', async () => undefined);
+  }
+
+  onTimer(kind: string, handler: TimerHandler): void {
+    if (this.timerHandlers.has(kind)) throw new Error(`A handler for timer kind "${kind}" is already registered.`);
+    this.timerHandlers.set(kind, handler);
+  }
+
+  /** Registers a periodic job; cronExpression may have a seconds field ("*\/10 * * * * *"). */
+  every(name: string, cronExpression: string, run: JobRun): void {
+    if (!cron.validate(cronExpression)) throw new Error(`Job "${name}": invalid cron expression "${cronExpression}".`);
+    this.jobs.set(name, { name, cronExpression, run });
+  }
+
+  start(): void {
+    for (const job of this.jobs.values()) {
+      const tick = () => this.track(job.name === 'timers' ? this.runDueTimers() : this.runJob(job.name));
+      this.tasks.push(cron.schedule(job.cronExpression, tick, { name: job.name, noOverlap: true }));
+    }
+    this.logger.info({ jobs: [...this.jobs.keys()], timerKinds: [...this.timerHandlers.keys()] }, 'scheduler started');
+  }
+
+  /** Stops ticking and waits for the runs in progress. */
+  async stop(): Promise<void> {
+    await Promise.all(this.tasks.splice(0).map((task) => task.stop()));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Fires every timer due by `now`; returns how many fired. */
+  async runDueTimers(now: Date = new Date()): Promise<number> {
+    if (this.running.has('timers')) return 0;
+    this.running.add('timers');
+    let fired = 0;
+    try {
+      for (;;) {
+        const batch = await this.db.transaction(async (tx) => {
+          const due = await claimDueTimers(tx, now, TIMER_BATCH);
+          for (const timer of due) fired += (await this.fire(tx, timer, now)) ? 1 : 0;
+          return due.length;
+        });
+        if (batch < TIMER_BATCH) break;
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'timer tick failed');
+    } finally {
+      this.running.delete('timers');
+    }
+    return fired;
+  }
+
+  private async fire(tx: Database, timer: Timer, now: Date): Promise<boolean> {
+    const handler = this.timerHandlers.get(timer.kind);
+    if (!handler) {
+      await deferTimer(tx, timer, now, `no handler registered for timer kind "${timer.kind}"`);
+      return false;
+    }
+    try {
+      // A savepoint: a failing handler's writes roll back, the timer's failure is still recorded.
+      await tx.transaction(async (savepoint) => {
+        await handler(savepoint, timer, now);
+        await markTimerFired(savepoint, timer.id, now);
+      });
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, timer: { kind: timer.kind, key: timer.key } }, 'timer handler failed; will retry');
+      await deferTimer(tx, timer, now, error);
+      return false;
+    }
+  }
+
+  /** Runs a periodic job now, unless this or another replica is already running it. Returns whether it ran. */
+  async runJob(name: string, now: Date = new Date()): Promise<boolean> {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`No job named "${name}".`);
+    if (name === 'timers') {
+      await this.runDueTimers(now);
+      return true;
+    }
+    if (this.running.has(name)) return false;
+    this.running.add(name);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [lock] = await queryRows<{ acquired: boolean }>(
+          tx,
+          sql`select pg_try_advisory_xact_lock(${lockKeyOf(name)}) as acquired`,
+        );
+        if (!lock?.acquired) return false;
+        await job.run(tx, now);
+        return true;
+      });
+    } catch (error) {
+      this.logger.error({ err: error, job: name }, 'scheduled job failed');
+      return false;
+    } finally {
+      this.running.delete(name);
+    }
+  }
+
+  private track(work: Promise<unknown>): Promise<unknown> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+}

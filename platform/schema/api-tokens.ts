@@ -1,0 +1,23 @@
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES } from '../auth/roles.ts';
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    role: text({ enum: ROLES }).notNull(),
+    /** SHA-256 of the token; the token itself is shown once and never stored. */
+    tokenHash: text().notNull().unique(),
+    /** The first characters of the token, so a person can tell their tokens apart. */
+    prefix: text().notNull(),
+    createdBy: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  // Serves the bootstrap check "is there any live admin token?".
+  (table) => [index('api_tokens_role_idx').on(table.role, table.revokedAt)],
+);
+
+export type ApiToken = typeof apiTokens.$inferSelect;

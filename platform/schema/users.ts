@@ -1,0 +1,22 @@
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { ROLES } from '../auth/roles.ts';
+
+export const users = pgTable('users', {
+  id: uuid().primaryKey().defaultRandom(),
+  email: text().notNull().unique(),
+  name: text().notNull(),
+  role: text({ enum: ROLES }).notNull(),
+  /** scrypt hash in the form scrypt$N$r$p$salt$hash. */
+  passwordHash: text().notNull(),
+  /** Base32 TOTP secret; set at enrolment, required before the dashboard opens. */
+  totpSecret: text(),
+  totpEnabled: boolean().notNull().default(false),
+  /** Slack user id, so that actions taken in Slack carry this user's permissions. */
+  slackUserId: text().unique(),
+  failedLoginCount: integer().notNull().default(0),
+  lockedUntil: timestamp({ withTimezone: true }),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  disabledAt: timestamp({ withTimezone: true }),
+});
+
+export type User = typeof users.$inferSelect;

@@ -1,0 +1,165 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { openAPIRouteHandler } from 'hono-openapi';
+import {
+  Scheduler,
+  createBaseApp,
+  createLogger,
+  ensureInitialAdmin,
+  loadConfig,
+  lockEmbeddedDatabase,
+  openDatabase,
+  platformRoutes,
+  runMigrations,
+  startSelfTracing,
+} from './platform/index.ts';
+import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
+import { incidentRoutes } from './incidents/index.ts';
+
+/** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
+export interface BackgroundService {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface Firebreak {
+  app: Hono<AppEnv>;
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  scheduler: Scheduler;
+  /** Starts the scheduler and workers (the HTTP listener is separate: see listen()). */
+  startBackground(): void;
+  /** Stops workers and the scheduler, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface FirebreakOptions {
+  /** An already open database (tests pass theirs); otherwise one is opened from the config. */
+  database?: DatabaseHandle;
+  logger?: Logger;
+}
+
+/** Builds the whole service: database (migrated), first admin, scheduler, and every part's routes. */
+export async function createFirebreak(config: Config, options: FirebreakOptions = {}): Promise<Firebreak> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: config.DATABASE_POOL_SIZE }));
+  await runMigrations(database);
+  await ensureInitialAdmin(database.db, config, logger);
+
+  const scheduler = new Scheduler(database.db, logger);
+  const services: BackgroundService[] = [];
+  const readiness: ReadinessCheck[] = [];
+  const deps: AppDeps = {
+    config,
+    database,
+    logger,
+    publicPaths: ['/healthz', '/readyz', '/notices', '/slack'],
+  };
+
+  const app = createBaseApp(deps);
+  app.route('/', platformRoutes(readiness));
+  app.route('/api/incidents', incidentRoutes);
+
+  app.get(
+    '/openapi.json',
+    openAPIRouteHandler(app, {
+      documentation: {
+        info: { title: 'Firebreak', version: '0.1.0', description: 'Incident response: alerts and traces in, incidents, deadlines and notifications out.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    }),
+  );
+  deps.publicPaths.push('/openapi.json');
+
+  return {
+    app,
+    config,
+    database,
+    logger,
+    scheduler,
+    startBackground() {
+      if (config.SCHEDULER_ENABLED) scheduler.start();
+      for (const service of services) service.start();
+    },
+    async close() {
+      await Promise.allSettled(services.map((service) => service.stop()));
+      await scheduler.stop();
+      await database.close();
+    },
+  };
+}
+
+export interface RunningServer {
+  firebreak: Firebreak;
+  server: Server;
+  port: number;
+  /** Stops accepting, lets requests in flight finish, stops workers, closes the database. */
+  shutdown(): Promise<void>;
+}
+
+/** Listens on HOST:PORT with the background services running. */
+export async function listen(firebreak: Firebreak): Promise<RunningServer> {
+  const { config, logger } = firebreak;
+  const server = await new Promise<Server>((resolve) => {
+    const started = serve({ fetch: firebreak.app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  firebreak.startBackground();
+  logger.info({ url: `http://${config.HOST}:${port}`, database: firebreak.database.kind }, 'firebreak listening');
+
+  let closing: Promise<void> | null = null;
+  const shutdown = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: no new connections, finishing requests in flight');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_TIMEOUT_MS).unref());
+      await Promise.race([drained, deadline]);
+      server.closeAllConnections();
+      await firebreak.close();
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { firebreak, server, port, shutdown };
+}
+
+/** `npm start` and `firebreak serve`: run until SIGTERM or SIGINT. */
+export async function runServer(config: Config = loadConfig()): Promise<RunningServer> {
+  const stopTracing = startSelfTracing(config);
+  const releaseLock = config.DATABASE_URL ? null : await lockEmbeddedDatabase(config.dataDirectory);
+  try {
+    const running = await listen(await createFirebreak(config));
+    const onSignal = (signal: NodeJS.Signals) => {
+      running.firebreak.logger.info({ signal }, 'signal received');
+      void running
+        .shutdown()
+        .then(() => stopTracing?.())
+        .finally(() => releaseLock?.())
+        .finally(() => process.exit(0));
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    return running;
+  } catch (error) {
+    await releaseLock?.();
+    throw error;
+  }
+}
+
+const isMain = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
+if (isMain) {
+  const { ConfigError } = await import('./platform/index.ts');
+  runServer().catch((error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  });
+}

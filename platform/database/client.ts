@@ -45,6 +45,11 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     connection: { application_name: 'firebreak' },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;
+  // drizzle makes postgres.js pass date values through untouched (it converts them for columns itself);
+  // a Date given as a raw sql`` parameter would then reach the wire as an object. PGlite accepts Dates.
+  for (const type of [1082, 1083, 1114, 1184]) {
+    client.options.serializers[type] = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+  }
   return {
     db,
     kind: 'postgres',

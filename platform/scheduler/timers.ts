@@ -1,4 +1,4 @@
-import { and, eq, isNull, like, sql } from 'drizzle-orm';
+import { and, eq, isNull, like, lte } from 'drizzle-orm';
 import { timers } from '../schema/timers.ts';
 import type { Timer } from '../schema/timers.ts';
 import type { Database } from '../database/index.ts';
@@ -43,7 +43,7 @@ export async function claimDueTimers(tx: Database, now: Date, limit: number): Pr
   return tx
     .select()
     .from(timers)
-    .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), sql`${timers.dueAt} <= ${now}`))
+    .where(and(isNull(timers.firedAt), isNull(timers.cancelledAt), lte(timers.dueAt, now)))
     .orderBy(timers.dueAt)
     .limit(limit)
     .for('update', { skipLocked: true });

@@ -3,6 +3,7 @@ import type { Actor, Database } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './append-timeline-event.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
+import { instantiateChecklists } from './playbook-checklists.ts';
 import { SEVERITIES } from './phases.ts';
 import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
@@ -23,7 +24,8 @@ export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
 
 /**
  * Opens an incident in the caller's transaction: the row, its 'incident.opened' timeline event and the
- * notifications it owes. Correlation (alerts, SLOs) and declaration both come through here.
+ * notifications it owes, and its exit checklists from the playbooks. Correlation (alerts, SLOs) and
+ * declaration both come through here.
  */
 export async function openIncident(tx: Database, actor: Actor, rawInput: OpenIncidentInput): Promise<Incident> {
   const input = OpenIncidentInput.parse(rawInput);
@@ -43,6 +45,7 @@ export async function openIncident(tx: Database, actor: Actor, rawInput: OpenInc
     })
     .returning();
   if (!incident) throw new Error('incident insert returned no row');
+  await instantiateChecklists(tx, incident.id, incident.services);
   await appendTimelineEvent(tx, actor, {
     incidentId: incident.id,
     type: 'incident.opened',

@@ -3,24 +3,38 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import { requirePermission, validate } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
+import { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
+import { NoteInput, addNote } from './add-note.ts';
+import { NewChecklistItem, addChecklistItem } from './add-checklist-item.ts';
+import { AssignRoleInput, assignRole } from './assign-role.ts';
+import { ChecklistItemUpdate, completeChecklistItem } from './complete-checklist-item.ts';
+import { SeverityInput, changeSeverity } from './change-severity.ts';
 import { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 import { getIncident } from './get-incident.ts';
+import { getIncidentDetail } from './get-incident-detail.ts';
+import { expectedVersionOf, versionTag } from './if-match.ts';
 import { incidentReference } from './incident-reference.ts';
 import { IncidentListQuery, listIncidents } from './list-incidents.ts';
+import { listChecklist } from './list-checklist.ts';
 import { TimelineQuery, listTimeline } from './list-timeline.ts';
+import { ReleaseRoleInput, releaseRole } from './release-role.ts';
 import type { Incident } from './schema/incidents.ts';
+import { TransitionInput, transitionPhase } from './transition-phase.ts';
 
-const IncidentParam = z.object({ id: z.string().min(1).max(100) });
+export const IncidentParam = z.object({ id: z.string().min(1).max(100) });
 
 /** The incident as the API shows it: its row plus its human reference. */
 export function presentIncident(incident: Incident) {
   return { ...incident, reference: incidentReference(incident) };
 }
 
+const tags = ['incidents'];
+const ifMatch = { name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'The version last read (ETag); a stale one is answered 409.' };
+
 export const incidentRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describeRoute({ summary: 'List incidents, newest first', tags: ['incidents'] }),
+    describeRoute({ summary: 'List incidents, newest first', tags }),
     requirePermission('incidents:read'),
     validate('query', IncidentListQuery),
     async (c) => {
@@ -30,26 +44,131 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
-    describeRoute({ summary: 'Declare an incident', tags: ['incidents'] }),
+    describeRoute({ summary: 'Declare an incident', tags }),
     requirePermission('incidents:declare'),
     validate('json', DeclareIncidentInput),
     async (c) => c.json(presentIncident(await declareIncident(c.var.ctx, c.req.valid('json'))), 201),
   )
   .get(
     '/:id',
-    describeRoute({ summary: 'An incident by id or reference (INC-42)', tags: ['incidents'] }),
+    describeRoute({ summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version', tags }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
-    async (c) => c.json(presentIncident(await getIncident(c.var.ctx.db, c.req.valid('param').id))),
+    async (c) => {
+      const detail = await getIncidentDetail(c.var.ctx.db, c.req.valid('param').id);
+      c.header('ETag', versionTag(detail.incident.version));
+      return c.json({ ...presentIncident(detail.incident), commander: detail.commander, roles: detail.roles, figures: detail.figures, currentChecklist: detail.currentChecklist });
+    },
   )
   .get(
     '/:id/timeline',
-    describeRoute({ summary: "An incident's timeline, oldest first", tags: ['incidents'] }),
+    describeRoute({ summary: "An incident's timeline, oldest first", tags }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     validate('query', TimelineQuery),
     async (c) => {
       const incident = await getIncident(c.var.ctx.db, c.req.valid('param').id);
       return c.json(await listTimeline(c.var.ctx.db, incident.id, c.req.valid('query')));
+    },
+  )
+  .post(
+    '/:id/acknowledge',
+    describeRoute({ summary: 'Acknowledge an incident (idempotent)', tags }),
+    requirePermission('incidents:acknowledge'),
+    validate('param', IncidentParam),
+    validate('json', AcknowledgeInput),
+    async (c) => c.json(presentIncident(await acknowledgeIncident(c.var.ctx, c.req.valid('param').id, c.req.valid('json')))),
+  )
+  .post(
+    '/:id/phase',
+    describeRoute({
+      summary: 'Move to another phase: forward one at a time with the exit checklist done (or override with a reason), backward with a reason',
+      tags,
+      parameters: [ifMatch],
+    }),
+    requirePermission('incidents:transition'),
+    validate('param', IncidentParam),
+    validate('json', TransitionInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const incident = await transitionPhase(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(incident.version));
+      return c.json(presentIncident(incident));
+    },
+  )
+  .post(
+    '/:id/severity',
+    describeRoute({ summary: 'Change the severity', tags, parameters: [ifMatch] }),
+    requirePermission('incidents:update'),
+    validate('param', IncidentParam),
+    validate('json', SeverityInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const incident = await changeSeverity(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(incident.version));
+      return c.json(presentIncident(incident));
+    },
+  )
+  .post(
+    '/:id/roles',
+    describeRoute({ summary: 'Assign a role (hands over commander, deputy, scribe or communications when held)', tags, parameters: [ifMatch] }),
+    requirePermission('incidents:assign'),
+    validate('param', IncidentParam),
+    validate('json', AssignRoleInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const result = await assignRole(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(result.incident.version));
+      return c.json({ incident: presentIncident(result.incident), roles: result.roles });
+    },
+  )
+  .post(
+    '/:id/roles/release',
+    describeRoute({ summary: 'Release a role from its holder (not the commander: hand it over instead)', tags, parameters: [ifMatch] }),
+    requirePermission('incidents:assign'),
+    validate('param', IncidentParam),
+    validate('json', ReleaseRoleInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const result = await releaseRole(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(result.incident.version));
+      return c.json({ incident: presentIncident(result.incident), roles: result.roles });
+    },
+  )
+  .post(
+    '/:id/notes',
+    describeRoute({ summary: 'Add a note to the timeline', tags }),
+    requirePermission('incidents:note'),
+    validate('param', IncidentParam),
+    validate('json', NoteInput),
+    async (c) => c.json(await addNote(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  )
+  .get(
+    '/:id/checklist',
+    describeRoute({ summary: "The incident's exit checklists, per phase", tags }),
+    requirePermission('incidents:read'),
+    validate('param', IncidentParam),
+    async (c) => {
+      const incident = await getIncident(c.var.ctx.db, c.req.valid('param').id);
+      return c.json({ phase: incident.phase, checklists: await listChecklist(c.var.ctx.db, incident.id) });
+    },
+  )
+  .post(
+    '/:id/checklist',
+    describeRoute({ summary: "Add an item to one of the incident's exit checklists", tags }),
+    requirePermission('incidents:checklist'),
+    validate('param', IncidentParam),
+    validate('json', NewChecklistItem),
+    async (c) => c.json(await addChecklistItem(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  )
+  .post(
+    '/:id/checklist/:itemId',
+    describeRoute({ summary: 'Tick (done: true) or untick a checklist item', tags }),
+    requirePermission('incidents:checklist'),
+    validate('param', IncidentParam.extend({ itemId: z.string().min(1).max(100) })),
+    validate('json', ChecklistItemUpdate),
+    async (c) => {
+      const { id, itemId } = c.req.valid('param');
+      return c.json(await completeChecklistItem(c.var.ctx, id, itemId, c.req.valid('json')));
     },
   );

@@ -28,6 +28,8 @@ export const incidents = pgTable(
     containedAt: timestamp({ withTimezone: true, precision: 3 }),
     eradicatedAt: timestamp({ withTimezone: true, precision: 3 }),
     recoveredAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** When every alert had resolved or recovery ended, whichever came first; cleared when an alert re-fires. */
+    resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
     closedAt: timestamp({ withTimezone: true, precision: 3 }),
     /** Optimistic concurrency: every change increments it; a write naming an older version is a 409. */
     version: integer().notNull().default(1),

@@ -16,8 +16,10 @@ export const PERMISSIONS = [
   'incidents:transition',
   'incidents:assign',
   'incidents:note',
+  'incidents:checklist',
   'rca:write',
   'rca:approve',
+  'playbooks:write',
   'breach:read',
   'breach:assess',
   'notices:draft',
@@ -38,6 +40,7 @@ const respond: Permission[] = [
   'incidents:declare',
   'incidents:acknowledge',
   'incidents:note',
+  'incidents:checklist',
   'rca:write',
   'silences:write',
 ];

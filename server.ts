@@ -16,6 +16,8 @@ import {
 } from './platform/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import { incidentRoutes } from './incidents/index.ts';
+import { createNotifier } from './notifier/index.ts';
+import type { Notifier } from './notifier/index.ts';
 
 /** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
 export interface BackgroundService {
@@ -30,6 +32,8 @@ export interface Firebreak {
   database: DatabaseHandle;
   logger: Logger;
   scheduler: Scheduler;
+  /** The outbox worker, notification routes and delivery readiness. */
+  notifier: Notifier;
   /** Starts the scheduler and workers (the HTTP listener is separate: see listen()). */
   startBackground(): void;
   /** Stops workers and the scheduler, then closes the database. */
@@ -65,6 +69,11 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', platformRoutes(readiness));
   app.route('/api/incidents', incidentRoutes);
 
+  const notifier = createNotifier({ config, database, logger, scheduler });
+  services.push(notifier.worker);
+  readiness.push(...notifier.readiness);
+  app.route('/api/notifications', notifier.routes);
+
   app.get(
     '/openapi.json',
     openAPIRouteHandler(app, {
@@ -83,6 +92,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
     database,
     logger,
     scheduler,
+    notifier,
     startBackground() {
       if (config.SCHEDULER_ENABLED) scheduler.start();
       for (const service of services) service.start();

@@ -1,3 +1,14 @@
 export { notifyIncidentChange } from './notify-incident-change.ts';
 export { INCIDENT_CHANGE_KINDS } from './incident-change.ts';
 export type { IncidentChange, IncidentChangeKind, IncidentSnapshot } from './incident-change.ts';
+export { enqueueMessage, EnqueueMessageInput, EmailPayload } from './enqueue-message.ts';
+export type { EnqueuedMessage } from './enqueue-message.ts';
+export { getDeliveryStatus } from './get-delivery-status.ts';
+export type { DeliveryStatus } from './get-delivery-status.ts';
+export { retryMessage } from './retry-message.ts';
+export { createNotifier } from './create-notifier.ts';
+export type { Notifier, NotifierDeps } from './create-notifier.ts';
+export { OutboxWorker } from './outbox-worker.ts';
+export type { ChannelAdapter } from './outbox-worker.ts';
+export { OUTBOX_STATUSES } from './schema/outbox-messages.ts';
+export type { OutboxMessage, OutboxStatus } from './schema/outbox-messages.ts';

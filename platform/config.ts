@@ -32,6 +32,18 @@ export const ConfigSchema = z.object({
   PAGERDUTY_SERVER: z.string().min(1).default('events.pagerduty.com'),
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().min(3).default('Firebreak <firebreak@localhost>'),
+  SLACK_BROADCAST_CHANNEL: z.string().min(1).optional(),
+  SLACK_MIN_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'),
+  PAGERDUTY_MIN_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev2'),
+  PAGERDUTY_ESCALATION_ROUTING_KEYS: z.string().default(''),
+  PAGERDUTY_ESCALATE_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
+  PAGERDUTY_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(20).default(2),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(10 * 60_000),
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  NOTIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

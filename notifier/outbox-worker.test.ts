@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestFirebreak } from '../test/harness/app.ts';
+import type { TestFirebreak } from '../test/harness/app.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { FakeSmtpServer } from '../test/fakes/smtp-server.ts';
+import { enqueueMessage, getDeliveryStatus } from './index.ts';
+import { metricsRegistry } from '../platform/index.ts';
+
+const later = (ms: number) => () => new Date(Date.now() + ms);
+
+describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  let smtp: FakeSmtpServer;
+
+  beforeEach(async () => {
+    smtp = new FakeSmtpServer();
+    await smtp.start();
+    firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', NOTIFIER_TIMEOUT_MS: '2000' });
+  });
+  afterEach(async () => {
+    await firebreak.close();
+    await smtp.stop();
+  });
+
+  const mail = (key: string, orderingKey?: string) =>
+    firebreak.database.db.transaction((tx) =>
+      enqueueMessage(tx, { channel: 'email', idempotencyKey: key, orderingKey, payload: { to: 'dpo@example.com', subject: `Notice ${key}`, text: 'What happened.' } }),
+    );
+
+  it('delivers an e-mail once, even when enqueued twice with the same idempotency key', async () => {
+    const first = await mail('notice-1');
+    const second = await mail('notice-1');
+    expect(second).toMatchObject({ id: first.id, created: false });
+    expect((await getDeliveryStatus(firebreak.database.db, ['notice-1'])).get('notice-1')?.status).toBe('pending');
+    await firebreak.notifier.worker.drain();
+    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice notice-1']);
+    expect(smtp.received[0]?.to).toEqual(['dpo@example.com']);
+    const status = (await getDeliveryStatus(firebreak.database.db, ['notice-1', 'never-sent'])).get('notice-1');
+    expect(status).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+    expect(status?.deliveredAt).toBeInstanceOf(Date);
+    expect(await firebreak.notifier.worker.drain()).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('retries a temporary refusal with backoff, then delivers exactly once', async () => {
+    smtp.refuseNext(2, 451);
+    await mail('retry-1');
+    expect(await firebreak.notifier.worker.runOnce()).toMatchObject({ retried: 1 });
+    const waiting = (await getDeliveryStatus(firebreak.database.db, ['retry-1'])).get('retry-1');
+    expect(waiting).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(waiting?.lastError).toMatch(/451|Try again/);
+    // Not due yet: the backoff holds it.
+    expect(await firebreak.notifier.worker.runOnce()).toMatchObject({ claimed: 0 });
+    await firebreak.notifier.worker.drain(later(60_000));
+    expect(await firebreak.notifier.worker.drain(later(120_000))).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(1);
+    expect((await getDeliveryStatus(firebreak.database.db, ['retry-1'])).get('retry-1')).toMatchObject({ status: 'delivered', attempts: 3 });
+  });
+
+  it('marks a permanently refused e-mail dead, shows it in the API and /metrics, and retries it by hand', async () => {
+    smtp.refuseNext(1, 550);
+    const { id } = await mail('dead-1');
+    await firebreak.notifier.worker.drain();
+    expect((await getDeliveryStatus(firebreak.database.db, ['dead-1'])).get('dead-1')).toMatchObject({ status: 'dead', attempts: 1 });
+
+    const listed = await firebreak.request('GET', '/api/notifications/messages?status=dead');
+    expect(listed.status).toBe(200);
+    const { messages } = (await listed.json()) as { messages: { id: string; lastError: string }[] };
+    expect(messages.map((message) => message.id)).toEqual([id]);
+    expect(messages[0]?.lastError).toMatch(/Mailbox unavailable/);
+    const metrics = await (await firebreak.request('GET', '/metrics')).text();
+    expect(metrics).toMatch(/firebreak_notifier_outbox_messages\{channel="email",status="dead"\} 1/);
+
+    const viewer = await firebreak.tokenFor('viewer');
+    expect((await firebreak.request('POST', `/api/notifications/messages/${id}/retry`, { token: viewer })).status).toBe(403);
+    expect((await firebreak.request('POST', `/api/notifications/messages/${id}/retry`, { token: null })).status).toBe(401);
+    expect((await firebreak.request('POST', '/api/notifications/messages/not-a-uuid/retry')).status).toBe(400);
+    const retried = await firebreak.request('POST', `/api/notifications/messages/${id}/retry`);
+    expect(retried.status).toBe(200);
+    await firebreak.notifier.worker.drain();
+    expect(smtp.received).toHaveLength(1);
+    expect((await getDeliveryStatus(firebreak.database.db, ['dead-1'])).get('dead-1')?.status).toBe('delivered');
+    expect((await firebreak.request('POST', `/api/notifications/messages/${id}/retry`)).status).toBe(409);
+    const audit = (await (await firebreak.request('GET', '/api/audit')).json()) as { entries: { action: string }[] };
+    expect(audit.entries.map((entry) => entry.action)).toContain('notifier.message.retry');
+  });
+
+  it('gives up after the last attempt when the server stays down', async () => {
+    await smtp.stop();
+    await mail('down-1');
+    for (let round = 0; round < 3; round++) await firebreak.notifier.worker.drain(later(round * 3_600_000));
+    const status = (await getDeliveryStatus(firebreak.database.db, ['down-1'])).get('down-1');
+    expect(status).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(status?.lastError).toMatch(/gave up after 3 attempts/);
+  });
+
+  it('delivers messages of one ordering key in order, holding later ones behind a failing one', async () => {
+    smtp.refuseNext(1, 451);
+    await mail('ordered-1', 'notice-thread');
+    await mail('ordered-2', 'notice-thread');
+    await mail('ordered-3', 'notice-thread');
+    await mail('other-1');
+    const first = await firebreak.notifier.worker.runOnce();
+    // ordered-1 is refused; ordered-2 and -3 may not overtake it; the unrelated message goes.
+    expect(first).toMatchObject({ claimed: 2, retried: 1, delivered: 1 });
+    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1']);
+    await firebreak.notifier.worker.drain(later(60_000));
+    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1', 'Notice ordered-1', 'Notice ordered-2', 'Notice ordered-3']);
+  });
+
+  it('refuses an e-mail without a valid recipient and stores nothing', async () => {
+    await expect(
+      firebreak.database.db.transaction((tx) =>
+        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'bad-1', payload: { to: 'not-an-address', subject: 'x', text: 'y' } }),
+      ),
+    ).rejects.toThrow(/payload.to/);
+    expect((await getDeliveryStatus(firebreak.database.db, ['bad-1'])).size).toBe(0);
+  });
+});
+
+describe.each(databaseBackends)('outbox without SMTP on %s', (backend) => {
+  it('records e-mails as dead with the reason, and says so in /readyz', async () => {
+    const firebreak = await createTestFirebreak(backend);
+    try {
+      await firebreak.database.db.transaction((tx) =>
+        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'no-smtp', payload: { to: 'a@example.com', subject: 's', text: 't' } }),
+      );
+      const status = (await getDeliveryStatus(firebreak.database.db, ['no-smtp'])).get('no-smtp');
+      expect(status).toMatchObject({ status: 'dead' });
+      expect(status?.lastError).toMatch(/SMTP_URL/);
+      expect(await firebreak.notifier.worker.drain()).toMatchObject({ claimed: 0 });
+      const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+      expect(ready.status).toBe('ready');
+      expect(ready.checks.email).toMatchObject({ ok: false });
+      expect(ready.checks.email?.detail).toMatch(/SMTP_URL/);
+      expect(metricsRegistry.getSingleMetric('firebreak_notifier_outbox_messages')).toBeDefined();
+    } finally {
+      await firebreak.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import { NotFoundError, requirePermission, validate } from '../platform/index.ts';
+import type { AppEnv } from '../platform/index.ts';
+import { eq } from 'drizzle-orm';
+import { getDeliveryStatus } from './get-delivery-status.ts';
+import { MessageListQuery, listMessages } from './list-messages.ts';
+import { retryMessage } from './retry-message.ts';
+import { outboxMessages } from './schema/outbox-messages.ts';
+
+const MessageParam = z.object({ id: z.uuid() });
+const StatusQuery = z.object({
+  keys: z
+    .string()
+    .min(1)
+    .max(20_000)
+    .transform((keys) => keys.split(',').filter(Boolean)),
+});
+
+/** /api/notifications: the outbox (listing, status, retry by hand) and routing rules. */
+export function notificationRoutes() {
+  return new Hono<AppEnv>()
+    .get(
+      '/messages',
+      describeRoute({ summary: 'Outbox messages, newest first (filter by status=dead to see what needs a retry)', tags: ['notifications'] }),
+      requirePermission('notifications:read'),
+      validate('query', MessageListQuery),
+      async (c) => c.json(await listMessages(c.var.ctx.db, c.req.valid('query'))),
+    )
+    .get(
+      '/messages/:id',
+      describeRoute({ summary: 'One outbox message with its attempts and last error', tags: ['notifications'] }),
+      requirePermission('notifications:read'),
+      validate('param', MessageParam),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [message] = await c.var.ctx.db.select().from(outboxMessages).where(eq(outboxMessages.id, id));
+        if (!message) throw new NotFoundError(`No outbox message ${id}.`);
+        return c.json(message);
+      },
+    )
+    .post(
+      '/messages/:id/retry',
+      describeRoute({ summary: 'Send a dead or waiting message again now (with those held back behind it)', tags: ['notifications'] }),
+      requirePermission('notifications:retry'),
+      validate('param', MessageParam),
+      async (c) => c.json(await retryMessage(c.var.ctx, c.req.valid('param').id)),
+    )
+    .get(
+      '/status',
+      describeRoute({ summary: 'Delivery status by idempotency key (keys=a,b,c)', tags: ['notifications'] }),
+      requirePermission('notifications:read'),
+      validate('query', StatusQuery),
+      async (c) => {
+        const statuses = await getDeliveryStatus(c.var.ctx.db, c.req.valid('query').keys);
+        return c.json({ statuses: Object.fromEntries(statuses) });
+      },
+    );
+}

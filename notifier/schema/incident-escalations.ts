@@ -1,0 +1,26 @@
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * An incident's escalation along one route: the routing keys by level, the level paged last, and how
+ * many escalations happened. The next escalation is a durable timer keyed by incident, route and count.
+ */
+export const incidentEscalations = pgTable(
+  'incident_escalations',
+  {
+    incidentId: uuid().notNull(),
+    /** The routing rule's id, or 'default' for the environment's route. */
+    routeKey: text().notNull(),
+    routingKeys: text().array().notNull(),
+    level: integer().notNull().default(0),
+    escalations: integer().notNull().default(0),
+    escalateAfterSeconds: integer(),
+    maxEscalations: integer().notNull().default(0),
+    /** The snapshot messages about this incident are rendered from, refreshed on every change. */
+    incident: jsonb().$type<Record<string, unknown>>().notNull(),
+    stopped: boolean().notNull().default(false),
+    updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.incidentId, table.routeKey] })],
+);
+
+export type IncidentEscalation = typeof incidentEscalations.$inferSelect;

@@ -1,0 +1,79 @@
+import type { Config } from '../platform/index.ts';
+
+export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
+const SEVERITY_ORDER: readonly Severity[] = ['sev1', 'sev2', 'sev3', 'sev4'];
+
+/** True when `severity` is `threshold` or worse (sev1 is the worst). */
+export function isAtLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
+}
+
+/** What the notifier knows of its configuration when it writes outbox rows. */
+export interface NotifierSettings {
+  slack: boolean;
+  pagerduty: boolean;
+  email: boolean;
+  publicUrl: string;
+  maxAttempts: number;
+  /** The route for incidents no routing rule matches. */
+  defaults: {
+    slackMinSeverity: Severity;
+    slackBroadcastChannel: string | null;
+    pagerdutyMinSeverity: Severity;
+    pagerdutyRoutingKey: string | null;
+    escalationRoutingKeys: string[];
+    escalateAfterSeconds: number | null;
+    maxEscalations: number;
+  };
+}
+
+export function settingsFromConfig(config: Config): NotifierSettings {
+  return {
+    slack: Boolean(config.SLACK_BOT_TOKEN),
+    // Routing keys may come from routing rules alone; the default key is not required to page.
+    pagerduty: true,
+    email: Boolean(config.SMTP_URL),
+    publicUrl: config.publicUrl,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    defaults: {
+      slackMinSeverity: config.SLACK_MIN_SEVERITY,
+      slackBroadcastChannel: config.SLACK_BROADCAST_CHANNEL ?? null,
+      pagerdutyMinSeverity: config.PAGERDUTY_MIN_SEVERITY,
+      pagerdutyRoutingKey: config.PAGERDUTY_ROUTING_KEY ?? null,
+      escalationRoutingKeys: config.PAGERDUTY_ESCALATION_ROUTING_KEYS.split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+      escalateAfterSeconds: config.PAGERDUTY_ESCALATE_AFTER_SECONDS > 0 ? config.PAGERDUTY_ESCALATE_AFTER_SECONDS : null,
+      maxEscalations: config.PAGERDUTY_MAX_ESCALATIONS,
+    },
+  };
+}
+
+const UNCONFIGURED: NotifierSettings = {
+  slack: false,
+  pagerduty: false,
+  email: false,
+  publicUrl: 'http://127.0.0.1:8080',
+  maxAttempts: 10,
+  defaults: {
+    slackMinSeverity: 'sev3',
+    slackBroadcastChannel: null,
+    pagerdutyMinSeverity: 'sev2',
+    pagerdutyRoutingKey: null,
+    escalationRoutingKeys: [],
+    escalateAfterSeconds: null,
+    maxEscalations: 0,
+  },
+};
+
+// notifyIncidentChange(tx, change) is called from inside the incidents part's transactions and takes no
+// configuration; the process's configuration is set here once, when the service is assembled.
+let current: NotifierSettings = UNCONFIGURED;
+
+export function configureNotifier(settings: NotifierSettings): void {
+  current = settings;
+}
+
+export function notifierSettings(): NotifierSettings {
+  return current;
+}

@@ -18,6 +18,7 @@ import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } 
 import { incidentRoutes } from './incidents/index.ts';
 import { createNotifier } from './notifier/index.ts';
 import type { Notifier } from './notifier/index.ts';
+import { registerDashboards } from './dashboards/index.ts';
 
 /** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
 export interface BackgroundService {
@@ -73,6 +74,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   services.push(notifier.worker);
   readiness.push(...notifier.readiness);
   app.route('/api/notifications', notifier.routes);
+  registerDashboards(app, deps, { scheduler, services });
 
   app.get(
     '/openapi.json',

@@ -8,3 +8,21 @@ export { UserInput, createUser, listUsers, findUserBySlackId } from './users.ts'
 export type { UserSummary } from './users.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';
+export { LoginError, PasswordLoginInput, TotpCodeInput, loginWithPassword, loginWithTotp, startTotpEnrolment, confirmTotpEnrolment, pruneLoginFailures } from './login.ts';
+export type { LoginOrigin, PasswordStepResult, TotpEnrolment } from './login.ts';
+export {
+  loginPolicyFrom,
+  sessionCookieName,
+  sessionTokenFromCookies,
+  csrfTokenFor,
+  verifyCsrfToken,
+  resolveActiveSession,
+  createSessionResolver,
+  endSession,
+  logoutEverywhere,
+  listOwnSessions,
+  pruneSessions,
+  MFA_STEP_TTL_MS,
+} from './sessions.ts';
+export type { LoginPolicy, SessionSummary } from './sessions.ts';
+export { UserUpdateInput, updateUser } from './update-user.ts';

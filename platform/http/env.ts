@@ -14,6 +14,8 @@ export interface AppDeps {
   resolveSession?: SessionResolver;
   /** Path prefixes served without credentials (each part adds its own). */
   publicPaths: string[];
+  /** Where a browser asking for a page without credentials is sent (the dashboard's login page). */
+  loginPath?: string;
 }
 
 export interface AppEnv {

@@ -68,7 +68,12 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       actor = await deps.resolveSession(c.req.header('cookie'), db);
     }
     const isPublic = deps.publicPaths.some((prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
-    if (!actor && !isPublic) throw new UnauthorizedError();
+    if (!actor && !isPublic) {
+      // A person opening a page is sent to log in; API clients get the 401.
+      const wantsPage = c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
+      if (deps.loginPath && wantsPage && !authorization) return c.redirect(`${deps.loginPath}?next=${encodeURIComponent(c.req.path)}`, 303);
+      throw new UnauthorizedError();
+    }
     c.set('ctx', { db, actor: actor ?? ANONYMOUS_ACTOR, requestId: c.var.requestId, sourceAddress: sourceAddressOf(c) });
     await next();
   };

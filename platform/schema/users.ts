@@ -11,6 +11,8 @@ export const users = pgTable('users', {
   /** Base32 TOTP secret; set at enrolment, required before the dashboard opens. */
   totpSecret: text(),
   totpEnabled: boolean().notNull().default(false),
+  /** The RFC 6238 time step of the last code accepted, so a code cannot be used twice. */
+  totpLastTimeStep: integer(),
   /** Slack user id, so that actions taken in Slack carry this user's permissions. */
   slackUserId: text().unique(),
   failedLoginCount: integer().notNull().default(0),

@@ -327,7 +327,6 @@ CREATE TABLE "root_cause_analyses" (
 	"version" integer DEFAULT 1 NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
-	"submitted_at" timestamp (3) with time zone,
 	"approved_at" timestamp (3) with time zone,
 	"approved_by_key" text,
 	"approved_by_name" text
@@ -345,12 +344,66 @@ CREATE TABLE "timeline_events" (
 	"data" jsonb DEFAULT '{}'::jsonb NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "error_spans" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"trace_id" text NOT NULL,
+	"span_id" text NOT NULL,
+	"parent_span_id" text,
+	"service" text NOT NULL,
+	"span_name" text NOT NULL,
+	"span_kind" smallint NOT NULL,
+	"started_at" timestamp (3) with time zone NOT NULL,
+	"duration_ms" double precision NOT NULL,
+	"status_code" smallint NOT NULL,
+	"status_message" text DEFAULT '' NOT NULL,
+	"http_status" integer,
+	"exception_type" text,
+	"exception_message" text,
+	"exception_stacktrace" text,
+	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"resource" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"received_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "service_windows" (
+	"service" text NOT NULL,
+	"span_name" text NOT NULL,
+	"span_kind" smallint NOT NULL,
+	"window_start" timestamp (3) with time zone NOT NULL,
+	"window_seconds" integer NOT NULL,
+	"requests" bigint NOT NULL,
+	"errors" bigint NOT NULL,
+	"latency_sum_ms" double precision NOT NULL,
+	"latency_buckets" bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+	CONSTRAINT "service_windows_service_span_name_span_kind_window_start_pk" PRIMARY KEY("service","span_name","span_kind","window_start")
+);
+--> statement-breakpoint
+CREATE TABLE "slos" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"service" text NOT NULL,
+	"name" text NOT NULL,
+	"indicator" text NOT NULL,
+	"objective" double precision NOT NULL,
+	"threshold_ms" double precision,
+	"span_kind" text DEFAULT 'server' NOT NULL,
+	"operation" text,
+	"description" text DEFAULT '' NOT NULL,
+	"source" text NOT NULL,
+	"page_burning_since" timestamp (3) with time zone,
+	"ticket_burning_since" timestamp (3) with time zone,
+	"last_evaluated_at" timestamp (3) with time zone,
+	"last_burn_rates" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "incident_escalations" (
 	"incident_id" uuid NOT NULL,
 	"route_key" text NOT NULL,
 	"routing_keys" text[] NOT NULL,
 	"level" integer DEFAULT 0 NOT NULL,
 	"escalations" integer DEFAULT 0 NOT NULL,
+	"round" integer DEFAULT 1 NOT NULL,
 	"escalate_after_seconds" integer,
 	"max_escalations" integer DEFAULT 0 NOT NULL,
 	"incident" jsonb NOT NULL,
@@ -413,6 +466,7 @@ CREATE TABLE "slack_incident_channels" (
 	"channel_id" text,
 	"channel_name" text,
 	"summary_ts" text,
+	"invited" text[] DEFAULT '{}'::text[] NOT NULL,
 	"broadcasts" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
@@ -473,6 +527,12 @@ CREATE INDEX "incidents_phase_severity_idx" ON "incidents" USING btree ("phase",
 CREATE INDEX "incident_notes_incident_idx" ON "incident_notes" USING btree ("incident_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "note_revisions_note_revision_idx" ON "note_revisions" USING btree ("note_id","revision");--> statement-breakpoint
 CREATE INDEX "timeline_events_incident_idx" ON "timeline_events" USING btree ("incident_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "error_spans_trace_span_idx" ON "error_spans" USING btree ("trace_id","span_id");--> statement-breakpoint
+CREATE INDEX "error_spans_service_time_idx" ON "error_spans" USING btree ("service","started_at");--> statement-breakpoint
+CREATE INDEX "error_spans_received_idx" ON "error_spans" USING btree ("received_at");--> statement-breakpoint
+CREATE INDEX "service_windows_service_time_idx" ON "service_windows" USING btree ("service","window_start");--> statement-breakpoint
+CREATE INDEX "service_windows_time_idx" ON "service_windows" USING btree ("window_start");--> statement-breakpoint
+CREATE UNIQUE INDEX "slos_service_name_idx" ON "slos" USING btree ("service","name");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_messages_idempotency_key_idx" ON "outbox_messages" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "outbox_messages_due_idx" ON "outbox_messages" USING btree ("next_attempt_at","sequence") WHERE status in ('pending', 'failed');--> statement-breakpoint
 CREATE INDEX "outbox_messages_ordering_idx" ON "outbox_messages" USING btree ("ordering_key","sequence") WHERE status <> 'delivered';--> statement-breakpoint

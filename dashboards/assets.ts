@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Hono } from 'hono';
+import type { AppEnv } from '../platform/index.ts';
+
+interface Asset {
+  body: string;
+  contentType: string;
+  etag: string;
+}
+
+function load(file: string, contentType: string): Asset {
+  const body = readFileSync(path.join(import.meta.dirname, 'assets', file), 'utf8');
+  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
+}
+
+const assets: Record<string, Asset> = {
+  'app.css': load('app.css', 'text/css; charset=utf-8'),
+  'app.js': load('app.js', 'text/javascript; charset=utf-8'),
+};
+
+/** Versioned by content, so they can be cached for a year. */
+export const ASSET_PATHS = {
+  css: `/assets/app.css?v=${assets['app.css']?.etag.slice(1, 9) ?? '0'}`,
+  js: `/assets/app.js?v=${assets['app.js']?.etag.slice(1, 9) ?? '0'}`,
+} as const;
+
+/** The dashboard's stylesheet and script (the CSP allows scripts from 'self' only: no inline code). */
+export const assetRoutes = new Hono<AppEnv>().get('/:file', (c) => {
+  const asset = assets[c.req.param('file')];
+  if (!asset) return c.notFound();
+  c.header('ETag', asset.etag);
+  c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  if (c.req.header('if-none-match') === asset.etag) return c.body(null, 304);
+  c.header('Content-Type', asset.contentType);
+  return c.body(asset.body);
+});

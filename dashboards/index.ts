@@ -1,0 +1,46 @@
+// The dashboards part's surface: server.ts mounts it with registerDashboards().
+import type { Hono } from 'hono';
+import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
+import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
+import { accountRoutes, logoutRoutes } from './account-routes.tsx';
+import { adminRoutes } from './admin-routes.tsx';
+import { assetRoutes } from './assets.ts';
+import { incidentPageRoutes } from './incident-routes.tsx';
+import { TimelineHub } from './live/timeline-hub.ts';
+import { loginRoutes } from './login-routes.tsx';
+
+export { TimelineHub } from './live/timeline-hub.ts';
+export { sortByUrgency, TIMELINE_PAGE_SIZE } from './incident-routes.tsx';
+
+interface Service {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Mounts the dashboard (login, incident pages, admin), provides cookie sessions to the app, and
+ * registers the live timeline and the pruning of old sessions.
+ */
+export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { scheduler: Scheduler; services: Service[] }): { hub: TimelineHub } {
+  const policy = loginPolicyFrom(deps.config);
+  deps.resolveSession = createSessionResolver(policy);
+  deps.loginPath = '/login';
+  deps.publicPaths.push('/login', '/assets');
+
+  const hub = new TimelineHub(deps.database, deps.logger);
+  options.services.push({ name: 'dashboard-live-timeline', start: () => undefined, stop: () => hub.stop() });
+  options.scheduler.every('dashboard-session-pruning', '17 * * * *', async (tx, now) => {
+    await pruneSessions(tx, now);
+    await pruneLoginFailures(tx, now);
+  });
+
+  app.route('/assets', assetRoutes);
+  app.route('/login', loginRoutes(policy));
+  app.route('/logout', logoutRoutes(policy));
+  app.route('/account', accountRoutes(policy));
+  app.route('/incidents', incidentPageRoutes(policy, hub));
+  app.route('/admin', adminRoutes(policy));
+  app.get('/', (c) => c.redirect('/incidents', 302));
+  return { hub };
+}

@@ -1,0 +1,51 @@
+import type { SessionSummary } from '../../platform/index.ts';
+import { CsrfField, Flash, Layout, Time } from './layout.tsx';
+import type { Viewer } from './layout.tsx';
+
+export function AccountPage({ viewer, sessions, notice }: { viewer: Viewer; sessions: SessionSummary[]; notice?: string | null }) {
+  return (
+    <Layout title="Your account" viewer={viewer} section="account">
+      <h1>{viewer.actor.name}</h1>
+      <Flash notice={notice} />
+      <section class="card" aria-labelledby="perm-title">
+        <h2 id="perm-title">Role: {viewer.actor.role}</h2>
+        <p class="muted">{[...viewer.actor.permissions].sort().join(', ') || 'no permissions'}</p>
+      </section>
+      <section class="card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Where you are logged in</h2>
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Since</th>
+              <th scope="col">Last active</th>
+              <th scope="col">Browser</th>
+              <th scope="col">Address</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((session) => (
+              <tr>
+                <td data-label="Since">
+                  <Time at={session.createdAt} /> {session.current ? <strong>(this browser)</strong> : null}
+                </td>
+                <td data-label="Last active">
+                  <Time at={session.lastSeenAt} />
+                </td>
+                <td data-label="Browser">{session.userAgent ?? '—'}</td>
+                <td data-label="Address">{session.sourceAddress ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form method="post" action="/logout/everywhere" data-confirm="Log out of every browser, this one included?">
+          <CsrfField viewer={viewer} />
+          <p>
+            <button type="submit" class="danger">
+              Log out everywhere
+            </button>
+          </p>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,303 @@
+import type { Child } from 'hono/jsx';
+import { INCIDENT_ROLES, PHASES, SEVERITIES, phaseIndex } from '../../incidents/index.ts';
+import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
+import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
+import type { Viewer } from './layout.tsx';
+import { TimelineItem } from './timeline.tsx';
+
+const words = (value: string) => value.replaceAll('_', ' ');
+
+function duration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return hours > 0 ? `${hours}h ${minutes}m` : minutes > 0 ? `${minutes}m ${seconds % 60}s` : `${seconds}s`;
+}
+
+/** The header every viewer shares (also pushed live): reference, severity, phase stepper, who leads. */
+export function IncidentSummary({ detail }: { detail: IncidentDetail }) {
+  const { incident } = detail;
+  const current = phaseIndex(incident.phase);
+  return (
+    <section id="incident-summary" class="card" aria-labelledby="incident-title" data-version={incident.version} data-phase={incident.phase}>
+      <h1 id="incident-title">
+        {detail.reference}: {incident.title}
+      </h1>
+      <p>
+        <span class={`badge sev-${incident.severity}`}>{incident.severity.toUpperCase()}</span>{' '}
+        {incident.isBreach ? <span class="badge breach">personal-data breach</span> : null}{' '}
+        {incident.closedAt ? <span class="badge">closed</span> : null}{' '}
+        {incident.acknowledgedAt ? (
+          <span class="muted">
+            acknowledged <Time at={incident.acknowledgedAt} />
+          </span>
+        ) : (
+          <strong>not acknowledged</strong>
+        )}
+      </p>
+      <nav aria-label="Phases">
+        <ol class="stepper">
+          {PHASES.map((phase, index) => (
+            <li class={index < current ? 'done' : index === current ? 'current' : ''} aria-current={index === current ? 'step' : undefined}>
+              {words(phase)}
+              {index < current ? <span class="visually-hidden"> (done)</span> : null}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <dl class="facts">
+        <dt>Commander</dt>
+        <dd>{detail.commander?.name ?? <strong>nobody yet</strong>}</dd>
+        <dt>Services</dt>
+        <dd>{incident.services.join(', ') || '—'}</dd>
+        <dt>Started</dt>
+        <dd>
+          <Time at={incident.startedAt} />
+        </dd>
+        <dt>Detected</dt>
+        <dd>
+          <Time at={incident.detectedAt} />
+        </dd>
+        <dt>Time to acknowledge</dt>
+        <dd>{duration(detail.figures.timeToAcknowledgeSeconds)}</dd>
+        <dt>Time to recover</dt>
+        <dd>{duration(detail.figures.timeToRecoverSeconds)}</dd>
+      </dl>
+      {incident.summary ? <p class="detail">{incident.summary}</p> : null}
+    </section>
+  );
+}
+
+function Checklist({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer }) {
+  const checklist = detail.currentChecklist;
+  const canTick = can(viewer, 'incidents:transition');
+  return (
+    <section class="card" aria-labelledby="checklist-title">
+      <h2 id="checklist-title">Checklist to leave {words(detail.incident.phase)}</h2>
+      {!checklist || checklist.total === 0 ? (
+        <p class="muted">Nothing is required to leave this phase.</p>
+      ) : (
+        <>
+          <p class="muted">
+            {checklist.done} of {checklist.total} done
+          </p>
+          <ul class="checklist">
+            {checklist.items.map((item) => (
+              <li>
+                {canTick ? (
+                  <form method="post" action={`/incidents/${detail.reference}/checklist/${item.id}`} class="inline-form">
+                    <CsrfField viewer={viewer} />
+                    <input type="hidden" name="done" value={item.completedAt ? 'false' : 'true'} />
+                    <button type="submit" class="secondary" aria-label={`${item.completedAt ? 'Reopen' : 'Mark done'}: ${item.text}`}>
+                      {item.completedAt ? '☑' : '☐'}
+                    </button>
+                    <span>{item.text}</span>
+                  </form>
+                ) : (
+                  <span>
+                    {item.completedAt ? '☑ ' : '☐ '}
+                    {item.text}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Roles({ detail }: { detail: IncidentDetail }) {
+  return (
+    <section class="card" aria-labelledby="roles-title">
+      <h2 id="roles-title">Roles</h2>
+      {detail.roles.length === 0 ? (
+        <p class="muted">No roles assigned.</p>
+      ) : (
+        <dl class="facts">
+          {detail.roles.map((holder) => (
+            <>
+              <dt>{words(holder.role)}</dt>
+              <dd>{holder.name}</dd>
+            </>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function ActionForm({ action, viewer, summary, children, open }: { action: string; viewer: Viewer; summary: string; children: Child; open?: boolean }) {
+  return (
+    <details open={open}>
+      <summary>{summary}</summary>
+      <form method="post" action={action}>
+        <CsrfField viewer={viewer} />
+        {children}
+      </form>
+    </details>
+  );
+}
+
+function Actions({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer }) {
+  const { incident, reference } = detail;
+  const base = `/incidents/${reference}`;
+  const nextPhase = PHASES[phaseIndex(incident.phase) + 1];
+  const any = ['incidents:acknowledge', 'incidents:transition', 'incidents:note', 'incidents:assign', 'incidents:update'].some((permission) =>
+    can(viewer, permission as Parameters<typeof can>[1]),
+  );
+  if (!any) {
+    return (
+      <section class="card" aria-labelledby="actions-title">
+        <h2 id="actions-title">Actions</h2>
+        <p class="muted">Your role ({viewer.actor.role}) can follow this incident but not change it.</p>
+      </section>
+    );
+  }
+  return (
+    <section class="card actions" aria-labelledby="actions-title">
+      <h2 id="actions-title">Actions</h2>
+      {can(viewer, 'incidents:acknowledge') && !incident.acknowledgedAt ? (
+        <form method="post" action={`${base}/acknowledge`}>
+          <CsrfField viewer={viewer} />
+          <button type="submit">Acknowledge</button>
+        </form>
+      ) : null}
+      {can(viewer, 'incidents:transition') && !incident.closedAt ? (
+        <ActionForm action={`${base}/phase`} viewer={viewer} summary="Move to another phase" open={Boolean(nextPhase)}>
+          <input type="hidden" name="expectedVersion" value={String(incident.version)} />
+          <label for="phase-to">Phase</label>
+          <select id="phase-to" name="to">
+            {PHASES.filter((phase) => phase !== incident.phase).map((phase) => (
+              <option value={phase} selected={phase === nextPhase}>
+                {words(phase)}
+              </option>
+            ))}
+          </select>
+          <label for="phase-reason">Reason (required to override the checklist)</label>
+          <input id="phase-reason" name="reason" type="text" maxlength={2000} />
+          <label>
+            <input type="checkbox" name="override" value="true" /> Override the unfinished checklist
+          </label>
+          <p>
+            <button type="submit">Move</button>
+          </p>
+        </ActionForm>
+      ) : null}
+      {can(viewer, 'incidents:note') ? (
+        <ActionForm action={`${base}/notes`} viewer={viewer} summary="Add a note" open>
+          <label for="note-text">Note</label>
+          <textarea id="note-text" name="text" required maxlength={20000}></textarea>
+          <p>
+            <button type="submit">Add note</button>
+          </p>
+        </ActionForm>
+      ) : null}
+      {can(viewer, 'incidents:assign') ? (
+        <ActionForm action={`${base}/roles`} viewer={viewer} summary="Assign a role">
+          <label for="role-role">Role</label>
+          <select id="role-role" name="role">
+            {INCIDENT_ROLES.map((role) => (
+              <option value={role}>{words(role)}</option>
+            ))}
+          </select>
+          <label for="role-name">Name (leave empty for yourself)</label>
+          <input id="role-name" name="name" type="text" maxlength={200} />
+          <p>
+            <button type="submit">Assign</button>
+          </p>
+        </ActionForm>
+      ) : null}
+      {can(viewer, 'incidents:update') ? (
+        <ActionForm action={`${base}/severity`} viewer={viewer} summary="Change severity">
+          <input type="hidden" name="expectedVersion" value={String(incident.version)} />
+          <label for="severity-to">Severity</label>
+          <select id="severity-to" name="severity">
+            {SEVERITIES.map((severity) => (
+              <option value={severity} selected={severity === incident.severity}>
+                {severity.toUpperCase()}
+              </option>
+            ))}
+          </select>
+          <label for="severity-reason">Reason</label>
+          <input id="severity-reason" name="reason" type="text" maxlength={2000} />
+          <p>
+            <button type="submit">Change</button>
+          </p>
+        </ActionForm>
+      ) : null}
+    </section>
+  );
+}
+
+export interface TimelinePage {
+  events: TimelineEvent[];
+  nextBefore: number | null;
+  /** Set when this page is an older one (not the live head). */
+  before: number | null;
+}
+
+function Timeline({ reference, page }: { reference: string; page: TimelinePage }) {
+  return (
+    <section class="card" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Timeline</h2>
+      <p id="live-status" class="live-status" role="status" aria-live="polite">
+        {page.before ? 'Older events (not live).' : 'Newest first.'}
+      </p>
+      <ol id="timeline" class="timeline" data-live={page.before ? undefined : `/incidents/${reference}/live`} aria-live="off">
+        {page.events.map((event) => (
+          <TimelineItem event={event} />
+        ))}
+      </ol>
+      <nav class="pager" aria-label="Timeline pages">
+        {page.before ? <a href={`/incidents/${reference}#timeline-title`}>Newest events</a> : <span></span>}
+        {page.nextBefore ? <a href={`/incidents/${reference}?before=${page.nextBefore}#timeline-title`}>Older events</a> : null}
+      </nav>
+    </section>
+  );
+}
+
+/** Extra panels other parts provide (evidence, breach, RCA); each renders itself or nothing. */
+export interface IncidentPanels {
+  main: Child[];
+  side: Child[];
+}
+
+export function IncidentPage({
+  viewer,
+  detail,
+  timeline,
+  panels,
+  error,
+  notice,
+}: {
+  viewer: Viewer;
+  detail: IncidentDetail;
+  timeline: TimelinePage;
+  panels: IncidentPanels;
+  error?: string | null;
+  notice?: string | null;
+}) {
+  return (
+    <Layout title={`${detail.reference} ${detail.incident.title}`} viewer={viewer} section="incidents">
+      <p>
+        <a href="/incidents">← All incidents</a>
+      </p>
+      <Flash error={error} notice={notice} />
+      <IncidentSummary detail={detail} />
+      <div class="grid two">
+        <div>
+          <Actions detail={detail} viewer={viewer} />
+          <Timeline reference={detail.reference} page={timeline} />
+          {panels.main}
+        </div>
+        <div>
+          <Checklist detail={detail} viewer={viewer} />
+          <Roles detail={detail} />
+          {panels.side}
+        </div>
+      </div>
+    </Layout>
+  );
+}

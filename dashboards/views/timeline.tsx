@@ -1,0 +1,56 @@
+import type { TimelineEvent } from '../../incidents/index.ts';
+import { Time } from './layout.tsx';
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : typeof value === 'number' ? String(value) : null);
+const words = (value: unknown): string => (str(value) ?? '?').replaceAll('_', ' ');
+
+/** One line a person reads for an event: "Phase: containment → eradication". */
+export function describeEvent(event: TimelineEvent): { what: string; detail: string | null } {
+  const data = event.data;
+  switch (event.type) {
+    case 'incident.opened':
+      return { what: `Incident opened (${words(data.severity)}, from ${words(data.source)})`, detail: str(data.title) };
+    case 'incident.acknowledged':
+      return { what: `Acknowledged${str(data.via) ? ` via ${words(data.via)}` : ''}`, detail: null };
+    case 'phase.changed':
+      return { what: `Phase: ${words(data.from)} → ${words(data.to)}${data.override ? ' (checklist overridden)' : ''}`, detail: str(data.reason) };
+    case 'severity.changed':
+      return { what: `Severity: ${words(data.from)} → ${words(data.to)}`, detail: str(data.reason) };
+    case 'role.assigned':
+      return { what: `${words(data.name)} is ${words(data.role)}`, detail: null };
+    case 'role.handed_over':
+      return { what: `${words(data.role)} handed over to ${words(data.name)}`, detail: null };
+    case 'role.released':
+      return { what: `${words(data.name)} is no longer ${words(data.role)}`, detail: null };
+    case 'note.added':
+      return { what: 'Note', detail: str(data.text) };
+    case 'checklist.item_added':
+      return { what: `Checklist item added (${words(data.phase)})`, detail: str(data.text) };
+    case 'checklist.item_completed':
+      return { what: 'Checklist item done', detail: str(data.text) };
+    case 'checklist.item_reopened':
+      return { what: 'Checklist item reopened', detail: str(data.text) };
+    default: {
+      // Alerts, notifications, deadlines and what later parts add: the type, and the data's plain facts.
+      const facts = Object.entries(data)
+        .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
+        .slice(0, 8)
+        .map(([key, value]) => `${key}: ${String(value)}`)
+        .join('\n');
+      return { what: event.type.replaceAll('.', ' ').replaceAll('_', ' ').replace(/^./, (first) => first.toUpperCase()), detail: facts || null };
+    }
+  }
+}
+
+export function TimelineItem({ event }: { event: TimelineEvent }) {
+  const { what, detail } = describeEvent(event);
+  return (
+    <li id={`event-${event.id}`} data-event-id={event.id} data-type={event.type}>
+      <div class="what">{what}</div>
+      {detail ? <div class="detail">{detail}</div> : null}
+      <div class="meta">
+        <Time at={event.occurredAt} /> · {event.actorName}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,251 @@
+import { and, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { loginFailures } from '../schema/login-failures.ts';
+import { sessions } from '../schema/sessions.ts';
+import type { Session } from '../schema/sessions.ts';
+import { users } from '../schema/users.ts';
+import type { User } from '../schema/users.ts';
+import { recordAudit } from '../audit/index.ts';
+import { DomainError } from '../errors.ts';
+import type { Database } from '../database/index.ts';
+import type { ActionContext } from './actor.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { MFA_STEP_TTL_MS, actorForUser, createSession, findSession } from './sessions.ts';
+import type { LoginPolicy } from './sessions.ts';
+
+/** Why a login step was refused; the message is what the login page shows. */
+export class LoginError extends DomainError {
+  constructor(
+    code: 'invalid_credentials' | 'invalid_code' | 'locked' | 'rate_limited' | 'session_expired',
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(code === 'locked' || code === 'rate_limited' ? 429 : 401, code, message);
+  }
+}
+
+export const PasswordLoginInput = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().max(256),
+});
+export type PasswordLoginInput = z.infer<typeof PasswordLoginInput>;
+
+export const TotpCodeInput = z.object({
+  code: z
+    .string()
+    .transform((code) => code.replace(/\s/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app')),
+});
+
+/** Where a login attempt comes from: recorded on the session, in the audit trail and for rate limits. */
+export interface LoginOrigin {
+  sourceAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  now?: Date;
+}
+
+const TOTP_ISSUER = 'Firebreak';
+// A code from the step before or after the current one is accepted (clock drift of phones).
+const TOTP_TOLERANCE_SECONDS = 30;
+
+let dummyHash: Promise<string> | null = null;
+/** Unknown e-mails cost a scrypt too, so response time does not reveal which accounts exist. */
+function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword('not a password anyone has');
+  return dummyHash;
+}
+
+function contextFor(db: Database, user: Pick<User, 'id' | 'name' | 'role'>, origin: LoginOrigin): ActionContext {
+  return { db, actor: actorForUser(user), requestId: origin.requestId, sourceAddress: origin.sourceAddress };
+}
+
+function minutesUntil(until: Date, now: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+}
+
+async function assertNotRateLimited(db: Database, origin: LoginOrigin, policy: LoginPolicy, now: Date): Promise<void> {
+  const since = new Date(now.getTime() - policy.rateWindowMs);
+  const [row] = await db
+    .select({ failures: count() })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.sourceAddress, origin.sourceAddress ?? 'unknown'), gt(loginFailures.at, since)));
+  if ((row?.failures ?? 0) >= policy.rateLimit) {
+    const minutes = Math.ceil(policy.rateWindowMs / 60_000);
+    throw new LoginError('rate_limited', `Too many failed logins from your address; try again in ${minutes} minutes.`, minutes * 60);
+  }
+}
+
+/**
+ * Counts a failed attempt against the address and, for a known user, towards the lockout; the
+ * attempt that reaches the limit locks the account and is audited.
+ */
+async function recordFailure(db: Database, email: string, step: 'password' | 'totp', user: User | null, origin: LoginOrigin, policy: LoginPolicy, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.insert(loginFailures).values({ email, sourceAddress: origin.sourceAddress ?? 'unknown', step, at: now });
+    if (!user) return;
+    const [updated] = await tx
+      .update(users)
+      .set({ failedLoginCount: sql`${users.failedLoginCount} + 1` })
+      .where(eq(users.id, user.id))
+      .returning({ failedLoginCount: users.failedLoginCount });
+    if (!updated || updated.failedLoginCount < policy.maxFailures) return;
+    const lockedUntil = new Date(now.getTime() + policy.lockoutMs);
+    await tx.update(users).set({ lockedUntil, failedLoginCount: 0 }).where(eq(users.id, user.id));
+    await recordAudit(tx, contextFor(tx, user, origin), {
+      action: 'auth.user.locked',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, failures: updated.failedLoginCount, lockedUntil: lockedUntil.toISOString(), step },
+    });
+  });
+}
+
+function assertNotLocked(user: User, now: Date): void {
+  if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) {
+    const minutes = minutesUntil(user.lockedUntil, now);
+    throw new LoginError('locked', `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`, minutes * 60);
+  }
+}
+
+export interface PasswordStepResult {
+  /** The token of a session that still owes its second factor. */
+  token: string;
+  /** True when the user has no authenticator yet and must enrol one now. */
+  mustEnrol: boolean;
+}
+
+/** Login step 1: e-mail and password. Answers a session that owes its TOTP code (or enrolment). */
+export async function loginWithPassword(db: Database, input: PasswordLoginInput, origin: LoginOrigin, policy: LoginPolicy): Promise<PasswordStepResult> {
+  const now = origin.now ?? new Date();
+  await assertNotRateLimited(db, origin, policy, now);
+  const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
+  const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (user) assertNotLocked(user, now);
+  if (!user || !passwordOk || user.disabledAt) {
+    await recordFailure(db, input.email, 'password', user && !user.disabledAt ? user : null, origin, policy, now);
+    throw new LoginError('invalid_credentials', 'The e-mail address or password is not right.');
+  }
+  const { token } = await createSession(db, {
+    userId: user.id,
+    stage: 'mfa',
+    now,
+    expiresAt: new Date(now.getTime() + MFA_STEP_TTL_MS),
+    userAgent: origin.userAgent,
+    sourceAddress: origin.sourceAddress,
+  });
+  return { token, mustEnrol: !user.totpEnabled || !user.totpSecret };
+}
+
+async function pendingSession(db: Database, token: string, policy: LoginPolicy, now: Date): Promise<{ session: Session; user: User }> {
+  const found = await findSession(db, token, policy, now, 'mfa');
+  if (!found) throw new LoginError('session_expired', 'Your login took too long or was already used; enter your e-mail and password again.');
+  return found;
+}
+
+/** Upgrades a pending session into a new, active one (a new token: no session fixation). */
+async function activate(tx: Database, pending: Session, user: User, origin: LoginOrigin, policy: LoginPolicy, now: Date, method: string): Promise<string> {
+  await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, pending.id));
+  await tx.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  const { token, session } = await createSession(tx, {
+    userId: user.id,
+    stage: 'active',
+    now,
+    expiresAt: new Date(now.getTime() + policy.maxAgeMs),
+    userAgent: origin.userAgent,
+    sourceAddress: origin.sourceAddress,
+  });
+  await recordAudit(tx, contextFor(tx, user, origin), {
+    action: 'auth.session.login',
+    targetType: 'session',
+    targetId: session.id,
+    details: { email: user.email, method, userAgent: session.userAgent },
+  });
+  return token;
+}
+
+/** Accepts a code once: the time step must be later than the last one this user used. */
+async function checkCode(tx: Database, user: User, secret: string, code: string, now: Date): Promise<boolean> {
+  const result = await verifyTotpCode({
+    secret,
+    token: code,
+    epoch: Math.floor(now.getTime() / 1000),
+    epochTolerance: TOTP_TOLERANCE_SECONDS,
+    afterTimeStep: user.totpLastTimeStep ?? undefined,
+  });
+  if (!result.valid || !('timeStep' in result)) return false;
+  const { timeStep } = result;
+  // The guard in the WHERE clause makes two concurrent uses of one code succeed only once.
+  const [claimed] = await tx
+    .update(users)
+    .set({ totpLastTimeStep: timeStep })
+    .where(and(eq(users.id, user.id), or(isNull(users.totpLastTimeStep), lt(users.totpLastTimeStep, timeStep))))
+    .returning({ id: users.id });
+  return Boolean(claimed);
+}
+
+/** Login step 2: the code from the user's authenticator. Answers the token of the active session. */
+export async function loginWithTotp(db: Database, pendingToken: string, code: string, origin: LoginOrigin, policy: LoginPolicy): Promise<string> {
+  const now = origin.now ?? new Date();
+  await assertNotRateLimited(db, origin, policy, now);
+  const { session, user } = await pendingSession(db, pendingToken, policy, now);
+  assertNotLocked(user, now);
+  if (!user.totpEnabled || !user.totpSecret) throw new LoginError('invalid_code', 'This account has no authenticator yet: enrol one first.');
+  const secret = user.totpSecret;
+  const token = await db.transaction(async (tx) => ((await checkCode(tx, user, secret, code, now)) ? activate(tx, session, user, origin, policy, now, 'password+totp') : null));
+  if (token) return token;
+  await recordFailure(db, user.email, 'totp', user, origin, policy, now);
+  throw new LoginError('invalid_code', 'That code is not right (or was already used); enter the current code from your authenticator app.');
+}
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+  /** The otpauth URI as a QR code, a PNG data URL for an <img>. */
+  qrCodeDataUrl: string;
+}
+
+/** Enrolment, first half: a new secret for the pending session (the same one on reload). */
+export async function startTotpEnrolment(db: Database, pendingToken: string, policy: LoginPolicy, now: Date = new Date()): Promise<TotpEnrolment> {
+  const { session, user } = await pendingSession(db, pendingToken, policy, now);
+  if (user.totpEnabled) throw new LoginError('invalid_code', 'An authenticator is already enrolled for this account; enter its code.');
+  let secret = session.pendingTotpSecret;
+  if (!secret) {
+    secret = generateSecret();
+    await db.update(sessions).set({ pendingTotpSecret: secret }).where(eq(sessions.id, session.id));
+  }
+  const otpauthUri = generateURI({ issuer: TOTP_ISSUER, label: user.email, secret });
+  const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+  return { secret, otpauthUri, qrCodeDataUrl };
+}
+
+/** Enrolment, second half: a code proves the app holds the secret; the account's MFA is then on. */
+export async function confirmTotpEnrolment(db: Database, pendingToken: string, code: string, origin: LoginOrigin, policy: LoginPolicy): Promise<string> {
+  const now = origin.now ?? new Date();
+  await assertNotRateLimited(db, origin, policy, now);
+  const { session, user } = await pendingSession(db, pendingToken, policy, now);
+  assertNotLocked(user, now);
+  const secret = session.pendingTotpSecret;
+  if (user.totpEnabled || !secret) throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
+  const token = await db.transaction(async (tx) => {
+    if (!(await checkCode(tx, user, secret, code, now))) return null;
+    const [enrolled] = await tx
+      .update(users)
+      .set({ totpSecret: secret, totpEnabled: true })
+      .where(and(eq(users.id, user.id), eq(users.totpEnabled, false)))
+      .returning({ id: users.id });
+    if (!enrolled) return null;
+    await recordAudit(tx, contextFor(tx, user, origin), { action: 'auth.totp.enrol', targetType: 'user', targetId: user.id, details: { email: user.email } });
+    return activate(tx, session, user, origin, policy, now, 'password+totp-enrolment');
+  });
+  if (token) return token;
+  await recordFailure(db, user.email, 'totp', user, origin, policy, now);
+  throw new LoginError('invalid_code', 'That code is not right; scan the QR code again and enter the current 6-digit code.');
+}
+
+/** Deletes failed-login records older than a day (a periodic job). */
+export async function pruneLoginFailures(tx: Database, now: Date): Promise<void> {
+  await tx.delete(loginFailures).where(lt(loginFailures.at, new Date(now.getTime() - 86_400_000)));
+}

@@ -15,6 +15,7 @@ import {
   startSelfTracing,
 } from './platform/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
+import { playbookRoutes, registerIncidents } from './incidents/index.ts';
 import { incidentRoutes } from './incidents/index.ts';
 import { createNotifier } from './notifier/index.ts';
 import type { Notifier } from './notifier/index.ts';
@@ -69,6 +70,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   const app = createBaseApp(deps);
   app.route('/', platformRoutes(readiness));
   app.route('/api/incidents', incidentRoutes);
+  app.route('/api/playbooks', playbookRoutes);
+  await registerIncidents({ config, database, logger, scheduler });
 
   const notifier = createNotifier({ config, database, logger, scheduler });
   services.push(notifier.worker);

@@ -20,6 +20,20 @@ import { TimelineQuery, listTimeline } from './list-timeline.ts';
 import { ReleaseRoleInput, releaseRole } from './release-role.ts';
 import type { Incident } from './schema/incidents.ts';
 import { TransitionInput, transitionPhase } from './transition-phase.ts';
+import { ActionItemUpdate, NewActionItem } from './action-item-input.ts';
+import { ApproveRcaInput, approveRca } from './approve-rca.ts';
+import { buildIncidentReport } from './build-incident-report.ts';
+import { CloseInput, closeIncident } from './close-incident.ts';
+import { createActionItem } from './create-action-item.ts';
+import { NoteEdit, editNote } from './edit-note.ts';
+import { listNoteRevisions } from './list-note-revisions.ts';
+import { getRca } from './get-rca.ts';
+import { StatisticsQuery, incidentStatistics } from './incident-statistics.ts';
+import { listActionItems } from './list-action-items.ts';
+import { RcaInput } from './rca-input.ts';
+import { renderReportMarkdown } from './render-report-markdown.ts';
+import { updateActionItem } from './update-action-item.ts';
+import { writeRca } from './write-rca.ts';
 
 export const IncidentParam = z.object({ id: z.string().min(1).max(100) });
 
@@ -48,6 +62,13 @@ export const incidentRoutes = new Hono<AppEnv>()
     requirePermission('incidents:declare'),
     validate('json', DeclareIncidentInput),
     async (c) => c.json(presentIncident(await declareIncident(c.var.ctx, c.req.valid('json'))), 201),
+  )
+  .get(
+    '/figures',
+    describeRoute({ summary: 'Time to detect, acknowledge, contain and recover (count, mean, p50, p90) and open incidents by phase and severity', tags }),
+    requirePermission('incidents:read'),
+    validate('query', StatisticsQuery),
+    async (c) => c.json(await incidentStatistics(c.var.ctx.db, c.req.valid('query'))),
   )
   .get(
     '/:id',
@@ -170,5 +191,127 @@ export const incidentRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id, itemId } = c.req.valid('param');
       return c.json(await completeChecklistItem(c.var.ctx, id, itemId, c.req.valid('json')));
+    },
+  )
+  .patch(
+    '/:id/notes/:noteId',
+    describeRoute({ summary: 'Edit your own note: adds a revision, rewrites nothing', tags }),
+    requirePermission('incidents:note'),
+    validate('param', IncidentParam.extend({ noteId: z.string().min(1).max(100) })),
+    validate('json', NoteEdit),
+    async (c) => {
+      const { id, noteId } = c.req.valid('param');
+      return c.json(await editNote(c.var.ctx, id, noteId, c.req.valid('json')));
+    },
+  )
+  .get(
+    '/:id/notes/:noteId/revisions',
+    describeRoute({ summary: "Every revision of a note, oldest first", tags }),
+    requirePermission('incidents:read'),
+    validate('param', IncidentParam.extend({ noteId: z.string().min(1).max(100) })),
+    async (c) => {
+      const { id, noteId } = c.req.valid('param');
+      return c.json({ revisions: await listNoteRevisions(c.var.ctx, id, noteId) });
+    },
+  )
+  .get(
+    '/:id/rca',
+    describeRoute({ summary: "The incident's root-cause analysis; ETag is its version", tags: ['rca'] }),
+    requirePermission('incidents:read'),
+    validate('param', IncidentParam),
+    async (c) => {
+      const { authorKey: _author, contributorKeys: _contributors, approvedByKey: _approver, ...rca } = await getRca(c.var.ctx.db, c.req.valid('param').id);
+      c.header('ETag', versionTag(rca.version));
+      return c.json(rca);
+    },
+  )
+  .put(
+    '/:id/rca',
+    describeRoute({ summary: 'Start or edit the root-cause analysis (send the parts that change)', tags: ['rca'], parameters: [ifMatch] }),
+    requirePermission('rca:write'),
+    validate('param', IncidentParam),
+    validate('json', RcaInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { authorKey: _author, contributorKeys: _contributors, approvedByKey: _approver, ...rca } = await writeRca(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
+      c.header('ETag', versionTag(rca.version));
+      return c.json(rca);
+    },
+  )
+  .post(
+    '/:id/rca/approve',
+    describeRoute({ summary: 'Approve the root-cause analysis (someone who wrote none of it)', tags: ['rca'], parameters: [ifMatch] }),
+    requirePermission('rca:approve'),
+    validate('param', IncidentParam),
+    validate('json', ApproveRcaInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { authorKey: _author, contributorKeys: _contributors, approvedByKey: _approver, ...rca } = await approveRca(c.var.ctx, c.req.valid('param').id, {
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
+      return c.json(rca);
+    },
+  )
+  .post(
+    '/:id/close',
+    describeRoute({ summary: 'Close the incident once its analysis is approved', tags, parameters: [ifMatch] }),
+    requirePermission('incidents:transition'),
+    validate('param', IncidentParam),
+    validate('json', CloseInput),
+    async (c) => {
+      const input = c.req.valid('json');
+      const incident = await closeIncident(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(incident.version));
+      return c.json(presentIncident(incident));
+    },
+  )
+  .get(
+    '/:id/action-items',
+    describeRoute({ summary: "The incident's action items", tags: ['rca'] }),
+    requirePermission('incidents:read'),
+    validate('param', IncidentParam),
+    async (c) => {
+      const incident = await getIncident(c.var.ctx.db, c.req.valid('param').id);
+      return c.json({ actionItems: await listActionItems(c.var.ctx.db, incident.id) });
+    },
+  )
+  .post(
+    '/:id/action-items',
+    describeRoute({ summary: 'Add an action item (owner, due date); overdue ones are reminded', tags: ['rca'] }),
+    requirePermission('rca:write'),
+    validate('param', IncidentParam),
+    validate('json', NewActionItem),
+    async (c) => c.json(await createActionItem(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  )
+  .patch(
+    '/:id/action-items/:itemId',
+    describeRoute({ summary: 'Change an action item (status, owner, due date, ...)', tags: ['rca'] }),
+    requirePermission('rca:write'),
+    validate('param', IncidentParam.extend({ itemId: z.string().min(1).max(100) })),
+    validate('json', ActionItemUpdate),
+    async (c) => {
+      const { id, itemId } = c.req.valid('param');
+      return c.json(await updateActionItem(c.var.ctx, id, itemId, c.req.valid('json')));
+    },
+  )
+  .get(
+    '/:id/report',
+    describeRoute({ summary: 'The incident report: Markdown (format=markdown, the default) or JSON (format=json)', tags }),
+    requirePermission('incidents:read'),
+    validate('param', IncidentParam),
+    validate('query', z.object({ format: z.enum(['markdown', 'json']).default('markdown') })),
+    async (c) => {
+      const report = await buildIncidentReport(c.var.ctx.db, c.req.valid('param').id);
+      const filename = `${report.reference}-report`;
+      if (c.req.valid('query').format === 'json') {
+        c.header('Content-Disposition', `attachment; filename="${filename}.json"`);
+        return c.json({ ...report, incident: presentIncident(report.incident) });
+      }
+      c.header('Content-Type', 'text/markdown; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="${filename}.md"`);
+      return c.body(renderReportMarkdown(report));
     },
   );

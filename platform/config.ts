@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   PAGERDUTY_SERVER: z.string().min(1).default('events.pagerduty.com'),
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().min(3).default('Firebreak <firebreak@localhost>'),
+  PLAYBOOKS_FILE: z.string().min(1).optional(),
+  ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),

@@ -1,7 +1,7 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { incidents } from './incidents.ts';
 
-export const RCA_STATUSES = ['draft', 'in_review', 'approved'] as const;
+export const RCA_STATUSES = ['draft', 'approved'] as const;
 export type RcaStatus = (typeof RCA_STATUSES)[number];
 
 export interface FiveWhy {
@@ -29,7 +29,6 @@ export const rootCauseAnalyses = pgTable('root_cause_analyses', {
   version: integer().notNull().default(1),
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
-  submittedAt: timestamp({ withTimezone: true, precision: 3 }),
   approvedAt: timestamp({ withTimezone: true, precision: 3 }),
   approvedByKey: text(),
   approvedByName: text(),

@@ -1,0 +1,63 @@
+import { Gauge } from 'prom-client';
+import { defineMetric, metricsRegistry } from '../platform/index.ts';
+import type { Database, Logger } from '../platform/index.ts';
+import { FIGURES, incidentStatistics, openIncidentCounts } from './incident-statistics.ts';
+import { PHASES, SEVERITIES } from './phases.ts';
+
+// The database the gauges read at scrape time: the figures live in Postgres, so every replica reports
+// the same values and nothing is lost on restart.
+let source: { db: Database; logger: Logger } | null = null;
+
+const openIncidents = defineMetric(
+  'firebreak_incidents_open',
+  () =>
+    new Gauge({
+      name: 'firebreak_incidents_open',
+      help: 'Open incidents by phase and severity.',
+      labelNames: ['phase', 'severity'] as const,
+      registers: [metricsRegistry],
+      async collect() {
+        if (!source) return;
+        try {
+          const counts = await openIncidentCounts(source.db);
+          for (const phase of PHASES) for (const severity of SEVERITIES) this.set({ phase, severity }, 0);
+          for (const row of counts) this.set({ phase: row.phase, severity: row.severity }, row.count);
+        } catch (error) {
+          source.logger.warn({ err: error }, 'could not read open incident counts for /metrics');
+        }
+      },
+    }),
+);
+
+const responseSeconds = defineMetric(
+  'firebreak_incident_response_seconds',
+  () =>
+    new Gauge({
+      name: 'firebreak_incident_response_seconds',
+      help: 'Time to detect, acknowledge, contain and recover over incidents detected in the last 30 days (mean, p50, p90).',
+      labelNames: ['figure', 'statistic'] as const,
+      registers: [metricsRegistry],
+      async collect() {
+        if (!source) return;
+        try {
+          const statistics = await incidentStatistics(source.db);
+          this.reset();
+          for (const figure of FIGURES) {
+            const values = statistics.figures[figure];
+            if (values.meanSeconds !== null) this.set({ figure, statistic: 'mean' }, values.meanSeconds);
+            if (values.p50Seconds !== null) this.set({ figure, statistic: 'p50' }, values.p50Seconds);
+            if (values.p90Seconds !== null) this.set({ figure, statistic: 'p90' }, values.p90Seconds);
+          }
+        } catch (error) {
+          source.logger.warn({ err: error }, 'could not read incident response figures for /metrics');
+        }
+      },
+    }),
+);
+
+/** Points the incident gauges at a database (the app's, at start). */
+export function watchIncidentMetrics(db: Database, logger: Logger): void {
+  source = { db, logger };
+  void openIncidents;
+  void responseSeconds;
+}

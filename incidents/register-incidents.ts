@@ -1,0 +1,21 @@
+import type { Config, DatabaseHandle, Logger, Scheduler } from '../platform/index.ts';
+import { ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem } from './action-item-reminders.ts';
+import { watchIncidentMetrics } from './incident-metrics.ts';
+import { loadPlaybooksFile } from './load-playbooks-file.ts';
+
+export interface IncidentsSetup {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  scheduler: Scheduler;
+}
+
+/** Wires the lifecycle into the service: overdue reminders, PLAYBOOKS_FILE, and the /metrics gauges. */
+export async function registerIncidents({ config, database, logger, scheduler }: IncidentsSetup): Promise<void> {
+  scheduler.onTimer(ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem(config.ACTION_ITEM_REMINDER_INTERVAL_HOURS * 3600 * 1000));
+  if (config.PLAYBOOKS_FILE) {
+    const count = await loadPlaybooksFile(database.db, config.PLAYBOOKS_FILE);
+    logger.info({ path: config.PLAYBOOKS_FILE, playbooks: count }, 'playbooks loaded');
+  }
+  watchIncidentMetrics(database.db, logger);
+}

@@ -17,6 +17,8 @@ import {
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import { playbookRoutes, registerIncidents } from './incidents/index.ts';
 import { incidentRoutes } from './incidents/index.ts';
+import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
+import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
 import { createNotifier } from './notifier/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
@@ -71,6 +73,10 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', platformRoutes(readiness));
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
+  registerAlerting(scheduler, config);
+  app.route('/', alertmanagerRoutes);
+  app.route('/api/alerts', alertRoutes);
+  app.route('/api/silences', silenceRoutes);
   await registerIncidents({ config, database, logger, scheduler });
 
   const notifier = createNotifier({ config, database, logger, scheduler });

@@ -32,6 +32,19 @@ export const ConfigSchema = z.object({
   PAGERDUTY_SERVER: z.string().min(1).default('events.pagerduty.com'),
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().min(3).default('Firebreak <firebreak@localhost>'),
+  ALERT_GROUP_BY: z
+    .string()
+    .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*)*$/, 'must be label names separated by commas')
+    .default('alertname,service'),
+  ALERT_RESOLVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
+  ALERT_SEVERITY_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name').default('severity'),
+  ALERT_SEVERITY_MAP: z
+    .string()
+    .regex(/^\s*[^=,\s]+\s*=\s*sev[1-4]\s*(,\s*[^=,\s]+\s*=\s*sev[1-4]\s*)*$/, 'must be value=sevN pairs separated by commas')
+    .default('critical=sev1,error=sev2,warning=sev3,info=sev4'),
+  ALERT_DEFAULT_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'),
+  ALERT_REFIRE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(1800),
+  ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
   ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),

@@ -1,0 +1,212 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../platform/index.ts';
+import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
+import { prometheusFixture, shiftedToNow, webhookFixture } from '../../test/harness/alert-fixtures.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  let ingest: string;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+    ingest = await firebreak.tokenFor('ingest');
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  const post = (path: string, json: unknown, token: string | null = ingest) => firebreak.request('POST', path, { token, json });
+  const count = async (table: 'alerts' | 'incidents' | 'timeline_events') =>
+    Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
+  const timelineTypes = async (incidentId: string) =>
+    (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type);
+  const incidentRows = () =>
+    queryRows<{ id: string; title: string; severity: string; group_key: string; resolved: boolean; services: string[] }>(
+      firebreak.database.db,
+      sql`select id, title, severity, group_key, resolved_at is not null as resolved, services from incidents order by number`,
+    );
+  const alertRows = () =>
+    queryRows<{ fingerprint: string; status: string; incident_id: string | null; starts_at: string }>(
+      firebreak.database.db,
+      sql`select fingerprint, status, incident_id, to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as starts_at from alerts order by fingerprint`,
+    );
+
+  it('follows the captured webhook deliveries: opens, gathers, resolves and reopens by group key', async () => {
+    const first = await post('/ingest/alertmanager', webhookFixture('01-firing'));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ received: 2, created: 2 });
+    expect(await post('/ingest/alertmanager', webhookFixture('02-firing')).then((response) => response.status)).toBe(200);
+
+    const [errors, disk] = await incidentRows();
+    expect(errors).toMatchObject({ title: 'HighErrorRate: checkout 5xx ratio above 5%', severity: 'sev1', group_key: '{}:{alertname="HighErrorRate", service="checkout"}', services: ['checkout'] });
+    expect(disk).toMatchObject({ severity: 'sev3', services: ['db'] });
+    if (!errors || !disk) throw new Error('expected two incidents');
+    expect(await timelineTypes(errors.id)).toEqual(['incident.opened', 'alert.fired', 'alert.fired']);
+    // The identity Alertmanager printed is the one stored.
+    expect((await alertRows()).map((row) => row.fingerprint)).toEqual(['07374bc745014510', '7087ed00a57347e7', 'eaa2c0810570653c']);
+
+    expect((await post('/ingest/alertmanager', webhookFixture('03-resolved'))).status).toBe(200);
+    expect((await incidentRows())[0]?.resolved).toBe(true);
+    expect((await post('/ingest/alertmanager', webhookFixture('04-firing'))).status).toBe(200);
+    expect((await incidentRows())[0]?.resolved).toBe(false);
+    expect((await post('/ingest/alertmanager', webhookFixture('05-resolved'))).status).toBe(200);
+    expect((await post('/ingest/alertmanager', webhookFixture('06-firing'))).status).toBe(200);
+
+    expect(await count('incidents')).toBe(2);
+    expect(await timelineTypes(errors.id)).toEqual([
+      'incident.opened',
+      'alert.fired',
+      'alert.fired',
+      'alert.resolved',
+      'alert.resolved',
+      'alert.refired',
+      'alert.refired',
+      'alert.resolved',
+      'alert.resolved',
+      'alert.refired',
+      'alert.refired',
+    ]);
+    const rows = await alertRows();
+    expect(rows.find((row) => row.fingerprint === '07374bc745014510')).toMatchObject({ status: 'firing', incident_id: errors.id, starts_at: '2026-11-21T04:17:12.881Z' });
+    expect(rows.find((row) => row.fingerprint === '7087ed00a57347e7')).toMatchObject({ status: 'firing', incident_id: errors.id });
+    expect(rows.find((row) => row.fingerprint === 'eaa2c0810570653c')).toMatchObject({ status: 'firing', incident_id: disk.id });
+  });
+
+  it('adds nothing when the same webhook deliveries arrive again (retries, repeat_interval, HA pairs)', async () => {
+    const names = ['01-firing', '02-firing', '03-resolved', '04-firing'];
+    for (const name of names) expect((await post('/ingest/alertmanager', webhookFixture(name))).status).toBe(200);
+    const before = [await count('alerts'), await count('incidents'), await count('timeline_events')];
+    const again = await post('/ingest/alertmanager', webhookFixture('04-firing'));
+    expect(await again.json()).toMatchObject({ received: 2, created: 0, updated: 0, unchanged: 2, incidentsOpened: [] });
+    for (const name of ['01-firing', '02-firing', '04-firing', '02-firing']) expect((await post('/ingest/alertmanager', webhookFixture(name))).status).toBe(200);
+    expect([await count('alerts'), await count('incidents'), await count('timeline_events')]).toEqual(before);
+  });
+
+  it('follows Prometheus sending straight to /api/v2/alerts: heartbeats, a resolution, a re-fire', async () => {
+    const batch = shiftedToNow(prometheusFixture('01-firing'), '2026-11-21T04:16:30Z');
+    const first = await post('/api/v2/alerts', batch);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ received: 3, created: 3 });
+    // The same heartbeat again (an HA twin, a retry) changes nothing.
+    const repeat = await post('/api/v2/alerts', batch);
+    expect(await repeat.json()).toMatchObject({ created: 0, unchanged: 3 });
+    const [errors] = await incidentRows();
+    if (!errors) throw new Error('expected an incident');
+    expect(await count('incidents')).toBe(2);
+
+    const second = await post('/api/v2/alerts', shiftedToNow(prometheusFixture('02-resolved-and-firing'), '2026-11-21T04:16:40Z'));
+    expect(await second.json()).toMatchObject({ resolved: 2, updated: 1 });
+    expect((await incidentRows())[0]?.resolved).toBe(true);
+
+    const third = await post('/api/v2/alerts', shiftedToNow(prometheusFixture('03-refired'), '2026-11-21T04:16:50Z'));
+    expect(await third.json()).toMatchObject({ refired: 2, incidentsOpened: [] });
+    expect(await count('incidents')).toBe(2);
+    expect(await timelineTypes(errors.id)).toEqual(['incident.opened', 'alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved', 'alert.refired', 'alert.refired']);
+    expect((await incidentRows())[0]?.resolved).toBe(false);
+  });
+
+  it('gives an alert one identity whichever way it arrives', async () => {
+    expect((await post('/api/v2/alerts', shiftedToNow(prometheusFixture('01-firing'), '2026-11-21T04:16:30Z'))).status).toBe(200);
+    const webhook = await post('/ingest/alertmanager', webhookFixture('01-firing'));
+    expect(await webhook.json()).toMatchObject({ created: 0, incidentsOpened: [] });
+    expect(await count('alerts')).toBe(3);
+    expect(await count('incidents')).toBe(2);
+  });
+
+  it('needs a token with alerts:ingest', async () => {
+    const body = webhookFixture('01-firing');
+    expect((await post('/ingest/alertmanager', body, null)).status).toBe(401);
+    expect((await post('/api/v2/alerts', [], null)).status).toBe(401);
+    const viewer = await firebreak.tokenFor('viewer');
+    const refused = await post('/ingest/alertmanager', body, viewer);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as ErrorBody).error.message).toContain('alerts:ingest');
+    expect((await post('/api/v2/alerts', [], viewer)).status).toBe(403);
+    expect(await count('alerts')).toBe(0);
+  });
+
+  describe('refuses bad input whole, naming the problem', () => {
+    const alert = (labels: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ labels, annotations: {}, startsAt: new Date().toISOString(), ...extra });
+    const good = alert({ alertname: 'Fine', service: 'checkout' });
+
+    async function expectRefused(path: string, body: unknown, status: number, pattern: RegExp, raw = false) {
+      const response = raw
+        ? await firebreak.request('POST', path, { token: ingest, body: body as string, headers: { 'content-type': 'application/json' } })
+        : await post(path, body);
+      expect(response.status).toBe(status);
+      const { error } = (await response.json()) as ErrorBody;
+      expect(error.message).toMatch(pattern);
+      expect(await count('alerts')).toBe(0);
+      expect(await count('incidents')).toBe(0);
+      return error;
+    }
+
+    it('malformed JSON', async () => {
+      const error = await expectRefused('/api/v2/alerts', '[{"labels": {"alertname": "X"}', 400, /not valid JSON/, true);
+      expect(error.code).toBe('malformed_json');
+      await expectRefused('/ingest/alertmanager', '{"version": "4", ', 400, /not valid JSON/, true);
+    });
+
+    it('wrong types and missing labels', async () => {
+      await expectRefused('/api/v2/alerts', [good, alert({ alertname: 42 })], 400, /1\.labels\.alertname/);
+      await expectRefused('/api/v2/alerts', [{ annotations: {} }], 400, /0\.labels/);
+      await expectRefused('/api/v2/alerts', [alert({})], 400, /at least one label/);
+      await expectRefused('/api/v2/alerts', { labels: { alertname: 'X' } }, 400, /expected array/);
+      await expectRefused('/api/v2/alerts', [good, alert({ alertname: 'X' }, { startsAt: 'yesterday' })], 400, /1\.startsAt.*RFC 3339/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X' }, { startsAt: '2026-11-21T05:00:00Z', endsAt: '2026-11-21T04:00:00Z' })], 400, /endsAt is before startsAt/);
+      const payload = webhookFixture('01-firing');
+      await expectRefused('/ingest/alertmanager', { ...payload, alerts: [{ ...payload.alerts[0], status: 'burning' }] }, 400, /alerts\.0\.status/);
+      await expectRefused('/ingest/alertmanager', { ...payload, groupKey: undefined }, 400, /groupKey/);
+    });
+
+    it('an unknown webhook version', async () => {
+      await expectRefused('/ingest/alertmanager', { ...webhookFixture('01-firing'), version: '3' }, 400, /version.*only version "4"/);
+    });
+
+    it('too many alerts (413) and a body over the limit (413)', async () => {
+      const many = Array.from({ length: 1001 }, (_, index) => alert({ alertname: 'Storm', instance: `i-${index}` }));
+      const error = await expectRefused('/api/v2/alerts', many, 413, /1001 alerts.*at most 1000/);
+      expect(error.code).toBe('too_many_alerts');
+      const payload = webhookFixture('01-firing');
+      await expectRefused('/ingest/alertmanager', { ...payload, alerts: Array.from({ length: 1001 }, () => payload.alerts[0]) }, 413, /at most 1000/);
+      const huge = JSON.stringify([alert({ alertname: 'X', blob: 'y'.repeat(6 * 1024 * 1024) })]);
+      await expectRefused('/api/v2/alerts', huge, 413, /exceeds the limit/, true);
+    });
+
+    it('huge label values and too many labels', async () => {
+      await expectRefused('/api/v2/alerts', [good, alert({ alertname: 'X', instance: 'i'.repeat(5000) })], 400, /1\.labels\.instance: label value longer than 4096/);
+      const labels = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`l${index}`, 'v']));
+      await expectRefused('/api/v2/alerts', [alert(labels)], 400, /at most 100 labels/);
+    });
+
+    it('hostile strings: control characters and invalid label names are refused', async () => {
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\u0000Y' })], 400, /labels\.alertname: label value contains a control character/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', job: 'a\u001b[31mred' })], 400, /labels\.job: .*control character/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X' }, { annotations: { summary: 'nul \u0000 here' } })], 400, /annotations\.summary: .*control character/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', "x'; drop table alerts; --": 'v' })], 400, /is not a valid name: label names must match/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', '<script>': 'v' })], 400, /is not a valid name: label names must match/);
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\ud800' })], 400, /lone surrogate/);
+    });
+  });
+
+  it('stores SQL and HTML in label values and annotations verbatim, as data', async () => {
+    const hostile = {
+      labels: { alertname: "Robert'); DROP TABLE alerts; --", service: '<script>alert(1)</script>' },
+      annotations: { summary: '<img src=x onerror=alert(1)> & "quotes"', description: "line one\nline two\twith tab; SELECT * FROM pg_user" },
+      startsAt: new Date().toISOString(),
+    };
+    const response = await post('/api/v2/alerts', [hostile]);
+    expect(response.status).toBe(200);
+    const listed = (await (await firebreak.request('GET', '/api/alerts')).json()) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] };
+    expect(listed.alerts[0]?.labels).toEqual(hostile.labels);
+    expect(listed.alerts[0]?.annotations).toEqual(hostile.annotations);
+    const [incident] = await incidentRows();
+    expect(incident?.title).toBe("Robert'); DROP TABLE alerts; --: <img src=x onerror=alert(1)> & \"quotes\"");
+    expect(await count('alerts')).toBe(1);
+  });
+});

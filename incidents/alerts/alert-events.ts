@@ -1,0 +1,122 @@
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Actor, Database } from '../../platform/index.ts';
+import { queryRows } from '../../platform/index.ts';
+import { notifyIncidentChange } from '../../notifier/index.ts';
+import { TIMELINE_CHANNEL } from '../append-timeline-event.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import { incidents } from '../schema/incidents.ts';
+import type { Incident } from '../schema/incidents.ts';
+import type { AlertEvent, AlertState } from './merge-alert.ts';
+import { alerts } from './schema/alerts.ts';
+
+/** Something that happened to an alert of an incident, waiting to be written. */
+export interface PendingEvent {
+  incidentId: string;
+  event: AlertEvent;
+  fingerprint: string;
+  labels: Record<string, string>;
+  state: AlertState;
+  /** The alert opened this incident (its opening already notified). */
+  joinedNew: boolean;
+}
+
+const TIMELINE_TYPES = { fired: 'alert.fired', resolved: 'alert.resolved', refired: 'alert.refired' } as const;
+
+/** What a timeline entry or a message says about an alert. */
+export function describeAlert(fingerprint: string, labels: Record<string, string>, state: AlertState) {
+  return {
+    fingerprint,
+    alertname: labels.alertname ?? null,
+    severity: state.severity,
+    summary: state.annotations.summary ?? null,
+    labels,
+    startsAt: state.startsAt.toISOString(),
+    endsAt: state.endsAt?.toISOString() ?? null,
+    generatorUrl: state.generatorUrl,
+  };
+}
+
+/**
+ * Appends every event to its incident's timeline in one statement, announcing each on the timeline
+ * channel as appendTimelineEvent does (delivered on commit).
+ */
+export async function recordAlertEvents(tx: Database, actor: Actor, events: readonly PendingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((pending) => ({
+    incident_id: pending.incidentId,
+    type: TIMELINE_TYPES[pending.event.type],
+    occurred_at: (pending.event.type === 'resolved' ? pending.event.at : pending.state.startsAt).toISOString(),
+    data: {
+      ...describeAlert(pending.fingerprint, pending.labels, pending.state),
+      ...(pending.event.type === 'refired' ? { previousEnd: pending.event.previousEnd.toISOString() } : {}),
+    },
+  }));
+  await queryRows(
+    tx,
+    sql`with inserted as (
+      insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
+      select incident_id, type, ${actor.kind}, ${actor.id}, ${actor.name}, occurred_at, data
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as e(incident_id uuid, type text, occurred_at timestamptz, data jsonb)
+      returning id, incident_id
+    )
+    select count(pg_notify(${TIMELINE_CHANNEL}, json_build_object('incidentId', incident_id, 'eventId', id)::text)) as announced from inserted`,
+  );
+}
+
+const MAX_LISTED = 20;
+
+/**
+ * After the alert rows are written: an incident whose last firing alert resolved is resolved (once),
+ * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
+ * of them. The caller holds the group locks of these incidents, so the counts cannot race.
+ */
+export async function settleIncidents(tx: Database, actor: Actor, incidentIds: ReadonlySet<string>, events: readonly PendingEvent[], now: Date): Promise<void> {
+  if (incidentIds.size === 0) return;
+  const ids = [...incidentIds];
+  const counts = await tx
+    .select({ incidentId: alerts.incidentId, firing: sql<number>`count(*) filter (where ${alerts.status} = 'firing')::int` })
+    .from(alerts)
+    .where(inArray(alerts.incidentId, ids))
+    .groupBy(alerts.incidentId);
+  const firingOf = new Map(counts.map((row) => [row.incidentId, Number(row.firing)]));
+  const rows = await tx.select().from(incidents).where(inArray(incidents.id, ids));
+  for (const incident of rows) {
+    const mine = events.filter((pending) => pending.incidentId === incident.id);
+    const firing = firingOf.get(incident.id) ?? 0;
+    const listed = (kinds: AlertEvent['type'][]) =>
+      mine
+        .filter((pending) => kinds.includes(pending.event.type))
+        .slice(0, MAX_LISTED)
+        .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
+    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew);
+    if (firing === 0 && mine.some((pending) => pending.event.type === 'resolved')) {
+      const updated = await setResolvedAt(tx, incident, now);
+      if (updated) {
+        await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
+      }
+    } else if (firing > 0 && incident.resolvedAt && mine.some((pending) => pending.event.type !== 'resolved')) {
+      const updated = await setResolvedAt(tx, incident, null);
+      if (updated) {
+        await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
+      }
+    } else if (joined.length > 0) {
+      await notifyIncidentChange(tx, {
+        kind: 'alert_joined',
+        incident: incidentSnapshot(incident),
+        at: now,
+        actorName: actor.name,
+        details: { count: joined.length, alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)) },
+      });
+    }
+  }
+}
+
+/** Sets or clears resolvedAt if it is not already so; answers the updated incident, or null if nothing changed. */
+async function setResolvedAt(tx: Database, incident: Incident, value: Date | null): Promise<Incident | null> {
+  const [updated] = await tx
+    .update(incidents)
+    .set({ resolvedAt: value, version: sql`${incidents.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(incidents.id, incident.id), value ? isNull(incidents.resolvedAt) : isNotNull(incidents.resolvedAt)))
+    .returning();
+  return updated ?? null;
+}

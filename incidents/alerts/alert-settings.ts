@@ -1,0 +1,73 @@
+import type { Config } from '../../platform/index.ts';
+import type { Severity } from '../phases.ts';
+
+/** How alerts are grouped, mapped and expired; from the ALERT_* environment variables. */
+export interface AlertSettings {
+  /** Labels whose values form the group key of alerts that arrive without one (API v2, SLO burns). */
+  groupBy: string[];
+  /** An alert posted without endsAt is active until now plus this (Alertmanager's resolve_timeout). */
+  resolveTimeoutMs: number;
+  severityLabel: string;
+  /** Label value → incident severity; values not listed get defaultSeverity. */
+  severityMap: Record<string, Severity>;
+  defaultSeverity: Severity;
+  /** An alert that fires again within this long after resolving returns to its incident. */
+  refireWindowMs: number;
+  maxAlertsPerRequest: number;
+}
+
+export function alertSettingsFrom(config: Config): AlertSettings {
+  const severityMap: Record<string, Severity> = {};
+  for (const pair of config.ALERT_SEVERITY_MAP.split(',')) {
+    const [value = '', severity = ''] = pair.split('=').map((part) => part.trim());
+    severityMap[value.toLowerCase()] = severity as Severity;
+  }
+  return {
+    groupBy: config.ALERT_GROUP_BY.split(',').map((name) => name.trim()),
+    resolveTimeoutMs: config.ALERT_RESOLVE_TIMEOUT_SECONDS * 1000,
+    severityLabel: config.ALERT_SEVERITY_LABEL,
+    severityMap,
+    defaultSeverity: config.ALERT_DEFAULT_SEVERITY,
+    refireWindowMs: config.ALERT_REFIRE_WINDOW_SECONDS * 1000,
+    maxAlertsPerRequest: config.ALERT_MAX_PER_REQUEST,
+  };
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+  groupBy: ['alertname', 'service'],
+  resolveTimeoutMs: 300_000,
+  severityLabel: 'severity',
+  severityMap: { critical: 'sev1', error: 'sev2', warning: 'sev3', info: 'sev4' },
+  defaultSeverity: 'sev3',
+  refireWindowMs: 1_800_000,
+  maxAlertsPerRequest: 1000,
+};
+
+let configured: AlertSettings = DEFAULT_ALERT_SETTINGS;
+
+/**
+ * The settings receiveAlerts uses when its caller passes none (the SLO engine raises alerts this
+ * way); createFirebreak sets them from the configuration.
+ */
+export function configureAlertSettings(settings: AlertSettings): void {
+  configured = settings;
+}
+
+export function configuredAlertSettings(): AlertSettings {
+  return configured;
+}
+
+export function severityOf(labels: Readonly<Record<string, string>>, settings: AlertSettings): Severity {
+  const value = labels[settings.severityLabel];
+  return (value !== undefined ? settings.severityMap[value.toLowerCase()] : undefined) ?? settings.defaultSeverity;
+}
+
+/**
+ * The group key of an alert without one, in Alertmanager's format for its root route
+ * (`{}:{alertname="HighErrorRate", service="checkout"}`), so that an alert grouped by Alertmanager's
+ * default route and the same alert posted straight from Prometheus land in the same incident.
+ */
+export function groupKeyOf(labels: Readonly<Record<string, string>>, groupBy: readonly string[]): string {
+  const names = [...new Set(groupBy)].filter((name) => labels[name] !== undefined).sort();
+  return `{}:{${names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`;
+}

@@ -1,0 +1,49 @@
+import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
+import { SYSTEM_ACTOR } from '../../platform/index.ts';
+import type { Database } from '../../platform/index.ts';
+import { lockKeyOf, tryLockKeys } from './advisory-locks.ts';
+import { recordAlertEvents, settleIncidents } from './alert-events.ts';
+import type { PendingEvent } from './alert-events.ts';
+import { alerts } from './schema/alerts.ts';
+
+const BATCH = 500;
+
+/**
+ * Resolves firing alerts whose endsAt passed without a heartbeat moving it (the sender stopped
+ * sending, or its last word was a resolve timeout). Alerts a request is changing right now are left
+ * for the next run. Returns how many it resolved.
+ */
+export async function expireAlerts(tx: Database, now: Date): Promise<number> {
+  const due = await tx
+    .select({ id: alerts.id, fingerprint: alerts.fingerprint, groupKey: alerts.groupKey })
+    .from(alerts)
+    .where(and(eq(alerts.status, 'firing'), isNotNull(alerts.endsAt), lte(alerts.endsAt, now)))
+    .orderBy(alerts.id)
+    .limit(BATCH);
+  if (due.length === 0) return 0;
+  const held = await tryLockKeys(tx, due.flatMap((row) => [lockKeyOf('alert', row.fingerprint), lockKeyOf('group', row.groupKey)]));
+  const free = due.filter((row) => held.has(lockKeyOf('alert', row.fingerprint)) && held.has(lockKeyOf('group', row.groupKey)));
+  if (free.length === 0) return 0;
+  const resolved = await tx
+    .update(alerts)
+    .set({ status: 'resolved', resolvedAt: alerts.endsAt, endsAtIsTimeout: false, updatedAt: now })
+    .where(and(inArray(alerts.id, free.map((row) => row.id)), eq(alerts.status, 'firing'), lte(alerts.endsAt, now)))
+    .returning();
+  const events: PendingEvent[] = [];
+  const touched = new Set<string>();
+  for (const row of resolved) {
+    if (!row.incidentId) continue;
+    touched.add(row.incidentId);
+    events.push({
+      incidentId: row.incidentId,
+      event: { type: 'resolved', at: row.endsAt ?? now },
+      fingerprint: row.fingerprint,
+      labels: row.labels,
+      state: { ...row, status: 'resolved' },
+      joinedNew: false,
+    });
+  }
+  await recordAlertEvents(tx, SYSTEM_ACTOR, events);
+  await settleIncidents(tx, SYSTEM_ACTOR, touched, events, now);
+  return resolved.length;
+}

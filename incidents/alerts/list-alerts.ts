@@ -1,0 +1,72 @@
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { InvalidInputError } from '../../platform/index.ts';
+import type { Database } from '../../platform/index.ts';
+import { getIncident } from '../get-incident.ts';
+import { parseMatchers } from './matchers.ts';
+import type { Matcher } from './matchers.ts';
+import { ALERT_STATUSES, alerts } from './schema/alerts.ts';
+import type { Alert } from './schema/alerts.ts';
+
+const oneOrMany = z.union([z.string().max(2000), z.array(z.string().max(2000)).max(20)]).optional();
+
+export const AlertListQuery = z.object({
+  status: z.enum([...ALERT_STATUSES, 'all']).default('all'),
+  /** Alertmanager matchers, e.g. `filter=service="checkout"&filter=severity=~"crit.*"` (all must match). */
+  filter: oneOrMany,
+  /** An incident id or reference (INC-42). */
+  incident: z.string().min(1).max(100).optional(),
+  silenced: z.enum(['true', 'false']).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AlertListQuery = z.input<typeof AlertListQuery>;
+
+function matcherCondition(matcher: Matcher): SQL {
+  if (!matcher.isRegex && matcher.isEqual && matcher.value !== '') {
+    // Containment uses the GIN index on labels.
+    return sql`${alerts.labels} @> ${JSON.stringify({ [matcher.name]: matcher.value })}::jsonb`;
+  }
+  const value = sql`coalesce(${alerts.labels} ->> ${matcher.name}, '')`;
+  if (!matcher.isRegex) return matcher.isEqual ? sql`${value} = ${matcher.value}` : sql`${value} <> ${matcher.value}`;
+  const pattern = `^(?:${matcher.value})$`;
+  return matcher.isEqual ? sql`${value} ~ ${pattern}` : sql`${value} !~ ${pattern}`;
+}
+
+function decodeCursor(cursor: string): number {
+  const id = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidInputError('cursor: not a cursor this API returned.');
+  return id;
+}
+
+/** Alerts newest first, filtered by status, label matchers, incident and silence; `nextCursor` continues. */
+export async function listAlerts(db: Database, rawQuery: AlertListQuery): Promise<{ alerts: Alert[]; nextCursor: string | null }> {
+  const query = AlertListQuery.parse(rawQuery);
+  const filters: (SQL | undefined)[] = [];
+  if (query.status !== 'all') filters.push(eq(alerts.status, query.status));
+  const texts = query.filter === undefined ? [] : Array.isArray(query.filter) ? query.filter : [query.filter];
+  for (const text of texts) for (const matcher of parseMatchers(text)) filters.push(matcherCondition(matcher));
+  if (query.incident) filters.push(eq(alerts.incidentId, (await getIncident(db, query.incident)).id));
+  if (query.silenced === 'true') filters.push(sql`${alerts.silenceId} is not null and ${alerts.incidentId} is null`);
+  if (query.silenced === 'false') filters.push(sql`${alerts.silenceId} is null`);
+  if (query.cursor) filters.push(lt(alerts.id, decodeCursor(query.cursor)));
+  const rows = await db
+    .select()
+    .from(alerts)
+    .where(and(...filters))
+    .orderBy(desc(alerts.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { alerts: page, nextCursor: rows.length > query.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null };
+}
+
+/** The alerts of an incident, firing first, then by when they started (the incident page). */
+export async function listIncidentAlerts(db: Database, incidentId: string): Promise<Alert[]> {
+  return db
+    .select()
+    .from(alerts)
+    .where(eq(alerts.incidentId, incidentId))
+    .orderBy(asc(alerts.status), asc(alerts.startsAt), asc(alerts.id));
+}

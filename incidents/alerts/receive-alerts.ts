@@ -1,0 +1,441 @@
+import { and, desc, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Actor, Database } from '../../platform/index.ts';
+import { Counter } from 'prom-client';
+import { defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { openIncident } from '../open-incident.ts';
+import { severityRank } from '../phases.ts';
+import type { Severity } from '../phases.ts';
+import { incidents } from '../schema/incidents.ts';
+import type { Incident } from '../schema/incidents.ts';
+import { lockKeyOf, lockKeys } from './advisory-locks.ts';
+import { configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
+import type { AlertSettings } from './alert-settings.ts';
+import { recordAlertEvents, settleIncidents } from './alert-events.ts';
+import type { PendingEvent } from './alert-events.ts';
+import { alertFingerprint } from './fingerprint.ts';
+import { findSilence, activeSilences } from './active-silences.ts';
+import { mergeAlert } from './merge-alert.ts';
+import type { AlertState, Delivery, MergeResult } from './merge-alert.ts';
+import { alerts } from './schema/alerts.ts';
+import type { Alert, AlertSource } from './schema/alerts.ts';
+import { withRetryOnConflict } from './retry.ts';
+
+/** An alert as a sender describes it, already parsed from its wire format. */
+export interface ReceivedAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: Date;
+  /** null: firing until a later delivery resolves it; a time in the past: resolved at that time. */
+  endsAt: Date | null;
+  generatorUrl?: string;
+  /** Ignored beyond a consistency check: the fingerprint is always computed from the labels. */
+  fingerprint?: string;
+  /** endsAt was derived from the resolve timeout rather than given by the sender. */
+  endsAtIsTimeout?: boolean;
+}
+
+export interface ReceiveOptions {
+  /** The sender's group key (Alertmanager's groupKey); otherwise one is built from groupBy labels. */
+  groupKey?: string;
+  /** Labels to group by when there is no groupKey; default the configured ALERT_GROUP_BY. */
+  groupBy?: string[];
+  source?: AlertSource;
+  settings?: AlertSettings;
+  /** The time the delivery is judged at (tests); default now. */
+  now?: Date;
+}
+
+export interface ReceiveSummary {
+  received: number;
+  /** Alerts seen for the first time. */
+  created: number;
+  /** Known alerts whose stored values changed (heartbeats that moved endsAt, new annotations, ...). */
+  updated: number;
+  /** Known alerts delivered again with nothing new: no write at all. */
+  unchanged: number;
+  resolved: number;
+  refired: number;
+  /** Firing alerts muted by a silence: stored, but they joined and paged nothing. */
+  silenced: number;
+  incidentsOpened: string[];
+  /** Existing incidents that gained or regained an alert. */
+  incidentsJoined: string[];
+}
+
+const alertsReceived = defineMetric(
+  'firebreak_alerts_received_total',
+  () =>
+    new Counter({
+      name: 'firebreak_alerts_received_total',
+      help: 'Alerts received, by source and what they changed (created, updated, unchanged, resolved, refired, silenced).',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [metricsRegistry],
+    }),
+);
+
+interface Incoming {
+  fingerprint: string;
+  labels: Record<string, string>;
+  delivery: Delivery;
+  groupKey: string;
+}
+
+function toIncoming(alerts: readonly ReceivedAlert[], options: ReceiveOptions, settings: AlertSettings): Map<string, Incoming> {
+  const byFingerprint = new Map<string, Incoming>();
+  const groupBy = options.groupBy ?? settings.groupBy;
+  for (const alert of alerts) {
+    const fingerprint = alertFingerprint(alert.labels);
+    const delivery: Delivery = {
+      startsAt: alert.startsAt,
+      endsAt: alert.endsAt,
+      endsAtIsTimeout: alert.endsAtIsTimeout ?? false,
+      annotations: alert.annotations,
+      generatorUrl: alert.generatorUrl ?? null,
+      severity: severityOf(alert.labels, settings),
+    };
+    const earlier = byFingerprint.get(fingerprint);
+    // The same alert twice in one request (HA senders merged upstream): the earliest start stays.
+    if (earlier && earlier.delivery.startsAt.getTime() < delivery.startsAt.getTime()) delivery.startsAt = earlier.delivery.startsAt;
+    byFingerprint.set(fingerprint, { fingerprint, labels: alert.labels, delivery, groupKey: options.groupKey ?? groupKeyOf(alert.labels, groupBy) });
+  }
+  return byFingerprint;
+}
+
+function stateOf(row: Alert): AlertState {
+  return {
+    status: row.status,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    endsAtIsTimeout: row.endsAtIsTimeout,
+    annotations: row.annotations,
+    generatorUrl: row.generatorUrl,
+    severity: row.severity,
+  };
+}
+
+async function selectAlerts(tx: Database, fingerprints: string[]): Promise<Map<string, Alert>> {
+  if (fingerprints.length === 0) return new Map();
+  const rows = await tx.select().from(alerts).where(inArray(alerts.fingerprint, fingerprints));
+  return new Map(rows.map((row) => [row.fingerprint, row]));
+}
+
+/** A firing alert that belongs to no incident yet (new, re-fired, or muted until now) must be correlated. */
+function needsCorrelation(row: Alert | undefined, merge: MergeResult): boolean {
+  if (merge.next.status !== 'firing') return false;
+  if (merge.events.some((event) => event.type === 'fired' || event.type === 'refired')) return true;
+  return row !== undefined && row.incidentId === null;
+}
+
+interface Plan {
+  incoming: Incoming;
+  row: Alert | undefined;
+  merge: MergeResult;
+}
+
+/**
+ * Takes in a batch of alerts in one transaction: upserts them by fingerprint (Alertmanager's merge
+ * rules), correlates firing ones into incidents by group key, records joins, resolutions and re-fires
+ * on the incidents' timelines and tells the notifier. A repeated delivery writes nothing.
+ */
+export async function receiveAlerts(db: Database, actor: Actor, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+  const settings = options.settings ?? configuredAlertSettings();
+  const now = options.now ?? new Date();
+  const source = options.source ?? 'api';
+  const incoming = toIncoming(received, options, settings);
+  const summary = await withRetryOnConflict(() => db.transaction((tx) => ingest(tx, actor, incoming, { settings, now, source })));
+  summary.received = received.length;
+  for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
+    if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
+  }
+  return summary;
+}
+
+interface IngestContext {
+  settings: AlertSettings;
+  now: Date;
+  source: AlertSource;
+}
+
+async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming>, context: IngestContext): Promise<ReceiveSummary> {
+  const { now } = context;
+  const summary: ReceiveSummary = { received: 0, created: 0, updated: 0, unchanged: 0, resolved: 0, refired: 0, silenced: 0, incidentsOpened: [], incidentsJoined: [] };
+
+  // 1. Read without locks and decide what each delivery changes; most heartbeats change nothing.
+  const firstRead = await selectAlerts(tx, [...incoming.keys()]);
+  const plans = new Map<string, Plan>();
+  for (const item of incoming.values()) {
+    const row = firstRead.get(item.fingerprint);
+    plans.set(item.fingerprint, { incoming: item, row, merge: mergeAlert(row ? stateOf(row) : undefined, item.delivery, now) });
+  }
+  const isTransition = (plan: Plan) => plan.merge.change === 'transition' || needsCorrelation(plan.row, plan.merge);
+  const transitions = [...plans.values()].filter(isTransition);
+
+  // 2. Fired, resolved and re-fired alerts: lock them and their groups, then decide again on fresh rows.
+  if (transitions.length > 0) {
+    const keys: bigint[] = [];
+    for (const plan of transitions) {
+      keys.push(lockKeyOf('alert', plan.incoming.fingerprint), lockKeyOf('group', plan.incoming.groupKey));
+      if (plan.row) keys.push(lockKeyOf('group', plan.row.groupKey));
+    }
+    await lockKeys(tx, keys);
+    const fresh = await selectAlerts(tx, transitions.map((plan) => plan.incoming.fingerprint));
+    const lateKeys: bigint[] = [];
+    for (const plan of transitions) {
+      const row = fresh.get(plan.incoming.fingerprint);
+      if (row && row.groupKey !== plan.row?.groupKey && row.groupKey !== plan.incoming.groupKey) lateKeys.push(lockKeyOf('group', row.groupKey));
+      plans.set(plan.incoming.fingerprint, { incoming: plan.incoming, row, merge: mergeAlert(row ? stateOf(row) : undefined, plan.incoming.delivery, now) });
+    }
+    await lockKeys(tx, lateKeys);
+  }
+
+  const locked = [...plans.values()].filter((plan) => transitions.some((candidate) => candidate.incoming.fingerprint === plan.incoming.fingerprint));
+  const refreshes = [...plans.values()].filter((plan) => !locked.includes(plan) && plan.merge.change === 'refresh');
+  summary.unchanged = [...plans.values()].filter((plan) => !locked.includes(plan) && plan.merge.change === 'unchanged').length;
+
+  // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
+  const placement = await correlate(tx, actor, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), context, summary);
+
+  // 4. Write: the locked rows in full, the heartbeats only where a value moved.
+  const events: PendingEvent[] = [];
+  const writes: AlertRowWrite[] = [];
+  const touchedIncidents = new Set<string>();
+  for (const plan of locked) {
+    const { row, merge, incoming: item } = plan;
+    const placed = placement.get(item.fingerprint);
+    const incidentId = placed ? placed.incidentId : (row?.incidentId ?? null);
+    const silenceId = placed ? placed.silenceId : merge.next.status === 'firing' ? (row?.silenceId ?? null) : null;
+    const groupKey = placed?.incidentId ? placed.groupKey : (row?.groupKey ?? item.groupKey);
+    const unchangedPlacement = row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
+    if (merge.change === 'unchanged' && unchangedPlacement) {
+      summary.unchanged++;
+      continue;
+    }
+    writes.push({ item, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
+    if (!row) summary.created++;
+    else if (merge.change !== 'transition') summary.updated++;
+    if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) summary.silenced++;
+    for (const event of merge.events) {
+      if (event.type === 'resolved') summary.resolved++;
+      if (event.type === 'refired') summary.refired++;
+    }
+    for (const event of merge.events) {
+      const target = event.type === 'resolved' ? (row?.incidentId ?? null) : incidentId;
+      if (!target) continue;
+      touchedIncidents.add(target);
+      events.push({ incidentId: target, event, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed?.isNewIncident ?? false });
+    }
+    // A muted alert whose silence ended joins now: its join is an event like a first firing.
+    if (merge.events.length === 0 && placed?.incidentId && row && row.incidentId === null) {
+      touchedIncidents.add(placed.incidentId);
+      events.push({ incidentId: placed.incidentId, event: { type: 'fired' }, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed.isNewIncident });
+    }
+  }
+  summary.updated += refreshes.length;
+  await writeAlertRows(tx, writes, context.source, now);
+  await refreshAlertRows(tx, refreshes, now);
+
+  // 5. Timeline entries and notifications for what happened to incidents.
+  await recordAlertEvents(tx, actor, events);
+  await settleIncidents(tx, actor, touchedIncidents, events, now);
+  return summary;
+}
+
+interface Placement {
+  incidentId: string | null;
+  silenceId: string | null;
+  groupKey: string;
+  isNewIncident: boolean;
+}
+
+/** Where each alert goes: back to its incident (re-fire within the window), an open incident of its group, a new one, or muted. */
+async function correlate(tx: Database, actor: Actor, plans: Plan[], context: IngestContext, summary: ReceiveSummary): Promise<Map<string, Placement>> {
+  const placement = new Map<string, Placement>();
+  if (plans.length === 0) return placement;
+  const { now } = context;
+  const silences = await activeSilences(tx, now);
+  const unmuted: Plan[] = [];
+  for (const plan of plans) {
+    const silence = findSilence(silences, plan.incoming.labels);
+    if (silence) placement.set(plan.incoming.fingerprint, { incidentId: null, silenceId: silence.id, groupKey: plan.incoming.groupKey, isNewIncident: false });
+    else unmuted.push(plan);
+  }
+  if (unmuted.length === 0) return placement;
+
+  const returning = new Map<string, string>();
+  for (const plan of unmuted) {
+    const refire = plan.merge.events.find((event) => event.type === 'refired');
+    if (refire && refire.type === 'refired' && plan.row?.incidentId) {
+      const gap = plan.incoming.delivery.startsAt.getTime() - refire.previousEnd.getTime();
+      if (gap <= settings.refireWindowMs) returning.set(plan.incoming.fingerprint, plan.row.incidentId);
+    }
+  }
+  const groupKeys = [...new Set(unmuted.map((plan) => plan.incoming.groupKey))];
+  const returningIds = [...new Set(returning.values())];
+  const candidates = await tx
+    .select()
+    .from(incidents)
+    .where(
+      or(
+        returningIds.length > 0 ? inArray(incidents.id, returningIds) : undefined,
+        and(inArray(incidents.groupKey, groupKeys), isNull(incidents.closedAt), isNull(incidents.recoveredAt)),
+      ),
+    )
+    .orderBy(desc(incidents.createdAt));
+  const byId = new Map(candidates.map((incident) => [incident.id, incident]));
+  const openByGroup = new Map<string, Incident>();
+  for (const incident of candidates) {
+    if (incident.groupKey && !incident.closedAt && !incident.recoveredAt && !openByGroup.has(incident.groupKey)) openByGroup.set(incident.groupKey, incident);
+  }
+
+  const needNew = new Map<string, Plan[]>();
+  for (const plan of unmuted) {
+    const returnTo = returning.get(plan.incoming.fingerprint);
+    const previous = returnTo ? byId.get(returnTo) : undefined;
+    if (previous && !previous.closedAt && previous.groupKey) {
+      placement.set(plan.incoming.fingerprint, { incidentId: previous.id, silenceId: null, groupKey: previous.groupKey, isNewIncident: false });
+      continue;
+    }
+    const open = openByGroup.get(plan.incoming.groupKey);
+    if (open) {
+      placement.set(plan.incoming.fingerprint, { incidentId: open.id, silenceId: null, groupKey: plan.incoming.groupKey, isNewIncident: false });
+      continue;
+    }
+    needNew.set(plan.incoming.groupKey, [...(needNew.get(plan.incoming.groupKey) ?? []), plan]);
+  }
+  for (const [groupKey, members] of needNew) {
+    const incident = await openIncident(tx, actor, incidentInputFor(groupKey, members, context));
+    summary.incidentsOpened.push(incident.id);
+    for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
+  }
+  const joined = new Set<string>();
+  for (const placed of placement.values()) if (placed.incidentId && !placed.isNewIncident) joined.add(placed.incidentId);
+  summary.incidentsJoined.push(...joined);
+  return placement;
+}
+
+const MAX_INCIDENT_LABEL = 1024;
+
+function incidentInputFor(groupKey: string, members: Plan[], context: IngestContext) {
+  const first = members[0]?.incoming;
+  const labels = first?.labels ?? {};
+  // The labels every alert of the group shares, as Alertmanager's commonLabels.
+  const common: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (value.length <= MAX_INCIDENT_LABEL && name.length <= 200 && members.every((plan) => plan.incoming.labels[name] === value)) common[name] = value;
+  }
+  const severity = members
+    .map((plan) => plan.merge.next.severity)
+    .reduce<Severity>((worst, current) => (severityRank(current) < severityRank(worst) ? current : worst), context.settings.defaultSeverity);
+  const alertname = labels.alertname ?? first?.fingerprint ?? 'Alert';
+  const summaryText = first?.delivery.annotations.summary;
+  const title = (summaryText ? `${alertname}: ${summaryText}` : alertname).replace(/\s+/g, ' ').trim().slice(0, 300) || 'Alert';
+  const services = [...new Set(members.map((plan) => plan.incoming.labels.service).filter((service): service is string => Boolean(service && service.length <= 200)))].slice(0, 50);
+  const startedAt = new Date(Math.min(...members.map((plan) => plan.merge.next.startsAt.getTime())));
+  const description = first?.delivery.annotations.description;
+  return {
+    title,
+    summary: (description ?? '').slice(0, 20_000),
+    severity: members.length > 0 ? severity : context.settings.defaultSeverity,
+    source: context.source === 'slo' ? ('slo' as const) : ('alert' as const),
+    groupKey,
+    services,
+    labels: common,
+    startedAt,
+  };
+}
+
+interface AlertRowWrite {
+  item: Incoming;
+  state: AlertState;
+  incidentId: string | null;
+  silenceId: string | null;
+  groupKey: string;
+  resolvedAt: Date | null;
+}
+
+/** One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. */
+async function writeAlertRows(tx: Database, writes: AlertRowWrite[], source: AlertSource, now: Date): Promise<void> {
+  if (writes.length === 0) return;
+  const rows = writes
+    .sort((a, b) => (a.item.fingerprint < b.item.fingerprint ? -1 : 1))
+    .map((write) => ({
+      fingerprint: write.item.fingerprint,
+      labels: write.item.labels,
+      annotations: write.state.annotations,
+      severity: write.state.severity,
+      status: write.state.status,
+      starts_at: write.state.startsAt.toISOString(),
+      ends_at: write.state.endsAt?.toISOString() ?? null,
+      ends_at_is_timeout: write.state.endsAtIsTimeout,
+      generator_url: write.state.generatorUrl,
+      source,
+      group_key: write.groupKey,
+      incident_id: write.incidentId,
+      silence_id: write.silenceId,
+      resolved_at: write.resolvedAt?.toISOString() ?? null,
+    }));
+  await tx.execute(sql`
+    insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, created_at, updated_at)
+    select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(fingerprint text, labels jsonb, annotations jsonb, severity text, status text, starts_at timestamptz, ends_at timestamptz, ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, resolved_at timestamptz)
+    on conflict (fingerprint) do update set
+      annotations = excluded.annotations, severity = excluded.severity, status = excluded.status, starts_at = excluded.starts_at,
+      ends_at = excluded.ends_at, ends_at_is_timeout = excluded.ends_at_is_timeout, generator_url = excluded.generator_url,
+      group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
+      resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
+}
+
+/**
+ * Heartbeats, without the per-alert locks: one UPDATE that moves only what changed, merged against
+ * the row as it is when locked (a concurrent heartbeat may have moved endsAt further already), and
+ * skips rows whose status changed meanwhile (the transition that changed it wins).
+ */
+async function refreshAlertRows(tx: Database, refreshes: Plan[], now: Date): Promise<void> {
+  if (refreshes.length === 0) return;
+  const rows = refreshes
+    .map((plan) => ({
+      fingerprint: plan.incoming.fingerprint,
+      status: plan.merge.next.status,
+      starts_at: plan.merge.next.startsAt.toISOString(),
+      ends_at: plan.merge.next.endsAt?.toISOString() ?? null,
+      ends_at_is_timeout: plan.merge.next.endsAtIsTimeout,
+      annotations: plan.merge.next.annotations,
+      generator_url: plan.merge.next.generatorUrl,
+      severity: plan.merge.next.severity,
+    }))
+    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+  await tx.execute(sql`
+    with v as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(fingerprint text, status text, starts_at timestamptz, ends_at timestamptz, ends_at_is_timeout boolean, annotations jsonb, generator_url text, severity text)
+    ),
+    merged as (
+      select a.id,
+        least(a.starts_at, v.starts_at) as starts_at,
+        case
+          when v.status = 'resolved' then greatest(a.ends_at, v.ends_at)
+          when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then a.ends_at
+          else v.ends_at
+        end as ends_at,
+        case
+          when v.status = 'resolved' then false
+          when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then false
+          else v.ends_at_is_timeout
+        end as ends_at_is_timeout,
+        v.annotations, v.generator_url, v.severity
+      from alerts a join v on a.fingerprint = v.fingerprint
+      where a.status = v.status
+      order by a.fingerprint
+      for update of a
+    )
+    update alerts a set
+      starts_at = m.starts_at, ends_at = m.ends_at, ends_at_is_timeout = m.ends_at_is_timeout,
+      annotations = m.annotations, generator_url = m.generator_url, severity = m.severity,
+      resolved_at = case when a.status = 'resolved' then m.ends_at else a.resolved_at end,
+      updated_at = ${now.toISOString()}::timestamptz
+    from merged m
+    where a.id = m.id
+      and (a.starts_at, a.ends_at, a.ends_at_is_timeout, a.annotations, a.generator_url, a.severity)
+        is distinct from (m.starts_at, m.ends_at, m.ends_at_is_timeout, m.annotations, m.generator_url, m.severity)`);
+}
+

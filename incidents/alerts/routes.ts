@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import { requirePermission, validate } from '../../platform/index.ts';
+import type { AppEnv } from '../../platform/index.ts';
+import { AlertListQuery, listAlerts } from './list-alerts.ts';
+import { SilenceInput, SilenceListQuery, createSilence, expireSilence, getSilence, listSilences, presentSilence } from './silences.ts';
+
+const SilenceParam = z.object({ id: z.string().min(1).max(100) });
+
+/** GET /api/alerts. */
+export const alertRoutes = new Hono<AppEnv>().get(
+  '/',
+  describeRoute({ summary: 'Alerts, newest first; filter by status, Alertmanager matchers, incident; cursor pages', tags: ['alerts'] }),
+  requirePermission('alerts:read'),
+  validate('query', AlertListQuery),
+  async (c) => {
+    const url = new URL(c.req.url);
+    const filter = url.searchParams.getAll('filter');
+    return c.json(await listAlerts(c.var.ctx.db, { ...c.req.valid('query'), filter }));
+  },
+);
+
+/** /api/silences: create, list, show and expire maintenance windows. */
+export const silenceRoutes = new Hono<AppEnv>()
+  .get(
+    '/',
+    describeRoute({ summary: 'Silences, latest ending first', tags: ['alerts'] }),
+    requirePermission('alerts:read'),
+    validate('query', SilenceListQuery),
+    async (c) => {
+      const now = new Date();
+      return c.json({ silences: (await listSilences(c.var.ctx.db, c.req.valid('query'))).map((silence) => presentSilence(silence, now)) });
+    },
+  )
+  .post(
+    '/',
+    describeRoute({ summary: 'Create a silence (Alertmanager matchers, start, end, comment)', tags: ['alerts'] }),
+    requirePermission('silences:write'),
+    validate('json', SilenceInput),
+    async (c) => c.json(presentSilence(await createSilence(c.var.ctx, c.req.valid('json'))), 201),
+  )
+  .get(
+    '/:id',
+    describeRoute({ summary: 'A silence', tags: ['alerts'] }),
+    requirePermission('alerts:read'),
+    validate('param', SilenceParam),
+    async (c) => c.json(presentSilence(await getSilence(c.var.ctx.db, c.req.valid('param').id))),
+  )
+  .delete(
+    '/:id',
+    describeRoute({ summary: 'Expire a silence now', tags: ['alerts'] }),
+    requirePermission('silences:write'),
+    validate('param', SilenceParam),
+    async (c) => c.json(presentSilence(await expireSilence(c.var.ctx, c.req.valid('param').id))),
+  );

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { incidents } from '../../schema/incidents.ts';
+import { SEVERITIES } from '../../phases.ts';
+
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const ALERT_SOURCES = ['alertmanager', 'prometheus', 'slo', 'api'] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+
+/**
+ * One row per alert identity (its Alertmanager fingerprint), holding its current firing episode.
+ * Heartbeats refresh ends_at only; columns a heartbeat rewrites are deliberately left out of every
+ * index, so that Postgres can update in place (HOT) without touching the indexes.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    /** Creation order; also the cursor of alert lists. */
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    fingerprint: text().notNull().unique(),
+    labels: jsonb().$type<Record<string, string>>().notNull(),
+    annotations: jsonb().$type<Record<string, string>>().notNull().default({}),
+    severity: text({ enum: SEVERITIES }).notNull(),
+    status: text({ enum: ALERT_STATUSES }).notNull(),
+    /** Start of the current episode: the earliest startsAt any delivery of it carried. */
+    startsAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    /** Active until then; null while a webhook alert fires (Alertmanager sends its resolution). */
+    endsAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** endsAt came from the resolve timeout, not from the sender: a sender's own endsAt overrides it. */
+    endsAtIsTimeout: boolean().notNull().default(false),
+    generatorUrl: text(),
+    source: text({ enum: ALERT_SOURCES }).notNull(),
+    /** The correlation key: Alertmanager's groupKey, or the configured group_by labels. */
+    groupKey: text().notNull(),
+    incidentId: uuid().references(() => incidents.id),
+    /** The silence that muted this episode; a muted alert joins no incident and pages nobody. */
+    silenceId: uuid(),
+    resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    // Serves an incident's alerts (the incident page) and "does it still have firing alerts".
+    index('alerts_incident_idx').on(table.incidentId, table.status),
+    // Serves the expiry job ("firing alerts") without indexing ends_at, which heartbeats rewrite.
+    index('alerts_firing_idx').on(table.id).where(sql`status = 'firing'`),
+    // Serves label filters of GET /api/alerts (labels @> '{"service":"checkout"}').
+    index('alerts_labels_idx').using('gin', table.labels.op('jsonb_path_ops')),
+  ],
+);
+
+export type Alert = typeof alerts.$inferSelect;
+export type NewAlert = typeof alerts.$inferInsert;

@@ -16,7 +16,8 @@ import {
 } from './platform/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import { playbookRoutes, registerIncidents } from './incidents/index.ts';
-import { incidentRoutes } from './incidents/index.ts';
+import { incidentRoutes, incidentTraceRoutes, registerServiceHealth, serviceRoutes, sloRoutes } from './incidents/index.ts';
+import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
 import { createNotifier } from './notifier/index.ts';
@@ -78,6 +79,23 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);
   await registerIncidents({ config, database, logger, scheduler });
+
+  const serviceHealth = await registerServiceHealth({ config, database, logger, scheduler });
+  services.push(serviceHealth.flusher);
+  deps.ownBodyLimitPaths = [...(deps.ownBodyLimitPaths ?? []), OTLP_TRACES_PATH];
+  app.route(
+    '/',
+    otlpRoutes({
+      sink: serviceHealth.aggregator,
+      maxBodyBytes: config.TRACE_MAX_BODY_BYTES,
+      maxInFlightBytes: config.TRACE_MAX_INFLIGHT_BYTES,
+      maxInFlightRequests: config.TRACE_MAX_INFLIGHT_REQUESTS,
+      retryAfterSeconds: config.TRACE_WINDOW_SECONDS,
+    }),
+  );
+  app.route('/api/incidents', incidentTraceRoutes);
+  app.route('/api/services', serviceRoutes);
+  app.route('/api/slos', sloRoutes);
 
   const notifier = createNotifier({ config, database, logger, scheduler });
   services.push(notifier.worker);

@@ -64,6 +64,15 @@ export const ConfigSchema = z.object({
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   NOTIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  TRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  TRACE_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
+  TRACE_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
+  TRACE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  TRACE_EVIDENCE_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),
+  TRACE_MAX_OPERATIONS_PER_SERVICE: z.coerce.number().int().min(1).max(100_000).default(200),
+  TRACE_WINDOW_RETENTION_DAYS: z.coerce.number().int().min(4).max(3650).default(8),
+  TRACE_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SLO_CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

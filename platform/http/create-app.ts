@@ -39,14 +39,14 @@ export function createBaseApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(deps.config.BODY_LIMIT_BYTES);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(deps.config.BODY_LIMIT_BYTES);
+    },
+  });
+  // Routes that enforce their own limit (OTLP answers 413 in its own encoding) are left to it.
+  app.use((c, next) => (deps.ownBodyLimitPaths?.includes(c.req.path) ? next() : limitBody(c, next)));
   app.use(authenticate());
   app.onError(handleError);
   app.notFound(handleNotFound);

@@ -14,6 +14,8 @@ export interface AppDeps {
   resolveSession?: SessionResolver;
   /** Path prefixes served without credentials (each part adds its own). */
   publicPaths: string[];
+  /** Exact paths that enforce their own body limit instead of BODY_LIMIT_BYTES. */
+  ownBodyLimitPaths?: string[];
   /** Where a browser asking for a page without credentials is sent (the dashboard's login page). */
   loginPath?: string;
 }

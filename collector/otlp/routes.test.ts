@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
+import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';
+
+const FIXTURES = '/work/shared/fixtures/otlp';
+const fixture = (name: string) => readFileSync(new URL(`${FIXTURES}/${name}`, 'file://'));
+
+interface Health {
+  services: { service: string; requests: number; errors: number; operations: { name: string; kind: string; requests: number; errors: number }[] }[];
+}
+
+async function bytesOf(response: Response): Promise<Uint8Array> {
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  let ingest: string;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+    ingest = await firebreak.tokenFor('ingest');
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  const post = (body: Uint8Array | string, headers: Record<string, string>, token: string | null = ingest) =>
+    firebreak.request('POST', '/v1/traces', { token, body: body as RequestInit['body'], headers });
+
+  /** Writes this replica's windows now, as the flush interval or the SLO job would. */
+  const flush = () => firebreak.scheduler.runJob('slo-evaluation', new Date());
+
+  const health = async (): Promise<Health> => (await (await firebreak.request('GET', '/api/services?windowMinutes=60&until=2026-11-21T05:00:00Z')).json()) as Health;
+
+  it.each([
+    ['traces-01.pb', 'application/x-protobuf', undefined],
+    ['traces-01.json', 'application/json', undefined],
+    ['traces-02.pb.gz', 'application/x-protobuf', 'gzip'],
+    ['traces-02.json.gz', 'application/json', 'gzip'],
+  ])('accepts the captured %s and folds its spans into service health', async (file, contentType, encoding) => {
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (encoding) headers['content-encoding'] = encoding;
+    const response = await post(fixture(file), headers);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe(contentType);
+    if (contentType === 'application/json') expect(await response.json()).toEqual({});
+    else expect((await bytesOf(response)).length).toBe(0);
+
+    await flush();
+    const [checkout] = (await health()).services;
+    expect(checkout?.service).toBe('checkout');
+    // Five traces of a SERVER span and a CLIENT span; the third trace failed in both.
+    expect(checkout?.requests).toBe(5);
+    expect(checkout?.errors).toBe(1);
+    expect(checkout?.operations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'POST /api/checkout', kind: 'server', requests: 5, errors: 1 }),
+        expect.objectContaining({ name: 'SELECT orders', kind: 'client', requests: 5, errors: 1 }),
+      ]),
+    );
+  });
+
+  it('keeps the error spans with their exception as evidence, once even when the exporter retries', async () => {
+    await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
+    await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
+    await flush();
+    const incident = await firebreak.request('POST', '/api/incidents', { json: { title: 'Checkout failing', severity: 'sev2', services: ['checkout'], startedAt: '2026-11-21T04:30:00Z' } });
+    const { id } = (await incident.json()) as { id: string };
+    // The captured spans are from 2026-11-21T04:33:42Z: inside the incident's range.
+    const traces = (await (await firebreak.request('GET', `/api/incidents/${id}/traces`)).json()) as {
+      firstErrorAt: string;
+      totalErrorSpans: number;
+      traces: { traceId: string; spans: { name: string; exception: { type: string; message: string; stacktrace: string } | null; resource: Record<string, string>; httpStatus: number | null }[] }[];
+    };
+    expect(traces.totalErrorSpans).toBe(2);
+    expect(traces.firstErrorAt).toBe('2026-11-21T04:33:42.716Z');
+    expect(traces.traces).toHaveLength(1);
+    const [trace] = traces.traces;
+    expect(trace?.traceId).toBe('56fb4a6b84fb6b3f1ea53d995404539c');
+    const select = trace?.spans.find((span) => span.name === 'SELECT orders');
+    expect(select?.exception).toMatchObject({ type: 'Error', message: 'connection reset by peer' });
+    expect(select?.exception?.stacktrace).toContain('OrdersRepository.find');
+    expect(select?.resource).toMatchObject({ 'service.name': 'checkout', 'service.version': '1.4.2' });
+    expect(trace?.spans.find((span) => span.name === 'POST /api/checkout')?.httpStatus).toBe(500);
+  });
+
+  it('counts spans with bad ids or no name in partial_success and keeps the rest', async () => {
+    const payload = ExportTraceServiceRequest.decode(fixture('traces-01.pb')) as unknown as {
+      resourceSpans: { scopeSpans: { spans: { traceId: Uint8Array; spanId: Uint8Array; name: string }[] }[] }[];
+    };
+    const spans = payload.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+    (spans[0] as { traceId: Uint8Array }).traceId = new Uint8Array(15);
+    (spans[1] as { spanId: Uint8Array }).spanId = new Uint8Array(9);
+    (spans[2] as { name: string }).name = '';
+    const response = await post(ExportTraceServiceRequest.encode(payload).finish(), { 'content-type': 'application/x-protobuf' });
+    expect(response.status).toBe(200);
+    const decoded = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(await bytesOf(response)), { longs: Number }) as {
+      partialSuccess: { rejectedSpans: number; errorMessage: string };
+    };
+    expect(decoded.partialSuccess.rejectedSpans).toBe(3);
+    expect(decoded.partialSuccess.errorMessage).toContain('trace_id must be 16 bytes, got 15');
+    expect(decoded.partialSuccess.errorMessage).toContain('span_id must be 8 bytes, got 9');
+    expect(decoded.partialSuccess.errorMessage).toContain('name is required');
+    await flush();
+    const total = (await health()).services.flatMap((service) => service.operations).reduce((sum, operation) => sum + operation.requests, 0);
+    expect(total).toBe(7);
+
+    const json = JSON.parse(fixture('traces-01.json').toString('utf8')) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    const jsonSpans = json.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+    (jsonSpans[0] as Record<string, unknown>).traceId = 'abc';
+    (jsonSpans[1] as Record<string, unknown>).spanId = 'q'.repeat(16);
+    const jsonResponse = await post(JSON.stringify(json), { 'content-type': 'application/json' });
+    expect(jsonResponse.status).toBe(200);
+    const body = (await jsonResponse.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    expect(body.partialSuccess.rejectedSpans).toBe('2');
+    expect(body.partialSuccess.errorMessage).toMatch(/traceId must be hex-encoded|traceId must be 16 bytes/);
+    expect(body.partialSuccess.errorMessage).toContain('spanId must be hex-encoded');
+  });
+
+  it('follows the JSON rules: 64-bit integers as numbers or strings, integer enums, unknown fields ignored', async () => {
+    const now = BigInt(Date.parse('2026-11-21T04:40:00Z')) * 1_000_000n;
+    const body = {
+      futureField: { anything: true },
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'json-rules' } }], unknown: 1 },
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: 'AB'.repeat(16), spanId: 'cd'.repeat(8), name: 'GET /a', kind: 2, startTimeUnixNano: String(now - 5_000_000n), endTimeUnixNano: String(now), status: { code: 2 } },
+                { traceId: 'ab'.repeat(16), spanId: 'ce'.repeat(8), name: 'GET /a', kind: 2, startTimeUnixNano: Number(now) - 5e6, endTimeUnixNano: Number(now), attributes: [{ key: 'http.response.status_code', value: { intValue: '200' } }] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const response = await post(JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    await flush();
+    const [service] = (await health()).services;
+    expect(service).toMatchObject({ service: 'json-rules', requests: 2, errors: 1 });
+  });
+
+  describe('bad input', () => {
+    const statusOf = async (response: Response) => GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response))) as { code: number; message: string };
+
+    it('answers 400 with a google.rpc.Status to truncated and random protobuf, and stays up', async () => {
+      const whole = fixture('traces-01.pb');
+      const truncated = await post(whole.subarray(0, whole.length - 7), { 'content-type': 'application/x-protobuf' });
+      expect(truncated.status).toBe(400);
+      expect(truncated.headers.get('content-type')).toBe('application/x-protobuf');
+      const status = await statusOf(truncated);
+      expect(status.code).toBe(3);
+      expect(status.message).toMatch(/truncated/);
+
+      // Random bytes: seeded, so that a failure can be replayed.
+      let seed = 42;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      let refused = 0;
+      for (let i = 0; i < 30; i++) {
+        const bytes = Uint8Array.from({ length: 64 + Math.floor(random() * 512) }, () => Math.floor(random() * 256));
+        const response = await post(bytes, { 'content-type': 'application/x-protobuf' });
+        expect([200, 400]).toContain(response.status);
+        if (response.status === 400) refused++;
+      }
+      expect(refused).toBeGreaterThan(20);
+      expect((await post(whole, { 'content-type': 'application/x-protobuf' })).status).toBe(200);
+    });
+
+    it('answers 400 to invalid JSON and to JSON of the wrong shape, in JSON', async () => {
+      const invalid = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers.get('content-type')).toBe('application/json');
+      expect(await invalid.json()).toMatchObject({ code: 3, message: expect.stringContaining('not valid JSON') });
+      const wrongShape = await post('{"resourceSpans": {"a": 1}}', { 'content-type': 'application/json' });
+      expect(wrongShape.status).toBe(400);
+      expect(((await wrongShape.json()) as { message: string }).message).toContain('resourceSpans must be an array');
+      const badTime = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'ab'.repeat(8), name: 'x', startTimeUnixNano: 'yesterday' }] }] }] }), { 'content-type': 'application/json' });
+      expect(badTime.status).toBe(400);
+      expect(((await badTime.json()) as { message: string }).message).toContain('startTimeUnixNano');
+    });
+
+    it('answers 400 to a broken gzip stream and an unknown Content-Encoding', async () => {
+      const broken = await post(Buffer.from('not gzip at all'), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+      expect(broken.status).toBe(400);
+      expect((await statusOf(broken)).message).toContain('gzip');
+      const brotli = await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf', 'content-encoding': 'br' });
+      expect(brotli.status).toBe(400);
+      expect((await statusOf(brotli)).message).toContain('Content-Encoding "br"');
+    });
+
+    it('answers 413 to a gzip bomb once it inflates past the limit, without inflating it all', async () => {
+      const small = await createTestFirebreak(backend, { TRACE_MAX_BODY_BYTES: String(1024 * 1024) });
+      try {
+        const token = await small.tokenFor('ingest');
+        // 512 MiB of zeros compress to about 500 KiB; only the first MiB is ever inflated.
+        const bomb = gzipSync(Buffer.alloc(512 * 1024 * 1024), { level: 9 });
+        const before = process.memoryUsage().rss;
+        const response = await small.request('POST', '/v1/traces', { token, body: bomb, headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } });
+        expect(response.status).toBe(413);
+        expect(GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response)))).toMatchObject({ message: expect.stringContaining('once decompressed') });
+        expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+        const oversized = await small.request('POST', '/v1/traces', { token, body: Buffer.alloc(2 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+        expect(oversized.status).toBe(413);
+        expect(oversized.headers.get('content-type')).toBe('application/json');
+        expect(await oversized.json()).toMatchObject({ message: expect.stringContaining('exceeds the limit of 1048576 bytes') });
+        expect((await small.request('POST', '/v1/traces', { token, body: fixture('traces-01.pb'), headers: { 'content-type': 'application/x-protobuf' } })).status).toBe(200);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('answers 415 to an unknown content type', async () => {
+      const response = await post('resourceSpans=1', { 'content-type': 'application/x-www-form-urlencoded' });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({ message: expect.stringContaining('application/x-protobuf or application/json') });
+      expect((await post(fixture('traces-01.pb'), {})).status).toBe(415);
+    });
+
+    it('needs an ingest token: 401 without one, 403 for a role without traces:ingest', async () => {
+      expect((await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' }, null)).status).toBe(401);
+      const viewer = await firebreak.tokenFor('viewer');
+      const forbidden = await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' }, viewer);
+      expect(forbidden.status).toBe(403);
+      expect(((await forbidden.json()) as { error: { message: string } }).error.message).toContain('traces:ingest');
+    });
+  });
+
+  it('sheds load with 429 and Retry-After when the in-flight budget is spent', async () => {
+    const tight = await createTestFirebreak(backend, { TRACE_MAX_INFLIGHT_REQUESTS: '1' });
+    try {
+      const token = await tight.tokenFor('ingest');
+      // A body that trickles in holds the only slot while the second request arrives.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new Uint8Array(buildTracePayload({ spans: 1 })));
+          await held;
+          controller.close();
+        },
+      });
+      const first = tight.app.request('/v1/traces', {
+        method: 'POST',
+        body: slow,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf' },
+        duplex: 'half',
+      } as RequestInit);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = await tight.request('POST', '/v1/traces', { token, body: fixture('traces-01.pb'), headers: { 'content-type': 'application/x-protobuf' } });
+      expect(second.status).toBe(429);
+      expect(second.headers.get('retry-after')).toBe('10');
+      expect((await statusOf429(second)).code).toBe(8);
+      release();
+      expect((await first).status).toBe(200);
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
+async function statusOf429(response: Response): Promise<{ code: number }> {
+  return GoogleRpcStatus.toObject(GoogleRpcStatus.decode(new Uint8Array(await response.arrayBuffer()))) as { code: number };
+}

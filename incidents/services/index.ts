@@ -1,0 +1,23 @@
+// Service health from traces: the surface the collector, server.ts and the dashboards use.
+export { SPAN_KINDS, STATUS_ERROR, STATUS_OK, STATUS_UNSET, isErrorSpan } from './trace-batch.ts';
+export type { AttributeValue, ExceptionRecord, ResourceRecord, SpanDetails, SpanKindName, SpanRecord, TraceBatch } from './trace-batch.ts';
+export { ServiceHealthAggregator, OTHER_OPERATION } from './health-aggregator.ts';
+export { registerServiceHealth, SLO_EVALUATION_JOB, TRACE_RETENTION_JOB } from './register-service-health.ts';
+export type { ServiceHealth, ServiceHealthDeps } from './register-service-health.ts';
+export { serviceRoutes, sloRoutes, incidentTraceRoutes } from './routes.ts';
+export { getServiceHealth, ServiceHealthQuery } from './get-service-health.ts';
+export type { HealthFigures, OperationHealth, SloStatus, ServiceHealth as ServiceHealthReport } from './get-service-health.ts';
+export { listIncidentTraces } from './list-incident-traces.ts';
+export type { EvidenceSpan, IncidentTraces } from './list-incident-traces.ts';
+export { putSlo, storeSlo } from './put-slo.ts';
+export { deleteSlo } from './delete-slo.ts';
+export { listSlos } from './list-slos.ts';
+export { loadSloFile, SloFileError } from './load-slo-file.ts';
+export { SloInput, SloFile } from './slo-input.ts';
+export { evaluateSlos } from './evaluate-slos.ts';
+export type { RaiseSloAlerts, SloBurnAlert, SloEvaluation } from './evaluate-slos.ts';
+export { BURN_RULES, BURN_WINDOWS, burnRate, firingRules } from './burn-rate-rules.ts';
+export { LATENCY_BOUNDS_MS } from './latency-buckets.ts';
+export { purgeTraceData } from './purge-trace-data.ts';
+export type { Slo } from './schema/slos.ts';
+export type { ErrorSpan } from './schema/error-spans.ts';

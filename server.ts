@@ -23,6 +23,8 @@ import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.
 import { createNotifier } from './notifier/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
+import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
+import { breachRoutes, regimeRoutes, registerBreach } from './incidents/index.ts';
 
 /** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
 export interface BackgroundService {
@@ -96,6 +98,12 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/incidents', incidentTraceRoutes);
   app.route('/api/services', serviceRoutes);
   app.route('/api/slos', sloRoutes);
+
+  const breach = await registerBreach({ db: database.db, scheduler, regimesFile: config.BREACH_REGIMES_FILE });
+  if (breach.regimesLoaded.length) logger.info({ regimes: breach.regimesLoaded }, 'breach regimes loaded from BREACH_REGIMES_FILE');
+  app.route('/api/regimes', regimeRoutes);
+  app.route('/api', breachRoutes);
+  app.route('/notices', publicNoticeRoutes);
 
   const notifier = createNotifier({ config, database, logger, scheduler });
   services.push(notifier.worker);

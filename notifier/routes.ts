@@ -8,8 +8,16 @@ import { getDeliveryStatus } from './get-delivery-status.ts';
 import { MessageListQuery, listMessages } from './list-messages.ts';
 import { retryMessage } from './retry-message.ts';
 import { outboxMessages } from './schema/outbox-messages.ts';
+import { escalateIncident } from './escalation.ts';
+import { createRoutingRule } from './routing/create-routing-rule.ts';
+import { deleteRoutingRule } from './routing/delete-routing-rule.ts';
+import { listRoutingRules } from './routing/list-routing-rules.ts';
+import { RoutingRuleInput } from './routing/routing-rule-input.ts';
+import { updateRoutingRule } from './routing/update-routing-rule.ts';
 
 const MessageParam = z.object({ id: z.uuid() });
+const RuleParam = z.object({ id: z.uuid() });
+const IncidentParam = z.object({ incidentId: z.uuid() });
 const StatusQuery = z.object({
   keys: z
     .string()
@@ -56,5 +64,37 @@ export function notificationRoutes() {
         const statuses = await getDeliveryStatus(c.var.ctx.db, c.req.valid('query').keys);
         return c.json({ statuses: Object.fromEntries(statuses) });
       },
+    )
+    .get('/routing-rules', describeRoute({ summary: 'Routing rules: which incidents go to which Slack channel and PagerDuty key', tags: ['notifications'] }), requirePermission('notifications:read'), async (c) =>
+      c.json({ rules: await listRoutingRules(c.var.ctx.db) }),
+    )
+    .post(
+      '/routing-rules',
+      describeRoute({ summary: 'Add a routing rule', tags: ['notifications'] }),
+      requirePermission('routing:write'),
+      validate('json', RoutingRuleInput),
+      async (c) => c.json(await createRoutingRule(c.var.ctx, c.req.valid('json')), 201),
+    )
+    .put(
+      '/routing-rules/:id',
+      describeRoute({ summary: 'Replace a routing rule', tags: ['notifications'] }),
+      requirePermission('routing:write'),
+      validate('param', RuleParam),
+      validate('json', RoutingRuleInput),
+      async (c) => c.json(await updateRoutingRule(c.var.ctx, c.req.valid('param').id, c.req.valid('json'))),
+    )
+    .delete(
+      '/routing-rules/:id',
+      describeRoute({ summary: 'Delete a routing rule', tags: ['notifications'] }),
+      requirePermission('routing:write'),
+      validate('param', RuleParam),
+      async (c) => c.json(await deleteRoutingRule(c.var.ctx, c.req.valid('param').id)),
+    )
+    .post(
+      '/escalations/:incidentId',
+      describeRoute({ summary: "Page the next escalation level of an incident's routes now", tags: ['notifications'] }),
+      requirePermission('incidents:acknowledge'),
+      validate('param', IncidentParam),
+      async (c) => c.json(await escalateIncident(c.var.ctx, c.req.valid('param').incidentId)),
     );
 }

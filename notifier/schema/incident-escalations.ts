@@ -13,6 +13,8 @@ export const incidentEscalations = pgTable(
     routingKeys: text().array().notNull(),
     level: integer().notNull().default(0),
     escalations: integer().notNull().default(0),
+    /** Bumped at every (re)trigger, so that timers of an earlier round find themselves stale. */
+    round: integer().notNull().default(1),
     escalateAfterSeconds: integer(),
     maxEscalations: integer().notNull().default(0),
     /** The snapshot messages about this incident are rendered from, refreshed on every change. */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The Slack side of an incident: its channel and the summary message kept current with chat.update. */
@@ -6,6 +7,8 @@ export const slackIncidentChannels = pgTable('slack_incident_channels', {
   channelId: text(),
   channelName: text(),
   summaryTs: text(),
+  /** Slack user ids already invited to the channel. */
+  invited: text().array().notNull().default(sql`'{}'::text[]`),
   /** Announcements in broadcast channels (by configured name: channel id and ts), also kept current. */
   broadcasts: jsonb().$type<Record<string, { channel: string; ts: string }>>().notNull().default({}),
   createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -4,7 +4,7 @@ export { SYSTEM_ACTOR, systemContext, can, assertPermission } from './actor.ts';
 export type { Actor, ActionContext } from './actor.ts';
 export { TokenInput, createToken, listTokens, revokeToken, authenticateToken, generateToken, hashToken } from './tokens.ts';
 export type { TokenSummary } from './tokens.ts';
-export { UserInput, createUser, listUsers, findUserBySlackId } from './users.ts';
+export { UserInput, createUser, listUsers, findUserBySlackId, findSlackUserIds } from './users.ts';
 export type { UserSummary } from './users.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';

@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../schema/users.ts';
 import type { User } from '../schema/users.ts';
 import { recordAudit } from '../audit/index.ts';
 import { ConflictError } from '../errors.ts';
+import type { Database } from '../database/index.ts';
 import { assertPermission, type ActionContext } from './actor.ts';
 import { hashPassword } from './passwords.ts';
 import { ROLES } from './roles.ts';
@@ -54,4 +55,12 @@ export async function listUsers(ctx: ActionContext): Promise<UserSummary[]> {
 export async function findUserBySlackId(ctx: ActionContext, slackUserId: string): Promise<User | null> {
   const [row] = await ctx.db.select().from(users).where(eq(users.slackUserId, slackUserId)).limit(1);
   return row ?? null;
+}
+
+/** The Slack user ids of the users given (those without one are absent), for invitations to incident channels. */
+export async function findSlackUserIds(db: Database, userIds: string[]): Promise<Map<string, string>> {
+  const ids = userIds.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, slackUserId: users.slackUserId }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.flatMap((row) => (row.slackUserId ? [[row.id, row.slackUserId] as const] : [])));
 }

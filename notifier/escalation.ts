@@ -1,0 +1,132 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { assertPermission, cancelTimers, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
+import type { ActionContext, Database, Timer } from '../platform/index.ts';
+import { enqueuePage } from './pagerduty/enqueue-page.ts';
+import { resolveRoutes } from './routing/resolve-routes.ts';
+import type { PageRoute } from './routing/resolve-routes.ts';
+import { incidentEscalations } from './schema/incident-escalations.ts';
+import type { IncidentEscalation } from './schema/incident-escalations.ts';
+import { notifierSettings } from './settings.ts';
+import { enqueueSlackPost } from './slack/enqueue-slack.ts';
+import type { StoredSnapshot } from './stored-snapshot.ts';
+
+export const ESCALATION_TIMER = 'notifier.escalate';
+
+interface EscalationTimerPayload {
+  incidentId: string;
+  routeKey: string;
+  round: number;
+  escalations: number;
+}
+
+function timerKey(payload: EscalationTimerPayload): string {
+  return `${payload.incidentId}:${payload.routeKey}:${payload.round}:${payload.escalations}`;
+}
+
+async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): Promise<void> {
+  if (row.stopped || row.escalateAfterSeconds === null || row.escalations >= row.maxEscalations) return;
+  const payload: EscalationTimerPayload = { incidentId: row.incidentId, routeKey: row.routeKey, round: row.round, escalations: row.escalations };
+  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload: { ...payload } });
+}
+
+/** Pages level 0 of a route and starts its escalation clock (a new round when the incident re-fires). */
+export async function startPaging(tx: Database, incident: StoredSnapshot, route: PageRoute, now: Date, idempotencyPrefix: string): Promise<void> {
+  const first = route.routingKeys[0];
+  if (!first) return;
+  const [row] = await tx
+    .insert(incidentEscalations)
+    .values({
+      incidentId: incident.id,
+      routeKey: route.routeKey,
+      routingKeys: route.routingKeys,
+      escalateAfterSeconds: route.escalateAfterSeconds,
+      maxEscalations: route.maxEscalations,
+      incident: { ...incident },
+    })
+    .onConflictDoUpdate({
+      target: [incidentEscalations.incidentId, incidentEscalations.routeKey],
+      set: {
+        routingKeys: route.routingKeys,
+        escalateAfterSeconds: route.escalateAfterSeconds,
+        maxEscalations: route.maxEscalations,
+        incident: { ...incident },
+        level: 0,
+        escalations: 0,
+        stopped: false,
+        round: sql`${incidentEscalations.round} + 1`,
+        updatedAt: now,
+      },
+    })
+    .returning();
+  if (!row) throw new Error('escalation upsert returned no row');
+  await enqueuePage(tx, { incident, action: 'trigger', routingKey: first, idempotencyKey: `${idempotencyPrefix}:trigger:${route.routeKey}:${row.round}` });
+  await scheduleNext(tx, row, now);
+}
+
+/** Stops the escalation clocks of an incident (it was acknowledged, resolved or closed). */
+export async function stopEscalations(tx: Database, incidentId: string): Promise<void> {
+  await tx.update(incidentEscalations).set({ stopped: true, updatedAt: new Date() }).where(eq(incidentEscalations.incidentId, incidentId));
+  await cancelTimers(tx, ESCALATION_TIMER, `${incidentId}:`);
+}
+
+/** Keeps the stored snapshot current, so escalation messages say what the incident looks like now. */
+export async function refreshEscalationSnapshot(tx: Database, incident: StoredSnapshot): Promise<void> {
+  await tx.update(incidentEscalations).set({ incident: { ...incident } }).where(eq(incidentEscalations.incidentId, incident.id));
+}
+
+async function escalate(tx: Database, row: IncidentEscalation, now: Date, reason: string): Promise<IncidentEscalation> {
+  const incident = row.incident as unknown as StoredSnapshot;
+  const level = Math.min(row.level + 1, row.routingKeys.length - 1);
+  const routingKey = row.routingKeys[level];
+  if (!routingKey) throw new Error(`escalation of ${incident.reference} has no routing keys`);
+  const escalations = row.escalations + 1;
+  const prefix = `escalation:${row.incidentId}:${row.routeKey}:${row.round}:${escalations}`;
+  await enqueuePage(tx, { incident, action: 'trigger', routingKey, idempotencyKey: `${prefix}:trigger`, details: { escalationLevel: level + 1, reason } });
+  const routes = await resolveRoutes(tx, { ...incident, acknowledgedAt: null, recoveredAt: null, closedAt: null }, notifierSettings());
+  if (routes.slack) {
+    await enqueueSlackPost(
+      tx,
+      { incident, text: `:rotating_light: ${reason}: paging escalation level ${level + 1} of ${row.routingKeys.length}.`, broadcast: false },
+      `${prefix}:slack`,
+    );
+  }
+  const [updated] = await tx
+    .update(incidentEscalations)
+    .set({ level, escalations, updatedAt: now })
+    .where(and(eq(incidentEscalations.incidentId, row.incidentId), eq(incidentEscalations.routeKey, row.routeKey)))
+    .returning();
+  if (!updated) throw new Error('escalation row vanished');
+  return updated;
+}
+
+/** The scheduler's handler: nobody acknowledged in time, so the next level is paged. */
+export async function handleEscalationTimer(tx: Database, timer: Timer, now: Date): Promise<void> {
+  const payload = timer.payload as unknown as EscalationTimerPayload;
+  const [row] = await tx
+    .select()
+    .from(incidentEscalations)
+    .where(and(eq(incidentEscalations.incidentId, payload.incidentId), eq(incidentEscalations.routeKey, payload.routeKey)))
+    .for('update');
+  // Acknowledged, or a later round (the incident re-fired) or escalation already replaced this timer.
+  if (!row || row.stopped || row.round !== payload.round || row.escalations !== payload.escalations) return;
+  const minutes = Math.round((row.escalateAfterSeconds ?? 0) / 60);
+  const updated = await escalate(tx, row, now, `Not acknowledged within ${minutes} min`);
+  await scheduleNext(tx, updated, now);
+}
+
+/** Someone asks for more help now (the Slack button, or the API): page the next level of every route. */
+export async function escalateIncident(ctx: ActionContext, incidentId: string): Promise<{ escalated: number }> {
+  assertPermission(ctx.actor, 'incidents:acknowledge');
+  return ctx.db.transaction(async (tx) => {
+    const rows = await tx.select().from(incidentEscalations).where(eq(incidentEscalations.incidentId, incidentId)).for('update');
+    if (rows.length === 0) throw new ConflictError('This incident has not paged anyone, so there is no escalation level to page next.', 'no_escalation');
+    const now = new Date();
+    for (const row of rows) {
+      const updated = await escalate(tx, row, now, `Escalated by ${ctx.actor.name}`);
+      await cancelTimers(tx, ESCALATION_TIMER, `${row.incidentId}:${row.routeKey}:`);
+      await scheduleNext(tx, updated, now);
+    }
+    await recordAudit(tx, ctx, { action: 'notifier.incident.escalate', targetType: 'incident', targetId: incidentId, details: { routes: rows.length } });
+    return { escalated: rows.length };
+  });
+}

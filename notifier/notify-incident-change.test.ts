@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acknowledgeIncident, addNote, changeSeverity, transitionPhase } from '../incidents/index.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { advanceTo, declareCommandedIncident, declareTestIncident, personContext } from '../test/harness/incidents.ts';
+import { TEST_ROUTING_KEY, createNotifierWorld } from '../test/harness/notifier.ts';
+import type { NotifierWorld } from '../test/harness/notifier.ts';
+
+describe.each(databaseBackends)('incident notifications on %s', (backend) => {
+  let world: NotifierWorld;
+  beforeEach(async () => {
+    world = await createNotifierWorld(backend);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  const drain = () => world.firebreak.notifier.worker.drain();
+  const summaryOf = (channelId: string) => world.slack.channels.get(channelId)?.messages[0];
+
+  it('sends the whole message sequence of an incident to Slack and PagerDuty, in order', async () => {
+    const { db } = world.firebreak.database;
+    const commander = personContext(db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(commander, { title: 'Checkout errors', severity: 'sev1', services: ['checkout'] });
+    await drain();
+
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel).toBeDefined();
+    const channelId = channel?.id ?? '';
+    const summary = summaryOf(channelId);
+    expect(summary?.text).toContain('INC-1');
+    const actions = (summary?.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).find((block) => block.type === 'actions');
+    expect(actions?.elements?.map((element) => element.action_id)).toEqual(['incident_acknowledge', 'incident_escalate', 'incident_next_phase', 'incident_open_timeline']);
+    expect(actions?.elements?.[3]?.url).toBe('http://firebreak.test/incidents/INC-1');
+    expect(JSON.stringify(summary?.blocks)).toContain('Ana');
+    const broadcast = world.slack.channels.get('C0BROADCAST')?.messages ?? [];
+    expect(broadcast).toHaveLength(1);
+    expect(broadcast[0]?.text).toContain(`<#${channelId}>`);
+
+    expect(world.pagerduty.events).toHaveLength(1);
+    expect(world.pagerduty.events[0]).toMatchObject({ event_action: 'trigger', dedup_key: incident.id, routing_key: TEST_ROUTING_KEY, payload: { severity: 'critical', component: 'checkout' } });
+
+    await acknowledgeIncident(commander, incident.id, { via: 'web' });
+    await drain();
+    expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger', 'acknowledge']);
+    expect(world.pagerduty.events[1]?.dedup_key).toBe(incident.id);
+    expect(summaryOf(channelId)?.text).toMatch(/acknowledged/);
+    expect(JSON.stringify(summaryOf(channelId)?.blocks)).not.toContain('incident_acknowledge');
+    expect(channel?.messages.at(-1)?.text).toMatch(/Acknowledged by Ana \(via web\)/);
+
+    await advanceTo(commander, incident.id, 'containment');
+    await changeSeverity(commander, incident.id, { severity: 'sev2', reason: 'contained to one region' });
+    await addNote(commander, incident.id, { text: 'Rolled back deploy 1234', source: 'web' });
+    await advanceTo(commander, incident.id, 'root_cause_analysis');
+    await drain();
+
+    const posts = (channel?.messages ?? []).slice(1).map((message) => message.text);
+    expect(posts).toEqual([
+      expect.stringMatching(/Ana is now commander/),
+      expect.stringMatching(/Acknowledged by Ana/),
+      expect.stringMatching(/Phase preparation → \*identification\*/),
+      expect.stringMatching(/Phase identification → \*containment\*/),
+      expect.stringMatching(/Severity SEV1 → \*SEV2\*/),
+      expect.stringMatching(/Note by Ana: Rolled back deploy 1234/),
+      expect.stringMatching(/Phase containment → \*eradication\*/),
+      expect.stringMatching(/Phase eradication → \*recovery\*/),
+      expect.stringMatching(/Phase recovery → \*root cause analysis\*/),
+      expect.stringMatching(/Resolved/),
+    ]);
+    expect(summaryOf(channelId)?.text).toMatch(/SEV2, root cause analysis, resolved/);
+    expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
+    // Every Slack call happened in the order the changes were made: one create, then posts and updates.
+    expect(world.slack.callsOf('conversations.create')).toHaveLength(1);
+    expect(world.slack.callsOf('chat.update').length).toBeGreaterThanOrEqual(7);
+    expect(await drain()).toMatchObject({ claimed: 0 });
+    const dead = await world.firebreak.request('GET', '/api/notifications/messages?status=dead');
+    expect(((await dead.json()) as { messages: unknown[] }).messages).toEqual([]);
+  });
+
+  it('pages nobody and opens no channel for an incident under the thresholds', async () => {
+    const { db } = world.firebreak.database;
+    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    await drain();
+    expect(world.slack.calls).toEqual([]);
+    expect(world.pagerduty.events).toEqual([]);
+  });
+
+  it('escalates an unacknowledged page to the next level, says so in Slack, and stops at acknowledgement', async () => {
+    await world.close();
+    world = await createNotifierWorld(backend, {
+      PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY0000000000000000000002,LEVEL3KEY0000000000000000000003'.replace(/KEY0/g, 'KEY00'),
+      PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
+      PAGERDUTY_MAX_ESCALATIONS: '3',
+    });
+    const { db } = world.firebreak.database;
+    const responder = personContext(db, 'responder', 'Bo');
+    const incident = await declareTestIncident(responder, { severity: 'sev1' });
+    await drain();
+    const minutes = (count: number) => new Date(Date.now() + count * 60_000);
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(5))).toBe(0);
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(11))).toBe(1);
+    await drain();
+    expect(world.pagerduty.events.map((event) => [event.event_action, event.routing_key.slice(0, 6)])).toEqual([
+      ['trigger', 'R0UT1N'],
+      ['trigger', 'LEVEL2'],
+    ]);
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel?.messages.at(-1)?.text).toMatch(/Not acknowledged within 10 min: paging escalation level 2 of 3/);
+
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(22))).toBe(1);
+    await drain();
+    expect(world.pagerduty.events.at(-1)?.routing_key.slice(0, 6)).toBe('LEVEL3');
+
+    await acknowledgeIncident(responder, incident.id, { via: 'slack' });
+    await drain();
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(60))).toBe(0);
+    // Every paged level is acknowledged.
+    expect(world.pagerduty.events.filter((event) => event.event_action === 'acknowledge').map((event) => event.routing_key.slice(0, 6)).sort()).toEqual([
+      'LEVEL2',
+      'LEVEL3',
+      'R0UT1N',
+    ]);
+  });
+
+  it('routes by rules: severities and services to a channel and routing key, audited', async () => {
+    const viewer = await world.firebreak.tokenFor('viewer');
+    const rule = {
+      name: 'payments',
+      severities: ['sev1', 'sev2'],
+      services: ['payments'],
+      slackBroadcastChannel: '#payments-incidents',
+      slackInvitees: ['U0PAYONCALL'],
+      pagerdutyRoutingKey: 'PAYMENTSKEY000000000000000000001',
+    };
+    expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { token: viewer, json: rule })).status).toBe(403);
+    expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { token: null, json: rule })).status).toBe(401);
+    const bad = await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: { ...rule, pagerdutyRoutingKey: 'short', severities: ['sev9'] } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/pagerdutyRoutingKey.*|severities/);
+    const created = await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule });
+    expect(created.status).toBe(201);
+    expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).status).toBe(409);
+    world.slack.channels.set('C0PAYMENTS', { id: 'C0PAYMENTS', name: 'payments-incidents', members: [], messages: [] });
+
+    const { db } = world.firebreak.database;
+    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
+    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
+    await drain();
+    expect(world.pagerduty.events.map((event) => event.routing_key)).toEqual(['PAYMENTSKEY000000000000000000001', TEST_ROUTING_KEY]);
+    expect(world.slack.channels.get('C0PAYMENTS')?.messages).toHaveLength(1);
+    expect(world.slack.channelByName('inc-1-card-declines')?.members).toEqual(['U0PAYONCALL']);
+    // The second incident matched no rule: the defaults route it (broadcast in #incidents).
+    expect(world.slack.channels.get('C0BROADCAST')?.messages.map((message) => message.text)).toEqual([expect.stringContaining('INC-2')]);
+
+    const audit = (await (await world.firebreak.request('GET', '/api/audit')).json()) as { entries: { action: string; details: Record<string, unknown> }[] };
+    const entry = audit.entries.find((candidate) => candidate.action === 'notifier.routing_rule.create');
+    expect(entry?.details.pagerdutyRoutingKey).toBe('…0001');
+  });
+});
+
+describe.each(databaseBackends)('notifications with nothing configured on %s', (backend) => {
+  it('queues nothing for Slack or PagerDuty and says so in /readyz', async () => {
+    const { createTestFirebreak } = await import('../test/harness/app.ts');
+    const firebreak = await createTestFirebreak(backend);
+    try {
+      const incident = await declareTestIncident(personContext(firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+      await transitionPhase(personContext(firebreak.database.db, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
+      const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
+      expect(messages.messages).toEqual([]);
+      const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+      expect(ready.status).toBe('ready');
+      expect(ready.checks.slack).toMatchObject({ ok: false, detail: expect.stringMatching(/SLACK_BOT_TOKEN/) });
+      expect(ready.checks.pagerduty).toMatchObject({ ok: false, detail: expect.stringMatching(/PAGERDUTY_ROUTING_KEY/) });
+    } finally {
+      await firebreak.close();
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../platform/index.ts';
+import { insertOutboxMessage } from '../enqueue-message.ts';
+import { incidentPages } from '../schema/incident-pages.ts';
+import { notifierSettings } from '../settings.ts';
+import { timelineUrl } from '../stored-snapshot.ts';
+import type { StoredSnapshot } from '../stored-snapshot.ts';
+
+export type PageAction = 'trigger' | 'acknowledge' | 'resolve';
+
+/** What the PagerDuty adapter sends: one Events API v2 event. */
+export interface PagerDutyEventPayload {
+  routingKey: string;
+  action: PageAction;
+  dedupKey: string;
+  summary: string;
+  severity: 'critical' | 'error' | 'warning' | 'info';
+  component: string | null;
+  customDetails: Record<string, unknown>;
+  link: string;
+}
+
+const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning', sev4: 'info' } as const;
+
+export function pagerdutyOrderingKey(incidentId: string): string {
+  return `pagerduty:${incidentId}`;
+}
+
+/** Queues one PagerDuty event for an incident; triggers are remembered so acknowledge and resolve reach them. */
+export async function enqueuePage(
+  tx: Database,
+  input: { incident: StoredSnapshot; action: PageAction; routingKey: string; dedupKey?: string; idempotencyKey: string; summary?: string; details?: Record<string, unknown> },
+): Promise<void> {
+  const { incident } = input;
+  const dedupKey = input.dedupKey ?? incident.id;
+  const link = timelineUrl(notifierSettings().publicUrl, incident);
+  const payload: PagerDutyEventPayload = {
+    routingKey: input.routingKey,
+    action: input.action,
+    dedupKey,
+    summary: (input.summary ?? `[${incident.reference}] ${incident.title} (${incident.severity.toUpperCase()})`).slice(0, 1024),
+    severity: PD_SEVERITY[incident.severity],
+    component: incident.services[0] ?? null,
+    customDetails: { reference: incident.reference, phase: incident.phase, services: incident.services, commander: incident.commander?.name ?? null, ...input.details },
+    link,
+  };
+  await insertOutboxMessage(tx, {
+    channel: 'pagerduty',
+    kind: `pagerduty.${input.action}`,
+    idempotencyKey: input.idempotencyKey,
+    orderingKey: pagerdutyOrderingKey(incident.id),
+    payload: { ...payload },
+  });
+  if (input.action === 'trigger') {
+    await tx
+      .insert(incidentPages)
+      .values({ incidentId: incident.id, dedupKey, routingKey: input.routingKey })
+      .onConflictDoUpdate({ target: [incidentPages.dedupKey, incidentPages.routingKey], set: { resolvedAt: null, triggeredAt: new Date() } });
+  }
+}
+
+/** Acknowledges or resolves every alert the incident has open in PagerDuty. */
+export async function followUpPages(tx: Database, incident: StoredSnapshot, action: 'acknowledge' | 'resolve', idempotencyPrefix: string): Promise<number> {
+  const pages = await tx
+    .select()
+    .from(incidentPages)
+    .where(and(eq(incidentPages.incidentId, incident.id), isNull(incidentPages.resolvedAt)));
+  for (const page of pages) {
+    await enqueuePage(tx, {
+      incident,
+      action,
+      routingKey: page.routingKey,
+      dedupKey: page.dedupKey,
+      idempotencyKey: `${idempotencyPrefix}:${action}:${page.dedupKey}:${page.routingKey}`,
+    });
+  }
+  if (action === 'resolve' && pages.length > 0) {
+    await tx.update(incidentPages).set({ resolvedAt: new Date() }).where(and(eq(incidentPages.incidentId, incident.id), isNull(incidentPages.resolvedAt)));
+  }
+  return pages.length;
+}

@@ -1,0 +1,26 @@
+/** What a fake server does to the next matching request instead of answering it properly. */
+export type Fault =
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: string }
+  /** Answers only after this long (the client's timeout should fire first). */
+  | { kind: 'delay'; ms: number }
+  /** Closes the connection without an answer. */
+  | { kind: 'reset' };
+
+/** A queue of faults per target (a Slack method, or '*' for any request). */
+export class FaultPlan {
+  private readonly queues = new Map<string, Fault[]>();
+
+  add(target: string, fault: Fault, times = 1): void {
+    const queue = this.queues.get(target) ?? [];
+    for (let index = 0; index < times; index++) queue.push(fault);
+    this.queues.set(target, queue);
+  }
+
+  next(target: string): Fault | undefined {
+    return this.queues.get(target)?.shift() ?? this.queues.get('*')?.shift();
+  }
+
+  clear(): void {
+    this.queues.clear();
+  }
+}

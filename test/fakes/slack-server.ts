@@ -1,0 +1,161 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultPlan } from './faults.ts';
+import type { Fault } from './faults.ts';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | null;
+  at: number;
+}
+
+interface FakeChannel {
+  id: string;
+  name: string;
+  members: string[];
+  messages: { ts: string; text: string; blocks: unknown; user?: string }[];
+}
+
+/**
+ * A local server speaking the Slack Web API methods Firebreak uses (conversations.create, .invite,
+ * .history, chat.postMessage, chat.update), recording every successful call. Faults make it answer
+ * 500, 429 with Retry-After, slowly, or not at all.
+ */
+export class FakeSlackServer {
+  readonly calls: SlackCall[] = [];
+  readonly faults = new FaultPlan();
+  readonly channels = new Map<string, FakeChannel>();
+  private server: Server | null = null;
+  private counter = 0;
+  port = 0;
+
+  constructor(readonly token = 'xoxb-test-token') {
+    // A broadcast channel that exists already, addressable by name.
+    this.channels.set('C0BROADCAST', { id: 'C0BROADCAST', name: 'incidents', members: [], messages: [] });
+  }
+
+  /** The slackApiUrl the client is pointed at. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  channelByName(name: string): FakeChannel | undefined {
+    return [...this.channels.values()].find((channel) => channel.name === name.replace(/^#/, ''));
+  }
+
+  private resolveChannel(reference: unknown): FakeChannel | undefined {
+    if (typeof reference !== 'string') return undefined;
+    return this.channels.get(reference) ?? this.channelByName(reference);
+  }
+
+  async start(port = 0): Promise<void> {
+    const server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Stops answering (connections are refused) until start() is called again on the same port. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const fault = this.faults.next(method);
+    if (fault && (await this.applyFault(fault, response))) return;
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of form) args[key] = key === 'blocks' || key === 'attachments' ? JSON.parse(value) : value;
+    const authorization = request.headers.authorization ?? null;
+    const token = authorization?.replace(/^Bearer /, '') ?? (typeof args.token === 'string' ? args.token : null);
+    const reply = (body: Record<string, unknown>) => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(body));
+    };
+    if (token !== this.token) return reply({ ok: false, error: 'invalid_auth' });
+    const answer = this.answer(method, args);
+    if (answer.ok) this.calls.push({ method, args, token, at: Date.now() });
+    reply(answer);
+  }
+
+  private async applyFault(fault: Fault, response: ServerResponse): Promise<boolean> {
+    if (fault.kind === 'reset') {
+      response.socket?.destroy();
+      return true;
+    }
+    if (fault.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+    response.writeHead(fault.status, headers);
+    response.end(fault.body ?? JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+    return true;
+  }
+
+  private nextTs(): string {
+    this.counter++;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.counter).padStart(6, '0')}`;
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> & { ok: boolean } {
+    switch (method) {
+      case 'conversations.create': {
+        const name = String(args.name ?? '');
+        if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+        if (this.channelByName(name)) return { ok: false, error: 'name_taken' };
+        const channel: FakeChannel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, members: [], messages: [] };
+        this.channels.set(channel.id, channel);
+        return { ok: true, channel: { id: channel.id, name } };
+      }
+      case 'conversations.invite': {
+        const channel = this.resolveChannel(args.channel);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const users = String(args.users ?? '').split(',').filter(Boolean);
+        if (users.every((user) => channel.members.includes(user))) return { ok: false, error: 'already_in_channel' };
+        channel.members.push(...users.filter((user) => !channel.members.includes(user)));
+        return { ok: true, channel: { id: channel.id } };
+      }
+      case 'chat.postMessage': {
+        const channel = this.resolveChannel(args.channel);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const message = { ts: this.nextTs(), text: String(args.text ?? ''), blocks: args.blocks };
+        channel.messages.push(message);
+        return { ok: true, channel: channel.id, ts: message.ts, message };
+      }
+      case 'chat.update': {
+        const channel = this.resolveChannel(args.channel);
+        const message = channel?.messages.find((candidate) => candidate.ts === args.ts);
+        if (!channel || !message) return { ok: false, error: 'message_not_found' };
+        message.text = String(args.text ?? '');
+        message.blocks = args.blocks;
+        return { ok: true, channel: channel.id, ts: message.ts };
+      }
+      case 'conversations.history': {
+        const channel = this.resolveChannel(args.channel);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        const messages = channel.messages.filter((message) => !args.latest || message.ts === args.latest);
+        return { ok: true, messages: messages.map((message) => ({ type: 'message', ...message })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}

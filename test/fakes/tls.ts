@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export interface TestCertificate {
+  /** PEM of the self-signed certificate, to trust as an authority. */
+  cert: string;
+  key: string;
+  /** A file holding `cert`, for settings that take a path (PAGERDUTY_CA_FILE). */
+  certFile: string;
+  remove(): Promise<void>;
+}
+
+/** A fresh self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
+export async function makeTestCertificate(): Promise<TestCertificate> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'firebreak-tls-'));
+  const keyFile = path.join(folder, 'key.pem');
+  const certFile = path.join(folder, 'cert.pem');
+  await promisify(execFile)('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=Firebreak test authority',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  ]);
+  return {
+    cert: await readFile(certFile, 'utf8'),
+    key: await readFile(keyFile, 'utf8'),
+    certFile,
+    remove: () => rm(folder, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { declareIncident, getIncident } from '../incidents/index.ts';
+import { listAuditEntries, queryRows, systemContext } from '../platform/index.ts';
+import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
+
+describe.each(databaseBackends)('dashboard login on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend, { LOGIN_MAX_FAILURES: '3', LOGIN_RATE_LIMIT: '8' });
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  it('sends a browser without a session to the login page, and API clients get a 401', async () => {
+    const page = await browserFor(firebreak).get('/incidents/INC-1');
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login?next=%2Fincidents%2FINC-1');
+    const api = await firebreak.request('GET', '/api/incidents', { token: null });
+    expect(api.status).toBe(401);
+    expect((await firebreak.request('GET', '/login', { token: null })).status).toBe(200);
+    expect((await firebreak.request('GET', '/assets/app.js', { token: null })).headers.get('content-type')).toContain('javascript');
+  });
+
+  it('enrols an authenticator at first login with a QR code, then logs in with password and code', async () => {
+    const user = await createDashboardUser(firebreak, 'commander');
+    const browser = browserFor(firebreak);
+    const form = await (await browser.get('/login')).text();
+    const step1 = await browser.post('/login', { _csrf: csrfOf(form), email: user.email.toUpperCase(), password: user.password, next: '/admin' });
+    expect(step1.status).toBe(303);
+    expect(step1.headers.get('location')).toBe('/login/enrol?next=%2Fadmin');
+    // The half-logged-in session opens nothing.
+    expect((await browser.get('/incidents')).status).toBe(303);
+
+    const enrolPage = await (await browser.get('/login/enrol?next=%2Fadmin')).text();
+    expect(enrolPage).toMatch(/<img class="qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
+    const secret = /id="totp-secret">([A-Z2-7]+)</.exec(enrolPage)?.[1] ?? '';
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    const wrong = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: '000000', next: '/admin' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('That code is not right');
+
+    const enrolled = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: await totpCode(secret), next: '/admin' });
+    expect(enrolled.status).toBe(303);
+    expect(enrolled.headers.get('location')).toBe('/admin');
+    const cookie = browser.jar.attributes.get('firebreak_session') ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/i);
+    expect((await browser.get('/incidents')).status).toBe(200);
+    const me = await firebreak.app.request('/api/me', { headers: { cookie: browser.jar.header() } });
+    expect(await me.json()).toMatchObject({ kind: 'user', role: 'commander' });
+
+    // The session is stored hashed: the cookie value appears nowhere in the table.
+    const token = browser.jar.cookies.get('firebreak_session') ?? '';
+    const rows = await queryRows<Record<string, unknown>>(firebreak.database.db, sql`select * from sessions`);
+    expect(JSON.stringify(rows)).not.toContain(token);
+
+    // Second login: the enrolled account is asked for its code, and a used code is refused.
+    const again = browserFor(firebreak);
+    const form2 = await (await again.get('/login')).text();
+    const step = await again.post('/login', { _csrf: csrfOf(form2), email: user.email, password: user.password, next: '/incidents' });
+    expect(step.headers.get('location')).toBe('/login/code?next=%2Fincidents');
+    const codePage = await (await again.get('/login/code')).text();
+    const replay = await again.post('/login/code', { _csrf: csrfOf(codePage), code: await totpCode(secret), next: '/incidents' });
+    expect(replay.status).toBe(401);
+    const ok = await again.post('/login/code', { _csrf: csrfOf(codePage), code: await totpCode(secret, 30), next: '/incidents' });
+    expect(ok.status).toBe(303);
+
+    const audit = await listAuditEntries(firebreak.database.db, { action: 'auth.session.login', limit: 10 });
+    expect(audit.entries).toHaveLength(2);
+    expect(audit.entries[0]).toMatchObject({ actorType: 'user', actorId: user.id, targetType: 'session' });
+    expect((await listAuditEntries(firebreak.database.db, { action: 'auth.totp.enrol', limit: 10 })).entries).toHaveLength(1);
+  });
+
+  it('marks cookies Secure with the __Host- prefix behind https', async () => {
+    const secure = await createTestFirebreak(backend, { PUBLIC_URL: 'https://firebreak.example' });
+    try {
+      const response = await secure.app.request('/login', { headers: { accept: 'text/html' } });
+      const cookie = response.headers.getSetCookie().join('\n');
+      expect(cookie).toMatch(/^__Host-firebreak_login=[^;]+;.*Secure/m);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('locks an account after repeated failures, even against the right password, and audits it', async () => {
+    const user = await createDashboardUser(firebreak, 'responder');
+    const browser = browserFor(firebreak);
+    const form = csrfOf(await (await browser.get('/login')).text());
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const failed = await browser.post('/login', { _csrf: form, email: user.email, password: 'wrong password!!', next: '/' });
+      expect(failed.status).toBe(401);
+      expect(await failed.text()).toContain('The e-mail address or password is not right.');
+    }
+    const locked = await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(await locked.text()).toContain('this account is locked for 15 more minutes');
+    const audit = await listAuditEntries(firebreak.database.db, { action: 'auth.user.locked', limit: 10 });
+    expect(audit.entries[0]).toMatchObject({ targetId: user.id, details: { failures: 3 } });
+
+    // An admin lifts the lockout.
+    const admin = await createDashboardUser(firebreak, 'admin');
+    const { browser: adminBrowser } = await logIn(firebreak, admin);
+    const usersPage = await (await adminBrowser.get('/admin/users')).text();
+    const unlocked = await adminBrowser.post(`/admin/users/${user.id}`, { _csrf: csrfOf(usersPage), role: 'responder', operation: 'unlock' });
+    expect(unlocked.status).toBe(303);
+    expect((await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(303);
+  });
+
+  it('rate-limits failed logins from one address, known accounts or not', async () => {
+    const browser = browserFor(firebreak);
+    const form = csrfOf(await (await browser.get('/login')).text());
+    for (let attempt = 0; attempt < 8; attempt++) {
+      expect((await browser.post('/login', { _csrf: form, email: `nobody${attempt}@example.com`, password: 'whatever it is', next: '/' })).status).toBe(401);
+    }
+    const limited = await browser.post('/login', { _csrf: form, email: 'nobody@example.com', password: 'whatever it is', next: '/' });
+    expect(limited.status).toBe(429);
+    expect(await limited.text()).toContain('Too many failed logins from your address');
+  });
+
+  it('refuses forms without the CSRF token, with a wrong one, or from another origin, and changes nothing', async () => {
+    const user = await createDashboardUser(firebreak, 'commander');
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Checkout errors', severity: 'sev2' });
+    const { browser } = await logIn(firebreak, user);
+    const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
+    const csrf = csrfOf(page);
+
+    const missing = await browser.post(`/incidents/INC-${incident.number}/acknowledge`, {});
+    expect(missing.status).toBe(403);
+    expect(await missing.text()).toContain('CSRF token');
+    expect((await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: `${csrf.slice(0, -2)}xx` })).status).toBe(403);
+    const crossSite = await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: csrf }, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+    expect((await getIncident(firebreak.database.db, incident.id)).acknowledgedAt).toBeNull();
+
+    // Another user's token does not fit this session either.
+    const other = await createDashboardUser(firebreak, 'commander');
+    const { browser: otherBrowser } = await logIn(firebreak, other);
+    const otherCsrf = csrfOf(await (await otherBrowser.get('/incidents')).text());
+    expect((await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: otherCsrf })).status).toBe(403);
+
+    const accepted = await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: csrf });
+    expect(accepted.status).toBe(303);
+    expect((await getIncident(firebreak.database.db, incident.id)).acknowledgedAt).not.toBeNull();
+
+    // The login form has its own (double-submit) token.
+    const anonymous = browserFor(firebreak);
+    await anonymous.get('/login');
+    expect((await anonymous.post('/login', { _csrf: 'forged', email: user.email, password: user.password, next: '/' })).status).toBe(403);
+  });
+
+  it('ends sessions after idle time and at their absolute expiry', async () => {
+    const user = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, user);
+    expect((await browser.get('/incidents')).status).toBe(200);
+    await firebreak.database.db.execute(sql`update sessions set last_seen_at = now() - interval '31 minutes' where stage = 'active'`);
+    const idle = await browser.get('/incidents');
+    expect(idle.status).toBe(303);
+    expect(idle.headers.get('location')).toContain('/login');
+
+    const fresh = await logIn(firebreak, { email: user.email, password: user.password }, await enrolledSecret(firebreak, user.id));
+    expect((await fresh.browser.get('/incidents')).status).toBe(200);
+    await firebreak.database.db.execute(sql`update sessions set expires_at = now() - interval '1 second' where revoked_at is null and stage = 'active'`);
+    expect((await fresh.browser.get('/incidents')).status).toBe(303);
+  });
+
+  it('logs out, and logs out everywhere', async () => {
+    const user = await createDashboardUser(firebreak, 'responder');
+    const first = await logIn(firebreak, user);
+    const second = await logIn(firebreak, user, first.secret);
+    const logout = await first.browser.post('/logout', { _csrf: csrfOf(await (await first.browser.get('/incidents')).text()) });
+    expect(logout.status).toBe(303);
+    expect((await first.browser.get('/incidents')).status).toBe(303);
+    expect((await second.browser.get('/incidents')).status).toBe(200);
+
+    const account = await (await second.browser.get('/account')).text();
+    expect(account).toContain('(this browser)');
+    const everywhere = await second.browser.post('/logout/everywhere', { _csrf: csrfOf(account) });
+    expect(everywhere.status).toBe(303);
+    expect((await second.browser.get('/incidents')).status).toBe(303);
+    const audit = await listAuditEntries(firebreak.database.db, { action: 'auth.session.logout_everywhere', limit: 10 });
+    expect(audit.entries).toHaveLength(1);
+  });
+
+  it('ends the sessions of a user an admin disables', async () => {
+    const admin = await createDashboardUser(firebreak, 'admin');
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser: adminBrowser } = await logIn(firebreak, admin);
+    const { browser } = await logIn(firebreak, user);
+    const usersPage = await (await adminBrowser.get('/admin/users')).text();
+    expect((await adminBrowser.post(`/admin/users/${user.id}`, { _csrf: csrfOf(usersPage), role: 'viewer', operation: 'disable' })).status).toBe(303);
+    expect((await browser.get('/incidents')).status).toBe(303);
+    const fresh = browserFor(firebreak);
+    const form = csrfOf(await (await fresh.get('/login')).text());
+    expect((await fresh.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(401);
+  });
+});
+
+async function enrolledSecret(firebreak: TestFirebreak, userId: string): Promise<string> {
+  const [row] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${userId}`);
+  return row?.totp_secret ?? '';
+}

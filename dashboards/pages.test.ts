@@ -1,0 +1,224 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addNote, appendTimelineEvent, declareIncident, getIncident } from '../incidents/index.ts';
+import { SYSTEM_ACTOR, queryRows, systemContext } from '../platform/index.ts';
+import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
+import type { Browser } from '../test/harness/dashboard-session.ts';
+
+/** Reads a server-sent event stream until `until` matches what arrived (or the time runs out). */
+async function readStream(response: Response, until: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error('no body');
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!until(text)) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), left))]);
+      if (!chunk || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text;
+}
+
+function openLive(firebreak: TestFirebreak, browser: Browser, path: string): Promise<Response> {
+  return Promise.resolve(firebreak.app.request(path, { headers: { cookie: browser.jar.header(), accept: 'text/event-stream' } }));
+}
+
+describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  it('lists open incidents most severe first, filters them, and serves the rows alone for live refresh', async () => {
+    const ctx = systemContext(firebreak.database.db);
+    await declareIncident(ctx, { title: 'Slow search', severity: 'sev3', services: ['search'] });
+    await declareIncident(ctx, { title: 'Payments down', severity: 'sev1', services: ['payments'] });
+    await declareIncident(ctx, { title: 'Login errors', severity: 'sev2', services: ['auth'] });
+    const user = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, user);
+
+    const html = await (await browser.get('/incidents')).text();
+    const order = [...html.matchAll(/data-incident="(INC-\d+)"/g)].map((match) => match[1]);
+    expect(order).toEqual(['INC-2', 'INC-3', 'INC-1']);
+    expect(html).toContain('data-live="/incidents/live"');
+
+    const filtered = await (await browser.get('/incidents?severity=sev3&phase=&service=search')).text();
+    expect([...filtered.matchAll(/data-incident="(INC-\d+)"/g)].map((match) => match[1])).toEqual(['INC-1']);
+    expect((await (await browser.get('/incidents?service=nothing')).text())).toContain('No incidents match these filters.');
+
+    const rows = await (await browser.get('/incidents?fragment=rows')).text();
+    expect(rows.startsWith('<tr')).toBe(true);
+    expect(rows).not.toContain('<html');
+    expect((await browser.get('/incidents?severity=sev9')).status).toBe(400);
+  });
+
+  it('runs an incident from its page: acknowledge, note, assign, severity, phase (with checklist override)', async () => {
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Checkout errors', severity: 'sev2', services: ['checkout'] });
+    const reference = `INC-${incident.number}`;
+    const user = await createDashboardUser(firebreak, 'commander');
+    const { browser } = await logIn(firebreak, user);
+    const page = await (await browser.get(`/incidents/${reference}`)).text();
+    expect(page).toContain('Checkout errors');
+    expect(page).toContain('aria-current="step"');
+    const csrf = csrfOf(page);
+
+    expect((await browser.post(`/incidents/${reference}/acknowledge`, { _csrf: csrf })).headers.get('location')).toBe(`/incidents/${reference}?done=acknowledged`);
+    expect((await browser.post(`/incidents/${reference}/notes`, { _csrf: csrf, text: 'Rolled back 4.2.1' })).status).toBe(303);
+    expect((await browser.post(`/incidents/${reference}/roles`, { _csrf: csrf, role: 'commander', name: '' })).status).toBe(303);
+    const version = (await getIncident(firebreak.database.db, incident.id)).version;
+    expect((await browser.post(`/incidents/${reference}/severity`, { _csrf: csrf, severity: 'sev1', reason: 'all regions', expectedVersion: String(version) })).status).toBe(303);
+
+    // A stale form (an older version) is refused with the reason, on the page.
+    const stale = await browser.post(`/incidents/${reference}/severity`, { _csrf: csrf, severity: 'sev3', expectedVersion: String(version) });
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain('class="flash error"');
+
+    const moved = await browser.post(`/incidents/${reference}/phase`, { _csrf: csrf, to: 'identification', reason: 'cause unknown yet', override: 'true' });
+    expect(moved.status).toBe(303);
+    const after = await getIncident(firebreak.database.db, incident.id);
+    expect(after).toMatchObject({ phase: 'identification', severity: 'sev1' });
+    expect(after.acknowledgedAt).not.toBeNull();
+
+    const final = await (await browser.get(`/incidents/${reference}?done=phase`)).text();
+    expect(final).toContain('Phase changed.');
+    expect(final).toContain('Rolled back 4.2.1');
+    expect(final).toContain('Phase: preparation → identification');
+    expect(final).toContain(`${user.name}`);
+    expect(final).toMatch(/<dt>Commander<\/dt><dd>Commander Person<\/dd>/);
+
+    const invalid = await browser.post(`/incidents/${reference}/phase`, { _csrf: csrf, to: 'nowhere' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.text()).toContain('to:');
+  });
+
+  it('shows a viewer the incident without action forms and refuses their actions', async () => {
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Disk full', severity: 'sev3' });
+    const viewer = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, viewer);
+    const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
+    expect(page).toContain('can follow this incident but not change it');
+    expect(page).not.toContain('/acknowledge"');
+    const csrf = csrfOf(page);
+    for (const [path, form] of [
+      ['acknowledge', {}],
+      ['notes', { text: 'hello' }],
+      ['phase', { to: 'identification', reason: 'x', override: 'true' }],
+      ['severity', { severity: 'sev1' }],
+      ['roles', { role: 'commander', name: '' }],
+    ] as const) {
+      const refused = await browser.post(`/incidents/INC-${incident.number}/${path}`, { _csrf: csrf, ...form });
+      expect(refused.status, path).toBe(403);
+      expect(await refused.text()).toContain('lacks the permission');
+    }
+    const unchanged = await getIncident(firebreak.database.db, incident.id);
+    expect(unchanged).toMatchObject({ phase: 'preparation', severity: 'sev3', acknowledgedAt: null, version: incident.version });
+    expect((await browser.get('/admin/users')).status).toBe(403);
+    expect((await browser.get('/admin/audit')).status).toBe(403);
+  });
+
+  it('pages a long timeline: the newest events first, older ones a page at a time', async () => {
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Long one', severity: 'sev4' });
+    await firebreak.database.db.transaction(async (tx) => {
+      for (let index = 1; index <= 250; index++) {
+        await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'test.tick', data: { tick: index } });
+      }
+    });
+    const user = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, user);
+    const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
+    const ticks = [...page.matchAll(/tick: (\d+)/g)].map((match) => Number(match[1]));
+    expect(ticks).toHaveLength(100);
+    expect(ticks[0]).toBe(250);
+    const older = /href="(\/incidents\/INC-\d+\?before=\d+)#timeline-title"/.exec(page)?.[1] ?? '';
+    expect(older).not.toBe('');
+    const second = await (await browser.get(older)).text();
+    const secondTicks = [...second.matchAll(/tick: (\d+)/g)].map((match) => Number(match[1]));
+    expect(secondTicks[0]).toBe(150);
+    expect(second).toContain('Older events (not live).');
+  });
+
+  it('streams new timeline events to every live viewer, from one LISTEN', async () => {
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Live one', severity: 'sev2' });
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser } = await logIn(firebreak, user);
+    const path = `/incidents/INC-${incident.number}/live`;
+    const first = await openLive(firebreak, browser, path);
+    const second = await openLive(firebreak, browser, path);
+    expect(first.headers.get('content-type')).toContain('text/event-stream');
+    const listList = await openLive(firebreak, browser, '/incidents/live');
+
+    const [one, two, list] = await Promise.all([
+      readStream(first, (text) => text.includes('Database failover started')),
+      readStream(second, (text) => text.includes('Database failover started')),
+      readStream(listList, (text) => text.includes('event: changed')),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await addNote({ ...systemContext(firebreak.database.db) }, incident.id, { text: 'Database failover started', source: 'api' });
+      })(),
+    ]);
+    for (const text of [one, two]) {
+      expect(text).toContain('event: timeline');
+      expect(text).toMatch(/id: \d+/);
+      expect(text).toContain('Database failover started');
+    }
+    expect(list).toContain('event: changed');
+    if (backend === 'postgres') {
+      const [row] = await queryRows<{ listeners: number }>(
+        firebreak.database.db,
+        sql`select count(*)::int as listeners from pg_stat_activity where datname = current_database() and query ilike 'listen%'`,
+      );
+      expect(row?.listeners).toBe(1);
+    }
+  });
+
+  it('sends a reconnecting viewer the events it missed (Last-Event-ID)', async () => {
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Flaky network', severity: 'sev3' });
+    const note = await addNote(systemContext(firebreak.database.db), incident.id, { text: 'first note' });
+    await addNote(systemContext(firebreak.database.db), incident.id, { text: 'missed while away' });
+    const user = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, user);
+    const response = await firebreak.app.request(`/incidents/INC-${incident.number}/live`, {
+      headers: { cookie: browser.jar.header(), accept: 'text/event-stream', 'last-event-id': String(note.id) },
+    });
+    const text = await readStream(response, (received) => received.includes('missed while away'));
+    expect(text).toContain('missed while away');
+    expect(text).not.toContain('first note');
+  });
+
+  it('lets an admin manage users and tokens and read and verify the audit log', async () => {
+    const admin = await createDashboardUser(firebreak, 'admin');
+    const { browser } = await logIn(firebreak, admin);
+    const usersPage = await (await browser.get('/admin/users')).text();
+    expect(usersPage).toContain(admin.email);
+    const csrf = csrfOf(usersPage);
+    const weak = await browser.post('/admin/users', { _csrf: csrf, email: 'ana@example.com', name: 'Ana', role: 'commander', password: 'short' });
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain('password: must be at least 12 characters');
+    expect((await browser.post('/admin/users', { _csrf: csrf, email: 'ana@example.com', name: 'Ana', role: 'commander', password: 'a long enough password' })).status).toBe(303);
+    expect(await (await browser.get('/admin/users')).text()).toContain('ana@example.com');
+
+    const created = await browser.post('/admin/tokens', { _csrf: csrf, name: 'prometheus', role: 'ingest' });
+    const createdPage = await created.text();
+    const token = /id="new-token">(fbk_[A-Za-z0-9_-]+)</.exec(createdPage)?.[1] ?? '';
+    expect(token).toMatch(/^fbk_/);
+    expect(await (await browser.get('/admin/tokens')).text()).not.toContain(token);
+
+    const audit = await (await browser.get('/admin/audit?action=users.user.create')).text();
+    expect(audit).toContain('ana@example.com');
+    expect(audit).not.toContain('tokens.token.create</code>');
+    const verified = await (await browser.get('/admin/audit?verify=1')).text();
+    expect(verified).toMatch(/Intact: all \d+ entries verified/);
+  });
+});

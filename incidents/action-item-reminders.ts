@@ -40,6 +40,8 @@ export function remindOverdueActionItem(intervalMs: number) {
     const overdueSeconds = Math.round((now.getTime() - item.dueAt.getTime()) / 1000);
     const details = {
       subject: 'action_item',
+      // What the notifier's message names.
+      name: `Overdue action item "${item.title}" (owner ${item.ownerName})`,
       actionItemId: item.id,
       title: item.title,
       ownerName: item.ownerName,

@@ -60,3 +60,4 @@ export type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
 export type { ActionItem } from './schema/action-items.ts';
 export type { ChecklistItem } from './schema/checklist-items.ts';
 export * from './alerts/index.ts';
+export * from './breach/index.ts';

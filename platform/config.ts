@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   PAGERDUTY_SERVER: z.string().min(1).default('events.pagerduty.com'),
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().min(3).default('Firebreak <firebreak@localhost>'),
+  BREACH_REGIMES_FILE: z.string().min(1).optional(),
+  BREACH_ORGANIZATION_NAME: z.string().trim().min(1).max(200).default('Our organisation'),
   ALERT_GROUP_BY: z
     .string()
     .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*)*$/, 'must be label names separated by commas')

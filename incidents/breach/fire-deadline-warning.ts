@@ -1,0 +1,86 @@
+import { eq } from 'drizzle-orm';
+import { Counter } from 'prom-client';
+import { SYSTEM_ACTOR, defineMetric, metricsRegistry } from '../../platform/index.ts';
+import type { Database, Timer } from '../../platform/index.ts';
+import { notifyIncidentChange } from '../../notifier/index.ts';
+import { appendTimelineEvent } from '../append-timeline-event.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import { incidents } from '../schema/incidents.ts';
+import { overdueWarningPoint } from './compute-deadlines.ts';
+import { localIso } from './evaluate-regime.ts';
+import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
+import { breachObligations } from './schema/breach-obligations.ts';
+import { breachWarnings } from './schema/breach-warnings.ts';
+import { isActive, scheduleWarningTimer } from './schedule-warnings.ts';
+import type { WarningTimerPayload } from './schedule-warnings.ts';
+
+export const breachWarningsSent = defineMetric(
+  'firebreak_breach_warnings_total',
+  () =>
+    new Counter({
+      name: 'firebreak_breach_warnings_total',
+      help: 'Breach deadline warnings sent, by whether the deadline had passed.',
+      labelNames: ['overdue'] as const,
+      registers: [metricsRegistry],
+    }),
+);
+
+function payloadOf(timer: Timer): WarningTimerPayload | null {
+  const payload = timer.payload as Partial<WarningTimerPayload>;
+  if (typeof payload.obligationId !== 'string' || typeof payload.point !== 'string' || typeof payload.dueAt !== 'string') return null;
+  return { obligationId: payload.obligationId, point: payload.point, label: payload.label ?? payload.point, dueAt: payload.dueAt, overdueEveryHours: Number(payload.overdueEveryHours ?? 4) };
+}
+
+/**
+ * The scheduler's handler for 'breach.warning' timers: tells the commander and compliance channel
+ * (and pages once overdue) through the notifier, in the transaction that claimed the timer, so the
+ * warning leaves exactly once. At and after the deadline it arms the next overdue reminder.
+ */
+export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date): Promise<void> {
+  const payload = payloadOf(timer);
+  if (!payload) return;
+  const [obligation] = await tx.select().from(breachObligations).where(eq(breachObligations.id, payload.obligationId));
+  // A warning about a deadline that has since moved, or an obligation since closed, is stale: say nothing.
+  if (!obligation || !isActive(obligation) || obligation.effectiveDueAt?.toISOString() !== payload.dueAt) return;
+  const dueAt = obligation.effectiveDueAt;
+  // The warning at the deadline itself is the last one before it passes; every later one is overdue.
+  const overdue = payload.point.startsWith('overdue-') || now > dueAt;
+  const inserted = await tx
+    .insert(breachWarnings)
+    .values({ obligationId: obligation.id, point: payload.point, dueAt, scheduledFor: timer.dueAt, firedAt: now, overdue })
+    .onConflictDoNothing()
+    .returning({ id: breachWarnings.id });
+  if (inserted.length === 0) return;
+
+  const [incident] = await tx.select().from(incidents).where(eq(incidents.id, obligation.incidentId));
+  const [application] = await tx.select({ definition: breachIncidentRegimes.definition }).from(breachIncidentRegimes).where(eq(breachIncidentRegimes.id, obligation.incidentRegimeId));
+  if (!incident) return;
+  const timeZone = application?.definition.timeZone ?? 'UTC';
+  const details = {
+    // The notifier words its message from `obligation`, `dueAt` and `overdue`; the rest is for the timeline.
+    obligation: `${obligation.title} (${obligation.regimeId})`,
+    obligationId: obligation.id,
+    regime: obligation.regimeId,
+    obligationKey: obligation.key,
+    recipient: obligation.recipient,
+    dueAt: dueAt.toISOString(),
+    dueLocal: localIso(dueAt, timeZone),
+    timeZone,
+    overdue,
+    point: payload.point,
+    label: payload.label,
+    suspendedUntil: obligation.suspendedUntil?.toISOString() ?? null,
+  };
+  await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident), at: now, actorName: SYSTEM_ACTOR.name, details });
+  await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'breach.deadline_warning', occurredAt: now, data: details });
+  breachWarningsSent.inc({ overdue: String(overdue) });
+
+  // Reminders repeat while the obligation stays overdue; after downtime only one catches up, the next is in the future.
+  if (payload.point === 'due' || payload.point.startsWith('overdue-')) {
+    const plan = { percentOfTime: [], hoursBefore: [], atDeadline: true, overdueEveryHours: payload.overdueEveryHours };
+    const current = payload.point === 'due' ? 0 : Number(payload.point.slice('overdue-'.length));
+    const elapsed = Math.floor((now.getTime() - dueAt.getTime()) / (plan.overdueEveryHours * 3_600_000));
+    const next = Math.max(current + 1, elapsed + 1);
+    await scheduleWarningTimer(tx, obligation.id, dueAt, overdueWarningPoint(dueAt, plan, next), plan);
+  }
+}

@@ -1,0 +1,25 @@
+// The breach part's surface (re-exported from incidents/index.ts).
+export { regimeRoutes, breachRoutes } from './routes.ts';
+export { registerBreach } from './register-breach.ts';
+export { RegimesFileError } from './load-regimes-file.ts';
+export { getBreachStatus } from './get-breach-status.ts';
+export { getPublicNotice } from './get-public-notice.ts';
+export type { PublicNotice } from './get-public-notice.ts';
+export { approveNotice } from './approve-notice.ts';
+export { draftNotice, DraftNoticeInput } from './draft-notice.ts';
+export { editNotice, EditNoticeInput } from './edit-notice.ts';
+export { sendNotice, SendNoticeInput } from './send-notice.ts';
+export { getNotice } from './get-notice.ts';
+export { recordBreachFacts, RecordFactsInput } from './record-facts.ts';
+export { applyRegime, ApplyRegimeInput } from './apply-regime.ts';
+export { submitObligation, SubmitObligationInput } from './submit-obligation.ts';
+export { decideNotApplicable } from './decide-not-applicable.ts';
+export { suspendObligation } from './suspend-obligation.ts';
+export { recordDelayReason } from './record-delay-reason.ts';
+export { computeDeadlines } from './compute-deadlines.ts';
+export { evaluateRegime } from './evaluate-regime.ts';
+export { listRegimes, getRegime } from './regime-catalog.ts';
+export { BUILT_IN_REGIMES } from './built-in-regimes.ts';
+export { RegimeDefinition } from './regime-definition.ts';
+export { buildRegulatorReport } from './regulator-report.ts';
+export { buildComplianceReport } from './compliance-report.ts';

@@ -61,3 +61,4 @@ export type { ActionItem } from './schema/action-items.ts';
 export type { ChecklistItem } from './schema/checklist-items.ts';
 export * from './alerts/index.ts';
 export * from './breach/index.ts';
+export { editIncident, IncidentEdit } from './edit-incident.ts';

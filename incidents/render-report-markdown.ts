@@ -48,6 +48,8 @@ export function describeEvent(event: TimelineEvent): string {
       return `Action item: ${text(data.title)} (owner ${text(data.ownerName)})`;
     case 'action_item.overdue':
       return `Action item overdue: ${text(data.title)} (owner ${text(data.ownerName)})`;
+    case 'incident.updated':
+      return `Edited: ${Object.keys((data.changes as Record<string, unknown> | undefined) ?? {}).join(', ')}`;
     case 'incident.closed':
       return `Closed${data.reason ? `: ${text(data.reason)}` : ''}`;
     default: {

@@ -232,6 +232,22 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('GET', '/api/incidents/figures?since=yesterday')).status).toBe(400);
   });
 
+  it('corrects title and services with PATCH, keeping the earlier values in the timeline', async () => {
+    const incident = await declare();
+    const edited = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, {
+      json: { title: 'Payments and refunds failing', services: ['payments', 'refunds', 'payments'] },
+      headers: { 'if-match': `"${incident.version}"` },
+    });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ title: 'Payments and refunds failing', services: ['payments', 'refunds'], version: incident.version + 1 });
+    const stale = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { json: { summary: 'x' }, headers: { 'if-match': `"${incident.version}"` } });
+    expect(stale.status).toBe(409);
+    expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { json: { severity: 'sev1' } })).status).toBe(400);
+    const timeline = (await (await firebreak.request('GET', `/api/incidents/${incident.reference}/timeline`)).json()) as { events: { type: string; data: Record<string, unknown> }[] };
+    expect(timeline.events.at(-1)).toMatchObject({ type: 'incident.updated', data: { changes: { title: { from: 'Payments failing', to: 'Payments and refunds failing' } } } });
+    expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { token: await firebreak.tokenFor('responder'), json: { summary: 'x' } })).status).toBe(403);
+  });
+
   it('describes the lifecycle routes in /openapi.json', async () => {
     const spec = (await (await firebreak.request('GET', '/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     for (const [path, method] of [

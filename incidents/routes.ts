@@ -25,6 +25,7 @@ import { ApproveRcaInput, approveRca } from './approve-rca.ts';
 import { buildIncidentReport } from './build-incident-report.ts';
 import { CloseInput, closeIncident } from './close-incident.ts';
 import { createActionItem } from './create-action-item.ts';
+import { IncidentEdit, editIncident } from './edit-incident.ts';
 import { NoteEdit, editNote } from './edit-note.ts';
 import { listNoteRevisions } from './list-note-revisions.ts';
 import { getRca } from './get-rca.ts';
@@ -79,6 +80,19 @@ export const incidentRoutes = new Hono<AppEnv>()
       const detail = await getIncidentDetail(c.var.ctx.db, c.req.valid('param').id);
       c.header('ETag', versionTag(detail.incident.version));
       return c.json({ ...presentIncident(detail.incident), commander: detail.commander, roles: detail.roles, figures: detail.figures, currentChecklist: detail.currentChecklist });
+    },
+  )
+  .patch(
+    '/:id',
+    describeRoute({ summary: 'Correct the title, summary, services or labels', tags, parameters: [ifMatch] }),
+    requirePermission('incidents:update'),
+    validate('param', IncidentParam),
+    validate('json', IncidentEdit),
+    async (c) => {
+      const input = c.req.valid('json');
+      const incident = await editIncident(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      c.header('ETag', versionTag(incident.version));
+      return c.json(presentIncident(incident));
     },
   )
   .get(

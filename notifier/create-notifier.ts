@@ -77,7 +77,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       batchSize: 50,
       concurrency: config.OUTBOX_CONCURRENCY,
       pollMs: config.OUTBOX_POLL_MS,
-      attemptTimeoutMs: config.NOTIFIER_TIMEOUT_MS + 2000,
+      // Beyond the adapters' own timeouts (and pdjs's short 429 retries), a hung attempt is abandoned.
+      attemptTimeoutMs: config.NOTIFIER_TIMEOUT_MS + 3000,
       leaseMs: 2 * config.NOTIFIER_TIMEOUT_MS + 30_000,
       backoff: { baseMs: config.OUTBOX_BACKOFF_BASE_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
     },

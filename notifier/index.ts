@@ -12,3 +12,4 @@ export { OutboxWorker } from './outbox-worker.ts';
 export type { ChannelAdapter } from './outbox-worker.ts';
 export { OUTBOX_STATUSES } from './schema/outbox-messages.ts';
 export type { OutboxMessage, OutboxStatus } from './schema/outbox-messages.ts';
+export { listMessages, MessageListQuery } from './list-messages.ts';

@@ -117,7 +117,7 @@ export class OutboxWorker {
     const workers = Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, async () => {
       for (let index = next++; index < claimed.length; index = next++) {
         const message = claimed[index];
-        if (message) summary[await this.deliver(message)]++;
+        if (message) summary[await this.deliver(message, now)]++;
       }
     });
     await Promise.all(workers);
@@ -170,7 +170,7 @@ export class OutboxWorker {
     });
   }
 
-  private async deliver(message: OutboxMessage): Promise<'delivered' | 'retried' | 'dead'> {
+  private async deliver(message: OutboxMessage, claimedAt: Date): Promise<'delivered' | 'retried' | 'dead'> {
     const adapter = this.adapters.get(message.channel);
     if (!adapter) {
       await this.recordDead(message, `${message.channel} is not configured, so this message cannot be delivered`);
@@ -187,7 +187,7 @@ export class OutboxWorker {
       deliveryLatency.observe({ channel: message.channel }, (deliveredAt.getTime() - message.createdAt.getTime()) / 1000);
       return 'delivered';
     } catch (error) {
-      return this.recordFailure(message, error);
+      return this.recordFailure(message, error, claimedAt);
     }
   }
 
@@ -206,7 +206,7 @@ export class OutboxWorker {
     }
   }
 
-  private async recordFailure(message: OutboxMessage, error: unknown): Promise<'retried' | 'dead'> {
+  private async recordFailure(message: OutboxMessage, error: unknown, claimedAt: Date): Promise<'retried' | 'dead'> {
     const failure =
       error instanceof DeliveryError ? error : new DeliveryError(error instanceof Error ? error.message : String(error), true);
     const reason = failure.message.slice(0, 2000);
@@ -217,7 +217,8 @@ export class OutboxWorker {
       this.logger.warn({ messageId: message.id, channel: message.channel, kind: message.kind, error: why }, 'outbox message is dead');
       return 'dead';
     }
-    const now = new Date();
+    // The later of the claim's time and now: tests run rounds at a simulated future time.
+    const now = new Date(Math.max(claimedAt.getTime(), Date.now()));
     const delay = Math.max(failure.retryAfterMs ?? 0, failure.rateLimited ? 0 : backoffDelay(failures, this.options.backoff));
     await this.database.db
       .update(outboxMessages)

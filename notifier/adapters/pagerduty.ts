@@ -10,12 +10,16 @@ export interface PagerDutyAdapterOptions {
   timeoutMs: number;
   /** An HTTPS agent that trusts extra certificate authorities (PAGERDUTY_CA_FILE; tests' own CA). */
   agent?: Agent;
-  /** pdjs itself retries a 429 three times after this many ms before handing it back. */
+  /**
+   * pdjs itself retries a 429 three times, this many ms apart, before handing it back; kept short so
+   * that the outbox (which honours Retry-After) decides the real wait.
+   */
   rateLimitRetryMs?: number;
 }
 
 /** PagerDuty Events API v2 through @pagerduty/pdjs: trigger, acknowledge and resolve by dedup key. */
 export function createPagerDutyAdapter(options: PagerDutyAdapterOptions): ChannelAdapter {
+  const rateLimitRetryMs = options.rateLimitRetryMs ?? 250;
   return {
     channel: 'pagerduty',
     async deliver(message) {
@@ -39,8 +43,8 @@ export function createPagerDutyAdapter(options: PagerDutyAdapterOptions): Channe
             },
             links: [{ href: page.link, text: 'Incident timeline in Firebreak' }],
           },
-          retryTimeout: options.rateLimitRetryMs ?? 1000,
-          signal: AbortSignal.timeout(options.timeoutMs),
+          retryTimeout: rateLimitRetryMs,
+          signal: AbortSignal.timeout(options.timeoutMs + 3 * rateLimitRetryMs),
           // node-fetch (under pdjs) takes the agent from the request options.
           ...(options.agent ? ({ agent: options.agent } as Record<string, unknown>) : {}),
         });

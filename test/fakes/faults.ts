@@ -1,8 +1,8 @@
 /** What a fake server does to the next matching request instead of answering it properly. */
 export type Fault =
   | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: string }
-  /** Answers only after this long (the client's timeout should fire first). */
-  | { kind: 'delay'; ms: number }
+  /** Hangs for this long (past the client's timeout), then drops the connection unprocessed. */
+  | { kind: 'hang'; ms: number }
   /** Closes the connection without an answer. */
   | { kind: 'reset' };
 

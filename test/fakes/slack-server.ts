@@ -99,9 +99,10 @@ export class FakeSlackServer {
       response.socket?.destroy();
       return true;
     }
-    if (fault.kind === 'delay') {
+    if (fault.kind === 'hang') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
-      return false;
+      response.socket?.destroy();
+      return true;
     }
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);

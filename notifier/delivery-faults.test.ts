@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acknowledgeIncident, transitionPhase } from '../incidents/index.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { declareCommandedIncident, personContext } from '../test/harness/incidents.ts';
+import { createNotifierWorld } from '../test/harness/notifier.ts';
+import type { NotifierWorld } from '../test/harness/notifier.ts';
+
+interface Listed {
+  messages: { channel: string; status: string; attempts: number; lastError: string | null; nextAttemptAt: string }[];
+}
+
+describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
+  let world: NotifierWorld;
+  beforeEach(async () => {
+    world = await createNotifierWorld(backend, { OUTBOX_MAX_ATTEMPTS: '8', OUTBOX_BACKOFF_BASE_MS: '1000' });
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  /** Runs the worker at successive moments (a simulated clock), as the retries fall due. */
+  async function deliverOver(minutes: number): Promise<void> {
+    for (let minute = 0; minute <= minutes; minute++) await world.firebreak.notifier.worker.drain(() => new Date(Date.now() + minute * 60_000));
+  }
+
+  async function runIncident(): Promise<string> {
+    const commander = personContext(world.firebreak.database.db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(commander, { severity: 'sev1', title: 'Checkout errors' });
+    await acknowledgeIncident(commander, incident.id, { via: 'web' });
+    await transitionPhase(commander, incident.id, { to: 'identification', override: true, reason: 'known cause' });
+    return incident.id;
+  }
+
+  function expectExactlyOnceInOrder(incidentId: string): void {
+    expect(world.slack.callsOf('conversations.create')).toHaveLength(1);
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel?.messages.map((message) => message.text)).toEqual([
+      expect.stringContaining('INC-1'),
+      expect.stringMatching(/Ana is now commander/),
+      expect.stringMatching(/Acknowledged by Ana/),
+      expect.stringMatching(/Phase preparation → \*identification\*/),
+    ]);
+    expect(channel?.messages[0]?.text).toMatch(/identification, acknowledged/);
+    expect(world.slack.channels.get('C0BROADCAST')?.messages).toHaveLength(1);
+    expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
+      ['trigger', incidentId],
+      ['acknowledge', incidentId],
+    ]);
+  }
+
+  it('survives 500s, a hung request and a refused connection, delivering each message once, in order', async () => {
+    world.slack.faults.add('conversations.create', { kind: 'status', status: 500 }, 2);
+    world.slack.faults.add('chat.postMessage', { kind: 'hang', ms: 1500 });
+    world.slack.faults.add('chat.update', { kind: 'reset' });
+    world.slack.faults.add('chat.postMessage', { kind: 'status', status: 503 });
+    world.pagerduty.faults.add('enqueue', { kind: 'status', status: 500 }, 2);
+    world.pagerduty.faults.add('enqueue', { kind: 'hang', ms: 1500 });
+    const incidentId = await runIncident();
+    await deliverOver(30);
+    expectExactlyOnceInOrder(incidentId);
+    const listed = (await (await world.firebreak.request('GET', '/api/notifications/messages?limit=100')).json()) as Listed;
+    expect(listed.messages.every((message) => message.status === 'delivered')).toBe(true);
+    expect(listed.messages.some((message) => message.attempts > 1)).toBe(true);
+  });
+
+  it('honours 429 Retry-After from Slack and PagerDuty', async () => {
+    world.slack.faults.add('conversations.create', { kind: 'status', status: 429, retryAfterSeconds: 120 });
+    // pdjs retries a 429 three times on its own; the fourth answer reaches the outbox.
+    world.pagerduty.faults.add('enqueue', { kind: 'status', status: 429, retryAfterSeconds: 90 }, 4);
+    const incidentId = await runIncident();
+    const worker = world.firebreak.notifier.worker;
+    const at = (seconds: number) => () => new Date(Date.now() + seconds * 1000);
+    await worker.drain(at(0));
+    const waiting = (await (await world.firebreak.request('GET', '/api/notifications/messages?status=failed')).json()) as Listed;
+    expect(waiting.messages.map((message) => message.channel).sort()).toEqual(['pagerduty', 'slack']);
+    for (const message of waiting.messages) {
+      const wait = new Date(message.nextAttemptAt).getTime() - Date.now();
+      expect(wait).toBeGreaterThan((message.channel === 'slack' ? 115 : 85) * 1000);
+      expect(message.lastError).toMatch(/rate limited/);
+    }
+    await worker.drain(at(60));
+    expect(world.slack.callsOf('conversations.create')).toHaveLength(0);
+    expect(world.pagerduty.events).toHaveLength(0);
+    await worker.drain(at(95));
+    expect(world.pagerduty.events).toHaveLength(2);
+    expect(world.slack.callsOf('conversations.create')).toHaveLength(0);
+    await worker.drain(at(125));
+    expectExactlyOnceInOrder(incidentId);
+  });
+
+  it('catches up in order after Slack and PagerDuty are down for a while', async () => {
+    await world.slack.stop();
+    await world.pagerduty.stop();
+    const incidentId = await runIncident();
+    // Down for the first minutes: every attempt fails, the backoff grows.
+    await deliverOver(3);
+    const failed = (await (await world.firebreak.request('GET', '/api/notifications/messages?status=failed')).json()) as Listed;
+    expect(failed.messages.length).toBe(2);
+    expect(failed.messages.map((message) => message.lastError).join(' ')).toMatch(/ECONNREFUSED/);
+    const slackPort = world.slack.port;
+    await world.slack.start(slackPort);
+    await world.pagerduty.start(world.pagerduty.port);
+    await deliverOver(40);
+    expectExactlyOnceInOrder(incidentId);
+  });
+});

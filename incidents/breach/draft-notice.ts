@@ -66,7 +66,7 @@ export async function draftNotice(ctx: ActionContext, incidentIdOrReference: str
     const available = Object.keys(templates).length ? templates : { en: GENERIC_NOTICE_TEMPLATE };
     const template = available[input.language];
     if (!template) {
-      throw new InvalidInputError(`Invalid request body: language: "${obligation.title}" has no notice template in "${input.language}"; there are: ${Object.keys(available).join(', ')}.`);
+      throw new InvalidInputError(`Invalid request body: language: "${obligation.title}" has no notice template in "${input.language}"; there are: ${Object.keys(available).sort().join(', ')}.`);
     }
     const assessment = await currentAssessment(tx, incident);
     const rendered = renderTemplate(template, { assessment, regime, language: input.language, organization: settings.organization });

@@ -3,7 +3,7 @@ import { evaluateSlos } from './evaluate-slos.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
 import { loadSloFile } from './load-slo-file.ts';
 import { purgeTraceData } from './purge-trace-data.ts';
-import { raiseSloAlerts } from './raise-slo-alerts.ts';
+import { raiseSloAlerts, sloAlertSettings } from './raise-slo-alerts.ts';
 
 export const SLO_EVALUATION_JOB = 'slo-evaluation';
 export const TRACE_RETENTION_JOB = 'trace-retention';
@@ -48,10 +48,11 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
       logger.error({ err: error }, 'service health flush failed');
     }
   };
+  const alertSettings = sloAlertSettings(config);
   scheduler.every(SLO_EVALUATION_JOB, '*/30 * * * * *', async (tx, now) => {
     // This replica's latest counts first, so that the evaluation sees them.
     await aggregator.flush(tx);
-    await evaluateSlos(tx, now, { raise: (db, alerts) => raiseSloAlerts(db, alerts, now), heartbeatSeconds: HEARTBEAT_SECONDS, publicUrl: config.publicUrl });
+    await evaluateSlos(tx, now, { raise: (db, alerts) => raiseSloAlerts(db, alerts, now, alertSettings), heartbeatSeconds: HEARTBEAT_SECONDS, publicUrl: config.publicUrl });
   });
   scheduler.every(TRACE_RETENTION_JOB, '0 17 * * * *', async (tx, now) => {
     const purged = await purgeTraceData(tx, now, { windowDays: config.TRACE_WINDOW_RETENTION_DAYS, evidenceDays: config.TRACE_EVIDENCE_RETENTION_DAYS });

@@ -20,7 +20,8 @@ import { incidentRoutes, incidentTraceRoutes, registerServiceHealth, serviceRout
 import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
-import { createNotifier } from './notifier/index.ts';
+import { createNotifier, slackRoutes } from './notifier/index.ts';
+import { PHASES, TransitionInput, acknowledgeIncident, addNote, declareIncident, getIncidentDetail, transitionPhase } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
@@ -109,6 +110,18 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   services.push(notifier.worker);
   readiness.push(...notifier.readiness);
   app.route('/api/notifications', notifier.routes);
+  // Slack acts on incidents through the incidents part's own functions (the notifier does not import it).
+  app.route(
+    '/slack',
+    slackRoutes({
+      acknowledgeIncident,
+      addNote,
+      declareIncident,
+      getIncidentDetail,
+      transitionPhase: (ctx, idOrReference, input) => transitionPhase(ctx, idOrReference, TransitionInput.parse(input)),
+      phases: PHASES,
+    }),
+  );
   registerDashboards(app, deps, { scheduler, services });
 
   app.get(

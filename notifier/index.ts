@@ -13,3 +13,8 @@ export type { ChannelAdapter } from './outbox-worker.ts';
 export { OUTBOX_STATUSES } from './schema/outbox-messages.ts';
 export type { OutboxMessage, OutboxStatus } from './schema/outbox-messages.ts';
 export { listMessages, MessageListQuery } from './list-messages.ts';
+export { slackRoutes } from './slack/slack-routes.ts';
+export type { SlackHandlers, SlackIncidentDetail } from './slack/slack-handlers.ts';
+export { signSlackRequest, verifySlackSignature } from './slack/verify-signature.ts';
+export { escalateIncident } from './escalation.ts';
+export type { IncidentFacts } from './slack/blocks.ts';

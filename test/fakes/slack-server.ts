@@ -25,6 +25,8 @@ interface FakeChannel {
  */
 export class FakeSlackServer {
   readonly calls: SlackCall[] = [];
+  /** What Firebreak posted to response_url addresses (answers to commands and buttons). */
+  readonly responses: { path: string; body: Record<string, unknown> }[] = [];
   readonly faults = new FaultPlan();
   readonly channels = new Map<string, FakeChannel>();
   private server: Server | null = null;
@@ -39,6 +41,11 @@ export class FakeSlackServer {
   /** The slackApiUrl the client is pointed at. */
   get url(): string {
     return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A response_url for a command or button, served by this fake. */
+  responseUrl(name: string): string {
+    return `http://127.0.0.1:${this.port}/response/${name}`;
   }
 
   callsOf(method: string): SlackCall[] {
@@ -76,6 +83,12 @@ export class FakeSlackServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.url?.startsWith('/response/')) {
+      this.responses.push({ path: request.url, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
     const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const fault = this.faults.next(method);
     if (fault && (await this.applyFault(fault, response))) return;

@@ -1,0 +1,30 @@
+import type { ActionContext, Database } from '../../platform/index.ts';
+
+/** The incident as the Slack commands show it; the incidents part's getIncidentDetail returns this shape. */
+export interface SlackIncidentDetail {
+  incident: {
+    id: string;
+    title: string;
+    severity: string;
+    phase: string;
+    services: string[];
+    acknowledgedAt: Date | null;
+    closedAt: Date | null;
+  };
+  reference: string;
+  commander: { name: string } | null;
+}
+
+/**
+ * What Slack can do to incidents. server.ts passes the incidents part's functions, so that the notifier
+ * never imports incidents; acknowledgement from Slack is the same acknowledgeIncident as from the web.
+ */
+export interface SlackHandlers {
+  acknowledgeIncident(ctx: ActionContext, idOrReference: string, input: { via: 'slack' }): Promise<unknown>;
+  transitionPhase(ctx: ActionContext, idOrReference: string, input: { to: string; reason?: string; override?: boolean }): Promise<unknown>;
+  addNote(ctx: ActionContext, idOrReference: string, input: { text: string; source: 'slack' }): Promise<unknown>;
+  declareIncident(ctx: ActionContext, input: { title: string; severity: 'sev1' | 'sev2' | 'sev3' | 'sev4' }): Promise<{ id: string }>;
+  getIncidentDetail(db: Database, idOrReference: string): Promise<SlackIncidentDetail>;
+  /** The phases in order, for "next phase". */
+  phases: readonly string[];
+}

@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createUser, systemContext } from '../../platform/index.ts';
+import type { Role } from '../../platform/index.ts';
+import { createTestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
+import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
+import { TEST_SIGNING_SECRET, createNotifierWorld } from '../../test/harness/notifier.ts';
+import type { NotifierWorld } from '../../test/harness/notifier.ts';
+import { signSlackRequest } from './verify-signature.ts';
+
+interface Incident {
+  id: string;
+  reference: string;
+  phase: string;
+  acknowledgedAt: string | null;
+}
+
+describe.each(databaseBackends)('Slack in on %s', (backend) => {
+  let world: NotifierWorld;
+  beforeEach(async () => {
+    world = await createNotifierWorld(backend);
+    const users: [string, Role, string][] = [
+      ['U0RESPONDER', 'responder', 'Bo'],
+      ['U0COMMANDER', 'commander', 'Ana'],
+      ['U0VIEWER', 'viewer', 'Vic'],
+    ];
+    for (const [slackUserId, role, name] of users) {
+      await createUser(systemContext(world.firebreak.database.db), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
+    }
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  function signedPost(path: string, body: string, contentType: string, options: { secret?: string; timestamp?: number } = {}) {
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    return world.firebreak.request('POST', path, {
+      token: null,
+      body,
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signSlackRequest(options.secret ?? TEST_SIGNING_SECRET, timestamp, body),
+      },
+    });
+  }
+
+  const command = (userId: string, text: string, channelId = 'C0SOMEWHERE') =>
+    signedPost(
+      '/slack/commands',
+      new URLSearchParams({ command: '/incident', text, user_id: userId, channel_id: channelId, response_url: world.slack.responseUrl('command') }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+
+  const button = (userId: string, actionId: string, value: string) =>
+    signedPost(
+      '/slack/actions',
+      new URLSearchParams({
+        payload: JSON.stringify({ type: 'block_actions', user: { id: userId }, response_url: world.slack.responseUrl(actionId), actions: [{ action_id: actionId, value }] }),
+      }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+
+  const incident = async (reference: string) => (await (await world.firebreak.request('GET', `/api/incidents/${reference}`)).json()) as Incident;
+
+  it('answers url_verification and refuses bad, stale or missing signatures with 401', async () => {
+    const challenge = JSON.stringify({ type: 'url_verification', challenge: 'chal-123', token: 'x' });
+    const ok = await signedPost('/slack/events', challenge, 'application/json');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ challenge: 'chal-123' });
+
+    const wrongSecret = await signedPost('/slack/events', challenge, 'application/json', { secret: 'not-the-secret' });
+    expect(wrongSecret.status).toBe(401);
+    const stale = await signedPost('/slack/events', challenge, 'application/json', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as { error: { message: string } }).error.message).toMatch(/five minutes/);
+    const unsigned = await world.firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(unsigned.status).toBe(401);
+    // A body changed after signing no longer matches.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const tampered = await world.firebreak.request('POST', '/slack/commands', {
+      token: null,
+      body: 'text=declare+sev1+Fake&user_id=U0COMMANDER',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(TEST_SIGNING_SECRET, timestamp, 'text=status') },
+    });
+    expect(tampered.status).toBe(401);
+    expect((await world.firebreak.request('GET', '/api/incidents')).status).toBe(200);
+    expect(((await (await world.firebreak.request('GET', '/api/incidents')).json()) as { incidents: unknown[] }).incidents).toEqual([]);
+  });
+
+  it('declares, acknowledges, notes and reports status through /incident, as the linked user', async () => {
+    const declared = await command('U0RESPONDER', 'declare sev2 Checkout errors');
+    expect(declared.status).toBe(200);
+    expect(await declared.json()).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/Bo declared \*INC-1\* Checkout errors \(SEV2\)/) });
+
+    const acknowledged = (await (await command('U0RESPONDER', 'ack INC-1')).json()) as { text: string };
+    expect(acknowledged.text).toMatch(/INC-1 acknowledged by Bo/);
+    expect((await incident('INC-1')).acknowledgedAt).not.toBeNull();
+
+    await command('U0RESPONDER', 'note INC-1 Rolled back deploy 1234');
+    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as { events: { type: string; actorName?: string; data: Record<string, unknown> }[] };
+    const acknowledgement = timeline.events.find((event) => event.type === 'incident.acknowledged');
+    expect(acknowledgement?.data).toMatchObject({ via: 'slack' });
+    expect(timeline.events.find((event) => event.type === 'note.added')?.data).toMatchObject({ text: 'Rolled back deploy 1234', source: 'slack' });
+
+    const status = (await (await command('U0VIEWER', 'status INC-1')).json()) as { response_type: string; text: string };
+    expect(status).toMatchObject({ response_type: 'ephemeral' });
+    expect(status.text).toMatch(/INC-1\* Checkout errors\nSEV2 · preparation · acknowledged/);
+    expect(((await (await command('U0VIEWER', 'frobnicate')).json()) as { text: string }).text).toMatch(/Unknown subcommand "frobnicate"/);
+  });
+
+  it('refuses a Slack user without the permission, and one not linked to any user, changing nothing', async () => {
+    await command('U0RESPONDER', 'declare sev2 Checkout errors');
+    const refused = (await (await command('U0VIEWER', 'ack INC-1')).json()) as { response_type: string; text: string };
+    expect(refused.response_type).toBe('ephemeral');
+    expect(refused.text).toMatch(/lacks the permission "incidents:acknowledge"/);
+    const stranger = (await (await command('U0STRANGER', 'ack INC-1')).json()) as { text: string };
+    expect(stranger.text).toMatch(/not linked to a Firebreak user/);
+    expect((await incident('INC-1')).acknowledgedAt).toBeNull();
+
+    // A responder may not move phases: the button is refused through response_url.
+    const { id } = await incident('INC-1');
+    expect((await button('U0RESPONDER', 'incident_next_phase', id)).status).toBe(200);
+    expect(world.slack.responses.at(-1)?.body.text).toMatch(/lacks the permission "incidents:transition"/);
+    expect((await incident('INC-1')).phase).toBe('preparation');
+  });
+
+  it('acknowledges from the button as one acknowledgement: timeline, Slack summary and PagerDuty', async () => {
+    const created = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    await world.firebreak.notifier.worker.drain();
+    expect((await button('U0RESPONDER', 'incident_acknowledge', created.id)).status).toBe(200);
+    // Pressed twice (two people at once): still one acknowledgement.
+    expect((await button('U0COMMANDER', 'incident_acknowledge', created.id)).status).toBe(200);
+    await world.firebreak.notifier.worker.drain();
+    expect((await incident('INC-1')).acknowledgedAt).not.toBeNull();
+    expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger', 'acknowledge']);
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel?.messages.filter((message) => /Acknowledged by/.test(message.text)).map((message) => message.text)).toEqual([
+      expect.stringMatching(/Acknowledged by Bo \(via slack\)/),
+    ]);
+
+    expect((await button('U0COMMANDER', 'incident_next_phase', created.id)).status).toBe(200);
+    expect((await incident('INC-1')).phase).toBe('preparation');
+    // Leaving preparation needs a commander; the refusal says so.
+    expect(world.slack.responses.at(-1)?.body.text).toMatch(/commander/);
+  });
+
+  it('turns a message pinned in the incident channel into a timeline note, once', async () => {
+    await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    await world.firebreak.notifier.worker.drain();
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    if (!channel) throw new Error('no incident channel');
+    channel.messages.push({ ts: '1700000000.000100', text: 'The cache node c-3 is out of memory', user: 'U0RESPONDER' });
+    const reaction = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event: { type: 'reaction_added', user: 'U0RESPONDER', reaction: 'pushpin', item: { type: 'message', channel: channel.id, ts: '1700000000.000100' } },
+    });
+    expect((await signedPost('/slack/events', reaction, 'application/json')).status).toBe(200);
+    expect((await signedPost('/slack/events', reaction, 'application/json')).status).toBe(200);
+    const pin = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'Ev2',
+      event: { type: 'pin_added', user: 'U0COMMANDER', channel_id: channel.id, item: { type: 'message', message: { ts: '1700000000.000100', text: 'The cache node c-3 is out of memory' } } },
+    });
+    expect((await signedPost('/slack/events', pin, 'application/json')).status).toBe(200);
+    // Another reaction, or a pin outside an incident channel, adds nothing.
+    const other = JSON.stringify({ type: 'event_callback', event: { type: 'reaction_added', user: 'U0RESPONDER', reaction: 'eyes', item: { type: 'message', channel: channel.id, ts: '1700000000.000100' } } });
+    expect((await signedPost('/slack/events', other, 'application/json')).status).toBe(200);
+    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as { events: { type: string; data: Record<string, unknown> }[] };
+    expect(timeline.events.filter((event) => event.type === 'note.added').map((event) => event.data.text)).toEqual([':pushpin: The cache node c-3 is out of memory']);
+  });
+});
+
+describe.each(databaseBackends)('Slack in without a signing secret on %s', (backend) => {
+  it('answers 503 saying Slack is not configured', async () => {
+    const firebreak = await createTestFirebreak(backend);
+    try {
+      const response = await firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/SLACK_SIGNING_SECRET/);
+    } finally {
+      await firebreak.close();
+    }
+  });
+});

@@ -73,39 +73,55 @@ const MAX_LISTED = 20;
 export async function settleIncidents(tx: Database, actor: Actor, incidentIds: ReadonlySet<string>, events: readonly PendingEvent[], now: Date): Promise<void> {
   if (incidentIds.size === 0) return;
   const ids = [...incidentIds];
-  const counts = await tx
-    .select({ incidentId: alerts.incidentId, firing: sql<number>`count(*) filter (where ${alerts.status} = 'firing')::int` })
-    .from(alerts)
-    .where(inArray(alerts.incidentId, ids))
-    .groupBy(alerts.incidentId);
-  const firingOf = new Map(counts.map((row) => [row.incidentId, Number(row.firing)]));
-  const rows = await tx.select().from(incidents).where(inArray(incidents.id, ids));
+  // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
+  const resolving = ids.filter((id) => events.some((pending) => pending.incidentId === id && pending.event.type === 'resolved'));
+  const stillFiring = new Set<string>();
+  const [firingRows, rows] = await Promise.all([
+    resolving.length > 0
+      ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
+      : Promise.resolve([]),
+    tx.select().from(incidents).where(inArray(incidents.id, ids)),
+  ]);
+  for (const row of firingRows) if (row.incidentId) stillFiring.add(row.incidentId);
   for (const incident of rows) {
     const mine = events.filter((pending) => pending.incidentId === incident.id);
-    const firing = firingOf.get(incident.id) ?? 0;
     const listed = (kinds: AlertEvent['type'][]) =>
       mine
         .filter((pending) => kinds.includes(pending.event.type))
         .slice(0, MAX_LISTED)
         .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
-    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew);
-    if (firing === 0 && mine.some((pending) => pending.event.type === 'resolved')) {
+    const gained = mine.some((pending) => pending.event.type !== 'resolved');
+    // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
+    // worth a message: a storm of fifty instances should not post fifty times.
+    const ownAlert = incident.labels.alertname;
+    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === undefined || pending.labels.alertname !== ownAlert));
+    if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       const updated = await setResolvedAt(tx, incident, now);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
       }
-    } else if (firing > 0 && incident.resolvedAt && mine.some((pending) => pending.event.type !== 'resolved')) {
+      continue;
+    }
+    if (gained && incident.resolvedAt) {
       const updated = await setResolvedAt(tx, incident, null);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
+        continue;
       }
-    } else if (joined.length > 0) {
+    }
+    if (joined.length > 0) {
+      const first = joined[0];
       await notifyIncidentChange(tx, {
         kind: 'alert_joined',
         incident: incidentSnapshot(incident),
         at: now,
         actorName: actor.name,
-        details: { count: joined.length, alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)) },
+        details: {
+          alertname: first?.labels.alertname ?? null,
+          fingerprint: first?.fingerprint ?? null,
+          count: joined.length,
+          alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+        },
       });
     }
   }

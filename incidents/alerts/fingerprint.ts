@@ -1,5 +1,7 @@
 const encoder = new TextEncoder();
 const SEPARATOR = 0xff;
+// Printable ASCII hashes its char codes directly; anything else goes through UTF-8 (same bytes for ASCII).
+const NON_ASCII = /[^ -~]/;
 
 /**
  * An alert's identity exactly as Alertmanager computes it (prometheus/common model.LabelSet.Fingerprint):
@@ -11,25 +13,31 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
   let high = 0xcbf29ce4;
   let low = 0x84222325;
   const add = (byte: number) => {
-    low ^= byte;
-    const lowProduct = (low >>> 0) * 0x1b3;
-    const carry = Math.floor(lowProduct / 4294967296);
-    high = (high * 0x1b3 + carry + (low >>> 0) * 256) >>> 0;
+    low = (low ^ byte) >>> 0;
+    const lowProduct = low * 0x1b3;
+    high = (high * 0x1b3 + Math.floor(lowProduct / 4294967296) + low * 256) >>> 0;
     low = lowProduct >>> 0;
   };
-  const names = Object.keys(labels).sort(compareBytes);
+  const addText = (text: string) => {
+    if (NON_ASCII.test(text)) {
+      for (const byte of encoder.encode(text)) add(byte);
+    } else {
+      for (let index = 0; index < text.length; index++) add(text.charCodeAt(index));
+    }
+    add(SEPARATOR);
+  };
+  // Label names are ASCII (Alertmanager 0.25 refuses others), where UTF-16 order is byte order.
+  const names = Object.keys(labels).sort(compareNames);
   for (const name of names) {
-    for (const byte of encoder.encode(name)) add(byte);
-    add(SEPARATOR);
-    for (const byte of encoder.encode(labels[name] ?? '')) add(byte);
-    add(SEPARATOR);
+    addText(name);
+    addText(labels[name] ?? '');
   }
-  return high.toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }
 
 /** Go sorts strings by their UTF-8 bytes; JavaScript by UTF-16 units. They differ only beyond the BMP. */
-function compareBytes(left: string, right: string): number {
-  if (left === right) return 0;
+function compareNames(left: string, right: string): number {
+  if (!NON_ASCII.test(left) && !NON_ASCII.test(right)) return left < right ? -1 : left > right ? 1 : 0;
   const a = encoder.encode(left);
   const b = encoder.encode(right);
   const length = Math.min(a.length, b.length);

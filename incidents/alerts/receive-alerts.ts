@@ -14,6 +14,7 @@ import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { findSilence, activeSilences } from './active-silences.ts';
+import type { Silence } from './schema/silences.ts';
 import { mergeAlert } from './merge-alert.ts';
 import type { AlertState, Delivery, MergeResult } from './merge-alert.ts';
 import { alerts } from './schema/alerts.ts';
@@ -119,6 +120,16 @@ async function selectAlerts(tx: Database, fingerprints: string[]): Promise<Map<s
   return new Map(rows.map((row) => [row.fingerprint, row]));
 }
 
+/** Which of these groups have an open incident (read without locks: a hint for the lock mode). */
+async function openIncidentGroups(tx: Database, groupKeys: string[]): Promise<Set<string>> {
+  if (groupKeys.length === 0) return new Set();
+  const rows = await tx
+    .selectDistinct({ groupKey: incidents.groupKey })
+    .from(incidents)
+    .where(and(inArray(incidents.groupKey, [...new Set(groupKeys)]), isNull(incidents.closedAt), isNull(incidents.recoveredAt)));
+  return new Set(rows.map((row) => row.groupKey).filter((key): key is string => key !== null));
+}
+
 /** A firing alert that belongs to no incident yet (new, re-fired, or muted until now) must be correlated. */
 function needsCorrelation(row: Alert | undefined, merge: MergeResult): boolean {
   if (merge.next.status !== 'firing') return false;
@@ -160,8 +171,13 @@ async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming
   const { now } = context;
   const summary: ReceiveSummary = { received: 0, created: 0, updated: 0, unchanged: 0, resolved: 0, refired: 0, silenced: 0, incidentsOpened: [], incidentsJoined: [] };
 
+  // Statements issued together are pipelined on the transaction's connection (postgres.js), and run
+  // in order: one round trip per step instead of one per statement.
   // 1. Read without locks and decide what each delivery changes; most heartbeats change nothing.
-  const firstRead = await selectAlerts(tx, [...incoming.keys()]);
+  const [firstRead, groupsWithIncident] = await Promise.all([
+    selectAlerts(tx, [...incoming.keys()]),
+    openIncidentGroups(tx, [...incoming.values()].map((item) => item.groupKey)),
+  ]);
   const plans = new Map<string, Plan>();
   for (const item of incoming.values()) {
     const row = firstRead.get(item.fingerprint);
@@ -169,31 +185,51 @@ async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming
   }
   const isTransition = (plan: Plan) => plan.merge.change === 'transition' || needsCorrelation(plan.row, plan.merge);
   const transitions = [...plans.values()].filter(isTransition);
+  const lockedFingerprints = new Set(transitions.map((plan) => plan.incoming.fingerprint));
 
   // 2. Fired, resolved and re-fired alerts: lock them and their groups, then decide again on fresh rows.
+  // A group is locked exclusively to open its incident or to resolve one of its alerts (the last one
+  // resolves the incident), and shared to join an open incident, so that joins run side by side.
+  const sharedGroups = new Set<string>();
+  let preloaded: Preloaded = { silences: null, candidates: [], queriedGroups: new Set() };
   if (transitions.length > 0) {
-    const keys: bigint[] = [];
+    const exclusiveGroups = new Set<string>();
+    const correlating = transitions.filter((plan) => needsCorrelation(plan.row, plan.merge));
     for (const plan of transitions) {
-      keys.push(lockKeyOf('alert', plan.incoming.fingerprint), lockKeyOf('group', plan.incoming.groupKey));
-      if (plan.row) keys.push(lockKeyOf('group', plan.row.groupKey));
+      if (plan.row?.incidentId && plan.merge.next.status === 'resolved') exclusiveGroups.add(plan.row.groupKey);
     }
-    await lockKeys(tx, keys);
-    const fresh = await selectAlerts(tx, transitions.map((plan) => plan.incoming.fingerprint));
+    for (const plan of correlating) {
+      if (groupsWithIncident.has(plan.incoming.groupKey)) sharedGroups.add(plan.incoming.groupKey);
+      else exclusiveGroups.add(plan.incoming.groupKey);
+      if (plan.row?.incidentId) sharedGroups.add(plan.row.groupKey);
+    }
+    for (const group of exclusiveGroups) sharedGroups.delete(group);
+    const keys = [...lockedFingerprints].map((fingerprint) => lockKeyOf('alert', fingerprint));
+    for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockKeyOf('group', group));
+    // Everything read after the locks sees what the previous holders committed.
+    const [, fresh, silences, candidates] = await Promise.all([
+      lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockKeyOf('group', group)))),
+      selectAlerts(tx, [...lockedFingerprints]),
+      correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
+      loadCandidates(tx, correlating.map((plan) => plan.incoming.groupKey), correlating.map((plan) => plan.row?.incidentId ?? null)),
+    ]);
+    preloaded = { silences, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
     const lateKeys: bigint[] = [];
     for (const plan of transitions) {
       const row = fresh.get(plan.incoming.fingerprint);
-      if (row && row.groupKey !== plan.row?.groupKey && row.groupKey !== plan.incoming.groupKey) lateKeys.push(lockKeyOf('group', row.groupKey));
+      // Another request re-correlated this alert under a group not locked above (rare): lock it too.
+      if (row && !exclusiveGroups.has(row.groupKey) && !sharedGroups.has(row.groupKey)) lateKeys.push(lockKeyOf('group', row.groupKey));
       plans.set(plan.incoming.fingerprint, { incoming: plan.incoming, row, merge: mergeAlert(row ? stateOf(row) : undefined, plan.incoming.delivery, now) });
     }
     await lockKeys(tx, lateKeys);
   }
 
-  const locked = [...plans.values()].filter((plan) => transitions.some((candidate) => candidate.incoming.fingerprint === plan.incoming.fingerprint));
-  const refreshes = [...plans.values()].filter((plan) => !locked.includes(plan) && plan.merge.change === 'refresh');
-  summary.unchanged = [...plans.values()].filter((plan) => !locked.includes(plan) && plan.merge.change === 'unchanged').length;
+  const locked = [...plans.values()].filter((plan) => lockedFingerprints.has(plan.incoming.fingerprint));
+  const refreshes = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh');
+  summary.unchanged = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged').length;
 
   // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
-  const placement = await correlate(tx, actor, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), context, summary);
+  const placement = await correlate(tx, actor, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), sharedGroups, preloaded, context, summary);
 
   // 4. Write: the locked rows in full, the heartbeats only where a value moved.
   const events: PendingEvent[] = [];
@@ -231,11 +267,8 @@ async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming
     }
   }
   summary.updated += refreshes.length;
-  await writeAlertRows(tx, writes, context.source, now);
-  await refreshAlertRows(tx, refreshes, now);
-
-  // 5. Timeline entries and notifications for what happened to incidents.
-  await recordAlertEvents(tx, actor, events);
+  // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
+  await Promise.all([writeAlertRows(tx, writes, context.source, now), refreshAlertRows(tx, refreshes, now), recordAlertEvents(tx, actor, events)]);
   await settleIncidents(tx, actor, touchedIncidents, events, now);
   return summary;
 }
@@ -247,12 +280,44 @@ interface Placement {
   isNewIncident: boolean;
 }
 
+interface Preloaded {
+  silences: Silence[] | null;
+  candidates: Incident[];
+  /** The groups whose open incidents `candidates` holds (found or not). */
+  queriedGroups: Set<string>;
+}
+
+/** Open incidents of these groups, newest first, and the incidents with these ids (re-fire candidates). */
+async function loadCandidates(tx: Database, groupKeys: string[], ids: (string | null)[]): Promise<Incident[]> {
+  const wantedIds = [...new Set(ids.filter((id): id is string => id !== null))];
+  const wantedGroups = [...new Set(groupKeys)];
+  if (wantedIds.length === 0 && wantedGroups.length === 0) return [];
+  return tx
+    .select()
+    .from(incidents)
+    .where(
+      or(
+        wantedIds.length > 0 ? inArray(incidents.id, wantedIds) : undefined,
+        wantedGroups.length > 0 ? and(inArray(incidents.groupKey, wantedGroups), isNull(incidents.closedAt), isNull(incidents.recoveredAt)) : undefined,
+      ),
+    )
+    .orderBy(desc(incidents.createdAt));
+}
+
 /** Where each alert goes: back to its incident (re-fire within the window), an open incident of its group, a new one, or muted. */
-async function correlate(tx: Database, actor: Actor, plans: Plan[], context: IngestContext, summary: ReceiveSummary): Promise<Map<string, Placement>> {
+async function correlate(
+  tx: Database,
+  actor: Actor,
+  plans: Plan[],
+  sharedGroups: ReadonlySet<string>,
+  preloaded: Preloaded,
+  context: IngestContext,
+  summary: ReceiveSummary,
+): Promise<Map<string, Placement>> {
   const placement = new Map<string, Placement>();
   if (plans.length === 0) return placement;
-  const { now } = context;
-  const silences = await activeSilences(tx, now);
+  const { settings, now } = context;
+  const silences = preloaded.silences ?? (await activeSilences(tx, now));
   const unmuted: Plan[] = [];
   for (const plan of plans) {
     const silence = findSilence(silences, plan.incoming.labels);
@@ -269,18 +334,12 @@ async function correlate(tx: Database, actor: Actor, plans: Plan[], context: Ing
       if (gap <= settings.refireWindowMs) returning.set(plan.incoming.fingerprint, plan.row.incidentId);
     }
   }
-  const groupKeys = [...new Set(unmuted.map((plan) => plan.incoming.groupKey))];
-  const returningIds = [...new Set(returning.values())];
-  const candidates = await tx
-    .select()
-    .from(incidents)
-    .where(
-      or(
-        returningIds.length > 0 ? inArray(incidents.id, returningIds) : undefined,
-        and(inArray(incidents.groupKey, groupKeys), isNull(incidents.closedAt), isNull(incidents.recoveredAt)),
-      ),
-    )
-    .orderBy(desc(incidents.createdAt));
+  // The candidates were read with the locks; a fresh row may name an incident not read then (rare).
+  const known = new Set(preloaded.candidates.map((incident) => incident.id));
+  const missing = [...new Set(returning.values())].filter((id) => !known.has(id));
+  const unreadGroups = unmuted.map((plan) => plan.incoming.groupKey).filter((groupKey) => !preloaded.queriedGroups.has(groupKey));
+  const candidates =
+    missing.length > 0 || unreadGroups.length > 0 ? [...preloaded.candidates, ...(await loadCandidates(tx, unreadGroups, missing))] : preloaded.candidates;
   const byId = new Map(candidates.map((incident) => [incident.id, incident]));
   const openByGroup = new Map<string, Incident>();
   for (const incident of candidates) {
@@ -301,6 +360,22 @@ async function correlate(tx: Database, actor: Actor, plans: Plan[], context: Ing
       continue;
     }
     needNew.set(plan.incoming.groupKey, [...(needNew.get(plan.incoming.groupKey) ?? []), plan]);
+  }
+  // A group locked shared (it had an open incident a moment ago) needs its exclusive lock to open one.
+  const upgrade = [...needNew.keys()].filter((groupKey) => sharedGroups.has(groupKey));
+  if (upgrade.length > 0) {
+    await lockKeys(tx, upgrade.map((groupKey) => lockKeyOf('group', groupKey)));
+    const reopened = await tx
+      .select()
+      .from(incidents)
+      .where(and(inArray(incidents.groupKey, upgrade), isNull(incidents.closedAt), isNull(incidents.recoveredAt)))
+      .orderBy(desc(incidents.createdAt));
+    for (const incident of reopened) {
+      const members = incident.groupKey ? needNew.get(incident.groupKey) : undefined;
+      if (!members || !incident.groupKey) continue;
+      for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey: incident.groupKey, isNewIncident: false });
+      needNew.delete(incident.groupKey);
+    }
   }
   for (const [groupKey, members] of needNew) {
     const incident = await openIncident(tx, actor, incidentInputFor(groupKey, members, context));

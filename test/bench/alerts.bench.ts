@@ -1,0 +1,170 @@
+/**
+ * POST /api/v2/alerts on real Postgres against the Debian Alertmanager's own /api/v2/alerts, under the
+ * same load: wrk, 8 connections, batches of 100 alerts (50 refreshes of 50 known alerts, 50 new).
+ * Prints p50/p99 latency, alerts/s, the ratio Firebreak / Alertmanager (target ≥ 1.0), and where
+ * Firebreak's time goes (rows written and HOT-updated, time per step of one request).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { createFirebreak, listen } from '../../server.ts';
+import { PostableAlerts, postableAlerts } from '../../collector/alertmanager/index.ts';
+import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
+import { createLogger, createToken, loadConfig, queryRows, systemContext } from '../../platform/index.ts';
+import { startBinary } from '../harness/prometheus-stack.ts';
+import { createBenchDatabase } from './database.ts';
+
+const run = promisify(execFile);
+const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'alerts-load.lua');
+const CONNECTIONS = 8;
+const THREADS = 2;
+const DURATION = process.env.BENCH_ALERTS_SECONDS ?? '10';
+const BATCH = 100;
+const TOKEN = `fbk_bench_admin_${'a'.repeat(40)}`;
+
+interface WrkResult {
+  p50: number;
+  p99: number;
+  requestsPerSecond: number;
+  requests: number;
+  errors: number;
+}
+
+function milliseconds(value: string): number {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());
+  if (!match) return Number.NaN;
+  const number = Number(match[1]);
+  return match[2] === 'us' ? number / 1000 : match[2] === 'ms' ? number : match[2] === 's' ? number * 1000 : number * 60_000;
+}
+
+async function wrk(url: string, token: string, runId: string, mode: string): Promise<WrkResult> {
+  const { stdout } = await run('wrk', [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', '-s', SCRIPT, url, '--', token, runId, mode], {
+    maxBuffer: 1 << 20,
+  });
+  const p50 = /^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? '';
+  const p99 = /^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? '';
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(stdout)?.[1] ?? 0);
+  return { p50: milliseconds(p50), p99: milliseconds(p99), requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), requests, errors };
+}
+
+function line(name: string, result: WrkResult): string {
+  return `${name.padEnd(34)} p50 ${result.p50.toFixed(2).padStart(7)} ms   p99 ${result.p99.toFixed(2).padStart(7)} ms   ${(result.requestsPerSecond * BATCH).toFixed(0).padStart(7)} alerts/s   (${result.requests} requests, ${result.errors} errors)`;
+}
+
+function batch(runId: string, round: number): unknown[] {
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const startsAt = new Date(now - 60_000).toISOString();
+  const endsAt = new Date(now + 300_000).toISOString();
+  const alerts: unknown[] = [];
+  for (let index = 1; index <= 50; index++) {
+    alerts.push({ labels: { alertname: 'BenchKnown', service: `svc-${index % 10}`, instance: `known-${index}`, severity: 'warning', cluster: 'bench' }, annotations: { summary: `known alert ${index} is still firing` }, startsAt, endsAt, generatorURL: 'http://prometheus.bench:9090/graph' });
+  }
+  for (let index = 1; index <= 50; index++) {
+    alerts.push({ labels: { alertname: 'BenchNew', service: `svc-${index % 10}`, instance: `${runId}-${round}-${index}`, severity: 'critical', cluster: 'bench' }, annotations: { summary: `new alert ${index}` }, startsAt, endsAt, generatorURL: 'http://prometheus.bench:9090/graph' });
+  }
+  return alerts;
+}
+
+/** One request's steps timed in process, one at a time: where the milliseconds go. */
+async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak>>, token: string): Promise<void> {
+  const rounds = 200;
+  const bodies = Array.from({ length: rounds }, (_, round) => JSON.stringify(batch('profile', round)));
+  let parse = 0;
+  let validate = 0;
+  let fingerprint = 0;
+  let receive = 0;
+  let http = 0;
+  const actor = systemContext(firebreak.database.db).actor;
+  for (let round = 0; round < rounds; round++) {
+    const body = bodies[round] ?? '[]';
+    let started = performance.now();
+    const json: unknown = JSON.parse(body);
+    parse += performance.now() - started;
+    started = performance.now();
+    const parsed = PostableAlerts.parse(json);
+    validate += performance.now() - started;
+    const received = postableAlerts(parsed, new Date(), 300_000);
+    started = performance.now();
+    for (const alert of received) alertFingerprint(alert.labels);
+    fingerprint += performance.now() - started;
+    started = performance.now();
+    await receiveAlerts(firebreak.database.db, actor, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus' });
+    receive += performance.now() - started;
+    started = performance.now();
+    const response = await firebreak.app.request('/api/v2/alerts', { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    http += performance.now() - started;
+  }
+  const per = (total: number) => `${(total / rounds).toFixed(3)} ms`;
+  console.log(`one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, zod validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`);
+}
+
+export async function bench(): Promise<void> {
+  const target = await createBenchDatabase();
+  const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-bench-'));
+  const config = loadConfig({
+    DATABASE_URL: target.url,
+    DATA_DIR: dataDirectory,
+    FIREBREAK_BOOTSTRAP_TOKEN: TOKEN,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
+  });
+  const firebreak = await createFirebreak(config, { logger: createLogger('warn') });
+  const running = await listen(firebreak);
+  const alertmanager = await startBinary('/usr/bin/prometheus-alertmanager', { 'alertmanager.yml': "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n" }, (directory, port) => [
+    `--config.file=${directory}/alertmanager.yml`,
+    `--storage.path=${directory}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ]);
+  try {
+    const { db } = firebreak.database;
+    const { token } = await createToken(systemContext(db), { name: 'bench-ingest', role: 'ingest' });
+    console.log(`wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s, batches of ${BATCH} (50 refreshes of 50 known alerts + 50 new), Postgres via DATABASE_URL, pool ${config.DATABASE_POOL_SIZE}`);
+    console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+
+    const firebreakUrl = `http://127.0.0.1:${running.port}/api/v2/alerts`;
+    const alertmanagerUrl = `http://127.0.0.1:${alertmanager.port}/api/v2/alerts`;
+    // Warm up both (JIT, connection pool, the 50 known alerts and their incidents exist before measuring).
+    await run('wrk', ['-t1', '-c2', '-d2s', '-s', SCRIPT, firebreakUrl, '--', token, 'warm', 'second']);
+    await run('wrk', ['-t1', '-c2', '-d2s', '-s', SCRIPT, alertmanagerUrl, '--', token, 'warm', 'second']);
+
+    for (const mode of ['second', 'request'] as const) {
+      const stats = async () =>
+        (await queryRows<{ updates: number; hot: number; inserts: number }>(db, sql`select n_tup_upd::int as updates, n_tup_hot_upd::int as hot, n_tup_ins::int as inserts from pg_stat_user_tables where relname = 'alerts'`))[0];
+      const before = await stats();
+      const ours = await wrk(firebreakUrl, token, `fb-${mode}`, mode);
+      // pg_stat counters are flushed by backends at transaction end, with a short delay.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const after = await stats();
+      const theirs = await wrk(alertmanagerUrl, token, `am-${mode}`, mode);
+      const title = mode === 'second' ? 'refreshes move endsAt once a second (heartbeat)' : 'every refresh moves endsAt (a write each)';
+      console.log(`\n${title}`);
+      console.log(line('Firebreak (Postgres, durable)', ours));
+      console.log(line('Alertmanager 0.25 (in memory)', theirs));
+      const ratio = ours.requestsPerSecond / theirs.requestsPerSecond;
+      console.log(`ratio Firebreak / Alertmanager: ${ratio.toFixed(2)} (target ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'})`);
+      if (before && after) {
+        const refreshes = ours.requests * 50;
+        const updates = after.updates - before.updates;
+        console.log(
+          `alerts table during the run: ${after.inserts - before.inserts} rows inserted, ${updates} rows updated for ${refreshes} refreshes sent (${((100 * (refreshes - updates)) / Math.max(1, refreshes)).toFixed(1)}% skipped as unchanged), ${after.hot - before.hot} of the updates HOT`,
+        );
+      }
+    }
+    console.log('');
+    await profileSteps(firebreak, token);
+  } finally {
+    await alertmanager.stop();
+    await running.shutdown();
+    await target.drop();
+  }
+}

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { SYSTEM_ACTOR, defineMetric, metricsRegistry } from '../../platform/index.ts';
 import type { Database, Timer } from '../../platform/index.ts';
@@ -39,9 +39,17 @@ function payloadOf(timer: Timer): WarningTimerPayload | null {
 export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date): Promise<void> {
   const payload = payloadOf(timer);
   if (!payload) return;
-  const [obligation] = await tx.select().from(breachObligations).where(eq(breachObligations.id, payload.obligationId));
+  // One round trip for the obligation, its incident and its regime's time zone: a tick may fire hundreds.
+  const [row] = await tx
+    .select({ obligation: breachObligations, incident: incidents, timeZone: sql<string | null>`${breachIncidentRegimes.definition}->>'timeZone'` })
+    .from(breachObligations)
+    .innerJoin(incidents, eq(incidents.id, breachObligations.incidentId))
+    .leftJoin(breachIncidentRegimes, eq(breachIncidentRegimes.id, breachObligations.incidentRegimeId))
+    .where(eq(breachObligations.id, payload.obligationId));
+  const obligation = row?.obligation;
   // A warning about a deadline that has since moved, or an obligation since closed, is stale: say nothing.
-  if (!obligation || !isActive(obligation) || obligation.effectiveDueAt?.toISOString() !== payload.dueAt) return;
+  if (!row || !obligation || !isActive(obligation) || obligation.effectiveDueAt?.toISOString() !== payload.dueAt) return;
+  const { incident } = row;
   const dueAt = obligation.effectiveDueAt;
   // The warning at the deadline itself is the last one before it passes; every later one is overdue.
   const overdue = payload.point.startsWith('overdue-') || now > dueAt;
@@ -51,11 +59,7 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
     .onConflictDoNothing()
     .returning({ id: breachWarnings.id });
   if (inserted.length === 0) return;
-
-  const [incident] = await tx.select().from(incidents).where(eq(incidents.id, obligation.incidentId));
-  const [application] = await tx.select({ definition: breachIncidentRegimes.definition }).from(breachIncidentRegimes).where(eq(breachIncidentRegimes.id, obligation.incidentRegimeId));
-  if (!incident) return;
-  const timeZone = application?.definition.timeZone ?? 'UTC';
+  const timeZone = row.timeZone ?? 'UTC';
   const details = {
     // The notifier words its message from `obligation`, `dueAt` and `overdue`; the rest is for the timeline.
     obligation: `${obligation.title} (${obligation.regimeId})`,

@@ -1,0 +1,114 @@
+/**
+ * Breach-deadline enforcement on real Postgres with 10,000 open obligations (50,000 pending warning
+ * timers): how long one scheduler tick takes to find and fire the due warnings (target < 100 ms), and
+ * the lag from a warning's due time to its commit with the real node-cron ticking (target < 2 s).
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { createFirebreak } from '../../server.ts';
+import { BUILT_IN_REGIMES } from '../../incidents/index.ts';
+import { createLogger, loadConfig, openDatabase, queryRows } from '../../platform/index.ts';
+import { createBenchDatabase } from './database.ts';
+
+const OBLIGATIONS = 10_000;
+const ROUNDS = 30;
+const DUE_PER_TICK = 20;
+const LAG_WARNINGS = 200;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const describe = (values: number[]) =>
+  `p50 ${percentile(values, 50).toFixed(1)} ms   p95 ${percentile(values, 95).toFixed(1)} ms   max ${Math.max(...values).toFixed(1)} ms`;
+
+export async function bench(): Promise<void> {
+  const database = await createBenchDatabase();
+  const handle = await openDatabase({ url: database.url, poolSize: 10 });
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-bench-')), SCHEDULER_ENABLED: 'true', FIREBREAK_BOOTSTRAP_TOKEN: `fbk_bench_admin_${'b'.repeat(40)}` });
+  const firebreak = await createFirebreak(config, { database: handle, logger: createLogger('silent') });
+  const db = firebreak.database.db;
+  try {
+    const contract = BUILT_IN_REGIMES.find((regime) => regime.id === 'contract-24h');
+    const seeded = performance.now();
+    // The rows applyRegime() would write, in bulk: incidents, applied regime, obligation, and its five warning timers.
+    await db.execute(sql`
+      insert into incidents (title, severity, source, started_at, detected_at)
+      select 'bench breach ' || n, 'sev2', 'manual', now(), now() from generate_series(1, ${OBLIGATIONS}) n`);
+    await db.execute(sql`
+      insert into breach_incident_regimes (incident_id, regime_id, definition, applied_by)
+      select id, 'contract-24h', ${JSON.stringify(contract)}::jsonb, 'bench' from incidents`);
+    await db.execute(sql`
+      insert into breach_obligations (incident_id, incident_regime_id, regime_id, key, title, recipient, status, due_at, clock_started_at, basis, effective_due_at)
+      select incident_id, id, 'contract-24h', 'customer_notice', 'Notify affected customers within 24 h', 'customers', 'applicable',
+             date_trunc('second', now()) + interval '23 hours', date_trunc('second', now()) - interval '1 hour', '24 hours after identifiedAt',
+             date_trunc('second', now()) + interval '23 hours'
+      from breach_incident_regimes`);
+    await db.execute(sql`
+      insert into timers (kind, key, due_at, payload)
+      select 'breach.warning',
+             o.id || ':' || (extract(epoch from o.effective_due_at) * 1000)::bigint || ':' || p.point,
+             o.clock_started_at + (o.effective_due_at - o.clock_started_at) * p.fraction,
+             jsonb_build_object('obligationId', o.id, 'point', p.point, 'label', p.point, 'overdueEveryHours', 4,
+                                'dueAt', to_char(o.effective_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+      from breach_obligations o
+      cross join (values ('p50', 0.5), ('p75', 0.75), ('p90', 0.9), ('before-1h', 23.0 / 24), ('due', 1.0)) as p(point, fraction)`);
+    await db.execute(sql`analyze`);
+    const [counts] = await queryRows<{ obligations: number; timers: number }>(
+      db,
+      sql`select (select count(*)::int from breach_obligations where status in ('assessing', 'applicable')) as obligations,
+                 (select count(*)::int from timers where fired_at is null and cancelled_at is null) as timers`,
+    );
+    console.log(`seeded ${counts?.obligations} open obligations, ${counts?.timers} pending warning timers in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+
+    // 1. Ticks: with nothing due, and with DUE_PER_TICK warnings due (each: claim, guard row, notifier, timeline).
+    const idle: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const started = performance.now();
+      await firebreak.scheduler.runDueTimers(new Date());
+      idle.push(performance.now() - started);
+    }
+    const ticks: number[] = [];
+    const base = Date.now() + 60_000;
+    let fired = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const dueAt = new Date(base + round * 1000);
+      await db.execute(sql`
+        update timers set due_at = ${dueAt} where id in (
+          select id from timers where kind = 'breach.warning' and key like '%:p50' and fired_at is null and due_at > ${new Date(base + ROUNDS * 1000)}
+          order by key limit ${DUE_PER_TICK})`);
+      const started = performance.now();
+      fired += await firebreak.scheduler.runDueTimers(new Date(dueAt.getTime() + 1));
+      ticks.push(performance.now() - started);
+    }
+    console.log(`load average while measuring: ${loadavg().map((value) => value.toFixed(1)).join(' ')} (2 cores shared with whatever else runs)`);
+    console.log(`tick, nothing due (${ROUNDS} ticks):                  ${describe(idle)}`);
+    console.log(`tick, ${DUE_PER_TICK} warnings due (${ROUNDS} ticks, ${fired} fired):    ${describe(ticks)}   target < 100 ms`);
+
+    // 2. Lag: the real scheduler (node-cron, every second) running; warnings due over the next 10 s.
+    const lagStart = Date.now() + 2000;
+    await db.execute(sql`
+      with chosen as (
+        select id, row_number() over (order by key) as n from timers
+        where kind = 'breach.warning' and key like '%:p75' and fired_at is null order by key limit ${LAG_WARNINGS})
+      update timers set due_at = ${new Date(lagStart)}::timestamptz + (chosen.n * interval '50 milliseconds')
+      from chosen where timers.id = chosen.id`);
+    firebreak.startBackground();
+    const deadline = Date.now() + 30_000;
+    const seen = new Map<number, number>();
+    while (Date.now() < deadline && seen.size < LAG_WARNINGS) {
+      const rows = await queryRows<{ id: number; scheduled_for: Date }>(db, sql`select id, scheduled_for from breach_warnings where point = 'p75'`);
+      const now = Date.now();
+      for (const row of rows) if (!seen.has(row.id)) seen.set(row.id, now - new Date(row.scheduled_for).getTime());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lags = [...seen.values()];
+    console.log(`due → committed, node-cron every 1 s (${lags.length}/${LAG_WARNINGS} warnings): ${describe(lags)}   target < 2000 ms`);
+  } finally {
+    await firebreak.close();
+    await database.drop();
+  }
+}

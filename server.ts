@@ -20,7 +20,7 @@ import { incidentRoutes, incidentTraceRoutes, registerServiceHealth, serviceRout
 import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
-import { createNotifier, slackRoutes } from './notifier/index.ts';
+import { createNotifier, pagerdutyRoutes, slackRoutes } from './notifier/index.ts';
 import { PHASES, TransitionInput, acknowledgeIncident, addNote, declareIncident, getIncidentDetail, transitionPhase } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
@@ -122,6 +122,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
       phases: PHASES,
     }),
   );
+  app.route('/pagerduty', pagerdutyRoutes({ acknowledgeIncident }));
+  deps.publicPaths.push('/pagerduty');
   registerDashboards(app, deps, { scheduler, services });
 
   app.get(

@@ -18,3 +18,5 @@ export type { SlackHandlers, SlackIncidentDetail } from './slack/slack-handlers.
 export { signSlackRequest, verifySlackSignature } from './slack/verify-signature.ts';
 export { escalateIncident } from './escalation.ts';
 export type { IncidentFacts } from './slack/blocks.ts';
+export { pagerdutyRoutes, verifyPagerDutySignature } from './pagerduty/pagerduty-routes.ts';
+export type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';

@@ -102,7 +102,8 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
     }
     case 'acknowledged':
       await stopEscalations(tx, incident.id);
-      await followUpPages(tx, incident, 'acknowledge', key);
+      // Acknowledged in PagerDuty itself: PagerDuty knows already.
+      if (change.details?.via !== 'pagerduty') await followUpPages(tx, incident, 'acknowledge', key);
       return;
     case 'resolved':
     case 'closed':

@@ -61,6 +61,7 @@ export const ConfigSchema = z.object({
   PAGERDUTY_ESCALATE_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
   PAGERDUTY_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(20).default(2),
   PAGERDUTY_CA_FILE: z.string().min(1).optional(),
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(8).optional(),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(1000),
   OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(10 * 60_000),

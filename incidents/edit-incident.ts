@@ -4,6 +4,7 @@ import type { ActionContext } from '../platform/index.ts';
 import { appendTimelineEvent } from './append-timeline-event.ts';
 import { incidentReference } from './incident-reference.ts';
 import { lockIncident, updateIncident } from './lock-incident.ts';
+import { addServicePlaybooks } from './playbook-checklists.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const IncidentEdit = z
@@ -18,7 +19,10 @@ export const IncidentEdit = z
   .strict();
 export type IncidentEdit = z.infer<typeof IncidentEdit>;
 
-/** Corrects an incident's title, summary, services or labels; the event keeps the earlier values. */
+/**
+ * Corrects an incident's title, summary, services or labels; the event keeps the earlier values. A
+ * service that joins brings its playbook's items to the checklists still ahead.
+ */
 export async function editIncident(ctx: ActionContext, idOrReference: string, rawInput: IncidentEdit): Promise<Incident> {
   assertPermission(ctx.actor, 'incidents:update');
   const { expectedVersion, ...fields } = IncidentEdit.parse(rawInput);
@@ -33,7 +37,9 @@ export async function editIncident(ctx: ActionContext, idOrReference: string, ra
     );
     if (Object.keys(changes).length === 0) return incident;
     const updated = await updateIncident(tx, incident, Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to])));
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.updated', data: { changes } });
+    const joined = (next.services ?? []).filter((service) => !incident.services.includes(service));
+    const checklistItemsAdded = await addServicePlaybooks(tx, incident.id, incident.phase, joined);
+    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.updated', data: { changes, checklistItemsAdded } });
     await recordAudit(tx, ctx, { action: 'incidents.incident.edit', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), fields: Object.keys(changes) } });
     return updated;
   });

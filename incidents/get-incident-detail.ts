@@ -1,7 +1,10 @@
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
 import { commanderOf, currentRoles } from './current-roles.ts';
 import type { RoleHolder } from './current-roles.ts';
 import { getIncident } from './get-incident.ts';
+import { findRca } from './get-rca.ts';
 import { incidentFigures } from './incident-figures.ts';
 import type { IncidentFigures } from './incident-figures.ts';
 import { incidentReference } from './incident-reference.ts';
@@ -18,12 +21,26 @@ export interface IncidentDetail {
   /** The exit checklist of the phase the incident is in. */
   currentChecklist: PhaseChecklist | null;
   figures: IncidentFigures;
+  /** Where the root-cause analysis stands, when one has been started. */
+  rca: { status: 'draft' | 'approved'; authorName: string; approvedByName: string | null; version: number } | null;
+  actionItems: { open: number; overdue: number; total: number };
 }
 
 /** Everything a page or a Slack message shows about an incident: facts, roles and checklist state. */
 export async function getIncidentDetail(db: Database, idOrReference: string): Promise<IncidentDetail> {
   const incident = await getIncident(db, idOrReference);
-  const [roles, checklists] = await Promise.all([currentRoles(db, incident.id), listChecklist(db, incident.id)]);
+  const [roles, checklists, rca, [items]] = await Promise.all([
+    currentRoles(db, incident.id),
+    listChecklist(db, incident.id),
+    findRca(db, incident.id),
+    queryRows<{ open: number; overdue: number; total: number }>(
+      db,
+      sql`select count(*) filter (where status in ('open', 'in_progress'))::int as open,
+                 count(*) filter (where status in ('open', 'in_progress') and due_at <= now())::int as overdue,
+                 count(*)::int as total
+          from action_items where incident_id = ${incident.id}`,
+    ),
+  ]);
   return {
     incident,
     reference: incidentReference(incident),
@@ -32,5 +49,7 @@ export async function getIncidentDetail(db: Database, idOrReference: string): Pr
     checklists,
     currentChecklist: checklists.find((checklist) => checklist.phase === incident.phase) ?? null,
     figures: incidentFigures(incident),
+    rca: rca ? { status: rca.status, authorName: rca.authorName, approvedByName: rca.approvedByName, version: rca.version } : null,
+    actionItems: { open: Number(items?.open ?? 0), overdue: Number(items?.overdue ?? 0), total: Number(items?.total ?? 0) },
   };
 }

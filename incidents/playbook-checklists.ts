@@ -57,3 +57,32 @@ export async function instantiateChecklists(tx: Database, incidentId: string, se
     }),
   );
 }
+
+/**
+ * When services join a running incident, their playbooks' items are added to the checklists of the
+ * current and later phases (phases already left stay as they were). Returns how many were added.
+ */
+export async function addServicePlaybooks(tx: Database, incidentId: string, currentPhase: Phase, services: string[]): Promise<number> {
+  if (services.length === 0) return 0;
+  const rows = await tx.select().from(playbooks).where(inArray(playbooks.scope, services.map(serviceScope)));
+  if (rows.length === 0) return 0;
+  const existing = await tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId));
+  const phases = PHASES.slice(PHASES.indexOf(currentPhase));
+  const additions: (typeof checklistItems.$inferInsert)[] = [];
+  for (const phase of phases) {
+    const ofPhase = existing.filter((item) => item.phase === phase);
+    const seen = new Set(ofPhase.map((item) => item.text.trim().toLowerCase()));
+    let position = Math.max(0, ...ofPhase.map((item) => item.position));
+    for (const service of services) {
+      const playbook = rows.find((row) => row.scope === serviceScope(service));
+      for (const text of playbook?.checklists[phase] ?? []) {
+        const key = text.trim().toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        additions.push({ incidentId, phase, position: ++position, text, source: service });
+      }
+    }
+  }
+  if (additions.length > 0) await tx.insert(checklistItems).values(additions);
+  return additions.length;
+}

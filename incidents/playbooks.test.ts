@@ -57,6 +57,20 @@ describe.each(databaseBackends)('playbooks on %s', (backend) => {
     expect(audit.entries).toHaveLength(2);
   });
 
+  it("adds a joining service's playbook items to the checklists still ahead", async () => {
+    firebreak = await createTestFirebreak(backend);
+    await firebreak.request('PUT', '/api/playbooks/services/db', { json: { checklists: { preparation: ['DBA paged'], recovery: ['Replication lag under 1 s'] } } });
+    const declared = (await (await firebreak.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services: ['api'] } })).json()) as { reference: string };
+    await firebreak.request('POST', `/api/incidents/${declared.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
+    await firebreak.request('POST', `/api/incidents/${declared.reference}/phase`, { json: { to: 'identification', override: true, reason: 'fast' } });
+    const edited = await firebreak.request('PATCH', `/api/incidents/${declared.reference}`, { json: { services: ['api', 'db'] } });
+    expect(edited.status).toBe(200);
+    const body = (await (await firebreak.request('GET', `/api/incidents/${declared.reference}/checklist`)).json()) as ChecklistBody;
+    const texts = (phase: string) => body.checklists.find((checklist) => checklist.phase === phase)?.items.map((item) => item.text) ?? [];
+    expect(texts('preparation')).not.toContain('DBA paged');
+    expect(texts('recovery')).toContain('Replication lag under 1 s');
+  });
+
   it('refuses a malformed playbook, naming the problem', async () => {
     firebreak = await createTestFirebreak(backend);
     const unknownPhase = await firebreak.request('PUT', '/api/playbooks/default', { json: { checklists: { triage: ['x'] } } });

@@ -1,6 +1,7 @@
 import type { IncidentReport } from './build-incident-report.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
 
+const MAX_TRACES = 20;
 const time = (value: Date | null | undefined) => (value ? value.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC') : '—');
 /** One table cell: no line breaks, pipes escaped. */
 const cell = (value: unknown) => String(value ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
@@ -22,6 +23,21 @@ export function describeEvent(event: TimelineEvent): string {
   switch (event.type) {
     case 'incident.opened':
       return `Opened: ${text(data.title)} (${text(data.severity)})`;
+    case 'alert.fired':
+    case 'alert.refired':
+    case 'alert.resolved': {
+      const verb = event.type === 'alert.fired' ? 'fired' : event.type === 'alert.refired' ? 'fired again' : 'resolved';
+      return `Alert ${text(data.alertname) || text(data.fingerprint)} ${verb}${data.summary ? `: ${text(data.summary)}` : ''}`;
+    }
+    case 'rca.started':
+    case 'rca.updated':
+      return `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}: ${Array.isArray(data.fields) ? data.fields.join(', ') : ''}`;
+    case 'rca.approved':
+      return `Analysis approved (written by ${text(data.authorName)})`;
+    case 'action_item.updated':
+      return `Action item ${text(data.title)}: ${Object.entries((data.changes as Record<string, { to: unknown }> | undefined) ?? {})
+        .map(([field, change]) => `${field} → ${text(change.to)}`)
+        .join(', ')}`;
     case 'incident.acknowledged':
       return `Acknowledged via ${text(data.via)}`;
     case 'phase.changed':
@@ -58,7 +74,7 @@ export function describeEvent(event: TimelineEvent): string {
         .slice(0, 4)
         .map(([key, value]) => `${key}=${text(value)}`)
         .join(', ');
-      return summary;
+      return summary ? `${event.type}: ${summary}` : event.type;
     }
   }
 }
@@ -102,6 +118,29 @@ export function renderReportMarkdown(report: IncidentReport): string {
   add('## Roles', '');
   if (report.roles.length === 0) add('No roles assigned.');
   for (const holder of report.roles) add(`- **${holder.role}:** ${holder.name} (since ${time(holder.assignedAt)})`);
+  add('');
+
+  add('## Alerts', '');
+  if (report.alerts.length === 0) add('No alerts joined this incident.');
+  else {
+    add('| alert | severity | status | started | resolved |', '| --- | --- | --- | --- | --- |');
+    for (const alert of report.alerts) {
+      const name = alert.labels.alertname ?? alert.fingerprint;
+      add(`| ${cell(name)}${alert.labels.service ? ` (${cell(alert.labels.service)})` : ''} | ${alert.severity} | ${alert.status} | ${time(alert.startsAt)} | ${time(alert.resolvedAt)} |`);
+    }
+  }
+  add('');
+
+  add('## Trace evidence', '');
+  if (report.traces.traces.length === 0) add('No error spans recorded for the affected services.');
+  else {
+    add(`${report.traces.totalErrorSpans} error span(s) in ${report.traces.traces.length} trace(s)${report.traces.truncated ? ' (showing the first ones)' : ''}.`, '');
+    for (const trace of report.traces.traces.slice(0, MAX_TRACES)) {
+      const [first] = trace.spans;
+      const exception = first?.exception ? ` — ${first.exception.type ?? 'error'}: ${first.exception.message ?? ''}` : first?.statusMessage ? ` — ${first.statusMessage}` : '';
+      add(`- \`${trace.traceId}\` at ${time(trace.firstErrorAt)} in ${trace.services.join(', ')}${first ? `: ${first.service} ${first.name}` : ''}${exception.replace(/\r?\n/g, ' ')}`);
+    }
+  }
   add('');
 
   add('## Checklists', '');

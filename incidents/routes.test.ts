@@ -51,7 +51,15 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBe('"2"');
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ reference: incident.reference, version: 2, commander: { name: 'Ana' }, figures: { timeToAcknowledgeSeconds: null } });
+    expect(body).toMatchObject({
+      reference: incident.reference,
+      version: 2,
+      commander: { name: 'Ana' },
+      figures: { timeToAcknowledgeSeconds: null },
+      currentChecklist: { phase: 'preparation', done: 0, total: 4 },
+      rca: null,
+      actionItems: { open: 0, overdue: 0, total: 0 },
+    });
   });
 
   it('acknowledges once: the second acknowledgement changes nothing and adds no event', async () => {

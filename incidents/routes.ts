@@ -79,7 +79,15 @@ export const incidentRoutes = new Hono<AppEnv>()
     async (c) => {
       const detail = await getIncidentDetail(c.var.ctx.db, c.req.valid('param').id);
       c.header('ETag', versionTag(detail.incident.version));
-      return c.json({ ...presentIncident(detail.incident), commander: detail.commander, roles: detail.roles, figures: detail.figures, currentChecklist: detail.currentChecklist });
+      return c.json({
+        ...presentIncident(detail.incident),
+        commander: detail.commander,
+        roles: detail.roles,
+        figures: detail.figures,
+        currentChecklist: detail.currentChecklist,
+        rca: detail.rca,
+        actionItems: detail.actionItems,
+      });
     },
   )
   .patch(

@@ -10,8 +10,21 @@ import {
   NoteInput,
   SeverityInput,
   TransitionInput,
+  ApproveRcaInput,
+  DraftNoticeInput,
+  EditNoticeInput,
+  RcaInput,
+  SendNoticeInput,
   acknowledgeIncident,
   addNote,
+  approveNotice,
+  approveRca,
+  buildIncidentReport,
+  draftNotice,
+  editNotice,
+  renderReportMarkdown,
+  sendNotice,
+  writeRca,
   assignRole,
   changeSeverity,
   completeChecklistItem,
@@ -35,6 +48,7 @@ import { IncidentListPage, IncidentRows } from './views/incident-list.tsx';
 import type { ListFilters, ListedIncident } from './views/incident-list.tsx';
 import { IncidentPage, IncidentSummary } from './views/incident-page.tsx';
 import { TimelineItem } from './views/timeline.tsx';
+import { ReportPage } from './views/report-page.tsx';
 import { severityRank } from '../incidents/index.ts';
 
 /** How many timeline events the incident page shows at a time (older ones a page at a time). */
@@ -61,7 +75,34 @@ const NOTICES: Record<string, string> = {
   role: 'Role assigned.',
   severity: 'Severity changed.',
   checklist: 'Checklist updated.',
+  notice_drafted: 'Notice drafted: another person must approve it.',
+  notice_edited: 'Draft saved.',
+  notice_approved: 'Notice approved.',
+  notice_sent: 'Notice sent: delivery status below.',
+  rca: 'Analysis saved.',
+  rca_approved: 'Analysis approved.',
 };
+
+const lines = (form: Record<string, unknown>, name: string) =>
+  field(form, name)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** "Ana Lima <ana@example.com>" or just "Ana Lima". */
+function parseRecipients(form: Record<string, unknown>) {
+  return lines(form, 'recipients').map((line) => {
+    const match = /^(.*?)\s*<([^>]+)>$/.exec(line);
+    return match ? { name: match[1] || (match[2] ?? ''), email: match[2] } : { name: line };
+  });
+}
+
+function parseFiveWhys(form: Record<string, unknown>) {
+  return lines(form, 'fiveWhys').map((line) => {
+    const [question = '', ...answer] = line.split('=>');
+    return { question: question.trim(), answer: answer.join('=>').trim() };
+  });
+}
 
 function parseForm<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -90,7 +131,7 @@ export function sortByUrgency(rows: ListedIncident[]): ListedIncident[] {
 async function listRows(c: Context<DashboardEnv>, filters: ListFilters): Promise<ListedIncident[]> {
   const db = c.var.ctx.db;
   const page = await listIncidents(db, { ...filters, limit: 200 });
-  const deadlines = await loadListDeadlines(db, page.incidents);
+  const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
   return sortByUrgency(page.incidents.map((incident) => ({ incident, reference: `INC-${incident.number}`, deadline: deadlines.get(incident.id) ?? null })));
 }
 
@@ -102,7 +143,7 @@ async function renderIncident(
   const db = c.var.ctx.db;
   const detail = await getIncidentDetail(db, reference);
   const timeline = await listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE });
-  const panels = await loadPanels(c.var.ctx, c.var.viewer, detail);
+  const panels = await loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl);
   const notice = NOTICES[c.req.query('done') ?? ''] ?? null;
   return renderPage(
     c,
@@ -251,7 +292,73 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
         completeChecklistItem(c.var.ctx, reference, c.req.param('itemId'), parseForm(ChecklistItemUpdate, { done: field(form, 'done') === 'true' })),
       ),
     )
+    .post('/:ref/notices', (c) =>
+      act(c, 'notice_drafted', (reference, form) =>
+        draftNotice(
+          c.var.ctx,
+          reference,
+          parseForm(DraftNoticeInput, { obligationId: field(form, 'obligationId'), language: field(form, 'language') || 'en', recipients: parseRecipients(form) }),
+          noticeSettings(c),
+        ),
+      ),
+    )
+    .post('/:ref/notices/:noticeId/edit', (c) =>
+      act(c, 'notice_edited', (_reference, form) => {
+        const sections = Object.fromEntries(
+          Object.keys(form)
+            .filter((name) => name.startsWith('section.'))
+            .map((name) => [name.slice('section.'.length), { body: typeof form[name] === 'string' ? form[name].replace(/\r\n/g, '\n') : '' }]),
+        );
+        return editNotice(
+          c.var.ctx,
+          c.req.param('noticeId'),
+          parseForm(EditNoticeInput, { subject: optionalText(form, 'subject'), greeting: optionalText(form, 'greeting'), sections, expectedVersion: optionalVersion(form) }),
+        );
+      }),
+    )
+    .post('/:ref/notices/:noticeId/approve', (c) =>
+      act(c, 'notice_approved', (_reference, form) => approveNotice(c.var.ctx, c.req.param('noticeId'), optionalVersion(form))),
+    )
+    .post('/:ref/notices/:noticeId/send', (c) =>
+      act(c, 'notice_sent', (_reference, form) =>
+        sendNotice(c.var.ctx, c.req.param('noticeId'), parseForm(SendNoticeInput, { delayReason: optionalText(form, 'delayReason') }), noticeSettings(c)),
+      ),
+    )
+    .post('/:ref/rca', (c) =>
+      act(c, 'rca', (reference, form) =>
+        writeRca(
+          c.var.ctx,
+          reference,
+          parseForm(RcaInput, {
+            summary: field(form, 'summary'),
+            impact: field(form, 'impact'),
+            rootCauses: lines(form, 'rootCauses'),
+            contributingFactors: lines(form, 'contributingFactors'),
+            fiveWhys: parseFiveWhys(form),
+            lessonsLearned: field(form, 'lessonsLearned'),
+            expectedVersion: optionalVersion(form),
+          }),
+        ),
+      ),
+    )
+    .post('/:ref/rca/approve', (c) =>
+      act(c, 'rca_approved', (reference, form) => approveRca(c.var.ctx, reference, parseForm(ApproveRcaInput, { expectedVersion: optionalVersion(form) }))),
+    )
+    .get('/:ref/report', async (c) => {
+      const report = await buildIncidentReport(c.var.ctx.db, c.req.param('ref'));
+      const markdown = renderReportMarkdown(report);
+      if (c.req.query('format') === 'markdown') {
+        c.header('Content-Disposition', `attachment; filename="${c.req.param('ref').replace(/[^A-Za-z0-9-]/g, '')}-report.md"`);
+        return c.body(markdown, 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+      }
+      return renderPage(c, <ReportPage viewer={c.var.viewer} reference={c.req.param('ref')} markdown={markdown} />);
+    })
     .onError(renderError);
+}
+
+function noticeSettings(c: Context<DashboardEnv>) {
+  const { config } = c.var.deps;
+  return { organization: config.BREACH_ORGANIZATION_NAME, publicUrl: config.publicUrl };
 }
 
 /**

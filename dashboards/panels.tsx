@@ -1,7 +1,12 @@
+import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../incidents/index.ts';
 import type { Incident, IncidentDetail } from '../incidents/index.ts';
+import { can } from './views/layout.tsx';
 import type { ActionContext, Database } from '../platform/index.ts';
 import type { Viewer } from './views/layout.tsx';
 import type { IncidentPanels } from './views/incident-page.tsx';
+import { BreachPanel, warnAtOf } from './views/breach-panel.tsx';
+import { AlertsPanel, TracesPanel } from './views/evidence.tsx';
+import { RcaPanel } from './views/rca-panel.tsx';
 
 export interface ListDeadline {
   dueAt: Date;
@@ -9,12 +14,47 @@ export interface ListDeadline {
   label: string;
 }
 
-/** The soonest running breach deadline of each listed incident. */
-export async function loadListDeadlines(_db: Database, _incidents: Incident[]): Promise<Map<string, ListDeadline>> {
-  return new Map();
+const ACTIVE = new Set(['assessing', 'applicable', 'late']);
+
+/**
+ * The soonest running breach deadline of each listed incident: the compliance report says which
+ * incidents have open obligations, and their breach status gives due and warning times.
+ */
+export async function loadListDeadlines(db: Database, publicUrl: string, listed: Incident[]): Promise<Map<string, ListDeadline>> {
+  const deadlines = new Map<string, ListDeadline>();
+  if (listed.length === 0) return deadlines;
+  const report = await buildComplianceReport(db);
+  const byReference = new Map(listed.map((incident) => [`INC-${incident.number}`, incident]));
+  const withClocks = new Set(
+    report.obligations.filter((entry) => (entry.outcome === 'open' || entry.outcome === 'overdue') && byReference.has(entry.incident)).map((entry) => entry.incident),
+  );
+  for (const reference of withClocks) {
+    const incident = byReference.get(reference);
+    if (!incident) continue;
+    const status = await getBreachStatus(db, incident.id, { publicUrl });
+    const soonest = status.obligations
+      .filter((obligation) => ACTIVE.has(obligation.state) && obligation.effectiveDueAt)
+      .sort((a, b) => (a.effectiveDueAt?.getTime() ?? 0) - (b.effectiveDueAt?.getTime() ?? 0))[0];
+    if (soonest?.effectiveDueAt) deadlines.set(incident.id, { dueAt: soonest.effectiveDueAt, warnAt: warnAtOf(soonest), label: soonest.title });
+  }
+  return deadlines;
 }
 
 /** The incident page's evidence, breach and RCA panels, each shown to those allowed to read it. */
-export async function loadPanels(_ctx: ActionContext, _viewer: Viewer, _detail: IncidentDetail): Promise<IncidentPanels> {
-  return { main: [], side: [] };
+export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
+  const { db } = ctx;
+  const incidentId = detail.incident.id;
+  const [alerts, traces, breach, rca] = await Promise.all([
+    can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
+    can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
+    can(viewer, 'breach:read') ? getBreachStatus(db, incidentId, { publicUrl }) : null,
+    findRca(db, incidentId),
+  ]);
+  return {
+    main: [
+      breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null,
+      <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
+    ],
+    side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],
+  };
 }

@@ -1,7 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
@@ -67,6 +65,9 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
     dataDir = path.join(options.dataDirectory, 'pglite');
     await mkdir(dataDir, { recursive: true });
   }
+  // Loaded only when used: PGlite costs about 40 MB of resident memory, which a server on Postgres never needs.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = await PGlite.create({ dataDir, loadDataDir: options.pgliteSnapshot });
   const db = drizzlePglite({ client, ...drizzleOptions }) as unknown as Database;
   return {

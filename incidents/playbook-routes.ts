@@ -8,24 +8,36 @@ import { listPlaybooks } from './list-playbooks.ts';
 import { PlaybookInput, ServiceName } from './playbook-input.ts';
 import { putPlaybook } from './put-playbook.ts';
 
+const readResponses = {
+  200: { description: 'OK' },
+  401: { description: 'No or unknown credentials' },
+  403: { description: 'The role lacks the permission (named in the message)' },
+  404: { description: 'No such incident (or item)' },
+};
+const writeResponses = {
+  ...readResponses,
+  400: { description: 'Invalid input; the message names the field' },
+  409: { description: 'A rule refuses the change, or the version sent is stale (error.code says which)' },
+  415: { description: 'The body is not application/json' },
+};
 const tags = ['playbooks'];
 const ServiceParam = z.object({ service: ServiceName });
 
 /** /api/playbooks: the default playbook and per-service ones that new incidents' checklists come from. */
 export const playbookRoutes = new Hono<AppEnv>()
-  .get('/', describeRoute({ summary: 'The default playbook and every per-service playbook', tags }), requirePermission('incidents:read'), async (c) =>
+  .get('/', describeRoute({ summary: 'The default playbook and every per-service playbook', tags, responses: readResponses }), requirePermission('incidents:read'), async (c) =>
     c.json(await listPlaybooks(c.var.ctx.db)),
   )
   .put(
     '/default',
-    describeRoute({ summary: 'Replace the default playbook', tags }),
+    describeRoute({ summary: 'Replace the default playbook', tags, responses: writeResponses }),
     requirePermission('playbooks:write'),
     validate('json', PlaybookInput),
     async (c) => c.json(await putPlaybook(c.var.ctx, null, c.req.valid('json'))),
   )
   .put(
     '/services/:service',
-    describeRoute({ summary: "Replace a service's playbook (its items are added to the default's)", tags }),
+    describeRoute({ summary: "Replace a service's playbook (its items are added to the default's)", tags, responses: writeResponses }),
     requirePermission('playbooks:write'),
     validate('param', ServiceParam),
     validate('json', PlaybookInput),
@@ -33,7 +45,7 @@ export const playbookRoutes = new Hono<AppEnv>()
   )
   .delete(
     '/services/:service',
-    describeRoute({ summary: "Remove a service's playbook", tags }),
+    describeRoute({ summary: "Remove a service's playbook", tags, responses: writeResponses }),
     requirePermission('playbooks:write'),
     validate('param', ServiceParam),
     async (c) => {

@@ -159,6 +159,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
       [responder, 'rca/approve', 'rca:approve', {}],
       [viewer, 'rca', 'rca:write', { summary: 'x' }],
       [responder, 'close', 'incidents:transition', {}],
+      [viewer, 'action-items', 'rca:write', { title: 'x', ownerName: 'y' }],
+      [viewer, 'checklist', 'incidents:checklist', { phase: 'recovery', text: 'x' }],
     ];
     for (const [token, path, permission, json] of refused) {
       const response = await firebreak.request(path === 'rca' ? 'PUT' : 'POST', `/api/incidents/${incident.reference}/${path}`, { token, json });
@@ -270,6 +272,7 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     ] as const) {
       expect(spec.paths[path]?.[method]?.requestBody, `${method} ${path}`).toBeDefined();
     }
+    expect(Object.keys((spec.paths['/api/incidents/{id}/phase']?.post as { responses?: object } | undefined)?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '403', '409']));
     for (const path of ['/api/incidents/figures', '/api/incidents/{id}/report', '/api/incidents/{id}/checklist', '/api/incidents/{id}/close', '/api/incidents/{id}/rca/approve']) {
       expect(Object.keys(spec.paths)).toContain(path);
     }

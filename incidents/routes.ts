@@ -43,13 +43,25 @@ export function presentIncident(incident: Incident) {
   return { ...incident, reference: incidentReference(incident) };
 }
 
+const readResponses = {
+  200: { description: 'OK' },
+  401: { description: 'No or unknown credentials' },
+  403: { description: 'The role lacks the permission (named in the message)' },
+  404: { description: 'No such incident (or item)' },
+};
+const writeResponses = {
+  ...readResponses,
+  400: { description: 'Invalid input; the message names the field' },
+  409: { description: 'A rule refuses the change, or the version sent is stale (error.code says which)' },
+  415: { description: 'The body is not application/json' },
+};
 const tags = ['incidents'];
 const ifMatch = { name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'The version last read (ETag); a stale one is answered 409.' };
 
 export const incidentRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describeRoute({ summary: 'List incidents, newest first', tags }),
+    describeRoute({ summary: 'List incidents, newest first', tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('query', IncidentListQuery),
     async (c) => {
@@ -59,21 +71,21 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
-    describeRoute({ summary: 'Declare an incident', tags }),
+    describeRoute({ summary: 'Declare an incident', tags, responses: writeResponses }),
     requirePermission('incidents:declare'),
     validate('json', DeclareIncidentInput),
     async (c) => c.json(presentIncident(await declareIncident(c.var.ctx, c.req.valid('json'))), 201),
   )
   .get(
     '/figures',
-    describeRoute({ summary: 'Time to detect, acknowledge, contain and recover (count, mean, p50, p90) and open incidents by phase and severity', tags }),
+    describeRoute({ summary: 'Time to detect, acknowledge, contain and recover (count, mean, p50, p90) and open incidents by phase and severity', tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('query', StatisticsQuery),
     async (c) => c.json(await incidentStatistics(c.var.ctx.db, c.req.valid('query'))),
   )
   .get(
     '/:id',
-    describeRoute({ summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version', tags }),
+    describeRoute({ summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version', tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     async (c) => {
@@ -92,7 +104,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .patch(
     '/:id',
-    describeRoute({ summary: 'Correct the title, summary, services or labels', tags, parameters: [ifMatch] }),
+    describeRoute({ summary: 'Correct the title, summary, services or labels', tags, responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('incidents:update'),
     validate('param', IncidentParam),
     validate('json', IncidentEdit),
@@ -105,7 +117,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/timeline',
-    describeRoute({ summary: "An incident's timeline, oldest first", tags }),
+    describeRoute({ summary: "An incident's timeline, oldest first", tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     validate('query', TimelineQuery),
@@ -116,7 +128,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/acknowledge',
-    describeRoute({ summary: 'Acknowledge an incident (idempotent)', tags }),
+    describeRoute({ summary: 'Acknowledge an incident (idempotent)', tags, responses: writeResponses }),
     requirePermission('incidents:acknowledge'),
     validate('param', IncidentParam),
     validate('json', AcknowledgeInput),
@@ -127,6 +139,7 @@ export const incidentRoutes = new Hono<AppEnv>()
     describeRoute({
       summary: 'Move to another phase: forward one at a time with the exit checklist done (or override with a reason), backward with a reason',
       tags,
+      responses: writeResponses,
       parameters: [ifMatch],
     }),
     requirePermission('incidents:transition'),
@@ -141,7 +154,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/severity',
-    describeRoute({ summary: 'Change the severity', tags, parameters: [ifMatch] }),
+    describeRoute({ summary: 'Change the severity', tags, responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('incidents:update'),
     validate('param', IncidentParam),
     validate('json', SeverityInput),
@@ -154,7 +167,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/roles',
-    describeRoute({ summary: 'Assign a role (hands over commander, deputy, scribe or communications when held)', tags, parameters: [ifMatch] }),
+    describeRoute({ summary: 'Assign a role (hands over commander, deputy, scribe or communications when held)', tags, responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('incidents:assign'),
     validate('param', IncidentParam),
     validate('json', AssignRoleInput),
@@ -167,7 +180,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/roles/release',
-    describeRoute({ summary: 'Release a role from its holder (not the commander: hand it over instead)', tags, parameters: [ifMatch] }),
+    describeRoute({ summary: 'Release a role from its holder (not the commander: hand it over instead)', tags, responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('incidents:assign'),
     validate('param', IncidentParam),
     validate('json', ReleaseRoleInput),
@@ -180,7 +193,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/notes',
-    describeRoute({ summary: 'Add a note to the timeline', tags }),
+    describeRoute({ summary: 'Add a note to the timeline', tags, responses: writeResponses }),
     requirePermission('incidents:note'),
     validate('param', IncidentParam),
     validate('json', NoteInput),
@@ -188,7 +201,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/checklist',
-    describeRoute({ summary: "The incident's exit checklists, per phase", tags }),
+    describeRoute({ summary: "The incident's exit checklists, per phase", tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     async (c) => {
@@ -198,7 +211,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/checklist',
-    describeRoute({ summary: "Add an item to one of the incident's exit checklists", tags }),
+    describeRoute({ summary: "Add an item to one of the incident's exit checklists", tags, responses: writeResponses }),
     requirePermission('incidents:checklist'),
     validate('param', IncidentParam),
     validate('json', NewChecklistItem),
@@ -206,7 +219,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/checklist/:itemId',
-    describeRoute({ summary: 'Tick (done: true) or untick a checklist item', tags }),
+    describeRoute({ summary: 'Tick (done: true) or untick a checklist item', tags, responses: writeResponses }),
     requirePermission('incidents:checklist'),
     validate('param', IncidentParam.extend({ itemId: z.string().min(1).max(100) })),
     validate('json', ChecklistItemUpdate),
@@ -217,7 +230,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .patch(
     '/:id/notes/:noteId',
-    describeRoute({ summary: 'Edit your own note: adds a revision, rewrites nothing', tags }),
+    describeRoute({ summary: 'Edit your own note: adds a revision, rewrites nothing', tags, responses: writeResponses }),
     requirePermission('incidents:note'),
     validate('param', IncidentParam.extend({ noteId: z.string().min(1).max(100) })),
     validate('json', NoteEdit),
@@ -228,7 +241,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/notes/:noteId/revisions',
-    describeRoute({ summary: "Every revision of a note, oldest first", tags }),
+    describeRoute({ summary: "Every revision of a note, oldest first", tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam.extend({ noteId: z.string().min(1).max(100) })),
     async (c) => {
@@ -238,7 +251,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/rca',
-    describeRoute({ summary: "The incident's root-cause analysis; ETag is its version", tags: ['rca'] }),
+    describeRoute({ summary: "The incident's root-cause analysis; ETag is its version", tags: ['rca'], responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     async (c) => {
@@ -249,7 +262,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .put(
     '/:id/rca',
-    describeRoute({ summary: 'Start or edit the root-cause analysis (send the parts that change)', tags: ['rca'], parameters: [ifMatch] }),
+    describeRoute({ summary: 'Start or edit the root-cause analysis (send the parts that change)', tags: ['rca'], responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('rca:write'),
     validate('param', IncidentParam),
     validate('json', RcaInput),
@@ -265,7 +278,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/rca/approve',
-    describeRoute({ summary: 'Approve the root-cause analysis (someone who wrote none of it)', tags: ['rca'], parameters: [ifMatch] }),
+    describeRoute({ summary: 'Approve the root-cause analysis (someone who wrote none of it)', tags: ['rca'], responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('rca:approve'),
     validate('param', IncidentParam),
     validate('json', ApproveRcaInput),
@@ -279,7 +292,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/close',
-    describeRoute({ summary: 'Close the incident once its analysis is approved', tags, parameters: [ifMatch] }),
+    describeRoute({ summary: 'Close the incident once its analysis is approved', tags, responses: writeResponses, parameters: [ifMatch] }),
     requirePermission('incidents:transition'),
     validate('param', IncidentParam),
     validate('json', CloseInput),
@@ -292,7 +305,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/action-items',
-    describeRoute({ summary: "The incident's action items", tags: ['rca'] }),
+    describeRoute({ summary: "The incident's action items", tags: ['rca'], responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     async (c) => {
@@ -302,7 +315,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/action-items',
-    describeRoute({ summary: 'Add an action item (owner, due date); overdue ones are reminded', tags: ['rca'] }),
+    describeRoute({ summary: 'Add an action item (owner, due date); overdue ones are reminded', tags: ['rca'], responses: writeResponses }),
     requirePermission('rca:write'),
     validate('param', IncidentParam),
     validate('json', NewActionItem),
@@ -310,7 +323,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .patch(
     '/:id/action-items/:itemId',
-    describeRoute({ summary: 'Change an action item (status, owner, due date, ...)', tags: ['rca'] }),
+    describeRoute({ summary: 'Change an action item (status, owner, due date, ...)', tags: ['rca'], responses: writeResponses }),
     requirePermission('rca:write'),
     validate('param', IncidentParam.extend({ itemId: z.string().min(1).max(100) })),
     validate('json', ActionItemUpdate),
@@ -321,7 +334,7 @@ export const incidentRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id/report',
-    describeRoute({ summary: 'The incident report: Markdown (format=markdown, the default) or JSON (format=json)', tags }),
+    describeRoute({ summary: 'The incident report: Markdown (format=markdown, the default) or JSON (format=json)', tags, responses: readResponses }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     validate('query', z.object({ format: z.enum(['markdown', 'json']).default('markdown') })),

@@ -20,7 +20,7 @@ import { breachWarnings } from './schema/breach-warnings.ts';
  * The breach panel of an incident: the current assessment, each obligation with its due time (UTC and
  * the regime's zone), state, warnings sent and the next one, and the notices with per-recipient delivery.
  */
-export async function getBreachStatus(db: Database, incidentIdOrReference: string, settings: Pick<NoticeSettings, 'publicUrl'>, now: Date = new Date()) {
+export async function getBreachStatus(db: Database, incidentIdOrReference: string, settings: Pick<NoticeSettings, 'publicUrl'> = { publicUrl: '' }, now: Date = new Date()) {
   const incident = await getIncident(db, incidentIdOrReference);
   const assessment = await currentAssessment(db, incident);
   const applications = await db.select().from(breachIncidentRegimes).where(eq(breachIncidentRegimes.incidentId, incident.id)).orderBy(asc(breachIncidentRegimes.appliedAt));

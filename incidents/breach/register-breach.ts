@@ -2,10 +2,16 @@ import type { Database, Scheduler } from '../../platform/index.ts';
 import { fireDeadlineWarning } from './fire-deadline-warning.ts';
 import { loadRegimesFile } from './load-regimes-file.ts';
 import { WARNING_TIMER_KIND } from './schedule-warnings.ts';
+import { syncIncidentMilestones } from './sync-incident-milestones.ts';
 
-/** Wires the breach part into the service: the deadline-warning timers, and the regimes file if configured. */
+export const MILESTONE_SYNC_JOB = 'breach-milestones';
+
+/** Wires the breach part into the service: deadline-warning timers, the milestone sync, and the regimes file if configured. */
 export async function registerBreach(options: { db: Database; scheduler: Scheduler; regimesFile?: string | undefined }): Promise<{ regimesLoaded: string[] }> {
   options.scheduler.onTimer(WARNING_TIMER_KIND, fireDeadlineWarning);
+  options.scheduler.every(MILESTONE_SYNC_JOB, '*/15 * * * * *', async (tx, now) => {
+    await syncIncidentMilestones(tx, now);
+  });
   const regimesLoaded = options.regimesFile ? await loadRegimesFile(options.db, options.regimesFile) : [];
   return { regimesLoaded };
 }

@@ -8,6 +8,7 @@ import { assetRoutes } from './assets.ts';
 import { incidentPageRoutes } from './incident-routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
+import { watchDeadlineMetrics } from './metrics.ts';
 
 export { TimelineHub } from './live/timeline-hub.ts';
 export { sortByUrgency, TIMELINE_PAGE_SIZE } from './incident-routes.tsx';
@@ -28,6 +29,7 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
   deps.loginPath = '/login';
   deps.publicPaths.push('/login', '/assets');
 
+  watchDeadlineMetrics(deps.database.db, deps.logger);
   const hub = new TimelineHub(deps.database, deps.logger);
   options.services.push({ name: 'dashboard-live-timeline', start: () => undefined, stop: () => hub.stop() });
   options.scheduler.every('dashboard-session-pruning', '17 * * * *', async (tx, now) => {

@@ -1,0 +1,44 @@
+import { Gauge } from 'prom-client';
+import { buildComplianceReport } from '../incidents/index.ts';
+import { defineMetric, metricsRegistry } from '../platform/index.ts';
+import type { Database, Logger } from '../platform/index.ts';
+
+/** How far an open obligation is from its deadline, as the Grafana "deadlines at risk" panels group it. */
+export const DEADLINE_BUCKETS = ['overdue', 'due_within_6h', 'due_within_24h', 'later', 'untimed'] as const;
+
+let source: { db: Database; logger: Logger } | null = null;
+
+const openDeadlines = defineMetric(
+  'firebreak_breach_deadlines_open',
+  () =>
+    new Gauge({
+      name: 'firebreak_breach_deadlines_open',
+      help: 'Open breach-notification obligations by how soon they are due (overdue, due_within_6h, due_within_24h, later, untimed).',
+      labelNames: ['due'] as const,
+      registers: [metricsRegistry],
+      async collect() {
+        if (!source) return;
+        try {
+          const now = Date.now();
+          const report = await buildComplianceReport(source.db);
+          const counts = Object.fromEntries(DEADLINE_BUCKETS.map((bucket) => [bucket, 0])) as Record<(typeof DEADLINE_BUCKETS)[number], number>;
+          for (const entry of report.obligations) {
+            if (entry.outcome === 'untimed') counts.untimed++;
+            if (entry.outcome === 'overdue') counts.overdue++;
+            if (entry.outcome !== 'open' || !entry.dueAt) continue;
+            const hours = (Date.parse(entry.dueAt) - now) / 3_600_000;
+            counts[hours <= 6 ? 'due_within_6h' : hours <= 24 ? 'due_within_24h' : 'later']++;
+          }
+          for (const bucket of DEADLINE_BUCKETS) this.set({ due: bucket }, counts[bucket]);
+        } catch (error) {
+          source.logger.warn({ err: error }, 'could not read breach deadlines for /metrics');
+        }
+      },
+    }),
+);
+
+/** Points the deadline gauge at the app's database (read at scrape time, so every replica agrees). */
+export function watchDeadlineMetrics(db: Database, logger: Logger): void {
+  source = { db, logger };
+  void openDeadlines;
+}

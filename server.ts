@@ -21,7 +21,7 @@ import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
 import { createNotifier, pagerdutyRoutes, slackRoutes } from './notifier/index.ts';
-import { PHASES, TransitionInput, acknowledgeIncident, addNote, declareIncident, getIncidentDetail, transitionPhase } from './incidents/index.ts';
+import { PHASES, TransitionInput, acknowledgeIncident, addNote, declareIncident, getBreachStatus, getIncidentDetail, listIncidentAlerts, transitionPhase } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
@@ -106,7 +106,24 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api', breachRoutes);
   app.route('/notices', publicNoticeRoutes);
 
-  const notifier = createNotifier({ config, database, logger, scheduler });
+  const notifier = createNotifier({
+    config,
+    database,
+    logger,
+    scheduler,
+    // The Slack summary shows the incident's alerts and breach deadlines as they are when it is posted.
+    describeIncident: async (db, incidentId) => {
+      const [alerts, breach] = await Promise.all([listIncidentAlerts(db, incidentId), getBreachStatus(db, incidentId)]);
+      return {
+        alerts: alerts.map((alert) => ({ name: alert.labels.alertname ?? alert.fingerprint, status: alert.status })),
+        deadlines: breach.obligations.flatMap((obligation) =>
+          obligation.effectiveDueAt && obligation.remainingSeconds !== null
+            ? [{ name: obligation.title, dueAt: obligation.effectiveDueAt.toISOString(), overdue: obligation.remainingSeconds < 0 }]
+            : [],
+        ),
+      };
+    },
+  });
   services.push(notifier.worker);
   readiness.push(...notifier.readiness);
   app.route('/api/notifications', notifier.routes);

@@ -76,6 +76,19 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
     expect(((await dead.json()) as { messages: unknown[] }).messages).toEqual([]);
   });
 
+  it('opens a channel for an incident an alert opened, with its alerts in the summary', async () => {
+    const ingest = await world.firebreak.tokenFor('ingest');
+    const posted = await world.firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [{ labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' }, annotations: { summary: 'checkout 5xx above 5%' }, startsAt: new Date().toISOString() }],
+    });
+    expect(posted.status).toBe(200);
+    await drain();
+    expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger']);
+    const channel = [...world.slack.channels.values()].find((candidate) => candidate.name.startsWith('inc-1-'));
+    expect(JSON.stringify(channel?.messages[0]?.blocks)).toContain('*Alerts*\\n1 firing of 1');
+  });
+
   it('pages nobody and opens no channel for an incident under the thresholds', async () => {
     const { db } = world.firebreak.database;
     await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });

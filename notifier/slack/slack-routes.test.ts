@@ -19,7 +19,7 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
   let world: NotifierWorld;
   beforeEach(async () => {
     world = await createNotifierWorld(backend);
-    const users: [string, Role, string][] = [
+    const users: [string, Exclude<Role, 'ingest'>, string][] = [
       ['U0RESPONDER', 'responder', 'Bo'],
       ['U0COMMANDER', 'commander', 'Ana'],
       ['U0VIEWER', 'viewer', 'Vic'],
@@ -150,7 +150,7 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     await world.firebreak.notifier.worker.drain();
     const channel = world.slack.channelByName('inc-1-checkout-errors');
     if (!channel) throw new Error('no incident channel');
-    channel.messages.push({ ts: '1700000000.000100', text: 'The cache node c-3 is out of memory', user: 'U0RESPONDER' });
+    channel.messages.push({ ts: '1700000000.000100', text: 'The cache node c-3 is out of memory', blocks: undefined, user: 'U0RESPONDER' });
     const reaction = JSON.stringify({
       type: 'event_callback',
       event_id: 'Ev1',

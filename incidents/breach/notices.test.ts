@@ -197,6 +197,29 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
     expect(smtp.received[0]?.raw).toContain('Guten Tag Jonas,');
   });
 
+  it('shows a refused e-mail as failed with the error, and delivered once the outbox retry gets through', async () => {
+    const { reference, art34 } = await breachUnderGdpr();
+    const drafter = await firebreak.tokenFor('commander');
+    const approver = await firebreak.tokenFor('commander');
+    const draft = await json<Notice>(
+      await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
+        token: drafter,
+        json: { obligationId: art34.id, recipients: [{ name: 'Dee', email: 'dee@example.com' }], sections: { whatWeAreDoing: { body: 'We locked the bucket.' } } },
+      }),
+      201,
+    );
+    await json(await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }), 200);
+    await json(await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }), 200);
+    smtp.refuseNext(1, 451);
+    await firebreak.notifier.worker.drain();
+    const failed = await json<Notice>(await firebreak.request('GET', `/api/breach/notices/${draft.id}`), 200);
+    expect(failed.recipients[0]?.delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/451|Try again/) });
+    await firebreak.notifier.worker.drain(() => new Date(Date.now() + 3_600_000));
+    const delivered = await json<Notice>(await firebreak.request('GET', `/api/breach/notices/${draft.id}`), 200);
+    expect(delivered.recipients[0]?.delivery.status).toBe('delivered');
+    expect(smtp.received).toHaveLength(1);
+  });
+
   it('refuses bad drafts and stores nothing', async () => {
     const { reference, art34 } = await breachUnderGdpr();
     const cases: [unknown, number, RegExp][] = [

@@ -12,6 +12,8 @@ import { alerts } from './schema/alerts.ts';
 /** Something that happened to an alert of an incident, waiting to be written. */
 export interface PendingEvent {
   incidentId: string;
+  /** Who delivered the alert (the ingest token); the timeline names them. */
+  actor: Actor;
   event: AlertEvent;
   fingerprint: string;
   labels: Record<string, string>;
@@ -40,11 +42,14 @@ export function describeAlert(fingerprint: string, labels: Record<string, string
  * Appends every event to its incident's timeline in one statement, announcing each on the timeline
  * channel as appendTimelineEvent does (delivered on commit).
  */
-export async function recordAlertEvents(tx: Database, actor: Actor, events: readonly PendingEvent[]): Promise<void> {
+export async function recordAlertEvents(tx: Database, events: readonly PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((pending) => ({
     incident_id: pending.incidentId,
     type: TIMELINE_TYPES[pending.event.type],
+    actor_type: pending.actor.kind,
+    actor_id: pending.actor.id,
+    actor_name: pending.actor.name,
     occurred_at: (pending.event.type === 'resolved' ? pending.event.at : pending.state.startsAt).toISOString(),
     data: {
       ...describeAlert(pending.fingerprint, pending.labels, pending.state),
@@ -55,8 +60,9 @@ export async function recordAlertEvents(tx: Database, actor: Actor, events: read
     tx,
     sql`with inserted as (
       insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
-      select incident_id, type, ${actor.kind}, ${actor.id}, ${actor.name}, occurred_at, data
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as e(incident_id uuid, type text, occurred_at timestamptz, data jsonb)
+      select incident_id, type, actor_type, actor_id, actor_name, occurred_at, data
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as e(incident_id uuid, type text, actor_type text, actor_id text, actor_name text, occurred_at timestamptz, data jsonb)
       returning id, incident_id
     )
     select count(pg_notify(${TIMELINE_CHANNEL}, json_build_object('incidentId', incident_id, 'eventId', id)::text)) as announced from inserted`,
@@ -70,7 +76,7 @@ const MAX_LISTED = 20;
  * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
  * of them. The caller holds the group locks of these incidents, so the counts cannot race.
  */
-export async function settleIncidents(tx: Database, actor: Actor, incidentIds: ReadonlySet<string>, events: readonly PendingEvent[], now: Date): Promise<void> {
+export async function settleIncidents(tx: Database, incidentIds: ReadonlySet<string>, events: readonly PendingEvent[], now: Date): Promise<void> {
   if (incidentIds.size === 0) return;
   const ids = [...incidentIds];
   // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
@@ -85,6 +91,8 @@ export async function settleIncidents(tx: Database, actor: Actor, incidentIds: R
   for (const row of firingRows) if (row.incidentId) stillFiring.add(row.incidentId);
   for (const incident of rows) {
     const mine = events.filter((pending) => pending.incidentId === incident.id);
+    const actor = mine[0]?.actor;
+    if (!actor) continue;
     const listed = (kinds: AlertEvent['type'][]) =>
       mine
         .filter((pending) => kinds.includes(pending.event.type))

@@ -36,6 +36,7 @@ export async function expireAlerts(tx: Database, now: Date): Promise<number> {
     touched.add(row.incidentId);
     events.push({
       incidentId: row.incidentId,
+      actor: SYSTEM_ACTOR,
       event: { type: 'resolved', at: row.endsAt ?? now },
       fingerprint: row.fingerprint,
       labels: row.labels,
@@ -43,7 +44,7 @@ export async function expireAlerts(tx: Database, now: Date): Promise<number> {
       joinedNew: false,
     });
   }
-  await recordAlertEvents(tx, SYSTEM_ACTOR, events);
-  await settleIncidents(tx, SYSTEM_ACTOR, touched, events, now);
+  await recordAlertEvents(tx, events);
+  await settleIncidents(tx, touched, events, now);
   return resolved.length;
 }

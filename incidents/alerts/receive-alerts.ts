@@ -15,7 +15,7 @@ import type { PendingEvent } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { findSilence, activeSilences } from './active-silences.ts';
 import type { Silence } from './schema/silences.ts';
-import { mergeAlert } from './merge-alert.ts';
+import { isFiring, mergeAlert } from './merge-alert.ts';
 import type { AlertState, Delivery, MergeResult } from './merge-alert.ts';
 import { alerts } from './schema/alerts.ts';
 import type { Alert, AlertSource } from './schema/alerts.ts';
@@ -79,9 +79,11 @@ interface Incoming {
   labels: Record<string, string>;
   delivery: Delivery;
   groupKey: string;
+  actor: Actor;
+  source: AlertSource;
 }
 
-function toIncoming(alerts: readonly ReceivedAlert[], options: ReceiveOptions, settings: AlertSettings): Map<string, Incoming> {
+function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: ReceiveOptions, settings: AlertSettings): Map<string, Incoming> {
   const byFingerprint = new Map<string, Incoming>();
   const groupBy = options.groupBy ?? settings.groupBy;
   for (const alert of alerts) {
@@ -97,7 +99,14 @@ function toIncoming(alerts: readonly ReceivedAlert[], options: ReceiveOptions, s
     const earlier = byFingerprint.get(fingerprint);
     // The same alert twice in one request (HA senders merged upstream): the earliest start stays.
     if (earlier && earlier.delivery.startsAt.getTime() < delivery.startsAt.getTime()) delivery.startsAt = earlier.delivery.startsAt;
-    byFingerprint.set(fingerprint, { fingerprint, labels: alert.labels, delivery, groupKey: options.groupKey ?? groupKeyOf(alert.labels, groupBy) });
+    byFingerprint.set(fingerprint, {
+      fingerprint,
+      labels: alert.labels,
+      delivery,
+      groupKey: options.groupKey ?? groupKeyOf(alert.labels, groupBy),
+      actor,
+      source: options.source ?? 'api',
+    });
   }
   return byFingerprint;
 }
@@ -150,26 +159,195 @@ interface Plan {
  */
 export async function receiveAlerts(db: Database, actor: Actor, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
   const settings = options.settings ?? configuredAlertSettings();
-  const now = options.now ?? new Date();
+  const incoming = toIncoming(received, actor, options, settings);
+  const summary = await queueOf(db).submit({ incoming, settings, now: options.now ?? null, received: received.length });
   const source = options.source ?? 'api';
-  const incoming = toIncoming(received, options, settings);
-  const summary = await withRetryOnConflict(() => db.transaction((tx) => ingest(tx, actor, incoming, { settings, now, source })));
-  summary.received = received.length;
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
   }
   return summary;
 }
 
+/** What happened to one alert in a transaction; a request's summary adds up those of its alerts. */
+interface Outcome {
+  created: boolean;
+  updated: boolean;
+  unchanged: boolean;
+  resolved: number;
+  refired: number;
+  silenced: boolean;
+  opened: string | null;
+  joined: string | null;
+}
+
+type Outcomes = Map<string, Outcome>;
+
+function outcomeOf(outcomes: Outcomes, fingerprint: string): Outcome {
+  let outcome = outcomes.get(fingerprint);
+  if (!outcome) {
+    outcome = { created: false, updated: false, unchanged: false, resolved: 0, refired: 0, silenced: false, opened: null, joined: null };
+    outcomes.set(fingerprint, outcome);
+  }
+  return outcome;
+}
+
+interface Submission {
+  incoming: Map<string, Incoming>;
+  settings: AlertSettings;
+  /** A fixed time to judge the delivery at (tests); null: now. */
+  now: Date | null;
+  received: number;
+}
+
+interface Waiting extends Submission {
+  resolve(summary: ReceiveSummary): void;
+  reject(error: unknown): void;
+}
+
+/** Transactions one process runs side by side; requests arriving meanwhile share the next one. */
+const CONCURRENT_TRANSACTIONS = 3;
+const MAX_ALERTS_PER_TRANSACTION = 2000;
+
+/**
+ * Group commit: while CONCURRENT_TRANSACTIONS ingest transactions are in flight, requests that arrive
+ * wait and then go together in one transaction (each still answered only after that commit). Under a
+ * storm this turns many small transactions, each paying its round trips and WAL flush, into few larger
+ * ones; a lone request runs at once. Two deliveries of the same alert share a transaction only if
+ * both are firing (heartbeats: merging them equals applying them in turn); otherwise the later one
+ * waits for the next transaction, so order is kept.
+ */
+class IngestQueue {
+  private readonly waiting: Waiting[] = [];
+  private active = 0;
+
+  constructor(private readonly db: Database) {}
+
+  submit(submission: Submission): Promise<ReceiveSummary> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ...submission, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.active < CONCURRENT_TRANSACTIONS && this.waiting.length > 0) {
+      const batch = this.take();
+      this.active++;
+      void this.run(batch).finally(() => {
+        this.active--;
+        this.pump();
+      });
+    }
+  }
+
+  private take(): Waiting[] {
+    const first = this.waiting.shift();
+    if (!first) return [];
+    const batch = [first];
+    if (first.now !== null) return batch;
+    const now = new Date();
+    const firing = new Map<string, boolean>();
+    let alerts = first.incoming.size;
+    for (const item of first.incoming.values()) firing.set(item.fingerprint, isFiring(item.delivery.endsAt, now));
+    for (;;) {
+      const next = this.waiting[0];
+      if (!next || next.now !== null || next.settings !== first.settings || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
+      const clash = [...next.incoming.values()].some((item) => {
+        const earlier = firing.get(item.fingerprint);
+        return earlier !== undefined && !(earlier && isFiring(item.delivery.endsAt, now));
+      });
+      if (clash) break;
+      this.waiting.shift();
+      batch.push(next);
+      alerts += next.incoming.size;
+      for (const item of next.incoming.values()) firing.set(item.fingerprint, isFiring(item.delivery.endsAt, now));
+    }
+    return batch;
+  }
+
+  private async run(batch: Waiting[]): Promise<void> {
+    const settings = batch[0]?.settings ?? configuredAlertSettings();
+    const now = batch[0]?.now ?? new Date();
+    try {
+      const combined = combine(batch, now);
+      const outcomes = await withRetryOnConflict(() => this.db.transaction((tx) => ingest(tx, combined, { settings, now })));
+      for (const waiting of batch) waiting.resolve(summarize(waiting, outcomes));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One request's trouble must not fail the others: each goes again on its own.
+      for (const waiting of batch) {
+        try {
+          const outcomes = await withRetryOnConflict(() => this.db.transaction((tx) => ingest(tx, waiting.incoming, { settings, now: new Date() })));
+          waiting.resolve(summarize(waiting, outcomes));
+        } catch (own) {
+          waiting.reject(own);
+        }
+      }
+    }
+  }
+}
+
+const queues = new WeakMap<Database, IngestQueue>();
+
+function queueOf(db: Database): IngestQueue {
+  let queue = queues.get(db);
+  if (!queue) {
+    queue = new IngestQueue(db);
+    queues.set(db, queue);
+  }
+  return queue;
+}
+
+/** The alerts of several requests as one batch; heartbeats of one alert merge (the earliest start, the latest end). */
+function combine(batch: readonly Submission[], now: Date): Map<string, Incoming> {
+  if (batch.length === 1 && batch[0]) return batch[0].incoming;
+  const combined = new Map<string, Incoming>();
+  for (const submission of batch) {
+    for (const item of submission.incoming.values()) {
+      const earlier = combined.get(item.fingerprint);
+      if (!earlier) {
+        combined.set(item.fingerprint, item);
+        continue;
+      }
+      const merged = mergeAlert({ ...earlier.delivery, status: 'firing' }, item.delivery, now).next;
+      combined.set(item.fingerprint, { ...item, groupKey: earlier.groupKey, delivery: { ...item.delivery, startsAt: merged.startsAt, endsAt: merged.endsAt, endsAtIsTimeout: merged.endsAtIsTimeout } });
+    }
+  }
+  return combined;
+}
+
+function summarize(submission: Submission, outcomes: Outcomes): ReceiveSummary {
+  const summary: ReceiveSummary = { received: submission.received, created: 0, updated: 0, unchanged: 0, resolved: 0, refired: 0, silenced: 0, incidentsOpened: [], incidentsJoined: [] };
+  const opened = new Set<string>();
+  const joined = new Set<string>();
+  for (const fingerprint of submission.incoming.keys()) {
+    const outcome = outcomes.get(fingerprint);
+    if (!outcome) continue;
+    if (outcome.created) summary.created++;
+    if (outcome.updated) summary.updated++;
+    if (outcome.unchanged) summary.unchanged++;
+    if (outcome.silenced) summary.silenced++;
+    summary.resolved += outcome.resolved;
+    summary.refired += outcome.refired;
+    if (outcome.opened) opened.add(outcome.opened);
+    if (outcome.joined) joined.add(outcome.joined);
+  }
+  summary.incidentsOpened = [...opened];
+  summary.incidentsJoined = [...joined];
+  return summary;
+}
+
 interface IngestContext {
   settings: AlertSettings;
   now: Date;
-  source: AlertSource;
 }
 
-async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming>, context: IngestContext): Promise<ReceiveSummary> {
+async function ingest(tx: Database, incoming: Map<string, Incoming>, context: IngestContext): Promise<Outcomes> {
   const { now } = context;
-  const summary: ReceiveSummary = { received: 0, created: 0, updated: 0, unchanged: 0, resolved: 0, refired: 0, silenced: 0, incidentsOpened: [], incidentsJoined: [] };
+  const outcomes: Outcomes = new Map();
 
   // Statements issued together are pipelined on the transaction's connection (postgres.js), and run
   // in order: one round trip per step instead of one per statement.
@@ -226,10 +404,12 @@ async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming
 
   const locked = [...plans.values()].filter((plan) => lockedFingerprints.has(plan.incoming.fingerprint));
   const refreshes = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh');
-  summary.unchanged = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged').length;
+  for (const plan of plans.values()) {
+    if (!lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged') outcomeOf(outcomes, plan.incoming.fingerprint).unchanged = true;
+  }
 
   // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
-  const placement = await correlate(tx, actor, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), sharedGroups, preloaded, context, summary);
+  const placement = await correlate(tx, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), sharedGroups, preloaded, context, outcomes);
 
   // 4. Write: the locked rows in full, the heartbeats only where a value moved.
   const events: PendingEvent[] = [];
@@ -242,35 +422,36 @@ async function ingest(tx: Database, actor: Actor, incoming: Map<string, Incoming
     const silenceId = placed ? placed.silenceId : merge.next.status === 'firing' ? (row?.silenceId ?? null) : null;
     const groupKey = placed?.incidentId ? placed.groupKey : (row?.groupKey ?? item.groupKey);
     const unchangedPlacement = row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
+    const outcome = outcomeOf(outcomes, item.fingerprint);
     if (merge.change === 'unchanged' && unchangedPlacement) {
-      summary.unchanged++;
+      outcome.unchanged = true;
       continue;
     }
     writes.push({ item, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
-    if (!row) summary.created++;
-    else if (merge.change !== 'transition') summary.updated++;
-    if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) summary.silenced++;
+    if (!row) outcome.created = true;
+    else if (merge.change !== 'transition') outcome.updated = true;
+    if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) outcome.silenced = true;
     for (const event of merge.events) {
-      if (event.type === 'resolved') summary.resolved++;
-      if (event.type === 'refired') summary.refired++;
+      if (event.type === 'resolved') outcome.resolved++;
+      if (event.type === 'refired') outcome.refired++;
     }
     for (const event of merge.events) {
       const target = event.type === 'resolved' ? (row?.incidentId ?? null) : incidentId;
       if (!target) continue;
       touchedIncidents.add(target);
-      events.push({ incidentId: target, event, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed?.isNewIncident ?? false });
+      events.push({ incidentId: target, actor: item.actor, event, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed?.isNewIncident ?? false });
     }
     // A muted alert whose silence ended joins now: its join is an event like a first firing.
     if (merge.events.length === 0 && placed?.incidentId && row && row.incidentId === null) {
       touchedIncidents.add(placed.incidentId);
-      events.push({ incidentId: placed.incidentId, event: { type: 'fired' }, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed.isNewIncident });
+      events.push({ incidentId: placed.incidentId, actor: item.actor, event: { type: 'fired' }, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed.isNewIncident });
     }
   }
-  summary.updated += refreshes.length;
+  for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
-  await Promise.all([writeAlertRows(tx, writes, context.source, now), refreshAlertRows(tx, refreshes, now), recordAlertEvents(tx, actor, events)]);
-  await settleIncidents(tx, actor, touchedIncidents, events, now);
-  return summary;
+  await Promise.all([writeAlertRows(tx, writes, now), refreshAlertRows(tx, refreshes, now), recordAlertEvents(tx, events)]);
+  await settleIncidents(tx, touchedIncidents, events, now);
+  return outcomes;
 }
 
 interface Placement {
@@ -307,12 +488,11 @@ async function loadCandidates(tx: Database, groupKeys: string[], ids: (string | 
 /** Where each alert goes: back to its incident (re-fire within the window), an open incident of its group, a new one, or muted. */
 async function correlate(
   tx: Database,
-  actor: Actor,
   plans: Plan[],
   sharedGroups: ReadonlySet<string>,
   preloaded: Preloaded,
   context: IngestContext,
-  summary: ReceiveSummary,
+  outcomes: Outcomes,
 ): Promise<Map<string, Placement>> {
   const placement = new Map<string, Placement>();
   if (plans.length === 0) return placement;
@@ -378,19 +558,23 @@ async function correlate(
     }
   }
   for (const [groupKey, members] of needNew) {
-    const incident = await openIncident(tx, actor, incidentInputFor(groupKey, members, context));
-    summary.incidentsOpened.push(incident.id);
-    for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
+    const opener = members[0]?.incoming;
+    if (!opener) continue;
+    const incident = await openIncident(tx, opener.actor, incidentInputFor(groupKey, members, opener.source === 'slo', context));
+    for (const plan of members) {
+      placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
+      outcomeOf(outcomes, plan.incoming.fingerprint).opened = incident.id;
+    }
   }
-  const joined = new Set<string>();
-  for (const placed of placement.values()) if (placed.incidentId && !placed.isNewIncident) joined.add(placed.incidentId);
-  summary.incidentsJoined.push(...joined);
+  for (const [fingerprint, placed] of placement) {
+    if (placed.incidentId && !placed.isNewIncident) outcomeOf(outcomes, fingerprint).joined = placed.incidentId;
+  }
   return placement;
 }
 
 const MAX_INCIDENT_LABEL = 1024;
 
-function incidentInputFor(groupKey: string, members: Plan[], context: IngestContext) {
+function incidentInputFor(groupKey: string, members: Plan[], fromSlo: boolean, context: IngestContext) {
   const first = members[0]?.incoming;
   const labels = first?.labels ?? {};
   // The labels every alert of the group shares, as Alertmanager's commonLabels.
@@ -411,7 +595,7 @@ function incidentInputFor(groupKey: string, members: Plan[], context: IngestCont
     title,
     summary: (description ?? '').slice(0, 20_000),
     severity: members.length > 0 ? severity : context.settings.defaultSeverity,
-    source: context.source === 'slo' ? ('slo' as const) : ('alert' as const),
+    source: fromSlo ? ('slo' as const) : ('alert' as const),
     groupKey,
     services,
     labels: common,
@@ -429,7 +613,7 @@ interface AlertRowWrite {
 }
 
 /** One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. */
-async function writeAlertRows(tx: Database, writes: AlertRowWrite[], source: AlertSource, now: Date): Promise<void> {
+async function writeAlertRows(tx: Database, writes: AlertRowWrite[], now: Date): Promise<void> {
   if (writes.length === 0) return;
   const rows = writes
     .sort((a, b) => (a.item.fingerprint < b.item.fingerprint ? -1 : 1))
@@ -443,7 +627,7 @@ async function writeAlertRows(tx: Database, writes: AlertRowWrite[], source: Ale
       ends_at: write.state.endsAt?.toISOString() ?? null,
       ends_at_is_timeout: write.state.endsAtIsTimeout,
       generator_url: write.state.generatorUrl,
-      source,
+      source: write.item.source,
       group_key: write.groupKey,
       incident_id: write.incidentId,
       silence_id: write.silenceId,

@@ -112,7 +112,8 @@ describe.each(databaseBackends)('official OpenTelemetry exporters to a running F
     expect(traces.totalErrorSpans).toBe(20);
     expect(traces.traces).toHaveLength(10);
     expect(traces.firstErrorAt).not.toBeNull();
+    // Spans of one millisecond sort by id: which trace comes first is not known.
     const query = traces.traces[0]?.spans.find((span) => span.name === 'SELECT carts');
-    expect(query).toMatchObject({ kind: 'client', exception: { type: 'TypeError', message: 'cart 0 not readable' }, resource: { 'host.name': 'web-7', 'service.version': '3.1.0' } });
+    expect(query).toMatchObject({ kind: 'client', exception: { type: 'TypeError', message: expect.stringMatching(/^cart \d+ not readable$/) }, resource: { 'host.name': 'web-7', 'service.version': '3.1.0' } });
   });
 });

@@ -268,3 +268,17 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
 async function statusOf429(response: Response): Promise<{ code: number }> {
   return GoogleRpcStatus.toObject(GoogleRpcStatus.decode(new Uint8Array(await response.arrayBuffer()))) as { code: number };
 }
+
+describe('decoding in slices', () => {
+  it('gives the event loop back while decoding a large request, and decodes it exactly as in one go', async () => {
+    const body = Buffer.from(buildTracePayload({ spans: 10_000, errorEvery: 7 }));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const { decodeTracesProtobuf, decodeTracesProtobufInSlices } = await import('./decode-protobuf.ts');
+    const sliced = await decodeTracesProtobufInSlices(body);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(sliced.acceptedSpans).toBe(10_000);
+    expect(sliced).toEqual(decodeTracesProtobuf(body));
+  });
+});

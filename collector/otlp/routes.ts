@@ -8,7 +8,7 @@ import type { AppEnv } from '../../platform/index.ts';
 import { OtlpAdmission } from './admission.ts';
 import { decodeTracesJson } from './decode-json.ts';
 import { OtlpDecodeError, describeRejections } from './decode-limits.ts';
-import { decodeTracesProtobuf } from './decode-protobuf.ts';
+import { decodeTracesProtobufInSlices } from './decode-protobuf.ts';
 import {
   CONTENT_TYPES,
   GRPC_INVALID_ARGUMENT,
@@ -74,9 +74,9 @@ function refuse(c: Context<AppEnv>, encoding: OtlpEncoding, status: 400 | 413 | 
   return answer(c, encoding, status, encodeStatus(encoding, code, message));
 }
 
-function decode(encoding: OtlpEncoding, body: Buffer): TraceBatch {
+async function decode(encoding: OtlpEncoding, body: Buffer): Promise<TraceBatch> {
   try {
-    return encoding === 'protobuf' ? decodeTracesProtobuf(body) : decodeTracesJson(body);
+    return encoding === 'protobuf' ? await decodeTracesProtobufInSlices(body) : decodeTracesJson(body);
   } catch (error) {
     // Whatever the bytes make a decoder throw is the sender's problem, not a server error.
     if (error instanceof OtlpDecodeError) throw error;
@@ -140,7 +140,7 @@ export function otlpRoutes(options: OtlpRouteOptions) {
       try {
         const received = await readLimited(c.req.raw.body, options.maxBodyBytes);
         const body = await decodeContent(received, c.req.header('content-encoding'), options.maxBodyBytes);
-        const batch = decode(encoding, body);
+        const batch = await decode(encoding, body);
         options.sink.record(batch);
         const message = batch.rejectedSpans ? describeRejections(batch) : '';
         otlpRequests.inc({ encoding, outcome: batch.rejectedSpans ? 'partial' : 'ok' });

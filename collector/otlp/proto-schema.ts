@@ -102,3 +102,6 @@ const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
 export const ExportTraceServiceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const GoogleRpcStatus = root.lookupType('otlp.GoogleRpcStatus');
+export const ResourceSpans = root.lookupType('otlp.ResourceSpans');
+export const ScopeSpans = root.lookupType('otlp.ScopeSpans');
+export const Resource = root.lookupType('otlp.Resource');

@@ -188,3 +188,41 @@ describe.each(databaseBackends)('notifications with nothing configured on %s', (
     }
   });
 });
+
+describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
+  it('posts a warning, and pages for an overdue breach deadline (resolved with the incident)', async () => {
+    const world = await createNotifierWorld(backend);
+    try {
+      const { db } = world.firebreak.database;
+      const incident = await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
+      const snapshot = { ...incident, reference: 'INC-1', commander: null };
+      const dueAt = new Date(Date.now() + 3_600_000).toISOString();
+      const { notifyIncidentChange } = await import('./index.ts');
+      await db.transaction((tx) =>
+        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: false } }),
+      );
+      await world.firebreak.notifier.worker.drain();
+      // sev3 pages nobody by default; the warning is posted, not paged.
+      expect(world.pagerduty.events).toEqual([]);
+      const channel = world.slack.channelByName('inc-1-customer-data-exposed');
+      expect(channel?.messages.at(-1)?.text).toMatch(/Deadline approaching:\* Notify the regulator \(gdpr\) is due/);
+      expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
+
+      await db.transaction((tx) =>
+        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: true } }),
+      );
+      await world.firebreak.notifier.worker.drain();
+      expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
+      expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
+
+      await db.transaction((tx) => notifyIncidentChange(tx, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana' }));
+      await world.firebreak.notifier.worker.drain();
+      expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
+        ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],
+        ['resolve', `${incident.id}:deadline:Notify the regulator (gdpr)`],
+      ]);
+    } finally {
+      await world.close();
+    }
+  });
+});

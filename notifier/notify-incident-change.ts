@@ -53,6 +53,7 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       const name = text(details.obligation) ?? text(details.name) ?? 'A deadline';
       const dueAt = text(details.dueAt) ?? (details.dueAt instanceof Date ? details.dueAt.toISOString() : null);
       const due = dueAt ? ` <!date^${Math.floor(new Date(dueAt).getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>` : '';
+      if (details.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
       return details.overdue === true
         ? { text: `:rotating_light: *Overdue:* ${name} was due${due}.`, broadcast: true }
         : { text: `:alarm_clock: *Deadline approaching:* ${name} is due${due}.`, broadcast: true };

@@ -4,7 +4,7 @@ import type { TestFirebreak } from '../test/harness/app.ts';
 import { databaseBackends } from '../test/harness/database.ts';
 import { FakeSmtpServer } from '../test/fakes/smtp-server.ts';
 import { enqueueMessage, getDeliveryStatus } from './index.ts';
-import { metricsRegistry } from '../platform/index.ts';
+import { Scheduler, metricsRegistry } from '../platform/index.ts';
 
 const later = (ms: number) => () => new Date(Date.now() + ms);
 
@@ -136,6 +136,46 @@ describe.each(databaseBackends)('outbox without SMTP on %s', (backend) => {
       expect(metricsRegistry.getSingleMetric('firebreak_notifier_outbox_messages')).toBeDefined();
     } finally {
       await firebreak.close();
+    }
+  });
+});
+
+describe.each(databaseBackends)('outbox workers running on %s', (backend) => {
+  it('deliver as soon as a message commits, and share the work without sending anything twice', async () => {
+    const smtp = new FakeSmtpServer();
+    await smtp.start();
+    const firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, OUTBOX_POLL_MS: '60000' });
+    const { createNotifier } = await import('./index.ts');
+    // A second replica's worker on the same database.
+    const replica = createNotifier({ config: firebreak.config, database: firebreak.database, logger: firebreak.logger, scheduler: new Scheduler(firebreak.database.db, firebreak.logger) });
+    try {
+      firebreak.notifier.worker.start();
+      replica.worker.start();
+      // Polling is once a minute here: only the NOTIFY at commit can explain a prompt delivery.
+      await firebreak.database.db.transaction((tx) =>
+        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'live-1', payload: { to: 'a@example.com', subject: 'Live 1', text: 't' } }),
+      );
+      for (let waited = 0; smtp.received.length < 1 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(smtp.received.map((received) => received.subject)).toEqual(['Live 1']);
+
+      await firebreak.database.db.transaction(async (tx) => {
+        for (let index = 0; index < 40; index++) {
+          await enqueueMessage(tx, { channel: 'email', idempotencyKey: `many-${index}`, orderingKey: `thread-${index % 4}`, payload: { to: 'a@example.com', subject: `Many ${index}`, text: 't' } });
+        }
+      });
+      for (let waited = 0; smtp.received.length < 41 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const subjects = smtp.received.map((received) => received.subject);
+      expect(subjects).toHaveLength(41);
+      expect(new Set(subjects).size).toBe(41);
+      for (let thread = 0; thread < 4; thread++) {
+        const order = subjects.filter((subject) => subject.startsWith('Many ') && Number(subject.slice(5)) % 4 === thread).map((subject) => Number(subject.slice(5)));
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+      }
+    } finally {
+      await replica.worker.stop();
+      await firebreak.close();
+      await smtp.stop();
     }
   });
 });

@@ -64,8 +64,13 @@ export class OutboxWorker {
     void this.database
       .listen(OUTBOX_CHANNEL, () => this.poke())
       .then((unlisten) => {
-        if (this.stopped) void unlisten();
-        else this.unlisten = unlisten;
+        if (this.stopped) {
+          void unlisten();
+          return;
+        }
+        this.unlisten = unlisten;
+        // A message committed before LISTEN took effect woke nobody: look once more now.
+        this.poke();
       })
       .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox worker cannot LISTEN; polling only'));
     this.loopDone = this.loop();

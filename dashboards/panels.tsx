@@ -51,8 +51,8 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
     findRca(db, incidentId),
   ]);
   return {
+    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
     main: [
-      breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null,
       <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
     ],
     side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],

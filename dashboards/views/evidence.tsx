@@ -8,45 +8,34 @@ export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
       {alerts.length === 0 ? (
         <p class="muted">No alerts joined this incident.</p>
       ) : (
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th scope="col">Alert</th>
-              <th scope="col">Status</th>
-              <th scope="col">Since</th>
-              <th scope="col">Labels</th>
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.slice(0, 100).map((alert) => (
-              <tr>
-                <td data-label="Alert">
-                  <strong>{alert.labels.alertname ?? alert.fingerprint}</strong>
-                  {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}
-                  {alert.generatorUrl && /^https?:\/\//.test(alert.generatorUrl) ? (
-                    <div>
-                      <a href={alert.generatorUrl} rel="noreferrer noopener">
-                        source
-                      </a>
-                    </div>
-                  ) : null}
-                </td>
-                <td data-label="Status">{alert.status}</td>
-                <td data-label="Since">
-                  <Time at={alert.startsAt} />
-                </td>
-                <td data-label="Labels">
-                  <code style="overflow-wrap:anywhere">
-                    {Object.entries(alert.labels)
-                      .filter(([name]) => name !== 'alertname')
-                      .map(([name, value]) => `${name}=${value}`)
-                      .join(' ')}
-                  </code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul class="evidence">
+          {alerts.slice(0, 100).map((alert) => (
+            <li data-alert-status={alert.status}>
+              <div class="what">
+                {alert.labels.alertname ?? alert.fingerprint} <span class="badge">{alert.status}</span>
+              </div>
+              {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}
+              <div class="meta">
+                since <Time at={alert.startsAt} />
+                {alert.generatorUrl && /^https?:\/\//.test(alert.generatorUrl) ? (
+                  <>
+                    {' · '}
+                    <a href={alert.generatorUrl} rel="noreferrer noopener">
+                      source
+                    </a>
+                  </>
+                ) : null}
+              </div>
+              <div class="labels">
+                {Object.entries(alert.labels)
+                  .filter(([name]) => name !== 'alertname')
+                  .map(([name, value]) => (
+                    <code>{`${name}=${value}`}</code>
+                  ))}
+              </div>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

@@ -260,6 +260,8 @@ function Timeline({ reference, page }: { reference: string; page: TimelinePage }
 
 /** Extra panels other parts provide (evidence, breach, RCA); each renders itself or nothing. */
 export interface IncidentPanels {
+  /** Under the summary, full width: what must not be missed (breach clocks). */
+  top: Child[];
   main: Child[];
   side: Child[];
 }
@@ -286,6 +288,7 @@ export function IncidentPage({
       </p>
       <Flash error={error} notice={notice} />
       <IncidentSummary detail={detail} />
+      {panels.top}
       <div class="grid two">
         <div>
           <Actions detail={detail} viewer={viewer} />

@@ -4,6 +4,9 @@ import { Time } from './layout.tsx';
 const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : typeof value === 'number' ? String(value) : null);
 const words = (value: unknown): string => (str(value) ?? '?').replaceAll('_', ' ');
 
+// Identifiers and links that make a timeline harder to read; the API and the report keep them.
+const NOISY_KEYS = new Set(['generatorUrl', 'fingerprint', 'dueLocal', 'notice', 'noticeId', 'obligationId', 'itemId', 'eventId']);
+
 /** One line a person reads for an event: "Phase: containment → eradication". */
 export function describeEvent(event: TimelineEvent): { what: string; detail: string | null } {
   const data = event.data;
@@ -30,12 +33,27 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
       return { what: 'Checklist item done', detail: str(data.text) };
     case 'checklist.item_reopened':
       return { what: 'Checklist item reopened', detail: str(data.text) };
+    case 'alert.fired':
+    case 'alert.refired':
+    case 'alert.resolved': {
+      const verb = event.type === 'alert.fired' ? 'fired' : event.type === 'alert.refired' ? 'fired again' : 'resolved';
+      return { what: `Alert ${str(data.alertname) ?? str(data.fingerprint) ?? ''} ${verb}${str(data.severity) ? ` (${words(data.severity)})` : ''}`, detail: str(data.summary) };
+    }
+    case 'rca.started':
+    case 'rca.updated':
+      return { what: `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}`, detail: Array.isArray(data.fields) ? data.fields.join(', ') : null };
+    case 'rca.approved':
+      return { what: 'Analysis approved', detail: str(data.authorName) ? `written by ${str(data.authorName)}` : null };
+    case 'incident.closed':
+      return { what: 'Incident closed', detail: str(data.reason) };
+    case 'breach.deadline_warning':
+      return { what: `Breach deadline: ${str(data.label) ?? 'warning'}`, detail: [str(data.recipient) && `to ${str(data.recipient)}`, str(data.regime)].filter(Boolean).join(' · ') || null };
     default: {
       // Alerts, notifications, deadlines and what later parts add: the type, and the data's plain facts.
       const facts = Object.entries(data)
-        .filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value))
-        .slice(0, 8)
-        .map(([key, value]) => `${key}: ${String(value)}`)
+        .filter(([key, value]) => ['string', 'number', 'boolean'].includes(typeof value) && !NOISY_KEYS.has(key))
+        .slice(0, 5)
+        .map(([key, value]) => `${key}: ${String(value).slice(0, 160)}`)
         .join('\n');
       return { what: event.type.replaceAll('.', ' ').replaceAll('_', ' ').replace(/^./, (first) => first.toUpperCase()), detail: facts || null };
     }

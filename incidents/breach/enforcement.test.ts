@@ -118,6 +118,31 @@ describe.each(databaseBackends)('deadline enforcement on %s', (backend) => {
   });
 });
 
+describe.each(databaseBackends)('concurrent breach writes on %s', (backend) => {
+  it('never loses a submission to a recomputation running at the same time, and never deadlocks', async () => {
+    const storage = await persistentDatabase(backend);
+    const firebreak = await startFirebreak(await storage.open());
+    try {
+      const ctx = systemContext(firebreak.database.db);
+      const start = new Date();
+      const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
+      await applyRegime(ctx, incidentId, { regimeId: 'contract-48h' });
+      const { submitObligation } = await import('./submit-obligation.ts');
+      const status = await getBreachStatus(firebreak.database.db, incidentId);
+      const writes = [
+        ...status.obligations.map((obligation) => submitObligation(ctx, obligation.id, { via: 'portal' })),
+        ...[2, 3, 4].map((hours) => recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - hours * HOUR).toISOString() } })),
+      ];
+      await Promise.all(writes);
+      const after = await getBreachStatus(firebreak.database.db, incidentId);
+      expect(after.obligations.map((obligation) => obligation.status)).toEqual(['submitted', 'submitted']);
+    } finally {
+      await firebreak.close();
+      await storage.drop();
+    }
+  });
+});
+
 describe.each(databaseBackends.filter((backend) => backend === 'postgres'))('deadline enforcement with two replicas on %s', (backend) => {
   it('fires each warning exactly once when two schedulers tick together', async () => {
     const storage = await persistentDatabase(backend);

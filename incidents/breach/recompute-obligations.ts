@@ -27,7 +27,8 @@ export async function recomputeObligations(tx: Database, incidentId: string, now
   if (!incident) return [];
   const assessment = await currentAssessment(tx, incident);
   const applied = await tx.select().from(breachIncidentRegimes).where(eq(breachIncidentRegimes.incidentId, incidentId));
-  const rows = await tx.select().from(breachObligations).where(eq(breachObligations.incidentId, incidentId));
+  // Locked: a concurrent submission must not be overwritten by a status computed from a stale read.
+  const rows = await tx.select().from(breachObligations).where(eq(breachObligations.incidentId, incidentId)).orderBy(breachObligations.id).for('update');
   const result: BreachObligation[] = [];
   for (const application of applied) {
     const regime = RegimeDefinition.parse(application.definition);

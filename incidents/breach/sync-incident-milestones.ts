@@ -22,6 +22,9 @@ export async function syncIncidentMilestones(tx: Database, now: Date): Promise<n
           and not exists (select 1 from breach_facts f where f.incident_id = o.incident_id and f.name = 'identifiedAt')
         limit 500`,
   );
-  for (const row of waiting) await recomputeObligations(tx, row.incident_id, now);
+  for (const row of waiting) {
+    await tx.execute(sql`select id from incidents where id = ${row.incident_id} for update`);
+    await recomputeObligations(tx, row.incident_id, now);
+  }
   return waiting.length;
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, assertPermission, recordAudit } from '../../platform/index.ts';
+import { InvalidInputError, NotFoundError, assertPermission, invalidInputFromIssues, recordAudit } from '../../platform/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
 import { Matcher, checkMatcher, formatMatcher, matchesLabels, parseMatchers } from './matchers.ts';
 import { silences } from './schema/silences.ts';
@@ -11,7 +11,9 @@ const MAX_DURATION_MS = 366 * 24 * 3600 * 1000;
 
 export const SilenceInput = z.object({
   /** Alertmanager matchers: a string (`service="db", severity=~"warn.*"`), strings, or API v2 objects. */
-  matchers: z.union([z.string().min(1).max(10_000), z.array(z.union([z.string().min(1).max(2000), Matcher])).min(1).max(64)]),
+  matchers: z.union([z.string().min(1).max(10_000), z.array(z.unknown()).min(1).max(64)], {
+    error: 'expected matchers as a string (service="db", severity=~"warn.*") or an array of strings and {name, value, isRegex, isEqual} objects',
+  }),
   startsAt: z.coerce.date().optional(),
   endsAt: z.coerce.date(),
   /** Defaults to the caller's name. */
@@ -34,7 +36,12 @@ export function presentSilence(silence: Silence, now: Date = new Date()) {
 
 function toMatchers(input: z.infer<typeof SilenceInput>['matchers']): Matcher[] {
   const items = typeof input === 'string' ? [input] : input;
-  const matchers = items.flatMap((item) => (typeof item === 'string' ? parseMatchers(item) : [checkMatcher(item)]));
+  const matchers = items.flatMap((item, index) => {
+    if (typeof item === 'string') return parseMatchers(item);
+    const parsed = Matcher.safeParse(item);
+    if (!parsed.success) throw invalidInputFromIssues('matcher', parsed.error.issues.map((issue) => ({ ...issue, path: ['matchers', index, ...issue.path] })));
+    return [checkMatcher(parsed.data)];
+  });
   if (matchers.length === 0) throw new InvalidInputError('matchers: at least one matcher is required.');
   // As Alertmanager insists: a silence whose every matcher matches the empty string would mute everything.
   if (matchers.every((matcher) => matchesLabels(matcher, {}))) {

@@ -1,0 +1,201 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR, queryRows } from '../../platform/index.ts';
+import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
+import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
+import { receiveAlerts } from './receive-alerts.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+interface ListedAlert {
+  fingerprint: string;
+  status: string;
+  labels: Record<string, string>;
+  incidentId: string | null;
+  silenceId: string | null;
+}
+
+describe.each(databaseBackends)('alerts, silences and correlation on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  let ingest: string;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+    ingest = await firebreak.tokenFor('ingest');
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  const minutes = (count: number) => new Date(Date.now() + count * 60_000).toISOString();
+  const alert = (labels: Record<string, string>, endsAt = minutes(5), startsAt = minutes(-1)) => ({ labels, annotations: { summary: `${labels.alertname} fires` }, startsAt, endsAt });
+  const send = async (alerts: unknown[]) => {
+    const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: alerts });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { created: number; silenced: number; incidentsOpened: string[]; incidentsJoined: string[] };
+  };
+  const listAlerts = async (query = '') => (await (await firebreak.request('GET', `/api/alerts${query}`)).json()) as { alerts: ListedAlert[]; nextCursor: string | null };
+  const count = async (table: 'alerts' | 'incidents' | 'timeline_events') =>
+    Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
+  const timelineTypes = async (incidentId: string) =>
+    (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type);
+
+  it('lists alerts with status, matcher and incident filters, a page at a time', async () => {
+    const opened = await send([
+      alert({ alertname: 'HighLatency', service: 'checkout', instance: 'a' }),
+      alert({ alertname: 'HighLatency', service: 'checkout', instance: 'b' }),
+      alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }),
+      alert({ alertname: 'DiskFull', service: 'db', instance: 'd' }, minutes(-0.5), minutes(-2)),
+    ]);
+    expect(opened.incidentsOpened).toHaveLength(2);
+    expect((await listAlerts()).alerts).toHaveLength(4);
+    expect((await listAlerts('?status=resolved')).alerts.map((row) => row.labels.instance)).toEqual(['d']);
+    expect((await listAlerts(`?filter=${encodeURIComponent('service="checkout"')}`)).alerts.map((row) => row.labels.instance).sort()).toEqual(['a', 'b']);
+    const regex = await listAlerts(`?filter=${encodeURIComponent('instance=~"[ac]"')}&filter=${encodeURIComponent('alertname!="DiskFull"')}`);
+    expect(regex.alerts.map((row) => row.labels.instance)).toEqual(['a']);
+    const checkoutIncident = (await listAlerts(`?filter=${encodeURIComponent('instance="a"')}`)).alerts[0]?.incidentId;
+    const [incident] = await queryRows<{ number: number }>(firebreak.database.db, sql`select number from incidents where id = ${checkoutIncident ?? ''}`);
+    expect((await listAlerts(`?incident=INC-${incident?.number}`)).alerts.map((row) => row.labels.instance).sort()).toEqual(['a', 'b']);
+
+    const first = await listAlerts('?limit=3');
+    expect(first.alerts).toHaveLength(3);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await listAlerts(`?limit=3&cursor=${first.nextCursor}`);
+    expect(second.alerts).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.alerts, ...second.alerts].map((row) => row.fingerprint)).size).toBe(4);
+  });
+
+  it('answers bad list queries with 400, and needs alerts:read', async () => {
+    const bad = await firebreak.request('GET', `/api/alerts?filter=${encodeURIComponent('instance=~"("')}`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.message).toMatch(/invalid regular expression/);
+    expect((await firebreak.request('GET', '/api/alerts?status=burning')).status).toBe(400);
+    expect((await firebreak.request('GET', '/api/alerts?cursor=nonsense')).status).toBe(400);
+    expect((await firebreak.request('GET', '/api/alerts', { token: null })).status).toBe(401);
+    expect((await firebreak.request('GET', '/api/alerts', { token: ingest })).status).toBe(403);
+    expect((await firebreak.request('GET', '/api/alerts', { token: await firebreak.tokenFor('viewer') })).status).toBe(200);
+  });
+
+  it('silences: a matching alert is stored but opens nothing; after expiry its next heartbeat opens the incident', async () => {
+    const responder = await firebreak.tokenFor('responder');
+    const created = await firebreak.request('POST', '/api/silences', {
+      token: responder,
+      json: { matchers: 'service="db", alertname=~"Disk.*"', endsAt: minutes(60), comment: 'storage maintenance CHG-1234' },
+    });
+    expect(created.status).toBe(201);
+    const silence = (await created.json()) as { id: string; status: string; matchersText: string; createdBy: string };
+    expect(silence).toMatchObject({ status: 'active', matchersText: 'service="db", alertname=~"Disk.*"' });
+
+    const muted = await send([alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }), alert({ alertname: 'HighLatency', service: 'checkout', instance: 'a' })]);
+    expect(muted).toMatchObject({ created: 2, silenced: 1 });
+    expect(muted.incidentsOpened).toHaveLength(1);
+    const [disk] = (await listAlerts('?silenced=true')).alerts;
+    expect(disk).toMatchObject({ labels: { alertname: 'DiskFull' }, incidentId: null, silenceId: silence.id });
+    // The muted alert's heartbeat stays muted.
+    expect(await send([alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }, minutes(6))])).toMatchObject({ incidentsOpened: [] });
+
+    const listed = (await (await firebreak.request('GET', '/api/silences?status=active', { token: responder })).json()) as { silences: { id: string }[] };
+    expect(listed.silences.map((row) => row.id)).toEqual([silence.id]);
+    const expired = await firebreak.request('DELETE', `/api/silences/${silence.id}`, { token: responder });
+    expect(expired.status).toBe(200);
+    expect(await expired.json()).toMatchObject({ status: 'expired' });
+
+    const afterExpiry = await send([alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }, minutes(7))]);
+    expect(afterExpiry.incidentsOpened).toHaveLength(1);
+    expect((await listAlerts('?silenced=true')).alerts).toHaveLength(0);
+    const audit = (await (await firebreak.request('GET', '/api/audit')).json()) as { entries: { action: string; targetId: string }[] };
+    expect(audit.entries.filter((entry) => entry.targetId === silence.id).map((entry) => entry.action).sort()).toEqual(['alerts.silence.create', 'alerts.silence.expire']);
+  });
+
+  it('refuses bad silences naming the problem, and needs silences:write', async () => {
+    const post = (json: unknown, token?: string) => firebreak.request('POST', '/api/silences', { json, ...(token ? { token } : {}) });
+    const expectBad = async (json: unknown, pattern: RegExp) => {
+      const response = await post(json);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.message).toMatch(pattern);
+    };
+    await expectBad({ matchers: 'service', endsAt: minutes(60), comment: 'x' }, /expected name/);
+    await expectBad({ matchers: 'team=~".*"', endsAt: minutes(60), comment: 'x' }, /must not match the empty string/);
+    await expectBad({ matchers: 'instance=~"("', endsAt: minutes(60), comment: 'x' }, /invalid regular expression/);
+    await expectBad({ matchers: 'service="db"', endsAt: minutes(-1), comment: 'x' }, /endsAt/);
+    await expectBad({ matchers: 'service="db"', endsAt: minutes(60), comment: '' }, /comment/);
+    await expectBad({ matchers: [{ name: 'service', value: 'db', isRegex: 'yes' }], endsAt: minutes(60), comment: 'x' }, /isRegex/);
+    const viewer = await firebreak.tokenFor('viewer');
+    expect((await post({ matchers: 'service="db"', endsAt: minutes(60), comment: 'x' }, viewer)).status).toBe(403);
+    expect((await firebreak.request('DELETE', '/api/silences/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect(await queryRows(firebreak.database.db, sql`select id from silences`)).toHaveLength(0);
+  });
+
+  it('accepts Alertmanager API v2 matcher objects', async () => {
+    const response = await firebreak.request('POST', '/api/silences', {
+      json: { matchers: [{ name: 'service', value: 'db', isRegex: false, isEqual: true }, 'severity!="critical"'], startsAt: minutes(10), endsAt: minutes(70), comment: 'later' },
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ status: 'pending', matchersText: 'service="db", severity!="critical"' });
+  });
+
+  it('resolves alerts whose endsAt passed without a heartbeat (the expiry job), and then the incident', async () => {
+    const sent = await send([alert({ alertname: 'Flaky', service: 'api', instance: 'a' }, minutes(1)), alert({ alertname: 'Flaky', service: 'api', instance: 'b' }, minutes(3))]);
+    const [incidentId] = sent.incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 2 * 60_000))).toBe(true);
+    expect((await listAlerts('?status=firing')).alerts.map((row) => row.labels.instance)).toEqual(['b']);
+    const [midway] = await queryRows<{ resolved: boolean }>(firebreak.database.db, sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`);
+    expect(midway?.resolved).toBe(false);
+    expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 4 * 60_000))).toBe(true);
+    expect((await listAlerts('?status=firing')).alerts).toHaveLength(0);
+    const [after] = await queryRows<{ resolved: boolean }>(firebreak.database.db, sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`);
+    expect(after?.resolved).toBe(true);
+    expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved']);
+    // A second run finds nothing more to do.
+    const events = await count('timeline_events');
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 5 * 60_000));
+    expect(await count('timeline_events')).toBe(events);
+  });
+
+  it('a re-fire within the window returns to its incident even after recovery; later it opens a new one', async () => {
+    const db = firebreak.database.db;
+    const labels = { alertname: 'QueueBacklog', service: 'billing', severity: 'error' };
+    const t = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000);
+    const first = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: null }], { now: t(-60) });
+    const [incidentId] = first.incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: t(-50) }], { now: t(-50) });
+    // People moved it on to root-cause analysis: a new occurrence of the group would open a new incident.
+    await db.execute(sql`update incidents set recovered_at = ${t(-49).toISOString()}::timestamptz where id = ${incidentId}`);
+    const back = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45) });
+    expect(back).toMatchObject({ refired: 1, incidentsOpened: [], incidentsJoined: [incidentId] });
+    expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.resolved', 'alert.refired']);
+    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40) });
+    // 40 minutes later: beyond the default 30-minute window.
+    const later = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
+    expect(later.incidentsOpened).toHaveLength(1);
+    expect(later.incidentsOpened[0]).not.toBe(incidentId);
+  });
+
+  it('an SLO burn raised through receiveAlerts correlates by the given group_by and heartbeats quietly', async () => {
+    const db = firebreak.database.db;
+    const labels = { alertname: 'SLOBurnRate', service: 'checkout', slo: 'availability', severity: 'critical' };
+    const burn = (endsAt: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo' });
+    const raised = await burn(new Date(Date.now() + 120_000));
+    expect(raised.incidentsOpened).toHaveLength(1);
+    const [incident] = await queryRows<{ source: string; severity: string; group_key: string }>(db, sql`select source, severity, group_key from incidents`);
+    expect(incident).toEqual({ source: 'slo', severity: 'sev1', group_key: '{}:{alertname="SLOBurnRate", service="checkout", slo="availability"}' });
+    const events = await count('timeline_events');
+    expect(await burn(new Date(Date.now() + 180_000))).toMatchObject({ updated: 1, incidentsOpened: [] });
+    expect(await count('timeline_events')).toBe(events);
+    expect(await burn(new Date())).toMatchObject({ resolved: 1 });
+  });
+
+  it('the same batch sent by several senders at once makes one alert set and one incident', async () => {
+    const batch = [alert({ alertname: 'Storm', service: 'edge', instance: '1' }), alert({ alertname: 'Storm', service: 'edge', instance: '2' })];
+    const results = await Promise.all(Array.from({ length: 6 }, () => send(batch)));
+    expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(2);
+    expect(await count('alerts')).toBe(2);
+    expect(await count('incidents')).toBe(1);
+    expect(await count('timeline_events')).toBe(3);
+  });
+});

@@ -4,6 +4,7 @@ import { SYSTEM_ACTOR, defineMetric, metricsRegistry } from '../../platform/inde
 import type { Database, Timer } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { appendTimelineEvent } from '../append-timeline-event.ts';
+import { currentCommander } from '../current-roles.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { incidents } from '../schema/incidents.ts';
 import { overdueWarningPoint } from './compute-deadlines.ts';
@@ -75,7 +76,8 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
     label: payload.label,
     suspendedUntil: obligation.suspendedUntil?.toISOString() ?? null,
   };
-  await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident), at: now, actorName: SYSTEM_ACTOR.name, details });
+  // The commander is named in the message (and mentioned in Slack), as every incident change does.
+  await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
   await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'breach.deadline_warning', occurredAt: now, data: details });
   breachWarningsSent.inc({ overdue: String(overdue) });
 

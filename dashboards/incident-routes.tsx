@@ -142,8 +142,10 @@ async function renderIncident(
 ): Promise<Response> {
   const db = c.var.ctx.db;
   const detail = await getIncidentDetail(db, reference);
-  const timeline = await listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE });
-  const panels = await loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl);
+  const [timeline, panels] = await Promise.all([
+    listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE }),
+    loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl),
+  ]);
   const notice = NOTICES[c.req.query('done') ?? ''] ?? null;
   return renderPage(
     c,

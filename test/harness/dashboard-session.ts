@@ -1,7 +1,10 @@
 import { generate } from 'otplib';
 import { createUser, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
-import type { TestFirebreak } from './app.ts';
+import type { Firebreak } from '../../server.ts';
+
+/** What the helpers need of an app: its fetch entry point and its database. */
+type App = Pick<Firebreak, 'app' | 'database'>;
 
 /** The origin dashboard forms are posted from in tests (PUBLIC_URL of createTestFirebreak). */
 export const TEST_ORIGIN = 'http://firebreak.test';
@@ -36,7 +39,7 @@ export interface Browser {
   post(path: string, form: Record<string, string>, options?: { origin?: string | null }): Promise<Response>;
 }
 
-export function browserFor(firebreak: TestFirebreak): Browser {
+export function browserFor(firebreak: App): Browser {
   const jar = new CookieJar();
   return {
     jar,
@@ -63,7 +66,7 @@ export function csrfOf(html: string): string {
   return match[1];
 }
 
-export async function createDashboardUser(firebreak: TestFirebreak, role: Exclude<Role, 'ingest'>, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`, password = 'correct horse battery staple') {
+export async function createDashboardUser(firebreak: App, role: Exclude<Role, 'ingest'>, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`, password = 'correct horse battery staple') {
   const user = await createUser(systemContext(firebreak.database.db), { email, name: `${role[0]?.toUpperCase()}${role.slice(1)} Person`, role, password });
   return { ...user, password };
 }
@@ -74,7 +77,7 @@ export function totpCode(secret: string, offsetSeconds = 0): Promise<string> {
 }
 
 /** Logs in through the forms, enrolling an authenticator on the way if needed; answers the browser and the secret. */
-export async function logIn(firebreak: TestFirebreak, credentials: { email: string; password: string }, secret?: string): Promise<{ browser: Browser; secret: string }> {
+export async function logIn(firebreak: App, credentials: { email: string; password: string }, secret?: string): Promise<{ browser: Browser; secret: string }> {
   const browser = browserFor(firebreak);
   const loginPage = await browser.get('/login');
   const started = await browser.post('/login', { _csrf: csrfOf(await loginPage.text()), email: credentials.email, password: credentials.password, next: '/incidents' });

@@ -62,6 +62,24 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     });
   });
 
+  it('pages through the incident list with a cursor, each incident once, newest first', async () => {
+    const declared: string[] = [];
+    for (let index = 0; index < 5; index++) declared.push((await declare({ title: `Incident ${index}` })).reference);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await (await firebreak.request('GET', url)).json()) as { incidents: { reference: string }[]; nextCursor: string | null };
+      seen.push(...page.incidents.map((incident) => incident.reference));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...declared].reverse());
+    const forged = Buffer.from(JSON.stringify({ createdAt: new Date().toISOString(), id: 'x' })).toString('base64url');
+    const bad = await firebreak.request('GET', `/api/incidents?cursor=${forged}`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.message).toContain('cursor');
+  });
+
   it('acknowledges once: the second acknowledgement changes nothing and adds no event', async () => {
     const incident = await declare();
     const first = await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { json: { via: 'web' } });

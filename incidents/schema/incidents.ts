@@ -39,8 +39,9 @@ export const incidents = pgTable(
   (table) => [
     // Serves correlation: "the open incident with this group key".
     index('incidents_open_group_key_idx').on(table.groupKey).where(sql`closed_at is null`),
-    // Serves the incident list, newest first, with cursor pagination.
-    index('incidents_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    // Serves the incident list, newest first, with cursor pagination: scanned backwards it gives
+    // "created_at desc, id desc" (a DESC NULLS LAST index would not match ORDER BY ... DESC).
+    index('incidents_created_idx').on(table.createdAt, table.id),
     // Serves open-incident counts by phase and severity.
     index('incidents_phase_severity_idx').on(table.phase, table.severity).where(sql`closed_at is null`),
   ],

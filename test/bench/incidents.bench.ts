@@ -80,6 +80,19 @@ export async function bench(): Promise<void> {
     await measure('listIncidents: open, severity sev1, first page', () => listIncidents(db, { status: 'open', severity: 'sev1', limit: 50 }));
     await measure('listIncidents: second page by cursor', () => listIncidents(db, { status: 'all', limit: 50, cursor: listPage.nextCursor ?? undefined }));
 
+    // What the server itself spends, apart from the client and the machine's load: plan and execution time.
+    const explain = async (name: string, query: ReturnType<typeof sql>) => {
+      const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Node Type': string; Plans?: { 'Node Type': string; 'Index Name'?: string }[]; 'Index Name'?: string }; 'Execution Time': number }] }>(
+        db,
+        sql`explain (analyze, format json) ${query}`,
+      );
+      const plan = row?.['QUERY PLAN'][0];
+      const node = plan?.Plan.Plans?.[0] ?? plan?.Plan;
+      console.log(`${name.padEnd(58)} server execution ${plan?.['Execution Time'].toFixed(2)} ms via ${node?.['Node Type']}${node?.['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
+    };
+    await explain('timeline first page', sql`select * from timeline_events where incident_id = ${busy.id} order by id limit 200`);
+    await explain('incident list first page', sql`select * from incidents order by created_at desc, id desc limit 51`);
+
     const headers = { authorization: `Bearer ${TOKEN}` };
     const get = async (url: string) => {
       const response = await firebreak.app.request(url, { headers });

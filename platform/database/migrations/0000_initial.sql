@@ -522,7 +522,7 @@ CREATE INDEX "checklist_items_incident_idx" ON "checklist_items" USING btree ("i
 CREATE UNIQUE INDEX "incident_roles_single_holder_idx" ON "incident_roles" USING btree ("incident_id","role") WHERE released_at is null and role <> 'responder';--> statement-breakpoint
 CREATE INDEX "incident_roles_current_idx" ON "incident_roles" USING btree ("incident_id") WHERE released_at is null;--> statement-breakpoint
 CREATE INDEX "incidents_open_group_key_idx" ON "incidents" USING btree ("group_key") WHERE closed_at is null;--> statement-breakpoint
-CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "incidents_phase_severity_idx" ON "incidents" USING btree ("phase","severity") WHERE closed_at is null;--> statement-breakpoint
 CREATE INDEX "incident_notes_incident_idx" ON "incident_notes" USING btree ("incident_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "note_revisions_note_revision_idx" ON "note_revisions" USING btree ("note_id","revision");--> statement-breakpoint

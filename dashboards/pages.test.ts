@@ -75,6 +75,11 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     const csrf = csrfOf(page);
 
     expect((await browser.post(`/incidents/${reference}/acknowledge`, { _csrf: csrf })).headers.get('location')).toBe(`/incidents/${reference}?done=acknowledged`);
+    const item = /action="(\/incidents\/INC-\d+\/checklist\/[0-9a-f-]{36})"/.exec(page)?.[1] ?? '';
+    expect(item).not.toBe('');
+    expect((await browser.post(item, { _csrf: csrf, done: 'true' })).status).toBe(303);
+    expect(await (await browser.get(`/incidents/${reference}`)).text()).toMatch(/of \d+ done/);
+    expect(await (await browser.get(`/incidents/${reference}`)).text()).toContain('aria-label="Reopen: ');
     expect((await browser.post(`/incidents/${reference}/notes`, { _csrf: csrf, text: 'Rolled back 4.2.1' })).status).toBe(303);
     expect((await browser.post(`/incidents/${reference}/roles`, { _csrf: csrf, role: 'commander', name: '' })).status).toBe(303);
     const version = (await getIncident(firebreak.database.db, incident.id)).version;

@@ -70,7 +70,7 @@ export function IncidentSummary({ detail }: { detail: IncidentDetail }) {
 
 function Checklist({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer }) {
   const checklist = detail.currentChecklist;
-  const canTick = can(viewer, 'incidents:transition');
+  const canTick = can(viewer, 'incidents:checklist');
   return (
     <section class="card" aria-labelledby="checklist-title">
       <h2 id="checklist-title">Checklist to leave {words(detail.incident.phase)}</h2>

@@ -10,15 +10,20 @@ import { incidentSnapshot } from './incident-snapshot.ts';
 import { actionItems } from './schema/action-items.ts';
 import type { ActionItem } from './schema/action-items.ts';
 
-/** The durable timer kind of overdue reminders; one timer per reminder, keyed "<item id>:<reminder number>". */
+/**
+ * The durable timer kind of overdue reminders: one timer per reminder, keyed
+ * "<item id>:v<item version>:r<reminder number>", since a timer that fired keeps its key for good and a
+ * re-planned item (new due date) must get fresh ones.
+ */
 export const ACTION_ITEM_OVERDUE_TIMER = 'incidents.action_item_overdue';
+
+const reminderKey = (item: ActionItem, reminder: number) => `${item.id}:v${item.version}:r${reminder}`;
 
 /** (Re)plans an item's next reminder in the caller's transaction: at its due date, while it is open. */
 export async function planActionItemReminder(tx: Database, item: ActionItem): Promise<void> {
   await cancelTimers(tx, ACTION_ITEM_OVERDUE_TIMER, `${item.id}:`);
   if (!item.dueAt || item.status === 'done' || item.status === 'cancelled') return;
-  const next = item.remindersSent + 1;
-  await scheduleTimer(tx, { kind: ACTION_ITEM_OVERDUE_TIMER, key: `${item.id}:${next}`, dueAt: item.dueAt, payload: { actionItemId: item.id } });
+  await scheduleTimer(tx, { kind: ACTION_ITEM_OVERDUE_TIMER, key: reminderKey(item, item.remindersSent + 1), dueAt: item.dueAt, payload: { actionItemId: item.id } });
 }
 
 /**
@@ -55,7 +60,7 @@ export function remindOverdueActionItem(intervalMs: number) {
     await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
     await scheduleTimer(tx, {
       kind: ACTION_ITEM_OVERDUE_TIMER,
-      key: `${item.id}:${item.remindersSent + 1}`,
+      key: reminderKey(item, item.remindersSent + 1),
       dueAt: new Date(now.getTime() + intervalMs),
       payload: { actionItemId: item.id },
     });

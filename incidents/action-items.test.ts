@@ -48,6 +48,11 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(2)))).toBe(0);
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(11)))).toBe(1);
 
+    // Reminded once, then given more time: reminded again at the new date, not before.
+    await updateActionItem(ctx, incident.id, item.id, { dueAt: new Date(now + hours(30)) });
+    expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(29)))).toBe(0);
+    expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(31)))).toBe(1);
+
     const other = await createActionItem(ctx, incident.id, { title: 'Write docs', ownerName: 'Cy', dueAt: new Date(now + hours(1)) });
     await updateActionItem(ctx, incident.id, other.id, { status: 'done' });
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(5)))).toBe(0);

@@ -118,6 +118,13 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect(await count('incidents')).toBe(2);
   });
 
+  it("accepts newer Alertmanagers' notification_reason and routeLabels, and reports truncatedAlerts", async () => {
+    const payload = { ...webhookFixture('02-firing'), notification_reason: 'new_alerts', routeLabels: { team: 'storage' }, truncatedAlerts: 3 };
+    const response = await post('/ingest/alertmanager', payload);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ received: 1, created: 1, truncatedAlerts: 3 });
+  });
+
   it('needs a token with alerts:ingest', async () => {
     const body = webhookFixture('01-firing');
     expect((await post('/ingest/alertmanager', body, null)).status).toBe(401);

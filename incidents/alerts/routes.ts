@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
 import { AlertListQuery, listAlerts } from './list-alerts.ts';
-import { SilenceInput, SilenceListQuery, createSilence, expireSilence, getSilence, listSilences, presentSilence } from './silences.ts';
+import { SilenceInput, createSilence } from './create-silence.ts';
+import { expireSilence } from './expire-silence.ts';
+import { SilenceListQuery, getSilence, listSilences } from './list-silences.ts';
+import { presentSilence } from './silence-status.ts';
 
 const SilenceParam = z.object({ id: z.string().min(1).max(100) });
 

@@ -1,8 +1,6 @@
-import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, assertPermission, invalidInputFromIssues, recordAudit } from '../../platform/index.ts';
-import type { ActionContext, Database } from '../../platform/index.ts';
+import { InvalidInputError, assertPermission, invalidInputFromIssues, recordAudit } from '../../platform/index.ts';
+import type { ActionContext } from '../../platform/index.ts';
 import { Matcher, checkMatcher, formatMatcher, matchesLabels, parseMatchers } from './matchers.ts';
 import { silences } from './schema/silences.ts';
 import type { Silence } from './schema/silences.ts';
@@ -21,18 +19,6 @@ export const SilenceInput = z.object({
   comment: z.string().trim().min(1, 'say why (a change ticket, a maintenance window)').max(2000),
 });
 export type SilenceInput = z.input<typeof SilenceInput>;
-
-export type SilenceStatus = 'pending' | 'active' | 'expired';
-
-export function silenceStatus(silence: Silence, now: Date = new Date()): SilenceStatus {
-  if (silence.endsAt.getTime() <= now.getTime()) return 'expired';
-  return silence.startsAt.getTime() > now.getTime() ? 'pending' : 'active';
-}
-
-/** The silence as the API shows it: its row, its state, and its matchers in Alertmanager notation. */
-export function presentSilence(silence: Silence, now: Date = new Date()) {
-  return { ...silence, status: silenceStatus(silence, now), matchersText: silence.matchers.map(formatMatcher).join(', ') };
-}
 
 function toMatchers(input: z.infer<typeof SilenceInput>['matchers']): Matcher[] {
   const items = typeof input === 'string' ? [input] : input;
@@ -74,54 +60,4 @@ export async function createSilence(ctx: ActionContext, rawInput: SilenceInput):
     });
     return silence;
   });
-}
-
-/** Ends a silence now (Alertmanager's expire); expiring an expired one changes nothing. Audited. */
-export async function expireSilence(ctx: ActionContext, id: string): Promise<Silence> {
-  assertPermission(ctx.actor, 'silences:write');
-  if (!z.uuid().safeParse(id).success) throw new NotFoundError(`No silence "${id}".`);
-  return ctx.db.transaction(async (tx) => {
-    const now = new Date();
-    const [current] = await tx.select().from(silences).where(eq(silences.id, id)).for('update');
-    if (!current) throw new NotFoundError(`No silence "${id}".`);
-    if (silenceStatus(current, now) === 'expired') return current;
-    const [expired] = await tx
-      .update(silences)
-      .set({ endsAt: now, updatedAt: now, ...(current.startsAt.getTime() > now.getTime() ? { startsAt: now } : {}) })
-      .where(eq(silences.id, id))
-      .returning();
-    if (!expired) throw new NotFoundError(`No silence "${id}".`);
-    await recordAudit(tx, ctx, { action: 'alerts.silence.expire', targetType: 'silence', targetId: id, details: { matchers: current.matchers.map(formatMatcher) } });
-    return expired;
-  });
-}
-
-export const SilenceListQuery = z.object({
-  status: z.enum(['pending', 'active', 'expired', 'all']).default('all'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-export type SilenceListQuery = z.input<typeof SilenceListQuery>;
-
-/** Silences, latest ending first. */
-export async function listSilences(db: Database, rawQuery: SilenceListQuery): Promise<Silence[]> {
-  const query = SilenceListQuery.parse(rawQuery);
-  const now = new Date();
-  const conditions: Record<SilenceListQuery['status'] & string, SQL | undefined> = {
-    all: undefined,
-    pending: gt(silences.startsAt, now),
-    active: and(lte(silences.startsAt, now), gt(silences.endsAt, now)),
-    expired: lte(silences.endsAt, now),
-  };
-  return db
-    .select()
-    .from(silences)
-    .where(conditions[query.status])
-    .orderBy(desc(silences.endsAt), desc(sql`${silences.createdAt}`))
-    .limit(query.limit);
-}
-
-export async function getSilence(db: Database, id: string): Promise<Silence> {
-  const [silence] = z.uuid().safeParse(id).success ? await db.select().from(silences).where(eq(silences.id, id)) : [];
-  if (!silence) throw new NotFoundError(`No silence "${id}".`);
-  return silence;
 }

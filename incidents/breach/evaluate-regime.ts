@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { InvalidInputError } from '../../platform/index.ts';
 import { computeDeadlines } from './compute-deadlines.ts';
 import type { Anchors, Facts } from './compute-deadlines.ts';
 import { ANCHORS, FACT_NAMES } from './regime-definition.ts';
@@ -39,6 +40,11 @@ export interface RegimeEvaluation {
 /** "What if": the regime's obligations with due and warning times for the given moments; touches no incident. */
 export function evaluateRegime(regime: RegimeDefinition, rawInput: EvaluateInput): RegimeEvaluation {
   const input = EvaluateInput.parse(rawInput);
+  const keys = regime.obligations.map((obligation) => obligation.key);
+  const unknown = Object.keys(input.submissions).filter((key) => !keys.includes(key));
+  if (unknown.length) {
+    throw new InvalidInputError(`Invalid request body: submissions: ${unknown.map((key) => `"${key}"`).join(', ')} is not an obligation of "${regime.id}"; there are: ${keys.join(', ')}.`);
+  }
   const toDates = (record: Partial<Record<string, string>>) =>
     Object.fromEntries(Object.entries(record).flatMap(([key, value]) => (value ? [[key, new Date(value)]] : [])));
   const deadlines = computeDeadlines(regime, { anchors: toDates(input.anchors) as Anchors, submissions: toDates(input.submissions), facts: input.facts as Facts });

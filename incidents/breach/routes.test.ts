@@ -73,6 +73,8 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(badTime.error.message).toMatch(/anchors\.awareAt/);
     const unknownAnchor = await json<{ error: { message: string } }>(await firebreak.request('POST', '/api/regimes/gdpr/evaluate', { json: { anchors: { noticedAt: '2026-01-01T00:00:00Z' } } }), 400);
     expect(unknownAnchor.error.message).toMatch(/noticedAt/);
+    const unknownSubmission = await json<{ error: { message: string } }>(await firebreak.request('POST', '/api/regimes/nis2/evaluate', { json: { submissions: { final: '2026-01-01T00:00:00Z' } } }), 400);
+    expect(unknownSubmission.error.message).toMatch(/"final" is not an obligation of "nis2"; there are: early_warning, incident_notification, final_report/);
     const unknown = await json<{ error: { message: string } }>(await firebreak.request('POST', '/api/regimes/ccpa/evaluate', { json: {} }), 404);
     expect(unknown.error.message).toMatch(/gdpr/);
   });

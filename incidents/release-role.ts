@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, assertPermission, recordAudit } from '../platform/index.ts';
+import { ConflictError, InvalidInputError, NotFoundError, assertPermission, recordAudit } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './append-timeline-event.ts';
@@ -27,6 +27,9 @@ export async function releaseRole(ctx: ActionContext, idOrReference: string, raw
   const input = ReleaseRoleInput.parse(rawInput);
   if (input.role === 'commander') {
     throw new ConflictError('An incident always has a commander: hand the role over by assigning another commander.', 'commander_required');
+  }
+  if (input.role === 'responder' && !input.userId && !input.name) {
+    throw new InvalidInputError('Name the responder to release (name or userId): an incident can have several.');
   }
   return ctx.db.transaction(async (tx) => {
     const incident = await lockIncident(tx, idOrReference, { expectedVersion: input.expectedVersion });

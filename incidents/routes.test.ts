@@ -204,6 +204,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'responder', name: 'Di' } });
     const release = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'commander' } });
     expect(release.status).toBe(409);
+    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder' } })).status).toBe(400);
+    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder', name: 'Nobody' } })).status).toBe(404);
     const released = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder', name: 'Cy' } });
     const after = (await released.json()) as { roles: { role: string; name: string }[] };
     expect(after.roles.map((holder) => `${holder.role}:${holder.name}`)).toEqual(['commander:Bo', 'responder:Di']);

@@ -84,6 +84,19 @@ export async function bench(): Promise<void> {
       fired += await firebreak.scheduler.runDueTimers(new Date(dueAt.getTime() + 1));
       ticks.push(performance.now() - started);
     }
+    // Context for the tick figures: what one round trip to Postgres costs right now.
+    const roundTrips: number[] = [];
+    for (let index = 0; index < 200; index++) {
+      const started = performance.now();
+      await db.execute(sql`select 1`);
+      roundTrips.push(performance.now() - started);
+    }
+    const [per] = await queryRows<{ warnings: number; timeline: number }>(
+      db,
+      sql`select (select count(*)::int from breach_warnings) as warnings, (select count(*)::int from timeline_events where type = 'breach.deadline_warning') as timeline`,
+    );
+    console.log(`one round trip (select 1, 200 times):                 ${describe(roundTrips)}`);
+    console.log(`warnings recorded ${per?.warnings}, timeline events ${per?.timeline} (each warning: claim share, savepoint, obligation+incident, guard row, commander, notifier, timeline, mark fired)`);
     console.log(`load average while measuring: ${loadavg().map((value) => value.toFixed(1)).join(' ')} (2 cores shared with whatever else runs)`);
     console.log(`tick, nothing due (${ROUNDS} ticks):                  ${describe(idle)}`);
     console.log(`tick, ${DUE_PER_TICK} warnings due (${ROUNDS} ticks, ${fired} fired):    ${describe(ticks)}   target < 100 ms`);

@@ -17,7 +17,7 @@ import {
 } from '../platform/index.ts';
 import type { AppEnv, LoginOrigin, LoginPolicy } from '../platform/index.ts';
 import { field, originCheck, renderError, renderPage, safeNext } from './http.tsx';
-import { CodePage, EnrolPage, PasswordPage } from './views/login-pages.tsx';
+import { CodePage, EnrolPage, PasswordPage, SameSiteHop } from './views/login-pages.tsx';
 
 type LoginContext = Context<AppEnv>;
 
@@ -71,8 +71,14 @@ export function loginRoutes(policy: LoginPolicy) {
   return new Hono<AppEnv>()
     .use(originCheck())
     .get('/', (c) => {
-      if (c.var.ctx.actor.kind === 'user') return c.redirect(safeNext(c.req.query('next')), 303);
-      return renderPage(c, <PasswordPage csrf={loginFormToken(c, policy)} next={safeNext(c.req.query('next'))} />);
+      const next = safeNext(c.req.query('next'));
+      if (c.var.ctx.actor.kind === 'user') return c.redirect(next, 303);
+      // A link followed from another site (Slack, e-mail) arrives without the SameSite=Strict cookie.
+      // One same-site hop makes the browser send it, so a logged-in user is not asked to log in again.
+      if (c.req.header('sec-fetch-site') === 'cross-site' && c.req.query('hop') !== '1') {
+        return renderPage(c, <SameSiteHop target={`/login?next=${encodeURIComponent(next)}&hop=1`} />);
+      }
+      return renderPage(c, <PasswordPage csrf={loginFormToken(c, policy)} next={next} />);
     })
     .post('/', async (c) => {
       const form = await c.req.parseBody();

@@ -22,6 +22,9 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     const api = await firebreak.request('GET', '/api/incidents', { token: null });
     expect(api.status).toBe(401);
     expect((await firebreak.request('GET', '/login', { token: null })).status).toBe(200);
+    // A link from another site arrives without the Strict cookie: one same-site hop lets the browser send it.
+    const fromSlack = await firebreak.app.request('/login?next=%2Fincidents%2FINC-1', { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site' } });
+    expect(await fromSlack.text()).toContain('http-equiv="refresh" content="0;url=/login?next=%2Fincidents%2FINC-1&amp;hop=1"');
     expect((await firebreak.request('GET', '/assets/app.js', { token: null })).headers.get('content-type')).toContain('javascript');
   });
 

@@ -1,6 +1,24 @@
 import type { TotpEnrolment } from '../../platform/index.ts';
 import { Flash, Layout } from './layout.tsx';
 
+/** A page that moves on at once to `target` on this site (meta refresh: no script needed). */
+export function SameSiteHop({ target }: { target: string }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="refresh" content={`0;url=${target}`} />
+        <title>Firebreak</title>
+      </head>
+      <body>
+        <p>
+          <a href={target}>Continue to Firebreak</a>
+        </p>
+      </body>
+    </html>
+  );
+}
+
 export function PasswordPage({ csrf, next, email, error }: { csrf: string; next: string; email?: string; error?: string | null }) {
   return (
     <Layout title="Log in" viewer={null} section="login">

@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -180,6 +181,22 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     expect((await publicPage.goto(publicUrl))?.status()).toBe(200);
     await publicPage.screenshot({ path: path.join(SCREENSHOTS, `${backend}-09-public-notice-360px.png`), fullPage: true });
     await publicPage.close();
+
+    // A link followed from another site (here: localhost, another site than 127.0.0.1) keeps the login.
+    const elsewhere = createHttpServer((_request, reply) => {
+      reply.setHeader('content-type', 'text/html');
+      reply.end(`<a id="link" href="${base}/incidents/${reference}">incident</a>`);
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, 'localhost', resolve));
+    try {
+      const address = elsewhere.address();
+      await page.goto(`http://localhost:${typeof address === 'object' && address ? address.port : 0}/`);
+      await page.click('#link');
+      await page.waitForURL(new RegExp(`/incidents/${reference}$`));
+      expect(await page.textContent('h1')).toContain(reference);
+    } finally {
+      elsewhere.close();
+    }
 
     // Readable at 360 px, and the admin pages.
     await page.setViewportSize({ width: 360, height: 780 });

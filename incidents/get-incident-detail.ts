@@ -10,6 +10,8 @@ import type { IncidentFigures } from './incident-figures.ts';
 import { incidentReference } from './incident-reference.ts';
 import { listChecklist } from './list-checklist.ts';
 import type { PhaseChecklist } from './list-checklist.ts';
+import { PHASES, phaseIndex } from './phases.ts';
+import type { Phase } from './phases.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export interface IncidentDetail {
@@ -20,6 +22,10 @@ export interface IncidentDetail {
   checklists: PhaseChecklist[];
   /** The exit checklist of the phase the incident is in. */
   currentChecklist: PhaseChecklist | null;
+  /** The phase a forward move goes to (null in root-cause analysis or when closed) ... */
+  nextPhase: Phase | null;
+  /** ... and what stands in the way of it ("no commander", "2 open checklist items"); empty when nothing does. */
+  blockers: string[];
   figures: IncidentFigures;
   /** Where the root-cause analysis stands, when one has been started. */
   rca: { status: 'draft' | 'approved'; authorName: string; approvedByName: string | null; version: number } | null;
@@ -41,13 +47,22 @@ export async function getIncidentDetail(db: Database, idOrReference: string): Pr
           from action_items where incident_id = ${incident.id}`,
     ),
   ]);
+  const currentChecklist = checklists.find((checklist) => checklist.phase === incident.phase) ?? null;
+  const nextPhase = incident.closedAt ? null : (PHASES[phaseIndex(incident.phase) + 1] ?? null);
+  const blockers: string[] = [];
+  if (nextPhase && incident.phase === 'preparation' && !commanderOf(roles)) blockers.push('no commander assigned');
+  const open = currentChecklist ? currentChecklist.total - currentChecklist.done : 0;
+  if (!incident.closedAt && open > 0) blockers.push(`${open} open checklist item${open === 1 ? '' : 's'}`);
+  if (!incident.closedAt && incident.phase === 'root_cause_analysis' && rca?.status !== 'approved') blockers.push('root-cause analysis not approved');
   return {
     incident,
     reference: incidentReference(incident),
     commander: commanderOf(roles),
     roles,
     checklists,
-    currentChecklist: checklists.find((checklist) => checklist.phase === incident.phase) ?? null,
+    currentChecklist,
+    nextPhase,
+    blockers,
     figures: incidentFigures(incident),
     rca: rca ? { status: rca.status, authorName: rca.authorName, approvedByName: rca.approvedByName, version: rca.version } : null,
     actionItems: { open: Number(items?.open ?? 0), overdue: Number(items?.overdue ?? 0), total: Number(items?.total ?? 0) },

@@ -57,6 +57,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
       commander: { name: 'Ana' },
       figures: { timeToAcknowledgeSeconds: null },
       currentChecklist: { phase: 'preparation', done: 0, total: 4 },
+      nextPhase: 'identification',
+      blockers: ['4 open checklist items'],
       rca: null,
       actionItems: { open: 0, overdue: 0, total: 0 },
     });

@@ -97,6 +97,8 @@ export const incidentRoutes = new Hono<AppEnv>()
         roles: detail.roles,
         figures: detail.figures,
         currentChecklist: detail.currentChecklist,
+        nextPhase: detail.nextPhase,
+        blockers: detail.blockers,
         rca: detail.rca,
         actionItems: detail.actionItems,
       });

@@ -79,6 +79,7 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     const incident = await declareTestIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     await expect(transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toMatchObject({ code: 'commander_required' });
+    expect((await getIncidentDetail(database.db, incident.id)).blockers).toEqual(['no commander assigned']);
   });
 
   it('moves back with a reason, clearing milestones that no longer hold and keeping the identification time', async () => {

@@ -201,6 +201,17 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     });
   });
 
+  it('takes alerts whose group key is longer than an incident keeps (long label values)', async () => {
+    const long = { labels: { alertname: 'A'.repeat(3000), service: 's'.repeat(3000) }, annotations: {}, startsAt: new Date().toISOString() };
+    const response = await post('/api/v2/alerts', [long]);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ created: 1 });
+    const [incident] = await incidentRows();
+    expect(incident?.group_key.length).toBeLessThanOrEqual(2000);
+    const payload = webhookFixture('02-firing');
+    expect((await post('/ingest/alertmanager', { ...payload, groupKey: `{}:{x="${'y'.repeat(5000)}"}` })).status).toBe(200);
+  });
+
   it('stores SQL and HTML in label values and annotations verbatim, as data', async () => {
     const hostile = {
       labels: { alertname: "Robert'); DROP TABLE alerts; --", service: '<script>alert(1)</script>' },

@@ -1,5 +1,6 @@
 import type { Config } from '../../platform/index.ts';
 import type { Severity } from '../phases.ts';
+import { alertFingerprint } from './fingerprint.ts';
 
 /** How alerts are grouped, mapped and expired; from the ALERT_* environment variables. */
 export interface AlertSettings {
@@ -69,5 +70,14 @@ export function severityOf(labels: Readonly<Record<string, string>>, settings: A
  */
 export function groupKeyOf(labels: Readonly<Record<string, string>>, groupBy: readonly string[]): string {
   const names = [...new Set(groupBy)].filter((name) => labels[name] !== undefined).sort();
-  return `{}:{${names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`;
+  return boundedGroupKey(`{}:{${names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`);
+}
+
+/** Incidents keep group keys of at most this many characters. */
+export const MAX_GROUP_KEY = 2000;
+
+/** A key too long to store is cut and made unique again by the fingerprint of the whole. */
+export function boundedGroupKey(groupKey: string): string {
+  if (groupKey.length <= MAX_GROUP_KEY) return groupKey;
+  return `${groupKey.slice(0, MAX_GROUP_KEY - 20)}…#${alertFingerprint({ groupKey })}`;
 }

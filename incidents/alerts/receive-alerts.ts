@@ -8,7 +8,7 @@ import type { Severity } from '../phases.ts';
 import { incidents } from '../schema/incidents.ts';
 import type { Incident } from '../schema/incidents.ts';
 import { lockKeyOf, lockKeys } from './advisory-locks.ts';
-import { configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
+import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
@@ -103,7 +103,7 @@ function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: Rec
       fingerprint,
       labels: alert.labels,
       delivery,
-      groupKey: options.groupKey ?? groupKeyOf(alert.labels, groupBy),
+      groupKey: options.groupKey !== undefined ? boundedGroupKey(options.groupKey) : groupKeyOf(alert.labels, groupBy),
       actor,
       source: options.source ?? 'api',
     });
@@ -588,7 +588,7 @@ function incidentInputFor(groupKey: string, members: Plan[], fromSlo: boolean, c
   const alertname = labels.alertname ?? first?.fingerprint ?? 'Alert';
   const summaryText = first?.delivery.annotations.summary;
   const title = (summaryText ? `${alertname}: ${summaryText}` : alertname).replace(/\s+/g, ' ').trim().slice(0, 300) || 'Alert';
-  const services = [...new Set(members.map((plan) => plan.incoming.labels.service).filter((service): service is string => Boolean(service && service.length <= 200)))].slice(0, 50);
+  const services = [...new Set(members.map((plan) => plan.incoming.labels.service).filter((service): service is string => Boolean(service && service.trim() !== '' && service.length <= 200)))].slice(0, 50);
   const startedAt = new Date(Math.min(...members.map((plan) => plan.merge.next.startsAt.getTime())));
   const description = first?.delivery.annotations.description;
   return {

@@ -15,7 +15,7 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
   beforeEach(async () => {
     smtp = new FakeSmtpServer();
     await smtp.start();
-    firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', NOTIFIER_TIMEOUT_MS: '2000' });
+    firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_BACKOFF_BASE_MS: '20000', NOTIFIER_TIMEOUT_MS: '2000' });
   });
   afterEach(async () => {
     await firebreak.close();
@@ -51,8 +51,10 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
     expect(waiting?.lastError).toMatch(/451|Try again/);
     // Not due yet: the backoff holds it.
     expect(await firebreak.notifier.worker.runOnce()).toMatchObject({ claimed: 0 });
-    await firebreak.notifier.worker.drain(later(60_000));
-    expect(await firebreak.notifier.worker.drain(later(120_000))).toMatchObject({ claimed: 0 });
+    // Second attempt refused again (due 10–20 s later), third delivered (20–40 s after that).
+    expect(await firebreak.notifier.worker.drain(later(600_000))).toMatchObject({ retried: 1 });
+    expect(await firebreak.notifier.worker.drain(later(1_200_000))).toMatchObject({ delivered: 1 });
+    expect(await firebreak.notifier.worker.drain(later(1_800_000))).toMatchObject({ claimed: 0 });
     expect(smtp.received).toHaveLength(1);
     expect((await getDeliveryStatus(firebreak.database.db, ['retry-1'])).get('retry-1')).toMatchObject({ status: 'delivered', attempts: 3 });
   });
@@ -104,7 +106,7 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
     // ordered-1 is refused; ordered-2 and -3 may not overtake it; the unrelated message goes.
     expect(first).toMatchObject({ claimed: 2, retried: 1, delivered: 1 });
     expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1']);
-    await firebreak.notifier.worker.drain(later(60_000));
+    await firebreak.notifier.worker.drain(later(600_000));
     expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1', 'Notice ordered-1', 'Notice ordered-2', 'Notice ordered-3']);
   });
 

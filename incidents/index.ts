@@ -62,3 +62,4 @@ export type { ChecklistItem } from './schema/checklist-items.ts';
 export * from './alerts/index.ts';
 export * from './breach/index.ts';
 export { editIncident, IncidentEdit } from './edit-incident.ts';
+export { addEvidence, EvidenceInput } from './add-evidence.ts';

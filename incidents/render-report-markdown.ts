@@ -66,6 +66,8 @@ export function describeEvent(event: TimelineEvent): string {
       return `Action item overdue: ${text(data.title)} (owner ${text(data.ownerName)})`;
     case 'incident.updated':
       return `Edited: ${Object.keys((data.changes as Record<string, unknown> | undefined) ?? {}).join(', ')}`;
+    case 'evidence.added':
+      return `Evidence: ${text(data.title)}${data.url ? ` <${text(data.url)}>` : ''}${data.sha256 ? ` sha256 ${text(data.sha256)}` : ''}`;
     case 'incident.closed':
       return `Closed${data.reason ? `: ${text(data.reason)}` : ''}`;
     default: {

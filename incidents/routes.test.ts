@@ -280,6 +280,19 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { token: await firebreak.tokenFor('responder'), json: { summary: 'x' } })).status).toBe(403);
   });
 
+  it('records evidence with its hash on the timeline and in the report', async () => {
+    const incident = await declare();
+    const sha256 = 'A'.repeat(64);
+    const added = await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, {
+      json: { title: 'auth.log export from db-2', url: 'https://evidence.example/db-2/auth.log', sha256, collectedAt: '2026-01-02T03:04:05Z' },
+    });
+    expect(added.status).toBe(201);
+    expect(await added.json()).toMatchObject({ type: 'evidence.added', occurredAt: '2026-01-02T03:04:05.000Z', data: { sha256: 'a'.repeat(64) } });
+    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, { json: { title: 'x', sha256: 'abc' } })).status).toBe(400);
+    const report = await (await firebreak.request('GET', `/api/incidents/${incident.reference}/report`)).text();
+    expect(report).toContain(`Evidence: auth.log export from db-2 <https://evidence.example/db-2/auth.log> sha256 ${'a'.repeat(64)}`);
+  });
+
   it('describes the lifecycle routes in /openapi.json', async () => {
     const spec = (await (await firebreak.request('GET', '/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     for (const [path, method] of [

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requirePermission, validate } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
 import { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
+import { EvidenceInput, addEvidence } from './add-evidence.ts';
 import { NoteInput, addNote } from './add-note.ts';
 import { NewChecklistItem, addChecklistItem } from './add-checklist-item.ts';
 import { AssignRoleInput, assignRole } from './assign-role.ts';
@@ -200,6 +201,14 @@ export const incidentRoutes = new Hono<AppEnv>()
     validate('param', IncidentParam),
     validate('json', NoteInput),
     async (c) => c.json(await addNote(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  )
+  .post(
+    '/:id/evidence',
+    describeRoute({ summary: 'Record evidence (title, where it is kept, its SHA-256) on the timeline', tags, responses: writeResponses }),
+    requirePermission('incidents:note'),
+    validate('param', IncidentParam),
+    validate('json', EvidenceInput),
+    async (c) => c.json(await addEvidence(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
   )
   .get(
     '/:id/checklist',

@@ -93,7 +93,6 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
       maxBodyBytes: config.TRACE_MAX_BODY_BYTES,
       maxInFlightBytes: config.TRACE_MAX_INFLIGHT_BYTES,
       maxInFlightRequests: config.TRACE_MAX_INFLIGHT_REQUESTS,
-      retryAfterSeconds: config.TRACE_WINDOW_SECONDS,
     }),
   );
   app.route('/api/incidents', incidentTraceRoutes);

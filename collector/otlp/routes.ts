@@ -35,9 +35,15 @@ export interface OtlpRouteOptions {
   /** Bytes that requests in flight may hold together before new ones get 429. */
   maxInFlightBytes: number;
   maxInFlightRequests: number;
-  /** Seconds an exporter is told to wait when refused for load. */
-  retryAfterSeconds: number;
 }
+
+/*
+ * Retry-After values. OTLP exporters give up when Retry-After exceeds what is left of their export
+ * timeout (10 s by default in the SDKs), so both stay well below it: requests in flight drain within
+ * a second; a database backlog clears at the next flush.
+ */
+const RETRY_AFTER_SHED_SECONDS = '1';
+const RETRY_AFTER_BACKLOG_SECONDS = '5';
 
 export const OTLP_TRACES_PATH = '/v1/traces';
 
@@ -87,7 +93,6 @@ async function decode(encoding: OtlpEncoding, body: Buffer): Promise<TraceBatch>
 /** POST /v1/traces: OTLP/HTTP trace export, protobuf or JSON, gzip or not. */
 export function otlpRoutes(options: OtlpRouteOptions) {
   const admission = new OtlpAdmission(options.maxInFlightBytes, options.maxInFlightRequests);
-  const retryAfter = String(options.retryAfterSeconds);
 
   return new Hono<AppEnv>().post(
     OTLP_TRACES_PATH,
@@ -126,7 +131,7 @@ export function otlpRoutes(options: OtlpRouteOptions) {
         return refuse(c, encoding, 413, GRPC_INVALID_ARGUMENT, new BodyTooLargeError(options.maxBodyBytes, 'received').message, 'too_large');
       }
       if (options.sink.backedUp) {
-        c.header('Retry-After', retryAfter);
+        c.header('Retry-After', RETRY_AFTER_BACKLOG_SECONDS);
         return refuse(c, encoding, 503, GRPC_UNAVAILABLE, 'service health is behind on writing to the database; retry later', 'shed');
       }
       // Reserve what the body may grow to once decompressed (bounded by the limit).
@@ -134,7 +139,7 @@ export function otlpRoutes(options: OtlpRouteOptions) {
       const reserve = Math.min(options.maxBodyBytes, Number.isFinite(declared) && declared > 0 ? declared * (isCompressed ? 10 : 1) : options.maxBodyBytes);
       const release = admission.tryAdmit(reserve);
       if (!release) {
-        c.header('Retry-After', retryAfter);
+        c.header('Retry-After', RETRY_AFTER_SHED_SECONDS);
         return refuse(c, encoding, 429, GRPC_RESOURCE_EXHAUSTED, 'too many trace exports in flight; retry later', 'shed');
       }
       try {

@@ -76,7 +76,14 @@ const MAX_LISTED = 20;
  * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
  * of them. The caller holds the group locks of these incidents, so the counts cannot race.
  */
-export async function settleIncidents(tx: Database, incidentIds: ReadonlySet<string>, events: readonly PendingEvent[], now: Date): Promise<void> {
+export async function settleIncidents(
+  tx: Database,
+  incidentIds: ReadonlySet<string>,
+  events: readonly PendingEvent[],
+  now: Date,
+  /** Incidents the caller read after taking its group locks; the others are read here. */
+  known: ReadonlyMap<string, Incident> = new Map(),
+): Promise<void> {
   if (incidentIds.size === 0) return;
   const ids = [...incidentIds];
   // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
@@ -86,7 +93,7 @@ export async function settleIncidents(tx: Database, incidentIds: ReadonlySet<str
     resolving.length > 0
       ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
       : Promise.resolve([]),
-    tx.select().from(incidents).where(inArray(incidents.id, ids)),
+    ids.every((id) => known.has(id)) ? Promise.resolve(ids.flatMap((id) => known.get(id) ?? [])) : tx.select().from(incidents).where(inArray(incidents.id, ids)),
   ]);
   for (const row of firingRows) if (row.incidentId) stillFiring.add(row.incidentId);
   for (const incident of rows) {

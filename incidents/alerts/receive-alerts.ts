@@ -450,8 +450,13 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
   await Promise.all([writeAlertRows(tx, writes, now), refreshAlertRows(tx, refreshes, now), recordAlertEvents(tx, events)]);
-  await settleIncidents(tx, touchedIncidents, events, now);
+  await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
   return outcomes;
+}
+
+/** Each correlated alert's place, and the incidents it was decided with (read under the group locks). */
+interface Placements extends Map<string, Placement> {
+  incidents: Map<string, Incident>;
 }
 
 interface Placement {
@@ -493,8 +498,8 @@ async function correlate(
   preloaded: Preloaded,
   context: IngestContext,
   outcomes: Outcomes,
-): Promise<Map<string, Placement>> {
-  const placement = new Map<string, Placement>();
+): Promise<Placements> {
+  const placement: Placements = Object.assign(new Map<string, Placement>(), { incidents: new Map<string, Incident>() });
   if (plans.length === 0) return placement;
   const { settings, now } = context;
   const silences = preloaded.silences ?? (await activeSilences(tx, now));
@@ -521,6 +526,7 @@ async function correlate(
   const candidates =
     missing.length > 0 || unreadGroups.length > 0 ? [...preloaded.candidates, ...(await loadCandidates(tx, unreadGroups, missing))] : preloaded.candidates;
   const byId = new Map(candidates.map((incident) => [incident.id, incident]));
+  for (const incident of candidates) placement.incidents.set(incident.id, incident);
   const openByGroup = new Map<string, Incident>();
   for (const incident of candidates) {
     if (incident.groupKey && !incident.closedAt && !incident.recoveredAt && !openByGroup.has(incident.groupKey)) openByGroup.set(incident.groupKey, incident);
@@ -561,6 +567,7 @@ async function correlate(
     const opener = members[0]?.incoming;
     if (!opener) continue;
     const incident = await openIncident(tx, opener.actor, incidentInputFor(groupKey, members, opener.source === 'slo', context));
+    placement.incidents.set(incident.id, incident);
     for (const plan of members) {
       placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
       outcomeOf(outcomes, plan.incoming.fingerprint).opened = incident.id;

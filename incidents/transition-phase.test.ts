@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, ForbiddenError } from '../platform/in
 import type { DatabaseHandle } from '../platform/index.ts';
 import { openTestDatabase, databaseBackends } from '../test/harness/database.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, declareTestIncident, personContext, timelineTypes } from '../test/harness/incidents.ts';
-import { getIncident, getIncidentDetail, listTimeline, transitionPhase } from './index.ts';
+import { assignRole, getIncident, getIncidentDetail, listTimeline, transitionPhase } from './index.ts';
 
 describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
   let database: DatabaseHandle;
@@ -133,14 +133,27 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     const ctx = commander();
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
-    const results = await Promise.allSettled([
-      transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version }),
-      transitionPhase(personContext(database.db, 'commander', 'Bo'), incident.id, { to: 'identification', expectedVersion: incident.version }),
-    ]);
+    const current = await getIncident(database.db, incident.id);
+    const results = await Promise.allSettled(
+      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) => transitionPhase(personContext(database.db, 'commander', name), incident.id, { to: 'identification', expectedVersion: current.version })),
+    );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected');
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(ConflictError);
     expect((await timelineTypes(database.db, incident.id)).filter((type) => type === 'phase.changed')).toHaveLength(1);
+  });
+
+  it('keeps exactly one commander when several people take the role at once', async () => {
+    const ctx = commander();
+    const incident = await declareTestIncident(ctx);
+    await Promise.all(
+      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) => assignRole(personContext(database.db, 'commander', name), incident.id, { role: 'commander', name })),
+    );
+    const detail = await getIncidentDetail(database.db, incident.id);
+    expect(detail.roles.filter((holder) => holder.role === 'commander')).toHaveLength(1);
+    const types = (await timelineTypes(database.db, incident.id)).filter((type) => type.startsWith('role.'));
+    expect(types.sort()).toEqual(['role.assigned', 'role.handed_over', 'role.handed_over', 'role.handed_over', 'role.handed_over']);
+    expect(detail.incident.version).toBe(incident.version + 5);
   });
 
   it('refuses a responder, who lacks incidents:transition', async () => {

@@ -10,7 +10,8 @@ export const versionTag = (version: number) => `"${version}"`;
  */
 export function expectedVersionOf(c: Context, fromBody: number | undefined): number | undefined {
   const header = c.req.header('if-match');
-  if (header === undefined) return fromBody;
+  // "*" (RFC 9110: any current version) adds no condition.
+  if (header === undefined || header.trim() === '*') return fromBody;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!match?.[1]) throw new InvalidInputError(`If-Match must be the version an incident was read at, such as "3"; got ${JSON.stringify(header)}.`);
   const version = Number(match[1]);

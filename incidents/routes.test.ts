@@ -62,6 +62,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
       rca: null,
       actionItems: { open: 0, overdue: 0, total: 0 },
     });
+    // If-Match: * means "whatever the current version is".
+    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1' }, headers: { 'if-match': '*' } })).status).toBe(200);
   });
 
   it('pages through the incident list with a cursor, each incident once, newest first', async () => {
@@ -160,6 +162,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     }
     const badIfMatch = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1' }, headers: { 'if-match': 'yesterday' } });
     expect(badIfMatch.status).toBe(400);
+    const disagreeing = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1', expectedVersion: 1 }, headers: { 'if-match': '"2"' } });
+    expect(disagreeing.status).toBe(400);
     const notJson = await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { body: 'hello', headers: { 'content-type': 'text/plain' } });
     expect(notJson.status).toBe(415);
     expect(await timelineTypes(incident.reference)).toEqual(before);

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OTLP_TRACES_PATH, otlpRoutes } from '../../collector/otlp/index.ts';
+import { createBaseApp, createLogger, openDatabase } from '../../platform/index.ts';
+import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
+import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
+import { getServiceHealth } from './get-service-health.ts';
+import { ServiceHealthAggregator } from './health-aggregator.ts';
+import type { TraceBatch } from './trace-batch.ts';
+
+const AT = Date.parse('2026-11-21T04:40:00Z');
+const logger = createLogger('silent');
+
+function batch(service: string, spans: number, errors: number): TraceBatch {
+  return {
+    resources: [
+      {
+        serviceName: service,
+        attributes: { 'service.name': service },
+        spans: Array.from({ length: spans }, (_, i) => ({
+          name: 'GET /',
+          kind: 2,
+          startMs: AT - 100 - i,
+          durationMs: 20,
+          statusCode: i < errors ? 2 : 0,
+          statusMessage: '',
+          httpStatus: i < errors ? 500 : 200,
+          exception: null,
+          details: i < errors ? { traceId: `${i}`.padStart(32, '0'), spanId: `${i}`.padStart(16, '0'), parentSpanId: '', attributes: {} } : null,
+        })),
+      },
+    ],
+    acceptedSpans: spans,
+    rejectedSpans: 0,
+    rejections: [],
+  };
+}
+
+describe.each(databaseBackends)('service health aggregation on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  const requestsOf = async (service: string) =>
+    (await getServiceHealth(firebreak.database.db, { service, until: new Date(AT + 1000) })).find((health) => health.service === service)?.requests ?? 0;
+
+  it('adds the counts of several replicas (and of late spans) to the same window rows', async () => {
+    const options = { windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger };
+    const replicaA = new ServiceHealthAggregator(options);
+    const replicaB = new ServiceHealthAggregator(options);
+    replicaA.record(batch('api', 30, 3), AT);
+    replicaB.record(batch('api', 20, 0), AT);
+    await Promise.all([replicaA.flush(firebreak.database.db), replicaB.flush(firebreak.database.db)]);
+    replicaA.record(batch('api', 5, 0), AT + 60_000);
+    await replicaA.flush(firebreak.database.db);
+    const [health] = await getServiceHealth(firebreak.database.db, { service: 'api', until: new Date(AT + 1000) });
+    expect(health).toMatchObject({ requests: 55, errors: 3 });
+    expect(health?.latencyMs.p50).toBeGreaterThan(10);
+    expect(health?.latencyMs.p50).toBeLessThanOrEqual(25);
+  });
+
+  it('keeps the counts in memory when the database refuses a flush, and writes them with the next one', async () => {
+    const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger });
+    aggregator.record(batch('worker', 12, 2), AT);
+    const closed = await openDatabase({});
+    await closed.close();
+    await expect(aggregator.flush(closed.db)).rejects.toThrow();
+    expect(aggregator.pending).toEqual({ windows: 1, evidence: 2 });
+    aggregator.record(batch('worker', 8, 0), AT);
+    await aggregator.flush(firebreak.database.db);
+    expect(aggregator.pending).toEqual({ windows: 0, evidence: 0 });
+    expect(await requestsOf('worker')).toBe(20);
+  });
+
+  it('answers 503 with Retry-After while the in-memory windows are full', async () => {
+    const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1, logger });
+    const app = createBaseApp({ config: firebreak.config, database: firebreak.database, logger, publicPaths: [], ownBodyLimitPaths: [OTLP_TRACES_PATH] });
+    app.route('/', otlpRoutes({ sink: aggregator, maxBodyBytes: 1 << 20, maxInFlightBytes: 1 << 24, maxInFlightRequests: 8 }));
+    const token = await firebreak.tokenFor('ingest');
+    const send = () =>
+      app.request(OTLP_TRACES_PATH, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf' },
+        body: Buffer.from(buildTracePayload({ spans: 4, now: AT })),
+      });
+    expect((await send()).status).toBe(200);
+    const refused = await send();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    await aggregator.flush(firebreak.database.db);
+    expect((await send()).status).toBe(200);
+  });
+});

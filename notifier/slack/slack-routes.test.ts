@@ -145,6 +145,25 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/commander/);
   });
 
+  it('escalates from the button: pages again and says so, or explains why it cannot', async () => {
+    const paged = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    const quiet = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    await world.firebreak.notifier.worker.drain();
+    expect((await button('U0VIEWER', 'incident_escalate', paged.id)).status).toBe(200);
+    expect(world.slack.responses.at(-1)?.body.text).toMatch(/lacks the permission/);
+    expect((await button('U0RESPONDER', 'incident_escalate', paged.id)).status).toBe(200);
+    expect(world.slack.responses.at(-1)?.body.text).toMatch(/Paged the next escalation level \(1 route\)/);
+    await world.firebreak.notifier.worker.drain();
+    expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
+      ['trigger', paged.id],
+      ['trigger', paged.id],
+    ]);
+    expect(world.pagerduty.events[1]?.payload?.custom_details).toMatchObject({ reason: 'Escalated by Bo' });
+    expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(/Escalated by Bo: paging escalation level 1 of 1/);
+    expect((await button('U0RESPONDER', 'incident_escalate', quiet.id)).status).toBe(200);
+    expect(world.slack.responses.at(-1)?.body.text).toMatch(/has not paged anyone/);
+  });
+
   it('turns a message pinned in the incident channel into a timeline note, once', async () => {
     await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();

@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestFirebreak } from '../test/harness/app.ts';
+import type { TestFirebreak } from '../test/harness/app.ts';
+import { databaseBackends } from '../test/harness/database.ts';
+import { enqueueMessage } from './index.ts';
+
+describe.each(databaseBackends)('notification routes on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+    await firebreak.database.db.transaction(async (tx) => {
+      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
+      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
+    });
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  it('reports delivery status by idempotency key', async () => {
+    const response = await firebreak.request('GET', '/api/notifications/status?keys=notice-a,notice-b,unknown');
+    expect(response.status).toBe(200);
+    const { statuses } = (await response.json()) as { statuses: Record<string, { status: string; lastError: string }> };
+    expect(Object.keys(statuses).sort()).toEqual(['notice-a', 'notice-b']);
+    expect(statuses['notice-a']).toMatchObject({ status: 'dead', lastError: expect.stringMatching(/SMTP_URL/) });
+    expect((await firebreak.request('GET', '/api/notifications/status')).status).toBe(400);
+    expect((await firebreak.request('GET', '/api/notifications/status?keys=notice-a', { token: null })).status).toBe(401);
+  });
+
+  it('lists messages with filters and pages, and refuses bad filters and callers without the permission', async () => {
+    const first = (await (await firebreak.request('GET', '/api/notifications/messages?channel=email&limit=1')).json()) as { messages: { idempotencyKey: string; id: string }[]; nextCursor: string };
+    expect(first.messages.map((message) => message.idempotencyKey)).toEqual(['notice-b']);
+    const second = (await (await firebreak.request('GET', `/api/notifications/messages?channel=email&limit=1&cursor=${first.nextCursor}`)).json()) as { messages: { idempotencyKey: string }[]; nextCursor: string | null };
+    expect(second.messages.map((message) => message.idempotencyKey)).toEqual(['notice-a']);
+    expect(second.nextCursor).toBeNull();
+    const one = await firebreak.request('GET', `/api/notifications/messages/${first.messages[0]?.id}`);
+    expect(((await one.json()) as { idempotencyKey: string }).idempotencyKey).toBe('notice-b');
+    expect((await firebreak.request('GET', '/api/notifications/messages/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const bad = await firebreak.request('GET', '/api/notifications/messages?status=lost');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/status/);
+    expect((await firebreak.request('GET', '/api/notifications/messages?cursor=garbage')).status).toBe(400);
+    const ingest = await firebreak.tokenFor('ingest');
+    expect((await firebreak.request('GET', '/api/notifications/messages', { token: ingest })).status).toBe(403);
+    const viewer = await firebreak.tokenFor('viewer');
+    expect((await firebreak.request('GET', '/api/notifications/messages', { token: viewer })).status).toBe(200);
+  });
+
+  it('updates and deletes routing rules, refusing unknown ids and a name already taken', async () => {
+    const rule = { name: 'db', services: ['postgres'], pagerdutyRoutingKey: 'DBKEY000000000000000000000000001' };
+    const created = (await (await firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).json()) as { id: string };
+    await firebreak.request('POST', '/api/notifications/routing-rules', { json: { ...rule, name: 'other' } });
+    const renamed = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, name: 'database', severities: ['sev1'] } });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ name: 'database', severities: ['sev1'] });
+    expect((await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, name: 'other' } })).status).toBe(409);
+    const invalid = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, maxEscalations: 2 } });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(/escalateAfterSeconds/);
+    const responder = await firebreak.tokenFor('responder');
+    expect((await firebreak.request('DELETE', `/api/notifications/routing-rules/${created.id}`, { token: responder })).status).toBe(403);
+    expect((await firebreak.request('DELETE', `/api/notifications/routing-rules/${created.id}`)).status).toBe(200);
+    expect((await firebreak.request('DELETE', `/api/notifications/routing-rules/${created.id}`)).status).toBe(404);
+    const listed = (await (await firebreak.request('GET', '/api/notifications/routing-rules')).json()) as { rules: { name: string }[] };
+    expect(listed.rules.map((entry) => entry.name)).toEqual(['other']);
+  });
+});

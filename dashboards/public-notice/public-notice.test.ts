@@ -66,12 +66,13 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
       expect(response?.status()).toBe(200);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-public-notice-phone.png`), fullPage: true });
       expect(await page.title()).toBe('Security incident notification from Acme Cloud');
-      const layout = await page.evaluate(() => ({
+      // A string, evaluated in the page: this project's TypeScript has no DOM types.
+      const layout = await page.evaluate<{ scrollWidth: number; clientWidth: number; fontSize: number; headings: string[] }>(`({
         scrollWidth: document.documentElement.scrollWidth,
         clientWidth: document.documentElement.clientWidth,
         fontSize: Number.parseFloat(getComputedStyle(document.body).fontSize),
         headings: [...document.querySelectorAll('h2')].map((heading) => heading.textContent),
-      }));
+      })`);
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
       expect(layout.fontSize).toBeGreaterThanOrEqual(16);
       expect(layout.headings).toEqual(['What happened', 'What information was involved', 'What we are doing', 'What you can do', 'Other important information', 'For more information']);

@@ -59,7 +59,16 @@ export async function buildComplianceReport(db: Database, options: { incident?: 
     (sum, entry) => ({ ...sum, [entry.outcome]: sum[entry.outcome] + 1 }),
     { on_time: 0, late: 0, open: 0, overdue: 0, not_applicable: 0, untimed: 0 },
   );
-  return { generatedAt: now.toISOString(), totals, obligations: entries };
+  const breaches = [...new Set(entries.map((entry) => entry.incident))].map((reference) => {
+    const own = entries.filter((entry) => entry.incident === reference);
+    return {
+      incident: reference,
+      title: own[0]?.incidentTitle ?? '',
+      compliant: own.every((entry) => entry.outcome !== 'late' && entry.outcome !== 'overdue'),
+      obligations: own,
+    };
+  });
+  return { generatedAt: now.toISOString(), totals, breaches, obligations: entries };
 }
 
 const CSV_COLUMNS = ['incident', 'regime', 'obligation', 'recipient', 'dueAt', 'submittedAt', 'outcome', 'delayReason', 'notApplicableReason'] as const;

@@ -47,11 +47,16 @@ export async function getBreachStatus(db: Database, incidentIdOrReference: strin
     assessment: { current: assessment.current, anchors: Object.fromEntries(Object.entries(assessment.anchors).map(([name, at]) => [name, at.toISOString()])) },
     regimes: applications.map((application) => ({ id: application.regimeId, name: application.definition.name, timeZone: application.definition.timeZone, appliedBy: application.appliedBy, appliedAt: application.appliedAt })),
     obligations: obligations.map((obligation) => {
-      const timeZone = regimes.get(obligation.incidentRegimeId)?.timeZone ?? 'UTC';
+      const regime = regimes.get(obligation.incidentRegimeId);
+      const definition = regime?.obligations.find((candidate) => candidate.key === obligation.key);
+      const timeZone = regime?.timeZone ?? 'UTC';
       const late = isLate(obligation, now);
       const next = nextWarning(obligation);
       return {
         ...obligation,
+        trigger: definition?.trigger ?? '',
+        contentRequired: definition?.contentRequired ?? [],
+        deadlineText: definition?.deadlineText ?? null,
         state: obligationState(obligation, now),
         late,
         delayReasonMissing: late && !obligation.delayReason,

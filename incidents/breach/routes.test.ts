@@ -172,9 +172,10 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     );
     expect(submitted.status).toBe('submitted');
     expect((await firebreak.request('POST', `/api/breach/obligations/${obligation.id}/submit`, { json: { via: 'email' } })).status).toBe(409);
-    const report = await json<{ totals: Record<string, number>; obligations: Json[] }>(await firebreak.request('GET', `/api/breach/compliance?incident=${reference}`), 200);
+    const report = await json<{ totals: Record<string, number>; obligations: Json[]; breaches: Json[] }>(await firebreak.request('GET', `/api/breach/compliance?incident=${reference}`), 200);
     expect(report.totals.late).toBe(1);
     expect(report.obligations[0]).toMatchObject({ incident: reference, regime: 'contract-24h', outcome: 'late', delayReason: expect.stringMatching(/contact list/) });
+    expect(report.breaches).toEqual([expect.objectContaining({ incident: reference, compliant: false })]);
     const csv = await firebreak.request('GET', '/api/breach/compliance?format=csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await csv.text()).toMatch(/^incident,regime,obligation/);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   AcknowledgeInput,
   AssignRoleInput,
+  DeclareIncidentInput,
   ChecklistItemUpdate,
   IncidentListQuery,
   NoteInput,
@@ -27,6 +28,7 @@ import {
   writeRca,
   assignRole,
   changeSeverity,
+  declareIncident,
   completeChecklistItem,
   getIncident,
   getIncidentDetail,
@@ -206,6 +208,26 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
         return c.html((<IncidentRows rows={rows} />).toString());
       }
       return renderPage(c, <IncidentListPage viewer={c.var.viewer} rows={rows} filters={filters} liveUrl="/incidents/live" />);
+    })
+    .post('/', async (c) => {
+      const form = await c.req.parseBody();
+      try {
+        const input = parseForm(DeclareIncidentInput, {
+          title: field(form, 'title'),
+          severity: field(form, 'severity'),
+          summary: field(form, 'summary'),
+          services: field(form, 'services')
+            .split(',')
+            .map((service) => service.trim())
+            .filter(Boolean),
+        });
+        const incident = await declareIncident(c.var.ctx, input);
+        return c.redirect(`/incidents/INC-${incident.number}`, 303);
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 403].includes(error.status)) throw error;
+        const filters: ListFilters = { status: 'open' };
+        return renderPage(c, <IncidentListPage viewer={c.var.viewer} rows={await listRows(c, filters)} filters={filters} liveUrl="/incidents/live" error={error.message} />, error.status as 400 | 403);
+      }
     })
     .get('/live', (c) => {
       const sessionToken = c.var.sessionToken;

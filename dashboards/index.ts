@@ -31,7 +31,30 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
 
   watchDeadlineMetrics(deps.database.db, deps.logger);
   const hub = new TimelineHub(deps.database, deps.logger);
-  options.services.push({ name: 'dashboard-live-timeline', start: () => undefined, stop: () => hub.stop() });
+  // Live streams never finish on their own: on SIGTERM/SIGINT they end at once, so that the server can
+  // drain the requests in flight instead of waiting out SHUTDOWN_TIMEOUT_MS for them.
+  // A signal listener turns off Node's default exit, so when nobody else handles the signal (no
+  // runServer), this one steps aside and raises it again.
+  const endStreams = (signal: NodeJS.Signals) => {
+    hub.endStreams();
+    if (process.listenerCount(signal) === 1) {
+      process.off('SIGTERM', endStreams);
+      process.off('SIGINT', endStreams);
+      process.kill(process.pid, signal);
+    }
+  };
+  options.services.push({
+    name: 'dashboard-live-timeline',
+    start: () => {
+      process.on('SIGTERM', endStreams);
+      process.on('SIGINT', endStreams);
+    },
+    stop: async () => {
+      process.off('SIGTERM', endStreams);
+      process.off('SIGINT', endStreams);
+      await hub.stop();
+    },
+  });
   options.scheduler.every('dashboard-session-pruning', '17 * * * *', async (tx, now) => {
     await pruneSessions(tx, now);
     await pruneLoginFailures(tx, now);

@@ -108,6 +108,20 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect(await invalid.text()).toContain('to:');
   });
 
+  it('declares an incident from the list page', async () => {
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser } = await logIn(firebreak, user);
+    const list = await (await browser.get('/incidents')).text();
+    const declared = await browser.post('/incidents', { _csrf: csrfOf(list), title: 'Checkout is slow', severity: 'sev2', services: 'checkout, payments', summary: 'p99 above 2 s' });
+    expect(declared.status).toBe(303);
+    const page = await (await browser.get(declared.headers.get('location') ?? '')).text();
+    expect(page).toContain('Checkout is slow');
+    expect(page).toContain('checkout, payments');
+    const empty = await browser.post('/incidents', { _csrf: csrfOf(list), title: '', severity: 'sev2' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('title:');
+  });
+
   it('shows a viewer the incident without action forms and refuses their actions', async () => {
     const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Disk full', severity: 'sev3' });
     const viewer = await createDashboardUser(firebreak, 'viewer');
@@ -115,6 +129,8 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
     expect(page).toContain('can follow this incident but not change it');
     expect(page).not.toContain('/acknowledge"');
+    expect(await (await browser.get('/incidents')).text()).not.toContain('Declare an incident');
+    expect((await browser.post('/incidents', { _csrf: csrfOf(page), title: 'x', severity: 'sev1' })).status).toBe(403);
     const csrf = csrfOf(page);
     for (const [path, form] of [
       ['acknowledge', {}],

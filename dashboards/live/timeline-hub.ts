@@ -137,10 +137,15 @@ export class TimelineHub {
     );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /** Ends every open live stream (browsers reconnect by themselves), keeping the LISTEN. */
+  endStreams(): void {
     for (const handler of this.stopHandlers) handler();
     this.stopHandlers.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.endStreams();
     if (this.batchTimer) clearTimeout(this.batchTimer);
     if (this.listTimer) clearTimeout(this.listTimer);
     this.incidentListeners.clear();

@@ -1,7 +1,7 @@
 import { PHASES, SEVERITIES } from '../../incidents/index.ts';
 import type { Incident, Phase, Severity } from '../../incidents/index.ts';
 import { Countdown } from './countdown.tsx';
-import { Layout, Time } from './layout.tsx';
+import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
 
 export interface ListFilters {
@@ -81,10 +81,40 @@ function Select({ name, label, value, options }: { name: string; label: string; 
   );
 }
 
-export function IncidentListPage({ viewer, rows, filters, liveUrl }: { viewer: Viewer; rows: ListedIncident[]; filters: ListFilters; liveUrl: string }) {
+function DeclareForm({ viewer }: { viewer: Viewer }) {
+  return (
+    <details class="card">
+      <summary>Declare an incident</summary>
+      <form method="post" action="/incidents">
+        <CsrfField viewer={viewer} />
+        <label for="declare-title">Title</label>
+        <input id="declare-title" name="title" type="text" required maxlength={300} />
+        <label for="declare-severity">Severity</label>
+        <select id="declare-severity" name="severity">
+          {SEVERITIES.map((severity) => (
+            <option value={severity} selected={severity === 'sev3'}>
+              {severity.toUpperCase()}
+            </option>
+          ))}
+        </select>
+        <label for="declare-services">Services (comma-separated)</label>
+        <input id="declare-services" name="services" type="text" />
+        <label for="declare-summary">What is happening</label>
+        <textarea id="declare-summary" name="summary" maxlength={20000}></textarea>
+        <p>
+          <button type="submit">Declare</button>
+        </p>
+      </form>
+    </details>
+  );
+}
+
+export function IncidentListPage({ viewer, rows, filters, liveUrl, error }: { viewer: Viewer; rows: ListedIncident[]; filters: ListFilters; liveUrl: string; error?: string | null }) {
   return (
     <Layout title="Incidents" viewer={viewer} section="incidents">
       <h1>Incidents</h1>
+      <Flash error={error} />
+      {can(viewer, 'incidents:declare') ? <DeclareForm viewer={viewer} /> : null}
       <form class="card filters" method="get" action="/incidents" role="search" aria-label="Filter incidents">
         <div>
           <label for="filter-status">Status</label>

@@ -63,6 +63,24 @@ describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
     expect(listed.messages.some((message) => message.attempts > 1)).toBe(true);
   });
 
+  it('does not post twice to a channel when a post to another channel of the same message fails', async () => {
+    const incidentId = await runIncident();
+    await deliverOver(0);
+    const { notifyIncidentChange } = await import('./index.ts');
+    const { incidentSnapshot } = await import('../incidents/index.ts');
+    const { getIncident } = await import('../incidents/index.ts');
+    const incident = await getIncident(world.firebreak.database.db, incidentId);
+    // 'resolved' is posted in the incident channel and then in the broadcast channel; the second post fails once.
+    world.slack.faults.add('chat.update', { kind: 'pass' }, 2);
+    world.slack.faults.add('chat.postMessage', { kind: 'pass' });
+    world.slack.faults.add('chat.postMessage', { kind: 'status', status: 500 });
+    await world.firebreak.database.db.transaction((tx) => notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(incident), at: new Date(), actorName: 'Firebreak' }));
+    await deliverOver(10);
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel?.messages.filter((message) => /Resolved/.test(message.text))).toHaveLength(1);
+    expect(world.slack.channels.get('C0BROADCAST')?.messages.filter((message) => /Resolved/.test(message.text))).toHaveLength(1);
+  });
+
   it('honours 429 Retry-After from Slack and PagerDuty', async () => {
     world.slack.faults.add('conversations.create', { kind: 'status', status: 429, retryAfterSeconds: 120 });
     // pdjs retries a 429 three times on its own; the fourth answer reaches the outbox.

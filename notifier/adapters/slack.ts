@@ -3,6 +3,7 @@ import { WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError
 import type { Database } from '../../platform/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { ChannelAdapter } from '../outbox-worker.ts';
+import { outboxMessages } from '../schema/outbox-messages.ts';
 import type { OutboxMessage } from '../schema/outbox-messages.ts';
 import { slackIncidentChannels } from '../schema/slack-incident-channels.ts';
 import type { SlackIncidentChannel } from '../schema/slack-incident-channels.ts';
@@ -141,14 +142,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     if (state?.channelId) targets.add(state.channelId);
     if (state && (payload.broadcast || !state.channelId)) for (const broadcast of Object.values(state.broadcasts)) targets.add(broadcast.channel);
     if (targets.size === 0) return { skipped: 'the incident has no Slack channel or announcement' };
-    const posted: Record<string, string> = {};
-    const already = (message.result ?? {}) as Record<string, string>;
+    // Channels already posted to by an earlier, partly failed attempt are not posted to again.
+    const posted = { ...((message.result ?? {}) as Record<string, string>) };
     for (const channel of targets) {
-      if (already[channel]) continue;
+      if (posted[channel]) continue;
       const answer = await call('chat.postMessage', () =>
         client.chat.postMessage({ channel, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) }),
       );
-      posted[channel] = answer.ts ?? '';
+      posted[channel] = answer.ts ?? 'posted';
+      await db.update(outboxMessages).set({ result: posted }).where(eq(outboxMessages.id, message.id));
     }
     return posted;
   }

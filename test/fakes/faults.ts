@@ -4,7 +4,9 @@ export type Fault =
   /** Hangs for this long (past the client's timeout), then drops the connection unprocessed. */
   | { kind: 'hang'; ms: number }
   /** Closes the connection without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answers normally (to let earlier requests through before a fault). */
+  | { kind: 'pass' };
 
 /** A queue of faults per target (a Slack method, or '*' for any request). */
 export class FaultPlan {

@@ -24,8 +24,9 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
+const milliseconds = (value: number) => value.toFixed(value < 1 ? 2 : 1);
 const describe = (values: number[]) =>
-  `p50 ${percentile(values, 50).toFixed(1)} ms   p95 ${percentile(values, 95).toFixed(1)} ms   max ${Math.max(...values).toFixed(1)} ms`;
+  `p50 ${milliseconds(percentile(values, 50))} ms   p95 ${milliseconds(percentile(values, 95))} ms   max ${milliseconds(Math.max(...values))} ms`;
 
 export async function bench(): Promise<void> {
   const database = await createBenchDatabase();

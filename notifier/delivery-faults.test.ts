@@ -81,6 +81,25 @@ describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
     expect(world.slack.channels.get('C0BROADCAST')?.messages.filter((message) => /Resolved/.test(message.text))).toHaveLength(1);
   });
 
+  it('adopts the channel it created when the answer to conversations.create was lost, and makes no second one', async () => {
+    world.slack.faults.add('conversations.create', { kind: 'lose-answer' });
+    const incidentId = await runIncident();
+    await deliverOver(10);
+    expect(world.slack.callsOf('conversations.create')).toHaveLength(1);
+    expect([...world.slack.channels.values()].filter((channel) => channel.name.startsWith('inc-1-'))).toHaveLength(1);
+    expectExactlyOnceInOrder(incidentId);
+  });
+
+  it('takes a variant of the name when a channel of that name belongs to someone else', async () => {
+    world.slack.channels.set('C0TAKEN', { id: 'C0TAKEN', name: 'inc-1-checkout-errors', members: [], messages: [] });
+    await runIncident();
+    await deliverOver(2);
+    const ours = [...world.slack.channels.values()].filter((channel) => channel.name.startsWith('inc-1-checkout-errors-'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.messages[0]?.text).toContain('INC-1');
+    expect(world.slack.channels.get('C0TAKEN')?.messages).toEqual([]);
+  });
+
   it('honours 429 Retry-After from Slack and PagerDuty', async () => {
     world.slack.faults.add('conversations.create', { kind: 'status', status: 429, retryAfterSeconds: 120 });
     // pdjs retries a 429 three times on its own; the fourth answer reaches the outbox.

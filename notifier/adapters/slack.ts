@@ -67,17 +67,33 @@ async function saveState(db: Database, incidentId: string, changes: Partial<Slac
 export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter {
   const { client } = options;
 
+  /** The channel of that name the bot is a member of: ours, made by an attempt whose answer was lost. */
+  async function findOwnChannel(name: string): Promise<string | null> {
+    let cursor: string | undefined;
+    do {
+      const page = await call('conversations.list', () => client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, cursor }));
+      const found = page.channels?.find((channel) => channel.name === name);
+      if (found) return found.is_member && found.id ? found.id : null;
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return null;
+  }
+
   async function createChannel(db: Database, payload: SyncIncidentPayload): Promise<{ id: string; name: string }> {
     const base = incidentChannelName(payload.incident);
     for (const name of [base, `${base.slice(0, 74)}-${payload.incident.id.slice(0, 5)}`]) {
+      let id: string | null = null;
       try {
         const created = await client.conversations.create({ name });
-        const id = created.channel?.id;
+        id = created.channel?.id ?? null;
         if (!id) throw new DeliveryError('Slack conversations.create: no channel id in the answer', true);
-        await saveState(db, payload.incident.id, { channelId: id, channelName: name });
-        return { id, name };
       } catch (error) {
         if (platformCode(error) !== 'name_taken') throw classify(error, 'conversations.create');
+        id = await findOwnChannel(name);
+      }
+      if (id) {
+        await saveState(db, payload.incident.id, { channelId: id, channelName: name });
+        return { id, name };
       }
     }
     throw new DeliveryError(`Slack conversations.create: the channel names ${base} and its variant are taken`, false);

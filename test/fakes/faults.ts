@@ -5,6 +5,8 @@ export type Fault =
   | { kind: 'hang'; ms: number }
   /** Closes the connection without an answer. */
   | { kind: 'reset' }
+  /** Does the work, then drops the connection before answering (the client never learns it succeeded). */
+  | { kind: 'lose-answer' }
   /** Answers normally (to let earlier requests through before a fault). */
   | { kind: 'pass' };
 

@@ -79,7 +79,7 @@ export class FakePagerDutyServer {
   }
 
   private async applyFault(fault: Fault, response: ServerResponse): Promise<boolean> {
-    if (fault.kind === 'pass') return false;
+    if (fault.kind === 'pass' || fault.kind === 'lose-answer') return false;
     if (fault.kind === 'reset') {
       response.socket?.destroy();
       return true;

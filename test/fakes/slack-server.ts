@@ -14,6 +14,7 @@ export interface SlackCall {
 interface FakeChannel {
   id: string;
   name: string;
+  botIsMember?: boolean;
   members: string[];
   messages: { ts: string; text: string; blocks: unknown; user?: string }[];
 }
@@ -91,7 +92,7 @@ export class FakeSlackServer {
     }
     const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const fault = this.faults.next(method);
-    if (fault && (await this.applyFault(fault, response))) return;
+    if (fault && fault.kind !== 'lose-answer' && (await this.applyFault(fault, response))) return;
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const args: Record<string, unknown> = {};
     for (const [key, value] of form) args[key] = key === 'blocks' || key === 'attachments' ? JSON.parse(value) : value;
@@ -104,11 +105,15 @@ export class FakeSlackServer {
     if (token !== this.token) return reply({ ok: false, error: 'invalid_auth' });
     const answer = this.answer(method, args);
     if (answer.ok) this.calls.push({ method, args, token, at: Date.now() });
+    if (fault?.kind === 'lose-answer') {
+      response.socket?.destroy();
+      return;
+    }
     reply(answer);
   }
 
   private async applyFault(fault: Fault, response: ServerResponse): Promise<boolean> {
-    if (fault.kind === 'pass') return false;
+    if (fault.kind === 'pass' || fault.kind === 'lose-answer') return false;
     if (fault.kind === 'reset') {
       response.socket?.destroy();
       return true;
@@ -136,7 +141,8 @@ export class FakeSlackServer {
         const name = String(args.name ?? '');
         if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
         if (this.channelByName(name)) return { ok: false, error: 'name_taken' };
-        const channel: FakeChannel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, members: [], messages: [] };
+        // The creator (the bot) is a member of the channel it creates.
+        const channel: FakeChannel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, members: [], messages: [], botIsMember: true };
         this.channels.set(channel.id, channel);
         return { ok: true, channel: { id: channel.id, name } };
       }
@@ -162,6 +168,10 @@ export class FakeSlackServer {
         message.text = String(args.text ?? '');
         message.blocks = args.blocks;
         return { ok: true, channel: channel.id, ts: message.ts };
+      }
+      case 'conversations.list': {
+        const channels = [...this.channels.values()].map((channel) => ({ id: channel.id, name: channel.name, is_channel: true, is_member: channel.botIsMember === true }));
+        return { ok: true, channels, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.history': {
         const channel = this.resolveChannel(args.channel);

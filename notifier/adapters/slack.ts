@@ -82,7 +82,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
   async function createChannel(db: Database, payload: SyncIncidentPayload): Promise<{ id: string; name: string }> {
     const base = incidentChannelName(payload.incident);
     for (const name of [base, `${base.slice(0, 74)}-${payload.incident.id.slice(0, 5)}`]) {
-      let id: string | null = null;
+      let id: string | null;
       try {
         const created = await client.conversations.create({ name });
         id = created.channel?.id ?? null;

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { generate } from 'otplib';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareIncident, listTimeline } from '../../incidents/index.ts';
+import { systemContext } from '../../platform/index.ts';
 import { listen } from '../../server.ts';
 import type { RunningServer } from '../../server.ts';
 import { createTestFirebreak, type TestFirebreak } from '../harness/app.ts';
@@ -63,7 +66,7 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await mkdir(SCREENSHOTS, { recursive: true });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    firebreak = await createTestFirebreak(backend, { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BREACH_ORGANIZATION_NAME: 'Acme Payments' });
+    firebreak = await createTestFirebreak(backend, { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BREACH_ORGANIZATION_NAME: 'Acme Payments', LOGIN_MAX_FAILURES: '3' });
     running = await listen(firebreak);
     userDataDir = await mkdtemp(path.join(tmpdir(), 'firebreak-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -210,5 +213,54 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await page.goto(`${base}/admin/audit?verify=1`);
     expect(await page.textContent('#verify-result')).toContain('Intact');
     await shot('13-admin-audit');
+  });
+  it('keeps a viewer from acting, refuses a cross-site form, ends an idle session and locks out a guesser', async () => {
+    await context.clearCookies();
+    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Read-only view', severity: 'sev3' });
+    const reference = `INC-${incident.number}`;
+    const viewer = await createDashboardUser(firebreak, 'viewer', 'vera@example.com');
+    await logInWithEnrolment(viewer.email, viewer.password);
+    await page.goto(`${base}/incidents/${reference}`);
+    expect(await page.textContent('main')).toContain('can follow this incident but not change it');
+    expect(await page.locator('form[action$="/acknowledge"], form[action$="/phase"], form[action$="/notes"]').count()).toBe(0);
+    await shot('14-viewer-incident');
+
+    // Another site posts a form at Firebreak in the viewer's browser: refused, nothing written.
+    const attacker = createHttpServer((_request, reply) => {
+      reply.setHeader('content-type', 'text/html');
+      reply.end(
+        `<form id="f" method="post" action="${base}/incidents/${reference}/notes"><input name="text" value="forged note"><input name="_csrf" value="guess"></form><script>document.getElementById('f').submit()</script>`,
+      );
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, 'localhost', resolve));
+    try {
+      const address = attacker.address();
+      const answer = page.waitForResponse((response) => response.url().endsWith(`/incidents/${reference}/notes`));
+      await page.goto(`http://localhost:${typeof address === 'object' && address ? address.port : 0}/`);
+      expect([401, 403]).toContain((await answer).status());
+      await shot('15-cross-site-form-refused');
+    } finally {
+      attacker.close();
+    }
+    const events = await listTimeline(firebreak.database.db, incident.id, { limit: 100 });
+    expect(events.events.map((event) => event.type)).not.toContain('note.added');
+
+    // Idle for longer than SESSION_IDLE_MINUTES: the next page is the login page.
+    await firebreak.database.db.execute(sql`update sessions set last_seen_at = now() - interval '31 minutes' where revoked_at is null`);
+    await page.goto(`${base}/incidents/${reference}`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    // Three wrong passwords lock the account, even against the right one.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await page.fill('#email', viewer.email);
+      await page.fill('#password', 'not the password at all');
+      await page.click('button[type=submit]');
+      expect(await page.textContent('.flash.error')).toContain('not right');
+    }
+    await page.fill('#email', viewer.email);
+    await page.fill('#password', viewer.password);
+    await page.click('button[type=submit]');
+    expect(await page.textContent('.flash.error')).toContain('locked');
+    await shot('16-locked-out');
   });
 });

@@ -15,6 +15,11 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Subscribes to a Postgres NOTIFY channel; resolves to the function that unsubscribes. */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs on one connection of its own, for session state such as advisory locks that must be taken
+   * and released on the same connection (a pool may hand each statement another one).
+   */
+  withDedicatedConnection<T>(run: (db: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return openPglite(options);
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+function connectPostgres(url: string, poolSize: number) {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => undefined,
@@ -48,9 +53,22 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   for (const type of [1082, 1083, 1114, 1184]) {
     client.options.serializers[type] = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
   }
+  return { client, db };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const { client, db } = connectPostgres(url, poolSize);
   return {
     db,
     kind: 'postgres',
+    async withDedicatedConnection(run) {
+      const dedicated = connectPostgres(url, 1);
+      try {
+        return await run(dedicated.db);
+      } finally {
+        await dedicated.client.end({ timeout: 5 });
+      }
+    },
     async listen(channel, onMessage) {
       const subscription = await client.listen(channel, onMessage);
       return () => subscription.unlisten();
@@ -73,6 +91,8 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   return {
     db,
     kind: 'pglite',
+    // PGlite has a single connection already.
+    withDedicatedConnection: (run) => run(db),
     async listen(channel, onMessage) {
       return client.listen(channel, onMessage);
     },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { openDatabase, queryRows } from './client.ts';
 import type { DatabaseHandle } from './client.ts';
-import { migrationStatus, runMigrations } from './migrate.ts';
+import { APPEND_ONLY_TABLES, migrationStatus, runMigrations } from './migrate.ts';
 
 /** An empty, never-migrated database of the backend. */
 async function emptyDatabase(backend: string): Promise<{ handle: DatabaseHandle; dispose(): Promise<void> }> {
@@ -37,6 +37,24 @@ describe.each(databaseBackends)('migrations on %s', (backend) => {
       expect(await migrationStatus(handle)).toEqual(first);
       const rows = await queryRows<{ name: string }>(handle.db, sql`select name from api_tokens`);
       expect(rows).toEqual([{ name: 'kept' }]);
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe.each(databaseBackends)('append-only history on %s', (backend) => {
+  it('refuses to truncate any history table', async () => {
+    const { handle, dispose } = await emptyDatabase(backend);
+    try {
+      await runMigrations(handle);
+      for (const table of APPEND_ONLY_TABLES) {
+        const outcome = await handle.db.execute(sql`truncate ${sql.identifier(table)}`).then(
+          () => 'truncated',
+          (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
+        );
+        expect(outcome).toBe(`${table} is append-only: TRUNCATE refused`);
+      }
     } finally {
       await dispose();
     }

@@ -7,7 +7,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { queryRows } from './client.ts';
-import type { DatabaseHandle } from './client.ts';
+import type { Database, DatabaseHandle } from './client.ts';
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -19,33 +19,48 @@ export async function runMigrations(handle: DatabaseHandle): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as unknown as PgliteDatabase, config);
-  } else {
-    // Replicas starting together would otherwise race to apply the same migration.
-    await handle.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
-    try {
-      await migratePostgres(handle.db as unknown as PostgresJsDatabase, config);
-    } finally {
-      await handle.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
-    }
+    await installGuards(handle.db);
+    return;
   }
-  await installGuards(handle);
+  // Replicas starting together would otherwise race to apply the same migration (and the guards).
+  // The lock is a session lock, so it is taken and released on one connection.
+  await handle.withDedicatedConnection(async (db) => {
+    await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await migratePostgres(db as unknown as PostgresJsDatabase, config);
+      await installGuards(db);
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
+    }
+  });
 }
 
-/** Triggers that make the audit trail append-only, installed idempotently after every migration run. */
-async function installGuards(handle: DatabaseHandle): Promise<void> {
-  await handle.db.execute(sql`
-    create or replace function firebreak_refuse_audit_change() returns trigger language plpgsql as $$
+/**
+ * Tables whose rows are history: once written, never changed or removed. The code has no path that
+ * updates or deletes them; these triggers make the database refuse it too.
+ */
+export const APPEND_ONLY_TABLES = ['audit_entries', 'timeline_events', 'note_revisions', 'breach_facts'] as const;
+
+/** Triggers migrations cannot express, installed idempotently after every migration run. */
+async function installGuards(db: Database): Promise<void> {
+  await db.execute(sql`
+    create or replace function firebreak_refuse_change() returns trigger language plpgsql as $$
     begin
-      raise exception 'audit_entries is append-only: % refused', tg_op using errcode = 'insufficient_privilege';
+      raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
     end $$`);
-  await handle.db.execute(sql`drop trigger if exists audit_entries_append_only on audit_entries`);
-  await handle.db.execute(sql`
-    create trigger audit_entries_append_only before update or delete on audit_entries
-    for each row execute function firebreak_refuse_audit_change()`);
-  await handle.db.execute(sql`drop trigger if exists audit_entries_no_truncate on audit_entries`);
-  await handle.db.execute(sql`
-    create trigger audit_entries_no_truncate before truncate on audit_entries
-    for each statement execute function firebreak_refuse_audit_change()`);
+  for (const table of APPEND_ONLY_TABLES) {
+    const rowTrigger = sql.identifier(`${table}_append_only`);
+    const truncateTrigger = sql.identifier(`${table}_no_truncate`);
+    const target = sql.identifier(table);
+    await db.execute(sql`drop trigger if exists ${rowTrigger} on ${target}`);
+    await db.execute(sql`
+      create trigger ${rowTrigger} before update or delete on ${target}
+      for each row execute function firebreak_refuse_change()`);
+    await db.execute(sql`drop trigger if exists ${truncateTrigger} on ${target}`);
+    await db.execute(sql`
+      create trigger ${truncateTrigger} before truncate on ${target}
+      for each statement execute function firebreak_refuse_change()`);
+  }
 }
 
 export interface MigrationStatus {

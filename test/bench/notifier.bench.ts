@@ -16,6 +16,7 @@ import { TEST_ROUTING_KEY } from '../harness/notifier.ts';
 import { createBenchDatabase } from './database.ts';
 
 const INCIDENTS = Number(process.env.BENCH_NOTIFIER_INCIDENTS ?? 200);
+// OUTBOX_CONCURRENCY from the environment is honoured, to compare settings.
 const BACKLOG = Number(process.env.BENCH_NOTIFIER_BACKLOG ?? 5000);
 
 function percentile(sorted: number[], fraction: number): number {
@@ -51,6 +52,7 @@ export async function bench(): Promise<void> {
     PAGERDUTY_SERVER: pagerduty.address,
     PAGERDUTY_CA_FILE: certificate.certFile,
     PAGERDUTY_ESCALATE_AFTER_SECONDS: '0',
+    OUTBOX_CONCURRENCY: process.env.OUTBOX_CONCURRENCY ?? '8',
   });
   const running = await listen(await createFirebreak(config, { logger: createLogger('silent') }));
   try {
@@ -102,6 +104,7 @@ export async function bench(): Promise<void> {
     const { db } = running.firebreak.database;
     await running.firebreak.notifier.worker.stop();
     const before = pagerduty.events.length;
+    const connectionsBefore = pagerduty.connections;
     const incidents = Array.from({ length: 500 }, () => randomUUID());
     for (let start = 0; start < BACKLOG; start += 500) {
       await db.transaction(async (tx) => {
@@ -131,7 +134,7 @@ export async function bench(): Promise<void> {
     await until(() => pagerduty.events.length - before >= BACKLOG, 600_000);
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `outbox throughput: ${BACKLOG} PagerDuty events over 500 ordering keys in ${seconds.toFixed(2)} s = ${(BACKLOG / seconds).toFixed(0)} messages/s (concurrency ${config.OUTBOX_CONCURRENCY}, HTTPS to a local fake)`,
+      `outbox throughput: ${BACKLOG} PagerDuty events over 500 ordering keys in ${seconds.toFixed(2)} s = ${(BACKLOG / seconds).toFixed(0)} messages/s (concurrency ${config.OUTBOX_CONCURRENCY}, HTTPS to a local fake, ${pagerduty.connections - connectionsBefore} TLS connections)`,
     );
   } finally {
     await running.shutdown();

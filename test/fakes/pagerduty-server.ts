@@ -23,6 +23,8 @@ export class FakePagerDutyServer {
   readonly faults = new FaultPlan();
   /** Every request that arrived, accepted or not. */
   requests = 0;
+  /** TLS connections opened (keep-alive reuses them). */
+  connections = 0;
   private server: Server | null = null;
   port = 0;
 
@@ -35,6 +37,7 @@ export class FakePagerDutyServer {
 
   async start(port = 0): Promise<void> {
     const server = createServer({ cert: this.certificate.cert, key: this.certificate.key }, (request, response) => void this.handle(request, response));
+    server.on('secureConnection', () => this.connections++);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());

@@ -38,7 +38,7 @@ import {
   transitionPhase,
 } from '../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../incidents/index.ts';
-import { DomainError, defineMetric, invalidInputFromIssues, resolveActiveSession } from '../platform/index.ts';
+import { DomainError, assertPermission, defineMetric, invalidInputFromIssues, resolveActiveSession } from '../platform/index.ts';
 import type { LoginPolicy } from '../platform/index.ts';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '../platform/index.ts';
@@ -200,6 +200,11 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
 
   return new Hono<DashboardEnv>()
     .use(requireViewer(policy))
+    .use(async (c, next) => {
+      // Every incident page and stream is a read; each action checks its own permission in its domain function.
+      assertPermission(c.var.ctx.actor, 'incidents:read');
+      await next();
+    })
     .get('/', async (c) => {
       const filters: ListFilters = parseForm(ListFilterQuery, c.req.query());
       const rows = await listRows(c, filters);

@@ -203,9 +203,12 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
 
     // Readable at 360 px, and the admin pages.
     await page.setViewportSize({ width: 360, height: 780 });
+    const pageWidth = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     await page.goto(`${base}/incidents`);
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
     await shot('10-incidents-360px');
     await page.goto(`${base}/incidents/${reference}`);
+    expect(await pageWidth()).toBeLessThanOrEqual(360);
     await shot('11-incident-360px');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${base}/admin/users`);

@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ['./test/harness/global-setup.ts'],
     setupFiles: ['./test/harness/worker-setup.ts'],
     pool: 'forks',
+    // Two test files at a time: most tests wait on a database or a child process, and the machines have two cores.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

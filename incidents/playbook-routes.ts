@@ -1,25 +1,15 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../platform/index.ts';
+import { READ_RESPONSES, requirePermission, validate, WRITE_RESPONSES } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
 import { deletePlaybook } from './delete-playbook.ts';
 import { listPlaybooks } from './list-playbooks.ts';
 import { PlaybookInput, ServiceName } from './playbook-input.ts';
 import { putPlaybook } from './put-playbook.ts';
 
-const readResponses = {
-  200: { description: 'OK' },
-  401: { description: 'No or unknown credentials' },
-  403: { description: 'The role lacks the permission (named in the message)' },
-  404: { description: 'No such incident (or item)' },
-};
-const writeResponses = {
-  ...readResponses,
-  400: { description: 'Invalid input; the message names the field' },
-  409: { description: 'A rule refuses the change, or the version sent is stale (error.code says which)' },
-  415: { description: 'The body is not application/json' },
-};
+const readResponses = { ...READ_RESPONSES, 404: { description: 'No such playbook' } };
+const writeResponses = { ...WRITE_RESPONSES, ...readResponses };
 const tags = ['playbooks'];
 const ServiceParam = z.object({ service: ServiceName });
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../platform/index.ts';
+import { READ_RESPONSES, requirePermission, validate, WRITE_RESPONSES } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
 import { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 import { EvidenceInput, addEvidence } from './add-evidence.ts';
@@ -44,18 +44,8 @@ export function presentIncident(incident: Incident) {
   return { ...incident, reference: incidentReference(incident) };
 }
 
-const readResponses = {
-  200: { description: 'OK' },
-  401: { description: 'No or unknown credentials' },
-  403: { description: 'The role lacks the permission (named in the message)' },
-  404: { description: 'No such incident (or item)' },
-};
-const writeResponses = {
-  ...readResponses,
-  400: { description: 'Invalid input; the message names the field' },
-  409: { description: 'A rule refuses the change, or the version sent is stale (error.code says which)' },
-  415: { description: 'The body is not application/json' },
-};
+const readResponses = { ...READ_RESPONSES, 404: { description: 'No such incident (or item)' } };
+const writeResponses = { ...WRITE_RESPONSES, ...readResponses };
 const tags = ['incidents'];
 const ifMatch = { name: 'If-Match', in: 'header' as const, required: false, schema: { type: 'string' as const }, description: 'The version last read (ETag); a stale one is answered 409.' };
 

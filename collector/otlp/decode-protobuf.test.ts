@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
@@ -8,7 +9,7 @@ import { decodeTracesProtobuf } from './decode-protobuf.ts';
 import { decodeTracesProtobufjs } from './decode-protobufjs.ts';
 import { ExportTraceServiceRequest, Resource, ScopeSpans } from './proto-schema.ts';
 
-const fixture = (name: string) => readFileSync(`/work/shared/fixtures/otlp/${name}`);
+const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../test/fixtures/otlp', name));
 
 describe('OTLP trace decoders', () => {
   it('decode the captured exporter requests identically: hand-written, protobufjs and JSON', () => {

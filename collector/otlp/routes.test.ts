@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
@@ -6,7 +7,7 @@ import { databaseBackends } from '../../test/harness/database.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';
 
-const FIXTURES = '/work/shared/fixtures/otlp';
+const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/otlp');
 const fixture = (name: string) => readFileSync(new URL(`${FIXTURES}/${name}`, 'file://'));
 
 interface Health {

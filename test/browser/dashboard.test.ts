@@ -17,7 +17,7 @@ import { databaseBackends } from '../harness/database.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-const FIXTURE = path.resolve(import.meta.dirname, '../../../shared/fixtures/alertmanager-webhook/01-firing.json');
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/alertmanager-webhook/01-firing.json');
 
 /** A port free right now (the app is configured with it so that PUBLIC_URL links work in the browser). */
 function freePort(): Promise<number> {

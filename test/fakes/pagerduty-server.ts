@@ -1,10 +1,10 @@
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultPlan } from './faults.ts';
 import type { Fault } from './faults.ts';
 import type { TestCertificate } from './tls.ts';
+import { closeAbruptly, listenOnLoopback } from './loopback.ts';
 
 export interface PagerDutyEvent {
   routing_key: string;
@@ -38,11 +38,7 @@ export class FakePagerDutyServer {
   async start(port = 0): Promise<void> {
     const server = createServer({ cert: this.certificate.cert, key: this.certificate.key }, (request, response) => void this.handle(request, response));
     server.on('secureConnection', () => this.connections++);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(server, port);
     this.server = server;
   }
 
@@ -50,8 +46,7 @@ export class FakePagerDutyServer {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeAbruptly(server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

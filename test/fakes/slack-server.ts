@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FaultPlan } from './faults.ts';
 import type { Fault } from './faults.ts';
+import { closeAbruptly, listenOnLoopback } from './loopback.ts';
 
 export interface SlackCall {
   method: string;
@@ -64,11 +64,7 @@ export class FakeSlackServer {
 
   async start(port = 0): Promise<void> {
     const server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(server, port);
     this.server = server;
   }
 
@@ -77,8 +73,7 @@ export class FakeSlackServer {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeAbruptly(server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

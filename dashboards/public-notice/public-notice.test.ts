@@ -7,6 +7,7 @@ import type { RunningServer } from '../../server.ts';
 import { createTestFirebreak } from '../../test/harness/app.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../test/harness/chromium.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
@@ -25,7 +26,7 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
   beforeAll(async () => {
     firebreak = await createTestFirebreak(backend, { PORT: '0', BREACH_ORGANIZATION_NAME: 'Acme Cloud' });
     running = await listen(firebreak);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 
     const incident = await ok<{ reference: string }>(await firebreak.request('POST', '/api/incidents', { json: { title: 'Bucket exposure', severity: 'sev1' } }));
     await ok(

@@ -15,6 +15,7 @@ import type { RunningServer } from '../../server.ts';
 import { createTestFirebreak, type TestFirebreak } from '../harness/app.ts';
 import { databaseBackends } from '../harness/database.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../harness/chromium.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/alertmanager-webhook/01-firing.json');
@@ -70,9 +71,9 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     running = await listen(firebreak);
     userDataDir = await mkdtemp(path.join(tmpdir(), 'firebreak-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_EXECUTABLE,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

@@ -5,6 +5,7 @@ import type { AlertStatus } from './schema/alerts.ts';
 export interface AlertState {
   status: AlertStatus;
   startsAt: Date;
+  /** null: firing until a later delivery resolves it (Alertmanager webhooks). */
   endsAt: Date | null;
   endsAtIsTimeout: boolean;
   annotations: Record<string, string>;
@@ -13,15 +14,7 @@ export interface AlertState {
 }
 
 /** One delivery of an alert, already normalised (a missing endsAt already turned into the resolve timeout). */
-export interface Delivery {
-  startsAt: Date;
-  /** null: firing until a later delivery resolves it (Alertmanager webhooks). */
-  endsAt: Date | null;
-  endsAtIsTimeout: boolean;
-  annotations: Record<string, string>;
-  generatorUrl: string | null;
-  severity: Severity;
-}
+export type Delivery = Omit<AlertState, 'status'>;
 
 export type AlertEvent =
   /** A new alert fires. */

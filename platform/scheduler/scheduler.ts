@@ -21,6 +21,7 @@ interface Job {
 }
 
 const TIMER_BATCH = 200;
+const TIMER_TICK = '* * * * * *';
 
 function lockKeyOf(name: string): bigint {
   return createHash('sha256').update(`firebreak.job.${name}`).digest().readBigInt64BE(0);
@@ -40,9 +41,7 @@ export class Scheduler {
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
-  ) {
-    this.every('timers', '* * * * * *', async () => undefined);
-  }
+  ) {}
 
   onTimer(kind: string, handler: TimerHandler): void {
     if (this.timerHandlers.has(kind)) throw new Error(`A handler for timer kind "${kind}" is already registered.`);
@@ -56,9 +55,10 @@ export class Scheduler {
   }
 
   start(): void {
+    // Timers are checked every second, so a warning leaves within a second or two of its due time.
+    this.tasks.push(cron.schedule(TIMER_TICK, () => this.track(this.runDueTimers()), { name: 'timers', noOverlap: true }));
     for (const job of this.jobs.values()) {
-      const tick = () => this.track(job.name === 'timers' ? this.runDueTimers() : this.runJob(job.name));
-      this.tasks.push(cron.schedule(job.cronExpression, tick, { name: job.name, noOverlap: true }));
+      this.tasks.push(cron.schedule(job.cronExpression, () => this.track(this.runJob(job.name)), { name: job.name, noOverlap: true }));
     }
     this.logger.info({ jobs: [...this.jobs.keys()], timerKinds: [...this.timerHandlers.keys()] }, 'scheduler started');
   }
@@ -115,10 +115,6 @@ export class Scheduler {
   async runJob(name: string, now: Date = new Date()): Promise<boolean> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`No job named "${name}".`);
-    if (name === 'timers') {
-      await this.runDueTimers(now);
-      return true;
-    }
     if (this.running.has(name)) return false;
     this.running.add(name);
     try {

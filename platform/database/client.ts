@@ -45,7 +45,10 @@ function connectPostgres(url: string, poolSize: number) {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => undefined,
-    connection: { application_name: 'firebreak' },
+    // Only the hot-path statements are named prepared statements (drizzle's are unnamed, planned each
+    // time). A generic plan cached while a table was nearly empty would scan it whole once it has grown;
+    // custom plans keep the parse and the round trip saved but plan with the parameters every time.
+    connection: { application_name: 'firebreak', plan_cache_mode: 'force_custom_plan' },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;
   // drizzle makes postgres.js pass date values through untouched (it converts them for columns itself);

@@ -3,7 +3,10 @@ import type { Actor, Database } from '../platform/index.ts';
 import { timelineEvents } from './schema/timeline-events.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
 
-/** Postgres NOTIFY channel on which each appended event is announced (payload: {"incidentId","eventId"}). */
+/**
+ * Postgres NOTIFY channel on which appended events are announced: {"incidentId","eventId"} for one,
+ * {"incidentId","eventIds":[...]} for several appended to one incident by one statement.
+ */
 export const TIMELINE_CHANNEL = 'firebreak_timeline';
 
 export interface TimelineEventInput {

@@ -13,13 +13,17 @@ type ListListener = () => void;
 
 interface Announcement {
   incidentId: string;
-  eventId: number;
+  eventIds: number[];
 }
 
 function parseAnnouncement(payload: string): Announcement | null {
   try {
-    const value = JSON.parse(payload) as Partial<Announcement>;
-    return typeof value.incidentId === 'string' && typeof value.eventId === 'number' ? { incidentId: value.incidentId, eventId: value.eventId } : null;
+    const value = JSON.parse(payload) as { incidentId?: unknown; eventId?: unknown; eventIds?: unknown };
+    if (typeof value.incidentId !== 'string') return null;
+    // One event ({"eventId"}), or several appended together ({"eventIds"}: alerts joining in one delivery).
+    const ids = Array.isArray(value.eventIds) ? value.eventIds : [value.eventId];
+    const eventIds = ids.filter((id): id is number => typeof id === 'number');
+    return eventIds.length > 0 ? { incidentId: value.incidentId, eventIds } : null;
   } catch {
     return null;
   }
@@ -110,7 +114,7 @@ export class TimelineHub {
     if (!this.incidentListeners.has(announcement.incidentId)) return;
     let ids = this.pending.get(announcement.incidentId);
     if (!ids) this.pending.set(announcement.incidentId, (ids = new Set()));
-    ids.add(announcement.eventId);
+    for (const id of announcement.eventIds) ids.add(id);
     this.batchTimer ??= setTimeout(() => void this.flush(), BATCH_MS);
   }
 

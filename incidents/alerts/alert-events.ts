@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Actor, Database } from '../../platform/index.ts';
-import { queryRows } from '../../platform/index.ts';
+import { preparedStatement } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { TIMELINE_CHANNEL } from '../append-timeline-event.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
@@ -39,8 +39,8 @@ export function describeAlert(fingerprint: string, labels: Record<string, string
 }
 
 /**
- * Appends every event to its incident's timeline in one statement, announcing each on the timeline
- * channel as appendTimelineEvent does (delivered on commit).
+ * Appends every event to its incident's timeline in one statement and announces them on the timeline
+ * channel, each incident's together (delivered on commit).
  */
 export async function recordAlertEvents(tx: Database, events: readonly PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -56,18 +56,22 @@ export async function recordAlertEvents(tx: Database, events: readonly PendingEv
       ...(pending.event.type === 'refired' ? { previousEnd: pending.event.previousEnd.toISOString() } : {}),
     },
   }));
-  await queryRows(
-    tx,
-    sql`with inserted as (
-      insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
-      select incident_id, type, actor_type, actor_id, actor_name, occurred_at, data
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as e(incident_id uuid, type text, actor_type text, actor_id text, actor_name text, occurred_at timestamptz, data jsonb)
-      returning id, incident_id
-    )
-    select count(pg_notify(${TIMELINE_CHANNEL}, json_build_object('incidentId', incident_id, 'eventId', id)::text)) as announced from inserted`,
-  );
+  await insertEvents(tx, JSON.stringify(rows));
 }
+
+// The events of each incident are announced together, at most 400 ids per NOTIFY (a payload holds
+// under 8000 bytes): a storm of joins is a few notifications, not one per alert.
+const insertEvents = preparedStatement<[rows: string], { announced: number }>(`
+  with inserted as (
+    insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
+    select incident_id, type, actor_type, actor_id, actor_name, occurred_at, data
+    from jsonb_to_recordset($1::text::jsonb)
+      as e(incident_id uuid, type text, actor_type text, actor_id text, actor_name text, occurred_at timestamptz, data jsonb)
+    returning id, incident_id
+  ),
+  numbered as (select id, incident_id, (row_number() over (partition by incident_id order by id) - 1) / 400 as chunk from inserted)
+  select count(pg_notify('${TIMELINE_CHANNEL}', json_build_object('incidentId', incident_id, 'eventIds', ids)::text))::int as announced
+  from (select incident_id, json_agg(id order by id) as ids from numbered group by incident_id, chunk) as announcements`);
 
 const MAX_LISTED = 20;
 

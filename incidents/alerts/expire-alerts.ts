@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
-import { lockKeyOf, tryLockKeys } from './advisory-locks.ts';
+import { lockName, tryLockKeys } from './advisory-locks.ts';
 import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { alerts } from './schema/alerts.ts';
@@ -21,8 +21,8 @@ export async function expireAlerts(tx: Database, now: Date): Promise<number> {
     .orderBy(alerts.id)
     .limit(BATCH);
   if (due.length === 0) return 0;
-  const held = await tryLockKeys(tx, due.flatMap((row) => [lockKeyOf('alert', row.fingerprint), lockKeyOf('group', row.groupKey)]));
-  const free = due.filter((row) => held.has(lockKeyOf('alert', row.fingerprint)) && held.has(lockKeyOf('group', row.groupKey)));
+  const held = await tryLockKeys(tx, due.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.groupKey)]));
+  const free = due.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.groupKey)));
   if (free.length === 0) return 0;
   const resolved = await tx
     .update(alerts)

@@ -1,4 +1,4 @@
-import { and, desc, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, inArray, isNull, or } from 'drizzle-orm';
 import type { Actor, Database } from '../../platform/index.ts';
 import { Counter } from 'prom-client';
 import { defineMetric, metricsRegistry } from '../../platform/index.ts';
@@ -7,7 +7,7 @@ import { severityRank } from '../phases.ts';
 import type { Severity } from '../phases.ts';
 import { incidents } from '../schema/incidents.ts';
 import type { Incident } from '../schema/incidents.ts';
-import { lockKeyOf, lockKeys } from './advisory-locks.ts';
+import { lockKeys, lockName } from './advisory-locks.ts';
 import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { recordAlertEvents, settleIncidents } from './alert-events.ts';
@@ -16,9 +16,10 @@ import { alertFingerprint } from './fingerprint.ts';
 import { findSilence, activeSilences } from './active-silences.ts';
 import type { Silence } from './schema/silences.ts';
 import { isFiring, mergeAlert } from './merge-alert.ts';
-import type { AlertState, Delivery, MergeResult } from './merge-alert.ts';
-import { alerts } from './schema/alerts.ts';
-import type { Alert, AlertSource } from './schema/alerts.ts';
+import type { Delivery, MergeResult } from './merge-alert.ts';
+import type { AlertSource } from './schema/alerts.ts';
+import { openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
+import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
 import { withRetryOnConflict } from './retry.ts';
 
 /** An alert as a sender describes it, already parsed from its wire format. */
@@ -111,36 +112,8 @@ function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: Rec
   return byFingerprint;
 }
 
-function stateOf(row: Alert): AlertState {
-  return {
-    status: row.status,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    endsAtIsTimeout: row.endsAtIsTimeout,
-    annotations: row.annotations,
-    generatorUrl: row.generatorUrl,
-    severity: row.severity,
-  };
-}
-
-async function selectAlerts(tx: Database, fingerprints: string[]): Promise<Map<string, Alert>> {
-  if (fingerprints.length === 0) return new Map();
-  const rows = await tx.select().from(alerts).where(inArray(alerts.fingerprint, fingerprints));
-  return new Map(rows.map((row) => [row.fingerprint, row]));
-}
-
-/** Which of these groups have an open incident (read without locks: a hint for the lock mode). */
-async function openIncidentGroups(tx: Database, groupKeys: string[]): Promise<Set<string>> {
-  if (groupKeys.length === 0) return new Set();
-  const rows = await tx
-    .selectDistinct({ groupKey: incidents.groupKey })
-    .from(incidents)
-    .where(and(inArray(incidents.groupKey, [...new Set(groupKeys)]), isNull(incidents.closedAt), isNull(incidents.recoveredAt)));
-  return new Set(rows.map((row) => row.groupKey).filter((key): key is string => key !== null));
-}
-
 /** A firing alert that belongs to no incident yet (new, re-fired, or muted until now) must be correlated. */
-function needsCorrelation(row: Alert | undefined, merge: MergeResult): boolean {
+function needsCorrelation(row: StoredAlert | undefined, merge: MergeResult): boolean {
   if (merge.next.status !== 'firing') return false;
   if (merge.events.some((event) => event.type === 'fired' || event.type === 'refired')) return true;
   return row !== undefined && row.incidentId === null;
@@ -148,7 +121,7 @@ function needsCorrelation(row: Alert | undefined, merge: MergeResult): boolean {
 
 interface Plan {
   incoming: Incoming;
-  row: Alert | undefined;
+  row: StoredAlert | undefined;
   merge: MergeResult;
 }
 
@@ -205,7 +178,7 @@ interface Waiting extends Submission {
 }
 
 /** Transactions one process runs side by side; requests arriving meanwhile share the next one. */
-const CONCURRENT_TRANSACTIONS = 3;
+const CONCURRENT_TRANSACTIONS = 2;
 const MAX_ALERTS_PER_TRANSACTION = 2000;
 
 /**
@@ -354,12 +327,12 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
   // 1. Read without locks and decide what each delivery changes; most heartbeats change nothing.
   const [firstRead, groupsWithIncident] = await Promise.all([
     selectAlerts(tx, [...incoming.keys()]),
-    openIncidentGroups(tx, [...incoming.values()].map((item) => item.groupKey)),
+    openIncidentGroups(tx, new Set([...incoming.values()].map((item) => item.groupKey))),
   ]);
   const plans = new Map<string, Plan>();
   for (const item of incoming.values()) {
     const row = firstRead.get(item.fingerprint);
-    plans.set(item.fingerprint, { incoming: item, row, merge: mergeAlert(row ? stateOf(row) : undefined, item.delivery, now) });
+    plans.set(item.fingerprint, { incoming: item, row, merge: mergeAlert(row, item.delivery, now) });
   }
   const isTransition = (plan: Plan) => plan.merge.change === 'transition' || needsCorrelation(plan.row, plan.merge);
   const transitions = [...plans.values()].filter(isTransition);
@@ -382,22 +355,22 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
       if (plan.row?.incidentId) sharedGroups.add(plan.row.groupKey);
     }
     for (const group of exclusiveGroups) sharedGroups.delete(group);
-    const keys = [...lockedFingerprints].map((fingerprint) => lockKeyOf('alert', fingerprint));
-    for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockKeyOf('group', group));
+    const keys = [...lockedFingerprints].map((fingerprint) => lockName('alert', fingerprint));
+    for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockName('group', group));
     // Everything read after the locks sees what the previous holders committed.
     const [, fresh, silences, candidates] = await Promise.all([
-      lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockKeyOf('group', group)))),
+      lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
       selectAlerts(tx, [...lockedFingerprints]),
       correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
       loadCandidates(tx, correlating.map((plan) => plan.incoming.groupKey), correlating.map((plan) => plan.row?.incidentId ?? null)),
     ]);
     preloaded = { silences, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
-    const lateKeys: bigint[] = [];
+    const lateKeys: string[] = [];
     for (const plan of transitions) {
       const row = fresh.get(plan.incoming.fingerprint);
       // Another request re-correlated this alert under a group not locked above (rare): lock it too.
-      if (row && !exclusiveGroups.has(row.groupKey) && !sharedGroups.has(row.groupKey)) lateKeys.push(lockKeyOf('group', row.groupKey));
-      plans.set(plan.incoming.fingerprint, { incoming: plan.incoming, row, merge: mergeAlert(row ? stateOf(row) : undefined, plan.incoming.delivery, now) });
+      if (row && !exclusiveGroups.has(row.groupKey) && !sharedGroups.has(row.groupKey)) lateKeys.push(lockName('group', row.groupKey));
+      plans.set(plan.incoming.fingerprint, { incoming: plan.incoming, row, merge: mergeAlert(row, plan.incoming.delivery, now) });
     }
     await lockKeys(tx, lateKeys);
   }
@@ -427,7 +400,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
       outcome.unchanged = true;
       continue;
     }
-    writes.push({ item, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
+    writes.push({ fingerprint: item.fingerprint, labels: item.labels, source: item.source, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
     if (!row) outcome.created = true;
     else if (merge.change !== 'transition') outcome.updated = true;
     if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) outcome.silenced = true;
@@ -449,7 +422,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
   }
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
-  await Promise.all([writeAlertRows(tx, writes, now), refreshAlertRows(tx, refreshes, now), recordAlertEvents(tx, events)]);
+  await Promise.all([writeAlertRows(tx, writes, now), refreshAlertRows(tx, refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next })), now), recordAlertEvents(tx, events)]);
   await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
   return outcomes;
 }
@@ -550,7 +523,7 @@ async function correlate(
   // A group locked shared (it had an open incident a moment ago) needs its exclusive lock to open one.
   const upgrade = [...needNew.keys()].filter((groupKey) => sharedGroups.has(groupKey));
   if (upgrade.length > 0) {
-    await lockKeys(tx, upgrade.map((groupKey) => lockKeyOf('group', groupKey)));
+    await lockKeys(tx, upgrade.map((groupKey) => lockName('group', groupKey)));
     const reopened = await tx
       .select()
       .from(incidents)
@@ -609,99 +582,3 @@ function incidentInputFor(groupKey: string, members: Plan[], fromSlo: boolean, c
     startedAt,
   };
 }
-
-interface AlertRowWrite {
-  item: Incoming;
-  state: AlertState;
-  incidentId: string | null;
-  silenceId: string | null;
-  groupKey: string;
-  resolvedAt: Date | null;
-}
-
-/** One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. */
-async function writeAlertRows(tx: Database, writes: AlertRowWrite[], now: Date): Promise<void> {
-  if (writes.length === 0) return;
-  const rows = writes
-    .sort((a, b) => (a.item.fingerprint < b.item.fingerprint ? -1 : 1))
-    .map((write) => ({
-      fingerprint: write.item.fingerprint,
-      labels: write.item.labels,
-      annotations: write.state.annotations,
-      severity: write.state.severity,
-      status: write.state.status,
-      starts_at: write.state.startsAt.toISOString(),
-      ends_at: write.state.endsAt?.toISOString() ?? null,
-      ends_at_is_timeout: write.state.endsAtIsTimeout,
-      generator_url: write.state.generatorUrl,
-      source: write.item.source,
-      group_key: write.groupKey,
-      incident_id: write.incidentId,
-      silence_id: write.silenceId,
-      resolved_at: write.resolvedAt?.toISOString() ?? null,
-    }));
-  await tx.execute(sql`
-    insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, created_at, updated_at)
-    select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(fingerprint text, labels jsonb, annotations jsonb, severity text, status text, starts_at timestamptz, ends_at timestamptz, ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, resolved_at timestamptz)
-    on conflict (fingerprint) do update set
-      annotations = excluded.annotations, severity = excluded.severity, status = excluded.status, starts_at = excluded.starts_at,
-      ends_at = excluded.ends_at, ends_at_is_timeout = excluded.ends_at_is_timeout, generator_url = excluded.generator_url,
-      group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
-      resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
-}
-
-/**
- * Heartbeats, without the per-alert locks: one UPDATE that moves only what changed, merged against
- * the row as it is when locked (a concurrent heartbeat may have moved endsAt further already), and
- * skips rows whose status changed meanwhile (the transition that changed it wins).
- */
-async function refreshAlertRows(tx: Database, refreshes: Plan[], now: Date): Promise<void> {
-  if (refreshes.length === 0) return;
-  const rows = refreshes
-    .map((plan) => ({
-      fingerprint: plan.incoming.fingerprint,
-      status: plan.merge.next.status,
-      starts_at: plan.merge.next.startsAt.toISOString(),
-      ends_at: plan.merge.next.endsAt?.toISOString() ?? null,
-      ends_at_is_timeout: plan.merge.next.endsAtIsTimeout,
-      annotations: plan.merge.next.annotations,
-      generator_url: plan.merge.next.generatorUrl,
-      severity: plan.merge.next.severity,
-    }))
-    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
-  await tx.execute(sql`
-    with v as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as v(fingerprint text, status text, starts_at timestamptz, ends_at timestamptz, ends_at_is_timeout boolean, annotations jsonb, generator_url text, severity text)
-    ),
-    merged as (
-      select a.id,
-        least(a.starts_at, v.starts_at) as starts_at,
-        case
-          when v.status = 'resolved' then greatest(a.ends_at, v.ends_at)
-          when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then a.ends_at
-          else v.ends_at
-        end as ends_at,
-        case
-          when v.status = 'resolved' then false
-          when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then false
-          else v.ends_at_is_timeout
-        end as ends_at_is_timeout,
-        v.annotations, v.generator_url, v.severity
-      from alerts a join v on a.fingerprint = v.fingerprint
-      where a.status = v.status
-      order by a.fingerprint
-      for update of a
-    )
-    update alerts a set
-      starts_at = m.starts_at, ends_at = m.ends_at, ends_at_is_timeout = m.ends_at_is_timeout,
-      annotations = m.annotations, generator_url = m.generator_url, severity = m.severity,
-      resolved_at = case when a.status = 'resolved' then m.ends_at else a.resolved_at end,
-      updated_at = ${now.toISOString()}::timestamptz
-    from merged m
-    where a.id = m.id
-      and (a.starts_at, a.ends_at, a.ends_at_is_timeout, a.annotations, a.generator_url, a.severity)
-        is distinct from (m.starts_at, m.ends_at, m.ends_at_is_timeout, m.annotations, m.generator_url, m.severity)`);
-}
-

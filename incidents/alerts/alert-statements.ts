@@ -1,0 +1,174 @@
+import { epochMs, preparedStatement } from '../../platform/index.ts';
+import type { Database } from '../../platform/index.ts';
+import type { Severity } from '../phases.ts';
+import type { AlertState } from './merge-alert.ts';
+import type { AlertSource, AlertStatus } from './schema/alerts.ts';
+
+/*
+ * The statements of alert ingestion, each prepared once per connection (see preparedStatement): a
+ * storm of alerts runs them hundreds of times a second. Lists travel as one JSON parameter.
+ */
+
+/** An alert as ingestion reads it back: its current state and where it belongs. */
+export interface StoredAlert extends AlertState {
+  fingerprint: string;
+  groupKey: string;
+  incidentId: string | null;
+  silenceId: string | null;
+}
+
+interface StoredAlertRow {
+  fingerprint: string;
+  status: AlertStatus;
+  starts_at: number;
+  ends_at: number | null;
+  ends_at_is_timeout: boolean;
+  annotations: Record<string, string>;
+  generator_url: string | null;
+  severity: Severity;
+  group_key: string;
+  incident_id: string | null;
+  silence_id: string | null;
+}
+
+const selectByFingerprint = preparedStatement<[fingerprints: string], StoredAlertRow>(`
+  select fingerprint, status, ${epochMs('starts_at')} as starts_at, ${epochMs('ends_at')} as ends_at, ends_at_is_timeout,
+    annotations, generator_url, severity, group_key, incident_id::text as incident_id, silence_id::text as silence_id
+  from alerts
+  where fingerprint = any(string_to_array($1::text, ','))`);
+
+/** The stored alerts with these fingerprints (hex digits: they travel as one comma-separated text). */
+export async function selectAlerts(db: Database, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
+  const found = new Map<string, StoredAlert>();
+  if (fingerprints.length === 0) return found;
+  for (const row of await selectByFingerprint(db, fingerprints.join(','))) {
+    found.set(row.fingerprint, {
+      fingerprint: row.fingerprint,
+      status: row.status,
+      startsAt: new Date(row.starts_at),
+      endsAt: row.ends_at === null ? null : new Date(row.ends_at),
+      endsAtIsTimeout: row.ends_at_is_timeout,
+      annotations: row.annotations,
+      generatorUrl: row.generator_url,
+      severity: row.severity,
+      groupKey: row.group_key,
+      incidentId: row.incident_id,
+      silenceId: row.silence_id,
+    });
+  }
+  return found;
+}
+
+const selectOpenGroups = preparedStatement<[groupKeys: string], { group_key: string }>(`
+  select distinct group_key from incidents
+  where group_key in (select jsonb_array_elements_text($1::text::jsonb)) and closed_at is null and recovered_at is null`);
+
+/** Which of these groups have an open incident (read without locks: a hint for the lock mode). */
+export async function openIncidentGroups(db: Database, groupKeys: ReadonlySet<string>): Promise<Set<string>> {
+  if (groupKeys.size === 0) return new Set();
+  const rows = await selectOpenGroups(db, JSON.stringify([...groupKeys]));
+  return new Set(rows.map((row) => row.group_key));
+}
+
+/** A whole alert row, written by the transaction that holds the alert's lock. */
+export interface AlertRowWrite {
+  fingerprint: string;
+  labels: Record<string, string>;
+  source: AlertSource;
+  state: AlertState;
+  groupKey: string;
+  incidentId: string | null;
+  silenceId: string | null;
+  resolvedAt: Date | null;
+}
+
+const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`
+  insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, created_at, updated_at)
+  select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, $2::text::timestamptz, $2::text::timestamptz
+  from jsonb_to_recordset($1::text::jsonb) as v(fingerprint text, labels jsonb, annotations jsonb, severity text, status text, starts_at timestamptz, ends_at timestamptz,
+    ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, resolved_at timestamptz)
+  on conflict (fingerprint) do update set
+    annotations = excluded.annotations, severity = excluded.severity, status = excluded.status, starts_at = excluded.starts_at,
+    ends_at = excluded.ends_at, ends_at_is_timeout = excluded.ends_at_is_timeout, generator_url = excluded.generator_url,
+    group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
+    resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
+
+/** One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. */
+export async function writeAlertRows(db: Database, writes: AlertRowWrite[], now: Date): Promise<void> {
+  if (writes.length === 0) return;
+  const rows = writes
+    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1))
+    .map((write) => ({
+      fingerprint: write.fingerprint,
+      labels: write.labels,
+      annotations: write.state.annotations,
+      severity: write.state.severity,
+      status: write.state.status,
+      starts_at: write.state.startsAt.toISOString(),
+      ends_at: write.state.endsAt?.toISOString() ?? null,
+      ends_at_is_timeout: write.state.endsAtIsTimeout,
+      generator_url: write.state.generatorUrl,
+      source: write.source,
+      group_key: write.groupKey,
+      incident_id: write.incidentId,
+      silence_id: write.silenceId,
+      resolved_at: write.resolvedAt?.toISOString() ?? null,
+    }));
+  await upsertAlerts(db, JSON.stringify(rows), now.toISOString());
+}
+
+const refreshAlerts = preparedStatement<[rows: string, now: string], never>(`
+  with v as (
+    select * from jsonb_to_recordset($1::text::jsonb)
+      as v(fingerprint text, status text, starts_at timestamptz, ends_at timestamptz, ends_at_is_timeout boolean, annotations jsonb, generator_url text, severity text)
+  ),
+  merged as (
+    select a.id,
+      least(a.starts_at, v.starts_at) as starts_at,
+      case
+        when v.status = 'resolved' then greatest(a.ends_at, v.ends_at)
+        when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then a.ends_at
+        else v.ends_at
+      end as ends_at,
+      case
+        when v.status = 'resolved' then false
+        when v.ends_at is not null and a.ends_at is not null and not a.ends_at_is_timeout and a.ends_at > v.ends_at then false
+        else v.ends_at_is_timeout
+      end as ends_at_is_timeout,
+      v.annotations, v.generator_url, v.severity
+    from alerts a join v on a.fingerprint = v.fingerprint
+    where a.status = v.status
+    order by a.fingerprint
+    for update of a
+  )
+  update alerts a set
+    starts_at = m.starts_at, ends_at = m.ends_at, ends_at_is_timeout = m.ends_at_is_timeout,
+    annotations = m.annotations, generator_url = m.generator_url, severity = m.severity,
+    resolved_at = case when a.status = 'resolved' then m.ends_at else a.resolved_at end,
+    updated_at = $2::text::timestamptz
+  from merged m
+  where a.id = m.id
+    and (a.starts_at, a.ends_at, a.ends_at_is_timeout, a.annotations, a.generator_url, a.severity)
+      is distinct from (m.starts_at, m.ends_at, m.ends_at_is_timeout, m.annotations, m.generator_url, m.severity)`);
+
+/**
+ * Heartbeats, without the per-alert locks: one UPDATE that moves only what changed, merged against
+ * the row as it is when locked (a concurrent heartbeat may have moved endsAt further already), and
+ * skips rows whose status changed meanwhile (the transition that changed it wins).
+ */
+export async function refreshAlertRows(db: Database, refreshes: { fingerprint: string; state: AlertState }[], now: Date): Promise<void> {
+  if (refreshes.length === 0) return;
+  const rows = refreshes
+    .map(({ fingerprint, state }) => ({
+      fingerprint,
+      status: state.status,
+      starts_at: state.startsAt.toISOString(),
+      ends_at: state.endsAt?.toISOString() ?? null,
+      ends_at_is_timeout: state.endsAtIsTimeout,
+      annotations: state.annotations,
+      generator_url: state.generatorUrl,
+      severity: state.severity,
+    }))
+    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+  await refreshAlerts(db, JSON.stringify(rows), now.toISOString());
+}

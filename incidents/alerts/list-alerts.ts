@@ -25,7 +25,6 @@ export type AlertListQuery = z.input<typeof AlertListQuery>;
 
 function matcherCondition(matcher: Matcher): SQL {
   if (!matcher.isRegex && matcher.isEqual && matcher.value !== '') {
-    // Containment uses the GIN index on labels.
     return sql`${alerts.labels} @> ${JSON.stringify({ [matcher.name]: matcher.value })}::jsonb`;
   }
   const value = sql`coalesce(${alerts.labels} ->> ${matcher.name}, '')`;

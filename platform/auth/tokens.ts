@@ -5,9 +5,11 @@ import { apiTokens } from '../schema/api-tokens.ts';
 import type { ApiToken } from '../schema/api-tokens.ts';
 import { recordAudit } from '../audit/index.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { epochMs, preparedStatement } from '../database/index.ts';
 import type { Database } from '../database/index.ts';
 import { assertPermission, type ActionContext, type Actor } from './actor.ts';
 import { ROLES, permissionsOf } from './roles.ts';
+import type { Role } from './roles.ts';
 
 const TOKEN_PREFIX = 'fbk_';
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
@@ -104,17 +106,18 @@ export async function revokeToken(ctx: ActionContext, idOrName: string): Promise
   });
 }
 
+// Every API request and every ingest delivery looks its token up: a prepared statement, not a query built each time.
+const selectLiveToken = preparedStatement<[tokenHash: string], { id: string; name: string; role: Role; last_used_at: number | null }>(`
+  select id::text as id, name, role, ${epochMs('last_used_at')} as last_used_at
+  from api_tokens where token_hash = $1 and revoked_at is null limit 1`);
+
 /** The actor a bearer token stands for, or null when it is unknown or revoked. */
 export async function authenticateToken(db: Database, token: string): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX) && token.length < 32) return null;
-  const [row] = await db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
-    .limit(1);
+  const [row] = await selectLiveToken(db, hashToken(token));
   if (!row) return null;
   const now = Date.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
     const stale = new Date(now - LAST_USED_RESOLUTION_MS);
     await db
       .update(apiTokens)

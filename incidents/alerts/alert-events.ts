@@ -8,6 +8,8 @@ import { incidents } from '../schema/incidents.ts';
 import type { Incident } from '../schema/incidents.ts';
 import type { AlertEvent, AlertState } from './merge-alert.ts';
 import { alerts } from './schema/alerts.ts';
+import { incidentRefs } from './alert-statements.ts';
+import type { IncidentRef } from './alert-statements.ts';
 
 /** Something that happened to an alert of an incident, waiting to be written. */
 export interface PendingEvent {
@@ -86,22 +88,28 @@ export async function settleIncidents(
   events: readonly PendingEvent[],
   now: Date,
   /** Incidents the caller read after taking its group locks; the others are read here. */
-  known: ReadonlyMap<string, Incident> = new Map(),
+  known: ReadonlyMap<string, IncidentRef> = new Map(),
 ): Promise<void> {
   if (incidentIds.size === 0) return;
-  const ids = [...incidentIds];
+  const byIncident = new Map<string, PendingEvent[]>();
+  for (const pending of events) {
+    const mine = byIncident.get(pending.incidentId);
+    if (mine) mine.push(pending);
+    else byIncident.set(pending.incidentId, [pending]);
+  }
   // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
-  const resolving = ids.filter((id) => events.some((pending) => pending.incidentId === id && pending.event.type === 'resolved'));
-  const stillFiring = new Set<string>();
-  const [firingRows, rows] = await Promise.all([
+  const resolving = [...incidentIds].filter((id) => byIncident.get(id)?.some((pending) => pending.event.type === 'resolved'));
+  const unknown = new Set([...incidentIds].filter((id) => !known.has(id)));
+  const [firingRows, read] = await Promise.all([
     resolving.length > 0
       ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
       : Promise.resolve([]),
-    ids.every((id) => known.has(id)) ? Promise.resolve(ids.flatMap((id) => known.get(id) ?? [])) : tx.select().from(incidents).where(inArray(incidents.id, ids)),
+    incidentRefs(tx, unknown),
   ]);
-  for (const row of firingRows) if (row.incidentId) stillFiring.add(row.incidentId);
-  for (const incident of rows) {
-    const mine = events.filter((pending) => pending.incidentId === incident.id);
+  const stillFiring = new Set(firingRows.map((row) => row.incidentId));
+  const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
+  for (const incident of refs) {
+    const mine = byIncident.get(incident.id) ?? [];
     const actor = mine[0]?.actor;
     if (!actor) continue;
     const listed = (kinds: AlertEvent['type'][]) =>
@@ -112,17 +120,17 @@ export async function settleIncidents(
     const gained = mine.some((pending) => pending.event.type !== 'resolved');
     // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
     // worth a message: a storm of fifty instances should not post fifty times.
-    const ownAlert = incident.labels.alertname;
-    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === undefined || pending.labels.alertname !== ownAlert));
+    const ownAlert = incident.alertname;
+    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert));
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
-      const updated = await setResolvedAt(tx, incident, now);
+      const updated = await setResolvedAt(tx, incident.id, now);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
       }
       continue;
     }
-    if (gained && incident.resolvedAt) {
-      const updated = await setResolvedAt(tx, incident, null);
+    if (gained && incident.resolved) {
+      const updated = await setResolvedAt(tx, incident.id, null);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
         continue;
@@ -130,9 +138,11 @@ export async function settleIncidents(
     }
     if (joined.length > 0) {
       const first = joined[0];
+      const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
+      if (!full) continue;
       await notifyIncidentChange(tx, {
         kind: 'alert_joined',
-        incident: incidentSnapshot(incident),
+        incident: incidentSnapshot(full),
         at: now,
         actorName: actor.name,
         details: {
@@ -147,11 +157,11 @@ export async function settleIncidents(
 }
 
 /** Sets or clears resolvedAt if it is not already so; answers the updated incident, or null if nothing changed. */
-async function setResolvedAt(tx: Database, incident: Incident, value: Date | null): Promise<Incident | null> {
+async function setResolvedAt(tx: Database, incidentId: string, value: Date | null): Promise<Incident | null> {
   const [updated] = await tx
     .update(incidents)
     .set({ resolvedAt: value, version: sql`${incidents.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(incidents.id, incident.id), value ? isNull(incidents.resolvedAt) : isNotNull(incidents.resolvedAt)))
+    .where(and(eq(incidents.id, incidentId), value ? isNull(incidents.resolvedAt) : isNotNull(incidents.resolvedAt)))
     .returning();
   return updated ?? null;
 }

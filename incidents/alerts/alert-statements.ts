@@ -172,3 +172,53 @@ export async function refreshAlertRows(db: Database, refreshes: { fingerprint: s
     .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
   await refreshAlerts(db, JSON.stringify(rows), now.toISOString());
 }
+
+/** What correlating alerts and settling an incident need to know of it. */
+export interface IncidentRef {
+  id: string;
+  groupKey: string | null;
+  closed: boolean;
+  recovered: boolean;
+  resolved: boolean;
+  /** The alertname its alerts share (from its labels), if any. */
+  alertname: string | null;
+}
+
+interface IncidentRefRow {
+  id: string;
+  group_key: string | null;
+  closed: boolean;
+  recovered: boolean;
+  resolved: boolean;
+  alertname: string | null;
+}
+
+const INCIDENT_REF_COLUMNS = `id::text as id, group_key, closed_at is not null as closed, recovered_at is not null as recovered,
+  resolved_at is not null as resolved, labels ->> 'alertname' as alertname`;
+
+const selectCandidates = preparedStatement<[groupKeys: string, ids: string], IncidentRefRow>(`
+  select ${INCIDENT_REF_COLUMNS}
+  from incidents
+  where id = any(string_to_array($2::text, ',')::uuid[])
+    or (group_key in (select jsonb_array_elements_text($1::text::jsonb)) and closed_at is null and recovered_at is null)
+  order by created_at desc`);
+
+const refOf = (row: IncidentRefRow): IncidentRef => ({
+  id: row.id,
+  groupKey: row.group_key,
+  closed: row.closed,
+  recovered: row.recovered,
+  resolved: row.resolved,
+  alertname: row.alertname,
+});
+
+/** The open incidents of these groups and the incidents with these ids, newest first. */
+export async function incidentCandidates(db: Database, groupKeys: ReadonlySet<string>, ids: ReadonlySet<string>): Promise<IncidentRef[]> {
+  if (groupKeys.size === 0 && ids.size === 0) return [];
+  return (await selectCandidates(db, JSON.stringify([...groupKeys]), [...ids].join(','))).map(refOf);
+}
+
+/** The incidents with these ids. */
+export async function incidentRefs(db: Database, ids: ReadonlySet<string>): Promise<IncidentRef[]> {
+  return ids.size === 0 ? [] : incidentCandidates(db, new Set(), ids);
+}

@@ -1,4 +1,4 @@
-import { and, desc, inArray, isNull, or } from 'drizzle-orm';
+import { and, desc, inArray, isNull } from 'drizzle-orm';
 import type { Actor, Database } from '../../platform/index.ts';
 import { Counter } from 'prom-client';
 import { defineMetric, metricsRegistry } from '../../platform/index.ts';
@@ -6,7 +6,6 @@ import { openIncident } from '../open-incident.ts';
 import { severityRank } from '../phases.ts';
 import type { Severity } from '../phases.ts';
 import { incidents } from '../schema/incidents.ts';
-import type { Incident } from '../schema/incidents.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';
@@ -14,12 +13,12 @@ import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { findSilence, activeSilences } from './active-silences.ts';
-import type { Silence } from './schema/silences.ts';
+import type { ActiveSilence } from './active-silences.ts';
 import { isFiring, mergeAlert } from './merge-alert.ts';
 import type { Delivery, MergeResult } from './merge-alert.ts';
 import type { AlertSource } from './schema/alerts.ts';
-import { openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
-import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
+import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
+import type { AlertRowWrite, IncidentRef, StoredAlert } from './alert-statements.ts';
 import { withRetryOnConflict } from './retry.ts';
 
 /** An alert as a sender describes it, already parsed from its wire format. */
@@ -243,7 +242,7 @@ class IngestQueue {
     const now = batch[0]?.now ?? new Date();
     try {
       const combined = combine(batch, now);
-      const outcomes = await withRetryOnConflict(() => this.db.transaction((tx) => ingest(tx, combined, { settings, now })));
+      const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, combined, { settings, now }));
       for (const waiting of batch) waiting.resolve(summarize(waiting, outcomes));
     } catch (error) {
       if (batch.length === 1) {
@@ -253,7 +252,7 @@ class IngestQueue {
       // One request's trouble must not fail the others: each goes again on its own.
       for (const waiting of batch) {
         try {
-          const outcomes = await withRetryOnConflict(() => this.db.transaction((tx) => ingest(tx, waiting.incoming, { settings, now: new Date() })));
+          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, now: new Date() }));
           waiting.resolve(summarize(waiting, outcomes));
         } catch (own) {
           waiting.reject(own);
@@ -318,17 +317,34 @@ interface IngestContext {
   now: Date;
 }
 
-async function ingest(tx: Database, incoming: Map<string, Incoming>, context: IngestContext): Promise<Outcomes> {
+interface FirstLook {
+  stored: Map<string, StoredAlert>;
+  groupsWithIncident: Set<string>;
+}
+
+/**
+ * The lock-free first read is issued before the transaction begins, so that it travels beside BEGIN
+ * (on another pooled connection; PGlite runs it first). It only guides: every alert that changes
+ * state is read again under its lock, and heartbeats are merged against the locked row in SQL.
+ */
+async function ingestInTransaction(db: Database, incoming: Map<string, Incoming>, context: IngestContext): Promise<Outcomes> {
+  const firstLook: Promise<FirstLook> = Promise.all([
+    selectAlerts(db, [...incoming.keys()]),
+    openIncidentGroups(db, new Set([...incoming.values()].map((item) => item.groupKey))),
+  ]).then(([stored, groupsWithIncident]) => ({ stored, groupsWithIncident }));
+  // Should BEGIN fail first, the read's own failure is not the one to report.
+  firstLook.catch(() => undefined);
+  return db.transaction(async (tx) => ingest(tx, incoming, await firstLook, context));
+}
+
+async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: FirstLook, context: IngestContext): Promise<Outcomes> {
   const { now } = context;
   const outcomes: Outcomes = new Map();
+  const { stored: firstRead, groupsWithIncident } = firstLook;
 
   // Statements issued together are pipelined on the transaction's connection (postgres.js), and run
   // in order: one round trip per step instead of one per statement.
-  // 1. Read without locks and decide what each delivery changes; most heartbeats change nothing.
-  const [firstRead, groupsWithIncident] = await Promise.all([
-    selectAlerts(tx, [...incoming.keys()]),
-    openIncidentGroups(tx, new Set([...incoming.values()].map((item) => item.groupKey))),
-  ]);
+  // 1. Decide from the first read what each delivery changes; most heartbeats change nothing.
   const plans = new Map<string, Plan>();
   for (const item of incoming.values()) {
     const row = firstRead.get(item.fingerprint);
@@ -362,7 +378,11 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
       lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
       selectAlerts(tx, [...lockedFingerprints]),
       correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
-      loadCandidates(tx, correlating.map((plan) => plan.incoming.groupKey), correlating.map((plan) => plan.row?.incidentId ?? null)),
+      incidentCandidates(
+        tx,
+        new Set(correlating.map((plan) => plan.incoming.groupKey)),
+        new Set(correlating.flatMap((plan) => plan.row?.incidentId ?? [])),
+      ),
     ]);
     preloaded = { silences, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
     const lateKeys: string[] = [];
@@ -429,7 +449,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, context: In
 
 /** Each correlated alert's place, and the incidents it was decided with (read under the group locks). */
 interface Placements extends Map<string, Placement> {
-  incidents: Map<string, Incident>;
+  incidents: Map<string, IncidentRef>;
 }
 
 interface Placement {
@@ -440,27 +460,10 @@ interface Placement {
 }
 
 interface Preloaded {
-  silences: Silence[] | null;
-  candidates: Incident[];
+  silences: ActiveSilence[] | null;
+  candidates: IncidentRef[];
   /** The groups whose open incidents `candidates` holds (found or not). */
   queriedGroups: Set<string>;
-}
-
-/** Open incidents of these groups, newest first, and the incidents with these ids (re-fire candidates). */
-async function loadCandidates(tx: Database, groupKeys: string[], ids: (string | null)[]): Promise<Incident[]> {
-  const wantedIds = [...new Set(ids.filter((id): id is string => id !== null))];
-  const wantedGroups = [...new Set(groupKeys)];
-  if (wantedIds.length === 0 && wantedGroups.length === 0) return [];
-  return tx
-    .select()
-    .from(incidents)
-    .where(
-      or(
-        wantedIds.length > 0 ? inArray(incidents.id, wantedIds) : undefined,
-        wantedGroups.length > 0 ? and(inArray(incidents.groupKey, wantedGroups), isNull(incidents.closedAt), isNull(incidents.recoveredAt)) : undefined,
-      ),
-    )
-    .orderBy(desc(incidents.createdAt));
 }
 
 /** Where each alert goes: back to its incident (re-fire within the window), an open incident of its group, a new one, or muted. */
@@ -472,7 +475,7 @@ async function correlate(
   context: IngestContext,
   outcomes: Outcomes,
 ): Promise<Placements> {
-  const placement: Placements = Object.assign(new Map<string, Placement>(), { incidents: new Map<string, Incident>() });
+  const placement: Placements = Object.assign(new Map<string, Placement>(), { incidents: new Map<string, IncidentRef>() });
   if (plans.length === 0) return placement;
   const { settings, now } = context;
   const silences = preloaded.silences ?? (await activeSilences(tx, now));
@@ -497,19 +500,19 @@ async function correlate(
   const missing = [...new Set(returning.values())].filter((id) => !known.has(id));
   const unreadGroups = unmuted.map((plan) => plan.incoming.groupKey).filter((groupKey) => !preloaded.queriedGroups.has(groupKey));
   const candidates =
-    missing.length > 0 || unreadGroups.length > 0 ? [...preloaded.candidates, ...(await loadCandidates(tx, unreadGroups, missing))] : preloaded.candidates;
+    missing.length > 0 || unreadGroups.length > 0 ? [...preloaded.candidates, ...(await incidentCandidates(tx, new Set(unreadGroups), new Set(missing)))] : preloaded.candidates;
   const byId = new Map(candidates.map((incident) => [incident.id, incident]));
   for (const incident of candidates) placement.incidents.set(incident.id, incident);
-  const openByGroup = new Map<string, Incident>();
+  const openByGroup = new Map<string, IncidentRef>();
   for (const incident of candidates) {
-    if (incident.groupKey && !incident.closedAt && !incident.recoveredAt && !openByGroup.has(incident.groupKey)) openByGroup.set(incident.groupKey, incident);
+    if (incident.groupKey && !incident.closed && !incident.recovered && !openByGroup.has(incident.groupKey)) openByGroup.set(incident.groupKey, incident);
   }
 
   const needNew = new Map<string, Plan[]>();
   for (const plan of unmuted) {
     const returnTo = returning.get(plan.incoming.fingerprint);
     const previous = returnTo ? byId.get(returnTo) : undefined;
-    if (previous && !previous.closedAt && previous.groupKey) {
+    if (previous && !previous.closed && previous.groupKey) {
       placement.set(plan.incoming.fingerprint, { incidentId: previous.id, silenceId: null, groupKey: previous.groupKey, isNewIncident: false });
       continue;
     }
@@ -540,7 +543,7 @@ async function correlate(
     const opener = members[0]?.incoming;
     if (!opener) continue;
     const incident = await openIncident(tx, opener.actor, incidentInputFor(groupKey, members, opener.source === 'slo', context));
-    placement.incidents.set(incident.id, incident);
+    placement.incidents.set(incident.id, { id: incident.id, groupKey, closed: false, recovered: false, resolved: false, alertname: incident.labels.alertname ?? null });
     for (const plan of members) {
       placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
       outcomeOf(outcomes, plan.incoming.fingerprint).opened = incident.id;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prometheusFixture, webhookFixture } from '../../test/harness/alert-fixtures.ts';
+import { seededRandom } from '../../test/harness/seeded-random.ts';
 import { alertFingerprint } from './fingerprint.ts';
 
 /** FNV-1a 64 the slow, obvious way, to check the fast path on inputs Alertmanager did not print for us. */
@@ -46,5 +47,38 @@ describe('alertFingerprint', () => {
     }
     // Go's FNV-1a offset basis for the empty label set.
     expect(alertFingerprint({})).toBe('cbf29ce484222325');
+  });
+
+  it('matches the obvious implementation on characters of every UTF-8 length, beyond the BMP and lone surrogates', () => {
+    const cases: Record<string, string>[] = [
+      { alertname: 'é', service: 'ÿ' }, // two bytes, from U+0080 on
+      { alertname: '\u07ff', x: '\u0800' }, // the last two-byte and the first three-byte character
+      { alertname: '警报', team: '支付', region: 'ﬁ\uffff' },
+      { alertname: '\u{10000}', emoji: '🔥🚒', last: '\u{10ffff}' },
+      { a: '\ud800', b: 'x\udfff', c: '\udc00\ud800', d: '\ud83d' }, // lone surrogates hash as U+FFFD, as TextEncoder writes them
+      // Names where UTF-16 order and Go's byte order differ: U+FF5E sorts before an astral character in UTF-16, after it in UTF-8.
+      { '\uff5e': '1', '\u{1f525}': '2', '\ue000': '3', z: '4' },
+      { zeta: '1', alpha: '2', Mu: '3', _x: '4', a1: '5' }, // unsorted ASCII
+    ];
+    for (const labels of cases) {
+      expect(alertFingerprint(labels), JSON.stringify(labels)).toBe(referenceFingerprint(labels));
+    }
+  });
+
+  it('matches the obvious implementation on thousands of random label sets', () => {
+    const random = seededRandom(20261121);
+    const alphabet = ['a', 'Z', '_', '0', ' ', '\t', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '€', '\ud7ff', '\ue000', '\uffff', '😀', '\u{10000}', '\u{10ffff}', '\ud800', '\udfff'];
+    const text = (maxLength: number) => {
+      let value = '';
+      const length = Math.floor(random() * maxLength);
+      for (let index = 0; index < length; index++) value += alphabet[Math.floor(random() * alphabet.length)] ?? '';
+      return value;
+    };
+    for (let round = 0; round < 3000; round++) {
+      const labels: Record<string, string> = {};
+      const count = Math.floor(random() * 8);
+      for (let index = 0; index < count; index++) labels[random() < 0.5 ? `n${text(6)}` : text(6)] = text(40);
+      expect(alertFingerprint(labels), JSON.stringify(labels)).toBe(referenceFingerprint(labels));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { and, desc, inArray, isNull } from 'drizzle-orm';
-import type { Actor, Database } from '../../platform/index.ts';
 import { Counter } from 'prom-client';
-import { defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, planGenerically } from '../../platform/index.ts';
+import type { Actor, Database } from '../../platform/index.ts';
 import { openIncident } from '../open-incident.ts';
 import { severityRank } from '../phases.ts';
 import type { Severity } from '../phases.ts';
@@ -442,7 +442,11 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   }
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
-  await Promise.all([writeAlertRows(tx, writes, now), refreshAlertRows(tx, refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next })), now), recordAlertEvents(tx, events)]);
+  const heartbeats = refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next }));
+  await Promise.all([
+    refreshAlertRows(tx, heartbeats, now),
+    planGenerically(tx, () => Promise.all([writeAlertRows(tx, writes, now), recordAlertEvents(tx, events)])),
+  ]);
   await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
   return outcomes;
 }

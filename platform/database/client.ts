@@ -46,8 +46,10 @@ function connectPostgres(url: string, poolSize: number) {
     max: poolSize,
     onnotice: () => undefined,
     // Only the hot-path statements are named prepared statements (drizzle's are unnamed, planned each
-    // time). A generic plan cached while a table was nearly empty would scan it whole once it has grown;
-    // custom plans keep the parse and the round trip saved but plan with the parameters every time.
+    // time). A generic plan cached while a table was nearly empty scans it whole once it has grown (until
+    // autovacuum's next ANALYZE, up to a minute away): seen in the ingest benchmark as Postgres CPU per
+    // request tripling. Custom plans keep the parse and the round trip saved but plan with the parameters
+    // each time; planGenerically() is for statements whose plan cannot go wrong.
     connection: { application_name: 'firebreak', plan_cache_mode: 'force_custom_plan' },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;

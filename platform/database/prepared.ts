@@ -5,6 +5,8 @@ import type { Database } from './client.ts';
  * named prepared statement on each connection. Drizzle runs every statement unnamed, which costs, per
  * execution, a round trip to learn the parameter types plus parsing and planning on the server; a
  * prepared statement is parsed and described once per connection and then only bound and executed.
+ * Connections to a server plan such statements with their parameters every time (see client.ts), as a
+ * plan cached while a table was small goes wrong when it has grown.
  *
  * The parameters and results are kept to what both drivers read alike: text, booleans, numbers and
  * JSON. Pass lists and records as JSON text (`$1::text::jsonb`); read times as epoch milliseconds
@@ -13,7 +15,7 @@ import type { Database } from './client.ts';
 export type PreparedStatement<Params extends readonly unknown[], Row> = (db: Database, ...params: Params) => Promise<Row[]>;
 
 interface PostgresJsClient {
-  unsafe(text: string, params: readonly unknown[], options: { prepare: boolean }): Promise<unknown[]>;
+  unsafe(text: string, params: readonly unknown[], options: { prepare: boolean }): { execute(): PromiseLike<unknown[]> };
 }
 
 interface PgliteClient {
@@ -28,15 +30,33 @@ function driverOf(db: Database): PostgresJsClient | PgliteClient {
   throw new Error('preparedStatement: the database handle has neither a postgres.js nor a PGlite client');
 }
 
+/**
+ * The statement is sent in the order of the calls, at the call (postgres.js queries otherwise start
+ * when first awaited): statements issued together on a transaction run in the order written, which
+ * taking locks and then reading relies on.
+ */
 export function preparedStatement<Params extends readonly unknown[], Row>(text: string): PreparedStatement<Params, Row> {
-  return async (db, ...params) => {
+  return (db, ...params) => {
     const driver = driverOf(db);
-    if ('unsafe' in driver) return (await driver.unsafe(text, params, { prepare: true })) as Row[];
-    return (await driver.query(text, params)).rows as Row[];
+    if ('unsafe' in driver) return Promise.resolve(driver.unsafe(text, params, { prepare: true }).execute()) as Promise<Row[]>;
+    return driver.query(text, params).then((result) => result.rows as Row[]);
   };
 }
 
 /** SQL for a timestamp as epoch milliseconds (a float8, which both drivers read as a number). */
 export function epochMs(column: string): string {
   return `(extract(epoch from ${column}) * 1000)::float8`;
+}
+
+const GENERIC = preparedStatement<[], { mode: string }>(`select set_config('plan_cache_mode', 'auto', true) as mode`);
+const CUSTOM = preparedStatement<[], { mode: string }>(`select set_config('plan_cache_mode', 'force_custom_plan', true) as mode`);
+
+/**
+ * Runs statements whose plan cannot depend on their parameters (inserts from a parameter, whose
+ * conflicts go to a unique index) with plans kept once made: planning a multi-row insert for each
+ * execution costs about as much as running it. `issue` must issue its statements before it first
+ * awaits anything, so that they are sent between the two settings (all pipelined, no round trip added).
+ */
+export async function planGenerically(tx: Database, issue: () => Promise<unknown>): Promise<void> {
+  await Promise.all([GENERIC(tx), issue(), CUSTOM(tx)]);
 }

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR, openDatabase, queryRows, runMigrations } from '../../platform/index.ts';
+import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
+import { receiveAlerts } from './receive-alerts.ts';
+import type { ReceivedAlert } from './receive-alerts.ts';
+
+const minutes = (count: number) => count * 60_000;
+
+function storm(round: number, replica: number): ReceivedAlert[] {
+  const now = Date.now();
+  const alerts: ReceivedAlert[] = [];
+  // 40 alerts in 4 groups that every replica sends each round (heartbeats after the first), and 10
+  // alerts new to this round and replica, in the same 4 groups.
+  for (let index = 0; index < 50; index++) {
+    const instance = index < 40 ? `shared-${index}` : `r${replica}-round${round}-${index}`;
+    alerts.push({
+      labels: { alertname: 'ReplicaStorm', service: `svc-${index % 4}`, instance },
+      annotations: { summary: `instance ${instance} is down` },
+      startsAt: new Date(now - minutes(1) - round * 1000),
+      endsAt: new Date(now + minutes(5) + round * 1000),
+      endsAtIsTimeout: true,
+    });
+  }
+  return alerts;
+}
+
+describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replicas at once', () => {
+  it('two replicas taking the same storm together make one incident per group and one join per alert', async () => {
+    const empty = await createEmptyPostgresDatabase();
+    // Two pools are two replicas: each has its own ingest queue (group commit) and its own connections.
+    const replicas = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
+    try {
+      const [first] = replicas;
+      if (!first) throw new Error('no replica');
+      await runMigrations(first);
+      const deliveries: Promise<unknown>[] = [];
+      for (let round = 0; round < 6; round++) {
+        for (const [index, replica] of replicas.entries()) {
+          // Several requests in flight per replica, as an HA pair and retries make them.
+          deliveries.push(receiveAlerts(replica.db, SYSTEM_ACTOR, storm(round, index), { source: 'prometheus' }));
+          deliveries.push(receiveAlerts(replica.db, SYSTEM_ACTOR, storm(round, index).slice(0, 40), { source: 'prometheus' }));
+        }
+      }
+      await Promise.all(deliveries);
+
+      const count = async (query: ReturnType<typeof sql>) => (await queryRows<{ count: number }>(first.db, query))[0]?.count;
+      const alertCount = 40 + 6 * 2 * 10;
+      expect(await count(sql`select count(*)::int as count from alerts`)).toBe(alertCount);
+      expect(await count(sql`select count(*)::int as count from incidents`)).toBe(4);
+      expect(await count(sql`select count(distinct group_key)::int as count from incidents`)).toBe(4);
+      expect(await count(sql`select count(*)::int as count from alerts where incident_id is null or status <> 'firing'`)).toBe(0);
+      // Every alert joined its incident exactly once, whichever replica took it first.
+      expect(await count(sql`select count(*)::int as count from timeline_events where type = 'alert.fired'`)).toBe(alertCount);
+      expect(await count(sql`select count(distinct data ->> 'fingerprint')::int as count from timeline_events where type = 'alert.fired'`)).toBe(alertCount);
+      // Each alert sits in the incident of its own group.
+      expect(
+        await count(sql`select count(*)::int as count from alerts a join incidents i on i.id = a.incident_id where i.group_key <> a.group_key`),
+      ).toBe(0);
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.close()));
+      await empty.drop();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  * Firebreak's time goes (rows written and HOT-updated, time per step of one request).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,23 @@ async function wrk(url: string, token: string, runId: string, mode: string): Pro
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(stdout)?.[1] ?? 0);
   return { p50: milliseconds(p50), p99: milliseconds(p99), requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), requests, errors };
+}
+
+/** CPU milliseconds used so far by every Postgres process on this machine (the benchmark's server is local). */
+async function postgresCpuMs(): Promise<number> {
+  let ticks = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if ((await readFile(`/proc/${pid}/comm`, 'utf8')).trim() !== 'postgres') continue;
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, counted after the command name.
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks * 10;
 }
 
 function line(name: string, result: WrkResult): string {
@@ -141,7 +158,11 @@ export async function bench(): Promise<void> {
       const stats = async () =>
         (await queryRows<{ updates: number; hot: number; inserts: number }>(db, sql`select n_tup_upd::int as updates, n_tup_hot_upd::int as hot, n_tup_ins::int as inserts from pg_stat_user_tables where relname = 'alerts'`))[0];
       const before = await stats();
+      const postgresBefore = await postgresCpuMs();
+      const nodeBefore = process.cpuUsage();
       const ours = await wrk(firebreakUrl, token, `fb-${mode}`, mode);
+      const nodeCpu = process.cpuUsage(nodeBefore);
+      const postgresCpu = (await postgresCpuMs()) - postgresBefore;
       // pg_stat counters are flushed by backends at transaction end, with a short delay.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const after = await stats();
@@ -152,6 +173,10 @@ export async function bench(): Promise<void> {
       console.log(line('Alertmanager 0.25 (in memory)', theirs));
       const ratio = ours.requestsPerSecond / theirs.requestsPerSecond;
       console.log(`ratio Firebreak / Alertmanager: ${ratio.toFixed(2)} (target ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'})`);
+      const perRequest = (milliseconds: number) => `${(milliseconds / Math.max(1, ours.requests)).toFixed(2)} ms`;
+      console.log(
+        `CPU per request of ${BATCH}: Firebreak's Node ${perRequest((nodeCpu.user + nodeCpu.system) / 1000)}, Postgres ${perRequest(postgresCpu)} (2 cores shared with wrk; neither near 100% means the pipeline waits on round trips)`,
+      );
       if (before && after) {
         const refreshes = ours.requests * 50;
         const updates = after.updates - before.updates;

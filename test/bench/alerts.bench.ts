@@ -103,7 +103,10 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
     const json: unknown = JSON.parse(body);
     parse += performance.now() - started;
     started = performance.now();
-    const parsed = PostableAlerts.parse(json);
+    // As the route validates: the hand-written fast path, zod for anything it is unsure of.
+    const validated = await PostableAlerts['~standard'].validate(json);
+    if (validated.issues) throw new Error('the benchmark batch is invalid');
+    const parsed = validated.value;
     validate += performance.now() - started;
     const received = postableAlerts(parsed, new Date(), 300_000);
     started = performance.now();
@@ -118,7 +121,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
     http += performance.now() - started;
   }
   const per = (total: number) => `${(total / rounds).toFixed(3)} ms`;
-  console.log(`one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, zod validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`);
+  console.log(`one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`);
 }
 
 export async function bench(): Promise<void> {

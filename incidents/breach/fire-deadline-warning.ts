@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
-import { SYSTEM_ACTOR, defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { SYSTEM_ACTOR, defineMetric, metricsRegistry, preparedStatement } from '../../platform/index.ts';
 import type { Database, Timer } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { appendTimelineEvent } from '../append-timeline-event.ts';
@@ -11,7 +11,6 @@ import { overdueWarningPoint } from './compute-deadlines.ts';
 import { localIso } from './evaluate-regime.ts';
 import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
 import { breachObligations } from './schema/breach-obligations.ts';
-import { breachWarnings } from './schema/breach-warnings.ts';
 import { isActive, scheduleWarningTimer } from './schedule-warnings.ts';
 import type { WarningTimerPayload } from './schedule-warnings.ts';
 
@@ -25,6 +24,13 @@ export const breachWarningsSent = defineMetric(
       registers: [metricsRegistry],
     }),
 );
+
+// A burst of due warnings runs this once each in one tick: a prepared statement (one round trip).
+const recordWarning = preparedStatement<[obligationId: string, point: string, dueAt: string, scheduledFor: string, firedAt: string, overdue: boolean], { id: string }>(`
+  insert into breach_warnings (obligation_id, point, due_at, scheduled_for, fired_at, overdue)
+  values ($1::text::uuid, $2, $3::text::timestamptz, $4::text::timestamptz, $5::text::timestamptz, $6)
+  on conflict do nothing
+  returning id::text as id`);
 
 function payloadOf(timer: Timer): WarningTimerPayload | null {
   const payload = timer.payload as Partial<WarningTimerPayload>;
@@ -54,11 +60,7 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
   const dueAt = obligation.effectiveDueAt;
   // The warning at the deadline itself is the last one before it passes; every later one is overdue.
   const overdue = payload.point.startsWith('overdue-') || now > dueAt;
-  const inserted = await tx
-    .insert(breachWarnings)
-    .values({ obligationId: obligation.id, point: payload.point, dueAt, scheduledFor: timer.dueAt, firedAt: now, overdue })
-    .onConflictDoNothing()
-    .returning({ id: breachWarnings.id });
+  const inserted = await recordWarning(tx, obligation.id, payload.point, dueAt.toISOString(), timer.dueAt.toISOString(), now.toISOString(), overdue);
   if (inserted.length === 0) return;
   const timeZone = row.timeZone ?? 'UTC';
   const details = {

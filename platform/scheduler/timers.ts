@@ -1,6 +1,7 @@
 import { and, eq, isNull, like, lte } from 'drizzle-orm';
 import { timers } from '../schema/timers.ts';
 import type { Timer } from '../schema/timers.ts';
+import { preparedStatement } from '../database/index.ts';
 import type { Database } from '../database/index.ts';
 
 export type { Timer };
@@ -49,8 +50,11 @@ export async function claimDueTimers(tx: Database, now: Date, limit: number): Pr
     .for('update', { skipLocked: true });
 }
 
+// Once per fired timer, a burst of them in one tick: a prepared statement (one round trip).
+const setFired = preparedStatement<[id: string, now: string], never>(`update timers set fired_at = $2::text::timestamptz where id = $1::text::uuid`);
+
 export async function markTimerFired(tx: Database, id: string, now: Date): Promise<void> {
-  await tx.update(timers).set({ firedAt: now }).where(eq(timers.id, id));
+  await setFired(tx, id, now.toISOString());
 }
 
 /** Records a failed attempt and retries later, so that one broken timer does not hold up the rest. */

@@ -198,4 +198,15 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await count('incidents')).toBe(1);
     expect(await count('timeline_events')).toBe(3);
   });
+
+  it('requests arriving while transactions are in flight share the next one (group commit)', async () => {
+    const batches = Array.from({ length: 8 }, (_, request) =>
+      Array.from({ length: 5 }, (_, index) => alert({ alertname: 'GroupCommit', service: 'edge', instance: `${request}-${index}` })),
+    );
+    const results = await Promise.all(batches.map((batch) => send(batch)));
+    expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(40);
+    // Each transaction that wrote alert rows left its id in their xmin: fewer transactions than requests.
+    const [written] = await queryRows<{ transactions: number }>(firebreak.database.db, sql`select count(distinct xmin::text)::int as transactions from alerts`);
+    expect(written?.transactions).toBeLessThan(8);
+  });
 });

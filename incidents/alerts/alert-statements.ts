@@ -93,7 +93,10 @@ const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`
     group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
     resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
 
-/** One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. */
+/**
+ * One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. Its plan
+ * cannot depend on the rows (conflicts go to the unique index): run it within planGenerically().
+ */
 export async function writeAlertRows(db: Database, writes: AlertRowWrite[], now: Date): Promise<void> {
   if (writes.length === 0) return;
   const rows = writes

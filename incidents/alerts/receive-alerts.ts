@@ -1,11 +1,9 @@
-import { and, desc, inArray, isNull } from 'drizzle-orm';
 import { Counter } from 'prom-client';
 import { defineMetric, metricsRegistry, planGenerically } from '../../platform/index.ts';
 import type { Actor, Database } from '../../platform/index.ts';
 import { openIncident } from '../open-incident.ts';
 import { severityRank } from '../phases.ts';
 import type { Severity } from '../phases.ts';
-import { incidents } from '../schema/incidents.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';
@@ -531,14 +529,11 @@ async function correlate(
   const upgrade = [...needNew.keys()].filter((groupKey) => sharedGroups.has(groupKey));
   if (upgrade.length > 0) {
     await lockKeys(tx, upgrade.map((groupKey) => lockName('group', groupKey)));
-    const reopened = await tx
-      .select()
-      .from(incidents)
-      .where(and(inArray(incidents.groupKey, upgrade), isNull(incidents.closedAt), isNull(incidents.recoveredAt)))
-      .orderBy(desc(incidents.createdAt));
-    for (const incident of reopened) {
+    // Another transaction may have opened one while this one waited for the exclusive lock.
+    for (const incident of await incidentCandidates(tx, new Set(upgrade), new Set())) {
       const members = incident.groupKey ? needNew.get(incident.groupKey) : undefined;
       if (!members || !incident.groupKey) continue;
+      placement.incidents.set(incident.id, incident);
       for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey: incident.groupKey, isNewIncident: false });
       needNew.delete(incident.groupKey);
     }

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, openDatabase, queryRows, runMigrations } from '../../platform/index.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
+import { lockName } from './advisory-locks.ts';
+import { DEFAULT_ALERT_SETTINGS, groupKeyOf } from './alert-settings.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 import type { ReceivedAlert } from './receive-alerts.ts';
 
@@ -59,6 +61,54 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       ).toBe(0);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
+      await empty.drop();
+    }
+  });
+
+  it('opens a new incident when the open one of its group ends while it waits for the group lock', async () => {
+    const empty = await createEmptyPostgresDatabase();
+    const [ingesting, other] = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
+    try {
+      if (!ingesting || !other) throw new Error('no replica');
+      await runMigrations(ingesting);
+      const firing = (instance: string): ReceivedAlert => ({
+        labels: { alertname: 'Upgrade', service: 'edge', instance },
+        annotations: {},
+        startsAt: new Date(Date.now() - minutes(1)),
+        endsAt: new Date(Date.now() + minutes(5)),
+      });
+      const first = await receiveAlerts(ingesting.db, SYSTEM_ACTOR, [firing('a')], { source: 'prometheus' });
+      const [opened] = first.incidentsOpened;
+      const groupKey = groupKeyOf(firing('a').labels, DEFAULT_ALERT_SETTINGS.groupBy);
+
+      // Another replica holds the group's lock and recovers the incident meanwhile: the delivery saw an
+      // open incident (so it asked for the lock shared), and must take it exclusively to open a new one.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked: () => void = () => undefined;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const recovering = other.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockName('group', groupKey)}, 0))`);
+        locked();
+        await held;
+        await tx.execute(sql`update incidents set recovered_at = now() where id = ${opened}`);
+      });
+      await lockTaken;
+      const second = receiveAlerts(ingesting.db, SYSTEM_ACTOR, [firing('b')], { source: 'prometheus' });
+      await expect.poll(async () => (await queryRows<{ waiting: number }>(other.db, sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`))[0]?.waiting, { timeout: 5000 }).toBe(1);
+      release();
+      await recovering;
+      const summary = await second;
+
+      expect(summary.incidentsOpened).toHaveLength(1);
+      expect(summary.incidentsOpened[0]).not.toBe(opened);
+      const rows = await queryRows<{ instance: string; incident_id: string }>(ingesting.db, sql`select labels ->> 'instance' as instance, incident_id::text from alerts order by 1`);
+      expect(rows).toEqual([
+        { instance: 'a', incident_id: opened },
+        { instance: 'b', incident_id: summary.incidentsOpened[0] },
+      ]);
+    } finally {
+      await Promise.all([ingesting, other].map((replica) => replica?.close()));
       await empty.drop();
     }
   });

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
+import { seededRandom } from '../../test/harness/seeded-random.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';
 
@@ -161,8 +162,7 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
       expect(status.message).toMatch(/truncated/);
 
       // Random bytes: seeded, so that a failure can be replayed.
-      let seed = 42;
-      const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const random = seededRandom(42);
       let refused = 0;
       for (let i = 0; i < 30; i++) {
         const bytes = Uint8Array.from({ length: 64 + Math.floor(random() * 512) }, () => Math.floor(random() * 256));

@@ -42,37 +42,53 @@ export function describeAlert(fingerprint: string, labels: Record<string, string
 
 /**
  * Appends every event to its incident's timeline in one statement and announces them on the timeline
- * channel, each incident's together (delivered on commit).
+ * channel, each incident's together (delivered on commit). Run it after the alert rows are written:
+ * an event's description (labels, severity, times, ...) is read from its alert's row by the
+ * statement, not sent again from here (a storm's joins would otherwise travel, and be parsed, twice).
  */
 export async function recordAlertEvents(tx: Database, events: readonly PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((pending) => ({
+    fingerprint: pending.fingerprint,
     incident_id: pending.incidentId,
     type: TIMELINE_TYPES[pending.event.type],
     actor_type: pending.actor.kind,
     actor_id: pending.actor.id,
     actor_name: pending.actor.name,
     occurred_at: (pending.event.type === 'resolved' ? pending.event.at : pending.state.startsAt).toISOString(),
-    data: {
-      ...describeAlert(pending.fingerprint, pending.labels, pending.state),
-      ...(pending.event.type === 'refired' ? { previousEnd: pending.event.previousEnd.toISOString() } : {}),
-    },
+    previous_end: pending.event.type === 'refired' ? pending.event.previousEnd.toISOString() : null,
   }));
-  await insertEvents(tx, JSON.stringify(rows));
+  const [result] = await insertEvents(tx, JSON.stringify(rows));
+  // Each event names an alert this transaction wrote or holds: one that is missing is a bug, not a skip.
+  if (result?.inserted !== rows.length) throw new Error(`recordAlertEvents: ${rows.length - (result?.inserted ?? 0)} of ${rows.length} events name an alert that is not stored`);
 }
 
+/** An ISO 8601 UTC time with milliseconds, as Date.prototype.toISOString() writes it. */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The `data` of an alert's timeline entry, from its row `a`: what describeAlert() says of it. */
+const ALERT_EVENT_DATA = `jsonb_build_object('fingerprint', a.fingerprint, 'alertname', a.labels ->> 'alertname', 'severity', a.severity,
+  'summary', a.annotations ->> 'summary', 'labels', a.labels, 'startsAt', ${iso('a.starts_at')}, 'endsAt', ${iso('a.ends_at')},
+  'generatorUrl', a.generator_url)`;
+
 // The events of each incident are announced together, at most 400 ids per NOTIFY (a payload holds
-// under 8000 bytes): a storm of joins is a few notifications, not one per alert.
-const insertEvents = preparedStatement<[rows: string], { announced: number }>(`
+// under 8000 bytes): a storm of joins is a few notifications, not one per alert. Entries are appended
+// in the order given (a re-fire's resolution before its new firing).
+const insertEvents = preparedStatement<[rows: string], { inserted: number; announced: number }>(`
   with inserted as (
     insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
-    select incident_id, type, actor_type, actor_id, actor_name, occurred_at, data
-    from jsonb_to_recordset($1::text::jsonb)
-      as e(incident_id uuid, type text, actor_type text, actor_id text, actor_name text, occurred_at timestamptz, data jsonb)
+    select e.incident_id, e.type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at,
+      ${ALERT_EVENT_DATA} || case when e.previous_end is null then '{}'::jsonb else jsonb_build_object('previousEnd', ${iso('e.previous_end')}) end
+    from rows from (jsonb_to_recordset($1::text::jsonb) as (fingerprint text, incident_id uuid, type text, actor_type text, actor_id text,
+        actor_name text, occurred_at timestamptz, previous_end timestamptz))
+      with ordinality as e(fingerprint, incident_id, type, actor_type, actor_id, actor_name, occurred_at, previous_end, position)
+      join alerts a on a.fingerprint = e.fingerprint
+    order by e.position
     returning id, incident_id
   ),
   numbered as (select id, incident_id, (row_number() over (partition by incident_id order by id) - 1) / 400 as chunk from inserted)
-  select count(pg_notify('${TIMELINE_CHANNEL}', json_build_object('incidentId', incident_id, 'eventIds', ids)::text))::int as announced
+  select (select count(*) from inserted)::int as inserted,
+    count(pg_notify('${TIMELINE_CHANNEL}', json_build_object('incidentId', incident_id, 'eventIds', ids)::text))::int as announced
   from (select incident_id, json_agg(id order by id) as ids from numbered group by incident_id, chunk) as announcements`);
 
 const MAX_LISTED = 20;

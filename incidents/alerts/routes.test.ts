@@ -4,6 +4,8 @@ import { SYSTEM_ACTOR, queryRows } from '../../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
+import { describeAlert } from './alert-events.ts';
+import { alertFingerprint } from './fingerprint.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 
 interface ErrorBody {
@@ -174,6 +176,33 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     const later = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
     expect(later.incidentsOpened).toHaveLength(1);
     expect(later.incidentsOpened[0]).not.toBe(incidentId);
+  });
+
+  it('each alert event on the timeline describes its alert as written, in the order things happened', async () => {
+    const db = firebreak.database.db;
+    const labels = { alertname: 'DiskFull', service: 'storage', severity: 'critical', instance: 'db-1' };
+    const annotations = { summary: 'disk <full> "soon"', description: 'sda1 at 97%' };
+    const generatorUrl = 'http://prometheus:9090/graph?g0.expr=disk_free%20%3C%200.03';
+    const t = (offsetMinutes: number) => new Date(Date.now() - (Date.now() % 1000) + 123 + offsetMinutes * 60_000);
+    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
+    const opened = await deliver(t(-60), t(-30), t(-59));
+    const [incidentId] = opened.incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    await deliver(t(-60), t(-40), t(-39));
+    await deliver(t(-20), null, t(-19));
+
+    const entries = await queryRows<{ type: string; occurred_at: number; data: unknown }>(
+      db,
+      sql`select type, (extract(epoch from occurred_at) * 1000)::float8 as occurred_at, data from timeline_events where incident_id = ${incidentId} and type like 'alert.%' order by id`,
+    );
+    const fingerprint = alertFingerprint(labels);
+    const described = (startsAt: Date, endsAt: Date | null) =>
+      describeAlert(fingerprint, labels, { status: 'firing', startsAt, endsAt, endsAtIsTimeout: false, annotations, generatorUrl, severity: 'sev1' });
+    expect(entries).toEqual([
+      { type: 'alert.fired', occurred_at: t(-60).getTime(), data: described(t(-60), t(-30)) },
+      { type: 'alert.resolved', occurred_at: t(-40).getTime(), data: described(t(-60), t(-40)) },
+      { type: 'alert.refired', occurred_at: t(-20).getTime(), data: { ...described(t(-20), null), previousEnd: t(-40).toISOString() } },
+    ]);
   });
 
   it('an SLO burn raised through receiveAlerts correlates by the given group_by and heartbeats quietly', async () => {

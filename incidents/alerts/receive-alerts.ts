@@ -441,10 +441,10 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
   const heartbeats = refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next }));
-  await Promise.all([
-    refreshAlertRows(tx, heartbeats, now),
-    planGenerically(tx, () => Promise.all([writeAlertRows(tx, writes, now), recordAlertEvents(tx, events)])),
-  ]);
+  // The timeline entries are read from the rows written just before, by a join whose plan depends on
+  // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
+  // table was small would scan all of it).
+  await Promise.all([refreshAlertRows(tx, heartbeats, now), planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
   await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
   return outcomes;
 }

@@ -2,7 +2,8 @@
  * POST /api/v2/alerts on real Postgres against the Debian Alertmanager's own /api/v2/alerts, under the
  * same load: wrk, 8 connections, batches of 100 alerts (50 refreshes of 50 known alerts, 50 new).
  * Prints p50/p99 latency, alerts/s, the ratio Firebreak / Alertmanager (target ≥ 1.0), and where
- * Firebreak's time goes (rows written and HOT-updated, time per step of one request).
+ * Firebreak's time goes (rows written and HOT-updated, what its storage statements alone reach, time
+ * per step of one request).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
@@ -14,7 +15,12 @@ import { sql } from 'drizzle-orm';
 import { createFirebreak, listen } from '../../server.ts';
 import { PostableAlerts, postableAlerts } from '../../collector/alertmanager/index.ts';
 import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
-import { createLogger, createToken, loadConfig, queryRows, systemContext } from '../../platform/index.ts';
+import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
+import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
+import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
+import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
+import { createLogger, createToken, loadConfig, planGenerically, queryRows, systemContext } from '../../platform/index.ts';
+import type { Database } from '../../platform/index.ts';
 import { startBinary } from '../harness/prometheus-stack.ts';
 import { createBenchDatabase } from './database.ts';
 
@@ -124,6 +130,48 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
   console.log(`one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`);
 }
 
+/**
+ * The same load without Firebreak around its storage: CONNECTIONS loops, each running transactions of
+ * Firebreak's own statements for one batch (the read of its 100 fingerprints, the upsert of its 50 new
+ * alerts into an open incident, their 50 timeline entries), and nothing else: no HTTP, validation,
+ * locks, correlation or settling. What this reaches is the most that writing each alert durably, as
+ * Firebreak stores it, allows on this machine. Without the timeline entries: what they cost.
+ */
+async function storageFloor(db: Database, seconds: number, withTimeline: boolean): Promise<{ alertsPerSecond: number; nodeMs: number; postgresMs: number; transactions: number }> {
+  const incidentRows = await queryRows<{ id: string; group_key: string }>(db, sql`select id::text as id, group_key from incidents where closed_at is null and group_key is not null`);
+  const actor = systemContext(db).actor;
+  const deadline = performance.now() + seconds * 1000;
+  let transactions = 0;
+  const loop = async (worker: number) => {
+    for (let round = 0; performance.now() < deadline; round++) {
+      const now = new Date();
+      const received = batch(`floor-${worker}`, round) as { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string }[];
+      const fingerprints = received.map((alert) => alertFingerprint(alert.labels));
+      const writes: AlertRowWrite[] = [];
+      const events: PendingEvent[] = [];
+      received.slice(50).forEach((alert, index) => {
+        const incident = incidentRows[index % Math.max(1, incidentRows.length)];
+        const fingerprint = fingerprints[50 + index] ?? '';
+        const state = { status: 'firing' as const, startsAt: new Date(alert.startsAt), endsAt: new Date(alert.endsAt), endsAtIsTimeout: false, annotations: alert.annotations, generatorUrl: alert.generatorURL, severity: 'sev1' as const };
+        writes.push({ fingerprint, labels: alert.labels, source: 'prometheus', state, groupKey: incident?.group_key ?? 'floor', incidentId: incident?.id ?? null, silenceId: null, resolvedAt: null });
+        if (incident && withTimeline) events.push({ incidentId: incident.id, actor, event: { type: 'fired' }, fingerprint, labels: alert.labels, state, joinedNew: false });
+      });
+      await db.transaction(async (tx) => {
+        await selectAlerts(tx, fingerprints);
+        await Promise.all([planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
+      });
+      transactions++;
+    }
+  };
+  const postgresBefore = await postgresCpuMs();
+  const nodeBefore = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, worker) => loop(worker)));
+  const elapsed = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  return { alertsPerSecond: (transactions * BATCH) / elapsed, nodeMs: (node.user + node.system) / 1000, postgresMs: (await postgresCpuMs()) - postgresBefore, transactions };
+}
+
 export async function bench(): Promise<void> {
   const target = await createBenchDatabase();
   const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-bench-'));
@@ -157,6 +205,7 @@ export async function bench(): Promise<void> {
     await run('wrk', ['-t1', '-c2', '-d2s', '-s', SCRIPT, firebreakUrl, '--', token, 'warm', 'second']);
     await run('wrk', ['-t1', '-c2', '-d2s', '-s', SCRIPT, alertmanagerUrl, '--', token, 'warm', 'second']);
 
+    let alertmanagerLast = 0;
     for (const mode of ['second', 'request'] as const) {
       const stats = async () =>
         (await queryRows<{ updates: number; hot: number; inserts: number }>(db, sql`select n_tup_upd::int as updates, n_tup_hot_upd::int as hot, n_tup_ins::int as inserts from pg_stat_user_tables where relname = 'alerts'`))[0];
@@ -170,6 +219,7 @@ export async function bench(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const after = await stats();
       const theirs = await wrk(alertmanagerUrl, token, `am-${mode}`, mode);
+      alertmanagerLast = theirs.requestsPerSecond * BATCH;
       const title = mode === 'second' ? 'refreshes move endsAt once a second (heartbeat)' : 'every refresh moves endsAt (a write each)';
       console.log(`\n${title}`);
       console.log(line('Firebreak (Postgres, durable)', ours));
@@ -187,6 +237,14 @@ export async function bench(): Promise<void> {
           `alerts table during the run: ${after.inserts - before.inserts} rows inserted, ${updates} rows updated for ${refreshes} refreshes sent (${((100 * (refreshes - updates)) / Math.max(1, refreshes)).toFixed(1)}% skipped as unchanged), ${after.hot - before.hot} of the updates HOT`,
         );
       }
+    }
+    console.log(`\nFirebreak's storage alone: its statements for each batch of the heartbeat run, ${CONNECTIONS} transactions at a time, no HTTP, validation, locks or correlation`);
+    for (const withTimeline of [true, false]) {
+      const floor = await storageFloor(db, Number(DURATION), withTimeline);
+      const perBatch = (milliseconds: number) => `${(milliseconds / Math.max(1, floor.transactions)).toFixed(2)} ms`;
+      console.log(
+        `${(withTimeline ? 'read + upsert + timeline entries' : 'read + upsert, no timeline entries').padEnd(34)} ${floor.alertsPerSecond.toFixed(0).padStart(7)} alerts/s = ${(floor.alertsPerSecond / Math.max(1, alertmanagerLast)).toFixed(2)} x Alertmanager's last run; CPU per batch: Node ${perBatch(floor.nodeMs)}, Postgres ${perBatch(floor.postgresMs)}`,
+      );
     }
     console.log('');
     await profileSteps(firebreak, token);

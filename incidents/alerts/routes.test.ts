@@ -183,7 +183,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     const labels = { alertname: 'DiskFull', service: 'storage', severity: 'critical', instance: 'db-1' };
     const annotations = { summary: 'disk <full> "soon"', description: 'sda1 at 97%' };
     const generatorUrl = 'http://prometheus:9090/graph?g0.expr=disk_free%20%3C%200.03';
-    const t = (offsetMinutes: number) => new Date(Date.now() - (Date.now() % 1000) + 123 + offsetMinutes * 60_000);
+    const base = Math.floor(Date.now() / 1000) * 1000 + 123;
+    const t = (offsetMinutes: number) => new Date(base + offsetMinutes * 60_000);
     const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
     const opened = await deliver(t(-60), t(-30), t(-59));
     const [incidentId] = opened.incidentsOpened;

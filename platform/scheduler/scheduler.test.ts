@@ -96,6 +96,48 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     expect(await firedKeys()).toEqual(['f']);
   });
 
+  it('runs timers of a concurrent kind side by side, and one that fails alone, without holding up the rest', async () => {
+    const scheduler = new Scheduler(handle.db, logger);
+    let running = 0;
+    let mostAtOnce = 0;
+    scheduler.onTimer(
+      'test.burst',
+      async (tx, timer, now) => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        try {
+          await tx.execute(sql`insert into fired (key) values (${timer.key})`);
+          // Both statements of each handler are in flight before any of them finishes.
+          await tx.execute(sql`select pg_sleep(0.01)`);
+          // Broken until five past ten.
+          if (timer.key === 'b-broken' && now < at('2030-01-01T10:05:00Z')) throw new Error('renders badly');
+        } finally {
+          running--;
+        }
+      },
+      { concurrent: true },
+    );
+    for (const key of ['a', 'b-broken', 'c', 'd']) await scheduleTimer(handle.db, { kind: 'test.burst', key, dueAt: at('2030-01-01T10:00:00Z') });
+
+    // Together first; one failed, so all rolled back and went again one at a time: three fired.
+    expect(await scheduler.runDueTimers(at('2030-01-01T10:00:00Z'))).toBe(3);
+    expect(mostAtOnce).toBe(4);
+    expect(await firedKeys()).toEqual(['a', 'c', 'd']);
+    const timers = await queryRows<{ key: string; fired: boolean; attempts: number; last_error: string | null }>(
+      handle.db,
+      sql`select key, fired_at is not null as fired, attempts, last_error from timers order by key`,
+    );
+    expect(timers).toEqual([
+      { key: 'a', fired: true, attempts: 0, last_error: null },
+      { key: 'b-broken', fired: false, attempts: 1, last_error: 'renders badly' },
+      { key: 'c', fired: true, attempts: 0, last_error: null },
+      { key: 'd', fired: true, attempts: 0, last_error: null },
+    ]);
+    // Its retry fires it, once.
+    expect(await scheduler.runDueTimers(at('2030-01-01T10:05:00Z'))).toBe(1);
+    expect(await firedKeys()).toEqual(['a', 'b-broken', 'c', 'd']);
+  });
+
   it('runs a periodic job in one replica at a time', async () => {
     const one = new Scheduler(handle.db, logger);
     const two = new Scheduler(handle.db, logger);

@@ -57,6 +57,14 @@ export async function markTimerFired(tx: Database, id: string, now: Date): Promi
   await setFired(tx, id, now.toISOString());
 }
 
+const setAllFired = preparedStatement<[ids: string, now: string], never>(
+  `update timers set fired_at = $2::text::timestamptz where id = any(string_to_array($1::text, ',')::uuid[])`,
+);
+
+export async function markTimersFired(tx: Database, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length > 0) await setAllFired(tx, ids.join(','), now.toISOString());
+}
+
 /** Records a failed attempt and retries later, so that one broken timer does not hold up the rest. */
 export async function deferTimer(tx: Database, timer: Timer, now: Date, error: unknown): Promise<void> {
   const attempts = timer.attempts + 1;

@@ -1,16 +1,14 @@
-import { eq, sql } from 'drizzle-orm';
 import { Counter } from 'prom-client';
-import { SYSTEM_ACTOR, defineMetric, metricsRegistry, preparedStatement } from '../../platform/index.ts';
+import { SYSTEM_ACTOR, defineMetric, epochMs, metricsRegistry, preparedStatement } from '../../platform/index.ts';
 import type { Database, Timer } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { appendTimelineEvent } from '../append-timeline-event.ts';
 import { currentCommander } from '../current-roles.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
-import { incidents } from '../schema/incidents.ts';
+import type { Severity, Phase } from '../phases.ts';
 import { overdueWarningPoint } from './compute-deadlines.ts';
 import { localIso } from './evaluate-regime.ts';
-import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
-import { breachObligations } from './schema/breach-obligations.ts';
+import type { BreachObligation } from './schema/breach-obligations.ts';
 import { isActive, scheduleWarningTimer } from './schedule-warnings.ts';
 import type { WarningTimerPayload } from './schedule-warnings.ts';
 
@@ -32,6 +30,43 @@ const recordWarning = preparedStatement<[obligationId: string, point: string, du
   on conflict do nothing
   returning id::text as id`);
 
+interface WarningContextRow {
+  id: string;
+  status: BreachObligation['status'];
+  effective_due_at: number | null;
+  title: string;
+  regime_id: string;
+  key: string;
+  recipient: string;
+  suspended_until: number | null;
+  incident_id: string;
+  incident_number: number;
+  incident_title: string;
+  incident_severity: Severity;
+  incident_phase: Phase;
+  incident_services: string[];
+  acknowledged_at: number | null;
+  recovered_at: number | null;
+  closed_at: number | null;
+  time_zone: string | null;
+}
+
+// The obligation, what the message says of its incident, and its regime's time zone, in one prepared
+// statement: warnings due together run side by side, and drizzle's statements (described before each
+// run) would take them one at a time.
+const selectWarningContext = preparedStatement<[obligationId: string], WarningContextRow>(`
+  select o.id::text as id, o.status, ${epochMs('o.effective_due_at')} as effective_due_at, o.title, o.regime_id, o.key, o.recipient,
+    ${epochMs('o.suspended_until')} as suspended_until,
+    i.id::text as incident_id, i.number as incident_number, i.title as incident_title, i.severity as incident_severity,
+    i.phase as incident_phase, to_jsonb(i.services) as incident_services, ${epochMs('i.acknowledged_at')} as acknowledged_at,
+    ${epochMs('i.recovered_at')} as recovered_at, ${epochMs('i.closed_at')} as closed_at, r.definition ->> 'timeZone' as time_zone
+  from breach_obligations o
+    join incidents i on i.id = o.incident_id
+    left join breach_incident_regimes r on r.id = o.incident_regime_id
+  where o.id = $1::text::uuid`);
+
+const dateOf = (epochMilliseconds: number | null) => (epochMilliseconds === null ? null : new Date(epochMilliseconds));
+
 function payloadOf(timer: Timer): WarningTimerPayload | null {
   const payload = timer.payload as Partial<WarningTimerPayload>;
   if (typeof payload.obligationId !== 'string' || typeof payload.point !== 'string' || typeof payload.dueAt !== 'string') return null;
@@ -46,23 +81,27 @@ function payloadOf(timer: Timer): WarningTimerPayload | null {
 export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date): Promise<void> {
   const payload = payloadOf(timer);
   if (!payload) return;
-  // One round trip for the obligation, its incident and its regime's time zone: a tick may fire hundreds.
-  const [row] = await tx
-    .select({ obligation: breachObligations, incident: incidents, timeZone: sql<string | null>`${breachIncidentRegimes.definition}->>'timeZone'` })
-    .from(breachObligations)
-    .innerJoin(incidents, eq(incidents.id, breachObligations.incidentId))
-    .leftJoin(breachIncidentRegimes, eq(breachIncidentRegimes.id, breachObligations.incidentRegimeId))
-    .where(eq(breachObligations.id, payload.obligationId));
-  const obligation = row?.obligation;
+  const [row] = await selectWarningContext(tx, payload.obligationId);
+  const dueAt = dateOf(row?.effective_due_at ?? null);
   // A warning about a deadline that has since moved, or an obligation since closed, is stale: say nothing.
-  if (!row || !obligation || !isActive(obligation) || obligation.effectiveDueAt?.toISOString() !== payload.dueAt) return;
-  const { incident } = row;
-  const dueAt = obligation.effectiveDueAt;
+  if (!row || !isActive(row) || !dueAt || dueAt.toISOString() !== payload.dueAt) return;
+  const obligation = { id: row.id, title: row.title, regimeId: row.regime_id, key: row.key, recipient: row.recipient, suspendedUntil: dateOf(row.suspended_until) };
+  const incident = {
+    id: row.incident_id,
+    number: row.incident_number,
+    title: row.incident_title,
+    severity: row.incident_severity,
+    phase: row.incident_phase,
+    services: row.incident_services,
+    acknowledgedAt: dateOf(row.acknowledged_at),
+    recoveredAt: dateOf(row.recovered_at),
+    closedAt: dateOf(row.closed_at),
+  };
   // The warning at the deadline itself is the last one before it passes; every later one is overdue.
   const overdue = payload.point.startsWith('overdue-') || now > dueAt;
   const inserted = await recordWarning(tx, obligation.id, payload.point, dueAt.toISOString(), timer.dueAt.toISOString(), now.toISOString(), overdue);
   if (inserted.length === 0) return;
-  const timeZone = row.timeZone ?? 'UTC';
+  const timeZone = row.time_zone ?? 'UTC';
   const details = {
     // The notifier words its message from `obligation`, `dueAt` and `overdue`; the rest is for the timeline.
     obligation: `${obligation.title} (${obligation.regimeId})`,

@@ -8,7 +8,10 @@ export const MILESTONE_SYNC_JOB = 'breach-milestones';
 
 /** Wires the breach part into the service: deadline-warning timers, the milestone sync, and the regimes file if configured. */
 export async function registerBreach(options: { db: Database; scheduler: Scheduler; regimesFile?: string | undefined }): Promise<{ regimesLoaded: string[] }> {
-  options.scheduler.onTimer(WARNING_TIMER_KIND, fireDeadlineWarning);
+  // Warnings due together go out side by side: each one writes only its own rows (its guard row, its
+  // messages and timeline entry under keys of its own, its next reminder) and decides from nothing
+  // another warning of the tick writes.
+  options.scheduler.onTimer(WARNING_TIMER_KIND, fireDeadlineWarning, { concurrent: true });
   options.scheduler.every(MILESTONE_SYNC_JOB, '*/15 * * * * *', async (tx, now) => {
     await syncIncidentMilestones(tx, now);
   });

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { preparedStatement } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
 import type { IncidentSnapshot } from '../incident-change.ts';
-import { routingRules } from '../schema/routing-rules.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
 import { isAtLeast } from '../settings.ts';
 import type { NotifierSettings } from '../settings.ts';
@@ -26,7 +25,20 @@ export interface IncidentRoutes {
   pages: PageRoute[];
 }
 
-function matches(rule: RoutingRule, incident: IncidentSnapshot): boolean {
+/** What routing reads of a rule. */
+type Rule = Pick<
+  RoutingRule,
+  'id' | 'severities' | 'services' | 'slackIncidentChannel' | 'slackInvitees' | 'slackBroadcastChannel' | 'pagerdutyRoutingKey' | 'escalationRoutingKeys' | 'escalateAfterSeconds' | 'maxEscalations'
+>;
+
+// Read for every incident change: a prepared statement (lists as JSON, which both drivers read alike).
+const selectEnabledRules = preparedStatement<[], Rule>(`
+  select id::text as id, to_jsonb(severities) as "severities", to_jsonb(services) as "services", slack_incident_channel as "slackIncidentChannel",
+    to_jsonb(slack_invitees) as "slackInvitees", slack_broadcast_channel as "slackBroadcastChannel", pagerduty_routing_key as "pagerdutyRoutingKey",
+    to_jsonb(escalation_routing_keys) as "escalationRoutingKeys", escalate_after_seconds as "escalateAfterSeconds", max_escalations as "maxEscalations"
+  from routing_rules where enabled order by created_at, id`);
+
+function matches(rule: Rule, incident: IncidentSnapshot): boolean {
   if (rule.severities.length > 0 && !rule.severities.includes(incident.severity)) return false;
   if (rule.services.length > 0 && !incident.services.some((service) => rule.services.includes(service))) return false;
   return true;
@@ -34,7 +46,7 @@ function matches(rule: RoutingRule, incident: IncidentSnapshot): boolean {
 
 /** Where messages about this incident go: every matching enabled rule, or the environment's defaults. */
 export async function resolveRoutes(db: Database, incident: IncidentSnapshot, settings: NotifierSettings): Promise<IncidentRoutes> {
-  const rules = (await db.select().from(routingRules).where(eq(routingRules.enabled, true))).filter((rule) => matches(rule, incident));
+  const rules = (await selectEnabledRules(db)).filter((rule) => matches(rule, incident));
   if (rules.length === 0) return defaultRoutes(incident, settings);
   const slackRules = rules.filter((rule) => rule.slackIncidentChannel || rule.slackBroadcastChannel);
   const slack: SlackRoute | null =

@@ -1,8 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../platform/index.ts';
-import { invalidInputFromIssues } from '../platform/index.ts';
-import { outboxMessages } from './schema/outbox-messages.ts';
+import { invalidInputFromIssues, preparedStatement } from '../platform/index.ts';
 import type { OutboxChannel, OutboxStatus } from './schema/outbox-messages.ts';
 import { notifierSettings } from './settings.ts';
 
@@ -44,49 +42,54 @@ export interface OutboxInsert {
   undeliverable?: string;
 }
 
+// Every incident change and deadline warning writes its messages with this statement, and a tick's
+// warnings run side by side: one prepared statement (one round trip) checks the ordering key for a
+// dead message, inserts, wakes the worker, and reads back a message already written under the key.
+const insertMessage = preparedStatement<
+  [channel: string, kind: string, idempotencyKey: string, orderingKey: string | null, payload: string, maxAttempts: number, undeliverable: string | null, now: string],
+  { id: string; status: OutboxStatus; created: boolean; announced: number }
+>(`
+  with blocker as (
+    select id from outbox_messages
+    where $7::text is null and ordering_key = $4::text and status = 'dead'
+    limit 1
+  ),
+  inserted as (
+    insert into outbox_messages (channel, kind, idempotency_key, ordering_key, payload, max_attempts, status, last_error, dead_at, next_attempt_at)
+    select $1::text, $2::text, $3::text, $4::text, $5::text::jsonb, $6::int,
+      case when $7::text is null and b.id is null then 'pending' else 'dead' end,
+      coalesce($7::text, 'held back: an earlier message of ' || $4::text || ' (' || b.id || ') is dead'),
+      case when $7::text is null and b.id is null then null else $8::text::timestamptz end,
+      $8::text::timestamptz
+    from (select 1) as one left join blocker b on true
+    on conflict (idempotency_key) do nothing
+    returning id, status
+  ),
+  announced as (select pg_notify('${OUTBOX_CHANNEL}', $1::text) from inserted where status = 'pending')
+  select id::text as id, status, true as created, (select count(*) from announced)::int as announced from inserted
+  union all
+  select id::text, status, false, 0 from outbox_messages where idempotency_key = $3::text and not exists (select 1 from inserted)`);
+
 /**
  * Writes one message to the outbox in the caller's transaction; the worker delivers it after commit.
- * A second write with the same idempotency key keeps the first message.
+ * A second write with the same idempotency key keeps the first message. A message behind a dead one of
+ * the same ordering key would wait forever: it is written dead at once ("held back"), visibly, and
+ * retrying the dead one by hand revives it too.
  */
 export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Promise<EnqueuedMessage> {
-  const now = new Date();
-  let deadReason = input.undeliverable ?? null;
-  if (!deadReason && input.orderingKey) {
-    // A message behind a dead one of the same ordering key would wait forever; it is held back visibly
-    // instead, and retrying the dead one by hand revives it too.
-    const [blocker] = await tx
-      .select({ id: outboxMessages.id })
-      .from(outboxMessages)
-      .where(and(eq(outboxMessages.orderingKey, input.orderingKey), eq(outboxMessages.status, 'dead')))
-      .limit(1);
-    if (blocker) deadReason = `held back: an earlier message of ${input.orderingKey} (${blocker.id}) is dead`;
-  }
-  const [row] = await tx
-    .insert(outboxMessages)
-    .values({
-      channel: input.channel,
-      kind: input.kind,
-      idempotencyKey: input.idempotencyKey,
-      orderingKey: input.orderingKey ?? null,
-      payload: input.payload,
-      maxAttempts: notifierSettings().maxAttempts,
-      status: deadReason ? 'dead' : 'pending',
-      lastError: deadReason,
-      deadAt: deadReason ? now : null,
-      nextAttemptAt: now,
-    })
-    .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
-    .returning({ id: outboxMessages.id, status: outboxMessages.status });
-  if (row) {
-    if (row.status === 'pending') await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.channel})`);
-    return { id: row.id, idempotencyKey: input.idempotencyKey, status: row.status, created: true };
-  }
-  const [existing] = await tx
-    .select({ id: outboxMessages.id, status: outboxMessages.status })
-    .from(outboxMessages)
-    .where(eq(outboxMessages.idempotencyKey, input.idempotencyKey));
-  if (!existing) throw new Error(`outbox message ${input.idempotencyKey} vanished during enqueue`);
-  return { id: existing.id, idempotencyKey: input.idempotencyKey, status: existing.status, created: false };
+  const [row] = await insertMessage(
+    tx,
+    input.channel,
+    input.kind,
+    input.idempotencyKey,
+    input.orderingKey ?? null,
+    JSON.stringify(input.payload),
+    notifierSettings().maxAttempts,
+    input.undeliverable ?? null,
+    new Date().toISOString(),
+  );
+  if (!row) throw new Error(`outbox message ${input.idempotencyKey} vanished during enqueue`);
+  return { id: row.id, idempotencyKey: input.idempotencyKey, status: row.status, created: row.created };
 }
 
 /**

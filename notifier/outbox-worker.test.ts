@@ -110,6 +110,26 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
     expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1', 'Notice ordered-1', 'Notice ordered-2', 'Notice ordered-3']);
   });
 
+  it('writes a message behind a dead one of its ordering key held back, and retrying the dead one sends both in order', async () => {
+    smtp.refuseNext(1, 550);
+    const dead = await mail('thread-1', 'dead-thread');
+    await firebreak.notifier.worker.drain();
+    const behind = await mail('thread-2', 'dead-thread');
+    const elsewhere = await mail('other-thread-1', 'live-thread');
+    expect(behind).toMatchObject({ status: 'dead', created: true });
+    expect(elsewhere).toMatchObject({ status: 'pending', created: true });
+    const held = (await getDeliveryStatus(firebreak.database.db, ['thread-2'])).get('thread-2');
+    expect(held?.lastError).toBe(`held back: an earlier message of dead-thread (${dead.id}) is dead`);
+    // Written again under its key: the message already written is kept.
+    expect(await mail('thread-2', 'dead-thread')).toEqual({ id: behind.id, idempotencyKey: 'thread-2', status: 'dead', created: false });
+    await firebreak.notifier.worker.drain();
+    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-thread-1']);
+
+    expect((await firebreak.request('POST', `/api/notifications/messages/${dead.id}/retry`)).status).toBe(200);
+    await firebreak.notifier.worker.drain();
+    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-thread-1', 'Notice thread-1', 'Notice thread-2']);
+  });
+
   it('refuses an e-mail without a valid recipient and stores nothing', async () => {
     await expect(
       firebreak.database.db.transaction((tx) =>

@@ -2,6 +2,8 @@
  * Breach-deadline enforcement on real Postgres with 10,000 open obligations (50,000 pending warning
  * timers): how long one scheduler tick takes to find and fire the due warnings (target < 100 ms), and
  * the lag from a warning's due time to its commit with the real node-cron ticking (target < 2 s).
+ * Slack and PagerDuty are configured (served by the local fakes), so every warning queues its Slack
+ * message as it would in production.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -10,6 +12,10 @@ import { sql } from 'drizzle-orm';
 import { createFirebreak } from '../../server.ts';
 import { BUILT_IN_REGIMES } from '../../incidents/index.ts';
 import { createLogger, loadConfig, openDatabase, queryRows } from '../../platform/index.ts';
+import { FakePagerDutyServer } from '../fakes/pagerduty-server.ts';
+import { FakeSlackServer } from '../fakes/slack-server.ts';
+import { makeTestCertificate } from '../fakes/tls.ts';
+import { TEST_ROUTING_KEY } from '../harness/notifier.ts';
 import { createBenchDatabase } from './database.ts';
 
 const OBLIGATIONS = 10_000;
@@ -31,7 +37,21 @@ const describe = (values: number[]) =>
 export async function bench(): Promise<void> {
   const database = await createBenchDatabase();
   const handle = await openDatabase({ url: database.url, poolSize: 10 });
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-bench-')), SCHEDULER_ENABLED: 'true', FIREBREAK_BOOTSTRAP_TOKEN: `fbk_bench_admin_${'b'.repeat(40)}` });
+  const certificate = await makeTestCertificate();
+  const slack = new FakeSlackServer();
+  const pagerduty = new FakePagerDutyServer(certificate);
+  await Promise.all([slack.start(), pagerduty.start()]);
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-bench-')),
+    SCHEDULER_ENABLED: 'true',
+    FIREBREAK_BOOTSTRAP_TOKEN: `fbk_bench_admin_${'b'.repeat(40)}`,
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_API_URL: slack.url,
+    PAGERDUTY_ROUTING_KEY: TEST_ROUTING_KEY,
+    PAGERDUTY_SERVER: pagerduty.address,
+    PAGERDUTY_CA_FILE: certificate.certFile,
+  });
   const firebreak = await createFirebreak(config, { database: handle, logger: createLogger('silent') });
   const db = firebreak.database.db;
   try {
@@ -125,8 +145,11 @@ export async function bench(): Promise<void> {
     }
     const lags = [...seen.values()];
     console.log(`due → committed, node-cron every 1 s, ${1000 / LAG_SPACING_MS} warnings/s (${lags.length}/${LAG_WARNINGS}): ${describe(lags)}   target < 2000 ms`);
+    const queued = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from outbox_messages where kind like 'slack%'`);
+    console.log(`Slack messages queued by the warnings: ${queued[0]?.count ?? 0}`);
   } finally {
     await firebreak.close();
+    await Promise.all([slack.stop(), pagerduty.stop()]);
     await database.drop();
   }
 }

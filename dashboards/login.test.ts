@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declareIncident, getIncident } from '../incidents/index.ts';
-import { listAuditEntries, queryRows, systemContext } from '../platform/index.ts';
+import { listAuditEntries, queryRows, sealPlainTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
 import { databaseBackends } from '../test/harness/database.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
@@ -42,6 +42,11 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect(enrolPage).toMatch(/<img class="qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+"/);
     const secret = /id="totp-secret">([A-Z2-7]+)</.exec(enrolPage)?.[1] ?? '';
     expect(secret.length).toBeGreaterThanOrEqual(16);
+    // The seed is stored sealed, while pending and once enrolled: a dump of the database gives it away nowhere.
+    const storedSeeds = async () =>
+      JSON.stringify(await queryRows(firebreak.database.db, sql`select s.pending_totp_secret, u.totp_secret from sessions s join users u on u.id = s.user_id`));
+    expect(await storedSeeds()).toMatch(/"v1:/);
+    expect(await storedSeeds()).not.toContain(secret);
     const wrong = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: '000000', next: '/admin' });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('That code is not right');
@@ -50,6 +55,9 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     const enrolled = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: enrolCode, next: '/admin' });
     expect(enrolled.status).toBe(303);
     expect(enrolled.headers.get('location')).toBe('/admin');
+    const [seed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    expect(seed?.totp_secret).toMatch(/^v1:/);
+    expect(await storedSeeds()).not.toContain(secret);
     const cookie = browser.jar.attributes.get('firebreak_session') ?? '';
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
@@ -80,6 +88,22 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect(audit.entries).toHaveLength(2);
     expect(audit.entries[0]).toMatchObject({ actorType: 'user', actorId: user.id, targetType: 'session' });
     expect((await listAuditEntries(firebreak.database.db, { action: 'auth.totp.enrol', limit: 10 })).entries).toHaveLength(1);
+  });
+
+  it('seals at startup a seed stored in plain text by an earlier version, and logs in with it as before', async () => {
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { secret } = await logIn(firebreak, user);
+    // As an earlier version stored it.
+    await firebreak.database.db.execute(sql`update users set totp_secret = ${secret} where id = ${user.id}`);
+    const box = secretBoxFrom(firebreak.config);
+    expect(await sealPlainTotpSeeds(firebreak.database.db, box)).toBe(1);
+    expect(await sealPlainTotpSeeds(firebreak.database.db, box)).toBe(0);
+    const [seed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    expect(seed?.totp_secret).toMatch(/^v1:/);
+    expect(box.open(seed?.totp_secret ?? '', user.id)).toBe(secret);
+    // Another user's row does not open it.
+    expect(() => box.open(seed?.totp_secret ?? '', 'someone-else')).toThrow(/does not open/);
+    await logIn(firebreak, user, secret);
   });
 
   it('marks cookies Secure with the __Host- prefix behind https', async () => {
@@ -209,5 +233,5 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
 
 async function enrolledSecret(firebreak: TestFirebreak, userId: string): Promise<string> {
   const [row] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${userId}`);
-  return row?.totp_secret ?? '';
+  return secretBoxFrom(firebreak.config).open(row?.totp_secret ?? '', userId);
 }

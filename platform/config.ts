@@ -21,6 +21,12 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: optionalUrl,
   FIREBREAK_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Seals stored secrets (TOTP seeds); see platform/auth/secret-box.ts. */
+  FIREBREAK_SECRET_KEY: z
+    .string()
+    .trim()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/, 'must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)')
+    .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

@@ -26,3 +26,6 @@ export {
 } from './sessions.ts';
 export type { LoginPolicy, SessionSummary } from './sessions.ts';
 export { UserUpdateInput, updateUser } from './update-user.ts';
+export { createSecretBox, secretBoxFrom, parseSecretKey, SecretBoxError, SECRET_KEY_FILE } from './secret-box.ts';
+export type { SecretBox } from './secret-box.ts';
+export { sealPlainTotpSeeds } from './seal-totp-seeds.ts';

@@ -193,7 +193,7 @@ export async function loginWithTotp(db: Database, pendingToken: string, code: st
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
   if (!user.totpEnabled || !user.totpSecret) throw new LoginError('invalid_code', 'This account has no authenticator yet: enrol one first.');
-  const secret = user.totpSecret;
+  const secret = policy.secrets.open(user.totpSecret, user.id);
   const token = await db.transaction(async (tx) => ((await checkCode(tx, user, secret, code, now)) ? activate(tx, session, user, origin, policy, now, 'password+totp') : null));
   if (token) return token;
   await recordFailure(db, user.email, 'totp', user, origin, policy, now);
@@ -211,10 +211,10 @@ export interface TotpEnrolment {
 export async function startTotpEnrolment(db: Database, pendingToken: string, policy: LoginPolicy, now: Date = new Date()): Promise<TotpEnrolment> {
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   if (user.totpEnabled) throw new LoginError('invalid_code', 'An authenticator is already enrolled for this account; enter its code.');
-  let secret = session.pendingTotpSecret;
+  let secret = session.pendingTotpSecret ? policy.secrets.open(session.pendingTotpSecret, user.id) : null;
   if (!secret) {
     secret = generateSecret();
-    await db.update(sessions).set({ pendingTotpSecret: secret }).where(eq(sessions.id, session.id));
+    await db.update(sessions).set({ pendingTotpSecret: policy.secrets.seal(secret, user.id) }).where(eq(sessions.id, session.id));
   }
   const otpauthUri = generateURI({ issuer: TOTP_ISSUER, label: user.email, secret });
   const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
@@ -227,13 +227,13 @@ export async function confirmTotpEnrolment(db: Database, pendingToken: string, c
   await assertNotRateLimited(db, origin, policy, now);
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
-  const secret = session.pendingTotpSecret;
-  if (user.totpEnabled || !secret) throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
+  if (user.totpEnabled || !session.pendingTotpSecret) throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
+  const secret = policy.secrets.open(session.pendingTotpSecret, user.id);
   const token = await db.transaction(async (tx) => {
     if (!(await checkCode(tx, user, secret, code, now))) return null;
     const [enrolled] = await tx
       .update(users)
-      .set({ totpSecret: secret, totpEnabled: true })
+      .set({ totpSecret: policy.secrets.seal(secret, user.id), totpEnabled: true })
       .where(and(eq(users.id, user.id), eq(users.totpEnabled, false)))
       .returning({ id: users.id });
     if (!enrolled) return null;

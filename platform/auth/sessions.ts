@@ -10,6 +10,8 @@ import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
 import type { ActionContext, Actor } from './actor.ts';
 import { permissionsOf } from './roles.ts';
+import { secretBoxFrom } from './secret-box.ts';
+import type { SecretBox } from './secret-box.ts';
 
 // lastSeenAt is refreshed at most this often: idle expiry needs minutes, not a write per request.
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -27,9 +29,11 @@ export interface LoginPolicy {
   rateWindowMs: number;
   /** Cookies carry Secure (and the __Host- prefix) when PUBLIC_URL is https. */
   secureCookies: boolean;
+  /** Seals the TOTP seeds stored for users (and pending enrolments). */
+  secrets: SecretBox;
 }
 
-export function loginPolicyFrom(config: Config): LoginPolicy {
+export function loginPolicyFrom(config: Config, secrets: SecretBox = secretBoxFrom(config)): LoginPolicy {
   return {
     idleTimeoutMs: config.SESSION_IDLE_MINUTES * 60_000,
     maxAgeMs: config.SESSION_MAX_HOURS * 3_600_000,
@@ -38,6 +42,7 @@ export function loginPolicyFrom(config: Config): LoginPolicy {
     rateLimit: config.LOGIN_RATE_LIMIT,
     rateWindowMs: 15 * 60_000,
     secureCookies: config.publicUrl.startsWith('https:'),
+    secrets,
   };
 }
 

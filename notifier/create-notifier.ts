@@ -7,6 +7,7 @@ import { queryRows } from '../platform/index.ts';
 import { createEmailAdapter } from './adapters/email.ts';
 import { createPagerDutyAdapter } from './adapters/pagerduty.ts';
 import { createSlackAdapter, createSlackClient } from './adapters/slack.ts';
+import { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';
 import { ESCALATION_TIMER, handleEscalationTimer } from './escalation.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import type { ChannelAdapter } from './outbox-worker.ts';
@@ -62,6 +63,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   configureNotifier(settingsFromConfig(config));
   const adapters = buildAdapters(deps);
   scheduler.onTimer(ESCALATION_TIMER, handleEscalationTimer);
+  scheduler.every(OUTBOX_RETENTION_JOB, '0 3-59/10 * * * *', async (tx, now) => {
+    const deleted = await pruneDeliveredMessages(tx, now, config.OUTBOX_RETENTION_DAYS);
+    if (deleted > 0) logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');
+  });
 
   const unconfigured: string[] = [];
   if (!config.SLACK_BOT_TOKEN) unconfigured.push('Slack (SLACK_BOT_TOKEN unset): no incident channels or posts are queued');

@@ -20,3 +20,4 @@ export { escalateIncident } from './escalation.ts';
 export type { IncidentFacts } from './slack/blocks.ts';
 export { pagerdutyRoutes, verifyPagerDutySignature } from './pagerduty/pagerduty-routes.ts';
 export type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
+export { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';

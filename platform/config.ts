@@ -73,6 +73,7 @@ export const ConfigSchema = z.object({
   OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(10 * 60_000),
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   NOTIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   TRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   TRACE_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declareIncident, getIncident } from '../incidents/index.ts';
-import { listAuditEntries, queryRows, sealPlainTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
+import { createSecretBox, listAuditEntries, queryRows, sealPlainTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
 import { databaseBackends } from '../test/harness/database.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
@@ -104,6 +104,19 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     // Another user's row does not open it.
     expect(() => box.open(seed?.totp_secret ?? '', 'someone-else')).toThrow(/does not open/);
     await logIn(firebreak, user, secret);
+
+    // Sealed under another key (FIREBREAK_SECRET_KEY changed): the code step fails as a server error
+    // (logged with the reason), not as a wrong code that would count towards a lockout.
+    await firebreak.database.db.execute(sql`update users set totp_secret = ${createSecretBox(Buffer.alloc(32, 9)).seal(secret, user.id)} where id = ${user.id}`);
+    const browser = browserFor(firebreak);
+    const form = await (await browser.get('/login')).text();
+    await browser.post('/login', { _csrf: csrfOf(form), email: user.email, password: user.password, next: '/incidents' });
+    const codePage = await (await browser.get('/login/code')).text();
+    const refused = await browser.post('/login/code', { _csrf: csrfOf(codePage), code: await totpCode(secret, 60), next: '/incidents' });
+    expect(refused.status).toBe(500);
+    expect(await refused.text()).toContain('request id');
+    const [after] = await queryRows<{ failed_login_count: number }>(firebreak.database.db, sql`select failed_login_count from users where id = ${user.id}`);
+    expect(after?.failed_login_count).toBe(0);
   });
 
   it('marks cookies Secure with the __Host- prefix behind https', async () => {

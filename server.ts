@@ -12,7 +12,7 @@ import {
   openDatabase,
   platformRoutes,
   runMigrations,
-  sealPlainTotpSeeds,
+  resealTotpSeeds,
   secretBoxFrom,
   startSelfTracing,
 } from './platform/index.ts';
@@ -70,8 +70,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
       'FIREBREAK_SECRET_KEY is unset: TOTP seeds are sealed with a key made in DATA_DIR; replicas sharing this database must share one key, so set FIREBREAK_SECRET_KEY',
     );
   }
-  const sealedSeeds = await sealPlainTotpSeeds(database.db, secretBoxFrom(config));
-  if (sealedSeeds > 0) logger.info({ users: sealedSeeds }, 'sealed TOTP seeds stored in plain text by an earlier version');
+  const sealedSeeds = await resealTotpSeeds(database.db, secretBoxFrom(config));
+  if (sealedSeeds > 0) logger.info({ users: sealedSeeds }, 'sealed TOTP seeds again under the current key (stored in plain text by an earlier version, or under a previous key)');
 
   const scheduler = new Scheduler(database.db, logger);
   const services: BackgroundService[] = [];

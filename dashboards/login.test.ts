@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declareIncident, getIncident } from '../incidents/index.ts';
-import { createSecretBox, listAuditEntries, queryRows, sealPlainTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
+import { SECRET_KEY_FILE, createSecretBox, listAuditEntries, parseSecretKey, queryRows, resealTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
 import { databaseBackends } from '../test/harness/database.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
@@ -96,14 +98,22 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     // As an earlier version stored it.
     await firebreak.database.db.execute(sql`update users set totp_secret = ${secret} where id = ${user.id}`);
     const box = secretBoxFrom(firebreak.config);
-    expect(await sealPlainTotpSeeds(firebreak.database.db, box)).toBe(1);
-    expect(await sealPlainTotpSeeds(firebreak.database.db, box)).toBe(0);
+    expect(await resealTotpSeeds(firebreak.database.db, box)).toBe(1);
+    expect(await resealTotpSeeds(firebreak.database.db, box)).toBe(0);
     const [seed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
     expect(seed?.totp_secret).toMatch(/^v1:/);
     expect(box.open(seed?.totp_secret ?? '', user.id)).toBe(secret);
     // Another user's row does not open it.
     expect(() => box.open(seed?.totp_secret ?? '', 'someone-else')).toThrow(/does not open/);
     await logIn(firebreak, user, secret);
+
+    // The key rotated: the new key with the old one as previous opens the seed, and startup seals it anew.
+    const rotated = createSecretBox(Buffer.alloc(32, 5), [keyOf(firebreak)]);
+    expect(await resealTotpSeeds(firebreak.database.db, rotated)).toBe(1);
+    const [resealed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    expect(resealed?.totp_secret).not.toBe(seed?.totp_secret);
+    expect(rotated.isCurrent(resealed?.totp_secret ?? '', user.id)).toBe(true);
+    expect(createSecretBox(Buffer.alloc(32, 5)).open(resealed?.totp_secret ?? '', user.id)).toBe(secret);
 
     // Sealed under another key (FIREBREAK_SECRET_KEY changed): the code step fails as a server error
     // (logged with the reason), not as a wrong code that would count towards a lockout.
@@ -243,6 +253,13 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await fresh.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(401);
   });
 });
+
+/** The key this test server seals with (made in its DATA_DIR). */
+function keyOf(firebreak: TestFirebreak): Buffer {
+  const key = parseSecretKey(readFileSync(path.join(firebreak.config.dataDirectory, SECRET_KEY_FILE), 'utf8'));
+  if (!key) throw new Error('no secret.key in the test data directory');
+  return key;
+}
 
 async function enrolledSecret(firebreak: TestFirebreak, userId: string): Promise<string> {
   const [row] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${userId}`);

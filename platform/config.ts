@@ -27,6 +27,11 @@ export const ConfigSchema = z.object({
     .trim()
     .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/, 'must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)')
     .optional(),
+  /** Keys FIREBREAK_SECRET_KEY replaced, comma-separated: what they sealed still opens, and is sealed again at startup. */
+  FIREBREAK_SECRET_KEY_PREVIOUS: z
+    .string()
+    .regex(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)\s*(?:,\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)\s*)*$/, 'must list 32-byte keys (64 hex digits or base64), separated by commas')
+    .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

@@ -16,17 +16,32 @@ describe('secret box', () => {
     // A fresh nonce each time: the same seed seals differently.
     expect(box.seal('JBSWY3DPEHPK3PXP', 'user-1')).not.toBe(sealed);
     expect(box.open(sealed, 'user-1')).toBe('JBSWY3DPEHPK3PXP');
-    expect(box.isSealed(sealed)).toBe(true);
+    expect(box.isCurrent(sealed, 'user-1')).toBe(true);
 
     expect(() => box.open(sealed, 'user-2')).toThrow(SecretBoxError);
-    expect(() => createSecretBox(Buffer.alloc(32, 8)).open(sealed, 'user-1')).toThrow(/another FIREBREAK_SECRET_KEY/);
+    expect(() => createSecretBox(Buffer.alloc(32, 8)).open(sealed, 'user-1')).toThrow(/neither FIREBREAK_SECRET_KEY/);
     const bytes = Buffer.from(sealed.slice(3), 'base64');
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
     expect(() => box.open(`v1:${bytes.toString('base64')}`, 'user-1')).toThrow(/altered/);
     expect(() => box.open('v1:AAAA', 'user-1')).toThrow(/truncated/);
     // A value stored before sealing existed reads as it is (and startup seals it).
     expect(box.open('JBSWY3DPEHPK3PXP', 'user-1')).toBe('JBSWY3DPEHPK3PXP');
-    expect(box.isSealed('JBSWY3DPEHPK3PXP')).toBe(false);
+    expect(box.isCurrent('JBSWY3DPEHPK3PXP', 'user-1')).toBe(false);
+  });
+
+  it('rotates: what a previous key sealed still opens, and is not current until sealed again', () => {
+    const old = createSecretBox(key);
+    const sealedBefore = old.seal('JBSWY3DPEHPK3PXP', 'user-1');
+    const rotated = createSecretBox(Buffer.alloc(32, 8), [key]);
+    expect(rotated.open(sealedBefore, 'user-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(rotated.isCurrent(sealedBefore, 'user-1')).toBe(false);
+    const sealedAgain = rotated.seal(rotated.open(sealedBefore, 'user-1'), 'user-1');
+    expect(rotated.isCurrent(sealedAgain, 'user-1')).toBe(true);
+    // The old key alone no longer opens it.
+    expect(() => old.open(sealedAgain, 'user-1')).toThrow(SecretBoxError);
+    const fromConfig = secretBoxFrom(loadConfig({ FIREBREAK_SECRET_KEY: '08'.repeat(32), FIREBREAK_SECRET_KEY_PREVIOUS: ` ${Buffer.alloc(32, 1).toString('base64')}, ${key.toString('hex')} ` }));
+    expect(fromConfig.open(sealedBefore, 'user-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(() => loadConfig({ FIREBREAK_SECRET_KEY_PREVIOUS: `${key.toString('hex')},nope` })).toThrow(/FIREBREAK_SECRET_KEY_PREVIOUS: must list 32-byte keys/);
   });
 
   it('takes FIREBREAK_SECRET_KEY in hex or base64 and refuses anything else, naming the variable', () => {

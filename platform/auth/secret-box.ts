@@ -7,13 +7,15 @@ import type { Config } from '../config.ts';
  * Secrets Firebreak must read back (the TOTP seeds of the dashboard's users) are stored sealed:
  * AES-256-GCM under FIREBREAK_SECRET_KEY, each bound to what it belongs to (the user's id) so that a
  * sealed value copied onto another row does not open. A database dump alone gives no seed away.
+ * Keys rotate: values sealed under the keys in FIREBREAK_SECRET_KEY_PREVIOUS still open, and startup
+ * seals them again under the current key.
  */
 export interface SecretBox {
   seal(plain: string, boundTo: string): string;
   /** The plain value; a value stored before sealing existed (no version prefix) is returned as it is. */
   open(stored: string, boundTo: string): string;
-  /** Whether a stored value is sealed (or still plain, from before). */
-  isSealed(stored: string): boolean;
+  /** Whether a stored value is sealed under the current key (not plain, not under a previous key). */
+  isCurrent(stored: string, boundTo: string): boolean;
 }
 
 const PREFIX = 'v1:';
@@ -29,8 +31,28 @@ export class SecretBoxError extends Error {
   }
 }
 
-export function createSecretBox(key: Buffer): SecretBox {
-  if (key.length !== SECRET_KEY_BYTES) throw new SecretBoxError(`a secret key is ${SECRET_KEY_BYTES} bytes, not ${key.length}`);
+function openWith(key: Buffer, bytes: Buffer, boundTo: string): string | null {
+  const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(boundTo, 'utf8'));
+  decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+function sealedBytes(stored: string): Buffer {
+  const bytes = Buffer.from(stored.slice(PREFIX.length), 'base64');
+  if (bytes.length < IV_BYTES + TAG_BYTES) throw new SecretBoxError('a sealed secret is truncated');
+  return bytes;
+}
+
+/** A box sealing under `key` and opening under it or any of `previousKeys` (newest first). */
+export function createSecretBox(key: Buffer, previousKeys: readonly Buffer[] = []): SecretBox {
+  for (const candidate of [key, ...previousKeys]) {
+    if (candidate.length !== SECRET_KEY_BYTES) throw new SecretBoxError(`a secret key is ${SECRET_KEY_BYTES} bytes, not ${candidate.length}`);
+  }
   return {
     seal(plain, boundTo) {
       const iv = randomBytes(IV_BYTES);
@@ -41,20 +63,16 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
     open(stored, boundTo) {
       if (!stored.startsWith(PREFIX)) return stored;
-      const bytes = Buffer.from(stored.slice(PREFIX.length), 'base64');
-      if (bytes.length < IV_BYTES + TAG_BYTES) throw new SecretBoxError('a sealed secret is truncated');
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(boundTo, 'utf8'));
-      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      try {
-        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-      } catch {
-        throw new SecretBoxError(
-          'a sealed secret does not open: it was sealed under another FIREBREAK_SECRET_KEY (or secret.key in DATA_DIR), or altered',
-        );
+      const bytes = sealedBytes(stored);
+      for (const candidate of [key, ...previousKeys]) {
+        const plain = openWith(candidate, bytes, boundTo);
+        if (plain !== null) return plain;
       }
+      throw new SecretBoxError(
+        'a sealed secret does not open: it was sealed under a key that is neither FIREBREAK_SECRET_KEY (or secret.key in DATA_DIR) nor in FIREBREAK_SECRET_KEY_PREVIOUS, or altered',
+      );
     },
-    isSealed: (stored) => stored.startsWith(PREFIX),
+    isCurrent: (stored, boundTo) => stored.startsWith(PREFIX) && openWith(key, sealedBytes(stored), boundTo) !== null,
   };
 }
 
@@ -71,11 +89,19 @@ export function parseSecretKey(value: string): Buffer | null {
  * key made once in DATA_DIR/secret.key (readable by its owner only), which suits one instance with
  * its data directory.
  */
-export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'dataDirectory'>): SecretBox {
+export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>): SecretBox {
+  const previous = (config.FIREBREAK_SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((value) => value.trim() !== '')
+    .map((value) => {
+      const key = parseSecretKey(value);
+      if (!key) throw new SecretBoxError('FIREBREAK_SECRET_KEY_PREVIOUS must list 32-byte keys, each 64 hex digits or base64, separated by commas');
+      return key;
+    });
   if (config.FIREBREAK_SECRET_KEY) {
     const key = parseSecretKey(config.FIREBREAK_SECRET_KEY);
     if (!key) throw new SecretBoxError('FIREBREAK_SECRET_KEY must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)');
-    return createSecretBox(key);
+    return createSecretBox(key, previous);
   }
   const file = path.join(config.dataDirectory, SECRET_KEY_FILE);
   mkdirSync(config.dataDirectory, { recursive: true });
@@ -86,5 +112,5 @@ export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'dat
   }
   const key = parseSecretKey(readFileSync(file, 'utf8'));
   if (!key) throw new SecretBoxError(`${file} does not hold a 32-byte key in base64`);
-  return createSecretBox(key);
+  return createSecretBox(key, previous);
 }

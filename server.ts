@@ -12,8 +12,7 @@ import {
   openDatabase,
   platformRoutes,
   runMigrations,
-  resealTotpSeeds,
-  secretBoxFrom,
+  secretsAtStartup,
   startSelfTracing,
 } from './platform/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
@@ -64,14 +63,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
     (await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: config.DATABASE_POOL_SIZE }));
   await runMigrations(database);
   await ensureInitialAdmin(database.db, config, logger);
-  if (config.DATABASE_URL && !config.FIREBREAK_SECRET_KEY) {
-    logger.warn(
-      { keyFile: `${config.dataDirectory}/secret.key` },
-      'FIREBREAK_SECRET_KEY is unset: TOTP seeds are sealed with a key made in DATA_DIR; replicas sharing this database must share one key, so set FIREBREAK_SECRET_KEY',
-    );
-  }
-  const sealedSeeds = await resealTotpSeeds(database.db, secretBoxFrom(config));
-  if (sealedSeeds > 0) logger.info({ users: sealedSeeds }, 'sealed TOTP seeds again under the current key (stored in plain text by an earlier version, or under a previous key)');
+  const secrets = await secretsAtStartup(database.db, config, logger);
 
   const scheduler = new Scheduler(database.db, logger);
   const services: BackgroundService[] = [];
@@ -80,6 +72,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
     config,
     database,
     logger,
+    secrets,
     publicPaths: ['/healthz', '/readyz', '/notices', '/slack'],
   };
 

@@ -24,7 +24,7 @@ interface Service {
  * registers the live timeline and the pruning of old sessions.
  */
 export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { scheduler: Scheduler; services: Service[] }): { hub: TimelineHub } {
-  const policy = loginPolicyFrom(deps.config);
+  const policy = loginPolicyFrom(deps.config, deps.secrets);
   deps.resolveSession = createSessionResolver(policy);
   deps.loginPath = '/login';
   deps.publicPaths.push('/login', '/assets');

@@ -28,4 +28,4 @@ export type { LoginPolicy, SessionSummary } from './sessions.ts';
 export { UserUpdateInput, updateUser } from './update-user.ts';
 export { createSecretBox, secretBoxFrom, parseSecretKey, SecretBoxError, SECRET_KEY_FILE } from './secret-box.ts';
 export type { SecretBox } from './secret-box.ts';
-export { resealTotpSeeds } from './reseal-totp-seeds.ts';
+export { resealTotpSeeds, secretsAtStartup } from './reseal-totp-seeds.ts';

@@ -1,4 +1,5 @@
 import type { ActionContext, Actor } from '../auth/actor.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
@@ -11,6 +12,8 @@ export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
+  /** Seals stored secrets (TOTP seeds); made once at startup (otherwise from the config when needed). */
+  secrets?: SecretBox;
   resolveSession?: SessionResolver;
   /** Path prefixes served without credentials (each part adds its own). */
   publicPaths: string[];

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../database/index.ts';
 import { queryRows } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
-import { claimDueTimers, deferTimer, markTimerFired, markTimersFired } from './timers.ts';
+import { claimDueTimers, deferTimer, markTimersFired } from './timers.ts';
 import type { Timer } from './timers.ts';
 
 /** Runs inside the transaction that claimed the timer: its writes commit with the timer's firing. */
@@ -102,9 +102,7 @@ export class Scheduler {
             else together.set(timer.kind, [timer]);
           }
           for (const timers of together.values()) fired += await this.fireTogether(tx, timers, now);
-          for (const timer of due) {
-            if (!together.has(timer.kind)) fired += (await this.fire(tx, timer, now)) ? 1 : 0;
-          }
+          fired += await this.fireEachAlone(tx, due.filter((timer) => !together.has(timer.kind)), now);
           return due.length;
         });
         if (batch < TIMER_BATCH) break;
@@ -127,7 +125,7 @@ export class Scheduler {
       // A savepoint: a failing handler's writes roll back, the timer's failure is still recorded.
       await tx.transaction(async (savepoint) => {
         await handler.run(savepoint, timer, now);
-        await markTimerFired(savepoint, timer.id, now);
+        await markTimersFired(savepoint, [timer.id], now);
       });
       return true;
     } catch (error) {
@@ -137,14 +135,17 @@ export class Scheduler {
     }
   }
 
+  /** Each timer in its own savepoint, one after the other; returns how many fired. */
+  private async fireEachAlone(tx: Database, timers: readonly Timer[], now: Date): Promise<number> {
+    let fired = 0;
+    for (const timer of timers) fired += (await this.fire(tx, timer, now)) ? 1 : 0;
+    return fired;
+  }
+
   /** Timers of one concurrent kind, side by side in one savepoint; on any failure, each again alone. */
   private async fireTogether(tx: Database, timers: Timer[], now: Date): Promise<number> {
     const handler = timers[0] ? this.timerHandlers.get(timers[0].kind) : undefined;
-    if (!handler || timers.length === 1) {
-      let fired = 0;
-      for (const timer of timers) fired += (await this.fire(tx, timer, now)) ? 1 : 0;
-      return fired;
-    }
+    if (!handler || timers.length === 1) return this.fireEachAlone(tx, timers, now);
     try {
       await tx.transaction(async (savepoint) => {
         // Every handler settles before the savepoint ends either way: none may still be writing after a rollback.
@@ -155,9 +156,7 @@ export class Scheduler {
       });
       return timers.length;
     } catch {
-      let fired = 0;
-      for (const timer of timers) fired += (await this.fire(tx, timer, now)) ? 1 : 0;
-      return fired;
+      return this.fireEachAlone(tx, timers, now);
     }
   }
 

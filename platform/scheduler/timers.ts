@@ -50,17 +50,11 @@ export async function claimDueTimers(tx: Database, now: Date, limit: number): Pr
     .for('update', { skipLocked: true });
 }
 
-// Once per fired timer, a burst of them in one tick: a prepared statement (one round trip).
-const setFired = preparedStatement<[id: string, now: string], never>(`update timers set fired_at = $2::text::timestamptz where id = $1::text::uuid`);
-
-export async function markTimerFired(tx: Database, id: string, now: Date): Promise<void> {
-  await setFired(tx, id, now.toISOString());
-}
-
 const setAllFired = preparedStatement<[ids: string, now: string], never>(
   `update timers set fired_at = $2::text::timestamptz where id = any(string_to_array($1::text, ',')::uuid[])`,
 );
 
+/** Marks timers fired, in one statement (a tick fires a burst of them together). */
 export async function markTimersFired(tx: Database, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length > 0) await setAllFired(tx, ids.join(','), now.toISOString());
 }

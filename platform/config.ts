@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from './auth/secret-box.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -24,13 +25,12 @@ export const ConfigSchema = z.object({
   /** Seals stored secrets (TOTP seeds); see platform/auth/secret-box.ts. */
   FIREBREAK_SECRET_KEY: z
     .string()
-    .trim()
-    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/, 'must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)')
+    .refine((value) => parseSecretKey(value) !== null, 'must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)')
     .optional(),
   /** Keys FIREBREAK_SECRET_KEY replaced, comma-separated: what they sealed still opens, and is sealed again at startup. */
   FIREBREAK_SECRET_KEY_PREVIOUS: z
     .string()
-    .regex(/^\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)\s*(?:,\s*(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)\s*)*$/, 'must list 32-byte keys (64 hex digits or base64), separated by commas')
+    .refine((value) => value.split(',').every((key) => parseSecretKey(key) !== null), 'must list 32-byte keys (64 hex digits or base64), separated by commas')
     .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),

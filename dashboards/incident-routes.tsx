@@ -2,41 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import {
-  AcknowledgeInput,
-  AssignRoleInput,
-  DeclareIncidentInput,
-  ChecklistItemUpdate,
-  IncidentListQuery,
-  NoteInput,
-  SeverityInput,
-  TransitionInput,
-  ApproveRcaInput,
-  DraftNoticeInput,
-  EditNoticeInput,
-  RcaInput,
-  SendNoticeInput,
-  acknowledgeIncident,
-  addNote,
-  approveNotice,
-  approveRca,
-  buildIncidentReport,
-  draftNotice,
-  editNotice,
-  renderReportMarkdown,
-  sendNotice,
-  writeRca,
-  assignRole,
-  changeSeverity,
-  declareIncident,
-  completeChecklistItem,
-  getIncident,
-  getIncidentDetail,
-  listIncidents,
-  listRecentTimeline,
-  listTimeline,
-  transitionPhase,
-} from '../incidents/index.ts';
+import { AcknowledgeInput, AssignRoleInput, DeclareIncidentInput, ChecklistItemUpdate, IncidentListQuery, NoteInput, SeverityInput, TransitionInput, ApproveRcaInput, DraftNoticeInput, EditNoticeInput, RcaInput, SendNoticeInput, acknowledgeIncident, addNote, approveNotice, approveRca, buildIncidentReport, draftNotice, editNotice, renderReportMarkdown, sendNotice, writeRca, assignRole, changeSeverity, declareIncident, completeChecklistItem, getIncident, getIncidentDetail, listIncidents, listRecentTimeline, listTimeline, transitionPhase } from '../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../incidents/index.ts';
 import { DomainError, assertPermission, defineMetric, invalidInputFromIssues, resolveActiveSession } from '../platform/index.ts';
 import type { LoginPolicy } from '../platform/index.ts';

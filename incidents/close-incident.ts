@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { ConflictError, assertPermission, recordAudit } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './append-timeline-event.ts';
-import { currentCommander } from './current-roles.ts';
-import { findRca } from './get-rca.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
+import { currentCommander } from './roles/index.ts';
+import { findRca } from './rca/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { lockIncident, updateIncident } from './lock-incident.ts';
-import { checklistItems } from './schema/checklist-items.ts';
+import { checklistItems } from './playbooks/index.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const CloseInput = z

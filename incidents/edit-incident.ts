@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { InvalidInputError, assertPermission, recordAudit } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
-import { appendTimelineEvent } from './append-timeline-event.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { lockIncident, updateIncident } from './lock-incident.ts';
-import { addServicePlaybooks } from './playbook-checklists.ts';
+import { addServicePlaybooks } from './playbooks/index.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const IncidentEdit = z

@@ -1,7 +1,7 @@
 import { Gauge } from 'prom-client';
 import { defineMetric, metricsRegistry } from '../platform/index.ts';
 import type { Database, Logger } from '../platform/index.ts';
-import { FIGURES, incidentStatistics, openIncidentCounts } from './incident-statistics.ts';
+import { FIGURES, incidentStatistics, openIncidentCounts } from './reports/index.ts';
 import { PHASES, SEVERITIES } from './phases.ts';
 
 // The database the gauges read at scrape time: the figures live in Postgres, so every replica reports

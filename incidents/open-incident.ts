@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Actor, Database } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './append-timeline-event.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
-import { instantiateChecklists } from './playbook-checklists.ts';
+import { instantiateChecklists } from './playbooks/index.ts';
 import { SEVERITIES } from './phases.ts';
 import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';

@@ -1,7 +1,7 @@
 import type { Config, DatabaseHandle, Logger, Scheduler } from '../platform/index.ts';
-import { ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem } from './action-item-reminders.ts';
+import { ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem } from './action-items/index.ts';
 import { watchIncidentMetrics } from './incident-metrics.ts';
-import { loadPlaybooksFile } from './load-playbooks-file.ts';
+import { loadPlaybooksFile } from './playbooks/index.ts';
 
 export interface IncidentsSetup {
   config: Config;

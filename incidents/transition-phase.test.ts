@@ -3,7 +3,11 @@ import { ConflictError, InvalidInputError, ForbiddenError } from '../platform/in
 import type { DatabaseHandle } from '../platform/index.ts';
 import { openTestDatabase, databaseBackends } from '../test/harness/database.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, declareTestIncident, personContext, timelineTypes } from '../test/harness/incidents.ts';
-import { assignRole, getIncident, getIncidentDetail, listTimeline, transitionPhase } from './index.ts';
+import { assignRole } from './roles/index.ts';
+import { getIncident } from './get-incident.ts';
+import { getIncidentDetail } from './get-incident-detail.ts';
+import { listTimeline } from './timeline/index.ts';
+import { transitionPhase } from './transition-phase.ts';
 
 describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
   let database: DatabaseHandle;

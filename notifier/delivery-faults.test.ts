@@ -67,7 +67,7 @@ describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
     const incidentId = await runIncident();
     await deliverOver(0);
     const { notifyIncidentChange } = await import('./index.ts');
-    const { incidentSnapshot } = await import('../incidents/index.ts');
+    const { incidentSnapshot } = await import('../incidents/incident-snapshot.ts');
     const { getIncident } = await import('../incidents/index.ts');
     const incident = await getIncident(world.firebreak.database.db, incidentId);
     // 'resolved' is posted in the incident channel and then in the broadcast channel; the second post fails once.

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Actor, Database } from '../../platform/index.ts';
 import { preparedStatement } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
-import { TIMELINE_CHANNEL } from '../append-timeline-event.ts';
+import { TIMELINE_CHANNEL } from '../timeline/index.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { incidents } from '../schema/incidents.ts';
 import type { Incident } from '../schema/incidents.ts';

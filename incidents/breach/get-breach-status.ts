@@ -2,19 +2,19 @@ import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
-import { computeWarningPoints, overdueWarningPoint, warningPlanOf } from './compute-deadlines.ts';
-import { currentAssessment } from './current-assessment.ts';
-import { localIso } from './evaluate-regime.ts';
-import { presentNotices } from './get-notice.ts';
-import type { NoticeSettings } from './notice-settings.ts';
-import { isLate, obligationState } from './obligation-state.ts';
-import { RegimeDefinition } from './regime-definition.ts';
-import { isActive } from './schedule-warnings.ts';
-import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
-import { breachNotices } from './schema/breach-notices.ts';
-import { breachObligations } from './schema/breach-obligations.ts';
-import type { BreachObligation } from './schema/breach-obligations.ts';
-import { breachWarnings } from './schema/breach-warnings.ts';
+import { computeWarningPoints, overdueWarningPoint, warningPlanOf } from './regimes/index.ts';
+import { currentAssessment } from './assessment/index.ts';
+import { localIso } from './regimes/index.ts';
+import { presentNotices } from './notices/index.ts';
+import type { NoticeSettings } from './notices/index.ts';
+import { isLate, obligationState } from './obligations/index.ts';
+import { RegimeDefinition } from './regimes/index.ts';
+import { isActive } from './obligations/index.ts';
+import { breachIncidentRegimes } from './obligations/index.ts';
+import { breachNotices } from './notices/index.ts';
+import { breachObligations } from './obligations/index.ts';
+import type { BreachObligation } from './obligations/index.ts';
+import { breachWarnings } from './obligations/index.ts';
 
 /**
  * The breach panel of an incident: the current assessment, each obligation with its due time (UTC and

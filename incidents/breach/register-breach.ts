@@ -1,8 +1,8 @@
 import type { Database, Scheduler } from '../../platform/index.ts';
-import { fireDeadlineWarning } from './fire-deadline-warning.ts';
-import { loadRegimesFile } from './load-regimes-file.ts';
-import { WARNING_TIMER_KIND } from './schedule-warnings.ts';
-import { syncIncidentMilestones } from './sync-incident-milestones.ts';
+import { fireDeadlineWarning } from './obligations/index.ts';
+import { loadRegimesFile } from './regimes/index.ts';
+import { WARNING_TIMER_KIND } from './obligations/index.ts';
+import { syncIncidentMilestones } from './obligations/index.ts';
 
 export const MILESTONE_SYNC_JOB = 'breach-milestones';
 

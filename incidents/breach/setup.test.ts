@@ -6,9 +6,9 @@ import { systemContext } from '../../platform/index.ts';
 import { createTestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
 import { declareIncident } from '../declare-incident.ts';
-import { assignRole } from '../assign-role.ts';
+import { assignRole } from '../roles/assign-role.ts';
 import { transitionPhase } from '../transition-phase.ts';
-import { applyRegime } from './apply-regime.ts';
+import { applyRegime } from './obligations/apply-regime.ts';
 import { getBreachStatus } from './get-breach-status.ts';
 import { MILESTONE_SYNC_JOB } from './register-breach.ts';
 

@@ -14,6 +14,14 @@ export interface Actor {
   userId?: string;
 }
 
+/**
+ * Who a person is across their tokens and sessions: their user id when known, else the token or Slack
+ * identity. Four-eyes rules (approving one's own notice or RCA, editing another's note) compare these.
+ */
+export function personKey(actor: Actor): string {
+  return actor.userId ? `user:${actor.userId}` : `${actor.kind}:${actor.id}`;
+}
+
 /** What every domain action receives: the database, the actor, and where the request came from. */
 export interface ActionContext {
   db: Database;

@@ -1,6 +1,6 @@
 export { ROLES, PERMISSIONS, ROLE_PERMISSIONS, permissionsOf } from './roles.ts';
 export type { Role, Permission } from './roles.ts';
-export { SYSTEM_ACTOR, systemContext, can, assertPermission } from './actor.ts';
+export { SYSTEM_ACTOR, systemContext, can, assertPermission, personKey } from './actor.ts';
 export type { Actor, ActionContext } from './actor.ts';
 export { TokenInput, createToken, listTokens, revokeToken, authenticateToken, generateToken, hashToken } from './tokens.ts';
 export type { TokenSummary } from './tokens.ts';

@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  PHASES,
-  assignRole,
-  completeChecklistItem,
-  declareIncident,
-  getIncident,
-  listChecklist,
-  listTimeline,
-  phaseIndex,
-  transitionPhase,
-} from '../../incidents/index.ts';
+import { PHASES, assignRole, completeChecklistItem, declareIncident, getIncident, listChecklist, listTimeline, phaseIndex, transitionPhase } from '../../incidents/index.ts';
 import type { DeclareIncidentInput, Incident, Phase } from '../../incidents/index.ts';
 import { permissionsOf } from '../../platform/index.ts';
 import type { ActionContext, Database, Role } from '../../platform/index.ts';

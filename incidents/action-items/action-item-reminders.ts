@@ -1,0 +1,68 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { cancelTimers, scheduleTimer } from '../../platform/index.ts';
+import type { Database, Timer } from '../../platform/index.ts';
+import { SYSTEM_ACTOR } from '../../platform/index.ts';
+import { notifyIncidentChange } from '../../notifier/index.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import { currentCommander } from '../roles/index.ts';
+import { getIncident } from '../get-incident.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import { actionItems } from './schema/action-items.ts';
+import type { ActionItem } from './schema/action-items.ts';
+
+/**
+ * The durable timer kind of overdue reminders: one timer per reminder, keyed
+ * "<item id>:v<item version>:r<reminder number>", since a timer that fired keeps its key for good and a
+ * re-planned item (new due date) must get fresh ones.
+ */
+export const ACTION_ITEM_OVERDUE_TIMER = 'incidents.action_item_overdue';
+
+const reminderKey = (item: ActionItem, reminder: number) => `${item.id}:v${item.version}:r${reminder}`;
+
+/** (Re)plans an item's next reminder in the caller's transaction: at its due date, while it is open. */
+export async function planActionItemReminder(tx: Database, item: ActionItem): Promise<void> {
+  await cancelTimers(tx, ACTION_ITEM_OVERDUE_TIMER, `${item.id}:`);
+  if (!item.dueAt || item.status === 'done' || item.status === 'cancelled') return;
+  await scheduleTimer(tx, { kind: ACTION_ITEM_OVERDUE_TIMER, key: reminderKey(item, item.remindersSent + 1), dueAt: item.dueAt, payload: { actionItemId: item.id } });
+}
+
+/**
+ * The timer handler: an item still open past its due date gets an 'action_item.overdue' event and a
+ * reminder to its people, then another one every `intervalMs` until it is done or cancelled.
+ */
+export function remindOverdueActionItem(intervalMs: number) {
+  return async (tx: Database, timer: Timer, now: Date): Promise<void> => {
+    const actionItemId = typeof timer.payload.actionItemId === 'string' ? timer.payload.actionItemId : null;
+    if (!actionItemId) return;
+    const [item] = await tx
+      .update(actionItems)
+      .set({ remindersSent: sql`${actionItems.remindersSent} + 1` })
+      .where(and(eq(actionItems.id, actionItemId), inArray(actionItems.status, ['open', 'in_progress']), sql`${actionItems.dueAt} <= ${now}`))
+      .returning();
+    // Done, cancelled or moved to a later date since the timer was set: nothing is owed.
+    if (!item?.dueAt) return;
+    const incident = await getIncident(tx, item.incidentId);
+    const overdueSeconds = Math.round((now.getTime() - item.dueAt.getTime()) / 1000);
+    const details = {
+      subject: 'action_item',
+      // What the notifier's message names.
+      name: `Overdue action item "${item.title}" (owner ${item.ownerName})`,
+      actionItemId: item.id,
+      title: item.title,
+      ownerName: item.ownerName,
+      ownerUserId: item.ownerUserId,
+      dueAt: item.dueAt.toISOString(),
+      overdueSeconds,
+      reminder: item.remindersSent,
+    };
+    await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'action_item.overdue', occurredAt: now, data: details });
+    // A reminder, not a page: overdue follow-up work does not wake anyone (details.overdue is for breach deadlines).
+    await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
+    await scheduleTimer(tx, {
+      kind: ACTION_ITEM_OVERDUE_TIMER,
+      key: reminderKey(item, item.remindersSent + 1),
+      dueAt: new Date(now.getTime() + intervalMs),
+      payload: { actionItemId: item.id },
+    });
+  };
+}

@@ -1,6 +1,0 @@
-import type { Actor } from '../platform/index.ts';
-
-/** Who a person is across tokens and sessions: their user id when known, else the token or Slack identity. */
-export function actorKey(actor: Actor): string {
-  return actor.userId ? `user:${actor.userId}` : `${actor.kind}:${actor.id}`;
-}

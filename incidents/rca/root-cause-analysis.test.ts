@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../platform/index.ts';
+import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
+import { advanceTo, completePhaseChecklist, declareCommandedIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
+import { SelfApprovalError, approveRca } from './approve-rca.ts';
+import { addNote } from '../notes/index.ts';
+import { closeIncident } from '../close-incident.ts';
+import { getIncident } from '../get-incident.ts';
+import { getRca } from './get-rca.ts';
+import { transitionPhase } from '../transition-phase.ts';
+import { writeRca } from './write-rca.ts';
+
+const completeAnalysis = {
+  summary: 'A config push removed the payments allow-list.',
+  impact: '23 minutes of failed card payments for all EU customers.',
+  rootCauses: ['The config pipeline accepted an empty allow-list'],
+  contributingFactors: ['No canary for config pushes'],
+  fiveWhys: [
+    { question: 'Why did payments fail?', answer: 'The gateway rejected every merchant.' },
+    { question: 'Why did it reject them?', answer: 'The allow-list was empty.' },
+  ],
+  lessonsLearned: 'Validate config like code.',
+};
+
+describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
+  let database: DatabaseHandle;
+  beforeEach(async () => {
+    database = await openTestDatabase(backend);
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('is approved by a second person only, and then the incident closes', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const reviewer = personContext(database.db, 'commander', 'Bo');
+    const incident = await declareCommandedIncident(author);
+    await advanceTo(author, incident.id, 'root_cause_analysis');
+    const rca = await writeRca(author, incident.id, completeAnalysis);
+    expect(rca).toMatchObject({ status: 'draft', authorName: 'Ana', version: 1 });
+
+    await expect(approveRca(author, incident.id)).rejects.toBeInstanceOf(SelfApprovalError);
+    await expect(closeIncident(author, incident.id)).rejects.toMatchObject({ code: 'rca_not_approved' });
+
+    const approved = await approveRca(reviewer, incident.id, { expectedVersion: rca.version });
+    expect(approved).toMatchObject({ status: 'approved', approvedByName: 'Bo' });
+    await expect(writeRca(author, incident.id, { summary: 'rewritten' })).rejects.toMatchObject({ code: 'rca_approved' });
+
+    await completePhaseChecklist(author, incident.id, 'root_cause_analysis');
+    const closed = await closeIncident(author, incident.id);
+    expect(closed.closedAt).toBeInstanceOf(Date);
+    expect((await timelineTypes(database.db, incident.id)).slice(-4)).toEqual(['rca.approved', 'checklist.item_completed', 'checklist.item_completed', 'incident.closed']);
+    await expect(transitionPhase(author, incident.id, { to: 'recovery', reason: 'again' })).rejects.toMatchObject({ code: 'incident_closed' });
+    // The review goes on: notes are still welcome on a closed incident.
+    expect((await addNote(author, incident.id, { text: 'Shared in the weekly review' })).type).toBe('note.added');
+  });
+
+  it('counts everyone who edited it as an author: a co-writer cannot approve either', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const coWriter = personContext(database.db, 'commander', 'Cy');
+    const incident = await declareCommandedIncident(author);
+    await advanceTo(author, incident.id, 'root_cause_analysis');
+    await writeRca(author, incident.id, { summary: completeAnalysis.summary });
+    await writeRca(coWriter, incident.id, { ...completeAnalysis });
+    await expect(approveRca(coWriter, incident.id)).rejects.toMatchObject({ code: 'self_approval' });
+    expect((await approveRca(personContext(database.db, 'admin', 'Di'), incident.id)).status).toBe('approved');
+  });
+
+  it('refuses to approve an incomplete analysis, naming what is missing', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(author);
+    await advanceTo(author, incident.id, 'root_cause_analysis');
+    await writeRca(author, incident.id, { summary: 'Something broke' });
+    const error = await approveRca(personContext(database.db, 'commander', 'Bo'), incident.id).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'rca_incomplete' });
+    expect((error as Error).message).toContain('impact');
+    expect((error as Error).message).toContain('five whys');
+    expect((await getRca(database.db, incident.id)).status).toBe('draft');
+  });
+
+  it('is approved only after recovery, in root cause analysis', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(author);
+    await advanceTo(author, incident.id, 'recovery');
+    await writeRca(author, incident.id, completeAnalysis);
+    await expect(approveRca(personContext(database.db, 'commander', 'Bo'), incident.id)).rejects.toMatchObject({ code: 'invalid_phase' });
+  });
+
+  it('answers a stale version with a conflict, and one of two concurrent edits loses', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(author);
+    const rca = await writeRca(author, incident.id, { summary: 'first' });
+    const results = await Promise.allSettled([
+      writeRca(author, incident.id, { summary: 'second', expectedVersion: rca.version }),
+      writeRca(personContext(database.db, 'responder', 'Rae'), incident.id, { impact: 'third', expectedVersion: rca.version }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await getRca(database.db, incident.id)).version).toBe(2);
+  });
+
+  it('closes only from root cause analysis, and with the checklist done or overridden with a reason', async () => {
+    const author = personContext(database.db, 'commander', 'Ana');
+    const incident = await declareCommandedIncident(author);
+    await expect(closeIncident(author, incident.id)).rejects.toMatchObject({ code: 'invalid_transition' });
+    await advanceTo(author, incident.id, 'root_cause_analysis');
+    await writeRca(author, incident.id, completeAnalysis);
+    await approveRca(personContext(database.db, 'commander', 'Bo'), incident.id);
+    await expect(closeIncident(author, incident.id)).rejects.toMatchObject({ code: 'checklist_incomplete' });
+    await expect(closeIncident(author, incident.id, { override: true })).rejects.toThrow(/reason/);
+    const closed = await closeIncident(author, incident.id, { override: true, reason: 'Action items tracked in JIRA' });
+    expect(closed.closedAt).toBeInstanceOf(Date);
+    expect((await getIncident(database.db, incident.id)).closedAt).toBeInstanceOf(Date);
+  });
+});

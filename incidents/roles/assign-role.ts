@@ -1,0 +1,82 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { assertPermission, recordAudit } from '../../platform/index.ts';
+import type { ActionContext } from '../../platform/index.ts';
+import { notifyIncidentChange } from '../../notifier/index.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import { commanderOf, currentRoles } from './current-roles.ts';
+import type { RoleHolder } from './current-roles.ts';
+import { incidentReference } from '../incident-reference.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import { lockIncident, updateIncident } from '../lock-incident.ts';
+import { INCIDENT_ROLES, SINGLE_HOLDER_ROLES, incidentRoles } from './schema/incident-roles.ts';
+import type { Incident } from '../schema/incidents.ts';
+
+export const AssignRoleInput = z.object({
+  role: z.enum(INCIDENT_ROLES),
+  /** The Firebreak user holding the role, when there is one. */
+  userId: z.uuid().optional(),
+  name: z.string().trim().min(1).max(200),
+  expectedVersion: z.number().int().min(1).optional(),
+});
+export type AssignRoleInput = z.input<typeof AssignRoleInput>;
+
+const samePerson = (holder: { userId: string | null; name: string }, input: { userId?: string | undefined; name: string }) =>
+  input.userId ? holder.userId === input.userId : !holder.userId && holder.name.toLowerCase() === input.name.toLowerCase();
+
+/**
+ * Gives someone a role. Commander, deputy, scribe and communications lead have one holder each, so
+ * assigning one that is held hands it over; any number of responders. Assigning the current holder
+ * again changes nothing.
+ */
+export async function assignRole(ctx: ActionContext, idOrReference: string, rawInput: AssignRoleInput): Promise<{ incident: Incident; roles: RoleHolder[] }> {
+  assertPermission(ctx.actor, 'incidents:assign');
+  const input = AssignRoleInput.parse(rawInput);
+  return ctx.db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, idOrReference, { expectedVersion: input.expectedVersion });
+    const roles = await currentRoles(tx, incident.id);
+    const holders = roles.filter((holder) => holder.role === input.role);
+    if (holders.some((holder) => samePerson(holder, input))) return { incident, roles };
+
+    const now = new Date();
+    const single = SINGLE_HOLDER_ROLES.includes(input.role);
+    const previous = single ? (holders[0] ?? null) : null;
+    if (previous) {
+      await tx
+        .update(incidentRoles)
+        .set({ releasedAt: now, releasedByName: ctx.actor.name })
+        .where(and(eq(incidentRoles.incidentId, incident.id), eq(incidentRoles.role, input.role), isNull(incidentRoles.releasedAt)));
+    }
+    await tx.insert(incidentRoles).values({
+      incidentId: incident.id,
+      role: input.role,
+      userId: input.userId ?? null,
+      name: input.name,
+      assignedAt: now,
+      assignedByName: ctx.actor.name,
+    });
+    const updated = await updateIncident(tx, incident, {});
+    const data = {
+      role: input.role,
+      name: input.name,
+      userId: input.userId ?? null,
+      previous: previous ? { name: previous.name, userId: previous.userId } : null,
+    };
+    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: previous ? 'role.handed_over' : 'role.assigned', occurredAt: now, data });
+    await recordAudit(tx, ctx, {
+      action: previous ? 'incidents.role.hand_over' : 'incidents.role.assign',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), ...data },
+    });
+    const after = await currentRoles(tx, incident.id);
+    await notifyIncidentChange(tx, {
+      kind: 'roles_changed',
+      incident: incidentSnapshot(updated, commanderOf(after)),
+      at: now,
+      actorName: ctx.actor.name,
+      details: data,
+    });
+    return { incident: updated, roles: after };
+  });
+}

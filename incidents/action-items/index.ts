@@ -5,3 +5,4 @@ export { createActionItem } from './create-action-item.ts';
 export { listActionItems } from './list-action-items.ts';
 export type { ActionItem } from './schema/action-items.ts';
 export { updateActionItem } from './update-action-item.ts';
+export { actionItemRoutes } from './routes.ts';

@@ -3,3 +3,4 @@ export { NoteInput, addNote } from './add-note.ts';
 export { NoteEdit, editNote } from './edit-note.ts';
 export { listNoteRevisions } from './list-note-revisions.ts';
 export { incidentNotes, noteRevisions } from './schema/notes.ts';
+export { noteRoutes } from './routes.ts';

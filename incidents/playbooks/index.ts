@@ -7,3 +7,4 @@ export { loadPlaybooksFile } from './load-playbooks-file.ts';
 export { addServicePlaybooks, instantiateChecklists } from './playbook-checklists.ts';
 export { playbookRoutes } from './routes.ts';
 export { checklistItems } from './schema/checklist-items.ts';
+export { checklistRoutes } from './checklist-routes.ts';

@@ -4,3 +4,4 @@ export { findRca, getRca } from './get-rca.ts';
 export { RcaInput } from './rca-input.ts';
 export type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
 export { writeRca } from './write-rca.ts';
+export { rcaRoutes } from './routes.ts';

@@ -4,3 +4,4 @@ export { incidentFigures } from './incident-figures.ts';
 export type { IncidentFigures } from './incident-figures.ts';
 export { FIGURES, StatisticsQuery, incidentStatistics, openIncidentCounts } from './incident-statistics.ts';
 export { renderReportMarkdown } from './render-report-markdown.ts';
+export { reportRoutes } from './routes.ts';

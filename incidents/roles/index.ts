@@ -4,3 +4,4 @@ export { commanderOf, currentCommander, currentRoles } from './current-roles.ts'
 export type { RoleHolder } from './current-roles.ts';
 export { ReleaseRoleInput, releaseRole } from './release-role.ts';
 export { INCIDENT_ROLES } from './schema/incident-roles.ts';
+export { roleRoutes } from './routes.ts';

@@ -5,3 +5,4 @@ export { listRecentTimeline } from './list-recent-timeline.ts';
 export { TimelineQuery, listTimeline } from './list-timeline.ts';
 export { timelineEvents } from './schema/timeline-events.ts';
 export type { TimelineEvent } from './schema/timeline-events.ts';
+export { timelineRoutes } from './routes.ts';

@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { AcknowledgeInput, AssignRoleInput, DeclareIncidentInput, ChecklistItemUpdate, IncidentListQuery, NoteInput, SeverityInput, TransitionInput, ApproveRcaInput, DraftNoticeInput, EditNoticeInput, RcaInput, SendNoticeInput, acknowledgeIncident, addNote, approveNotice, approveRca, buildIncidentReport, draftNotice, editNotice, renderReportMarkdown, sendNotice, writeRca, assignRole, changeSeverity, declareIncident, completeChecklistItem, getIncident, getIncidentDetail, listIncidents, listRecentTimeline, listTimeline, transitionPhase } from '../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../incidents/index.ts';
-import { DomainError, assertPermission, defineMetric, invalidInputFromIssues, resolveActiveSession } from '../platform/index.ts';
+import { DomainError, assertPermission, defineMetric, invalidInputFromIssues, resolveActiveSession, severityRank } from '../platform/index.ts';
 import type { LoginPolicy } from '../platform/index.ts';
 import { Gauge } from 'prom-client';
 import { metricsRegistry } from '../platform/index.ts';
@@ -17,7 +17,6 @@ import type { ListFilters, ListedIncident } from './views/incident-list.tsx';
 import { IncidentPage, IncidentSummary } from './views/incident-page.tsx';
 import { TimelineItem } from './views/timeline.tsx';
 import { ReportPage } from './views/report-page.tsx';
-import { severityRank } from '../incidents/index.ts';
 
 /** How many timeline events the incident page shows at a time (older ones a page at a time). */
 export const TIMELINE_PAGE_SIZE = 100;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertPermission, recordAudit } from '../platform/index.ts';
+import { assertPermission, recordAudit, SEVERITIES } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
@@ -7,7 +7,6 @@ import { currentCommander } from './roles/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { lockIncident, updateIncident } from './lock-incident.ts';
-import { SEVERITIES } from './phases.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const SeverityInput = z.object({

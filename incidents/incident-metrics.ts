@@ -1,8 +1,8 @@
 import { Gauge } from 'prom-client';
-import { defineMetric, metricsRegistry } from '../platform/index.ts';
+import { defineMetric, metricsRegistry, SEVERITIES } from '../platform/index.ts';
 import type { Database, Logger } from '../platform/index.ts';
 import { FIGURES, incidentStatistics, openIncidentCounts } from './reports/index.ts';
-import { PHASES, SEVERITIES } from './phases.ts';
+import { PHASES } from './phases.ts';
 
 // The database the gauges read at scrape time: the figures live in Postgres, so every replica reports
 // the same values and nothing is lost on restart.

@@ -1,9 +1,9 @@
 import { and, arrayContains, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { InvalidInputError } from '../platform/index.ts';
+import { InvalidInputError, SEVERITIES } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
-import { PHASES, SEVERITIES } from './phases.ts';
+import { PHASES } from './phases.ts';
 import { incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
 

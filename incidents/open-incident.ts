@@ -4,9 +4,9 @@ import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { instantiateChecklists } from './playbooks/index.ts';
-import { SEVERITIES } from './phases.ts';
 import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
+import { SEVERITIES } from '../platform/index.ts';
 
 const LabelValue = z.string().max(1024);
 

@@ -1,3 +1,4 @@
+import type { Severity } from '../platform/index.ts';
 /**
  * What the incidents part tells the notifier. The notifier does not read incident tables; everything
  * a message needs travels in the snapshot.
@@ -7,7 +8,7 @@ export interface IncidentSnapshot {
   /** "INC-42" */
   reference: string;
   title: string;
-  severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
+  severity: Severity;
   phase: string;
   services: string[];
   commander: { id: string; name: string } | null;

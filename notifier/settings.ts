@@ -1,12 +1,4 @@
-import type { Config } from '../platform/index.ts';
-
-export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
-const SEVERITY_ORDER: readonly Severity[] = ['sev1', 'sev2', 'sev3', 'sev4'];
-
-/** True when `severity` is `threshold` or worse (sev1 is the worst). */
-export function isAtLeast(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
-}
+import type { Config, Severity } from '../platform/index.ts';
 
 /** What the notifier knows of its configuration when it writes outbox rows. */
 export interface NotifierSettings {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './auth/secret-box.ts';
+import { SEVERITIES } from './severity.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -55,7 +56,7 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\s*[^=,\s]+\s*=\s*sev[1-4]\s*(,\s*[^=,\s]+\s*=\s*sev[1-4]\s*)*$/, 'must be value=sevN pairs separated by commas')
     .default('critical=sev1,error=sev2,warning=sev3,info=sev4'),
-  ALERT_DEFAULT_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'),
+  ALERT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('sev3'),
   ALERT_REFIRE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(1800),
   ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
@@ -66,8 +67,8 @@ export const ConfigSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   SLACK_BROADCAST_CHANNEL: z.string().min(1).optional(),
-  SLACK_MIN_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev3'),
-  PAGERDUTY_MIN_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev2'),
+  SLACK_MIN_SEVERITY: z.enum(SEVERITIES).default('sev3'),
+  PAGERDUTY_MIN_SEVERITY: z.enum(SEVERITIES).default('sev2'),
   PAGERDUTY_ESCALATION_ROUTING_KEYS: z.string().default(''),
   PAGERDUTY_ESCALATE_AFTER_SECONDS: z.coerce.number().int().min(0).default(900),
   PAGERDUTY_MAX_ESCALATIONS: z.coerce.number().int().min(0).max(20).default(2),

@@ -2,6 +2,8 @@
 export { loadConfig, ConfigError, ConfigSchema } from './config.ts';
 export type { Config } from './config.ts';
 export * from './errors.ts';
+export { SEVERITIES, isAtLeast, severityRank } from './severity.ts';
+export type { Severity } from './severity.ts';
 export { createLogger } from './logger.ts';
 export type { Logger } from './logger.ts';
 export * from './database/index.ts';

@@ -34,7 +34,7 @@ function limitAlertCount(alertsOf: (body: unknown) => unknown): MiddlewareHandle
     const list = alertsOf(body);
     const max = settingsOf(c.var.deps.config).maxAlertsPerRequest;
     if (Array.isArray(list) && list.length > max) {
-      throw new DomainError(413, 'too_many_alerts', `${list.length} alerts in one request; at most ${max} are accepted (ALERT_MAX_PER_REQUEST). Send smaller batches.`);
+      throw new DomainError('too_many_alerts', `${list.length} alerts in one request; at most ${max} are accepted (ALERT_MAX_PER_REQUEST). Send smaller batches.`);
     }
     await next();
   };

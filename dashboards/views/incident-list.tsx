@@ -1,8 +1,10 @@
-import { PHASES, SEVERITIES } from '../../incidents/index.ts';
-import type { Incident, Phase, Severity } from '../../incidents/index.ts';
+import { PHASES } from '../../incidents/index.ts';
+import type { Incident, Phase } from '../../incidents/index.ts';
 import { Countdown } from './countdown.tsx';
 import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
+import { SEVERITIES } from '../../platform/index.ts';
+import type { Severity } from '../../platform/index.ts';
 
 export interface ListFilters {
   status: 'open' | 'closed' | 'all';

@@ -1,9 +1,10 @@
 import type { Child } from 'hono/jsx';
-import { INCIDENT_ROLES, PHASES, SEVERITIES, phaseIndex } from '../../incidents/index.ts';
+import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
 import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
 import { TimelineItem } from './timeline.tsx';
+import { SEVERITIES } from '../../platform/index.ts';
 
 const words = (value: string) => value.replaceAll('_', ' ');
 

@@ -1,5 +1,4 @@
-import type { Config } from '../../platform/index.ts';
-import type { Severity } from '../phases.ts';
+import type { Config, Severity } from '../../platform/index.ts';
 import { alertFingerprint } from './fingerprint.ts';
 
 /** How alerts are grouped, mapped and expired; from the ALERT_* environment variables. */

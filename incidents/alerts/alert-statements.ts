@@ -1,6 +1,5 @@
 import { epochMs, preparedStatement } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
-import type { Severity } from '../phases.ts';
+import type { Database, Severity } from '../../platform/index.ts';
 import type { AlertState } from './merge-alert.ts';
 import type { AlertSource, AlertStatus } from './schema/alerts.ts';
 

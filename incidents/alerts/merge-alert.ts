@@ -1,5 +1,5 @@
-import type { Severity } from '../phases.ts';
 import type { AlertStatus } from './schema/alerts.ts';
+import type { Severity } from '../../platform/index.ts';
 
 /** What an alert is, as far as merging deliveries is concerned. */
 export interface AlertState {

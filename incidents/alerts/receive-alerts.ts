@@ -1,9 +1,7 @@
 import { Counter } from 'prom-client';
-import { defineMetric, metricsRegistry, planGenerically } from '../../platform/index.ts';
-import type { Actor, Database } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, planGenerically, severityRank } from '../../platform/index.ts';
+import type { Actor, Database, Severity } from '../../platform/index.ts';
 import { openIncident } from '../open-incident.ts';
-import { severityRank } from '../phases.ts';
-import type { Severity } from '../phases.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';

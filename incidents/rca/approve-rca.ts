@@ -14,7 +14,7 @@ export type ApproveRcaInput = z.infer<typeof ApproveRcaInput>;
 /** Four eyes: nobody who wrote any of the analysis may approve it. */
 export class SelfApprovalError extends DomainError {
   constructor(message: string) {
-    super(403, 'self_approval', message);
+    super('self_approval', message);
   }
 }
 

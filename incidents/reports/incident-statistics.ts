@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
-import { SEVERITIES } from '../phases.ts';
-import type { Phase, Severity } from '../phases.ts';
+import { queryRows, SEVERITIES } from '../../platform/index.ts';
+import type { Database, Severity } from '../../platform/index.ts';
+import type { Phase } from '../phases.ts';
 
 export const StatisticsQuery = z
   .object({

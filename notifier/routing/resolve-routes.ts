@@ -1,8 +1,7 @@
-import { preparedStatement } from '../../platform/index.ts';
+import { preparedStatement, isAtLeast } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
 import type { IncidentSnapshot } from '../incident-change.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
-import { isAtLeast } from '../settings.ts';
 import type { NotifierSettings } from '../settings.ts';
 
 export interface SlackRoute {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { SEVERITIES } from '../../platform/index.ts';
 
-const SEVERITY = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
+const SEVERITY = z.enum(SEVERITIES);
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH');
 const SlackChannel = z.string().regex(/^(#?[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]+)$/, 'must be a Slack channel name (#incidents) or id (C024BE91L)');
 const RoutingKey = z.string().regex(/^[A-Za-z0-9]{20,64}$/, 'must be a PagerDuty Events API v2 integration key (32 characters)');

@@ -1,4 +1,4 @@
-import type { ActionContext, Database } from '../../platform/index.ts';
+import type { ActionContext, Database, Severity } from '../../platform/index.ts';
 
 /** The incident as the Slack commands show it; the incidents part's getIncidentDetail returns this shape. */
 export interface SlackIncidentDetail {
@@ -23,7 +23,7 @@ export interface SlackHandlers {
   acknowledgeIncident(ctx: ActionContext, idOrReference: string, input: { via: 'slack' }): Promise<unknown>;
   transitionPhase(ctx: ActionContext, idOrReference: string, input: { to: string; reason?: string; override?: boolean }): Promise<unknown>;
   addNote(ctx: ActionContext, idOrReference: string, input: { text: string; source: 'slack' }): Promise<unknown>;
-  declareIncident(ctx: ActionContext, input: { title: string; severity: 'sev1' | 'sev2' | 'sev3' | 'sev4' }): Promise<{ id: string }>;
+  declareIncident(ctx: ActionContext, input: { title: string; severity: Severity }): Promise<{ id: string }>;
   getIncidentDetail(db: Database, idOrReference: string): Promise<SlackIncidentDetail>;
   /** The phases in order, for "next phase". */
   phases: readonly string[];

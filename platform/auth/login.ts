@@ -22,7 +22,7 @@ export class LoginError extends DomainError {
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(code === 'locked' || code === 'rate_limited' ? 429 : 401, code, message);
+    super(code, message);
   }
 }
 

@@ -1,19 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { DomainError, UnavailableError } from '../errors.ts';
+import { DomainError, UnavailableError, errorCodeForStatus } from '../errors.ts';
 import type { AppEnv } from './env.ts';
-
-const statusCodes: Record<number, string> = {
-  400: 'invalid_input',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-};
 
 /** The one place that builds error bodies: `{ error: { code, message, requestId } }`. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
@@ -26,7 +14,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
     return c.json({ error: { code: error.code, message: error.message, requestId, ...details } }, error.status);
   }
   if (error instanceof HTTPException && error.status < 500) {
-    const code = statusCodes[error.status] ?? 'http_error';
+    const code = errorCodeForStatus(error.status);
     return c.json({ error: { code, message: error.message || code, requestId } }, error.status);
   }
   const logger = c.get('logger');

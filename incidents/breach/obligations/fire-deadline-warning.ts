@@ -1,11 +1,11 @@
 import { Counter } from 'prom-client';
 import { SYSTEM_ACTOR, defineMetric, epochMs, metricsRegistry, preparedStatement } from '../../../platform/index.ts';
-import type { Database, Timer } from '../../../platform/index.ts';
+import type { Database, Timer, Severity } from '../../../platform/index.ts';
 import { notifyIncidentChange } from '../../../notifier/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { currentCommander } from '../../roles/index.ts';
 import { incidentSnapshot } from '../../incident-snapshot.ts';
-import type { Severity, Phase } from '../../phases.ts';
+import type { Phase } from '../../phases.ts';
 import { overdueWarningPoint } from '../regimes/index.ts';
 import { localIso } from '../regimes/index.ts';
 import type { BreachObligation } from './schema/breach-obligations.ts';

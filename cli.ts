@@ -56,8 +56,8 @@ async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => 
   }
 }
 
-function cliContext(handle: DatabaseHandle): ActionContext {
-  const ctx = systemContext(handle.db);
+function cliContext(handle: DatabaseHandle, config: Config): ActionContext {
+  const ctx = systemContext(handle.db, config);
   return { ...ctx, actor: { ...ctx.actor, id: 'cli', name: `cli:${process.env.USER ?? 'operator'}` } };
 }
 
@@ -98,14 +98,14 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
       return 0;
     case 'token create': {
       const input = parse(TokenInput, { name: values.name, role: values.role });
-      const token = await withDatabase(config, async (handle) => (await createToken(cliContext(handle), input)).token);
+      const token = await withDatabase(config, async (handle) => (await createToken(cliContext(handle, config), input)).token);
       console.log(`created ${input.role} token "${input.name}"; it is shown only now:`);
       console.log(token);
       return 0;
     }
     case 'token list':
       await withDatabase(config, async (handle) => {
-        for (const token of await listTokens(cliContext(handle))) {
+        for (const token of await listTokens(cliContext(handle, config))) {
           const state = token.revokedAt ? `revoked ${token.revokedAt.toISOString()}` : 'live';
           console.log([token.id, token.name, token.role, token.prefix, state].join('\t'));
         }
@@ -113,7 +113,7 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
       return 0;
     case 'token revoke': {
       if (!argument) throw new UsageError('token revoke needs the id or name of the token.');
-      const revoked = await withDatabase(config, (handle) => revokeToken(cliContext(handle), argument));
+      const revoked = await withDatabase(config, (handle) => revokeToken(cliContext(handle, config), argument));
       console.log(`revoked token "${revoked.name}" (${revoked.id})`);
       return 0;
     }
@@ -123,7 +123,7 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
         : process.env.FIREBREAK_USER_PASSWORD;
       if (!password) throw new UsageError('Give the password with --password-file F or FIREBREAK_USER_PASSWORD.');
       const input = parse(UserInput, { email: values.email, name: values.name, role: values.role, password, slackUserId: values['slack-user'] });
-      const user = await withDatabase(config, (handle) => createUser(cliContext(handle), input));
+      const user = await withDatabase(config, (handle) => createUser(cliContext(handle, config), input));
       console.log(`created ${user.role} user ${user.email} (${user.id}); they enrol an authenticator at first login`);
       return 0;
     }

@@ -178,7 +178,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
 
   it('refuses forms without the CSRF token, with a wrong one, or from another origin, and changes nothing', async () => {
     const user = await createDashboardUser(firebreak, 'commander');
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Checkout errors', severity: 'sev2' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2' });
     const { browser } = await logIn(firebreak, user);
     const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
     const csrf = csrfOf(page);

@@ -42,7 +42,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('lists open incidents most severe first, filters them, and serves the rows alone for live refresh', async () => {
-    const ctx = systemContext(firebreak.database.db);
+    const ctx = systemContext(firebreak.database.db, firebreak.config);
     await declareIncident(ctx, { title: 'Slow search', severity: 'sev3', services: ['search'] });
     await declareIncident(ctx, { title: 'Payments down', severity: 'sev1', services: ['payments'] });
     await declareIncident(ctx, { title: 'Login errors', severity: 'sev2', services: ['auth'] });
@@ -65,7 +65,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('runs an incident from its page: acknowledge, note, assign, severity, phase (with checklist override)', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Checkout errors', severity: 'sev2', services: ['checkout'] });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2', services: ['checkout'] });
     const reference = `INC-${incident.number}`;
     const user = await createDashboardUser(firebreak, 'commander');
     const { browser } = await logIn(firebreak, user);
@@ -123,7 +123,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('shows a viewer the incident without action forms and refuses their actions', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Disk full', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Disk full', severity: 'sev3' });
     const viewer = await createDashboardUser(firebreak, 'viewer');
     const { browser } = await logIn(firebreak, viewer);
     const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
@@ -150,7 +150,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('pages a long timeline: the newest events first, older ones a page at a time', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Long one', severity: 'sev4' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Long one', severity: 'sev4' });
     await firebreak.database.db.transaction(async (tx) => {
       for (let index = 1; index <= 250; index++) {
         await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'test.tick', data: { tick: index } });
@@ -171,7 +171,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('streams new timeline events to every live viewer, from one LISTEN', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Live one', severity: 'sev2' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Live one', severity: 'sev2' });
     const user = await createDashboardUser(firebreak, 'responder');
     const { browser } = await logIn(firebreak, user);
     const path = `/incidents/INC-${incident.number}/live`;
@@ -186,7 +186,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
       readStream(listList, (text) => text.includes('event: changed')),
       (async () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        await addNote({ ...systemContext(firebreak.database.db) }, incident.id, { text: 'Database failover started', source: 'api' });
+        await addNote({ ...systemContext(firebreak.database.db, firebreak.config) }, incident.id, { text: 'Database failover started', source: 'api' });
       })(),
     ]);
     for (const text of [one, two]) {
@@ -205,9 +205,9 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
   });
 
   it('sends a reconnecting viewer the events it missed (Last-Event-ID)', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Flaky network', severity: 'sev3' });
-    const note = await addNote(systemContext(firebreak.database.db), incident.id, { text: 'first note' });
-    await addNote(systemContext(firebreak.database.db), incident.id, { text: 'missed while away' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Flaky network', severity: 'sev3' });
+    const note = await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'first note' });
+    await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'missed while away' });
     const user = await createDashboardUser(firebreak, 'viewer');
     const { browser } = await logIn(firebreak, user);
     const response = await firebreak.app.request(`/incidents/INC-${incident.number}/live`, {

@@ -10,7 +10,7 @@ import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-se
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 async function breachIncident(firebreak: TestFirebreak, title: string, identifiedHoursAgo: number): Promise<string> {
-  const incident = await declareIncident(systemContext(firebreak.database.db), { title, severity: 'sev2' });
+  const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title, severity: 'sev2' });
   const reference = `INC-${incident.number}`;
   const facts = await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, {
     json: {
@@ -42,7 +42,7 @@ describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
   });
 
   it('puts the incident with the soonest breach deadline first, with its countdown', async () => {
-    await declareIncident(systemContext(firebreak.database.db), { title: 'Everything on fire', severity: 'sev1' });
+    await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Everything on fire', severity: 'sev1' });
     const later = await breachIncident(firebreak, 'Leaked export', 2);
     const sooner = await breachIncident(firebreak, 'Exposed bucket', 23);
     const user = await createDashboardUser(firebreak, 'viewer');
@@ -103,7 +103,7 @@ describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
   });
 
   it('writes and approves the root-cause analysis and shows the report', async () => {
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Queue backlog', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Queue backlog', severity: 'sev3' });
     const reference = `INC-${incident.number}`;
     const author = await createDashboardUser(firebreak, 'commander');
     const reviewer = await createDashboardUser(firebreak, 'commander');

@@ -14,7 +14,7 @@ export interface IncidentsSetup {
 export async function registerIncidents({ config, database, logger, scheduler }: IncidentsSetup): Promise<void> {
   scheduler.onTimer(ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem(config.ACTION_ITEM_REMINDER_INTERVAL_HOURS * 3600 * 1000));
   if (config.PLAYBOOKS_FILE) {
-    const count = await loadPlaybooksFile(database.db, config.PLAYBOOKS_FILE);
+    const count = await loadPlaybooksFile(database.db, config, config.PLAYBOOKS_FILE);
     logger.info({ path: config.PLAYBOOKS_FILE, playbooks: count }, 'playbooks loaded');
   }
   watchIncidentMetrics(database.db, logger);

@@ -39,7 +39,7 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
   async function readyToLeavePreparation(incident: IncidentBody): Promise<number> {
     const assigned = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
     expect(assigned.status).toBe(200);
-    await completePhaseChecklist(personContext(firebreak.database.db, 'commander', 'Ana'), incident.id, 'preparation');
+    await completePhaseChecklist(personContext(firebreak, 'commander', 'Ana'), incident.id, 'preparation');
     const current = await firebreak.request('GET', `/api/incidents/${incident.reference}`);
     return Number(JSON.parse(current.headers.get('etag') ?? '0'));
   }

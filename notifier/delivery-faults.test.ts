@@ -24,7 +24,7 @@ describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
   }
 
   async function runIncident(): Promise<string> {
-    const commander = personContext(world.firebreak.database.db, 'commander', 'Ana');
+    const commander = personContext(world.firebreak, 'commander', 'Ana');
     const incident = await declareCommandedIncident(commander, { severity: 'sev1', title: 'Checkout errors' });
     await acknowledgeIncident(commander, incident.id, { via: 'web' });
     await transitionPhase(commander, incident.id, { to: 'identification', override: true, reason: 'known cause' });

@@ -175,8 +175,8 @@ describe.each(databaseBackends)('notifications with nothing configured on %s', (
     const { createTestFirebreak } = await import('../test/harness/app.ts');
     const firebreak = await createTestFirebreak(backend);
     try {
-      const incident = await declareTestIncident(personContext(firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
-      await transitionPhase(personContext(firebreak.database.db, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
+      const incident = await declareTestIncident(personContext(firebreak, 'responder', 'Bo'), { severity: 'sev1' });
+      await transitionPhase(personContext(firebreak, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
       const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
       expect(messages.messages).toEqual([]);
       const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };

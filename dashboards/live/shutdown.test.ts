@@ -14,7 +14,7 @@ describe.each(databaseBackends)('live streams at shutdown on %s', (backend) => {
     const serverHandler = () => undefined;
     process.on('SIGTERM', serverHandler);
     try {
-      const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Long', severity: 'sev3' });
+      const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Long', severity: 'sev3' });
       const user = await createDashboardUser(firebreak, 'viewer');
       const { browser } = await logIn(firebreak, user);
       const response = await fetch(`http://127.0.0.1:${running.port}/incidents/INC-${incident.number}/live`, { headers: { cookie: browser.jar.header() } });

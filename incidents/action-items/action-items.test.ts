@@ -19,7 +19,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
   const hours = (count: number) => count * 3600 * 1000;
 
   it('reminds the owner when an item is overdue, then every interval until it is done', async () => {
-    const ctx = personContext(firebreak.database.db, 'commander', 'Ana');
+    const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const now = Date.now();
     const item = await createActionItem(ctx, incident.id, { title: 'Add a canary', ownerName: 'Bo', dueAt: new Date(now + hours(48)) });
@@ -42,7 +42,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
   });
 
   it('moves the reminder with the due date, and a done item is never reminded', async () => {
-    const ctx = personContext(firebreak.database.db, 'commander', 'Ana');
+    const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const now = Date.now();
     const item = await createActionItem(ctx, incident.id, { title: 'Rotate keys', ownerName: 'Bo', dueAt: new Date(now + hours(1)) });
@@ -63,7 +63,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
   });
 
   it('records each change as one timeline event naming what changed', async () => {
-    const ctx = personContext(firebreak.database.db, 'commander', 'Ana');
+    const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const item = await createActionItem(ctx, incident.id, { title: 'Fix alert', ownerName: 'Bo' });
     await updateActionItem(ctx, incident.id, item.id, { ownerName: 'Cy', status: 'in_progress' });
@@ -75,7 +75,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
   });
 
   it('serves action items over the API with validation', async () => {
-    const incident = await declareTestIncident(personContext(firebreak.database.db, 'commander', 'Ana'));
+    const incident = await declareTestIncident(personContext(firebreak, 'commander', 'Ana'));
     const created = await firebreak.request('POST', `/api/incidents/INC-${incident.number}/action-items`, { json: { title: 'Add canary', ownerName: 'Bo', dueAt: '2031-05-01T12:00:00Z' } });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };

@@ -52,7 +52,7 @@ describe.each(databaseBackends)('breach setup on %s', (backend) => {
   it("starts the clocks that wait for identification when the incident enters the identification phase", async () => {
     const firebreak = await createTestFirebreak(backend);
     try {
-      const ctx = systemContext(firebreak.database.db);
+      const ctx = systemContext(firebreak.database.db, firebreak.config);
       const incident = await declareIncident(ctx, { title: 'Suspicious export job', severity: 'sev2' });
       await applyRegime(ctx, incident.id, { regimeId: 'contract-24h' });
       expect((await getBreachStatus(firebreak.database.db, incident.id)).obligations[0]?.dueAt).toBeNull();

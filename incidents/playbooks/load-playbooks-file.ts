@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { PlaybooksFile } from './playbook-input.ts';
 import type { PlaybookInput } from './playbook-input.ts';
 import { storePlaybook } from './put-playbook.ts';
@@ -13,7 +13,7 @@ export class PlaybooksFileError extends Error {
 }
 
 /** Applies PLAYBOOKS_FILE at start: each playbook in it replaces the stored one. A bad file stops the start. */
-export async function loadPlaybooksFile(db: Database, path: string): Promise<number> {
+export async function loadPlaybooksFile(db: Database, config: Config, path: string): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -29,7 +29,7 @@ export async function loadPlaybooksFile(db: Database, path: string): Promise<num
   const parsed = PlaybooksFile.safeParse(json);
   if (!parsed.success) throw new PlaybooksFileError(path, parsed.error.issues.map(describeIssue).join('; '));
   const file = parsed.data;
-  const ctx = systemContext(db);
+  const ctx = systemContext(db, config);
   return db.transaction(async (tx) => {
     const entries: [string | null, PlaybookInput][] = Object.entries(file.services);
     if (file.default) entries.unshift([null, file.default]);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { slos } from './schema/slos.ts';
 import { SloFile } from './slo-input.ts';
 import { storeSlo } from './put-slo.ts';
@@ -17,7 +17,7 @@ export class SloFileError extends Error {
  * Applies SLO_CONFIG_FILE at start: its SLOs are created or replaced, and SLOs that an earlier version
  * of the file defined but this one does not are removed. A bad file stops the start, naming the problem.
  */
-export async function loadSloFile(db: Database, path: string): Promise<number> {
+export async function loadSloFile(db: Database, config: Config, path: string): Promise<number> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
@@ -32,7 +32,7 @@ export async function loadSloFile(db: Database, path: string): Promise<number> {
     if (seen.has(key)) throw new SloFileError(path, `SLO "${slo.name}" of service "${slo.service}" appears twice`);
     seen.add(key);
   }
-  const ctx = systemContext(db);
+  const ctx = systemContext(db, config);
   return db.transaction(async (tx) => {
     const kept: string[] = [];
     for (const input of parsed.data.slos) kept.push((await storeSlo(tx, input, 'file')).slo.id);

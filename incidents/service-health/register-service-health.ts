@@ -37,7 +37,7 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
     logger,
   });
   if (config.SLO_CONFIG_FILE) {
-    const count = await loadSloFile(database.db, config.SLO_CONFIG_FILE);
+    const count = await loadSloFile(database.db, config, config.SLO_CONFIG_FILE);
     logger.info({ path: config.SLO_CONFIG_FILE, slos: count }, 'SLO_CONFIG_FILE applied');
   }
 

@@ -29,7 +29,7 @@ describe.each(databaseBackends)('PagerDuty webhook on %s', (backend) => {
   });
 
   it('acknowledges the Firebreak incident when it is acknowledged in PagerDuty, without echoing it back', async () => {
-    const incident = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
     expect((await webhook(acknowledged(incident.id), 'wrong-secret')).status).toBe(401);
     const response = await webhook(acknowledged(incident.id));

@@ -61,6 +61,7 @@ export function pagerdutyRoutes(handlers: PagerDutyHandlers) {
         actor: { kind: 'system', id: 'pagerduty', name: `${who} (PagerDuty)`, role: 'responder', permissions: permissionsOf('responder') },
         requestId: c.var.requestId,
         sourceAddress: c.var.ctx.sourceAddress,
+        config: c.var.deps.config,
       };
       try {
         await handlers.acknowledgeIncident(ctx, incidentId, { via: 'pagerduty' });

@@ -25,7 +25,7 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
       ['U0VIEWER', 'viewer', 'Vic'],
     ];
     for (const [slackUserId, role, name] of users) {
-      await createUser(systemContext(world.firebreak.database.db), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
+      await createUser(systemContext(world.firebreak.database.db, world.firebreak.config), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
     }
   });
   afterEach(async () => {
@@ -126,7 +126,7 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
   });
 
   it('acknowledges from the button as one acknowledgement: timeline, Slack summary and PagerDuty', async () => {
-    const created = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    const created = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
     expect((await button('U0RESPONDER', 'incident_acknowledge', created.id)).status).toBe(200);
     // Pressed twice (two people at once): still one acknowledgement.
@@ -146,8 +146,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
   });
 
   it('escalates from the button: pages again and says so, or explains why it cannot', async () => {
-    const paged = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
-    const quiet = await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    const paged = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
+    const quiet = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
     await world.firebreak.notifier.worker.drain();
     expect((await button('U0VIEWER', 'incident_escalate', paged.id)).status).toBe(200);
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/lacks the permission/);
@@ -165,7 +165,7 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
   });
 
   it('turns a message pinned in the incident channel into a timeline note, once', async () => {
-    await declareTestIncident(personContext(world.firebreak.database.db, 'responder', 'Bo'), { severity: 'sev1' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
     const channel = world.slack.channelByName('inc-1-checkout-errors');
     if (!channel) throw new Error('no incident channel');

@@ -95,7 +95,7 @@ export function slackRoutes(handlers: SlackHandlers) {
       const { logger, deps } = c.var;
       const work = (async (): Promise<SlackReply> => {
         try {
-          const ctx = await slackContext(deps.database.db, form.get('user_id') ?? undefined, c.var.requestId);
+          const ctx = await slackContext(deps.database.db, deps.config, form.get('user_id') ?? undefined, c.var.requestId);
           return await runCommand(ctx, handlers, { text: form.get('text') ?? '', channelId: form.get('channel_id') ?? undefined, publicUrl: deps.config.publicUrl });
         } catch (error) {
           return { response_type: 'ephemeral', text: explain(error, logger) };
@@ -120,7 +120,7 @@ export function slackRoutes(handlers: SlackHandlers) {
       const work = (async () => {
         const replies: string[] = [];
         try {
-          const ctx = await slackContext(deps.database.db, payload.user.id, c.var.requestId);
+          const ctx = await slackContext(deps.database.db, deps.config, payload.user.id, c.var.requestId);
           for (const action of payload.actions) {
             const line = await runAction(ctx, handlers, { actionId: action.action_id, value: action.value });
             if (line) replies.push(line);
@@ -159,7 +159,7 @@ export function slackRoutes(handlers: SlackHandlers) {
         const found = pin;
         const work = (async () => {
           try {
-            const ctx = await slackContext(deps.database.db, found.user, c.var.requestId);
+            const ctx = await slackContext(deps.database.db, deps.config, found.user, c.var.requestId);
             await recordPinnedMessage(ctx, handlers, readClient(deps.config), found);
           } catch (error) {
             if (error instanceof DomainError) logger.info({ slackUser: found.user, reason: error.message }, 'Slack pin not recorded');

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { systemContext } from '../auth/actor.ts';
 import type { DatabaseHandle } from '../database/index.ts';
+import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { recordAudit } from './record-audit.ts';
 import { verifyAuditChain } from './verify-audit.ts';
 
@@ -10,7 +11,7 @@ describe.each(databaseBackends)('audit chain on %s', (backend) => {
   let handle: DatabaseHandle;
   beforeEach(async () => {
     handle = await openTestDatabase(backend);
-    const ctx = { ...systemContext(handle.db), requestId: 'req-1', sourceAddress: '127.0.0.1' };
+    const ctx = { ...systemContext(handle.db, TEST_CONFIG), requestId: 'req-1', sourceAddress: '127.0.0.1' };
     for (let index = 1; index <= 5; index++) {
       await handle.db.transaction((tx) =>
         recordAudit(tx, ctx, { action: 'test.thing.change', targetType: 'thing', targetId: String(index), details: { index, note: 'ünïcode & <html>' } }),
@@ -72,7 +73,7 @@ describe.each(databaseBackends)('audit chain on %s', (backend) => {
   });
 
   it('chains concurrent appends without gaps or forks', async () => {
-    const ctx = systemContext(handle.db);
+    const ctx = systemContext(handle.db, TEST_CONFIG);
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
         handle.db.transaction((tx) => recordAudit(tx, ctx, { action: 'test.concurrent', targetType: 'thing', targetId: `c${index}` })),
@@ -82,7 +83,7 @@ describe.each(databaseBackends)('audit chain on %s', (backend) => {
   });
 
   it('leaves no entry when the audited change rolls back', async () => {
-    const ctx = systemContext(handle.db);
+    const ctx = systemContext(handle.db, TEST_CONFIG);
     await expect(
       handle.db.transaction(async (tx) => {
         await recordAudit(tx, ctx, { action: 'test.rolled.back', targetType: 'thing' });

@@ -3,6 +3,9 @@ import { desc, sql } from 'drizzle-orm';
 import { auditEntries } from '../schema/audit-entries.ts';
 import type { AuditEntry } from '../schema/audit-entries.ts';
 import type { ActionContext } from '../auth/actor.ts';
+
+/** What an audit entry records of the action: who acted, and from which request and address. */
+export type AuditContext = Pick<ActionContext, 'actor' | 'requestId' | 'sourceAddress'>;
 import type { Database } from '../database/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 
@@ -43,7 +46,7 @@ export function hashAuditEntry(entry: HashedFields): string {
  * Appends an entry to the audit trail. Call it inside the transaction of the change it records:
  * the entry commits with the change or not at all.
  */
-export async function recordAudit(tx: Database, ctx: ActionContext, input: AuditInput): Promise<void> {
+export async function recordAudit(tx: Database, ctx: AuditContext, input: AuditInput): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   const [last] = await tx
     .select({ position: auditEntries.position, hash: auditEntries.hash })

@@ -1,4 +1,5 @@
 import { ForbiddenError } from '../errors.ts';
+import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
 import { permissionsOf } from './roles.ts';
 import type { Permission, Role } from './roles.ts';
@@ -22,12 +23,16 @@ export function personKey(actor: Actor): string {
   return actor.userId ? `user:${actor.userId}` : `${actor.kind}:${actor.id}`;
 }
 
-/** What every domain action receives: the database, the actor, and where the request came from. */
+/**
+ * What every domain action receives: the database, the actor, where the request came from, and the
+ * configuration the service was started with (how to route, group and notify are settings).
+ */
 export interface ActionContext {
   db: Database;
   actor: Actor;
   requestId: string | null;
   sourceAddress: string | null;
+  config: Config;
 }
 
 export const SYSTEM_ACTOR: Actor = {
@@ -39,8 +44,8 @@ export const SYSTEM_ACTOR: Actor = {
 };
 
 /** A context for work Firebreak does on its own (scheduler jobs, workers). */
-export function systemContext(db: Database, requestId: string | null = null): ActionContext {
-  return { db, actor: SYSTEM_ACTOR, requestId, sourceAddress: null };
+export function systemContext(db: Database, config: Config, requestId: string | null = null): ActionContext {
+  return { db, actor: SYSTEM_ACTOR, requestId, sourceAddress: null, config };
 }
 
 export function can(actor: Actor, permission: Permission): boolean {

@@ -27,7 +27,7 @@ export async function ensureInitialAdmin(db: Database, config: Config, logger: L
       .limit(1);
     if (adminUser || (await hasLiveAdminToken(tx))) return;
 
-    const ctx = systemContext(tx);
+    const ctx = systemContext(tx, config);
     if (config.FIREBREAK_BOOTSTRAP_TOKEN) {
       await createToken(ctx, { name: 'bootstrap', role: 'admin' }, config.FIREBREAK_BOOTSTRAP_TOKEN);
       logger.info('created the first admin token from FIREBREAK_BOOTSTRAP_TOKEN');

@@ -10,7 +10,7 @@ import type { User } from '../schema/users.ts';
 import { recordAudit } from '../audit/index.ts';
 import { DomainError } from '../errors.ts';
 import type { Database } from '../database/index.ts';
-import type { ActionContext } from './actor.ts';
+import type { AuditContext } from '../audit/index.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { MFA_STEP_TTL_MS, actorForUser, createSession, findSession } from './sessions.ts';
 import type { LoginPolicy } from './sessions.ts';
@@ -58,8 +58,8 @@ function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-function contextFor(db: Database, user: Pick<User, 'id' | 'name' | 'role'>, origin: LoginOrigin): ActionContext {
-  return { db, actor: actorForUser(user), requestId: origin.requestId, sourceAddress: origin.sourceAddress };
+function contextFor(user: Pick<User, 'id' | 'name' | 'role'>, origin: LoginOrigin): AuditContext {
+  return { actor: actorForUser(user), requestId: origin.requestId, sourceAddress: origin.sourceAddress };
 }
 
 function minutesUntil(until: Date, now: Date): number {
@@ -94,7 +94,7 @@ async function recordFailure(db: Database, email: string, step: 'password' | 'to
     if (!updated || updated.failedLoginCount < policy.maxFailures) return;
     const lockedUntil = new Date(now.getTime() + policy.lockoutMs);
     await tx.update(users).set({ lockedUntil, failedLoginCount: 0 }).where(eq(users.id, user.id));
-    await recordAudit(tx, contextFor(tx, user, origin), {
+    await recordAudit(tx, contextFor(user, origin), {
       action: 'auth.user.locked',
       targetType: 'user',
       targetId: user.id,
@@ -157,7 +157,7 @@ async function activate(tx: Database, pending: Session, user: User, origin: Logi
     userAgent: origin.userAgent,
     sourceAddress: origin.sourceAddress,
   });
-  await recordAudit(tx, contextFor(tx, user, origin), {
+  await recordAudit(tx, contextFor(user, origin), {
     action: 'auth.session.login',
     targetType: 'session',
     targetId: session.id,
@@ -237,7 +237,7 @@ export async function confirmTotpEnrolment(db: Database, pendingToken: string, c
       .where(and(eq(users.id, user.id), eq(users.totpEnabled, false)))
       .returning({ id: users.id });
     if (!enrolled) return null;
-    await recordAudit(tx, contextFor(tx, user, origin), { action: 'auth.totp.enrol', targetType: 'user', targetId: user.id, details: { email: user.email } });
+    await recordAudit(tx, contextFor(user, origin), { action: 'auth.totp.enrol', targetType: 'user', targetId: user.id, details: { email: user.email } });
     return activate(tx, session, user, origin, policy, now, 'password+totp-enrolment');
   });
   if (token) return token;

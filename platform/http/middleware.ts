@@ -74,7 +74,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       if (deps.loginPath && wantsPage && !authorization) return c.redirect(`${deps.loginPath}?next=${encodeURIComponent(c.req.path)}`, 303);
       throw new UnauthorizedError();
     }
-    c.set('ctx', { db, actor: actor ?? ANONYMOUS_ACTOR, requestId: c.var.requestId, sourceAddress: sourceAddressOf(c) });
+    c.set('ctx', { db, actor: actor ?? ANONYMOUS_ACTOR, requestId: c.var.requestId, sourceAddress: sourceAddressOf(c), config: deps.config });
     await next();
   };
 }

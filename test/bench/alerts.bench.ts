@@ -19,7 +19,7 @@ import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
 import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
 import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
 import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
-import { createLogger, createToken, loadConfig, planGenerically, queryRows, systemContext } from '../../platform/index.ts';
+import { createLogger, createToken, loadConfig, planGenerically, queryRows, systemContext, SYSTEM_ACTOR } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
 import { startBinary } from '../harness/prometheus-stack.ts';
 import { createBenchDatabase } from './database.ts';
@@ -118,7 +118,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
   let fingerprint = 0;
   let receive = 0;
   let http = 0;
-  const actor = systemContext(firebreak.database.db).actor;
+  const actor = systemContext(firebreak.database.db, firebreak.config).actor;
   for (let round = 0; round < rounds; round++) {
     const body = bodies[round] ?? '[]';
     let started = performance.now();
@@ -155,7 +155,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
  */
 async function storageFloor(db: Database, seconds: number, withTimeline: boolean): Promise<{ alertsPerSecond: number; nodeMs: number; postgresMs: number; transactions: number }> {
   const incidentRows = await queryRows<{ id: string; group_key: string }>(db, sql`select id::text as id, group_key from incidents where closed_at is null and group_key is not null`);
-  const actor = systemContext(db).actor;
+  const actor = SYSTEM_ACTOR;
   const deadline = performance.now() + seconds * 1000;
   let transactions = 0;
   const loop = async (worker: number) => {
@@ -211,7 +211,7 @@ export async function bench(): Promise<void> {
   ]);
   try {
     const { db } = firebreak.database;
-    const { token } = await createToken(systemContext(db), { name: 'bench-ingest', role: 'ingest' });
+    const { token } = await createToken(systemContext(db, config), { name: 'bench-ingest', role: 'ingest' });
     console.log(`wrk -t${THREADS} -c${CONNECTIONS}, Firebreak and Alertmanager in turns (${ROUNDS} runs of ${ROUND_SECONDS} s each), batches of ${BATCH} (50 refreshes of 50 known alerts + 50 new), Postgres via DATABASE_URL, pool ${config.DATABASE_POOL_SIZE}`);
     console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 

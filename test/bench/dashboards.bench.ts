@@ -66,7 +66,7 @@ export async function bench(): Promise<void> {
   const base = `http://127.0.0.1:${running.port}`;
   try {
     const db = firebreak.database.db;
-    const incident = await declareIncident(systemContext(db), { title: 'Long-running incident', severity: 'sev1', services: ['checkout'] });
+    const incident = await declareIncident(systemContext(db, config), { title: 'Long-running incident', severity: 'sev1', services: ['checkout'] });
     const reference = `INC-${incident.number}`;
     const seeding = performance.now();
     for (let batch = 0; batch < EVENTS / 500; batch++) {
@@ -115,7 +115,7 @@ export async function bench(): Promise<void> {
     let missing = 0;
     for (const marker of markers) {
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await addNote(systemContext(db), incident.id, { text: marker, source: 'api' });
+      await addNote(systemContext(db, config), incident.id, { text: marker, source: 'api' });
       const committed = performance.now();
       const deadline = committed + 5000;
       while (performance.now() < deadline && viewers.some((viewer) => !viewer.received.has(marker))) await new Promise((resolve) => setTimeout(resolve, 10));

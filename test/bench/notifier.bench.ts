@@ -56,7 +56,7 @@ export async function bench(): Promise<void> {
   });
   const running = await listen(await createFirebreak(config, { logger: createLogger('silent') }));
   try {
-    const { token } = await createToken(systemContext(running.firebreak.database.db), { name: 'bench-ingest', role: 'ingest' });
+    const { token } = await createToken(systemContext(running.firebreak.database.db, running.firebreak.config), { name: 'bench-ingest', role: 'ingest' });
     const url = `http://127.0.0.1:${running.port}/api/v2/alerts`;
     const summaries = () => slack.callsOf('chat.postMessage').filter((call) => call.args.channel !== '#incidents').length;
 

@@ -220,7 +220,7 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
   });
   it('keeps a viewer from acting, refuses a cross-site form, ends an idle session and locks out a guesser', async () => {
     await context.clearCookies();
-    const incident = await declareIncident(systemContext(firebreak.database.db), { title: 'Read-only view', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Read-only view', severity: 'sev3' });
     const reference = `INC-${incident.number}`;
     const viewer = await createDashboardUser(firebreak, 'viewer', 'vera@example.com');
     await logInWithEnrolment(viewer.email, viewer.password);

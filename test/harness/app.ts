@@ -36,7 +36,7 @@ export async function createTestFirebreak(backend: Backend, env: Record<string, 
     ...firebreak,
     adminToken: TEST_ADMIN_TOKEN,
     async tokenFor(role, name) {
-      const { token } = await createToken(systemContext(firebreak.database.db), { name: name ?? `${role}-${++tokens}`, role });
+      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), { name: name ?? `${role}-${++tokens}`, role });
       return token;
     },
     request(method, requestPath, options = {}) {

@@ -4,7 +4,7 @@ import type { Role } from '../../platform/index.ts';
 import type { Firebreak } from '../../server.ts';
 
 /** What the helpers need of an app: its fetch entry point and its database. */
-type App = Pick<Firebreak, 'app' | 'database'>;
+type App = Pick<Firebreak, 'app' | 'database' | 'config'>;
 
 /** The origin dashboard forms are posted from in tests (PUBLIC_URL of createTestFirebreak). */
 export const TEST_ORIGIN = 'http://firebreak.test';
@@ -67,7 +67,7 @@ export function csrfOf(html: string): string {
 }
 
 export async function createDashboardUser(firebreak: App, role: Exclude<Role, 'ingest'>, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`, password = 'correct horse battery staple') {
-  const user = await createUser(systemContext(firebreak.database.db), { email, name: `${role[0]?.toUpperCase()}${role.slice(1)} Person`, role, password });
+  const user = await createUser(systemContext(firebreak.database.db, firebreak.config), { email, name: `${role[0]?.toUpperCase()}${role.slice(1)} Person`, role, password });
   return { ...user, password };
 }
 

@@ -3,10 +3,16 @@ import { PHASES, assignRole, completeChecklistItem, declareIncident, getIncident
 import type { DeclareIncidentInput, Incident, Phase } from '../../incidents/index.ts';
 import { permissionsOf } from '../../platform/index.ts';
 import type { ActionContext, Database, Role } from '../../platform/index.ts';
+import type { Firebreak } from '../../server.ts';
+import { TEST_CONFIG } from './config.ts';
 
-/** A person acting with a role, as a session would give them (their own user id). */
-export function personContext(db: Database, role: Role, name: string, userId: string = randomUUID()): ActionContext {
-  return { db, actor: { kind: 'user', id: userId, userId, name, role, permissions: permissionsOf(role) }, requestId: `test-${randomUUID()}`, sourceAddress: '127.0.0.1' };
+/**
+ * A person acting with a role, as a session would give them (their own user id): on a bare database
+ * with the test configuration, or on a running Firebreak with its own.
+ */
+export function personContext(target: Database | Pick<Firebreak, 'database' | 'config'>, role: Role, name: string, userId: string = randomUUID()): ActionContext {
+  const { db, config } = 'database' in target && 'config' in target ? { db: target.database.db, config: target.config } : { db: target as Database, config: TEST_CONFIG };
+  return { db, actor: { kind: 'user', id: userId, userId, name, role, permissions: permissionsOf(role) }, requestId: `test-${randomUUID()}`, sourceAddress: '127.0.0.1', config };
 }
 
 /** A declared incident (sev2 by default). */

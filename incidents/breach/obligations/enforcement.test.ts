@@ -35,7 +35,7 @@ async function startFirebreak(database: DatabaseHandle): Promise<Firebreak> {
 
 /** An incident identified an hour before `start`, under contract-24h: due 23 h after `start`. */
 async function breachUnderContract(firebreak: Firebreak, identifiedAt: Date): Promise<string> {
-  const ctx = systemContext(firebreak.database.db);
+  const ctx = systemContext(firebreak.database.db, firebreak.config);
   const incident = await declareIncident(ctx, { title: 'Leaked customer export', severity: 'sev1' });
   await recordBreachFacts(ctx, incident.id, { anchors: { identifiedAt: identifiedAt.toISOString() } });
   await applyRegime(ctx, incident.id, { regimeId: 'contract-24h' });
@@ -102,7 +102,7 @@ describe.each(databaseBackends)('deadline enforcement on %s', (backend) => {
     cleanups.push(() => firebreak.close());
     const start = new Date();
     const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
-    const ctx = systemContext(firebreak.database.db);
+    const ctx = systemContext(firebreak.database.db, firebreak.config);
     // Identification was in fact 20 h ago: due in 4 h; the latest missed point (p75) is announced at once.
     await recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - 20 * HOUR).toISOString() } });
     expect(await firebreak.scheduler.runDueTimers(new Date(start.getTime() + 1000))).toBe(1);
@@ -123,7 +123,7 @@ describe.each(databaseBackends)('concurrent breach writes on %s', (backend) => {
     const storage = await persistentDatabase(backend);
     const firebreak = await startFirebreak(await storage.open());
     try {
-      const ctx = systemContext(firebreak.database.db);
+      const ctx = systemContext(firebreak.database.db, firebreak.config);
       const start = new Date();
       const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
       await applyRegime(ctx, incidentId, { regimeId: 'contract-48h' });

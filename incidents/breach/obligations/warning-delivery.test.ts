@@ -20,7 +20,7 @@ describe.each(databaseBackends)('deadline warnings through the notifier on %s', 
 
   it('posts approaching deadlines to Slack and pages through PagerDuty once overdue', async () => {
     const { firebreak, slack, pagerduty } = world;
-    const ctx = systemContext(firebreak.database.db);
+    const ctx = systemContext(firebreak.database.db, firebreak.config);
     const start = new Date();
     // sev3: opening it does not page, so any page below comes from the deadline.
     const incident = await declareIncident(ctx, { title: 'Export job wrote customer data to a shared drive', severity: 'sev3' });

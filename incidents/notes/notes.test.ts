@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { ForbiddenError } from '../../platform/index.ts';
-import type { DatabaseHandle } from '../../platform/index.ts';
-import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
 import { addNote } from './add-note.ts';
 import { editNote } from './edit-note.ts';
 import { listNoteRevisions } from './list-note-revisions.ts';
 import { listTimeline } from '../timeline/index.ts';
 
-describe.each(databaseBackends)('notes on %s', (backend) => {
-  let database: DatabaseHandle;
-  beforeEach(async () => {
-    database = await openTestDatabase(backend);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
-
-  it('edits by adding a revision: the original text and event stay as they were', async () => {
+describeOnBackends('notes', () => {
+  it('edits by adding a revision: the original text and event stay as they were', async ({ database }) => {
     const author = personContext(database.db, 'responder', 'Rae');
     const incident = await declareTestIncident(author);
     const added = await addNote(author, incident.id, { text: 'DB at 100% CPU', source: 'slack' });
@@ -35,7 +26,7 @@ describe.each(databaseBackends)('notes on %s', (backend) => {
     await expect(editNote(author, incident.id, noteId, { text: 'again', expectedRevision: 1 })).rejects.toMatchObject({ code: 'stale_version' });
   });
 
-  it('lets only the author edit a note', async () => {
+  it('lets only the author edit a note', async ({ database }) => {
     const author = personContext(database.db, 'responder', 'Rae');
     const incident = await declareTestIncident(author);
     const added = await addNote(author, incident.id, { text: 'first guess' });

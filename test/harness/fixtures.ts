@@ -1,0 +1,45 @@
+import { describe, test as base } from 'vitest';
+import type { DatabaseHandle } from '../../platform/index.ts';
+import { createTestFirebreak } from './app.ts';
+import type { TestFirebreak } from './app.ts';
+import { databaseBackends, openTestDatabase } from './database.ts';
+import type { Backend } from './database.ts';
+
+export interface DatabaseFixtures {
+  /** The backend the suite runs on; set by describeOnBackends. */
+  backend: Backend;
+  /** A fresh, migrated database of this test's own, dropped after it. */
+  database: DatabaseHandle;
+  /** Environment for the `firebreak` fixture; override it per suite with test.override({ firebreakEnv }). */
+  firebreakEnv: Record<string, string>;
+  /** The whole service on a fresh database of this test's own, closed after it. */
+  firebreak: TestFirebreak;
+}
+
+/**
+ * `test` with a fresh database (`database`) or a whole service (`firebreak`) per test, made only when
+ * the test asks for it. Inside describeOnBackends they are on that suite's backend.
+ */
+export const test = base.extend<DatabaseFixtures>({
+  backend: 'pglite',
+  database: async ({ backend }, use) => {
+    const database = await openTestDatabase(backend);
+    await use(database);
+    await database.close();
+  },
+  firebreakEnv: {},
+  firebreak: async ({ backend, firebreakEnv }, use) => {
+    const firebreak = await createTestFirebreak(backend, firebreakEnv);
+    await use(firebreak);
+    await firebreak.close();
+  },
+});
+export const it = test;
+
+/** The suite once per database backend: PGlite always, and the Postgres at TEST_DATABASE_URL when set. */
+export function describeOnBackends(name: string, body: (backend: Backend) => void): void {
+  describe.each(databaseBackends)(`${name} on %s`, (backend) => {
+    test.override({ backend });
+    body(backend);
+  });
+}

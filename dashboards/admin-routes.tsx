@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import type { z } from 'zod';
 import {
   AuditQuery,
   ForbiddenError,
@@ -10,7 +9,6 @@ import {
   assertPermission,
   createToken,
   createUser,
-  invalidInputFromIssues,
   listAuditEntries,
   listTokens,
   listUsers,
@@ -19,18 +17,12 @@ import {
   verifyAuditChain,
 } from '../platform/index.ts';
 import type { LoginPolicy } from '../platform/index.ts';
-import { field, renderError, renderPage, requireViewer } from './http.tsx';
+import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
 import type { DashboardEnv } from './http.tsx';
 import { AdminIndexPage, AuditPage, TokensPage, UsersPage } from './views/admin-pages.tsx';
 import type { AuditFilters } from './views/admin-pages.tsx';
 import { can } from './views/layout.tsx';
 import { outboxAdminRoutes } from './outbox-routes.tsx';
-
-function parseForm<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInputFromIssues('form', parsed.error.issues);
-  return parsed.data;
-}
 
 const USER_NOTICES: Record<string, string> = { created: 'User created: they enrol an authenticator at first login.', updated: 'User updated.' };
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);

@@ -2,11 +2,13 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { z } from 'zod';
 import {
   DomainError,
   ForbiddenError,
   UnauthorizedError,
   csrfTokenFor,
+  invalidInputFromIssues,
   sessionTokenFromCookies,
   verifyCsrfToken,
 } from '../platform/index.ts';
@@ -31,6 +33,13 @@ export function renderPage(c: AnyContext, page: JSX.Element, status: 200 | 400 |
 export function field(form: Record<string, unknown>, name: string): string {
   const value = form[name];
   return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Validates what a form (or a query string) gave; a refusal names the fields, as the API's do. */
+export function parseForm<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidInputFromIssues('form', parsed.error.issues);
+  return parsed.data;
 }
 
 /** Only same-site paths are followed after login ("//evil.example" is not a path). */

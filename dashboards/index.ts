@@ -5,13 +5,12 @@ import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
 import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
 import { assetRoutes } from './assets.ts';
-import { incidentPageRoutes } from './incident-routes.tsx';
+import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { watchDeadlineMetrics } from './metrics.ts';
 
 export { TimelineHub } from './live/timeline-hub.ts';
-export { sortByUrgency, TIMELINE_PAGE_SIZE } from './incident-routes.tsx';
 
 interface Service {
   name: string;

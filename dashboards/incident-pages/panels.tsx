@@ -1,12 +1,12 @@
-import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../incidents/index.ts';
-import type { Incident, IncidentDetail } from '../incidents/index.ts';
-import { can } from './views/layout.tsx';
-import type { ActionContext, Database } from '../platform/index.ts';
-import type { Viewer } from './views/layout.tsx';
-import type { IncidentPanels } from './views/incident-page.tsx';
-import { BreachPanel, warnAtOf } from './views/breach-panel.tsx';
-import { AlertsPanel, TracesPanel } from './views/evidence.tsx';
-import { RcaPanel } from './views/rca-panel.tsx';
+import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
+import type { Incident, IncidentDetail } from '../../incidents/index.ts';
+import { can } from '../views/layout.tsx';
+import type { ActionContext, Database } from '../../platform/index.ts';
+import type { Viewer } from '../views/layout.tsx';
+import type { IncidentPanels } from '../views/incident-page.tsx';
+import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
+import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
+import { RcaPanel } from '../views/rca-panel.tsx';
 
 export interface ListDeadline {
   dueAt: Date;

@@ -1,0 +1,89 @@
+import type { Context } from 'hono';
+import { getIncidentDetail, listRecentTimeline } from '../../incidents/index.ts';
+import { DomainError } from '../../platform/index.ts';
+import { field, renderPage } from '../http.tsx';
+import type { DashboardEnv } from '../http.tsx';
+import { IncidentPage } from '../views/incident-page.tsx';
+import { loadPanels } from './panels.tsx';
+
+// What the incident pages' routes share: reading form fields, the incident page (with what a form
+// just did, or why it was refused), and act(), which runs one form's action.
+
+/** How many timeline events the incident page shows at a time (older ones a page at a time). */
+const TIMELINE_PAGE_SIZE = 100;
+
+/** What the page says after a form succeeded (the redirect's ?done=). */
+const DONE_NOTICES = {
+  acknowledged: 'Acknowledged.',
+  phase: 'Phase changed.',
+  note: 'Note added.',
+  role: 'Role assigned.',
+  severity: 'Severity changed.',
+  checklist: 'Checklist updated.',
+  notice_drafted: 'Notice drafted: another person must approve it.',
+  notice_edited: 'Draft saved.',
+  notice_approved: 'Notice approved.',
+  notice_sent: 'Notice sent: delivery status below.',
+  rca: 'Analysis saved.',
+  rca_approved: 'Analysis approved.',
+};
+
+type Done = keyof typeof DONE_NOTICES;
+
+/** A textarea's non-blank lines, trimmed. */
+export const lines = (form: Record<string, unknown>, name: string) =>
+  field(form, name)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+export const optionalText = (form: Record<string, unknown>, name: string) => field(form, name) || undefined;
+
+/** The version the form was rendered at (its hidden expectedVersion), so a stale form is refused. */
+export const optionalVersion = (form: Record<string, unknown>) => {
+  const value = Number(field(form, 'expectedVersion'));
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+};
+
+/** The incident's page: its newest timeline events (or those before `before`), its panels, and a notice or an error. */
+export async function renderIncidentPage(
+  c: Context<DashboardEnv>,
+  reference: string,
+  options: { error?: string; status?: 200 | 400 | 403 | 404 | 409 | 429; before?: number } = {},
+): Promise<Response> {
+  const db = c.var.ctx.db;
+  const detail = await getIncidentDetail(db, reference);
+  const [timeline, panels] = await Promise.all([
+    listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE }),
+    loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl),
+  ]);
+  const done = c.req.query('done') ?? '';
+  const notice = Object.hasOwn(DONE_NOTICES, done) ? DONE_NOTICES[done as Done] : null;
+  return renderPage(
+    c,
+    <IncidentPage
+      viewer={c.var.viewer}
+      detail={detail}
+      timeline={{ ...timeline, before: options.before ?? null }}
+      panels={panels}
+      error={options.error ?? null}
+      notice={options.error ? null : notice}
+    />,
+    options.status ?? 200,
+  );
+}
+
+/** Runs one incident action; success goes back to the page (303), a refusal re-renders it with the reason. */
+export async function act(c: Context<DashboardEnv>, done: Done, run: (reference: string, form: Record<string, unknown>) => Promise<unknown>): Promise<Response> {
+  const reference = c.req.param('ref') ?? '';
+  const form = await c.req.parseBody();
+  try {
+    await run(reference, form);
+  } catch (error) {
+    if (error instanceof DomainError && [400, 403, 409].includes(error.status)) {
+      return renderIncidentPage(c, reference, { error: error.message, status: error.status as 400 | 403 | 409 });
+    }
+    throw error;
+  }
+  return c.redirect(`/incidents/${encodeURIComponent(reference)}?done=${done}`, 303);
+}

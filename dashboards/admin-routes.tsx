@@ -19,8 +19,11 @@ import {
 import type { LoginPolicy } from '../platform/index.ts';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
 import type { DashboardEnv } from './http.tsx';
-import { AdminIndexPage, AuditPage, TokensPage, UsersPage } from './views/admin-pages.tsx';
-import type { AuditFilters } from './views/admin-pages.tsx';
+import { AuditPage } from './views/admin/audit-page.tsx';
+import type { AuditFilters } from './views/admin/audit-page.tsx';
+import { AdminIndexPage } from './views/admin/nav.tsx';
+import { TokensPage } from './views/admin/tokens-page.tsx';
+import { UsersPage } from './views/admin/users-page.tsx';
 import { can } from './views/layout.tsx';
 import { outboxAdminRoutes } from './outbox-routes.tsx';
 

@@ -3,7 +3,7 @@ import { listMessages, retryMessage } from '../notifier/index.ts';
 import { assertPermission } from '../platform/index.ts';
 import { renderPage } from './http.tsx';
 import type { DashboardEnv } from './http.tsx';
-import { DeadMessagesPage } from './views/outbox-page.tsx';
+import { DeadMessagesPage } from './views/admin/outbox-page.tsx';
 
 /** /admin/outbox: dead outbox messages, and retrying them. */
 export function outboxAdminRoutes() {

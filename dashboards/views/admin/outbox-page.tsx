@@ -1,6 +1,6 @@
-import type { OutboxMessage } from '../../notifier/index.ts';
-import { CsrfField, Flash, Layout, Time } from './layout.tsx';
-import type { Viewer } from './layout.tsx';
+import type { OutboxMessage } from '../../../notifier/index.ts';
+import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
+import type { Viewer } from '../layout.tsx';
 
 export function DeadMessagesPage({ viewer, messages, retried }: { viewer: Viewer; messages: OutboxMessage[]; retried: number | null }) {
   return (

@@ -1,0 +1,103 @@
+import type { Role, UserSummary } from '../../../platform/index.ts';
+import { ROLES } from '../../../platform/index.ts';
+import { CsrfField, Flash, Layout } from '../layout.tsx';
+import type { Viewer } from '../layout.tsx';
+import { AdminNav } from './nav.tsx';
+
+const PERSON_ROLES = ROLES.filter((role) => role !== 'ingest');
+
+function RoleSelect({ id, name, value }: { id: string; name: string; value?: Role }) {
+  return (
+    <select id={id} name={name}>
+      {PERSON_ROLES.map((role) => (
+        <option value={role} selected={role === value}>
+          {role}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function UsersPage({ viewer, users, error, notice }: { viewer: Viewer; users: UserSummary[]; error?: string | null; notice?: string | null }) {
+  const now = Date.now();
+  return (
+    <Layout title="Users and roles" viewer={viewer} section="admin">
+      <h1>Users and roles</h1>
+      <AdminNav viewer={viewer} current="/admin/users" />
+      <Flash error={error} notice={notice} />
+      <section class="card" aria-labelledby="users-title">
+        <h2 id="users-title">Users</h2>
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => {
+              const locked = user.lockedUntil && user.lockedUntil.getTime() > now;
+              const self = user.id === viewer.actor.userId;
+              return (
+                <tr data-user={user.email}>
+                  <td data-label="Name">{user.name}</td>
+                  <td data-label="E-mail">{user.email}</td>
+                  <td data-label="Role">{user.role}</td>
+                  <td data-label="Status">
+                    {user.disabledAt ? 'disabled' : locked ? 'locked' : 'active'}
+                    {user.totpEnabled ? ' · MFA on' : ' · MFA not enrolled yet'}
+                  </td>
+                  <td data-label="Change">
+                    {self ? (
+                      <span class="muted">(you)</span>
+                    ) : (
+                      <form method="post" action={`/admin/users/${user.id}`} class="inline-form">
+                        <CsrfField viewer={viewer} />
+                        <div>
+                          <label for={`role-${user.id}`}>Role</label>
+                          <RoleSelect id={`role-${user.id}`} name="role" value={user.role} />
+                        </div>
+                        <div>
+                          <label for={`op-${user.id}`}>And</label>
+                          <select id={`op-${user.id}`} name="operation">
+                            <option value="">nothing else</option>
+                            <option value={user.disabledAt ? 'enable' : 'disable'}>{user.disabledAt ? 'enable' : 'disable (ends sessions)'}</option>
+                            <option value="reset-mfa">reset authenticator</option>
+                            {locked ? <option value="unlock">unlock</option> : null}
+                          </select>
+                        </div>
+                        <button type="submit">Save</button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+      <section class="card" aria-labelledby="new-user-title">
+        <h2 id="new-user-title">New user</h2>
+        <form method="post" action="/admin/users">
+          <CsrfField viewer={viewer} />
+          <label for="new-email">E-mail</label>
+          <input id="new-email" name="email" type="email" required autocomplete="off" />
+          <label for="new-name">Name</label>
+          <input id="new-name" name="name" type="text" required />
+          <label for="new-role">Role</label>
+          <RoleSelect id="new-role" name="role" value="responder" />
+          <label for="new-password">Initial password (at least 12 characters; they enrol an authenticator at first login)</label>
+          <input id="new-password" name="password" type="password" required minlength={12} autocomplete="new-password" />
+          <label for="new-slack">Slack user id (optional)</label>
+          <input id="new-slack" name="slackUserId" type="text" />
+          <p>
+            <button type="submit">Create user</button>
+          </p>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -8,7 +8,7 @@ import { assetRoutes } from './assets.ts';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
-import { watchDeadlineMetrics } from './metrics.ts';
+import { defineDeadlineMetrics } from './metrics.ts';
 
 export { TimelineHub } from './live/timeline-hub.ts';
 
@@ -28,7 +28,7 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
   deps.loginPath = '/login';
   deps.publicPaths.push('/login', '/assets');
 
-  watchDeadlineMetrics(deps.database.db, deps.logger);
+  defineDeadlineMetrics();
   const hub = new TimelineHub(deps.database, deps.logger);
   // Live streams never finish on their own: on SIGTERM/SIGINT they end at once, so that the server can
   // drain the requests in flight instead of waiting out SHUTDOWN_TIMEOUT_MS for them.

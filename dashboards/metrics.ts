@@ -1,23 +1,19 @@
 import { Gauge } from 'prom-client';
 import { buildComplianceReport } from '../incidents/index.ts';
-import { defineMetric, metricsRegistry } from '../platform/index.ts';
-import type { Database, Logger } from '../platform/index.ts';
+import { defineScrapeMetric } from '../platform/index.ts';
 
 /** How far an open obligation is from its deadline, as the Grafana "deadlines at risk" panels group it. */
 export const DEADLINE_BUCKETS = ['overdue', 'due_within_6h', 'due_within_24h', 'later', 'untimed'] as const;
 
-let source: { db: Database; logger: Logger } | null = null;
-
-const openDeadlines = defineMetric(
-  'firebreak_breach_deadlines_open',
-  () =>
+/** Adds the breach deadline gauge to /metrics, read at each scrape from the scraped service's database (so every replica agrees). */
+export function defineDeadlineMetrics(): void {
+  defineScrapeMetric('firebreak_breach_deadlines_open', (source, registry) =>
     new Gauge({
       name: 'firebreak_breach_deadlines_open',
       help: 'Open breach-notification obligations by how soon they are due (overdue, due_within_6h, due_within_24h, later, untimed).',
       labelNames: ['due'] as const,
-      registers: [metricsRegistry],
+      registers: [registry],
       async collect() {
-        if (!source) return;
         try {
           const now = Date.now();
           const report = await buildComplianceReport(source.db);
@@ -35,10 +31,5 @@ const openDeadlines = defineMetric(
         }
       },
     }),
-);
-
-/** Points the deadline gauge at the app's database (read at scrape time, so every replica agrees). */
-export function watchDeadlineMetrics(db: Database, logger: Logger): void {
-  source = { db, logger };
-  void openDeadlines;
+  );
 }

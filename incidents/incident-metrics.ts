@@ -1,23 +1,20 @@
 import { Gauge } from 'prom-client';
-import { defineMetric, metricsRegistry, SEVERITIES } from '../platform/index.ts';
-import type { Database, Logger } from '../platform/index.ts';
+import { defineScrapeMetric, SEVERITIES } from '../platform/index.ts';
 import { FIGURES, incidentStatistics, openIncidentCounts } from './reports/index.ts';
 import { PHASES } from './phases.ts';
 
-// The database the gauges read at scrape time: the figures live in Postgres, so every replica reports
-// the same values and nothing is lost on restart.
-let source: { db: Database; logger: Logger } | null = null;
-
-const openIncidents = defineMetric(
-  'firebreak_incidents_open',
-  () =>
+/**
+ * Adds the incident gauges to /metrics. Each scrape reads them from the scraped service's database:
+ * the figures live in Postgres, so every replica reports the same values and nothing is lost on restart.
+ */
+export function defineIncidentMetrics(): void {
+  defineScrapeMetric('firebreak_incidents_open', (source, registry) =>
     new Gauge({
       name: 'firebreak_incidents_open',
       help: 'Open incidents by phase and severity.',
       labelNames: ['phase', 'severity'] as const,
-      registers: [metricsRegistry],
+      registers: [registry],
       async collect() {
-        if (!source) return;
         try {
           const counts = await openIncidentCounts(source.db);
           for (const phase of PHASES) for (const severity of SEVERITIES) this.set({ phase, severity }, 0);
@@ -27,21 +24,17 @@ const openIncidents = defineMetric(
         }
       },
     }),
-);
+  );
 
-const responseSeconds = defineMetric(
-  'firebreak_incident_response_seconds',
-  () =>
+  defineScrapeMetric('firebreak_incident_response_seconds', (source, registry) =>
     new Gauge({
       name: 'firebreak_incident_response_seconds',
       help: 'Time to detect, acknowledge, contain and recover over incidents detected in the last 30 days (mean, p50, p90).',
       labelNames: ['figure', 'statistic'] as const,
-      registers: [metricsRegistry],
+      registers: [registry],
       async collect() {
-        if (!source) return;
         try {
           const statistics = await incidentStatistics(source.db);
-          this.reset();
           for (const figure of FIGURES) {
             const values = statistics.figures[figure];
             if (values.meanSeconds !== null) this.set({ figure, statistic: 'mean' }, values.meanSeconds);
@@ -53,11 +46,5 @@ const responseSeconds = defineMetric(
         }
       },
     }),
-);
-
-/** Points the incident gauges at a database (the app's, at start). */
-export function watchIncidentMetrics(db: Database, logger: Logger): void {
-  source = { db, logger };
-  void openIncidents;
-  void responseSeconds;
+  );
 }

@@ -1,6 +1,6 @@
 import type { Config, DatabaseHandle, Logger, Scheduler } from '../platform/index.ts';
 import { ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem } from './action-items/index.ts';
-import { watchIncidentMetrics } from './incident-metrics.ts';
+import { defineIncidentMetrics } from './incident-metrics.ts';
 import { loadPlaybooksFile } from './playbooks/index.ts';
 
 export interface IncidentsSetup {
@@ -17,5 +17,5 @@ export async function registerIncidents({ config, database, logger, scheduler }:
     const count = await loadPlaybooksFile(database.db, config, config.PLAYBOOKS_FILE);
     logger.info({ path: config.PLAYBOOKS_FILE, playbooks: count }, 'playbooks loaded');
   }
-  watchIncidentMetrics(database.db, logger);
+  defineIncidentMetrics();
 }

@@ -9,7 +9,7 @@ import { queryRows } from './database/index.ts';
 import { sql } from 'drizzle-orm';
 import { requirePermission, validate } from './http/index.ts';
 import type { AppEnv } from './http/index.ts';
-import { metricsRegistry } from './telemetry/index.ts';
+import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
 
 /** A named check that /readyz reports; a part that cannot deliver says so here. */
 export interface ReadinessCheck {
@@ -47,7 +47,7 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
     })
     .get('/metrics', describeRoute({ summary: 'Prometheus metrics (firebreak_* and process)', tags: ['operations'] }), async (c) => {
       c.header('Content-Type', metricsRegistry.contentType);
-      return c.body(await metricsRegistry.metrics());
+      return c.body(await collectMetrics({ db: c.var.deps.database.db, logger: c.var.logger }));
     })
     .get('/api/me', describeRoute({ summary: 'Who the caller is and what they may do', tags: ['auth'] }), (c) => {
       const { actor } = c.var.ctx;

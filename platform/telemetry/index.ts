@@ -1,2 +1,3 @@
-export { metricsRegistry, defineMetric, httpRequests, httpRequestDuration } from './metrics.ts';
+export { metricsRegistry, defineMetric, defineScrapeMetric, collectMetrics, httpRequests, httpRequestDuration } from './metrics.ts';
+export type { MetricsSource, ScrapeMetric } from './metrics.ts';
 export { startSelfTracing } from './tracing.ts';

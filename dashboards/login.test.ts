@@ -1,23 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { declareIncident, getIncident } from '../incidents/index.ts';
 import { SECRET_KEY_FILE, createSecretBox, listAuditEntries, parseSecretKey, queryRows, resealTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
 
-describe.each(databaseBackends)('dashboard login on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { LOGIN_MAX_FAILURES: '3', LOGIN_RATE_LIMIT: '8' });
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+describeOnBackends('dashboard login', () => {
+  it.override({ firebreakEnv: { LOGIN_MAX_FAILURES: '3', LOGIN_RATE_LIMIT: '8' } });
 
-  it('sends a browser without a session to the login page, and API clients get a 401', async () => {
+  it('sends a browser without a session to the login page, and API clients get a 401', async ({ firebreak }) => {
     const page = await browserFor(firebreak).get('/incidents/INC-1');
     expect(page.status).toBe(303);
     expect(page.headers.get('location')).toBe('/login?next=%2Fincidents%2FINC-1');
@@ -30,7 +24,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await firebreak.request('GET', '/assets/app.js', { token: null })).headers.get('content-type')).toContain('javascript');
   });
 
-  it('enrols an authenticator at first login with a QR code, then logs in with password and code', async () => {
+  it('enrols an authenticator at first login with a QR code, then logs in with password and code', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'commander');
     const browser = browserFor(firebreak);
     const form = await (await browser.get('/login')).text();
@@ -92,7 +86,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await listAuditEntries(firebreak.database.db, { action: 'auth.totp.enrol', limit: 10 })).entries).toHaveLength(1);
   });
 
-  it('seals at startup a seed stored in plain text by an earlier version, and logs in with it as before', async () => {
+  it('seals at startup a seed stored in plain text by an earlier version, and logs in with it as before', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'responder');
     const { secret } = await logIn(firebreak, user);
     // As an earlier version stored it.
@@ -129,7 +123,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect(after?.failed_login_count).toBe(0);
   });
 
-  it('marks cookies Secure with the __Host- prefix behind https', async () => {
+  it('marks cookies Secure with the __Host- prefix behind https', async ({ backend }) => {
     const secure = await createTestFirebreak(backend, { PUBLIC_URL: 'https://firebreak.example' });
     try {
       const response = await secure.app.request('/login', { headers: { accept: 'text/html' } });
@@ -140,7 +134,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     }
   });
 
-  it('locks an account after repeated failures, even against the right password, and audits it', async () => {
+  it('locks an account after repeated failures, even against the right password, and audits it', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'responder');
     const browser = browserFor(firebreak);
     const form = csrfOf(await (await browser.get('/login')).text());
@@ -165,7 +159,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(303);
   });
 
-  it('rate-limits failed logins from one address, known accounts or not', async () => {
+  it('rate-limits failed logins from one address, known accounts or not', async ({ firebreak }) => {
     const browser = browserFor(firebreak);
     const form = csrfOf(await (await browser.get('/login')).text());
     for (let attempt = 0; attempt < 8; attempt++) {
@@ -176,7 +170,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect(await limited.text()).toContain('Too many failed logins from your address');
   });
 
-  it('refuses forms without the CSRF token, with a wrong one, or from another origin, and changes nothing', async () => {
+  it('refuses forms without the CSRF token, with a wrong one, or from another origin, and changes nothing', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'commander');
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2' });
     const { browser } = await logIn(firebreak, user);
@@ -207,7 +201,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await anonymous.post('/login', { _csrf: 'forged', email: user.email, password: user.password, next: '/' })).status).toBe(403);
   });
 
-  it('ends sessions after idle time and at their absolute expiry', async () => {
+  it('ends sessions after idle time and at their absolute expiry', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'viewer');
     const { browser } = await logIn(firebreak, user);
     expect((await browser.get('/incidents')).status).toBe(200);
@@ -222,7 +216,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect((await fresh.browser.get('/incidents')).status).toBe(303);
   });
 
-  it('logs out, and logs out everywhere', async () => {
+  it('logs out, and logs out everywhere', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'responder');
     const first = await logIn(firebreak, user);
     const second = await logIn(firebreak, user, first.secret);
@@ -240,7 +234,7 @@ describe.each(databaseBackends)('dashboard login on %s', (backend) => {
     expect(audit.entries).toHaveLength(1);
   });
 
-  it('ends the sessions of a user an admin disables', async () => {
+  it('ends the sessions of a user an admin disables', async ({ firebreak }) => {
     const admin = await createDashboardUser(firebreak, 'admin');
     const user = await createDashboardUser(firebreak, 'responder');
     const { browser: adminBrowser } = await logIn(firebreak, admin);

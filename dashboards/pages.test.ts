@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { addNote, appendTimelineEvent, declareIncident, getIncident } from '../incidents/index.ts';
 import { SYSTEM_ACTOR, queryRows, systemContext } from '../platform/index.ts';
-import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import type { TestFirebreak } from '../test/harness/app.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
 import type { Browser } from '../test/harness/dashboard-session.ts';
 
@@ -32,16 +32,8 @@ function openLive(firebreak: TestFirebreak, browser: Browser, path: string): Pro
   return Promise.resolve(firebreak.app.request(path, { headers: { cookie: browser.jar.header(), accept: 'text/event-stream' } }));
 }
 
-describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
-  it('lists open incidents most severe first, filters them, and serves the rows alone for live refresh', async () => {
+describeOnBackends('dashboard pages', () => {
+  it('lists open incidents most severe first, filters them, and serves the rows alone for live refresh', async ({ firebreak }) => {
     const ctx = systemContext(firebreak.database.db, firebreak.config);
     await declareIncident(ctx, { title: 'Slow search', severity: 'sev3', services: ['search'] });
     await declareIncident(ctx, { title: 'Payments down', severity: 'sev1', services: ['payments'] });
@@ -64,7 +56,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect((await browser.get('/incidents?severity=sev9')).status).toBe(400);
   });
 
-  it('runs an incident from its page: acknowledge, note, assign, severity, phase (with checklist override)', async () => {
+  it('runs an incident from its page: acknowledge, note, assign, severity, phase (with checklist override)', async ({ firebreak }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2', services: ['checkout'] });
     const reference = `INC-${incident.number}`;
     const user = await createDashboardUser(firebreak, 'commander');
@@ -108,7 +100,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect(await invalid.text()).toContain('to:');
   });
 
-  it('declares an incident from the list page', async () => {
+  it('declares an incident from the list page', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'responder');
     const { browser } = await logIn(firebreak, user);
     const list = await (await browser.get('/incidents')).text();
@@ -122,7 +114,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect(await empty.text()).toContain('title:');
   });
 
-  it('shows a viewer the incident without action forms and refuses their actions', async () => {
+  it('shows a viewer the incident without action forms and refuses their actions', async ({ firebreak }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Disk full', severity: 'sev3' });
     const viewer = await createDashboardUser(firebreak, 'viewer');
     const { browser } = await logIn(firebreak, viewer);
@@ -149,7 +141,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect((await browser.get('/admin/audit')).status).toBe(403);
   });
 
-  it('pages a long timeline: the newest events first, older ones a page at a time', async () => {
+  it('pages a long timeline: the newest events first, older ones a page at a time', async ({ firebreak }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Long one', severity: 'sev4' });
     await firebreak.database.db.transaction(async (tx) => {
       for (let index = 1; index <= 250; index++) {
@@ -170,7 +162,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect(second).toContain('Older events (not live).');
   });
 
-  it('streams new timeline events to every live viewer, from one LISTEN', async () => {
+  it('streams new timeline events to every live viewer, from one LISTEN', async ({ firebreak, backend }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Live one', severity: 'sev2' });
     const user = await createDashboardUser(firebreak, 'responder');
     const { browser } = await logIn(firebreak, user);
@@ -204,7 +196,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     }
   });
 
-  it('sends a reconnecting viewer the events it missed (Last-Event-ID)', async () => {
+  it('sends a reconnecting viewer the events it missed (Last-Event-ID)', async ({ firebreak }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Flaky network', severity: 'sev3' });
     const note = await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'first note' });
     await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'missed while away' });
@@ -218,7 +210,7 @@ describe.each(databaseBackends)('dashboard pages on %s', (backend) => {
     expect(text).not.toContain('first note');
   });
 
-  it('lets an admin manage users and tokens and read and verify the audit log', async () => {
+  it('lets an admin manage users and tokens and read and verify the audit log', async ({ firebreak }) => {
     const admin = await createDashboardUser(firebreak, 'admin');
     const { browser } = await logIn(firebreak, admin);
     const usersPage = await (await browser.get('/admin/users')).text();

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { declareIncident, getBreachStatus } from '../incidents/index.ts';
 import { enqueueMessage, listMessages } from '../notifier/index.ts';
 import { queryRows, systemContext } from '../platform/index.ts';
 import { sql } from 'drizzle-orm';
-import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import type { TestFirebreak } from '../test/harness/app.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
@@ -32,16 +32,10 @@ async function breachIncident(firebreak: TestFirebreak, title: string, identifie
   return reference;
 }
 
-describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { BREACH_ORGANIZATION_NAME: 'Acme Payments' });
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+describeOnBackends('dashboard panels', () => {
+  it.override({ firebreakEnv: { BREACH_ORGANIZATION_NAME: 'Acme Payments' } });
 
-  it('puts the incident with the soonest breach deadline first, with its countdown', async () => {
+  it('puts the incident with the soonest breach deadline first, with its countdown', async ({ firebreak }) => {
     await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Everything on fire', severity: 'sev1' });
     const later = await breachIncident(firebreak, 'Leaked export', 2);
     const sooner = await breachIncident(firebreak, 'Exposed bucket', 23);
@@ -56,7 +50,7 @@ describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
     expect(breachOnly).not.toContain('Everything on fire');
   });
 
-  it('drafts, approves (four eyes) and sends a notice from the breach panel, showing delivery', async () => {
+  it('drafts, approves (four eyes) and sends a notice from the breach panel, showing delivery', async ({ firebreak }) => {
     const reference = await breachIncident(firebreak, 'Customer data exposed', 25);
     const drafter = await createDashboardUser(firebreak, 'commander');
     const approver = await createDashboardUser(firebreak, 'commander');
@@ -102,7 +96,7 @@ describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
     expect(status.notices[0]?.status).toBe('sent');
   });
 
-  it('writes and approves the root-cause analysis and shows the report', async () => {
+  it('writes and approves the root-cause analysis and shows the report', async ({ firebreak }) => {
     const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Queue backlog', severity: 'sev3' });
     const reference = `INC-${incident.number}`;
     const author = await createDashboardUser(firebreak, 'commander');
@@ -138,7 +132,7 @@ describe.each(databaseBackends)('dashboard panels on %s', (backend) => {
     expect(markdown.headers.get('content-type')).toContain('text/markdown');
   });
 
-  it('lists dead outbox messages and retries one', async () => {
+  it('lists dead outbox messages and retries one', async ({ firebreak }) => {
     const db = firebreak.database.db;
     await db.transaction((tx) => enqueueMessage(tx, { channel: 'email', idempotencyKey: 'dead-one', payload: { to: 'x@example.com', subject: 'Hello', text: 'Hi' } }));
     await db.execute(sql`update outbox_messages set status = 'dead', dead_at = now(), attempts = 8, last_error = 'SMTP 550 mailbox unavailable' where idempotency_key = 'dead-one'`);

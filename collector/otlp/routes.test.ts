@@ -6,7 +6,7 @@ import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.
 import { databaseBackends } from '../../test/harness/database.ts';
 import { seededRandom } from '../../test/harness/seeded-random.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from '../../test/oracles/otlp-proto-schema.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/otlp');
 const fixture = (name: string) => readFileSync(new URL(`${FIXTURES}/${name}`, 'file://'));

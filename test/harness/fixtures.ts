@@ -1,5 +1,6 @@
 import { describe, test as base } from 'vitest';
 import type { DatabaseHandle } from '../../platform/index.ts';
+import { FakeSmtpServer } from '../fakes/smtp-server.ts';
 import { createTestFirebreak } from './app.ts';
 import type { TestFirebreak } from './app.ts';
 import { databaseBackends, openTestDatabase } from './database.ts';
@@ -14,6 +15,11 @@ export interface DatabaseFixtures {
   firebreakEnv: Record<string, string>;
   /** The whole service on a fresh database of this test's own, closed after it. */
   firebreak: TestFirebreak;
+  /**
+   * A fake SMTP server (test/fakes) of this test's own; point the service at it with
+   * test.override('firebreakEnv', ({ smtp }) => ({ SMTP_URL: smtp.url })), and it stops after the service.
+   */
+  smtp: FakeSmtpServer;
 }
 
 /**
@@ -32,6 +38,14 @@ export const test = base.extend<DatabaseFixtures>({
     const firebreak = await createTestFirebreak(backend, firebreakEnv);
     await use(firebreak);
     await firebreak.close();
+  },
+  // vitest reads a fixture's dependencies from its first parameter, which must be a destructuring pattern.
+  // eslint-disable-next-line no-empty-pattern
+  smtp: async ({}, use) => {
+    const smtp = new FakeSmtpServer();
+    await smtp.start();
+    await use(smtp);
+    await smtp.stop();
   },
 });
 export const it = test;

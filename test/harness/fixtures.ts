@@ -5,13 +5,15 @@ import { createTestFirebreak } from './app.ts';
 import type { TestFirebreak } from './app.ts';
 import { databaseBackends, openTestDatabase } from './database.ts';
 import type { Backend } from './database.ts';
+import { createNotifierWorld } from './notifier.ts';
+import type { NotifierWorld } from './notifier.ts';
 
 export interface DatabaseFixtures {
   /** The backend the suite runs on; set by describeOnBackends. */
   backend: Backend;
   /** A fresh, migrated database of this test's own, dropped after it. */
   database: DatabaseHandle;
-  /** Environment for the `firebreak` fixture; override it per suite with test.override({ firebreakEnv }). */
+  /** Environment for the `firebreak` and `notifierWorld` fixtures; override it per suite with test.override({ firebreakEnv }). */
   firebreakEnv: Record<string, string>;
   /** The whole service on a fresh database of this test's own, closed after it. */
   firebreak: TestFirebreak;
@@ -20,11 +22,14 @@ export interface DatabaseFixtures {
    * test.override('firebreakEnv', ({ smtp }) => ({ SMTP_URL: smtp.url })), and it stops after the service.
    */
   smtp: FakeSmtpServer;
+  /** The whole service with Slack, PagerDuty and SMTP pointed at fakes of this test's own (firebreakEnv applies), closed after it. */
+  notifierWorld: NotifierWorld;
 }
 
 /**
- * `test` with a fresh database (`database`) or a whole service (`firebreak`) per test, made only when
- * the test asks for it. Inside describeOnBackends they are on that suite's backend.
+ * `test` with a fresh database (`database`), a whole service (`firebreak`), or one with its outside
+ * services faked (`notifierWorld`, `smtp`) per test, made only when the test asks for it. Inside
+ * describeOnBackends they are on that suite's backend.
  */
 export const test = base.extend<DatabaseFixtures>({
   backend: 'pglite',
@@ -46,6 +51,11 @@ export const test = base.extend<DatabaseFixtures>({
     await smtp.start();
     await use(smtp);
     await smtp.stop();
+  },
+  notifierWorld: async ({ backend, firebreakEnv }, use) => {
+    const world = await createNotifierWorld(backend, firebreakEnv);
+    await use(world);
+    await world.close();
   },
 });
 export const it = test;

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestFirebreak } from '../test/harness/app.ts';
+import { expect } from 'vitest';
 import type { TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { completePhaseChecklist, personContext } from '../test/harness/incidents.ts';
 
 interface ErrorBody {
@@ -16,27 +15,19 @@ interface IncidentBody {
   acknowledgedAt: string | null;
 }
 
-describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
-  async function declare(json: Record<string, unknown> = {}): Promise<IncidentBody> {
+describeOnBackends('incident lifecycle routes', () => {
+  async function declare(firebreak: TestFirebreak, json: Record<string, unknown> = {}): Promise<IncidentBody> {
     const response = await firebreak.request('POST', '/api/incidents', { json: { title: 'Payments failing', severity: 'sev2', services: ['payments'], ...json } });
     expect(response.status).toBe(201);
     return (await response.json()) as IncidentBody;
   }
 
-  async function timelineTypes(reference: string): Promise<string[]> {
+  async function timelineTypes(firebreak: TestFirebreak, reference: string): Promise<string[]> {
     const body = (await (await firebreak.request('GET', `/api/incidents/${reference}/timeline?limit=1000`)).json()) as { events: { type: string }[] };
     return body.events.map((event) => event.type);
   }
 
-  async function readyToLeavePreparation(incident: IncidentBody): Promise<number> {
+  async function readyToLeavePreparation(firebreak: TestFirebreak, incident: IncidentBody): Promise<number> {
     const assigned = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
     expect(assigned.status).toBe(200);
     await completePhaseChecklist(personContext(firebreak, 'commander', 'Ana'), incident.id, 'preparation');
@@ -44,8 +35,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     return Number(JSON.parse(current.headers.get('etag') ?? '0'));
   }
 
-  it('serves an incident by reference with its version as ETag, commander and figures', async () => {
-    const incident = await declare();
+  it('serves an incident by reference with its version as ETag, commander and figures', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
     const response = await firebreak.request('GET', `/api/incidents/${incident.reference}`);
     expect(response.status).toBe(200);
@@ -66,9 +57,9 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1' }, headers: { 'if-match': '*' } })).status).toBe(200);
   });
 
-  it('pages through the incident list with a cursor, each incident once, newest first', async () => {
+  it('pages through the incident list with a cursor, each incident once, newest first', async ({ firebreak }) => {
     const declared: string[] = [];
-    for (let index = 0; index < 5; index++) declared.push((await declare({ title: `Incident ${index}` })).reference);
+    for (let index = 0; index < 5; index++) declared.push((await declare(firebreak, { title: `Incident ${index}` })).reference);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -84,8 +75,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(((await bad.json()) as ErrorBody).error.message).toContain('cursor');
   });
 
-  it('acknowledges once: the second acknowledgement changes nothing and adds no event', async () => {
-    const incident = await declare();
+  it('acknowledges once: the second acknowledgement changes nothing and adds no event', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     const first = await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { json: { via: 'web' } });
     expect(first.status).toBe(200);
     const acknowledged = (await first.json()) as IncidentBody;
@@ -93,12 +84,12 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     const second = (await (await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { json: {} })).json()) as IncidentBody;
     expect(second.acknowledgedAt).toBe(acknowledged.acknowledgedAt);
     expect(second.version).toBe(acknowledged.version);
-    expect((await timelineTypes(incident.reference)).filter((type) => type === 'incident.acknowledged')).toHaveLength(1);
+    expect((await timelineTypes(firebreak, incident.reference)).filter((type) => type === 'incident.acknowledged')).toHaveLength(1);
   });
 
-  it('moves phases with If-Match and answers a stale If-Match with 409 stale_version', async () => {
-    const incident = await declare();
-    const version = await readyToLeavePreparation(incident);
+  it('moves phases with If-Match and answers a stale If-Match with 409 stale_version', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
+    const version = await readyToLeavePreparation(firebreak, incident);
     const stale = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' }, headers: { 'if-match': `"${version - 1}"` } });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as ErrorBody).error.code).toBe('stale_version');
@@ -108,20 +99,20 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(((await moved.json()) as IncidentBody).phase).toBe('identification');
   });
 
-  it('lets one of two concurrent writes at the same version win and answers the other 409', async () => {
-    const incident = await declare();
-    const version = await readyToLeavePreparation(incident);
+  it('lets one of two concurrent writes at the same version win and answers the other 409', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
+    const version = await readyToLeavePreparation(firebreak, incident);
     const [a, b] = await Promise.all([
       firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1', expectedVersion: version } }),
       firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' }, headers: { 'if-match': String(version) } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const types = await timelineTypes(incident.reference);
+    const types = await timelineTypes(firebreak, incident.reference);
     expect(types.filter((type) => type === 'severity.changed' || type === 'phase.changed')).toHaveLength(1);
   });
 
-  it('explains refused transitions: open checklist items, skipped phases, missing reasons', async () => {
-    const incident = await declare();
+  it('explains refused transitions: open checklist items, skipped phases, missing reasons', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
     const open = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' } });
     expect(open.status).toBe(409);
@@ -140,9 +131,9 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(((await back.json()) as ErrorBody).error.code).toBe('reason_required');
   });
 
-  it('answers bad input with 400 naming the field, and stores nothing', async () => {
-    const incident = await declare();
-    const before = await timelineTypes(incident.reference);
+  it('answers bad input with 400 naming the field, and stores nothing', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
+    const before = await timelineTypes(firebreak, incident.reference);
     const cases: [string, string, unknown, RegExp][] = [
       ['POST', 'phase', { to: 'containmentt' }, /to:/],
       ['POST', 'severity', { severity: 'sev9' }, /severity:/],
@@ -166,12 +157,12 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(disagreeing.status).toBe(400);
     const notJson = await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { body: 'hello', headers: { 'content-type': 'text/plain' } });
     expect(notJson.status).toBe(415);
-    expect(await timelineTypes(incident.reference)).toEqual(before);
+    expect(await timelineTypes(firebreak, incident.reference)).toEqual(before);
     expect((await firebreak.request('POST', '/api/incidents/INC-99999/acknowledge', { json: {} })).status).toBe(404);
   });
 
-  it('refuses callers without the permission (403 naming it) and without credentials (401)', async () => {
-    const incident = await declare();
+  it('refuses callers without the permission (403 naming it) and without credentials (401)', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     const viewer = await firebreak.tokenFor('viewer');
     const responder = await firebreak.tokenFor('responder');
     const refused: [string, string, string, unknown][] = [
@@ -200,8 +191,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { token: responder, json: { text: 'on it' } })).status).toBe(201);
   });
 
-  it('hands roles over and keeps exactly one commander', async () => {
-    const incident = await declare();
+  it('hands roles over and keeps exactly one commander', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
     const handed = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Bo' } });
     const body = (await handed.json()) as { roles: { role: string; name: string }[] };
@@ -215,12 +206,12 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     const released = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder', name: 'Cy' } });
     const after = (await released.json()) as { roles: { role: string; name: string }[] };
     expect(after.roles.map((holder) => `${holder.role}:${holder.name}`)).toEqual(['commander:Bo', 'responder:Di']);
-    const types = await timelineTypes(incident.reference);
+    const types = await timelineTypes(firebreak, incident.reference);
     expect(types.filter((type) => type.startsWith('role.'))).toEqual(['role.assigned', 'role.handed_over', 'role.assigned', 'role.assigned', 'role.released']);
   });
 
-  it('exports the incident report in Markdown and JSON', async () => {
-    const incident = await declare({ title: 'Card | payments down', summary: 'Card payments fail with 502.' });
+  it('exports the incident report in Markdown and JSON', async ({ firebreak }) => {
+    const incident = await declare(firebreak, { title: 'Card | payments down', summary: 'Card payments fail with 502.' });
     await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { json: { text: 'Rolled back deploy 4711' } });
     await firebreak.request('POST', `/api/incidents/${incident.reference}/action-items`, { json: { title: 'Add canary for payments', ownerName: 'Bo', dueAt: '2030-01-01T00:00:00Z' } });
     const markdown = await firebreak.request('GET', `/api/incidents/${incident.reference}/report`);
@@ -242,9 +233,9 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('GET', `/api/incidents/${incident.reference}/report?format=pdf`)).status).toBe(400);
   });
 
-  it('reports figures and open incidents through the API and /metrics', async () => {
-    const first = await declare({ severity: 'sev1', startedAt: new Date(Date.now() - 120_000).toISOString() });
-    await declare({ severity: 'sev3' });
+  it('reports figures and open incidents through the API and /metrics', async ({ firebreak }) => {
+    const first = await declare(firebreak, { severity: 'sev1', startedAt: new Date(Date.now() - 120_000).toISOString() });
+    await declare(firebreak, { severity: 'sev3' });
     await firebreak.request('POST', `/api/incidents/${first.reference}/acknowledge`, { json: {} });
     const figures = (await (await firebreak.request('GET', '/api/incidents/figures')).json()) as {
       incidents: number;
@@ -268,8 +259,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('GET', '/api/incidents/figures?since=yesterday')).status).toBe(400);
   });
 
-  it('corrects title and services with PATCH, keeping the earlier values in the timeline', async () => {
-    const incident = await declare();
+  it('corrects title and services with PATCH, keeping the earlier values in the timeline', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     const edited = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, {
       json: { title: 'Payments and refunds failing', services: ['payments', 'refunds', 'payments'] },
       headers: { 'if-match': `"${incident.version}"` },
@@ -284,8 +275,8 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { token: await firebreak.tokenFor('responder'), json: { summary: 'x' } })).status).toBe(403);
   });
 
-  it('records evidence with its hash on the timeline and in the report', async () => {
-    const incident = await declare();
+  it('records evidence with its hash on the timeline and in the report', async ({ firebreak }) => {
+    const incident = await declare(firebreak);
     const sha256 = 'A'.repeat(64);
     const added = await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, {
       json: { title: 'auth.log export from db-2', url: 'https://evidence.example/db-2/auth.log', sha256, collectedAt: '2026-01-02T03:04:05Z' },
@@ -297,7 +288,7 @@ describe.each(databaseBackends)('incident lifecycle routes on %s', (backend) => 
     expect(report).toContain(`Evidence: auth.log export from db-2 <https://evidence.example/db-2/auth.log> sha256 ${'a'.repeat(64)}`);
   });
 
-  it('describes the lifecycle routes in /openapi.json', async () => {
+  it('describes the lifecycle routes in /openapi.json', async ({ firebreak }) => {
     const spec = (await (await firebreak.request('GET', '/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
     for (const [path, method] of [
       ['/api/incidents/{id}/phase', 'post'],

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { ConflictError, InvalidInputError, ForbiddenError } from '../platform/index.ts';
 import type { DatabaseHandle } from '../platform/index.ts';
-import { openTestDatabase, databaseBackends } from '../test/harness/database.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, declareTestIncident, personContext, timelineTypes } from '../test/harness/incidents.ts';
 import { assignRole } from './roles/index.ts';
 import { getIncident } from './get-incident.ts';
@@ -9,18 +9,11 @@ import { getIncidentDetail } from './get-incident-detail.ts';
 import { listTimeline } from './timeline/index.ts';
 import { transitionPhase } from './transition-phase.ts';
 
-describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
-  let database: DatabaseHandle;
-  beforeEach(async () => {
-    database = await openTestDatabase(backend);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
-  const commander = () => personContext(database.db, 'commander', 'Ana Commander');
+describeOnBackends('transitionPhase', () => {
+  const commander = (database: DatabaseHandle) => personContext(database.db, 'commander', 'Ana Commander');
 
-  it('moves forward one phase once the exit checklist is done, recording identification as a milestone', async () => {
-    const ctx = commander();
+  it('moves forward one phase once the exit checklist is done, recording identification as a milestone', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     const moved = await transitionPhase(ctx, incident.id, { to: 'identification' });
@@ -33,8 +26,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect(events[0]?.actorName).toBe('Ana Commander');
   });
 
-  it('refuses to leave a phase with open checklist items, naming them, and changes nothing', async () => {
-    const ctx = commander();
+  it('refuses to leave a phase with open checklist items, naming them, and changes nothing', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     const error = await transitionPhase(ctx, incident.id, { to: 'identification' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConflictError);
@@ -46,8 +39,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect(await timelineTypes(database.db, incident.id)).not.toContain('phase.changed');
   });
 
-  it('lets an override with a reason leave an unfinished phase, recording the skipped items', async () => {
-    const ctx = commander();
+  it('lets an override with a reason leave an unfinished phase, recording the skipped items', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     const moved = await transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'Customers are down; checklist after' });
     expect(moved.phase).toBe('identification');
@@ -56,15 +49,15 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect((event?.data.skippedItems as unknown[]).length).toBeGreaterThan(0);
   });
 
-  it('refuses an override without a reason', async () => {
-    const ctx = commander();
+  it('refuses an override without a reason', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await expect(transitionPhase(ctx, incident.id, { to: 'identification', override: true })).rejects.toThrow(/reason/);
     expect((await getIncident(database.db, incident.id)).phase).toBe('preparation');
   });
 
-  it('refuses to skip a phase going forward', async () => {
-    const ctx = commander();
+  it('refuses to skip a phase going forward', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     const error = await transitionPhase(ctx, incident.id, { to: 'containment', override: true, reason: 'hurry' }).catch((caught: unknown) => caught);
@@ -72,22 +65,22 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect((error as Error).message).toContain('next phase is identification');
   });
 
-  it('refuses to move to the phase it is in', async () => {
-    const ctx = commander();
+  it('refuses to move to the phase it is in', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await expect(transitionPhase(ctx, incident.id, { to: 'preparation' })).rejects.toMatchObject({ code: 'already_in_phase' });
   });
 
-  it('refuses to leave preparation without a commander, even with an override', async () => {
-    const ctx = commander();
+  it('refuses to leave preparation without a commander, even with an override', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareTestIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     await expect(transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toMatchObject({ code: 'commander_required' });
     expect((await getIncidentDetail(database.db, incident.id)).blockers).toEqual(['no commander assigned']);
   });
 
-  it('moves back with a reason, clearing milestones that no longer hold and keeping the identification time', async () => {
-    const ctx = commander();
+  it('moves back with a reason, clearing milestones that no longer hold and keeping the identification time', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     const inRecovery = await advanceTo(ctx, incident.id, 'recovery');
     expect(inRecovery.containedAt).toBeInstanceOf(Date);
@@ -104,8 +97,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect(again.containedAt?.getTime()).toBeGreaterThan(inRecovery.containedAt?.getTime() ?? Infinity);
   });
 
-  it('refuses a move back without a reason', async () => {
-    const ctx = commander();
+  it('refuses a move back without a reason', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await advanceTo(ctx, incident.id, 'containment');
     const error = await transitionPhase(ctx, incident.id, { to: 'identification' }).catch((caught: unknown) => caught);
@@ -114,8 +107,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect((await getIncident(database.db, incident.id)).phase).toBe('containment');
   });
 
-  it('records recovery and resolution when recovery ends', async () => {
-    const ctx = commander();
+  it('records recovery and resolution when recovery ends', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     const inRca = await advanceTo(ctx, incident.id, 'root_cause_analysis');
     expect(inRca.recoveredAt).toBeInstanceOf(Date);
@@ -125,16 +118,16 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect(detail.currentChecklist?.phase).toBe('root_cause_analysis');
   });
 
-  it('answers a stale expected version with a conflict', async () => {
-    const ctx = commander();
+  it('answers a stale expected version with a conflict', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     await expect(transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version - 1 })).rejects.toMatchObject({ code: 'stale_version' });
     expect((await transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version })).phase).toBe('identification');
   });
 
-  it('lets exactly one of two concurrent transitions from the same version win', async () => {
-    const ctx = commander();
+  it('lets exactly one of two concurrent transitions from the same version win', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     const current = await getIncident(database.db, incident.id);
@@ -147,8 +140,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect((await timelineTypes(database.db, incident.id)).filter((type) => type === 'phase.changed')).toHaveLength(1);
   });
 
-  it('keeps exactly one commander when several people take the role at once', async () => {
-    const ctx = commander();
+  it('keeps exactly one commander when several people take the role at once', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareTestIncident(ctx);
     await Promise.all(
       ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) => assignRole(personContext(database.db, 'commander', name), incident.id, { role: 'commander', name })),
@@ -160,8 +153,8 @@ describe.each(databaseBackends)('transitionPhase on %s', (backend) => {
     expect(detail.incident.version).toBe(incident.version + 5);
   });
 
-  it('refuses a responder, who lacks incidents:transition', async () => {
-    const ctx = commander();
+  it('refuses a responder, who lacks incidents:transition', async ({ database }) => {
+    const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await expect(transitionPhase(personContext(database.db, 'responder', 'Rae'), incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
   });

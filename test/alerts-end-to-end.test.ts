@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listen } from '../server.ts';
-import type { RunningServer } from '../server.ts';
+import { afterEach, expect } from 'vitest';
 import { queryRows } from '../platform/index.ts';
-import { createTestFirebreak } from './harness/app.ts';
 import type { TestFirebreak } from './harness/app.ts';
-import { databaseBackends } from './harness/database.ts';
+import { describeOnBackends, it } from './harness/fixtures.ts';
+import type { TestServer } from './harness/fixtures.ts';
 import { eventually, startBinary, startMetricsTarget } from './harness/prometheus-stack.ts';
 import type { MetricsTarget, RunningBinary } from './harness/prometheus-stack.ts';
 
@@ -60,16 +58,17 @@ interface IncidentRow {
   resolved: boolean;
 }
 
-describe.each(databaseBackends)('Prometheus and Alertmanager end to end on %s', (backend) => {
+describeOnBackends('Prometheus and Alertmanager end to end', () => {
   let firebreak: TestFirebreak;
-  let running: RunningServer;
+  let running: TestServer;
   let target: MetricsTarget;
   let token: string;
   const binaries: RunningBinary[] = [];
 
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { PORT: '0' });
-    running = await listen(firebreak);
+  // This test's listening Firebreak (the server fixture, shut down after the binaries and the target).
+  it.beforeEach(async ({ server }) => {
+    running = server;
+    firebreak = server.firebreak;
     token = await firebreak.tokenFor('ingest');
     target = await startMetricsTarget();
     target.set('e2e_errors', { path: '/pay' }, 3);
@@ -78,7 +77,6 @@ describe.each(databaseBackends)('Prometheus and Alertmanager end to end on %s', 
   afterEach(async () => {
     await Promise.all(binaries.splice(0).map((binary) => binary.stop()));
     await target.close();
-    await running.shutdown();
   });
 
   const incidents = () =>

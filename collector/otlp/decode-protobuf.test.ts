@@ -6,8 +6,8 @@ import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { decodeTracesJson } from './decode-json.ts';
 import { OtlpDecodeError } from './decode-limits.ts';
 import { decodeTracesProtobuf } from './decode-protobuf.ts';
-import { decodeTracesProtobufjs } from './decode-protobufjs.ts';
-import { ExportTraceServiceRequest, Resource, ScopeSpans } from './proto-schema.ts';
+import { decodeTracesProtobufjs } from '../../test/oracles/decode-protobufjs.ts';
+import { ExportTraceServiceRequest, Resource, ScopeSpans } from '../../test/oracles/otlp-proto-schema.ts';
 
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../test/fixtures/otlp', name));
 

@@ -2,7 +2,5 @@
 export { otlpRoutes, OTLP_TRACES_PATH } from './routes.ts';
 export type { OtlpRouteOptions, TraceSink } from './routes.ts';
 export { decodeTracesProtobuf, decodeTracesProtobufInSlices } from './decode-protobuf.ts';
-export { decodeTracesProtobufjs } from './decode-protobufjs.ts';
 export { decodeTracesJson } from './decode-json.ts';
 export { OtlpDecodeError } from './decode-limits.ts';
-export { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';

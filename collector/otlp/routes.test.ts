@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { seededRandom } from '../../test/harness/seeded-random.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from './proto-schema.ts';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from '../../test/oracles/otlp-proto-schema.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/otlp');
 const fixture = (name: string) => readFileSync(new URL(`${FIXTURES}/${name}`, 'file://'));
@@ -19,31 +19,27 @@ async function bytesOf(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  let ingest: string;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-    ingest = await firebreak.tokenFor('ingest');
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+/** What the tests do with one test's Firebreak, through an ingest token made for it. */
+async function tracesClient(firebreak: TestFirebreak) {
+  const ingest = await firebreak.tokenFor('ingest');
+  return {
+    post: (body: Uint8Array | string, headers: Record<string, string>, token: string | null = ingest) =>
+      firebreak.request('POST', '/v1/traces', { token, body: body as RequestInit['body'], headers }),
+    /** Writes this replica's windows now, as the flush interval or the SLO job would. */
+    flush: () => firebreak.scheduler.runJob('slo-evaluation', new Date()),
+    health: async (): Promise<Health> => (await (await firebreak.request('GET', '/api/services?windowMinutes=60&until=2026-11-21T05:00:00Z')).json()) as Health,
+  };
+}
 
-  const post = (body: Uint8Array | string, headers: Record<string, string>, token: string | null = ingest) =>
-    firebreak.request('POST', '/v1/traces', { token, body: body as RequestInit['body'], headers });
+describeOnBackends('POST /v1/traces', (backend) => {
 
-  /** Writes this replica's windows now, as the flush interval or the SLO job would. */
-  const flush = () => firebreak.scheduler.runJob('slo-evaluation', new Date());
-
-  const health = async (): Promise<Health> => (await (await firebreak.request('GET', '/api/services?windowMinutes=60&until=2026-11-21T05:00:00Z')).json()) as Health;
-
-  it.each([
+  it.for([
     ['traces-01.pb', 'application/x-protobuf', undefined],
     ['traces-01.json', 'application/json', undefined],
     ['traces-02.pb.gz', 'application/x-protobuf', 'gzip'],
     ['traces-02.json.gz', 'application/json', 'gzip'],
-  ])('accepts the captured %s and folds its spans into service health', async (file, contentType, encoding) => {
+  ] as const)('accepts the captured %s and folds its spans into service health', async ([file, contentType, encoding], { firebreak }) => {
+    const { post, flush, health } = await tracesClient(firebreak);
     const headers: Record<string, string> = { 'content-type': contentType };
     if (encoding) headers['content-encoding'] = encoding;
     const response = await post(fixture(file), headers);
@@ -66,7 +62,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
     );
   });
 
-  it('keeps the error spans with their exception as evidence, once even when the exporter retries', async () => {
+  it('keeps the error spans with their exception as evidence, once even when the exporter retries', async ({ firebreak }) => {
+    const { post, flush } = await tracesClient(firebreak);
     await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
     await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
     await flush();
@@ -90,7 +87,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
     expect(trace?.spans.find((span) => span.name === 'POST /api/checkout')?.httpStatus).toBe(500);
   });
 
-  it('counts spans with bad ids or no name in partial_success and keeps the rest', async () => {
+  it('counts spans with bad ids or no name in partial_success and keeps the rest', async ({ firebreak }) => {
+    const { post, flush, health } = await tracesClient(firebreak);
     const payload = ExportTraceServiceRequest.decode(fixture('traces-01.pb')) as unknown as {
       resourceSpans: { scopeSpans: { spans: { traceId: Uint8Array; spanId: Uint8Array; name: string }[] }[] }[];
     };
@@ -123,7 +121,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
     expect(body.partialSuccess.errorMessage).toContain('spanId must be hex-encoded');
   });
 
-  it('follows the JSON rules: 64-bit integers as numbers or strings, integer enums, unknown fields ignored', async () => {
+  it('follows the JSON rules: 64-bit integers as numbers or strings, integer enums, unknown fields ignored', async ({ firebreak }) => {
+    const { post, flush, health } = await tracesClient(firebreak);
     const now = BigInt(Date.parse('2026-11-21T04:40:00Z')) * 1_000_000n;
     const body = {
       futureField: { anything: true },
@@ -152,7 +151,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
   describe('bad input', () => {
     const statusOf = async (response: Response) => GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response))) as { code: number; message: string };
 
-    it('answers 400 with a google.rpc.Status to truncated and random protobuf, and stays up', async () => {
+    it('answers 400 with a google.rpc.Status to truncated and random protobuf, and stays up', async ({ firebreak }) => {
+      const { post } = await tracesClient(firebreak);
       const whole = fixture('traces-01.pb');
       const truncated = await post(whole.subarray(0, whole.length - 7), { 'content-type': 'application/x-protobuf' });
       expect(truncated.status).toBe(400);
@@ -174,7 +174,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
       expect((await post(whole, { 'content-type': 'application/x-protobuf' })).status).toBe(200);
     });
 
-    it('answers 400 to invalid JSON and to JSON of the wrong shape, in JSON', async () => {
+    it('answers 400 to invalid JSON and to JSON of the wrong shape, in JSON', async ({ firebreak }) => {
+      const { post } = await tracesClient(firebreak);
       const invalid = await post('{"resourceSpans": [', { 'content-type': 'application/json' });
       expect(invalid.status).toBe(400);
       expect(invalid.headers.get('content-type')).toBe('application/json');
@@ -187,7 +188,8 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
       expect(((await badTime.json()) as { message: string }).message).toContain('startTimeUnixNano');
     });
 
-    it('answers 400 to a broken gzip stream and an unknown Content-Encoding', async () => {
+    it('answers 400 to a broken gzip stream and an unknown Content-Encoding', async ({ firebreak }) => {
+      const { post } = await tracesClient(firebreak);
       const broken = await post(Buffer.from('not gzip at all'), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
       expect(broken.status).toBe(400);
       expect((await statusOf(broken)).message).toContain('gzip');
@@ -217,14 +219,16 @@ describe.each(databaseBackends)('POST /v1/traces on %s', (backend) => {
       }
     });
 
-    it('answers 415 to an unknown content type', async () => {
+    it('answers 415 to an unknown content type', async ({ firebreak }) => {
+      const { post } = await tracesClient(firebreak);
       const response = await post('resourceSpans=1', { 'content-type': 'application/x-www-form-urlencoded' });
       expect(response.status).toBe(415);
       expect(await response.json()).toMatchObject({ message: expect.stringContaining('application/x-protobuf or application/json') });
       expect((await post(fixture('traces-01.pb'), {})).status).toBe(415);
     });
 
-    it('needs an ingest token: 401 without one, 403 for a role without traces:ingest', async () => {
+    it('needs an ingest token: 401 without one, 403 for a role without traces:ingest', async ({ firebreak }) => {
+      const { post } = await tracesClient(firebreak);
       expect((await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' }, null)).status).toBe(401);
       const viewer = await firebreak.tokenFor('viewer');
       const forbidden = await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' }, viewer);

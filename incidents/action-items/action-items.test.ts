@@ -1,24 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestFirebreak } from '../../test/harness/app.ts';
-import type { TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import { describeOnBackends, it, test } from '../../test/harness/fixtures.ts';
 import { declareTestIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
 import { createActionItem } from './create-action-item.ts';
 import { listActionItems } from './list-action-items.ts';
 import { listTimeline } from '../timeline/index.ts';
 import { updateActionItem } from './update-action-item.ts';
 
-describe.each(databaseBackends)('action items on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { ACTION_ITEM_REMINDER_INTERVAL_HOURS: '24' });
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+describeOnBackends('action items', () => {
+  test.override({ firebreakEnv: { ACTION_ITEM_REMINDER_INTERVAL_HOURS: '24' } });
   const hours = (count: number) => count * 3600 * 1000;
 
-  it('reminds the owner when an item is overdue, then every interval until it is done', async () => {
+  it('reminds the owner when an item is overdue, then every interval until it is done', async ({ firebreak }) => {
     const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const now = Date.now();
@@ -41,7 +33,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
     expect((await timelineTypes(firebreak.database.db, incident.id)).filter((type) => type === 'action_item.overdue')).toHaveLength(2);
   });
 
-  it('moves the reminder with the due date, and a done item is never reminded', async () => {
+  it('moves the reminder with the due date, and a done item is never reminded', async ({ firebreak }) => {
     const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const now = Date.now();
@@ -62,7 +54,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
     await expect(updateActionItem(ctx, incident.id, other.id, { status: 'open', expectedVersion: 1 })).rejects.toMatchObject({ code: 'stale_version' });
   });
 
-  it('records each change as one timeline event naming what changed', async () => {
+  it('records each change as one timeline event naming what changed', async ({ firebreak }) => {
     const ctx = personContext(firebreak, 'commander', 'Ana');
     const incident = await declareTestIncident(ctx);
     const item = await createActionItem(ctx, incident.id, { title: 'Fix alert', ownerName: 'Bo' });
@@ -74,7 +66,7 @@ describe.each(databaseBackends)('action items on %s', (backend) => {
     expect(events[1]?.data.changes).toEqual({ ownerName: { from: 'Bo', to: 'Cy' }, status: { from: 'open', to: 'in_progress' } });
   });
 
-  it('serves action items over the API with validation', async () => {
+  it('serves action items over the API with validation', async ({ firebreak }) => {
     const incident = await declareTestIncident(personContext(firebreak, 'commander', 'Ana'));
     const created = await firebreak.request('POST', `/api/incidents/INC-${incident.number}/action-items`, { json: { title: 'Add canary', ownerName: 'Bo', dueAt: '2031-05-01T12:00:00Z' } });
     expect(created.status).toBe(201);

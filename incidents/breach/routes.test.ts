@@ -1,37 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestFirebreak } from '../../test/harness/app.ts';
+import { expect } from 'vitest';
 import type { TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 
 type Json = Record<string, unknown>;
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
-describe.each(databaseBackends)('breach API on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
+describeOnBackends('breach API', () => {
   async function json<T = Json>(response: Response, status: number): Promise<T> {
     const body = (await response.json()) as T;
     if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(body)}`);
     return body;
   }
 
-  async function declare(): Promise<string> {
+  async function declare(firebreak: TestFirebreak): Promise<string> {
     const incident = await json<{ reference: string }>(await firebreak.request('POST', '/api/incidents', { json: { title: 'Customer database exposed', severity: 'sev1' } }), 201);
     return incident.reference;
   }
 
   interface Obligation { id: string; key: string; status: string; state: string; dueAt: string | null; dueLocal: string | null; effectiveDueAt: string | null; notApplicableReason: string | null; late: boolean; submittedAt: string | null; version: number }
-  async function breach(reference: string) {
+  async function breach(firebreak: TestFirebreak, reference: string) {
     return json<{ obligations: Obligation[]; notices: Json[]; assessment: { current: Record<string, { value: unknown; recordedBy: string }> } }>(await firebreak.request('GET', `/api/incidents/${reference}/breach`), 200);
   }
 
-  it('lists the built-in regimes with their rules, to viewers too', async () => {
+  it('lists the built-in regimes with their rules, to viewers too', async ({ firebreak }) => {
     const viewer = await firebreak.tokenFor('viewer');
     const body = await json<{ regimes: { id: string; source: string; timeZone: string; obligations: { key: string; deadline: unknown }[] }[] }>(await firebreak.request('GET', '/api/regimes', { token: viewer }), 200);
     expect(body.regimes.map((regime) => regime.id)).toEqual(['contract-24h', 'contract-48h', 'gdpr', 'nis2', 'sec-8k', 'hipaa', 'dora']);
@@ -46,7 +37,7 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect((await firebreak.request('GET', '/api/regimes', { token: null })).status).toBe(401);
   });
 
-  it('answers what-if evaluations in the documented shape, touching no incident', async () => {
+  it('answers what-if evaluations in the documented shape, touching no incident', async ({ firebreak }) => {
     const body = await json(
       await firebreak.request('POST', '/api/regimes/gdpr/evaluate', { json: { anchors: { awareAt: '2026-03-27T12:00:00Z' } } }),
       200,
@@ -68,7 +59,7 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(chained.obligations.map((obligation) => obligation.dueAt)).toEqual(['2026-06-02T08:00:00.000Z', '2026-06-05T01:00:00.000Z', null]);
   });
 
-  it('refuses bad what-if input and unknown regimes, naming the problem', async () => {
+  it('refuses bad what-if input and unknown regimes, naming the problem', async ({ firebreak }) => {
     const badTime = await json<{ error: { message: string } }>(await firebreak.request('POST', '/api/regimes/gdpr/evaluate', { json: { anchors: { awareAt: 'yesterday' } } }), 400);
     expect(badTime.error.message).toMatch(/anchors\.awareAt/);
     const unknownAnchor = await json<{ error: { message: string } }>(await firebreak.request('POST', '/api/regimes/gdpr/evaluate', { json: { anchors: { noticedAt: '2026-01-01T00:00:00Z' } } }), 400);
@@ -79,7 +70,7 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(unknown.error.message).toMatch(/gdpr/);
   });
 
-  it('lets operators define regimes, validated, and evaluates them with the same engine', async () => {
+  it('lets operators define regimes, validated, and evaluates them with the same engine', async ({ firebreak }) => {
     const regime = {
       id: 'acme-msa',
       name: 'ACME master services agreement',
@@ -112,8 +103,8 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect((await firebreak.request('DELETE', '/api/regimes/acme-msa')).status).toBe(200);
   });
 
-  it('records facts with their author, derives obligations and recomputes them when a fact changes', async () => {
-    const reference = await declare();
+  it('records facts with their author, derives obligations and recomputes them when a fact changes', async ({ firebreak }) => {
+    const reference = await declare(firebreak);
     const awareAt = hoursAgo(2);
     await json(await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { json: { facts: { personalData: true, dataCategories: ['email', 'password hashes'] }, anchors: { awareAt } } }), 201);
     const applied = await json<{ obligations: Obligation[] }>(await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'gdpr' } }), 201);
@@ -126,7 +117,7 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     // Becoming aware earlier moves the deadline; a low risk makes Art. 34 not applicable.
     const earlier = hoursAgo(10);
     await json(await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { json: { anchors: { awareAt: earlier }, facts: { riskLevel: 'low', riskRationale: 'Hashes were salted bcrypt; no plaintext.' } } }), 201);
-    const status = await breach(reference);
+    const status = await breach(firebreak, reference);
     expect(status.obligations.find((obligation) => obligation.key === 'art33_authority')?.dueAt).toBe(new Date(new Date(earlier).getTime() + 72 * 3_600_000).toISOString());
     const art34 = status.obligations.find((obligation) => obligation.key === 'art34_data_subjects');
     expect(art34?.status).toBe('not_applicable');
@@ -137,8 +128,8 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(audit.entries.map((entry) => entry.action)).toEqual(expect.arrayContaining(['breach.facts.record', 'breach.regime.apply']));
   });
 
-  it('refuses bad facts and stores nothing', async () => {
-    const reference = await declare();
+  it('refuses bad facts and stores nothing', async ({ firebreak }) => {
+    const reference = await declare(firebreak);
     const cases: [unknown, RegExp][] = [
       [{ facts: { riskLevel: 'high' } }, /rationale/],
       [{ facts: { peopleAffected: -3 } }, /peopleAffected/],
@@ -150,20 +141,20 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
       const refused = await json<{ error: { message: string } }>(await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { json: body }), 400);
       expect(refused.error.message).toMatch(message);
     }
-    const status = await breach(reference);
+    const status = await breach(firebreak, reference);
     expect(status.assessment.current).toEqual({});
     const responder = await firebreak.tokenFor('responder');
     expect((await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { token: responder, json: { facts: { personalData: true } } })).status).toBe(403);
     expect((await firebreak.request('POST', '/api/incidents/INC-999/breach/facts', { json: { facts: { personalData: true } } })).status).toBe(404);
   });
 
-  it('requires reasons for a late submission, and reports on-time and late in the compliance report', async () => {
-    const reference = await declare();
+  it('requires reasons for a late submission, and reports on-time and late in the compliance report', async ({ firebreak }) => {
+    const reference = await declare(firebreak);
     await json(await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { json: { anchors: { identifiedAt: hoursAgo(30) } } }), 201);
     const applied = await json<{ obligations: Obligation[] }>(await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'contract-24h' } }), 201);
     const obligation = applied.obligations[0];
     if (!obligation) throw new Error('no obligation');
-    expect((await breach(reference)).obligations[0]?.state).toBe('late');
+    expect((await breach(firebreak, reference)).obligations[0]?.state).toBe('late');
     const refused = await json<{ error: { code: string } }>(await firebreak.request('POST', `/api/breach/obligations/${obligation.id}/submit`, { json: { via: 'email' } }), 400);
     expect(refused.error.code).toBe('delay_reason_required');
     const submitted = await json<Obligation>(
@@ -181,8 +172,8 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(await csv.text()).toMatch(/^incident,regime,obligation/);
   });
 
-  it('records sanctioned suspensions, which push the deadline, and not-applicable decisions with reasons', async () => {
-    const reference = await declare();
+  it('records sanctioned suspensions, which push the deadline, and not-applicable decisions with reasons', async ({ firebreak }) => {
+    const reference = await declare(firebreak);
     await json(await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, { json: { anchors: { materialityDeterminedAt: hoursAgo(1) } } }), 201);
     const applied = await json<{ obligations: Obligation[] }>(await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'sec-8k' } }), 201);
     const form = applied.obligations[0];
@@ -198,7 +189,7 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect(suspended.dueAt).toBe(form.dueAt);
 
     await json(await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'contract-48h' } }), 201);
-    const contract = (await breach(reference)).obligations.find((obligation) => obligation.key === 'customer_notice');
+    const contract = (await breach(firebreak, reference)).obligations.find((obligation) => obligation.key === 'customer_notice');
     if (!contract) throw new Error('no contract obligation');
     expect((await firebreak.request('POST', `/api/breach/obligations/${contract.id}/not-applicable`, { json: { reason: '' } })).status).toBe(400);
     const decided = await json<Obligation>(await firebreak.request('POST', `/api/breach/obligations/${contract.id}/not-applicable`, { json: { reason: 'No customer data was on the affected hosts.' } }), 200);
@@ -206,8 +197,8 @@ describe.each(databaseBackends)('breach API on %s', (backend) => {
     expect((await firebreak.request('POST', '/api/breach/obligations/not-a-uuid/not-applicable', { json: { reason: 'No customer data was involved.' } })).status).toBe(404);
   });
 
-  it('exports the regulator report with the Art. 33(3) content and what is still missing', async () => {
-    const reference = await declare();
+  it('exports the regulator report with the Art. 33(3) content and what is still missing', async ({ firebreak }) => {
+    const reference = await declare(firebreak);
     await json(
       await firebreak.request('POST', `/api/incidents/${reference}/breach/facts`, {
         json: {

@@ -1,10 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { systemContext } from '../../platform/index.ts';
 import { createTestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { declareIncident } from '../declare-incident.ts';
 import { assignRole } from '../roles/assign-role.ts';
 import { transitionPhase } from '../transition-phase.ts';
@@ -25,7 +25,7 @@ const partnerRegime = {
   obligations: [{ key: 'controller_notice', title: 'Tell the controller', recipient: 'controller', deadline: { earliestOf: [{ anchor: 'awareAt', offset: { amount: 36, unit: 'hours' } }] } }],
 };
 
-describe.each(databaseBackends)('breach setup on %s', (backend) => {
+describeOnBackends('breach setup', (backend) => {
   it('loads operator regimes from BREACH_REGIMES_FILE, read-only through the API', async () => {
     const firebreak = await createTestFirebreak(backend, { BREACH_REGIMES_FILE: await regimesFile({ regimes: [partnerRegime] }) });
     try {
@@ -49,22 +49,17 @@ describe.each(databaseBackends)('breach setup on %s', (backend) => {
     await expect(createTestFirebreak(backend, { BREACH_REGIMES_FILE: await regimesFile({ regimes: [{ ...partnerRegime, id: 'gdpr' }] }) })).rejects.toThrow(/built in/);
   });
 
-  it("starts the clocks that wait for identification when the incident enters the identification phase", async () => {
-    const firebreak = await createTestFirebreak(backend);
-    try {
-      const ctx = systemContext(firebreak.database.db, firebreak.config);
-      const incident = await declareIncident(ctx, { title: 'Suspicious export job', severity: 'sev2' });
-      await applyRegime(ctx, incident.id, { regimeId: 'contract-24h' });
-      expect((await getBreachStatus(firebreak.database.db, incident.id)).obligations[0]?.dueAt).toBeNull();
-      await assignRole(ctx, incident.id, { role: 'commander', name: 'Ana Commander' });
-      const identified = await transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'Straight to identification in the test.' });
-      expect(identified.identifiedAt).not.toBeNull();
-      expect(await firebreak.scheduler.runJob(MILESTONE_SYNC_JOB)).toBe(true);
-      const obligation = (await getBreachStatus(firebreak.database.db, incident.id)).obligations[0];
-      expect(obligation?.dueAt?.toISOString()).toBe(new Date((identified.identifiedAt?.getTime() ?? 0) + 24 * 3_600_000).toISOString());
-      expect(obligation?.nextWarning?.point).toBe('p50');
-    } finally {
-      await firebreak.close();
-    }
+  it("starts the clocks that wait for identification when the incident enters the identification phase", async ({ firebreak }) => {
+    const ctx = systemContext(firebreak.database.db, firebreak.config);
+    const incident = await declareIncident(ctx, { title: 'Suspicious export job', severity: 'sev2' });
+    await applyRegime(ctx, incident.id, { regimeId: 'contract-24h' });
+    expect((await getBreachStatus(firebreak.database.db, incident.id)).obligations[0]?.dueAt).toBeNull();
+    await assignRole(ctx, incident.id, { role: 'commander', name: 'Ana Commander' });
+    const identified = await transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'Straight to identification in the test.' });
+    expect(identified.identifiedAt).not.toBeNull();
+    expect(await firebreak.scheduler.runJob(MILESTONE_SYNC_JOB)).toBe(true);
+    const obligation = (await getBreachStatus(firebreak.database.db, incident.id)).obligations[0];
+    expect(obligation?.dueAt?.toISOString()).toBe(new Date((identified.identifiedAt?.getTime() ?? 0) + 24 * 3_600_000).toISOString());
+    expect(obligation?.nextWarning?.point).toBe('p50');
   });
 });

@@ -1,22 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { createTestFirebreak } from '../../test/harness/app.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 
 interface ChecklistBody {
   checklists: { phase: string; items: { text: string; source: string }[] }[];
 }
 
-describe.each(databaseBackends)('playbooks on %s', (backend) => {
-  let firebreak: TestFirebreak | null = null;
-  afterEach(async () => {
-    await firebreak?.close();
-    firebreak = null;
-  });
-
+describeOnBackends('playbooks', (backend) => {
   async function checklistOf(app: TestFirebreak, services: string[]): Promise<Record<string, string[]>> {
     const declared = await app.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services } });
     const { reference } = (await declared.json()) as { reference: string };
@@ -24,8 +18,7 @@ describe.each(databaseBackends)('playbooks on %s', (backend) => {
     return Object.fromEntries(body.checklists.map((checklist) => [checklist.phase, checklist.items.map((item) => `${item.source}: ${item.text}`)]));
   }
 
-  it('gives new incidents the default checklists plus those of their services, set through the API', async () => {
-    firebreak = await createTestFirebreak(backend);
+  it('gives new incidents the default checklists plus those of their services, set through the API', async ({ firebreak }) => {
     const builtIn = await checklistOf(firebreak, ['payments']);
     expect(builtIn.preparation).toContain('default: Incident commander assigned');
 
@@ -57,8 +50,7 @@ describe.each(databaseBackends)('playbooks on %s', (backend) => {
     expect(audit.entries).toHaveLength(2);
   });
 
-  it("adds a joining service's playbook items to the checklists still ahead", async () => {
-    firebreak = await createTestFirebreak(backend);
+  it("adds a joining service's playbook items to the checklists still ahead", async ({ firebreak }) => {
     await firebreak.request('PUT', '/api/playbooks/services/db', { json: { checklists: { preparation: ['DBA paged'], recovery: ['Replication lag under 1 s'] } } });
     const declared = (await (await firebreak.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services: ['api'] } })).json()) as { reference: string };
     await firebreak.request('POST', `/api/incidents/${declared.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
@@ -71,8 +63,7 @@ describe.each(databaseBackends)('playbooks on %s', (backend) => {
     expect(texts('recovery')).toContain('Replication lag under 1 s');
   });
 
-  it('refuses a malformed playbook, naming the problem', async () => {
-    firebreak = await createTestFirebreak(backend);
+  it('refuses a malformed playbook, naming the problem', async ({ firebreak }) => {
     const unknownPhase = await firebreak.request('PUT', '/api/playbooks/default', { json: { checklists: { triage: ['x'] } } });
     expect(unknownPhase.status).toBe(400);
     expect(((await unknownPhase.json()) as { error: { message: string } }).error.message).toMatch(/checklists/);
@@ -92,7 +83,8 @@ describe.each(databaseBackends)('playbooks on %s', (backend) => {
         services: { checkout: { checklists: { recovery: ['Synthetic checkout passes'] } } },
       }),
     );
-    firebreak = await createTestFirebreak(backend, { PLAYBOOKS_FILE: file });
+    const firebreak = await createTestFirebreak(backend, { PLAYBOOKS_FILE: file });
+    onTestFinished(() => firebreak.close());
     const checklist = await checklistOf(firebreak, ['checkout']);
     expect(checklist.preparation).toEqual(['default: Pager acknowledged']);
     expect(checklist.recovery).toEqual(['checkout: Synthetic checkout passes']);

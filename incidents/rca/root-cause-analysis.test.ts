@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../platform/index.ts';
-import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
 import { SelfApprovalError, approveRca } from './approve-rca.ts';
 import { addNote } from '../notes/index.ts';
@@ -22,16 +21,8 @@ const completeAnalysis = {
   lessonsLearned: 'Validate config like code.',
 };
 
-describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
-  let database: DatabaseHandle;
-  beforeEach(async () => {
-    database = await openTestDatabase(backend);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
-
-  it('is approved by a second person only, and then the incident closes', async () => {
+describeOnBackends('root-cause analysis', () => {
+  it('is approved by a second person only, and then the incident closes', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const reviewer = personContext(database.db, 'commander', 'Bo');
     const incident = await declareCommandedIncident(author);
@@ -55,7 +46,7 @@ describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
     expect((await addNote(author, incident.id, { text: 'Shared in the weekly review' })).type).toBe('note.added');
   });
 
-  it('counts everyone who edited it as an author: a co-writer cannot approve either', async () => {
+  it('counts everyone who edited it as an author: a co-writer cannot approve either', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const coWriter = personContext(database.db, 'commander', 'Cy');
     const incident = await declareCommandedIncident(author);
@@ -66,7 +57,7 @@ describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
     expect((await approveRca(personContext(database.db, 'admin', 'Di'), incident.id)).status).toBe('approved');
   });
 
-  it('refuses to approve an incomplete analysis, naming what is missing', async () => {
+  it('refuses to approve an incomplete analysis, naming what is missing', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const incident = await declareCommandedIncident(author);
     await advanceTo(author, incident.id, 'root_cause_analysis');
@@ -78,7 +69,7 @@ describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
     expect((await getRca(database.db, incident.id)).status).toBe('draft');
   });
 
-  it('is approved only after recovery, in root cause analysis', async () => {
+  it('is approved only after recovery, in root cause analysis', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const incident = await declareCommandedIncident(author);
     await advanceTo(author, incident.id, 'recovery');
@@ -86,7 +77,7 @@ describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
     await expect(approveRca(personContext(database.db, 'commander', 'Bo'), incident.id)).rejects.toMatchObject({ code: 'invalid_phase' });
   });
 
-  it('answers a stale version with a conflict, and one of two concurrent edits loses', async () => {
+  it('answers a stale version with a conflict, and one of two concurrent edits loses', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const incident = await declareCommandedIncident(author);
     const rca = await writeRca(author, incident.id, { summary: 'first' });
@@ -98,7 +89,7 @@ describe.each(databaseBackends)('root-cause analysis on %s', (backend) => {
     expect((await getRca(database.db, incident.id)).version).toBe(2);
   });
 
-  it('closes only from root cause analysis, and with the checklist done or overridden with a reason', async () => {
+  it('closes only from root cause analysis, and with the checklist done or overridden with a reason', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const incident = await declareCommandedIncident(author);
     await expect(closeIncident(author, incident.id)).rejects.toMatchObject({ code: 'invalid_transition' });

@@ -1,8 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
-import { createTestFirebreak } from '../../test/harness/app.ts';
-import type { TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { advanceTo, personContext } from '../../test/harness/incidents.ts';
 import { addNote, editNote } from '../notes/index.ts';
 import { approveRca, writeRca } from '../rca/index.ts';
@@ -10,16 +8,8 @@ import { assignRole } from '../roles/index.ts';
 import { createActionItem } from '../action-items/index.ts';
 import { receiveAlerts } from '../alerts/index.ts';
 
-describe.each(databaseBackends)('incident report on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
-  it('tells the whole story of an alert-driven incident, in Markdown and in JSON', async () => {
+describeOnBackends('incident report', () => {
+  it('tells the whole story of an alert-driven incident, in Markdown and in JSON', async ({ firebreak }) => {
     const db = firebreak.database.db;
     const startsAt = new Date(Date.now() - 10 * 60_000);
     const summary = await receiveAlerts(

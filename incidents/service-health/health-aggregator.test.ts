@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { OTLP_TRACES_PATH, otlpRoutes } from '../../collector/otlp/index.ts';
 import { createBaseApp, createLogger, openDatabase } from '../../platform/index.ts';
-import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import type { TestFirebreak } from '../../test/harness/app.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { getServiceHealth } from './get-service-health.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
@@ -36,19 +36,11 @@ function batch(service: string, spans: number, errors: number): TraceBatch {
   };
 }
 
-describe.each(databaseBackends)('service health aggregation on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
-  const requestsOf = async (service: string) =>
+describeOnBackends('service health aggregation', () => {
+  const requestsOf = async (firebreak: TestFirebreak, service: string) =>
     (await getServiceHealth(firebreak.database.db, { service, until: new Date(AT + 1000) })).find((health) => health.service === service)?.requests ?? 0;
 
-  it('adds the counts of several replicas (and of late spans) to the same window rows', async () => {
+  it('adds the counts of several replicas (and of late spans) to the same window rows', async ({ firebreak }) => {
     const options = { windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger };
     const replicaA = new ServiceHealthAggregator(options);
     const replicaB = new ServiceHealthAggregator(options);
@@ -63,7 +55,7 @@ describe.each(databaseBackends)('service health aggregation on %s', (backend) =>
     expect(health?.latencyMs.p50).toBeLessThanOrEqual(25);
   });
 
-  it('keeps the counts in memory when the database refuses a flush, and writes them with the next one', async () => {
+  it('keeps the counts in memory when the database refuses a flush, and writes them with the next one', async ({ firebreak }) => {
     const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger });
     aggregator.record(batch('worker', 12, 2), AT);
     const closed = await openDatabase({});
@@ -73,10 +65,10 @@ describe.each(databaseBackends)('service health aggregation on %s', (backend) =>
     aggregator.record(batch('worker', 8, 0), AT);
     await aggregator.flush(firebreak.database.db);
     expect(aggregator.pending).toEqual({ windows: 0, evidence: 0 });
-    expect(await requestsOf('worker')).toBe(20);
+    expect(await requestsOf(firebreak, 'worker')).toBe(20);
   });
 
-  it('answers 503 with Retry-After while the in-memory windows are full', async () => {
+  it('answers 503 with Retry-After while the in-memory windows are full', async ({ firebreak }) => {
     const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1, logger });
     const app = createBaseApp({ config: firebreak.config, database: firebreak.database, logger, publicPaths: [], ownBodyLimitPaths: [OTLP_TRACES_PATH] });
     app.route('/', otlpRoutes({ sink: aggregator, maxBodyBytes: 1 << 20, maxInFlightBytes: 1 << 24, maxInFlightRequests: 8 }));

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 
 const AT = Date.parse('2026-11-21T04:40:00Z');
 
@@ -41,21 +41,13 @@ interface SloBody {
   objective: number;
 }
 
-describe.each(databaseBackends)('services and SLO routes on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
-
-  const ingest = async (body: unknown) => {
+describeOnBackends('services and SLO routes', (backend) => {
+  const ingest = async (firebreak: TestFirebreak, body: unknown) => {
     const response = await firebreak.request('POST', '/v1/traces', { token: await firebreak.tokenFor('ingest'), json: body });
     expect(response.status).toBe(200);
   };
 
-  it('creates, replaces, lists and deletes SLOs, and refuses invalid ones naming the field', async () => {
+  it('creates, replaces, lists and deletes SLOs, and refuses invalid ones naming the field', async ({ firebreak }) => {
     const input = { service: 'search', name: 'availability', indicator: 'availability', objective: 0.999 };
     const created = await firebreak.request('PUT', '/api/slos', { json: input });
     expect(created.status).toBe(201);
@@ -85,7 +77,7 @@ describe.each(databaseBackends)('services and SLO routes on %s', (backend) => {
     expect(audit.entries.map((entry) => entry.action)).toEqual(expect.arrayContaining(['services.slo.create', 'services.slo.update', 'services.slo.delete']));
   });
 
-  it('asks for the right permissions', async () => {
+  it('asks for the right permissions', async ({ firebreak }) => {
     const viewer = await firebreak.tokenFor('viewer');
     const ingestToken = await firebreak.tokenFor('ingest');
     const body = { service: 'search', name: 'availability', indicator: 'availability', objective: 0.99 };
@@ -101,9 +93,9 @@ describe.each(databaseBackends)('services and SLO routes on %s', (backend) => {
     expect((await firebreak.request('GET', '/api/services?windowMinutes=0')).status).toBe(400);
   });
 
-  it('reports rate, error ratio and latency percentiles per service, and a latency SLO burning slowly opens a ticket', async () => {
+  it('reports rate, error ratio and latency percentiles per service, and a latency SLO burning slowly opens a ticket', async ({ firebreak }) => {
     // 100 requests: 80 at 40 ms, 20 at 600 ms; 5 errors.
-    await ingest(spansJson('search', [...new Array<number>(80).fill(40), ...new Array<number>(20).fill(600)], 5));
+    await ingest(firebreak, spansJson('search', [...new Array<number>(80).fill(40), ...new Array<number>(20).fill(600)], 5));
     const put = await firebreak.request('PUT', '/api/slos', { json: { service: 'search', name: 'fast', indicator: 'latency', objective: 0.95, thresholdMs: 500 } });
     expect(put.status).toBe(201);
     // 20% slower than 500 ms against a 5% budget: a burn rate of 4, below both page rules, above the ticket rule.
@@ -145,10 +137,10 @@ describe.each(databaseBackends)('services and SLO routes on %s', (backend) => {
     }
   });
 
-  it('purges windows and evidence past their retention in the trace-retention job', async () => {
+  it('purges windows and evidence past their retention in the trace-retention job', async ({ firebreak }) => {
     const old = AT - 40 * 24 * 3600_000;
-    await ingest(spansJson('billing', [10, 10], 2, old));
-    await ingest(spansJson('billing', [10, 10], 2, AT));
+    await ingest(firebreak, spansJson('billing', [10, 10], 2, old));
+    await ingest(firebreak, spansJson('billing', [10, 10], 2, AT));
     await firebreak.scheduler.runJob('slo-evaluation', new Date(AT));
     const windows = async (until: number) =>
       ((await (await firebreak.request('GET', `/api/services?windowMinutes=5&until=${new Date(until).toISOString()}`)).json()) as { services: { requests: number }[] }).services[0]?.requests ?? 0;
@@ -168,7 +160,7 @@ describe.each(databaseBackends)('services and SLO routes on %s', (backend) => {
   });
 });
 
-describe.each(databaseBackends)('SLO_CONFIG_FILE on %s', (backend) => {
+describeOnBackends('SLO_CONFIG_FILE', (backend) => {
   it('loads SLOs from the file, which the API may not change, and stops the start on a bad file', async () => {
     const file = path.join(tmpdir(), `slos-${process.pid}-${Date.now()}.json`);
     await writeFile(

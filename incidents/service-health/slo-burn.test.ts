@@ -2,11 +2,10 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listen } from '../../server.ts';
-import type { RunningServer } from '../../server.ts';
-import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import type { TestFirebreak } from '../../test/harness/app.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import type { TestServer } from '../../test/harness/fixtures.ts';
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
 
@@ -29,18 +28,16 @@ interface SloRow {
   burnRates: Record<string, number>;
 }
 
-describe.each(databaseBackends)('SLO burn to incident on %s', (backend) => {
+describeOnBackends('SLO burn to incident', () => {
   let firebreak: TestFirebreak;
-  let running: RunningServer;
+  let running: TestServer;
   let ingest: string;
 
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { PORT: '0' });
-    running = await listen(firebreak);
+  // The helpers below work on this test's listening Firebreak (the server fixture), through an ingest token.
+  it.beforeEach(async ({ server }) => {
+    running = server;
+    firebreak = server.firebreak;
     ingest = await firebreak.tokenFor('ingest');
-  });
-  afterEach(async () => {
-    await running.shutdown();
   });
 
   /** Sends `total` requests of the service through the SDK and the protobuf exporter; `failing` of them answer 500. */

@@ -1,19 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { queryRows } from './client.ts';
-import type { DatabaseHandle } from './client.ts';
 
-describe.each(databaseBackends)('database client on %s', (backend) => {
-  let handle: DatabaseHandle;
-  beforeEach(async () => {
-    handle = await openTestDatabase(backend);
-  });
-  afterEach(async () => {
-    await handle.close();
-  });
-
-  it('takes a Date as a raw SQL parameter', async () => {
+describeOnBackends('database client', () => {
+  it('takes a Date as a raw SQL parameter', async ({ database: handle }) => {
     const when = new Date('2030-05-06T07:08:09.123Z');
     const [row] = await queryRows<{ later: boolean; iso: string }>(
       handle.db,
@@ -22,7 +13,7 @@ describe.each(databaseBackends)('database client on %s', (backend) => {
     expect(row).toEqual({ later: true, iso: '2030-05-06T07:08:09.123' });
   });
 
-  it('delivers NOTIFY to listeners only after commit', async () => {
+  it('delivers NOTIFY to listeners only after commit', async ({ database: handle }) => {
     const received: string[] = [];
     const unlisten = await handle.listen('firebreak_test', (payload) => received.push(payload));
     await handle.db.transaction(async (tx) => {

@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
-import type { DatabaseHandle } from './client.ts';
+import { expect } from 'vitest';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { epochMs, planGenerically, preparedStatement } from './prepared.ts';
 
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
@@ -8,18 +7,12 @@ const echo = preparedStatement<[items: string, at: string], { items: string[]; a
   select array(select jsonb_array_elements_text($1::text::jsonb)) as items, ${epochMs('$2::text::timestamptz')} as at, $2 as text`);
 const planMode = preparedStatement<[], { mode: string }>(`select current_setting('plan_cache_mode') as mode`);
 
-describe.each(databaseBackends)('prepared statements on %s', (backend) => {
-  let handle: DatabaseHandle;
-  beforeEach(async () => {
-    handle = await openTestDatabase(backend);
+describeOnBackends('prepared statements', (backend) => {
+  it.beforeEach(async ({ database: handle }) => {
     await handle.db.execute('create sequence if not exists prepared_test_order');
   });
-  afterEach(async () => {
-    await handle.db.execute('drop sequence if exists prepared_test_order');
-    await handle.close();
-  });
 
-  it('issued together on a transaction, run in the order they are called', async () => {
+  it('issued together on a transaction, run in the order they are called', async ({ database: handle }) => {
     const order = await handle.db.transaction(async (tx) => {
       const deep = async (levels: number): Promise<{ value: number }[]> => (levels === 0 ? next(tx) : deep(levels - 1));
       const wrapped = async () => {
@@ -34,13 +27,13 @@ describe.each(databaseBackends)('prepared statements on %s', (backend) => {
     expect(new Set(values).size).toBe(5);
   });
 
-  it('take JSON and text parameters and give times back as epoch milliseconds', async () => {
+  it('take JSON and text parameters and give times back as epoch milliseconds', async ({ database: handle }) => {
     const at = new Date('2026-11-21T07:08:09.123Z');
     const [row] = await echo(handle.db, JSON.stringify(['a', "it's", '"quoted"', 'ü']), at.toISOString());
     expect(row).toEqual({ items: ['a', "it's", '"quoted"', 'ü'], at: at.getTime(), text: at.toISOString() });
   });
 
-  it('planGenerically keeps plans only for the statements it issues, within the transaction', async () => {
+  it('planGenerically keeps plans only for the statements it issues, within the transaction', async ({ database: handle }) => {
     const before = (await planMode(handle.db))[0]?.mode;
     const [inside, after] = await handle.db.transaction(async (tx) => {
       let seen: { mode: string }[] = [];

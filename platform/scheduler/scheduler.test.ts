@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDatabase, databaseBackends } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { queryRows } from '../database/index.ts';
 import type { DatabaseHandle } from '../database/index.ts';
 import { createLogger } from '../logger.ts';
@@ -10,17 +10,12 @@ import { cancelTimers, scheduleTimer } from './timers.ts';
 const logger = createLogger('silent');
 const at = (iso: string) => new Date(iso);
 
-describe.each(databaseBackends)('scheduler on %s', (backend) => {
-  let handle: DatabaseHandle;
-  beforeEach(async () => {
-    handle = await openTestDatabase(backend);
+describeOnBackends('scheduler', (backend) => {
+  it.beforeEach(async ({ database: handle }) => {
     await handle.db.execute(sql`create table fired (key text not null)`);
   });
-  afterEach(async () => {
-    await handle.close();
-  });
 
-  function schedulerRecordingFirings(): Scheduler {
+  function schedulerRecordingFirings(handle: DatabaseHandle): Scheduler {
     const scheduler = new Scheduler(handle.db, logger);
     scheduler.onTimer('test.ping', async (tx, timer) => {
       await tx.execute(sql`insert into fired (key) values (${timer.key})`);
@@ -28,13 +23,13 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     return scheduler;
   }
 
-  async function firedKeys(): Promise<string[]> {
+  async function firedKeys(handle: DatabaseHandle): Promise<string[]> {
     const rows = await queryRows<{ key: string }>(handle.db, sql`select key from fired order by key`);
     return rows.map((row) => row.key);
   }
 
-  it('fires each due timer once, and none before its time', async () => {
-    const scheduler = schedulerRecordingFirings();
+  it('fires each due timer once, and none before its time', async ({ database: handle }) => {
+    const scheduler = schedulerRecordingFirings(handle);
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'a', dueAt: at('2030-01-01T10:00:00Z') });
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'b', dueAt: at('2030-01-01T11:00:00Z') });
     expect(await scheduler.runDueTimers(at('2030-01-01T09:59:59Z'))).toBe(0);
@@ -42,44 +37,44 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     expect(await scheduler.runDueTimers(at('2030-01-01T10:30:00Z'))).toBe(0);
     // After downtime, everything overdue fires at the next tick.
     expect(await scheduler.runDueTimers(at('2030-01-02T00:00:00Z'))).toBe(1);
-    expect(await firedKeys()).toEqual(['a', 'b']);
+    expect(await firedKeys(handle)).toEqual(['a', 'b']);
   });
 
-  it('fires each timer exactly once when two schedulers (replicas) tick together', async () => {
+  it('fires each timer exactly once when two schedulers (replicas) tick together', async ({ database: handle }) => {
     for (let index = 0; index < 300; index++) {
       await scheduleTimer(handle.db, { kind: 'test.ping', key: `k${String(index).padStart(3, '0')}`, dueAt: at('2030-01-01T00:00:00Z') });
     }
-    const [one, two] = [schedulerRecordingFirings(), schedulerRecordingFirings()];
+    const [one, two] = [schedulerRecordingFirings(handle), schedulerRecordingFirings(handle)];
     const now = at('2030-01-01T00:00:01Z');
     const [firedByOne, firedByTwo] = await Promise.all([one.runDueTimers(now), two.runDueTimers(now)]);
     expect(firedByOne + firedByTwo).toBe(300);
-    const keys = await firedKeys();
+    const keys = await firedKeys(handle);
     expect(keys).toHaveLength(300);
     expect(new Set(keys).size).toBe(300);
   });
 
-  it('keeps one timer per kind and key, moves a pending one, and never re-arms a fired one', async () => {
-    const scheduler = schedulerRecordingFirings();
+  it('keeps one timer per kind and key, moves a pending one, and never re-arms a fired one', async ({ database: handle }) => {
+    const scheduler = schedulerRecordingFirings(handle);
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'x', dueAt: at('2030-01-01T10:00:00Z') });
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'x', dueAt: at('2030-01-01T12:00:00Z') });
     expect(await scheduler.runDueTimers(at('2030-01-01T11:00:00Z'))).toBe(0);
     expect(await scheduler.runDueTimers(at('2030-01-01T12:00:00Z'))).toBe(1);
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'x', dueAt: at('2030-01-01T13:00:00Z') });
     expect(await scheduler.runDueTimers(at('2030-01-01T14:00:00Z'))).toBe(0);
-    expect(await firedKeys()).toEqual(['x']);
+    expect(await firedKeys(handle)).toEqual(['x']);
   });
 
-  it('does not fire cancelled timers', async () => {
-    const scheduler = schedulerRecordingFirings();
+  it('does not fire cancelled timers', async ({ database: handle }) => {
+    const scheduler = schedulerRecordingFirings(handle);
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'incident-1:warn-50', dueAt: at('2030-01-01T10:00:00Z') });
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'incident-1:warn-75', dueAt: at('2030-01-01T10:00:00Z') });
     await scheduleTimer(handle.db, { kind: 'test.ping', key: 'incident-2:warn-50', dueAt: at('2030-01-01T10:00:00Z') });
     expect(await cancelTimers(handle.db, 'test.ping', 'incident-1:')).toBe(2);
     await scheduler.runDueTimers(at('2030-01-01T11:00:00Z'));
-    expect(await firedKeys()).toEqual(['incident-2:warn-50']);
+    expect(await firedKeys(handle)).toEqual(['incident-2:warn-50']);
   });
 
-  it('rolls back a failing handler, records the error, and retries later', async () => {
+  it('rolls back a failing handler, records the error, and retries later', async ({ database: handle }) => {
     const scheduler = new Scheduler(handle.db, logger);
     let failures = 1;
     scheduler.onTimer('test.flaky', async (tx, timer) => {
@@ -88,15 +83,15 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     });
     await scheduleTimer(handle.db, { kind: 'test.flaky', key: 'f', dueAt: at('2030-01-01T10:00:00Z') });
     expect(await scheduler.runDueTimers(at('2030-01-01T10:00:00Z'))).toBe(0);
-    expect(await firedKeys()).toEqual([]);
+    expect(await firedKeys(handle)).toEqual([]);
     const [pending] = await queryRows<{ attempts: number; last_error: string }>(handle.db, sql`select attempts, last_error from timers`);
     expect(pending).toEqual({ attempts: 1, last_error: 'downstream unavailable' });
     expect(await scheduler.runDueTimers(at('2030-01-01T10:00:01Z'))).toBe(0);
     expect(await scheduler.runDueTimers(at('2030-01-01T10:05:00Z'))).toBe(1);
-    expect(await firedKeys()).toEqual(['f']);
+    expect(await firedKeys(handle)).toEqual(['f']);
   });
 
-  it('runs timers of a concurrent kind side by side, and one that fails alone, without holding up the rest', async () => {
+  it('runs timers of a concurrent kind side by side, and one that fails alone, without holding up the rest', async ({ database: handle }) => {
     const scheduler = new Scheduler(handle.db, logger);
     let running = 0;
     let mostAtOnce = 0;
@@ -122,7 +117,7 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     // Together first; one failed, so all rolled back and went again one at a time: three fired.
     expect(await scheduler.runDueTimers(at('2030-01-01T10:00:00Z'))).toBe(3);
     expect(mostAtOnce).toBe(4);
-    expect(await firedKeys()).toEqual(['a', 'c', 'd']);
+    expect(await firedKeys(handle)).toEqual(['a', 'c', 'd']);
     const timers = await queryRows<{ key: string; fired: boolean; attempts: number; last_error: string | null }>(
       handle.db,
       sql`select key, fired_at is not null as fired, attempts, last_error from timers order by key`,
@@ -135,10 +130,10 @@ describe.each(databaseBackends)('scheduler on %s', (backend) => {
     ]);
     // Its retry fires it, once.
     expect(await scheduler.runDueTimers(at('2030-01-01T10:05:00Z'))).toBe(1);
-    expect(await firedKeys()).toEqual(['a', 'b-broken', 'c', 'd']);
+    expect(await firedKeys(handle)).toEqual(['a', 'b-broken', 'c', 'd']);
   });
 
-  it('runs a periodic job in one replica at a time', async () => {
+  it('runs a periodic job in one replica at a time', async ({ database: handle }) => {
     const one = new Scheduler(handle.db, logger);
     const two = new Scheduler(handle.db, logger);
     let release: () => void = () => undefined;

@@ -1,32 +1,23 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
+import { FakeOtlpCollector } from '../../test/fakes/otlp-collector.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { startSelfTracing } from './tracing.ts';
 
 describe('self-tracing', () => {
-  const received: { path: string; contentType: string; body: Buffer }[] = [];
-  const collector = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
-      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
+  const collector = new FakeOtlpCollector();
+  const received = collector.received;
   let stopTracing: (() => Promise<void>) | null = null;
   let firebreak: TestFirebreak;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
-    stopTracing = startSelfTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'firebreak-under-test' }));
+    await collector.start();
+    stopTracing = startSelfTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_SERVICE_NAME: 'firebreak-under-test' }));
     firebreak = await createTestFirebreak('pglite');
   });
   afterAll(async () => {
     await firebreak.close();
-    collector.close();
+    await collector.stop();
   });
 
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ExportTraceServiceRequest } from '../../collector/otlp/proto-schema.ts';
+import { ExportTraceServiceRequest } from '../oracles/otlp-proto-schema.ts';
 
 export interface PayloadOptions {
   spans: number;
@@ -14,7 +14,7 @@ const stringValue = (value: string) => ({ stringValue: value });
 
 /**
  * An ExportTraceServiceRequest shaped like a busy service's batch: each span has 10 attributes and one
- * event, as in the benchmark the issue names. Encoded with protobufjs from the schema in collector/otlp.
+ * event, as in the benchmark the issue names. Encoded with protobufjs from the schema in test/oracles.
  */
 export function buildTracePayload(options: PayloadOptions): Uint8Array {
   const now = options.now ?? Date.now();

@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import postgres from 'postgres';
-import { ExportTraceServiceRequest, decodeTracesProtobuf, decodeTracesProtobufjs } from '../../collector/otlp/index.ts';
+import { decodeTracesProtobuf } from '../../collector/otlp/index.ts';
+import { decodeTracesProtobufjs } from '../oracles/decode-protobufjs.ts';
+import { ExportTraceServiceRequest } from '../oracles/otlp-proto-schema.ts';
 import { createBenchDatabase } from './database.ts';
 import { buildTracePayload } from './otlp-payload.ts';
 

@@ -1,26 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestFirebreak } from '../../../test/harness/app.ts';
+import { expect } from 'vitest';
 import type { TestFirebreak } from '../../../test/harness/app.ts';
-import { databaseBackends } from '../../../test/harness/database.ts';
-import { FakeSmtpServer } from '../../../test/fakes/smtp-server.ts';
+import { describeOnBackends, it, test } from '../../../test/harness/fixtures.ts';
 
 type Json = Record<string, unknown>;
 interface Recipient { id: string; name: string; email: string | null; publicUrl: string; delivery: { status: string } }
 interface Notice { id: string; status: string; subject: string; greeting: string; sections: { key: string; heading: string; body: string }[]; recipients: Recipient[] }
 interface Obligation { id: string; key: string; status: string; submittedVia: string | null; submissionReference: string | null }
 
-describe.each(databaseBackends)('breach notices on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  let smtp: FakeSmtpServer;
-  beforeEach(async () => {
-    smtp = new FakeSmtpServer();
-    await smtp.start();
-    firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, BREACH_ORGANIZATION_NAME: 'Acme Cloud' });
-  });
-  afterEach(async () => {
-    await firebreak.close();
-    await smtp.stop();
-  });
+describeOnBackends('breach notices', () => {
+  test.override('firebreakEnv', ({ smtp }) => ({ SMTP_URL: smtp.url, BREACH_ORGANIZATION_NAME: 'Acme Cloud' }));
 
   async function json<T = Json>(response: Response, status: number): Promise<T> {
     const body = (await response.json()) as T;
@@ -29,7 +17,7 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
   }
 
   /** A breach with every fact a letter needs except the measures taken, under GDPR. */
-  async function breachUnderGdpr(): Promise<{ reference: string; incidentId: string; art34: Obligation }> {
+  async function breachUnderGdpr(firebreak: TestFirebreak): Promise<{ reference: string; incidentId: string; art34: Obligation }> {
     const incident = await json<{ reference: string; id: string }>(await firebreak.request('POST', '/api/incidents', { json: { title: 'Internal: billing-db replica snapshot on public bucket', severity: 'sev1' } }), 201);
     await json(
       await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/facts`, {
@@ -55,8 +43,8 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
     return { reference: incident.reference, incidentId: incident.id, art34 };
   }
 
-  it('drafts, needs a second person to approve, e-mails every recipient over SMTP, publishes the pages and marks the obligation submitted', async () => {
-    const { reference, incidentId, art34 } = await breachUnderGdpr();
+  it('drafts, needs a second person to approve, e-mails every recipient over SMTP, publishes the pages and marks the obligation submitted', async ({ firebreak, smtp }) => {
+    const { reference, incidentId, art34 } = await breachUnderGdpr(firebreak);
     const drafter = await firebreak.tokenFor('commander', 'drafter-dana');
     const approver = await firebreak.tokenFor('commander', 'approver-alex');
     const responder = await firebreak.tokenFor('responder', 'responder-rui');
@@ -175,8 +163,8 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
     );
   });
 
-  it('makes an editor an author who can no longer approve', async () => {
-    const { reference, art34 } = await breachUnderGdpr();
+  it('makes an editor an author who can no longer approve', async ({ firebreak, smtp }) => {
+    const { reference, art34 } = await breachUnderGdpr(firebreak);
     const drafter = await firebreak.tokenFor('commander');
     const editor = await firebreak.tokenFor('commander');
     const third = await firebreak.tokenFor('commander');
@@ -197,8 +185,8 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
     expect(smtp.received[0]?.raw).toContain('Guten Tag Jonas,');
   });
 
-  it('shows a refused e-mail as failed with the error, and delivered once the outbox retry gets through', async () => {
-    const { reference, art34 } = await breachUnderGdpr();
+  it('shows a refused e-mail as failed with the error, and delivered once the outbox retry gets through', async ({ firebreak, smtp }) => {
+    const { reference, art34 } = await breachUnderGdpr(firebreak);
     const drafter = await firebreak.tokenFor('commander');
     const approver = await firebreak.tokenFor('commander');
     const draft = await json<Notice>(
@@ -220,8 +208,8 @@ describe.each(databaseBackends)('breach notices on %s', (backend) => {
     expect(smtp.received).toHaveLength(1);
   });
 
-  it('refuses bad drafts and stores nothing', async () => {
-    const { reference, art34 } = await breachUnderGdpr();
+  it('refuses bad drafts and stores nothing', async ({ firebreak }) => {
+    const { reference, art34 } = await breachUnderGdpr(firebreak);
     const cases: [unknown, number, RegExp][] = [
       [{ obligationId: art34.id, recipients: [] }, 400, /recipients/],
       [{ obligationId: art34.id, recipients: [{ name: 'X', email: 'not-an-address' }] }, 400, /email/],

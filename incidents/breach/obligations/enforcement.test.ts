@@ -2,13 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { createFirebreak } from '../../../server.ts';
 import type { Firebreak } from '../../../server.ts';
 import { createLogger, loadConfig, openDatabase, queryRows, systemContext } from '../../../platform/index.ts';
 import type { DatabaseHandle } from '../../../platform/index.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../../test/harness/database.ts';
 import type { Backend } from '../../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../../test/harness/fixtures.ts';
 import { declareIncident } from '../../declare-incident.ts';
 import { applyRegime } from './apply-regime.ts';
 import { getBreachStatus } from '../get-breach-status.ts';
@@ -48,7 +49,7 @@ async function warningsSent(db: DatabaseHandle['db']): Promise<{ total: number; 
   return { total: row?.total ?? 0, distinct: row?.distinct ?? 0, timeline: events?.count ?? 0 };
 }
 
-describe.each(databaseBackends)('deadline enforcement on %s', (backend) => {
+describeOnBackends('deadline enforcement', (backend) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -95,11 +96,7 @@ describe.each(databaseBackends)('deadline enforcement on %s', (backend) => {
     await firebreak.close();
   });
 
-  it('stops warning once the obligation is submitted, and moves warnings with a moved deadline', async () => {
-    const storage = await persistentDatabase(backend);
-    cleanups.push(storage.drop);
-    const firebreak = await startFirebreak(await storage.open());
-    cleanups.push(() => firebreak.close());
+  it('stops warning once the obligation is submitted, and moves warnings with a moved deadline', async ({ firebreak }) => {
     const start = new Date();
     const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
     const ctx = systemContext(firebreak.database.db, firebreak.config);
@@ -118,28 +115,21 @@ describe.each(databaseBackends)('deadline enforcement on %s', (backend) => {
   });
 });
 
-describe.each(databaseBackends)('concurrent breach writes on %s', (backend) => {
-  it('never loses a submission to a recomputation running at the same time, and never deadlocks', async () => {
-    const storage = await persistentDatabase(backend);
-    const firebreak = await startFirebreak(await storage.open());
-    try {
-      const ctx = systemContext(firebreak.database.db, firebreak.config);
-      const start = new Date();
-      const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
-      await applyRegime(ctx, incidentId, { regimeId: 'contract-48h' });
-      const { submitObligation } = await import('./submit-obligation.ts');
-      const status = await getBreachStatus(firebreak.database.db, incidentId);
-      const writes = [
-        ...status.obligations.map((obligation) => submitObligation(ctx, obligation.id, { via: 'portal' })),
-        ...[2, 3, 4].map((hours) => recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - hours * HOUR).toISOString() } })),
-      ];
-      await Promise.all(writes);
-      const after = await getBreachStatus(firebreak.database.db, incidentId);
-      expect(after.obligations.map((obligation) => obligation.status)).toEqual(['submitted', 'submitted']);
-    } finally {
-      await firebreak.close();
-      await storage.drop();
-    }
+describeOnBackends('concurrent breach writes', () => {
+  it('never loses a submission to a recomputation running at the same time, and never deadlocks', async ({ firebreak }) => {
+    const ctx = systemContext(firebreak.database.db, firebreak.config);
+    const start = new Date();
+    const incidentId = await breachUnderContract(firebreak, new Date(start.getTime() - HOUR));
+    await applyRegime(ctx, incidentId, { regimeId: 'contract-48h' });
+    const { submitObligation } = await import('./submit-obligation.ts');
+    const status = await getBreachStatus(firebreak.database.db, incidentId);
+    const writes = [
+      ...status.obligations.map((obligation) => submitObligation(ctx, obligation.id, { via: 'portal' })),
+      ...[2, 3, 4].map((hours) => recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - hours * HOUR).toISOString() } })),
+    ];
+    await Promise.all(writes);
+    const after = await getBreachStatus(firebreak.database.db, incidentId);
+    expect(after.obligations.map((obligation) => obligation.status)).toEqual(['submitted', 'submitted']);
   });
 });
 

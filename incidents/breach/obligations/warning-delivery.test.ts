@@ -1,25 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { systemContext } from '../../../platform/index.ts';
-import { databaseBackends } from '../../../test/harness/database.ts';
-import { createNotifierWorld } from '../../../test/harness/notifier.ts';
-import type { NotifierWorld } from '../../../test/harness/notifier.ts';
+import { describeOnBackends, it } from '../../../test/harness/fixtures.ts';
 import { declareIncident } from '../../declare-incident.ts';
 import { applyRegime } from './apply-regime.ts';
 import { recordBreachFacts } from '../assessment/record-facts.ts';
 
 const HOUR = 3_600_000;
 
-describe.each(databaseBackends)('deadline warnings through the notifier on %s', (backend) => {
-  let world: NotifierWorld;
-  beforeEach(async () => {
-    world = await createNotifierWorld(backend);
-  });
-  afterEach(async () => {
-    await world.close();
-  });
-
-  it('posts approaching deadlines to Slack and pages through PagerDuty once overdue', async () => {
-    const { firebreak, slack, pagerduty } = world;
+describeOnBackends('deadline warnings through the notifier', () => {
+  it('posts approaching deadlines to Slack and pages through PagerDuty once overdue', async ({ notifierWorld }) => {
+    const { firebreak, slack, pagerduty } = notifierWorld;
     const ctx = systemContext(firebreak.database.db, firebreak.config);
     const start = new Date();
     // sev3: opening it does not page, so any page below comes from the deadline.

@@ -1,11 +1,12 @@
 import type { AttributeValue, ExceptionRecord, ResourceRecord, SpanRecord, TraceBatch } from '../../incidents/index.ts';
-import { OtlpDecodeError, SpanRejections, limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES } from './decode-limits.ts';
-import { ExportTraceServiceRequest } from './proto-schema.ts';
+import { OtlpDecodeError, SpanRejections, limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES } from '../../collector/otlp/decode-limits.ts';
+import { ExportTraceServiceRequest } from './otlp-proto-schema.ts';
 
 /*
  * The protobufjs path: Type.decode of the whole request, then the same plain values as the
- * hand-written decoder. Kept to check that decoder against (the tests decode every payload both
- * ways) and to measure it (test/bench/traces.bench.ts).
+ * hand-written decoder (collector/otlp/decode-protobuf.ts). An oracle, not production code: kept to
+ * check that decoder against (the tests decode every payload both ways) and to measure it
+ * (test/bench/traces.bench.ts).
  */
 
 interface Long {

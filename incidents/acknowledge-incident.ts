@@ -34,7 +34,7 @@ export async function acknowledgeIncident(ctx: ActionContext, idOrReference: str
       incident: incidentSnapshot(updated, await currentCommander(tx, updated.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: { via: input.via },
+      via: input.via,
     });
     return updated;
   });

@@ -33,7 +33,7 @@ export async function changeSeverity(ctx: ActionContext, idOrReference: string, 
       incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: data,
+      ...data,
     });
     return updated;
   });

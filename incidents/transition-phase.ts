@@ -108,10 +108,13 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
       incident: snapshot,
       at: now,
       actorName: ctx.actor.name,
-      details: { from, to, reason: input.reason ?? null, override: overridden },
+      from,
+      to,
+      reason: input.reason ?? null,
+      override: overridden,
     });
     if (changes.resolvedAt) {
-      await notifyIncidentChange(tx, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, details: { via: 'recovery' } });
+      await notifyIncidentChange(tx, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, via: 'recovery' });
     }
     return updated;
   });

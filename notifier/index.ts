@@ -1,5 +1,4 @@
 export { notifyIncidentChange } from './notify-incident-change.ts';
-export { INCIDENT_CHANGE_KINDS } from './incident-change.ts';
 export type { IncidentChange, IncidentChangeKind, IncidentSnapshot } from './incident-change.ts';
 export { enqueueMessage, EnqueueMessageInput, EmailPayload } from './enqueue-message.ts';
 export type { EnqueuedMessage } from './enqueue-message.ts';

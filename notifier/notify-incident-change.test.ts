@@ -198,8 +198,9 @@ describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
       const snapshot = { ...incident, reference: 'INC-1', commander: null };
       const dueAt = new Date(Date.now() + 3_600_000).toISOString();
       const { notifyIncidentChange } = await import('./index.ts');
+      const obligation = { subject: 'breach_obligation', obligationId: '00000000-0000-4000-8000-000000000001', title: 'Notify the regulator', regime: 'gdpr' } as const;
       await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: false } }),
+        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: '75%', dueAt: new Date(dueAt), overdue: false } }),
       );
       await world.firebreak.notifier.worker.drain();
       // sev3 pages nobody by default; the warning is posted, not paged.
@@ -209,13 +210,13 @@ describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
       expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
 
       await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: true } }),
+        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: 'overdue-1', dueAt: new Date(dueAt), overdue: true } }),
       );
       await world.firebreak.notifier.worker.drain();
       expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
       expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
 
-      await db.transaction((tx) => notifyIncidentChange(tx, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana' }));
+      await db.transaction((tx) => notifyIncidentChange(tx, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana', reason: null }));
       await world.firebreak.notifier.worker.drain();
       expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
         ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { findSlackUserIds } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
+import { changeKey } from './change-key.ts';
 import { refreshEscalationSnapshot, startPaging, stopEscalations } from './escalation.ts';
-import type { IncidentChange } from './incident-change.ts';
+import type { DeadlineWarning, IncidentChange } from './incident-change.ts';
 import { enqueuePage, followUpPages } from './pagerduty/enqueue-page.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { IncidentRoutes } from './routing/resolve-routes.ts';
@@ -14,33 +14,29 @@ import { enqueueSlackPost, enqueueSlackSync } from './slack/enqueue-slack.ts';
 import { storeSnapshot } from './stored-snapshot.ts';
 import type { StoredSnapshot } from './stored-snapshot.ts';
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+/** What a deadline warning calls the deadline: "Notify the regulator (gdpr)". */
+function deadlineName({ deadline }: DeadlineWarning): string {
+  return deadline.subject === 'action_item' ? `Overdue action item "${deadline.title}" (owner ${deadline.ownerName})` : `${deadline.title} (${deadline.regime})`;
+}
 
 /** The line posted in the incident's channel for a change, or null when the summary update says it all. */
 function describeChange(change: IncidentChange): { text: string; broadcast: boolean } | null {
-  const details = change.details ?? {};
   const by = change.actorName;
   switch (change.kind) {
     case 'opened':
       return null;
     case 'acknowledged':
-      return { text: `:white_check_mark: Acknowledged by ${by}${text(details.via) ? ` (via ${text(details.via)})` : ''}.`, broadcast: false };
-    case 'phase_changed': {
-      const reason = text(details.reason);
-      const from = text(details.from);
-      const to = text(details.to) ?? change.incident.phase;
-      return { text: `:arrow_forward: Phase ${from ? `${phaseLabel(from)} → ` : ''}*${phaseLabel(to)}* (by ${by})${reason ? `: ${reason}` : '.'}`, broadcast: false };
-    }
+      return { text: `:white_check_mark: Acknowledged by ${by} (via ${change.via}).`, broadcast: false };
+    case 'phase_changed':
+      return { text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: false };
     case 'severity_changed':
-      return { text: `:warning: Severity ${text(details.from) ? `${text(details.from)?.toUpperCase()} → ` : ''}*${change.incident.severity.toUpperCase()}* (by ${by})${text(details.reason) ? `: ${text(details.reason)}` : '.'}`, broadcast: true };
-    case 'roles_changed': {
-      const name = text(details.name);
-      const role = text(details.role);
-      if (name && role) return { text: `:bust_in_silhouette: ${name} ${details.released === true ? 'is no longer' : 'is now'} ${role} (by ${by}).`, broadcast: false };
-      return { text: `:bust_in_silhouette: Roles changed by ${by}.`, broadcast: false };
-    }
+      return { text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: true };
+    case 'roles_changed':
+      return { text: `:bust_in_silhouette: ${change.name} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`, broadcast: false };
     case 'alert_joined': {
-      const alert = text(details.alertname) ?? text(details.name) ?? text(details.fingerprint);
+      const first = change.alerts[0];
+      // An empty label is no label (Prometheus): such an alert goes by its fingerprint.
+      const alert = first?.alertname || first?.fingerprint;
       return { text: `:bell: ${alert ? `Alert *${alert}*` : 'Another alert'} joined the incident.`, broadcast: false };
     }
     case 'resolved':
@@ -50,25 +46,23 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     case 'closed':
       return { text: `:lock: Closed by ${by}.`, broadcast: true };
     case 'deadline_warning': {
-      const name = text(details.obligation) ?? text(details.name) ?? 'A deadline';
-      const dueAt = text(details.dueAt) ?? (details.dueAt instanceof Date ? details.dueAt.toISOString() : null);
-      const due = dueAt ? ` <!date^${Math.floor(new Date(dueAt).getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>` : '';
-      if (details.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
-      return details.overdue === true
+      const name = deadlineName(change);
+      const dueAt = change.deadline.dueAt.toISOString();
+      const due = ` <!date^${Math.floor(change.deadline.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>`;
+      if (change.deadline.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
+      return change.deadline.overdue
         ? { text: `:rotating_light: *Overdue:* ${name} was due${due}.`, broadcast: true }
         : { text: `:alarm_clock: *Deadline approaching:* ${name} is due${due}.`, broadcast: true };
     }
-    case 'note_added': {
+    case 'note_added':
       // A note that came from Slack is already in the channel.
-      if (details.source === 'slack') return null;
-      const note = text(details.text);
-      return note ? { text: `:memo: Note by ${by}: ${note.slice(0, 2900)}`, broadcast: false } : null;
-    }
+      if (change.source === 'slack') return null;
+      return { text: `:memo: Note by ${by}: ${change.text.slice(0, 2900)}`, broadcast: false };
   }
 }
 
-async function slackUserIdOf(tx: Database, userId: unknown): Promise<string | null> {
-  if (typeof userId !== 'string') return null;
+async function slackUserIdOf(tx: Database, userId: string | null): Promise<string | null> {
+  if (userId === null) return null;
   return (await findSlackUserIds(tx, [userId])).get(userId) ?? null;
 }
 
@@ -76,7 +70,7 @@ async function notifySlack(tx: Database, change: IncidentChange, incident: Store
   const route = routes.slack;
   if (!route) return;
   if (change.kind !== 'note_added' && change.kind !== 'deadline_warning') {
-    const assignee = change.kind === 'roles_changed' && change.details?.released !== true ? await slackUserIdOf(tx, change.details?.userId) : null;
+    const assignee = change.kind === 'roles_changed' && !change.released ? await slackUserIdOf(tx, change.userId) : null;
     const invitees = assignee ? [...new Set([...route.invitees, assignee])] : route.invitees;
     await enqueueSlackSync(tx, incident, { ...route, invitees }, `${key}:slack:sync`);
   }
@@ -104,7 +98,7 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
     case 'acknowledged':
       await stopEscalations(tx, incident.id);
       // Acknowledged in PagerDuty itself: PagerDuty knows already.
-      if (change.details?.via !== 'pagerduty') await followUpPages(tx, incident, 'acknowledge', key);
+      if (change.via !== 'pagerduty') await followUpPages(tx, incident, 'acknowledge', key);
       return;
     case 'resolved':
     case 'closed':
@@ -115,8 +109,9 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
       for (const route of routes.pages) await startPaging(tx, incident, route, change.at, key);
       return;
     case 'deadline_warning': {
-      if (change.details?.overdue !== true) return;
-      const name = text(change.details.obligation) ?? text(change.details.name) ?? 'deadline';
+      // Only a breach deadline that has passed pages; an overdue action item is a reminder.
+      if (change.deadline.subject !== 'breach_obligation' || !change.deadline.overdue) return;
+      const name = deadlineName(change);
       const routingKeys = new Set(routes.pages.map((route) => route.routingKeys[0]).filter((routingKey) => routingKey !== undefined));
       const fallback = notifierSettings().defaults.pagerdutyRoutingKey;
       if (routingKeys.size === 0 && fallback) routingKeys.add(fallback);
@@ -128,7 +123,7 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
           dedupKey: `${incident.id}:deadline:${name}`,
           idempotencyKey: `${key}:deadline:${routingKey}`,
           summary: `[${incident.reference}] Overdue: ${name} (${incident.title})`,
-          details: { obligation: name, dueAt: change.details.dueAt ?? null },
+          details: { obligation: name, dueAt: change.deadline.dueAt.toISOString() },
         });
       }
       return;
@@ -146,11 +141,7 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
 export async function notifyIncidentChange(tx: Database, change: IncidentChange): Promise<void> {
   const incident = storeSnapshot(change.incident);
   const routes = await resolveRoutes(tx, change.incident, notifierSettings());
-  const digest = createHash('sha256')
-    .update(JSON.stringify(change.details ?? {}))
-    .digest('hex')
-    .slice(0, 12);
-  const key = `incident:${incident.id}:${change.kind}:${change.at.toISOString()}:${digest}`;
+  const key = changeKey(change);
   await notifySlack(tx, change, incident, routes, key);
   await notifyPagerDuty(tx, change, incident, routes, key);
 }

@@ -45,7 +45,6 @@ export function remindOverdueActionItem(intervalMs: number) {
     const overdueSeconds = Math.round((now.getTime() - item.dueAt.getTime()) / 1000);
     const details = {
       subject: 'action_item',
-      // What the notifier's message names.
       name: `Overdue action item "${item.title}" (owner ${item.ownerName})`,
       actionItemId: item.id,
       title: item.title,
@@ -56,8 +55,14 @@ export function remindOverdueActionItem(intervalMs: number) {
       reminder: item.remindersSent,
     };
     await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'action_item.overdue', occurredAt: now, data: details });
-    // A reminder, not a page: overdue follow-up work does not wake anyone (details.overdue is for breach deadlines).
-    await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
+    // A reminder, not a page: overdue follow-up work does not wake anyone.
+    await notifyIncidentChange(tx, {
+      kind: 'deadline_warning',
+      incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
+      at: now,
+      actorName: SYSTEM_ACTOR.name,
+      deadline: { subject: 'action_item', actionItemId: item.id, title: item.title, ownerName: item.ownerName, reminder: item.remindersSent, dueAt: item.dueAt },
+    });
     await scheduleTimer(tx, {
       kind: ACTION_ITEM_OVERDUE_TIMER,
       key: reminderKey(item, item.remindersSent + 1),

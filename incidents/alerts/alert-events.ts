@@ -141,19 +141,18 @@ export async function settleIncidents(
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       const updated = await setResolvedAt(tx, incident.id, now);
       if (updated) {
-        await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
+        await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, via: 'alerts', alerts: listed(['resolved']) });
       }
       continue;
     }
     if (gained && incident.resolved) {
       const updated = await setResolvedAt(tx, incident.id, null);
       if (updated) {
-        await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
+        await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, alerts: listed(['fired', 'refired']) });
         continue;
       }
     }
     if (joined.length > 0) {
-      const first = joined[0];
       const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
       if (!full) continue;
       await notifyIncidentChange(tx, {
@@ -161,12 +160,8 @@ export async function settleIncidents(
         incident: incidentSnapshot(full),
         at: now,
         actorName: actor.name,
-        details: {
-          alertname: first?.labels.alertname ?? null,
-          fingerprint: first?.fingerprint ?? null,
-          count: joined.length,
-          alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
-        },
+        alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+        count: joined.length,
       });
     }
   }

@@ -46,7 +46,9 @@ export async function addNote(ctx: ActionContext, idOrReference: string, rawInpu
       incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: { noteId: note.id, text: input.text, source: input.source },
+      noteId: note.id,
+      text: input.text,
+      source: input.source,
     });
     return event;
   });

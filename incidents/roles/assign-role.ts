@@ -75,7 +75,8 @@ export async function assignRole(ctx: ActionContext, idOrReference: string, rawI
       incident: incidentSnapshot(updated, commanderOf(after)),
       at: now,
       actorName: ctx.actor.name,
-      details: data,
+      ...data,
+      released: false,
     });
     return { incident: updated, roles: after };
   });

@@ -103,7 +103,6 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
   if (inserted.length === 0) return;
   const timeZone = row.time_zone ?? 'UTC';
   const details = {
-    // The notifier words its message from `obligation`, `dueAt` and `overdue`; the rest is for the timeline.
     obligation: `${obligation.title} (${obligation.regimeId})`,
     obligationId: obligation.id,
     regime: obligation.regimeId,
@@ -118,7 +117,13 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
     suspendedUntil: obligation.suspendedUntil?.toISOString() ?? null,
   };
   // The commander is named in the message (and mentioned in Slack), as every incident change does.
-  await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
+  await notifyIncidentChange(tx, {
+    kind: 'deadline_warning',
+    incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
+    at: now,
+    actorName: SYSTEM_ACTOR.name,
+    deadline: { subject: 'breach_obligation', obligationId: obligation.id, title: obligation.title, regime: obligation.regimeId, point: payload.point, dueAt, overdue },
+  });
   await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'breach.deadline_warning', occurredAt: now, data: details });
   breachWarningsSent.inc({ overdue: String(overdue) });
 

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import type { Database } from '../platform/index.ts';
 import { invalidInputFromIssues, preparedStatement } from '../platform/index.ts';
-import type { OutboxChannel, OutboxStatus } from './schema/outbox-messages.ts';
+import { EmailPayload } from './outbox-payloads.ts';
+import type { OutboxContent } from './outbox-payloads.ts';
+import type { OutboxStatus } from './schema/outbox-messages.ts';
 import { notifierSettings } from './settings.ts';
 
 /** The Postgres NOTIFY channel that wakes the outbox worker when a message commits. */
 export const OUTBOX_CHANNEL = 'firebreak_outbox';
-
-export const EmailPayload = z.object({
-  to: z.union([z.email(), z.array(z.email()).min(1).max(100)]),
-  subject: z.string().trim().min(1).max(500),
-  text: z.string().min(1).max(200_000),
-  html: z.string().max(500_000).optional(),
-  replyTo: z.email().optional(),
-});
-export type EmailPayload = z.infer<typeof EmailPayload>;
 
 export const EnqueueMessageInput = z.object({
   channel: z.literal('email'),
@@ -32,15 +25,12 @@ export interface EnqueuedMessage {
   created: boolean;
 }
 
-export interface OutboxInsert {
-  channel: OutboxChannel;
-  kind: string;
+export type OutboxInsert = OutboxContent & {
   idempotencyKey: string;
   orderingKey?: string | null;
-  payload: Record<string, unknown>;
   /** Written dead at once with this reason: the channel cannot deliver (e.g. not configured). */
   undeliverable?: string;
-}
+};
 
 // Every incident change and deadline warning writes its messages with this statement, and a tick's
 // warnings run side by side: one prepared statement (one round trip) checks the ordering key for a
@@ -101,7 +91,7 @@ export async function enqueueMessage(tx: Database, rawInput: EnqueueMessageInput
   if (!parsed.success) throw invalidInputFromIssues('message', parsed.error.issues);
   const input = parsed.data;
   return insertOutboxMessage(tx, {
-    channel: input.channel,
+    channel: 'email',
     kind: 'email',
     idempotencyKey: input.idempotencyKey,
     orderingKey: input.orderingKey ?? null,

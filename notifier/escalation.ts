@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { assertPermission, cancelTimers, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
+import { z } from 'zod';
+import { assertPermission, cancelTimers, describeIssue, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
 import type { ActionContext, Database, Timer } from '../platform/index.ts';
 import { enqueuePage } from './pagerduty/enqueue-page.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
@@ -8,15 +9,19 @@ import { incidentEscalations } from './schema/incident-escalations.ts';
 import type { IncidentEscalation } from './schema/incident-escalations.ts';
 import { notifierSettings } from './settings.ts';
 import { enqueueSlackPost } from './slack/enqueue-slack.ts';
-import type { StoredSnapshot } from './stored-snapshot.ts';
+import { StoredSnapshot } from './stored-snapshot.ts';
 
 export const ESCALATION_TIMER = 'notifier.escalate';
 
-interface EscalationTimerPayload {
-  incidentId: string;
-  routeKey: string;
-  round: number;
-  escalations: number;
+/** The next escalation of a route is due: stale once the round or the escalation count moved on. */
+const EscalationTimerPayload = z.object({ incidentId: z.string(), routeKey: z.string(), round: z.number().int(), escalations: z.number().int() });
+type EscalationTimerPayload = z.infer<typeof EscalationTimerPayload>;
+
+/** A timer payload or stored snapshot checked against its schema; one that fails is an error that names what it was. */
+function checked<Value>(schema: z.ZodType<Value>, value: unknown, what: string): Value {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new Error(`${what} is not readable: ${parsed.error.issues.slice(0, 5).map(describeIssue).join('; ')}`);
 }
 
 function timerKey(payload: EscalationTimerPayload): string {
@@ -26,7 +31,7 @@ function timerKey(payload: EscalationTimerPayload): string {
 async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): Promise<void> {
   if (row.stopped || row.escalateAfterSeconds === null || row.escalations >= row.maxEscalations) return;
   const payload: EscalationTimerPayload = { incidentId: row.incidentId, routeKey: row.routeKey, round: row.round, escalations: row.escalations };
-  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload: { ...payload } });
+  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload });
 }
 
 /** Pages level 0 of a route and starts its escalation clock (a new round when the incident re-fires). */
@@ -41,7 +46,7 @@ export async function startPaging(tx: Database, incident: StoredSnapshot, route:
       routingKeys: route.routingKeys,
       escalateAfterSeconds: route.escalateAfterSeconds,
       maxEscalations: route.maxEscalations,
-      incident: { ...incident },
+      incident,
     })
     .onConflictDoUpdate({
       target: [incidentEscalations.incidentId, incidentEscalations.routeKey],
@@ -49,7 +54,7 @@ export async function startPaging(tx: Database, incident: StoredSnapshot, route:
         routingKeys: route.routingKeys,
         escalateAfterSeconds: route.escalateAfterSeconds,
         maxEscalations: route.maxEscalations,
-        incident: { ...incident },
+        incident,
         level: 0,
         escalations: 0,
         stopped: false,
@@ -71,11 +76,11 @@ export async function stopEscalations(tx: Database, incidentId: string): Promise
 
 /** Keeps the stored snapshot current, so escalation messages say what the incident looks like now. */
 export async function refreshEscalationSnapshot(tx: Database, incident: StoredSnapshot): Promise<void> {
-  await tx.update(incidentEscalations).set({ incident: { ...incident } }).where(eq(incidentEscalations.incidentId, incident.id));
+  await tx.update(incidentEscalations).set({ incident }).where(eq(incidentEscalations.incidentId, incident.id));
 }
 
 async function escalate(tx: Database, row: IncidentEscalation, now: Date, reason: string): Promise<IncidentEscalation> {
-  const incident = row.incident as unknown as StoredSnapshot;
+  const incident = checked(StoredSnapshot, row.incident, `The incident snapshot kept for the escalation of ${row.incidentId} (route ${row.routeKey})`);
   const level = Math.min(row.level + 1, row.routingKeys.length - 1);
   const routingKey = row.routingKeys[level];
   if (!routingKey) throw new Error(`escalation of ${incident.reference} has no routing keys`);
@@ -101,7 +106,7 @@ async function escalate(tx: Database, row: IncidentEscalation, now: Date, reason
 
 /** The scheduler's handler: nobody acknowledged in time, so the next level is paged. */
 export async function handleEscalationTimer(tx: Database, timer: Timer, now: Date): Promise<void> {
-  const payload = timer.payload as unknown as EscalationTimerPayload;
+  const payload = checked(EscalationTimerPayload, timer.payload, `The payload of escalation timer ${timer.key}`);
   const [row] = await tx
     .select()
     .from(incidentEscalations)

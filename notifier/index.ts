@@ -1,6 +1,7 @@
 export { notifyIncidentChange } from './notify-incident-change.ts';
 export type { IncidentChange, IncidentChangeKind, IncidentSnapshot } from './incident-change.ts';
-export { enqueueMessage, EnqueueMessageInput, EmailPayload } from './enqueue-message.ts';
+export { enqueueMessage, EnqueueMessageInput } from './enqueue-message.ts';
+export { EmailPayload } from './outbox-payloads.ts';
 export type { EnqueuedMessage } from './enqueue-message.ts';
 export { getDeliveryStatus } from './get-delivery-status.ts';
 export type { DeliveryStatus } from './get-delivery-status.ts';

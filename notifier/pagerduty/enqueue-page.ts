@@ -1,24 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { insertOutboxMessage } from '../enqueue-message.ts';
+import type { PageAction, PagerDutyEvent } from '../outbox-payloads.ts';
 import { incidentPages } from '../schema/incident-pages.ts';
 import { notifierSettings } from '../settings.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
 import type { StoredSnapshot } from '../stored-snapshot.ts';
-
-export type PageAction = 'trigger' | 'acknowledge' | 'resolve';
-
-/** What the PagerDuty adapter sends: one Events API v2 event. */
-export interface PagerDutyEventPayload {
-  routingKey: string;
-  action: PageAction;
-  dedupKey: string;
-  summary: string;
-  severity: 'critical' | 'error' | 'warning' | 'info';
-  component: string | null;
-  customDetails: Record<string, unknown>;
-  link: string;
-}
 
 const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning', sev4: 'info' } as const;
 
@@ -34,7 +21,7 @@ export async function enqueuePage(
   const { incident } = input;
   const dedupKey = input.dedupKey ?? incident.id;
   const link = timelineUrl(notifierSettings().publicUrl, incident);
-  const payload: PagerDutyEventPayload = {
+  const payload: PagerDutyEvent = {
     routingKey: input.routingKey,
     action: input.action,
     dedupKey,
@@ -49,7 +36,7 @@ export async function enqueuePage(
     kind: `pagerduty.${input.action}`,
     idempotencyKey: input.idempotencyKey,
     orderingKey: pagerdutyOrderingKey(incident.id),
-    payload: { ...payload },
+    payload,
   });
   if (input.action === 'trigger') {
     await tx

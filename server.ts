@@ -102,7 +102,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/services', serviceRoutes);
   app.route('/api/slos', sloRoutes);
 
-  const breach = await registerBreach({ db: database.db, scheduler, regimesFile: config.BREACH_REGIMES_FILE });
+  const breach = await registerBreach({ config, db: database.db, scheduler, regimesFile: config.BREACH_REGIMES_FILE });
   if (breach.regimesLoaded.length) logger.info({ regimes: breach.regimesLoaded }, 'breach regimes loaded from BREACH_REGIMES_FILE');
   app.route('/api/regimes', regimeRoutes);
   app.route('/api', breachRoutes);

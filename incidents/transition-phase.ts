@@ -103,7 +103,7 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
     await appendTimelineEvent(tx, ctx.actor, { incidentId: updated.id, type: 'phase.changed', occurredAt: now, data });
     await recordAudit(tx, ctx, { action: 'incidents.incident.transition', targetType: 'incident', targetId: updated.id, details: { reference, ...data } });
     const snapshot = incidentSnapshot(updated, await currentCommander(tx, updated.id));
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'phase_changed',
       incident: snapshot,
       at: now,
@@ -114,7 +114,7 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
       override: overridden,
     });
     if (changes.resolvedAt) {
-      await notifyIncidentChange(tx, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, via: 'recovery' });
+      await notifyIncidentChange(tx, ctx.config, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, via: 'recovery' });
     }
     return updated;
   });

@@ -12,7 +12,7 @@ import { ESCALATION_TIMER, handleEscalationTimer } from './escalation.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import type { ChannelAdapter } from './outbox-worker.ts';
 import { notificationRoutes } from './routes.ts';
-import { configureNotifier, settingsFromConfig } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
 import type { OutboxChannel } from './schema/outbox-messages.ts';
 import { routingRules } from './schema/routing-rules.ts';
 import type { IncidentFacts } from './slack/blocks.ts';
@@ -60,9 +60,9 @@ async function rulesWithRoutingKeys(db: Database): Promise<number> {
 /** The notifier part: its settings, outbox worker (with one adapter per configured channel), escalation timers, readiness and routes. */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, database, logger, scheduler } = deps;
-  configureNotifier(settingsFromConfig(config));
+  const settings = settingsFromConfig(config);
   const adapters = buildAdapters(deps);
-  scheduler.onTimer(ESCALATION_TIMER, handleEscalationTimer);
+  scheduler.onTimer(ESCALATION_TIMER, (tx, timer, now) => handleEscalationTimer(tx, timer, now, settings));
   scheduler.every(OUTBOX_RETENTION_JOB, '0 3-59/10 * * * *', async (tx, now) => {
     const deleted = await pruneDeliveredMessages(tx, now, config.OUTBOX_RETENTION_DAYS);
     if (deleted > 0) logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');

@@ -74,7 +74,7 @@ describe.each(databaseBackends)('delivery under faults on %s', (backend) => {
     world.slack.faults.add('chat.update', { kind: 'pass' }, 2);
     world.slack.faults.add('chat.postMessage', { kind: 'pass' });
     world.slack.faults.add('chat.postMessage', { kind: 'status', status: 500 });
-    await world.firebreak.database.db.transaction((tx) => notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(incident), at: new Date(), actorName: 'Firebreak', via: 'recovery' }));
+    await world.firebreak.database.db.transaction((tx) => notifyIncidentChange(tx, world.firebreak.config, { kind: 'resolved', incident: incidentSnapshot(incident), at: new Date(), actorName: 'Firebreak', via: 'recovery' }));
     await deliverOver(10);
     const channel = world.slack.channelByName('inc-1-checkout-errors');
     expect(channel?.messages.filter((message) => /Resolved/.test(message.text))).toHaveLength(1);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { Database } from '../platform/index.ts';
+import type { Config, Database } from '../platform/index.ts';
 import { invalidInputFromIssues, preparedStatement } from '../platform/index.ts';
 import { EmailPayload } from './outbox-payloads.ts';
 import type { OutboxContent } from './outbox-payloads.ts';
 import type { OutboxStatus } from './schema/outbox-messages.ts';
-import { notifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
+import type { NotifierSettings } from './settings.ts';
 
 /** The Postgres NOTIFY channel that wakes the outbox worker when a message commits. */
 export const OUTBOX_CHANNEL = 'firebreak_outbox';
@@ -66,7 +67,7 @@ const insertMessage = preparedStatement<
  * the same ordering key would wait forever: it is written dead at once ("held back"), visibly, and
  * retrying the dead one by hand revives it too.
  */
-export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Promise<EnqueuedMessage> {
+export async function insertOutboxMessage(tx: Database, settings: NotifierSettings, input: OutboxInsert): Promise<EnqueuedMessage> {
   const [row] = await insertMessage(
     tx,
     input.channel,
@@ -74,7 +75,7 @@ export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Pr
     input.idempotencyKey,
     input.orderingKey ?? null,
     JSON.stringify(input.payload),
-    notifierSettings().maxAttempts,
+    settings.maxAttempts,
     input.undeliverable ?? null,
     new Date().toISOString(),
   );
@@ -86,16 +87,17 @@ export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Pr
  * Queues an e-mail in the caller's transaction (breach notices and other mail). Without SMTP_URL the
  * message is stored dead with the reason, so that its status says why it was not sent.
  */
-export async function enqueueMessage(tx: Database, rawInput: EnqueueMessageInput): Promise<EnqueuedMessage> {
+export async function enqueueMessage(tx: Database, config: Config, rawInput: EnqueueMessageInput): Promise<EnqueuedMessage> {
   const parsed = EnqueueMessageInput.safeParse(rawInput);
   if (!parsed.success) throw invalidInputFromIssues('message', parsed.error.issues);
   const input = parsed.data;
-  return insertOutboxMessage(tx, {
+  const settings = settingsFromConfig(config);
+  return insertOutboxMessage(tx, settings, {
     channel: 'email',
     kind: 'email',
     idempotencyKey: input.idempotencyKey,
     orderingKey: input.orderingKey ?? null,
     payload: input.payload,
-    undeliverable: notifierSettings().email ? undefined : 'e-mail is not configured: SMTP_URL is not set',
+    undeliverable: settings.email ? undefined : 'e-mail is not configured: SMTP_URL is not set',
   });
 }

@@ -18,8 +18,7 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
   const summaryOf = (channelId: string) => world.slack.channels.get(channelId)?.messages[0];
 
   it('sends the whole message sequence of an incident to Slack and PagerDuty, in order', async () => {
-    const { db } = world.firebreak.database;
-    const commander = personContext(db, 'commander', 'Ana');
+    const commander = personContext(world.firebreak, 'commander', 'Ana');
     const incident = await declareCommandedIncident(commander, { title: 'Checkout errors', severity: 'sev1', services: ['checkout'] });
     await drain();
 
@@ -90,8 +89,7 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
   });
 
   it('pages nobody and opens no channel for an incident under the thresholds', async () => {
-    const { db } = world.firebreak.database;
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
     await drain();
     expect(world.slack.calls).toEqual([]);
     expect(world.pagerduty.events).toEqual([]);
@@ -104,8 +102,7 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
       PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
       PAGERDUTY_MAX_ESCALATIONS: '3',
     });
-    const { db } = world.firebreak.database;
-    const responder = personContext(db, 'responder', 'Bo');
+    const responder = personContext(world.firebreak, 'responder', 'Bo');
     const incident = await declareTestIncident(responder, { severity: 'sev1' });
     await drain();
     const minutes = (count: number) => new Date(Date.now() + count * 60_000);
@@ -154,9 +151,8 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
     expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).status).toBe(409);
     world.slack.channels.set('C0PAYMENTS', { id: 'C0PAYMENTS', name: 'payments-incidents', members: [], messages: [] });
 
-    const { db } = world.firebreak.database;
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
     await drain();
     expect(world.pagerduty.events.map((event) => event.routing_key)).toEqual(['PAYMENTSKEY000000000000000000001', TEST_ROUTING_KEY]);
     expect(world.slack.channels.get('C0PAYMENTS')?.messages).toHaveLength(1);
@@ -194,13 +190,13 @@ describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
     const world = await createNotifierWorld(backend);
     try {
       const { db } = world.firebreak.database;
-      const incident = await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
+      const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
       const snapshot = { ...incident, reference: 'INC-1', commander: null };
       const dueAt = new Date(Date.now() + 3_600_000).toISOString();
       const { notifyIncidentChange } = await import('./index.ts');
       const obligation = { subject: 'breach_obligation', obligationId: '00000000-0000-4000-8000-000000000001', title: 'Notify the regulator', regime: 'gdpr' } as const;
       await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: '75%', dueAt: new Date(dueAt), overdue: false } }),
+        notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: '75%', dueAt: new Date(dueAt), overdue: false } }),
       );
       await world.firebreak.notifier.worker.drain();
       // sev3 pages nobody by default; the warning is posted, not paged.
@@ -210,13 +206,13 @@ describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
       expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
 
       await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: 'overdue-1', dueAt: new Date(dueAt), overdue: true } }),
+        notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: 'overdue-1', dueAt: new Date(dueAt), overdue: true } }),
       );
       await world.firebreak.notifier.worker.drain();
       expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
       expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
 
-      await db.transaction((tx) => notifyIncidentChange(tx, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana', reason: null }));
+      await db.transaction((tx) => notifyIncidentChange(tx, world.firebreak.config, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana', reason: null }));
       await world.firebreak.notifier.worker.drain();
       expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
         ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { findSlackUserIds } from '../platform/index.ts';
-import type { Database } from '../platform/index.ts';
+import type { Config, Database } from '../platform/index.ts';
 import { changeKey } from './change-key.ts';
 import { refreshEscalationSnapshot, startPaging, stopEscalations } from './escalation.ts';
 import type { DeadlineWarning, IncidentChange } from './incident-change.ts';
@@ -8,7 +8,8 @@ import { enqueuePage, followUpPages } from './pagerduty/enqueue-page.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { IncidentRoutes } from './routing/resolve-routes.ts';
 import { incidentEscalations } from './schema/incident-escalations.ts';
-import { notifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
+import type { NotifierSettings } from './settings.ts';
 import { phaseLabel } from './slack/blocks.ts';
 import { enqueueSlackPost, enqueueSlackSync } from './slack/enqueue-slack.ts';
 import { storeSnapshot } from './stored-snapshot.ts';
@@ -66,16 +67,16 @@ async function slackUserIdOf(tx: Database, userId: string | null): Promise<strin
   return (await findSlackUserIds(tx, [userId])).get(userId) ?? null;
 }
 
-async function notifySlack(tx: Database, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifySlack(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
   const route = routes.slack;
   if (!route) return;
   if (change.kind !== 'note_added' && change.kind !== 'deadline_warning') {
     const assignee = change.kind === 'roles_changed' && !change.released ? await slackUserIdOf(tx, change.userId) : null;
     const invitees = assignee ? [...new Set([...route.invitees, assignee])] : route.invitees;
-    await enqueueSlackSync(tx, incident, { ...route, invitees }, `${key}:slack:sync`);
+    await enqueueSlackSync(tx, settings, incident, { ...route, invitees }, `${key}:slack:sync`);
   }
   const line = describeChange(change);
-  if (line) await enqueueSlackPost(tx, { incident, text: line.text, broadcast: line.broadcast }, `${key}:slack:post`);
+  if (line) await enqueueSlackPost(tx, settings, { incident, text: line.text, broadcast: line.broadcast }, `${key}:slack:post`);
 }
 
 async function pagedRouteKeys(tx: Database, incidentId: string): Promise<Set<string>> {
@@ -83,40 +84,40 @@ async function pagedRouteKeys(tx: Database, incidentId: string): Promise<Set<str
   return new Set(rows.map((row) => row.routeKey));
 }
 
-async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifyPagerDuty(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
   switch (change.kind) {
     case 'opened':
-      for (const route of routes.pages) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     case 'severity_changed': {
       // Raised above a paging threshold: page the routes that have not been paged yet.
       if (incident.acknowledgedAt || incident.recoveredAt || incident.closedAt) return;
       const paged = await pagedRouteKeys(tx, incident.id);
-      for (const route of routes.pages) if (!paged.has(route.routeKey)) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) if (!paged.has(route.routeKey)) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     }
     case 'acknowledged':
       await stopEscalations(tx, incident.id);
       // Acknowledged in PagerDuty itself: PagerDuty knows already.
-      if (change.via !== 'pagerduty') await followUpPages(tx, incident, 'acknowledge', key);
+      if (change.via !== 'pagerduty') await followUpPages(tx, settings, incident, 'acknowledge', key);
       return;
     case 'resolved':
     case 'closed':
       await stopEscalations(tx, incident.id);
-      await followUpPages(tx, incident, 'resolve', key);
+      await followUpPages(tx, settings, incident, 'resolve', key);
       return;
     case 'reopened':
-      for (const route of routes.pages) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     case 'deadline_warning': {
       // Only a breach deadline that has passed pages; an overdue action item is a reminder.
       if (change.deadline.subject !== 'breach_obligation' || !change.deadline.overdue) return;
       const name = deadlineName(change);
       const routingKeys = new Set(routes.pages.map((route) => route.routingKeys[0]).filter((routingKey) => routingKey !== undefined));
-      const fallback = notifierSettings().defaults.pagerdutyRoutingKey;
+      const fallback = settings.defaults.pagerdutyRoutingKey;
       if (routingKeys.size === 0 && fallback) routingKeys.add(fallback);
       for (const routingKey of routingKeys) {
-        await enqueuePage(tx, {
+        await enqueuePage(tx, settings, {
           incident,
           action: 'trigger',
           routingKey,
@@ -136,12 +137,13 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
 /**
  * Records, in the caller's transaction, the messages an incident change owes (Slack, pages), routed by
  * the routing rules. Delivery happens later through the outbox worker; channels that are not
- * configured get no messages.
+ * configured (in `config`) get no messages.
  */
-export async function notifyIncidentChange(tx: Database, change: IncidentChange): Promise<void> {
+export async function notifyIncidentChange(tx: Database, config: Config, change: IncidentChange): Promise<void> {
+  const settings = settingsFromConfig(config);
   const incident = storeSnapshot(change.incident);
-  const routes = await resolveRoutes(tx, change.incident, notifierSettings());
+  const routes = await resolveRoutes(tx, change.incident, settings);
   const key = changeKey(change);
-  await notifySlack(tx, change, incident, routes, key);
-  await notifyPagerDuty(tx, change, incident, routes, key);
+  await notifySlack(tx, settings, change, incident, routes, key);
+  await notifyPagerDuty(tx, settings, change, incident, routes, key);
 }

@@ -24,7 +24,7 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
 
   const mail = (key: string, orderingKey?: string) =>
     firebreak.database.db.transaction((tx) =>
-      enqueueMessage(tx, { channel: 'email', idempotencyKey: key, orderingKey, payload: { to: 'dpo@example.com', subject: `Notice ${key}`, text: 'What happened.' } }),
+      enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: key, orderingKey, payload: { to: 'dpo@example.com', subject: `Notice ${key}`, text: 'What happened.' } }),
     );
 
   it('delivers an e-mail once, even when enqueued twice with the same idempotency key', async () => {
@@ -133,7 +133,7 @@ describe.each(databaseBackends)('outbox and e-mail on %s', (backend) => {
   it('refuses an e-mail without a valid recipient and stores nothing', async () => {
     await expect(
       firebreak.database.db.transaction((tx) =>
-        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'bad-1', payload: { to: 'not-an-address', subject: 'x', text: 'y' } }),
+        enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'bad-1', payload: { to: 'not-an-address', subject: 'x', text: 'y' } }),
       ),
     ).rejects.toThrow(/payload.to/);
     expect((await getDeliveryStatus(firebreak.database.db, ['bad-1'])).size).toBe(0);
@@ -145,7 +145,7 @@ describe.each(databaseBackends)('outbox without SMTP on %s', (backend) => {
     const firebreak = await createTestFirebreak(backend);
     try {
       await firebreak.database.db.transaction((tx) =>
-        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'no-smtp', payload: { to: 'a@example.com', subject: 's', text: 't' } }),
+        enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'no-smtp', payload: { to: 'a@example.com', subject: 's', text: 't' } }),
       );
       const status = (await getDeliveryStatus(firebreak.database.db, ['no-smtp'])).get('no-smtp');
       expect(status).toMatchObject({ status: 'dead' });
@@ -175,14 +175,14 @@ describe.each(databaseBackends)('outbox workers running on %s', (backend) => {
       replica.worker.start();
       // Polling is once a minute here: only the NOTIFY at commit can explain a prompt delivery.
       await firebreak.database.db.transaction((tx) =>
-        enqueueMessage(tx, { channel: 'email', idempotencyKey: 'live-1', payload: { to: 'a@example.com', subject: 'Live 1', text: 't' } }),
+        enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'live-1', payload: { to: 'a@example.com', subject: 'Live 1', text: 't' } }),
       );
       for (let waited = 0; smtp.received.length < 1 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(smtp.received.map((received) => received.subject)).toEqual(['Live 1']);
 
       await firebreak.database.db.transaction(async (tx) => {
         for (let index = 0; index < 40; index++) {
-          await enqueueMessage(tx, { channel: 'email', idempotencyKey: `many-${index}`, orderingKey: `thread-${index % 4}`, payload: { to: 'a@example.com', subject: `Many ${index}`, text: 't' } });
+          await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: `many-${index}`, orderingKey: `thread-${index % 4}`, payload: { to: 'a@example.com', subject: `Many ${index}`, text: 't' } });
         }
       });
       for (let waited = 0; smtp.received.length < 41 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));

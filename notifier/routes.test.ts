@@ -9,8 +9,8 @@ describe.each(databaseBackends)('notification routes on %s', (backend) => {
   beforeEach(async () => {
     firebreak = await createTestFirebreak(backend);
     await firebreak.database.db.transaction(async (tx) => {
-      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
-      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
+      await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
+      await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
     });
   });
   afterEach(async () => {

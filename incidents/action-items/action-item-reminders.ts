@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { cancelTimers, scheduleTimer } from '../../platform/index.ts';
-import type { Database, Timer } from '../../platform/index.ts';
+import type { Config, Database, Timer } from '../../platform/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
@@ -28,9 +28,11 @@ export async function planActionItemReminder(tx: Database, item: ActionItem): Pr
 
 /**
  * The timer handler: an item still open past its due date gets an 'action_item.overdue' event and a
- * reminder to its people, then another one every `intervalMs` until it is done or cancelled.
+ * reminder to its people, then another one every ACTION_ITEM_REMINDER_INTERVAL_HOURS until it is done
+ * or cancelled.
  */
-export function remindOverdueActionItem(intervalMs: number) {
+export function remindOverdueActionItem(config: Config) {
+  const intervalMs = config.ACTION_ITEM_REMINDER_INTERVAL_HOURS * 3600 * 1000;
   return async (tx: Database, timer: Timer, now: Date): Promise<void> => {
     const actionItemId = typeof timer.payload.actionItemId === 'string' ? timer.payload.actionItemId : null;
     if (!actionItemId) return;
@@ -56,7 +58,7 @@ export function remindOverdueActionItem(intervalMs: number) {
     };
     await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'action_item.overdue', occurredAt: now, data: details });
     // A reminder, not a page: overdue follow-up work does not wake anyone.
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, config, {
       kind: 'deadline_warning',
       incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
       at: now,

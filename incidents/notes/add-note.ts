@@ -41,7 +41,7 @@ export async function addNote(ctx: ActionContext, idOrReference: string, rawInpu
       targetId: incident.id,
       details: { reference: incidentReference(incident), noteId: note.id, length: input.text.length, source: input.source },
     });
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'note_added',
       incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
       at: now,

@@ -70,7 +70,7 @@ export async function assignRole(ctx: ActionContext, idOrReference: string, rawI
       details: { reference: incidentReference(incident), ...data },
     });
     const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'roles_changed',
       incident: incidentSnapshot(updated, commanderOf(after)),
       at: now,

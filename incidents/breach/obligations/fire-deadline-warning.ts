@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { SYSTEM_ACTOR, defineMetric, epochMs, metricsRegistry, preparedStatement } from '../../../platform/index.ts';
-import type { Database, Timer, Severity } from '../../../platform/index.ts';
+import type { Config, Database, Timer, Severity } from '../../../platform/index.ts';
 import { notifyIncidentChange } from '../../../notifier/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { currentCommander } from '../../roles/index.ts';
@@ -74,11 +74,11 @@ function payloadOf(timer: Timer): WarningTimerPayload | null {
 }
 
 /**
- * The scheduler's handler for 'breach.warning' timers: tells the commander and compliance channel
- * (and pages once overdue) through the notifier, in the transaction that claimed the timer, so the
+ * What 'breach.warning' timers run (registerBreach hands it the configuration): tells the commander
+ * and compliance channel (and pages once overdue) through the notifier, in the transaction that claimed the timer, so the
  * warning leaves exactly once. At and after the deadline it arms the next overdue reminder.
  */
-export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date): Promise<void> {
+export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date, config: Config): Promise<void> {
   const payload = payloadOf(timer);
   if (!payload) return;
   const [row] = await selectWarningContext(tx, payload.obligationId);
@@ -117,7 +117,7 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
     suspendedUntil: obligation.suspendedUntil?.toISOString() ?? null,
   };
   // The commander is named in the message (and mentioned in Slack), as every incident change does.
-  await notifyIncidentChange(tx, {
+  await notifyIncidentChange(tx, config, {
     kind: 'deadline_warning',
     incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
     at: now,

@@ -3,6 +3,7 @@ import { createTestFirebreak } from '../test/harness/app.ts';
 import type { TestFirebreak } from '../test/harness/app.ts';
 import { databaseBackends } from '../test/harness/database.ts';
 import { FakeSmtpServer } from '../test/fakes/smtp-server.ts';
+import { notifierHooks } from '../incidents/index.ts';
 import { enqueueMessage, getDeliveryStatus } from './index.ts';
 import { Scheduler, metricsRegistry } from '../platform/index.ts';
 
@@ -169,7 +170,7 @@ describe.each(databaseBackends)('outbox workers running on %s', (backend) => {
     const firebreak = await createTestFirebreak(backend, { SMTP_URL: smtp.url, OUTBOX_POLL_MS: '60000' });
     const { createNotifier } = await import('./index.ts');
     // A second replica's worker on the same database.
-    const replica = createNotifier({ config: firebreak.config, database: firebreak.database, logger: firebreak.logger, scheduler: new Scheduler(firebreak.database.db, firebreak.logger) });
+    const replica = createNotifier({ config: firebreak.config, database: firebreak.database, logger: firebreak.logger, scheduler: new Scheduler(firebreak.database.db, firebreak.logger), incidents: notifierHooks });
     try {
       firebreak.notifier.worker.start();
       replica.worker.start();

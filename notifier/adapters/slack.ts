@@ -16,8 +16,8 @@ import { timelineUrl } from '../stored-snapshot.ts';
 export interface SlackAdapterOptions {
   client: WebClient;
   publicUrl: string;
-  /** Current alerts and deadlines for the summary, when the incidents part provides them. */
-  describeIncident?: (db: Database, incidentId: string) => Promise<IncidentFacts | null>;
+  /** Current alerts and deadlines for the summary (the incidents part provides them). */
+  describeIncident: (db: Database, incidentId: string) => Promise<IncidentFacts | null>;
 }
 
 // Platform errors that say "try again later"; every other one will not get better by retrying.
@@ -121,7 +121,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
         await saveState(db, incident.id, { invited: [...state.invited, ...toInvite] });
         done.push('invite');
       }
-      const facts = options.describeIncident ? await options.describeIncident(db, incident.id).catch(() => null) : null;
+      const facts = await options.describeIncident(db, incident.id).catch(() => null);
       const summary = renderSummary(incident, link, facts);
       if (state.summaryTs) {
         await call('chat.update', () => client.chat.update({ channel: channelId ?? '', ts: state.summaryTs ?? '', text: summary.text, blocks: summary.blocks as never }));

@@ -1,15 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { queryRows, scheduleTimer } from '../platform/index.ts';
-import { describeOnBackends, test } from '../test/harness/fixtures.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { getDeliveryStatus } from './index.ts';
 import { ESCALATION_TIMER } from './escalation.ts';
 
 describeOnBackends('stored payloads read back checked', () => {
   // Every channel has an adapter; nothing here reaches the far side.
-  test.override({ firebreakEnv: { SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_API_URL: 'http://127.0.0.1:9/api/', SMTP_URL: 'smtp://127.0.0.1:9' } });
+  it.override({ firebreakEnv: { SLACK_BOT_TOKEN: 'xoxb-not-used', SLACK_API_URL: 'http://127.0.0.1:9/api/', SMTP_URL: 'smtp://127.0.0.1:9' } });
 
-  test('marks a message whose payload does not fit its kind dead, naming what is wrong', async ({ firebreak }) => {
+  it('marks a message whose payload does not fit its kind dead, naming what is wrong', async ({ firebreak }) => {
     const { db } = firebreak.database;
     const rows: [key: string, channel: string, kind: string, payload: unknown][] = [
       ['page-without-key', 'pagerduty', 'pagerduty.trigger', { action: 'trigger', dedupKey: 'd', summary: 's', severity: 'error', component: null, customDetails: {}, link: 'http://x' }],
@@ -29,7 +29,7 @@ describeOnBackends('stored payloads read back checked', () => {
     expect(statuses.get('mail-without-recipient')?.lastError).toMatch(/^unreadable email message \(kind email\): payload\.to: /);
   });
 
-  test('leaves an escalation timer with an unreadable payload pending, with the reason, and pages nobody', async ({ firebreak }) => {
+  it('leaves an escalation timer with an unreadable payload pending, with the reason, and pages nobody', async ({ firebreak }) => {
     const { db } = firebreak.database;
     await db.transaction((tx) => scheduleTimer(tx, { kind: ESCALATION_TIMER, key: 'broken', dueAt: new Date(Date.now() - 1000), payload: { incidentId: 42 } }));
     expect(await firebreak.scheduler.runDueTimers()).toBe(0);

@@ -21,8 +21,8 @@ import { incidentRoutes, incidentTraceRoutes, registerServiceHealth, serviceRout
 import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
-import { createNotifier, pagerdutyRoutes, slackRoutes } from './notifier/index.ts';
-import { PHASES, TransitionInput, acknowledgeIncident, addNote, declareIncident, getBreachStatus, getIncidentDetail, listIncidentAlerts, transitionPhase } from './incidents/index.ts';
+import { createNotifier } from './notifier/index.ts';
+import { notifierHooks } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
 import { registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
@@ -102,46 +102,18 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/services', serviceRoutes);
   app.route('/api/slos', sloRoutes);
 
-  const breach = await registerBreach({ db: database.db, scheduler, regimesFile: config.BREACH_REGIMES_FILE });
+  const breach = await registerBreach({ config, db: database.db, scheduler, regimesFile: config.BREACH_REGIMES_FILE });
   if (breach.regimesLoaded.length) logger.info({ regimes: breach.regimesLoaded }, 'breach regimes loaded from BREACH_REGIMES_FILE');
   app.route('/api/regimes', regimeRoutes);
   app.route('/api', breachRoutes);
   app.route('/notices', publicNoticeRoutes);
 
-  const notifier = createNotifier({
-    config,
-    database,
-    logger,
-    scheduler,
-    // The Slack summary shows the incident's alerts and breach deadlines as they are when it is posted.
-    describeIncident: async (db, incidentId) => {
-      const [alerts, breach] = await Promise.all([listIncidentAlerts(db, incidentId), getBreachStatus(db, incidentId)]);
-      return {
-        alerts: alerts.map((alert) => ({ name: alert.labels.alertname ?? alert.fingerprint, status: alert.status })),
-        deadlines: breach.obligations.flatMap((obligation) =>
-          obligation.effectiveDueAt && obligation.remainingSeconds !== null
-            ? [{ name: obligation.title, dueAt: obligation.effectiveDueAt.toISOString(), overdue: obligation.remainingSeconds < 0 }]
-            : [],
-        ),
-      };
-    },
-  });
+  const notifier = createNotifier({ config, database, logger, scheduler, incidents: notifierHooks });
   services.push(notifier.worker);
   readiness.push(...notifier.readiness);
   app.route('/api/notifications', notifier.routes);
-  // Slack acts on incidents through the incidents part's own functions (the notifier does not import it).
-  app.route(
-    '/slack',
-    slackRoutes({
-      acknowledgeIncident,
-      addNote,
-      declareIncident,
-      getIncidentDetail,
-      transitionPhase: (ctx, idOrReference, input) => transitionPhase(ctx, idOrReference, TransitionInput.parse(input)),
-      phases: PHASES,
-    }),
-  );
-  app.route('/pagerduty', pagerdutyRoutes({ acknowledgeIncident }));
+  app.route('/slack', notifier.slackRoutes);
+  app.route('/pagerduty', notifier.pagerdutyRoutes);
   deps.publicPaths.push('/pagerduty');
   registerDashboards(app, deps, { scheduler, services });
 

@@ -134,7 +134,7 @@ describeOnBackends('dashboard panels', () => {
 
   it('lists dead outbox messages and retries one', async ({ firebreak }) => {
     const db = firebreak.database.db;
-    await db.transaction((tx) => enqueueMessage(tx, { channel: 'email', idempotencyKey: 'dead-one', payload: { to: 'x@example.com', subject: 'Hello', text: 'Hi' } }));
+    await db.transaction((tx) => enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'dead-one', payload: { to: 'x@example.com', subject: 'Hello', text: 'Hi' } }));
     await db.execute(sql`update outbox_messages set status = 'dead', dead_at = now(), attempts = 8, last_error = 'SMTP 550 mailbox unavailable' where idempotency_key = 'dead-one'`);
     const admin = await createDashboardUser(firebreak, 'admin');
     const { browser } = await logIn(firebreak, admin);

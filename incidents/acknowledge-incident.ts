@@ -29,12 +29,12 @@ export async function acknowledgeIncident(ctx: ActionContext, idOrReference: str
       targetId: updated.id,
       details: { reference: incidentReference(updated), via: input.via },
     });
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'acknowledged',
       incident: incidentSnapshot(updated, await currentCommander(tx, updated.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: { via: input.via },
+      via: input.via,
     });
     return updated;
   });

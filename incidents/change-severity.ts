@@ -28,12 +28,12 @@ export async function changeSeverity(ctx: ActionContext, idOrReference: string, 
     const data = { from: incident.severity, to: input.severity, reason: input.reason ?? null };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'severity.changed', occurredAt: now, data });
     await recordAudit(tx, ctx, { action: 'incidents.incident.severity', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), ...data } });
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'severity_changed',
       incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: data,
+      ...data,
     });
     return updated;
   });

@@ -56,7 +56,7 @@ export async function closeIncident(ctx: ActionContext, idOrReference: string, r
     const data = { reason: input.reason ?? null, override: open.length > 0, ...(open.length > 0 ? { skippedItems: open } : {}), rcaApprovedBy: rca.approvedByName };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.closed', occurredAt: now, data });
     await recordAudit(tx, ctx, { action: 'incidents.incident.close', targetType: 'incident', targetId: incident.id, details: { reference, ...data } });
-    await notifyIncidentChange(tx, { kind: 'closed', incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)), at: now, actorName: ctx.actor.name, details: { reason: input.reason ?? null } });
+    await notifyIncidentChange(tx, ctx.config, { kind: 'closed', incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)), at: now, actorName: ctx.actor.name, reason: input.reason ?? null });
     return updated;
   });
 }

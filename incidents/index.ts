@@ -11,6 +11,7 @@ export type { IncidentDetail } from './get-incident-detail.ts';
 export { getIncident } from './get-incident.ts';
 export { IncidentListQuery, listIncidents } from './list-incidents.ts';
 export { NoteInput, addNote } from './notes/index.ts';
+export { notifierHooks } from './notifier-hooks.ts';
 export { PHASES, phaseIndex } from './phases.ts';
 export type { Phase } from './phases.ts';
 export { ChecklistItemUpdate, completeChecklistItem, listChecklist, playbookRoutes } from './playbooks/index.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor, Database } from '../platform/index.ts';
+import type { ActionContext, Database } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
@@ -27,7 +27,7 @@ export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
  * notifications it owes, and its exit checklists from the playbooks. Correlation (alerts, SLOs) and
  * declaration both come through here.
  */
-export async function openIncident(tx: Database, actor: Actor, rawInput: OpenIncidentInput): Promise<Incident> {
+export async function openIncident(tx: Database, ctx: Pick<ActionContext, 'actor' | 'config'>, rawInput: OpenIncidentInput): Promise<Incident> {
   const input = OpenIncidentInput.parse(rawInput);
   const now = new Date();
   const [incident] = await tx
@@ -46,12 +46,12 @@ export async function openIncident(tx: Database, actor: Actor, rawInput: OpenInc
     .returning();
   if (!incident) throw new Error('incident insert returned no row');
   await instantiateChecklists(tx, incident.id, incident.services);
-  await appendTimelineEvent(tx, actor, {
+  await appendTimelineEvent(tx, ctx.actor, {
     incidentId: incident.id,
     type: 'incident.opened',
     occurredAt: incident.detectedAt,
     data: { title: incident.title, severity: incident.severity, source: incident.source, services: incident.services },
   });
-  await notifyIncidentChange(tx, { kind: 'opened', incident: incidentSnapshot(incident), at: now, actorName: actor.name });
+  await notifyIncidentChange(tx, ctx.config, { kind: 'opened', incident: incidentSnapshot(incident), at: now, actorName: ctx.actor.name });
   return incident;
 }

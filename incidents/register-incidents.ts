@@ -12,7 +12,7 @@ export interface IncidentsSetup {
 
 /** Wires the lifecycle into the service: overdue reminders, PLAYBOOKS_FILE, and the /metrics gauges. */
 export async function registerIncidents({ config, database, logger, scheduler }: IncidentsSetup): Promise<void> {
-  scheduler.onTimer(ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem(config.ACTION_ITEM_REMINDER_INTERVAL_HOURS * 3600 * 1000));
+  scheduler.onTimer(ACTION_ITEM_OVERDUE_TIMER, remindOverdueActionItem(config));
   if (config.PLAYBOOKS_FILE) {
     const count = await loadPlaybooksFile(database.db, config, config.PLAYBOOKS_FILE);
     logger.info({ path: config.PLAYBOOKS_FILE, playbooks: count }, 'playbooks loaded');

@@ -103,15 +103,18 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
     await appendTimelineEvent(tx, ctx.actor, { incidentId: updated.id, type: 'phase.changed', occurredAt: now, data });
     await recordAudit(tx, ctx, { action: 'incidents.incident.transition', targetType: 'incident', targetId: updated.id, details: { reference, ...data } });
     const snapshot = incidentSnapshot(updated, await currentCommander(tx, updated.id));
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'phase_changed',
       incident: snapshot,
       at: now,
       actorName: ctx.actor.name,
-      details: { from, to, reason: input.reason ?? null, override: overridden },
+      from,
+      to,
+      reason: input.reason ?? null,
+      override: overridden,
     });
     if (changes.resolvedAt) {
-      await notifyIncidentChange(tx, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, details: { via: 'recovery' } });
+      await notifyIncidentChange(tx, ctx.config, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, via: 'recovery' });
     }
     return updated;
   });

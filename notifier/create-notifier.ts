@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { sql } from 'drizzle-orm';
+import type { WebClient } from '@slack/web-api';
 import type { Config, Database, DatabaseHandle, Logger, ReadinessCheck, Scheduler } from '../platform/index.ts';
 import { queryRows } from '../platform/index.ts';
 import { createEmailAdapter } from './adapters/email.ts';
@@ -11,25 +12,46 @@ import { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts'
 import { ESCALATION_TIMER, handleEscalationTimer } from './escalation.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import type { ChannelAdapter } from './outbox-worker.ts';
+import { pagerdutyRoutes } from './pagerduty/pagerduty-routes.ts';
+import type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
 import { notificationRoutes } from './routes.ts';
-import { configureNotifier, settingsFromConfig } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
 import type { OutboxChannel } from './schema/outbox-messages.ts';
 import { routingRules } from './schema/routing-rules.ts';
 import type { IncidentFacts } from './slack/blocks.ts';
+import type { SlackHandlers } from './slack/slack-handlers.ts';
+import { slackRoutes } from './slack/slack-routes.ts';
+
+/**
+ * What the notifier asks of the incidents part and does to incidents. The assembly hands it over
+ * (the incidents part builds it), so that the notifier never imports incidents.
+ */
+export interface IncidentHooks {
+  /** Current alerts and deadlines of an incident for the Slack summary. */
+  describeIncident(db: Database, incidentId: string): Promise<IncidentFacts | null>;
+  /** What Slack's commands, buttons and pins do. */
+  slack: SlackHandlers;
+  /** What PagerDuty's webhook does. */
+  pagerduty: PagerDutyHandlers;
+}
 
 export interface NotifierDeps {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
   scheduler: Scheduler;
-  /** Current alerts and deadlines of an incident for the Slack summary (the incidents part provides it). */
-  describeIncident?: (db: Database, incidentId: string) => Promise<IncidentFacts | null>;
+  incidents: IncidentHooks;
 }
 
 export interface Notifier {
   worker: OutboxWorker;
   readiness: ReadinessCheck[];
+  /** /api/notifications */
   routes: ReturnType<typeof notificationRoutes>;
+  /** /slack (commands, buttons, events) */
+  slackRoutes: ReturnType<typeof slackRoutes>;
+  /** /pagerduty (the webhook) */
+  pagerdutyRoutes: ReturnType<typeof pagerdutyRoutes>;
 }
 
 function pagerdutyAgent(config: Config): Agent | undefined {
@@ -38,15 +60,14 @@ function pagerdutyAgent(config: Config): Agent | undefined {
   return new Agent({ ca: [...rootCertificates, readFileSync(config.PAGERDUTY_CA_FILE, 'utf8')], keepAlive: true });
 }
 
-function buildAdapters(deps: NotifierDeps): Map<OutboxChannel, ChannelAdapter> {
+function buildAdapters(deps: NotifierDeps, slackClient: WebClient | null): Map<OutboxChannel, ChannelAdapter> {
   const { config } = deps;
   const adapters = new Map<OutboxChannel, ChannelAdapter>();
   if (config.SMTP_URL) {
     adapters.set('email', createEmailAdapter({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, timeoutMs: config.NOTIFIER_TIMEOUT_MS }));
   }
-  if (config.SLACK_BOT_TOKEN) {
-    const client = createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.NOTIFIER_TIMEOUT_MS);
-    adapters.set('slack', createSlackAdapter({ client, publicUrl: config.publicUrl, describeIncident: deps.describeIncident }));
+  if (slackClient) {
+    adapters.set('slack', createSlackAdapter({ client: slackClient, publicUrl: config.publicUrl, describeIncident: deps.incidents.describeIncident }));
   }
   adapters.set('pagerduty', createPagerDutyAdapter({ server: config.PAGERDUTY_SERVER, timeoutMs: config.NOTIFIER_TIMEOUT_MS, agent: pagerdutyAgent(config) }));
   return adapters;
@@ -57,12 +78,16 @@ async function rulesWithRoutingKeys(db: Database): Promise<number> {
   return Number(row?.count ?? 0);
 }
 
-/** The notifier part: its settings, outbox worker (with one adapter per configured channel), escalation timers, readiness and routes. */
+/**
+ * The notifier part: its settings, outbox worker (with one adapter per configured channel), escalation
+ * timers, readiness and routes, with one Slack Web API client for the adapter and /slack.
+ */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, database, logger, scheduler } = deps;
-  configureNotifier(settingsFromConfig(config));
-  const adapters = buildAdapters(deps);
-  scheduler.onTimer(ESCALATION_TIMER, handleEscalationTimer);
+  const settings = settingsFromConfig(config);
+  const slackClient = config.SLACK_BOT_TOKEN ? createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.NOTIFIER_TIMEOUT_MS) : null;
+  const adapters = buildAdapters(deps, slackClient);
+  scheduler.onTimer(ESCALATION_TIMER, (tx, timer, now) => handleEscalationTimer(tx, timer, now, settings));
   scheduler.every(OUTBOX_RETENTION_JOB, '0 3-59/10 * * * *', async (tx, now) => {
     const deleted = await pruneDeliveredMessages(tx, now, config.OUTBOX_RETENTION_DAYS);
     if (deleted > 0) logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');
@@ -133,5 +158,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     },
   ];
 
-  return { worker, readiness, routes: notificationRoutes() };
+  return {
+    worker,
+    readiness,
+    routes: notificationRoutes(),
+    slackRoutes: slackRoutes(deps.incidents.slack, slackClient),
+    pagerdutyRoutes: pagerdutyRoutes(deps.incidents.pagerduty),
+  };
 }

@@ -1,20 +1,14 @@
 import { z } from 'zod';
-import type { Database } from '../platform/index.ts';
+import type { Config, Database } from '../platform/index.ts';
 import { invalidInputFromIssues, preparedStatement } from '../platform/index.ts';
-import type { OutboxChannel, OutboxStatus } from './schema/outbox-messages.ts';
-import { notifierSettings } from './settings.ts';
+import { EmailPayload } from './outbox-payloads.ts';
+import type { OutboxContent } from './outbox-payloads.ts';
+import type { OutboxStatus } from './schema/outbox-messages.ts';
+import { settingsFromConfig } from './settings.ts';
+import type { NotifierSettings } from './settings.ts';
 
 /** The Postgres NOTIFY channel that wakes the outbox worker when a message commits. */
 export const OUTBOX_CHANNEL = 'firebreak_outbox';
-
-export const EmailPayload = z.object({
-  to: z.union([z.email(), z.array(z.email()).min(1).max(100)]),
-  subject: z.string().trim().min(1).max(500),
-  text: z.string().min(1).max(200_000),
-  html: z.string().max(500_000).optional(),
-  replyTo: z.email().optional(),
-});
-export type EmailPayload = z.infer<typeof EmailPayload>;
 
 export const EnqueueMessageInput = z.object({
   channel: z.literal('email'),
@@ -32,15 +26,12 @@ export interface EnqueuedMessage {
   created: boolean;
 }
 
-export interface OutboxInsert {
-  channel: OutboxChannel;
-  kind: string;
+export type OutboxInsert = OutboxContent & {
   idempotencyKey: string;
   orderingKey?: string | null;
-  payload: Record<string, unknown>;
   /** Written dead at once with this reason: the channel cannot deliver (e.g. not configured). */
   undeliverable?: string;
-}
+};
 
 // Every incident change and deadline warning writes its messages with this statement, and a tick's
 // warnings run side by side: one prepared statement (one round trip) checks the ordering key for a
@@ -76,7 +67,7 @@ const insertMessage = preparedStatement<
  * the same ordering key would wait forever: it is written dead at once ("held back"), visibly, and
  * retrying the dead one by hand revives it too.
  */
-export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Promise<EnqueuedMessage> {
+export async function insertOutboxMessage(tx: Database, settings: NotifierSettings, input: OutboxInsert): Promise<EnqueuedMessage> {
   const [row] = await insertMessage(
     tx,
     input.channel,
@@ -84,7 +75,7 @@ export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Pr
     input.idempotencyKey,
     input.orderingKey ?? null,
     JSON.stringify(input.payload),
-    notifierSettings().maxAttempts,
+    settings.maxAttempts,
     input.undeliverable ?? null,
     new Date().toISOString(),
   );
@@ -96,16 +87,17 @@ export async function insertOutboxMessage(tx: Database, input: OutboxInsert): Pr
  * Queues an e-mail in the caller's transaction (breach notices and other mail). Without SMTP_URL the
  * message is stored dead with the reason, so that its status says why it was not sent.
  */
-export async function enqueueMessage(tx: Database, rawInput: EnqueueMessageInput): Promise<EnqueuedMessage> {
+export async function enqueueMessage(tx: Database, config: Config, rawInput: EnqueueMessageInput): Promise<EnqueuedMessage> {
   const parsed = EnqueueMessageInput.safeParse(rawInput);
   if (!parsed.success) throw invalidInputFromIssues('message', parsed.error.issues);
   const input = parsed.data;
-  return insertOutboxMessage(tx, {
-    channel: input.channel,
+  const settings = settingsFromConfig(config);
+  return insertOutboxMessage(tx, settings, {
+    channel: 'email',
     kind: 'email',
     idempotencyKey: input.idempotencyKey,
     orderingKey: input.orderingKey ?? null,
     payload: input.payload,
-    undeliverable: notifierSettings().email ? undefined : 'e-mail is not configured: SMTP_URL is not set',
+    undeliverable: settings.email ? undefined : 'e-mail is not configured: SMTP_URL is not set',
   });
 }

@@ -1,22 +1,28 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { assertPermission, cancelTimers, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
+import { z } from 'zod';
+import { assertPermission, cancelTimers, describeIssue, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
 import type { ActionContext, Database, Timer } from '../platform/index.ts';
 import { enqueuePage } from './pagerduty/enqueue-page.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { PageRoute } from './routing/resolve-routes.ts';
 import { incidentEscalations } from './schema/incident-escalations.ts';
 import type { IncidentEscalation } from './schema/incident-escalations.ts';
-import { notifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
+import type { NotifierSettings } from './settings.ts';
 import { enqueueSlackPost } from './slack/enqueue-slack.ts';
-import type { StoredSnapshot } from './stored-snapshot.ts';
+import { StoredSnapshot } from './stored-snapshot.ts';
 
 export const ESCALATION_TIMER = 'notifier.escalate';
 
-interface EscalationTimerPayload {
-  incidentId: string;
-  routeKey: string;
-  round: number;
-  escalations: number;
+/** The next escalation of a route is due: stale once the round or the escalation count moved on. */
+const EscalationTimerPayload = z.object({ incidentId: z.string(), routeKey: z.string(), round: z.number().int(), escalations: z.number().int() });
+type EscalationTimerPayload = z.infer<typeof EscalationTimerPayload>;
+
+/** A timer payload or stored snapshot checked against its schema; one that fails is an error that names what it was. */
+function checked<Value>(schema: z.ZodType<Value>, value: unknown, what: string): Value {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new Error(`${what} is not readable: ${parsed.error.issues.slice(0, 5).map(describeIssue).join('; ')}`);
 }
 
 function timerKey(payload: EscalationTimerPayload): string {
@@ -26,11 +32,11 @@ function timerKey(payload: EscalationTimerPayload): string {
 async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): Promise<void> {
   if (row.stopped || row.escalateAfterSeconds === null || row.escalations >= row.maxEscalations) return;
   const payload: EscalationTimerPayload = { incidentId: row.incidentId, routeKey: row.routeKey, round: row.round, escalations: row.escalations };
-  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload: { ...payload } });
+  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload });
 }
 
 /** Pages level 0 of a route and starts its escalation clock (a new round when the incident re-fires). */
-export async function startPaging(tx: Database, incident: StoredSnapshot, route: PageRoute, now: Date, idempotencyPrefix: string): Promise<void> {
+export async function startPaging(tx: Database, settings: NotifierSettings, incident: StoredSnapshot, route: PageRoute, now: Date, idempotencyPrefix: string): Promise<void> {
   const first = route.routingKeys[0];
   if (!first) return;
   const [row] = await tx
@@ -41,7 +47,7 @@ export async function startPaging(tx: Database, incident: StoredSnapshot, route:
       routingKeys: route.routingKeys,
       escalateAfterSeconds: route.escalateAfterSeconds,
       maxEscalations: route.maxEscalations,
-      incident: { ...incident },
+      incident,
     })
     .onConflictDoUpdate({
       target: [incidentEscalations.incidentId, incidentEscalations.routeKey],
@@ -49,7 +55,7 @@ export async function startPaging(tx: Database, incident: StoredSnapshot, route:
         routingKeys: route.routingKeys,
         escalateAfterSeconds: route.escalateAfterSeconds,
         maxEscalations: route.maxEscalations,
-        incident: { ...incident },
+        incident,
         level: 0,
         escalations: 0,
         stopped: false,
@@ -59,7 +65,7 @@ export async function startPaging(tx: Database, incident: StoredSnapshot, route:
     })
     .returning();
   if (!row) throw new Error('escalation upsert returned no row');
-  await enqueuePage(tx, { incident, action: 'trigger', routingKey: first, idempotencyKey: `${idempotencyPrefix}:trigger:${route.routeKey}:${row.round}` });
+  await enqueuePage(tx, settings, { incident, action: 'trigger', routingKey: first, idempotencyKey: `${idempotencyPrefix}:trigger:${route.routeKey}:${row.round}` });
   await scheduleNext(tx, row, now);
 }
 
@@ -71,21 +77,22 @@ export async function stopEscalations(tx: Database, incidentId: string): Promise
 
 /** Keeps the stored snapshot current, so escalation messages say what the incident looks like now. */
 export async function refreshEscalationSnapshot(tx: Database, incident: StoredSnapshot): Promise<void> {
-  await tx.update(incidentEscalations).set({ incident: { ...incident } }).where(eq(incidentEscalations.incidentId, incident.id));
+  await tx.update(incidentEscalations).set({ incident }).where(eq(incidentEscalations.incidentId, incident.id));
 }
 
-async function escalate(tx: Database, row: IncidentEscalation, now: Date, reason: string): Promise<IncidentEscalation> {
-  const incident = row.incident as unknown as StoredSnapshot;
+async function escalate(tx: Database, settings: NotifierSettings, row: IncidentEscalation, now: Date, reason: string): Promise<IncidentEscalation> {
+  const incident = checked(StoredSnapshot, row.incident, `The incident snapshot kept for the escalation of ${row.incidentId} (route ${row.routeKey})`);
   const level = Math.min(row.level + 1, row.routingKeys.length - 1);
   const routingKey = row.routingKeys[level];
   if (!routingKey) throw new Error(`escalation of ${incident.reference} has no routing keys`);
   const escalations = row.escalations + 1;
   const prefix = `escalation:${row.incidentId}:${row.routeKey}:${row.round}:${escalations}`;
-  await enqueuePage(tx, { incident, action: 'trigger', routingKey, idempotencyKey: `${prefix}:trigger`, details: { escalationLevel: level + 1, reason } });
-  const routes = await resolveRoutes(tx, { ...incident, acknowledgedAt: null, recoveredAt: null, closedAt: null }, notifierSettings());
+  await enqueuePage(tx, settings, { incident, action: 'trigger', routingKey, idempotencyKey: `${prefix}:trigger`, details: { escalationLevel: level + 1, reason } });
+  const routes = await resolveRoutes(tx, { ...incident, acknowledgedAt: null, recoveredAt: null, closedAt: null }, settings);
   if (routes.slack) {
     await enqueueSlackPost(
       tx,
+      settings,
       { incident, text: `:rotating_light: ${reason}: paging escalation level ${level + 1} of ${row.routingKeys.length}.`, broadcast: false },
       `${prefix}:slack`,
     );
@@ -99,9 +106,9 @@ async function escalate(tx: Database, row: IncidentEscalation, now: Date, reason
   return updated;
 }
 
-/** The scheduler's handler: nobody acknowledged in time, so the next level is paged. */
-export async function handleEscalationTimer(tx: Database, timer: Timer, now: Date): Promise<void> {
-  const payload = timer.payload as unknown as EscalationTimerPayload;
+/** The scheduler's handler (createNotifier gives it the settings): nobody acknowledged in time, so the next level is paged. */
+export async function handleEscalationTimer(tx: Database, timer: Timer, now: Date, settings: NotifierSettings): Promise<void> {
+  const payload = checked(EscalationTimerPayload, timer.payload, `The payload of escalation timer ${timer.key}`);
   const [row] = await tx
     .select()
     .from(incidentEscalations)
@@ -110,7 +117,7 @@ export async function handleEscalationTimer(tx: Database, timer: Timer, now: Dat
   // Acknowledged, or a later round (the incident re-fired) or escalation already replaced this timer.
   if (!row || row.stopped || row.round !== payload.round || row.escalations !== payload.escalations) return;
   const minutes = Math.round((row.escalateAfterSeconds ?? 0) / 60);
-  const updated = await escalate(tx, row, now, `Not acknowledged within ${minutes} min`);
+  const updated = await escalate(tx, settings, row, now, `Not acknowledged within ${minutes} min`);
   await scheduleNext(tx, updated, now);
 }
 
@@ -122,7 +129,7 @@ export async function escalateIncident(ctx: ActionContext, incidentId: string): 
     if (rows.length === 0) throw new ConflictError('This incident has not paged anyone, so there is no escalation level to page next.', 'no_escalation');
     const now = new Date();
     for (const row of rows) {
-      const updated = await escalate(tx, row, now, `Escalated by ${ctx.actor.name}`);
+      const updated = await escalate(tx, settingsFromConfig(ctx.config), row, now, `Escalated by ${ctx.actor.name}`);
       await cancelTimers(tx, ESCALATION_TIMER, `${row.incidentId}:${row.routeKey}:`);
       await scheduleNext(tx, updated, now);
     }

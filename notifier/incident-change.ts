@@ -1,7 +1,7 @@
 import type { Severity } from '../platform/index.ts';
 /**
  * What the incidents part tells the notifier. The notifier does not read incident tables; everything
- * a message needs travels in the snapshot.
+ * a message needs travels in the snapshot and the change's own facts.
  */
 export interface IncidentSnapshot {
   id: string;
@@ -17,27 +17,128 @@ export interface IncidentSnapshot {
   closedAt: Date | null;
 }
 
-export const INCIDENT_CHANGE_KINDS = [
-  'opened',
-  'acknowledged',
-  'phase_changed',
-  'severity_changed',
-  'roles_changed',
-  'alert_joined',
-  'resolved',
-  'reopened',
-  'closed',
-  'deadline_warning',
-  'note_added',
-] as const;
-export type IncidentChangeKind = (typeof INCIDENT_CHANGE_KINDS)[number];
+/** An alert as a change names it (the incidents part's description of an alert event). */
+export interface ChangedAlert {
+  fingerprint: string;
+  alertname: string | null;
+  severity: Severity;
+  summary: string | null;
+  labels: Record<string, string>;
+  startsAt: string;
+  endsAt: string | null;
+  generatorUrl: string | null;
+}
 
-export interface IncidentChange {
-  kind: IncidentChangeKind;
+interface ChangeOf<Kind extends string> {
+  kind: Kind;
   incident: IncidentSnapshot;
   at: Date;
   /** Who caused it, for "acknowledged by Ana". */
   actorName: string;
-  /** Kind-specific facts: { from, to } for a phase change, the obligation for a deadline warning, ... */
-  details?: Record<string, unknown>;
 }
+
+export type IncidentOpened = ChangeOf<'opened'>;
+
+export interface IncidentAcknowledged extends ChangeOf<'acknowledged'> {
+  via: 'web' | 'api' | 'slack' | 'pagerduty';
+}
+
+export interface PhaseChanged extends ChangeOf<'phase_changed'> {
+  from: string;
+  to: string;
+  reason: string | null;
+  /** An open exit checklist was skipped. */
+  override: boolean;
+}
+
+export interface SeverityChanged extends ChangeOf<'severity_changed'> {
+  from: Severity;
+  to: Severity;
+  reason: string | null;
+}
+
+export interface RoleAssigned extends ChangeOf<'roles_changed'> {
+  released: false;
+  role: string;
+  name: string;
+  userId: string | null;
+  /** Whom a single-holder role was handed over from. */
+  previous: { name: string; userId: string | null } | null;
+}
+
+export interface RoleReleased extends ChangeOf<'roles_changed'> {
+  released: true;
+  role: string;
+  name: string;
+  userId: string | null;
+}
+
+export interface AlertsJoined extends ChangeOf<'alert_joined'> {
+  /** The first of them (at most 20). */
+  alerts: ChangedAlert[];
+  /** How many joined, listed or not. */
+  count: number;
+}
+
+/** Every signal recovered: the last firing alert resolved, or the incident was moved to recovery. */
+export type IncidentResolved = (ChangeOf<'resolved'> & { via: 'recovery' }) | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
+
+export interface IncidentReopened extends ChangeOf<'reopened'> {
+  alerts: ChangedAlert[];
+}
+
+export interface IncidentClosed extends ChangeOf<'closed'> {
+  reason: string | null;
+}
+
+/** A breach-notification deadline approaching, reached or passed (overdue: paged). */
+export interface ObligationDeadline {
+  subject: 'breach_obligation';
+  obligationId: string;
+  /** "Notify the regulator" */
+  title: string;
+  /** The regime's id ("gdpr"). */
+  regime: string;
+  /** Which warning of the obligation's plan this is ('75%', 'due', 'overdue-1', ...). */
+  point: string;
+  dueAt: Date;
+  overdue: boolean;
+}
+
+/** An overdue action item of the root-cause analysis: a reminder, which never pages. */
+export interface ActionItemDeadline {
+  subject: 'action_item';
+  actionItemId: string;
+  title: string;
+  ownerName: string;
+  /** 1 for the first reminder, then 2, 3, ... */
+  reminder: number;
+  dueAt: Date;
+}
+
+export interface DeadlineWarning extends ChangeOf<'deadline_warning'> {
+  deadline: ObligationDeadline | ActionItemDeadline;
+}
+
+export interface NoteAdded extends ChangeOf<'note_added'> {
+  noteId: string;
+  text: string;
+  source: 'web' | 'api' | 'slack';
+}
+
+/** One change of an incident, with exactly the facts its messages are made of. */
+export type IncidentChange =
+  | IncidentOpened
+  | IncidentAcknowledged
+  | PhaseChanged
+  | SeverityChanged
+  | RoleAssigned
+  | RoleReleased
+  | AlertsJoined
+  | IncidentResolved
+  | IncidentReopened
+  | IncidentClosed
+  | DeadlineWarning
+  | NoteAdded;
+
+export type IncidentChangeKind = IncidentChange['kind'];

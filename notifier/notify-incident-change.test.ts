@@ -1,32 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { acknowledgeIncident, addNote, changeSeverity, transitionPhase } from '../incidents/index.ts';
-import { databaseBackends } from '../test/harness/database.ts';
 import { advanceTo, declareCommandedIncident, declareTestIncident, personContext } from '../test/harness/incidents.ts';
-import { TEST_ROUTING_KEY, createNotifierWorld } from '../test/harness/notifier.ts';
+import { describeOnBackends, it } from '../test/harness/notifier-fixtures.ts';
+import { TEST_ROUTING_KEY } from '../test/harness/notifier.ts';
 import type { NotifierWorld } from '../test/harness/notifier.ts';
 
-describe.each(databaseBackends)('incident notifications on %s', (backend) => {
-  let world: NotifierWorld;
-  beforeEach(async () => {
-    world = await createNotifierWorld(backend);
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+const drain = (world: NotifierWorld) => world.firebreak.notifier.worker.drain();
+const summaryOf = (world: NotifierWorld, channelId: string) => world.slack.channels.get(channelId)?.messages[0];
 
-  const drain = () => world.firebreak.notifier.worker.drain();
-  const summaryOf = (channelId: string) => world.slack.channels.get(channelId)?.messages[0];
+describeOnBackends('incident notifications', () => {
 
-  it('sends the whole message sequence of an incident to Slack and PagerDuty, in order', async () => {
-    const { db } = world.firebreak.database;
-    const commander = personContext(db, 'commander', 'Ana');
+  it('sends the whole message sequence of an incident to Slack and PagerDuty, in order', async ({ world }) => {
+    const commander = personContext(world.firebreak, 'commander', 'Ana');
     const incident = await declareCommandedIncident(commander, { title: 'Checkout errors', severity: 'sev1', services: ['checkout'] });
-    await drain();
+    await drain(world);
 
     const channel = world.slack.channelByName('inc-1-checkout-errors');
     expect(channel).toBeDefined();
     const channelId = channel?.id ?? '';
-    const summary = summaryOf(channelId);
+    const summary = summaryOf(world, channelId);
     expect(summary?.text).toContain('INC-1');
     const actions = (summary?.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).find((block) => block.type === 'actions');
     expect(actions?.elements?.map((element) => element.action_id)).toEqual(['incident_acknowledge', 'incident_escalate', 'incident_next_phase', 'incident_open_timeline']);
@@ -40,18 +32,18 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
     expect(world.pagerduty.events[0]).toMatchObject({ event_action: 'trigger', dedup_key: incident.id, routing_key: TEST_ROUTING_KEY, payload: { severity: 'critical', component: 'checkout' } });
 
     await acknowledgeIncident(commander, incident.id, { via: 'web' });
-    await drain();
+    await drain(world);
     expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger', 'acknowledge']);
     expect(world.pagerduty.events[1]?.dedup_key).toBe(incident.id);
-    expect(summaryOf(channelId)?.text).toMatch(/acknowledged/);
-    expect(JSON.stringify(summaryOf(channelId)?.blocks)).not.toContain('incident_acknowledge');
+    expect(summaryOf(world, channelId)?.text).toMatch(/acknowledged/);
+    expect(JSON.stringify(summaryOf(world, channelId)?.blocks)).not.toContain('incident_acknowledge');
     expect(channel?.messages.at(-1)?.text).toMatch(/Acknowledged by Ana \(via web\)/);
 
     await advanceTo(commander, incident.id, 'containment');
     await changeSeverity(commander, incident.id, { severity: 'sev2', reason: 'contained to one region' });
     await addNote(commander, incident.id, { text: 'Rolled back deploy 1234', source: 'web' });
     await advanceTo(commander, incident.id, 'root_cause_analysis');
-    await drain();
+    await drain(world);
 
     const posts = (channel?.messages ?? []).slice(1).map((message) => message.text);
     expect(posts).toEqual([
@@ -66,75 +58,37 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
       expect.stringMatching(/Phase recovery → \*root cause analysis\*/),
       expect.stringMatching(/Resolved/),
     ]);
-    expect(summaryOf(channelId)?.text).toMatch(/SEV2, root cause analysis, resolved/);
+    expect(summaryOf(world, channelId)?.text).toMatch(/SEV2, root cause analysis, resolved/);
     expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
     // Every Slack call happened in the order the changes were made: one create, then posts and updates.
     expect(world.slack.callsOf('conversations.create')).toHaveLength(1);
     expect(world.slack.callsOf('chat.update').length).toBeGreaterThanOrEqual(7);
-    expect(await drain()).toMatchObject({ claimed: 0 });
+    expect(await drain(world)).toMatchObject({ claimed: 0 });
     const dead = await world.firebreak.request('GET', '/api/notifications/messages?status=dead');
     expect(((await dead.json()) as { messages: unknown[] }).messages).toEqual([]);
   });
 
-  it('opens a channel for an incident an alert opened, with its alerts in the summary', async () => {
+  it('opens a channel for an incident an alert opened, with its alerts in the summary', async ({ world }) => {
     const ingest = await world.firebreak.tokenFor('ingest');
     const posted = await world.firebreak.request('POST', '/api/v2/alerts', {
       token: ingest,
       json: [{ labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' }, annotations: { summary: 'checkout 5xx above 5%' }, startsAt: new Date().toISOString() }],
     });
     expect(posted.status).toBe(200);
-    await drain();
+    await drain(world);
     expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger']);
     const channel = [...world.slack.channels.values()].find((candidate) => candidate.name.startsWith('inc-1-'));
     expect(JSON.stringify(channel?.messages[0]?.blocks)).toContain('*Alerts*\\n1 firing of 1');
   });
 
-  it('pages nobody and opens no channel for an incident under the thresholds', async () => {
-    const { db } = world.firebreak.database;
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
-    await drain();
+  it('pages nobody and opens no channel for an incident under the thresholds', async ({ world }) => {
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    await drain(world);
     expect(world.slack.calls).toEqual([]);
     expect(world.pagerduty.events).toEqual([]);
   });
 
-  it('escalates an unacknowledged page to the next level, says so in Slack, and stops at acknowledgement', async () => {
-    await world.close();
-    world = await createNotifierWorld(backend, {
-      PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY0000000000000000000002,LEVEL3KEY0000000000000000000003'.replace(/KEY0/g, 'KEY00'),
-      PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
-      PAGERDUTY_MAX_ESCALATIONS: '3',
-    });
-    const { db } = world.firebreak.database;
-    const responder = personContext(db, 'responder', 'Bo');
-    const incident = await declareTestIncident(responder, { severity: 'sev1' });
-    await drain();
-    const minutes = (count: number) => new Date(Date.now() + count * 60_000);
-    expect(await world.firebreak.scheduler.runDueTimers(minutes(5))).toBe(0);
-    expect(await world.firebreak.scheduler.runDueTimers(minutes(11))).toBe(1);
-    await drain();
-    expect(world.pagerduty.events.map((event) => [event.event_action, event.routing_key.slice(0, 6)])).toEqual([
-      ['trigger', 'R0UT1N'],
-      ['trigger', 'LEVEL2'],
-    ]);
-    const channel = world.slack.channelByName('inc-1-checkout-errors');
-    expect(channel?.messages.at(-1)?.text).toMatch(/Not acknowledged within 10 min: paging escalation level 2 of 3/);
-
-    expect(await world.firebreak.scheduler.runDueTimers(minutes(22))).toBe(1);
-    await drain();
-    expect(world.pagerduty.events.at(-1)?.routing_key.slice(0, 6)).toBe('LEVEL3');
-
-    await acknowledgeIncident(responder, incident.id, { via: 'slack' });
-    await drain();
-    expect(await world.firebreak.scheduler.runDueTimers(minutes(60))).toBe(0);
-    // Every paged level is acknowledged.
-    expect(world.pagerduty.events.filter((event) => event.event_action === 'acknowledge').map((event) => event.routing_key.slice(0, 6)).sort()).toEqual([
-      'LEVEL2',
-      'LEVEL3',
-      'R0UT1N',
-    ]);
-  });
-
-  it('routes by rules: severities and services to a channel and routing key, audited', async () => {
+  it('routes by rules: severities and services to a channel and routing key, audited', async ({ world }) => {
     const viewer = await world.firebreak.tokenFor('viewer');
     const rule = {
       name: 'payments',
@@ -154,10 +108,9 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
     expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).status).toBe(409);
     world.slack.channels.set('C0PAYMENTS', { id: 'C0PAYMENTS', name: 'payments-incidents', members: [], messages: [] });
 
-    const { db } = world.firebreak.database;
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
-    await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
-    await drain();
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
+    await drain(world);
     expect(world.pagerduty.events.map((event) => event.routing_key)).toEqual(['PAYMENTSKEY000000000000000000001', TEST_ROUTING_KEY]);
     expect(world.slack.channels.get('C0PAYMENTS')?.messages).toHaveLength(1);
     expect(world.slack.channelByName('inc-1-card-declines')?.members).toEqual(['U0PAYONCALL']);
@@ -170,59 +123,89 @@ describe.each(databaseBackends)('incident notifications on %s', (backend) => {
   });
 });
 
-describe.each(databaseBackends)('notifications with nothing configured on %s', (backend) => {
-  it('queues nothing for Slack or PagerDuty and says so in /readyz', async () => {
-    const { createTestFirebreak } = await import('../test/harness/app.ts');
-    const firebreak = await createTestFirebreak(backend);
-    try {
-      const incident = await declareTestIncident(personContext(firebreak, 'responder', 'Bo'), { severity: 'sev1' });
-      await transitionPhase(personContext(firebreak, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
-      const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
-      expect(messages.messages).toEqual([]);
-      const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
-      expect(ready.status).toBe('ready');
-      expect(ready.checks.slack).toMatchObject({ ok: false, detail: expect.stringMatching(/SLACK_BOT_TOKEN/) });
-      expect(ready.checks.pagerduty).toMatchObject({ ok: false, detail: expect.stringMatching(/PAGERDUTY_ROUTING_KEY/) });
-    } finally {
-      await firebreak.close();
-    }
+describeOnBackends('page escalation', () => {
+  it.override({
+    worldEnv: {
+      PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY0000000000000000000002,LEVEL3KEY0000000000000000000003'.replace(/KEY0/g, 'KEY00'),
+      PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
+      PAGERDUTY_MAX_ESCALATIONS: '3',
+    },
+  });
+
+  it('escalates an unacknowledged page to the next level, says so in Slack, and stops at acknowledgement', async ({ world }) => {
+    const responder = personContext(world.firebreak, 'responder', 'Bo');
+    const incident = await declareTestIncident(responder, { severity: 'sev1' });
+    await drain(world);
+    const minutes = (count: number) => new Date(Date.now() + count * 60_000);
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(5))).toBe(0);
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(11))).toBe(1);
+    await drain(world);
+    expect(world.pagerduty.events.map((event) => [event.event_action, event.routing_key.slice(0, 6)])).toEqual([
+      ['trigger', 'R0UT1N'],
+      ['trigger', 'LEVEL2'],
+    ]);
+    const channel = world.slack.channelByName('inc-1-checkout-errors');
+    expect(channel?.messages.at(-1)?.text).toMatch(/Not acknowledged within 10 min: paging escalation level 2 of 3/);
+
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(22))).toBe(1);
+    await drain(world);
+    expect(world.pagerduty.events.at(-1)?.routing_key.slice(0, 6)).toBe('LEVEL3');
+
+    await acknowledgeIncident(responder, incident.id, { via: 'slack' });
+    await drain(world);
+    expect(await world.firebreak.scheduler.runDueTimers(minutes(60))).toBe(0);
+    // Every paged level is acknowledged.
+    expect(world.pagerduty.events.filter((event) => event.event_action === 'acknowledge').map((event) => event.routing_key.slice(0, 6)).sort()).toEqual([
+      'LEVEL2',
+      'LEVEL3',
+      'R0UT1N',
+    ]);
   });
 });
 
-describe.each(databaseBackends)('deadline warnings on %s', (backend) => {
-  it('posts a warning, and pages for an overdue breach deadline (resolved with the incident)', async () => {
-    const world = await createNotifierWorld(backend);
-    try {
-      const { db } = world.firebreak.database;
-      const incident = await declareTestIncident(personContext(db, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
-      const snapshot = { ...incident, reference: 'INC-1', commander: null };
-      const dueAt = new Date(Date.now() + 3_600_000).toISOString();
-      const { notifyIncidentChange } = await import('./index.ts');
-      await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: false } }),
-      );
-      await world.firebreak.notifier.worker.drain();
-      // sev3 pages nobody by default; the warning is posted, not paged.
-      expect(world.pagerduty.events).toEqual([]);
-      const channel = world.slack.channelByName('inc-1-customer-data-exposed');
-      expect(channel?.messages.at(-1)?.text).toMatch(/Deadline approaching:\* Notify the regulator \(gdpr\) is due/);
-      expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
+describeOnBackends('notifications with nothing configured', () => {
+  it('queues nothing for Slack or PagerDuty and says so in /readyz', async ({ firebreak }) => {
+    const incident = await declareTestIncident(personContext(firebreak, 'responder', 'Bo'), { severity: 'sev1' });
+    await transitionPhase(personContext(firebreak, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
+    const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
+    expect(messages.messages).toEqual([]);
+    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+    expect(ready.status).toBe('ready');
+    expect(ready.checks.slack).toMatchObject({ ok: false, detail: expect.stringMatching(/SLACK_BOT_TOKEN/) });
+    expect(ready.checks.pagerduty).toMatchObject({ ok: false, detail: expect.stringMatching(/PAGERDUTY_ROUTING_KEY/) });
+  });
+});
 
-      await db.transaction((tx) =>
-        notifyIncidentChange(tx, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', details: { obligation: 'Notify the regulator (gdpr)', dueAt, overdue: true } }),
-      );
-      await world.firebreak.notifier.worker.drain();
-      expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
-      expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
+describeOnBackends('deadline warnings', () => {
+  it('posts a warning, and pages for an overdue breach deadline (resolved with the incident)', async ({ world }) => {
+    const { db } = world.firebreak.database;
+    const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
+    const snapshot = { ...incident, reference: 'INC-1', commander: null };
+    const dueAt = new Date(Date.now() + 3_600_000);
+    const { notifyIncidentChange } = await import('./index.ts');
+    const obligation = { subject: 'breach_obligation', obligationId: '00000000-0000-4000-8000-000000000001', title: 'Notify the regulator', regime: 'gdpr' } as const;
+    await db.transaction((tx) =>
+      notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: '75%', dueAt, overdue: false } }),
+    );
+    await world.firebreak.notifier.worker.drain();
+    // sev3 pages nobody by default; the warning is posted, not paged.
+    expect(world.pagerduty.events).toEqual([]);
+    const channel = world.slack.channelByName('inc-1-customer-data-exposed');
+    expect(channel?.messages.at(-1)?.text).toMatch(/Deadline approaching:\* Notify the regulator \(gdpr\) is due/);
+    expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
 
-      await db.transaction((tx) => notifyIncidentChange(tx, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana' }));
-      await world.firebreak.notifier.worker.drain();
-      expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
-        ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],
-        ['resolve', `${incident.id}:deadline:Notify the regulator (gdpr)`],
-      ]);
-    } finally {
-      await world.close();
-    }
+    await db.transaction((tx) =>
+      notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: 'overdue-1', dueAt, overdue: true } }),
+    );
+    await world.firebreak.notifier.worker.drain();
+    expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
+    expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
+
+    await db.transaction((tx) => notifyIncidentChange(tx, world.firebreak.config, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana', reason: null }));
+    await world.firebreak.notifier.worker.drain();
+    expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
+      ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],
+      ['resolve', `${incident.id}:deadline:Notify the regulator (gdpr)`],
+    ]);
   });
 });

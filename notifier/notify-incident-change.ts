@@ -1,46 +1,43 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { findSlackUserIds } from '../platform/index.ts';
-import type { Database } from '../platform/index.ts';
+import type { Config, Database } from '../platform/index.ts';
+import { changeKey } from './change-key.ts';
 import { refreshEscalationSnapshot, startPaging, stopEscalations } from './escalation.ts';
-import type { IncidentChange } from './incident-change.ts';
+import type { DeadlineWarning, IncidentChange } from './incident-change.ts';
 import { enqueuePage, followUpPages } from './pagerduty/enqueue-page.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { IncidentRoutes } from './routing/resolve-routes.ts';
 import { incidentEscalations } from './schema/incident-escalations.ts';
-import { notifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
+import type { NotifierSettings } from './settings.ts';
 import { phaseLabel } from './slack/blocks.ts';
 import { enqueueSlackPost, enqueueSlackSync } from './slack/enqueue-slack.ts';
 import { storeSnapshot } from './stored-snapshot.ts';
 import type { StoredSnapshot } from './stored-snapshot.ts';
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+/** What a deadline warning calls the deadline: "Notify the regulator (gdpr)". */
+function deadlineName({ deadline }: DeadlineWarning): string {
+  return deadline.subject === 'action_item' ? `Overdue action item "${deadline.title}" (owner ${deadline.ownerName})` : `${deadline.title} (${deadline.regime})`;
+}
 
 /** The line posted in the incident's channel for a change, or null when the summary update says it all. */
 function describeChange(change: IncidentChange): { text: string; broadcast: boolean } | null {
-  const details = change.details ?? {};
   const by = change.actorName;
   switch (change.kind) {
     case 'opened':
       return null;
     case 'acknowledged':
-      return { text: `:white_check_mark: Acknowledged by ${by}${text(details.via) ? ` (via ${text(details.via)})` : ''}.`, broadcast: false };
-    case 'phase_changed': {
-      const reason = text(details.reason);
-      const from = text(details.from);
-      const to = text(details.to) ?? change.incident.phase;
-      return { text: `:arrow_forward: Phase ${from ? `${phaseLabel(from)} → ` : ''}*${phaseLabel(to)}* (by ${by})${reason ? `: ${reason}` : '.'}`, broadcast: false };
-    }
+      return { text: `:white_check_mark: Acknowledged by ${by} (via ${change.via}).`, broadcast: false };
+    case 'phase_changed':
+      return { text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: false };
     case 'severity_changed':
-      return { text: `:warning: Severity ${text(details.from) ? `${text(details.from)?.toUpperCase()} → ` : ''}*${change.incident.severity.toUpperCase()}* (by ${by})${text(details.reason) ? `: ${text(details.reason)}` : '.'}`, broadcast: true };
-    case 'roles_changed': {
-      const name = text(details.name);
-      const role = text(details.role);
-      if (name && role) return { text: `:bust_in_silhouette: ${name} ${details.released === true ? 'is no longer' : 'is now'} ${role} (by ${by}).`, broadcast: false };
-      return { text: `:bust_in_silhouette: Roles changed by ${by}.`, broadcast: false };
-    }
+      return { text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: true };
+    case 'roles_changed':
+      return { text: `:bust_in_silhouette: ${change.name} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`, broadcast: false };
     case 'alert_joined': {
-      const alert = text(details.alertname) ?? text(details.name) ?? text(details.fingerprint);
+      const first = change.alerts[0];
+      // An empty label is no label (Prometheus): such an alert goes by its fingerprint.
+      const alert = first?.alertname || first?.fingerprint;
       return { text: `:bell: ${alert ? `Alert *${alert}*` : 'Another alert'} joined the incident.`, broadcast: false };
     }
     case 'resolved':
@@ -50,38 +47,36 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     case 'closed':
       return { text: `:lock: Closed by ${by}.`, broadcast: true };
     case 'deadline_warning': {
-      const name = text(details.obligation) ?? text(details.name) ?? 'A deadline';
-      const dueAt = text(details.dueAt) ?? (details.dueAt instanceof Date ? details.dueAt.toISOString() : null);
-      const due = dueAt ? ` <!date^${Math.floor(new Date(dueAt).getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>` : '';
-      if (details.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
-      return details.overdue === true
+      const name = deadlineName(change);
+      const dueAt = change.deadline.dueAt.toISOString();
+      const due = ` <!date^${Math.floor(change.deadline.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>`;
+      if (change.deadline.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
+      return change.deadline.overdue
         ? { text: `:rotating_light: *Overdue:* ${name} was due${due}.`, broadcast: true }
         : { text: `:alarm_clock: *Deadline approaching:* ${name} is due${due}.`, broadcast: true };
     }
-    case 'note_added': {
+    case 'note_added':
       // A note that came from Slack is already in the channel.
-      if (details.source === 'slack') return null;
-      const note = text(details.text);
-      return note ? { text: `:memo: Note by ${by}: ${note.slice(0, 2900)}`, broadcast: false } : null;
-    }
+      if (change.source === 'slack') return null;
+      return { text: `:memo: Note by ${by}: ${change.text.slice(0, 2900)}`, broadcast: false };
   }
 }
 
-async function slackUserIdOf(tx: Database, userId: unknown): Promise<string | null> {
-  if (typeof userId !== 'string') return null;
+async function slackUserIdOf(tx: Database, userId: string | null): Promise<string | null> {
+  if (userId === null) return null;
   return (await findSlackUserIds(tx, [userId])).get(userId) ?? null;
 }
 
-async function notifySlack(tx: Database, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifySlack(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
   const route = routes.slack;
   if (!route) return;
   if (change.kind !== 'note_added' && change.kind !== 'deadline_warning') {
-    const assignee = change.kind === 'roles_changed' && change.details?.released !== true ? await slackUserIdOf(tx, change.details?.userId) : null;
+    const assignee = change.kind === 'roles_changed' && !change.released ? await slackUserIdOf(tx, change.userId) : null;
     const invitees = assignee ? [...new Set([...route.invitees, assignee])] : route.invitees;
-    await enqueueSlackSync(tx, incident, { ...route, invitees }, `${key}:slack:sync`);
+    await enqueueSlackSync(tx, settings, incident, { ...route, invitees }, `${key}:slack:sync`);
   }
   const line = describeChange(change);
-  if (line) await enqueueSlackPost(tx, { incident, text: line.text, broadcast: line.broadcast }, `${key}:slack:post`);
+  if (line) await enqueueSlackPost(tx, settings, { incident, text: line.text, broadcast: line.broadcast }, `${key}:slack:post`);
 }
 
 async function pagedRouteKeys(tx: Database, incidentId: string): Promise<Set<string>> {
@@ -89,46 +84,47 @@ async function pagedRouteKeys(tx: Database, incidentId: string): Promise<Set<str
   return new Set(rows.map((row) => row.routeKey));
 }
 
-async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifyPagerDuty(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
   switch (change.kind) {
     case 'opened':
-      for (const route of routes.pages) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     case 'severity_changed': {
       // Raised above a paging threshold: page the routes that have not been paged yet.
       if (incident.acknowledgedAt || incident.recoveredAt || incident.closedAt) return;
       const paged = await pagedRouteKeys(tx, incident.id);
-      for (const route of routes.pages) if (!paged.has(route.routeKey)) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) if (!paged.has(route.routeKey)) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     }
     case 'acknowledged':
       await stopEscalations(tx, incident.id);
       // Acknowledged in PagerDuty itself: PagerDuty knows already.
-      if (change.details?.via !== 'pagerduty') await followUpPages(tx, incident, 'acknowledge', key);
+      if (change.via !== 'pagerduty') await followUpPages(tx, settings, incident, 'acknowledge', key);
       return;
     case 'resolved':
     case 'closed':
       await stopEscalations(tx, incident.id);
-      await followUpPages(tx, incident, 'resolve', key);
+      await followUpPages(tx, settings, incident, 'resolve', key);
       return;
     case 'reopened':
-      for (const route of routes.pages) await startPaging(tx, incident, route, change.at, key);
+      for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
       return;
     case 'deadline_warning': {
-      if (change.details?.overdue !== true) return;
-      const name = text(change.details.obligation) ?? text(change.details.name) ?? 'deadline';
+      // Only a breach deadline that has passed pages; an overdue action item is a reminder.
+      if (change.deadline.subject !== 'breach_obligation' || !change.deadline.overdue) return;
+      const name = deadlineName(change);
       const routingKeys = new Set(routes.pages.map((route) => route.routingKeys[0]).filter((routingKey) => routingKey !== undefined));
-      const fallback = notifierSettings().defaults.pagerdutyRoutingKey;
+      const fallback = settings.defaults.pagerdutyRoutingKey;
       if (routingKeys.size === 0 && fallback) routingKeys.add(fallback);
       for (const routingKey of routingKeys) {
-        await enqueuePage(tx, {
+        await enqueuePage(tx, settings, {
           incident,
           action: 'trigger',
           routingKey,
           dedupKey: `${incident.id}:deadline:${name}`,
           idempotencyKey: `${key}:deadline:${routingKey}`,
           summary: `[${incident.reference}] Overdue: ${name} (${incident.title})`,
-          details: { obligation: name, dueAt: change.details.dueAt ?? null },
+          details: { obligation: name, dueAt: change.deadline.dueAt.toISOString() },
         });
       }
       return;
@@ -141,16 +137,13 @@ async function notifyPagerDuty(tx: Database, change: IncidentChange, incident: S
 /**
  * Records, in the caller's transaction, the messages an incident change owes (Slack, pages), routed by
  * the routing rules. Delivery happens later through the outbox worker; channels that are not
- * configured get no messages.
+ * configured (in `config`) get no messages.
  */
-export async function notifyIncidentChange(tx: Database, change: IncidentChange): Promise<void> {
+export async function notifyIncidentChange(tx: Database, config: Config, change: IncidentChange): Promise<void> {
+  const settings = settingsFromConfig(config);
   const incident = storeSnapshot(change.incident);
-  const routes = await resolveRoutes(tx, change.incident, notifierSettings());
-  const digest = createHash('sha256')
-    .update(JSON.stringify(change.details ?? {}))
-    .digest('hex')
-    .slice(0, 12);
-  const key = `incident:${incident.id}:${change.kind}:${change.at.toISOString()}:${digest}`;
-  await notifySlack(tx, change, incident, routes, key);
-  await notifyPagerDuty(tx, change, incident, routes, key);
+  const routes = await resolveRoutes(tx, change.incident, settings);
+  const key = changeKey(change);
+  await notifySlack(tx, settings, change, incident, routes, key);
+  await notifyPagerDuty(tx, settings, change, incident, routes, key);
 }

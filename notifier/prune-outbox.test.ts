@@ -1,21 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { queryRows } from '../platform/index.ts';
-import { createTestFirebreak } from '../test/harness/app.ts';
-import type { TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { OUTBOX_RETENTION_JOB } from './index.ts';
 
-describe.each(databaseBackends)('outbox retention on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend, { OUTBOX_RETENTION_DAYS: '30' });
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+describeOnBackends('outbox retention', () => {
+  it.override({ firebreakEnv: { OUTBOX_RETENTION_DAYS: '30' } });
 
-  it('deletes Slack and PagerDuty messages delivered over OUTBOX_RETENTION_DAYS ago, and keeps e-mails and undelivered ones', async () => {
+  it('deletes Slack and PagerDuty messages delivered over OUTBOX_RETENTION_DAYS ago, and keeps e-mails and undelivered ones', async ({ firebreak }) => {
     const now = new Date('2030-06-01T12:00:00Z');
     const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
     const messages: [key: string, channel: string, status: string, deliveredAt: string | null][] = [

@@ -1,23 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestFirebreak } from '../test/harness/app.ts';
+import { expect } from 'vitest';
 import type { TestFirebreak } from '../test/harness/app.ts';
-import { databaseBackends } from '../test/harness/database.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { enqueueMessage } from './index.ts';
 
-describe.each(databaseBackends)('notification routes on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-    await firebreak.database.db.transaction(async (tx) => {
-      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
-      await enqueueMessage(tx, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
-    });
+/** Two e-mails, written dead at once (no SMTP_URL): something to list. */
+async function enqueueNotices(firebreak: TestFirebreak): Promise<void> {
+  await firebreak.database.db.transaction(async (tx) => {
+    await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
+    await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
   });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+}
 
-  it('reports delivery status by idempotency key', async () => {
+describeOnBackends('notification routes', () => {
+  it('reports delivery status by idempotency key', async ({ firebreak }) => {
+    await enqueueNotices(firebreak);
     const response = await firebreak.request('GET', '/api/notifications/status?keys=notice-a,notice-b,unknown');
     expect(response.status).toBe(200);
     const { statuses } = (await response.json()) as { statuses: Record<string, { status: string; lastError: string }> };
@@ -27,7 +23,8 @@ describe.each(databaseBackends)('notification routes on %s', (backend) => {
     expect((await firebreak.request('GET', '/api/notifications/status?keys=notice-a', { token: null })).status).toBe(401);
   });
 
-  it('lists messages with filters and pages, and refuses bad filters and callers without the permission', async () => {
+  it('lists messages with filters and pages, and refuses bad filters and callers without the permission', async ({ firebreak }) => {
+    await enqueueNotices(firebreak);
     const first = (await (await firebreak.request('GET', '/api/notifications/messages?channel=email&limit=1')).json()) as { messages: { idempotencyKey: string; id: string }[]; nextCursor: string };
     expect(first.messages.map((message) => message.idempotencyKey)).toEqual(['notice-b']);
     const second = (await (await firebreak.request('GET', `/api/notifications/messages?channel=email&limit=1&cursor=${first.nextCursor}`)).json()) as { messages: { idempotencyKey: string }[]; nextCursor: string | null };
@@ -46,7 +43,7 @@ describe.each(databaseBackends)('notification routes on %s', (backend) => {
     expect((await firebreak.request('GET', '/api/notifications/messages', { token: viewer })).status).toBe(200);
   });
 
-  it('updates and deletes routing rules, refusing unknown ids and a name already taken', async () => {
+  it('updates and deletes routing rules, refusing unknown ids and a name already taken', async ({ firebreak }) => {
     const rule = { name: 'db', services: ['postgres'], pagerdutyRoutingKey: 'DBKEY000000000000000000000000001' };
     const created = (await (await firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).json()) as { id: string };
     await firebreak.request('POST', '/api/notifications/routing-rules', { json: { ...rule, name: 'other' } });

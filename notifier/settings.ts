@@ -19,7 +19,19 @@ export interface NotifierSettings {
   };
 }
 
+const derived = new WeakMap<Config, NotifierSettings>();
+
+/** The notifier's settings from the configuration, derived once per Config object. */
 export function settingsFromConfig(config: Config): NotifierSettings {
+  let settings = derived.get(config);
+  if (!settings) {
+    settings = deriveSettings(config);
+    derived.set(config, settings);
+  }
+  return settings;
+}
+
+function deriveSettings(config: Config): NotifierSettings {
   return {
     slack: Boolean(config.SLACK_BOT_TOKEN),
     // Routing keys may come from routing rules alone; the default key is not required to page.
@@ -39,33 +51,4 @@ export function settingsFromConfig(config: Config): NotifierSettings {
       maxEscalations: config.PAGERDUTY_MAX_ESCALATIONS,
     },
   };
-}
-
-const UNCONFIGURED: NotifierSettings = {
-  slack: false,
-  pagerduty: false,
-  email: false,
-  publicUrl: 'http://127.0.0.1:8080',
-  maxAttempts: 10,
-  defaults: {
-    slackMinSeverity: 'sev3',
-    slackBroadcastChannel: null,
-    pagerdutyMinSeverity: 'sev2',
-    pagerdutyRoutingKey: null,
-    escalationRoutingKeys: [],
-    escalateAfterSeconds: null,
-    maxEscalations: 0,
-  },
-};
-
-// notifyIncidentChange(tx, change) is called from inside the incidents part's transactions and takes no
-// configuration; the process's configuration is set here once, when the service is assembled.
-let current: NotifierSettings = UNCONFIGURED;
-
-export function configureNotifier(settings: NotifierSettings): void {
-  current = settings;
-}
-
-export function notifierSettings(): NotifierSettings {
-  return current;
 }

@@ -1,18 +1,21 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../platform/index.ts';
 import type { IncidentSnapshot } from './incident-change.ts';
 
-/** An incident snapshot as stored in an outbox payload (JSON: dates as ISO strings). */
-export interface StoredSnapshot {
-  id: string;
-  reference: string;
-  title: string;
-  severity: IncidentSnapshot['severity'];
-  phase: string;
-  services: string[];
-  commander: { id: string; name: string } | null;
-  acknowledgedAt: string | null;
-  recoveredAt: string | null;
-  closedAt: string | null;
-}
+/** An incident snapshot as stored in outbox payloads and escalation rows (JSON: times as ISO strings). */
+export const StoredSnapshot = z.object({
+  id: z.string(),
+  reference: z.string(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  phase: z.string(),
+  services: z.array(z.string()),
+  commander: z.object({ id: z.string(), name: z.string() }).nullable(),
+  acknowledgedAt: z.string().nullable(),
+  recoveredAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type StoredSnapshot = z.infer<typeof StoredSnapshot>;
 
 export function storeSnapshot(snapshot: IncidentSnapshot): StoredSnapshot {
   return {

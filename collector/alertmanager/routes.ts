@@ -61,6 +61,7 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
         groupKey: payload.groupKey,
         source: 'alertmanager',
         settings: settingsOf(c.var.deps.config),
+        config: c.var.ctx.config,
       });
       return c.json({ ...summary, truncatedAlerts: payload.truncatedAlerts });
     },
@@ -78,6 +79,6 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
       const settings = settingsOf(c.var.deps.config);
       const now = new Date();
       const received = postableAlerts(c.req.valid('json'), now, settings.resolveTimeoutMs);
-      return c.json(await receiveAlerts(c.var.ctx.db, c.var.ctx.actor, received, { source: 'prometheus', settings }));
+      return c.json(await receiveAlerts(c.var.ctx.db, c.var.ctx.actor, received, { source: 'prometheus', settings, config: c.var.ctx.config }));
     },
   );

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { cancelTimers, scheduleTimer } from '../../platform/index.ts';
-import type { Database, Timer } from '../../platform/index.ts';
+import type { Config, Database, Timer } from '../../platform/index.ts';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
@@ -28,9 +28,11 @@ export async function planActionItemReminder(tx: Database, item: ActionItem): Pr
 
 /**
  * The timer handler: an item still open past its due date gets an 'action_item.overdue' event and a
- * reminder to its people, then another one every `intervalMs` until it is done or cancelled.
+ * reminder to its people, then another one every ACTION_ITEM_REMINDER_INTERVAL_HOURS until it is done
+ * or cancelled.
  */
-export function remindOverdueActionItem(intervalMs: number) {
+export function remindOverdueActionItem(config: Config) {
+  const intervalMs = config.ACTION_ITEM_REMINDER_INTERVAL_HOURS * 3600 * 1000;
   return async (tx: Database, timer: Timer, now: Date): Promise<void> => {
     const actionItemId = typeof timer.payload.actionItemId === 'string' ? timer.payload.actionItemId : null;
     if (!actionItemId) return;
@@ -45,7 +47,6 @@ export function remindOverdueActionItem(intervalMs: number) {
     const overdueSeconds = Math.round((now.getTime() - item.dueAt.getTime()) / 1000);
     const details = {
       subject: 'action_item',
-      // What the notifier's message names.
       name: `Overdue action item "${item.title}" (owner ${item.ownerName})`,
       actionItemId: item.id,
       title: item.title,
@@ -56,8 +57,14 @@ export function remindOverdueActionItem(intervalMs: number) {
       reminder: item.remindersSent,
     };
     await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'action_item.overdue', occurredAt: now, data: details });
-    // A reminder, not a page: overdue follow-up work does not wake anyone (details.overdue is for breach deadlines).
-    await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
+    // A reminder, not a page: overdue follow-up work does not wake anyone.
+    await notifyIncidentChange(tx, config, {
+      kind: 'deadline_warning',
+      incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
+      at: now,
+      actorName: SYSTEM_ACTOR.name,
+      deadline: { subject: 'action_item', actionItemId: item.id, title: item.title, ownerName: item.ownerName, reminder: item.remindersSent, dueAt: item.dueAt },
+    });
     await scheduleTimer(tx, {
       kind: ACTION_ITEM_OVERDUE_TIMER,
       key: reminderKey(item, item.remindersSent + 1),

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Actor, Database } from '../../platform/index.ts';
+import type { Actor, Config, Database } from '../../platform/index.ts';
 import { preparedStatement } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { TIMELINE_CHANNEL } from '../timeline/index.ts';
@@ -100,6 +100,7 @@ const MAX_LISTED = 20;
  */
 export async function settleIncidents(
   tx: Database,
+  config: Config,
   incidentIds: ReadonlySet<string>,
   events: readonly PendingEvent[],
   now: Date,
@@ -141,32 +142,27 @@ export async function settleIncidents(
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       const updated = await setResolvedAt(tx, incident.id, now);
       if (updated) {
-        await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
+        await notifyIncidentChange(tx, config, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, via: 'alerts', alerts: listed(['resolved']) });
       }
       continue;
     }
     if (gained && incident.resolved) {
       const updated = await setResolvedAt(tx, incident.id, null);
       if (updated) {
-        await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
+        await notifyIncidentChange(tx, config, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, alerts: listed(['fired', 'refired']) });
         continue;
       }
     }
     if (joined.length > 0) {
-      const first = joined[0];
       const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
       if (!full) continue;
-      await notifyIncidentChange(tx, {
+      await notifyIncidentChange(tx, config, {
         kind: 'alert_joined',
         incident: incidentSnapshot(full),
         at: now,
         actorName: actor.name,
-        details: {
-          alertname: first?.labels.alertname ?? null,
-          fingerprint: first?.fingerprint ?? null,
-          count: joined.length,
-          alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
-        },
+        alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+        count: joined.length,
       });
     }
   }

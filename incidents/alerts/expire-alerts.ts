@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
 import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
@@ -13,7 +13,7 @@ const BATCH = 500;
  * sending, or its last word was a resolve timeout). Alerts a request is changing right now are left
  * for the next run. Returns how many it resolved.
  */
-export async function expireAlerts(tx: Database, now: Date): Promise<number> {
+export async function expireAlerts(tx: Database, config: Config, now: Date): Promise<number> {
   const due = await tx
     .select({ id: alerts.id, fingerprint: alerts.fingerprint, groupKey: alerts.groupKey })
     .from(alerts)
@@ -45,6 +45,6 @@ export async function expireAlerts(tx: Database, now: Date): Promise<number> {
     });
   }
   await recordAlertEvents(tx, events);
-  await settleIncidents(tx, touched, events, now);
+  await settleIncidents(tx, config, touched, events, now);
   return resolved.length;
 }

@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { defineMetric, metricsRegistry, planGenerically, severityRank } from '../../platform/index.ts';
-import type { Actor, Database, Severity } from '../../platform/index.ts';
+import type { Actor, Config, Database, Severity } from '../../platform/index.ts';
 import { openIncident } from '../open-incident.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
@@ -40,6 +40,8 @@ export interface ReceiveOptions {
   settings?: AlertSettings;
   /** The time the delivery is judged at (tests); default now. */
   now?: Date;
+  /** The configuration the incidents this delivery opens, resolves or reopens are notified under. */
+  config: Config;
 }
 
 export interface ReceiveSummary {
@@ -125,10 +127,10 @@ interface Plan {
  * rules), correlates firing ones into incidents by group key, records joins, resolutions and re-fires
  * on the incidents' timelines and tells the notifier. A repeated delivery writes nothing.
  */
-export async function receiveAlerts(db: Database, actor: Actor, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+export async function receiveAlerts(db: Database, actor: Actor, received: readonly ReceivedAlert[], options: ReceiveOptions): Promise<ReceiveSummary> {
   const settings = options.settings ?? configuredAlertSettings();
   const incoming = toIncoming(received, actor, options, settings);
-  const summary = await queueOf(db).submit({ incoming, settings, now: options.now ?? null, received: received.length });
+  const summary = await queueOf(db).submit({ incoming, settings, config: options.config, now: options.now ?? null, received: received.length });
   const source = options.source ?? 'api';
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
@@ -162,6 +164,7 @@ function outcomeOf(outcomes: Outcomes, fingerprint: string): Outcome {
 interface Submission {
   incoming: Map<string, Incoming>;
   settings: AlertSettings;
+  config: Config;
   /** A fixed time to judge the delivery at (tests); null: now. */
   now: Date | null;
   received: number;
@@ -219,7 +222,7 @@ class IngestQueue {
     for (const item of first.incoming.values()) firing.set(item.fingerprint, isFiring(item.delivery.endsAt, now));
     for (;;) {
       const next = this.waiting[0];
-      if (!next || next.now !== null || next.settings !== first.settings || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
+      if (!next || next.now !== null || next.settings !== first.settings || next.config !== first.config || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
       const clash = [...next.incoming.values()].some((item) => {
         const earlier = firing.get(item.fingerprint);
         return earlier !== undefined && !(earlier && isFiring(item.delivery.endsAt, now));
@@ -236,9 +239,12 @@ class IngestQueue {
   private async run(batch: Waiting[]): Promise<void> {
     const settings = batch[0]?.settings ?? configuredAlertSettings();
     const now = batch[0]?.now ?? new Date();
+    const config = batch[0]?.config;
+    // take() hands over at least one submission.
+    if (!config) return;
     try {
       const combined = combine(batch, now);
-      const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, combined, { settings, now }));
+      const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, combined, { settings, config, now }));
       for (const waiting of batch) waiting.resolve(summarize(waiting, outcomes));
     } catch (error) {
       if (batch.length === 1) {
@@ -248,7 +254,7 @@ class IngestQueue {
       // One request's trouble must not fail the others: each goes again on its own.
       for (const waiting of batch) {
         try {
-          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, now: new Date() }));
+          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, config, now: new Date() }));
           waiting.resolve(summarize(waiting, outcomes));
         } catch (own) {
           waiting.reject(own);
@@ -310,6 +316,7 @@ function summarize(submission: Submission, outcomes: Outcomes): ReceiveSummary {
 
 interface IngestContext {
   settings: AlertSettings;
+  config: Config;
   now: Date;
 }
 
@@ -443,7 +450,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
   // table was small would scan all of it).
   await Promise.all([refreshAlertRows(tx, heartbeats, now), planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
-  await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
+  await settleIncidents(tx, context.config, touchedIncidents, events, now, placement.incidents);
   return outcomes;
 }
 
@@ -539,7 +546,7 @@ async function correlate(
   for (const [groupKey, members] of needNew) {
     const opener = members[0]?.incoming;
     if (!opener) continue;
-    const incident = await openIncident(tx, opener.actor, incidentInputFor(groupKey, members, opener.source === 'slo', context));
+    const incident = await openIncident(tx, { actor: opener.actor, config: context.config }, incidentInputFor(groupKey, members, opener.source === 'slo', context));
     placement.incidents.set(incident.id, { id: incident.id, groupKey, closed: false, recovered: false, resolved: false, alertname: incident.labels.alertname ?? null });
     for (const plan of members) {
       placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });

@@ -8,6 +8,6 @@ export const ALERT_EXPIRY_JOB = 'alerts.expire';
 export function registerAlerting(scheduler: Scheduler, config: Config): void {
   configureAlertSettings(alertSettingsFrom(config));
   scheduler.every(ALERT_EXPIRY_JOB, '*/5 * * * * *', async (tx, now) => {
-    await expireAlerts(tx, now);
+    await expireAlerts(tx, config, now);
   });
 }

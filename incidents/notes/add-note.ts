@@ -41,12 +41,14 @@ export async function addNote(ctx: ActionContext, idOrReference: string, rawInpu
       targetId: incident.id,
       details: { reference: incidentReference(incident), noteId: note.id, length: input.text.length, source: input.source },
     });
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'note_added',
       incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
       at: now,
       actorName: ctx.actor.name,
-      details: { noteId: note.id, text: input.text, source: input.source },
+      noteId: note.id,
+      text: input.text,
+      source: input.source,
     });
     return event;
   });

@@ -16,7 +16,7 @@ describeOnBackends('incident report', () => {
       db,
       SYSTEM_ACTOR,
       [{ labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' }, annotations: { summary: '5xx above 5%' }, startsAt, endsAt: null }],
-      { groupKey: '{}:{alertname="HighErrorRate"}' },
+      { groupKey: '{}:{alertname="HighErrorRate"}', config: firebreak.config },
     );
     const incidentId = summary.incidentsOpened[0];
     if (!incidentId) throw new Error('no incident opened');

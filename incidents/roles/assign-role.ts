@@ -70,12 +70,13 @@ export async function assignRole(ctx: ActionContext, idOrReference: string, rawI
       details: { reference: incidentReference(incident), ...data },
     });
     const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, {
+    await notifyIncidentChange(tx, ctx.config, {
       kind: 'roles_changed',
       incident: incidentSnapshot(updated, commanderOf(after)),
       at: now,
       actorName: ctx.actor.name,
-      details: data,
+      ...data,
+      released: false,
     });
     return { incident: updated, roles: after };
   });

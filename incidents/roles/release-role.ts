@@ -58,7 +58,7 @@ export async function releaseRole(ctx: ActionContext, idOrReference: string, raw
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'role.released', occurredAt: now, data });
     await recordAudit(tx, ctx, { action: 'incidents.role.release', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), ...data } });
     const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, { kind: 'roles_changed', incident: incidentSnapshot(updated, commanderOf(after)), at: now, actorName: ctx.actor.name, details: { ...data, released: true } });
+    await notifyIncidentChange(tx, ctx.config, { kind: 'roles_changed', incident: incidentSnapshot(updated, commanderOf(after)), at: now, actorName: ctx.actor.name, ...data, released: true });
     return { incident: updated, roles: after };
   });
 }

@@ -18,6 +18,6 @@ export function sloAlertSettings(config: Config): AlertSettings {
  * SLO burns take the alert path (receiveAlerts) so that they get the same correlation into incidents,
  * silences and notifications as any alert; the alert's source says they came from an SLO.
  */
-export async function raiseSloAlerts(tx: Database, alerts: SloBurnAlert[], now: Date, settings: AlertSettings): Promise<void> {
-  await receiveAlerts(tx, SYSTEM_ACTOR, alerts, { source: 'slo', now, settings });
+export async function raiseSloAlerts(tx: Database, alerts: SloBurnAlert[], now: Date, settings: AlertSettings, config: Config): Promise<void> {
+  await receiveAlerts(tx, SYSTEM_ACTOR, alerts, { source: 'slo', now, settings, config });
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import { EmailPayload } from '../enqueue-message.ts';
 import { DeliveryError } from '../delivery-error.ts';
+import { EmailMessage, readMessage } from '../outbox-payloads.ts';
 import type { ChannelAdapter } from '../outbox-worker.ts';
 import type { OutboxMessage } from '../schema/outbox-messages.ts';
 
@@ -29,9 +29,7 @@ export function createEmailAdapter(options: EmailAdapterOptions): ChannelAdapter
   return {
     channel: 'email',
     async deliver(message: OutboxMessage) {
-      const parsed = EmailPayload.safeParse(message.payload);
-      if (!parsed.success) throw new DeliveryError(`the stored e-mail is not valid: ${parsed.error.message}`, false);
-      const mail = parsed.data;
+      const mail = readMessage(EmailMessage, message).payload;
       // The same Message-ID on every attempt lets a receiving server drop a duplicate after a lost reply.
       const messageId = `<${createHash('sha256').update(message.idempotencyKey).digest('hex').slice(0, 32)}@firebreak>`;
       try {

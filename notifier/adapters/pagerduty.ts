@@ -1,8 +1,8 @@
 import type { Agent } from 'node:https';
 import { event } from '@pagerduty/pdjs';
 import { DeliveryError, parseRetryAfter } from '../delivery-error.ts';
+import { PagerDutyMessage, readMessage } from '../outbox-payloads.ts';
 import type { ChannelAdapter } from '../outbox-worker.ts';
-import type { PagerDutyEventPayload } from '../pagerduty/enqueue-page.ts';
 
 export interface PagerDutyAdapterOptions {
   /** Host (and port) of the Events API, PAGERDUTY_SERVER. */
@@ -23,7 +23,7 @@ export function createPagerDutyAdapter(options: PagerDutyAdapterOptions): Channe
   return {
     channel: 'pagerduty',
     async deliver(message) {
-      const page = message.payload as unknown as PagerDutyEventPayload;
+      const page = readMessage(PagerDutyMessage, message).payload;
       let response: Awaited<ReturnType<typeof event>>;
       try {
         response = await event({

@@ -9,14 +9,15 @@ import { slackIncidentChannels } from '../schema/slack-incident-channels.ts';
 import type { SlackIncidentChannel } from '../schema/slack-incident-channels.ts';
 import { incidentChannelName, renderAnnouncement, renderSummary } from '../slack/blocks.ts';
 import type { IncidentFacts } from '../slack/blocks.ts';
-import type { PostPayload, SyncIncidentPayload } from '../slack/enqueue-slack.ts';
+import { SlackMessage, readMessage } from '../outbox-payloads.ts';
+import type { SlackPostPayload, SlackSyncPayload } from '../outbox-payloads.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
 
 export interface SlackAdapterOptions {
   client: WebClient;
   publicUrl: string;
-  /** Current alerts and deadlines for the summary, when the incidents part provides them. */
-  describeIncident?: (db: Database, incidentId: string) => Promise<IncidentFacts | null>;
+  /** Current alerts and deadlines for the summary (the incidents part provides them). */
+  describeIncident: (db: Database, incidentId: string) => Promise<IncidentFacts | null>;
 }
 
 // Platform errors that say "try again later"; every other one will not get better by retrying.
@@ -79,7 +80,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     return null;
   }
 
-  async function createChannel(db: Database, payload: SyncIncidentPayload): Promise<{ id: string; name: string }> {
+  async function createChannel(db: Database, payload: SlackSyncPayload): Promise<{ id: string; name: string }> {
     const base = incidentChannelName(payload.incident);
     for (const name of [base, `${base.slice(0, 74)}-${payload.incident.id.slice(0, 5)}`]) {
       let id: string | null;
@@ -99,8 +100,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     throw new DeliveryError(`Slack conversations.create: the channel names ${base} and its variant are taken`, false);
   }
 
-  async function sync(db: Database, message: OutboxMessage): Promise<Record<string, unknown>> {
-    const payload = message.payload as unknown as SyncIncidentPayload;
+  async function sync(db: Database, payload: SlackSyncPayload): Promise<Record<string, unknown>> {
     const { incident, route } = payload;
     const link = timelineUrl(options.publicUrl, incident);
     let state = await loadState(db, incident.id);
@@ -121,7 +121,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
         await saveState(db, incident.id, { invited: [...state.invited, ...toInvite] });
         done.push('invite');
       }
-      const facts = options.describeIncident ? await options.describeIncident(db, incident.id).catch(() => null) : null;
+      const facts = await options.describeIncident(db, incident.id).catch(() => null);
       const summary = renderSummary(incident, link, facts);
       if (state.summaryTs) {
         await call('chat.update', () => client.chat.update({ channel: channelId ?? '', ts: state.summaryTs ?? '', text: summary.text, blocks: summary.blocks as never }));
@@ -151,8 +151,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     return { channelId, done };
   }
 
-  async function post(db: Database, message: OutboxMessage): Promise<Record<string, unknown>> {
-    const payload = message.payload as unknown as PostPayload;
+  async function post(db: Database, message: OutboxMessage, payload: SlackPostPayload): Promise<Record<string, unknown>> {
     const [state] = await db.select().from(slackIncidentChannels).where(eq(slackIncidentChannels.incidentId, payload.incident.id));
     const targets = new Set<string>();
     if (state?.channelId) targets.add(state.channelId);
@@ -174,13 +173,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
   return {
     channel: 'slack',
     async deliver(message, db) {
-      switch (message.kind) {
+      const stored = readMessage(SlackMessage, message);
+      switch (stored.kind) {
         case 'slack.sync_incident':
-          return sync(db, message);
+          return sync(db, stored.payload);
         case 'slack.post':
-          return post(db, message);
-        default:
-          throw new DeliveryError(`unknown Slack message kind ${message.kind}`, false);
+          return post(db, message, stored.payload);
       }
     },
   };

@@ -1,24 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { insertOutboxMessage } from '../enqueue-message.ts';
+import type { PageAction, PagerDutyEvent } from '../outbox-payloads.ts';
 import { incidentPages } from '../schema/incident-pages.ts';
-import { notifierSettings } from '../settings.ts';
+import type { NotifierSettings } from '../settings.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
 import type { StoredSnapshot } from '../stored-snapshot.ts';
-
-export type PageAction = 'trigger' | 'acknowledge' | 'resolve';
-
-/** What the PagerDuty adapter sends: one Events API v2 event. */
-export interface PagerDutyEventPayload {
-  routingKey: string;
-  action: PageAction;
-  dedupKey: string;
-  summary: string;
-  severity: 'critical' | 'error' | 'warning' | 'info';
-  component: string | null;
-  customDetails: Record<string, unknown>;
-  link: string;
-}
 
 const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning', sev4: 'info' } as const;
 
@@ -29,12 +16,13 @@ export function pagerdutyOrderingKey(incidentId: string): string {
 /** Queues one PagerDuty event for an incident; triggers are remembered so acknowledge and resolve reach them. */
 export async function enqueuePage(
   tx: Database,
+  settings: NotifierSettings,
   input: { incident: StoredSnapshot; action: PageAction; routingKey: string; dedupKey?: string; idempotencyKey: string; summary?: string; details?: Record<string, unknown> },
 ): Promise<void> {
   const { incident } = input;
   const dedupKey = input.dedupKey ?? incident.id;
-  const link = timelineUrl(notifierSettings().publicUrl, incident);
-  const payload: PagerDutyEventPayload = {
+  const link = timelineUrl(settings.publicUrl, incident);
+  const payload: PagerDutyEvent = {
     routingKey: input.routingKey,
     action: input.action,
     dedupKey,
@@ -44,12 +32,12 @@ export async function enqueuePage(
     customDetails: { reference: incident.reference, phase: incident.phase, services: incident.services, commander: incident.commander?.name ?? null, ...input.details },
     link,
   };
-  await insertOutboxMessage(tx, {
+  await insertOutboxMessage(tx, settings, {
     channel: 'pagerduty',
     kind: `pagerduty.${input.action}`,
     idempotencyKey: input.idempotencyKey,
     orderingKey: pagerdutyOrderingKey(incident.id),
-    payload: { ...payload },
+    payload,
   });
   if (input.action === 'trigger') {
     await tx
@@ -60,13 +48,13 @@ export async function enqueuePage(
 }
 
 /** Acknowledges or resolves every alert the incident has open in PagerDuty. */
-export async function followUpPages(tx: Database, incident: StoredSnapshot, action: 'acknowledge' | 'resolve', idempotencyPrefix: string): Promise<number> {
+export async function followUpPages(tx: Database, settings: NotifierSettings, incident: StoredSnapshot, action: 'acknowledge' | 'resolve', idempotencyPrefix: string): Promise<number> {
   const pages = await tx
     .select()
     .from(incidentPages)
     .where(and(eq(incidentPages.incidentId, incident.id), isNull(incidentPages.resolvedAt)));
   for (const page of pages) {
-    await enqueuePage(tx, {
+    await enqueuePage(tx, settings, {
       incident,
       action,
       routingKey: page.routingKey,

@@ -1,38 +1,31 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
-import { createNotifierWorld } from '../../test/harness/notifier.ts';
+import { describeOnBackends, it } from '../../test/harness/notifier-fixtures.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 
 const SECRET = 'pagerduty-webhook-secret';
 
-describe.each(databaseBackends)('PagerDuty webhook on %s', (backend) => {
-  let world: NotifierWorld;
-  beforeEach(async () => {
-    world = await createNotifierWorld(backend, { PAGERDUTY_WEBHOOK_SECRET: SECRET });
+const webhook = (world: NotifierWorld, body: unknown, secret = SECRET) => {
+  const raw = JSON.stringify(body);
+  return world.firebreak.request('POST', '/pagerduty/webhook', {
+    token: null,
+    body: raw,
+    headers: { 'content-type': 'application/json', 'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw).digest('hex')}` },
   });
-  afterEach(async () => {
-    await world.close();
-  });
+};
+const acknowledged = (incidentKey: string) => ({
+  event: { id: 'E1', event_type: 'incident.acknowledged', resource_type: 'incident', agent: { id: 'PU1', type: 'user_reference', summary: 'Pat Oncall' }, data: { id: 'PINC1', type: 'incident', incident_key: incidentKey, status: 'acknowledged' } },
+});
 
-  const webhook = (body: unknown, secret = SECRET) => {
-    const raw = JSON.stringify(body);
-    return world.firebreak.request('POST', '/pagerduty/webhook', {
-      token: null,
-      body: raw,
-      headers: { 'content-type': 'application/json', 'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw).digest('hex')}` },
-    });
-  };
-  const acknowledged = (incidentKey: string) => ({
-    event: { id: 'E1', event_type: 'incident.acknowledged', resource_type: 'incident', agent: { id: 'PU1', type: 'user_reference', summary: 'Pat Oncall' }, data: { id: 'PINC1', type: 'incident', incident_key: incidentKey, status: 'acknowledged' } },
-  });
+describeOnBackends('PagerDuty webhook', () => {
+  it.override({ worldEnv: { PAGERDUTY_WEBHOOK_SECRET: SECRET } });
 
-  it('acknowledges the Firebreak incident when it is acknowledged in PagerDuty, without echoing it back', async () => {
+  it('acknowledges the Firebreak incident when it is acknowledged in PagerDuty, without echoing it back', async ({ world }) => {
     const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
-    expect((await webhook(acknowledged(incident.id), 'wrong-secret')).status).toBe(401);
-    const response = await webhook(acknowledged(incident.id));
+    expect((await webhook(world, acknowledged(incident.id), 'wrong-secret')).status).toBe(401);
+    const response = await webhook(world, acknowledged(incident.id));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ handled: true, incidentId: incident.id });
     const detail = (await (await world.firebreak.request('GET', `/api/incidents/${incident.id}`)).json()) as { acknowledgedAt: string | null };
@@ -41,9 +34,9 @@ describe.each(databaseBackends)('PagerDuty webhook on %s', (backend) => {
     expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger']);
     expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(/Acknowledged by Pat Oncall \(PagerDuty\) \(via pagerduty\)/);
     // PagerDuty retries deliveries: a second one changes nothing.
-    expect(await (await webhook(acknowledged(incident.id))).json()).toMatchObject({ handled: true });
-    const other = await webhook({ event: { id: 'E2', event_type: 'incident.priority_updated', data: { incident_key: incident.id } } });
+    expect(await (await webhook(world, acknowledged(incident.id))).json()).toMatchObject({ handled: true });
+    const other = await webhook(world, { event: { id: 'E2', event_type: 'incident.priority_updated', data: { incident_key: incident.id } } });
     expect(await other.json()).toEqual({ handled: false });
-    expect((await webhook({ nothing: true })).status).toBe(400);
+    expect((await webhook(world, { nothing: true })).status).toBe(400);
   });
 });

@@ -1,14 +1,9 @@
 import { preparedStatement, isAtLeast } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
 import type { IncidentSnapshot } from '../incident-change.ts';
+import type { SlackRoute } from '../outbox-payloads.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
 import type { NotifierSettings } from '../settings.ts';
-
-export interface SlackRoute {
-  incidentChannel: boolean;
-  invitees: string[];
-  broadcastChannels: string[];
-}
 
 export interface PageRoute {
   /** The rule's id, or 'default' for the environment's route. */

@@ -1,4 +1,5 @@
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { StoredSnapshot } from '../stored-snapshot.ts';
 
 /**
  * An incident's escalation along one route: the routing keys by level, the level paged last, and how
@@ -17,8 +18,8 @@ export const incidentEscalations = pgTable(
     round: integer().notNull().default(1),
     escalateAfterSeconds: integer(),
     maxEscalations: integer().notNull().default(0),
-    /** The snapshot messages about this incident are rendered from, refreshed on every change. */
-    incident: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The snapshot messages about this incident are rendered from, refreshed on every change (read back checked). */
+    incident: jsonb().$type<StoredSnapshot>().notNull(),
     stopped: boolean().notNull().default(false),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

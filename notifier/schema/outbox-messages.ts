@@ -22,7 +22,7 @@ export const outboxMessages = pgTable(
     /** Insertion order; messages of one ordering key are delivered in this order. */
     sequence: bigserial({ mode: 'number' }).notNull(),
     channel: text({ enum: OUTBOX_CHANNELS }).notNull(),
-    /** What the adapter does with the payload, e.g. 'slack.incident_opened', 'pagerduty.event', 'email'. */
+    /** What the adapter does with the payload: one of the kinds of outbox-payloads.ts ('slack.post', 'pagerduty.trigger', 'email', ...). */
     kind: text().notNull(),
     /** Writing the same key twice keeps the first message: callers can enqueue without checking. */
     idempotencyKey: text().notNull(),

@@ -16,8 +16,8 @@ export interface SlackIncidentDetail {
 }
 
 /**
- * What Slack can do to incidents. server.ts passes the incidents part's functions, so that the notifier
- * never imports incidents; acknowledgement from Slack is the same acknowledgeIncident as from the web.
+ * What Slack can do to incidents: the incidents part's own functions, handed over with the notifier's
+ * IncidentHooks; acknowledgement from Slack is the same acknowledgeIncident as from the web.
  */
 export interface SlackHandlers {
   acknowledgeIncident(ctx: ActionContext, idOrReference: string, input: { via: 'slack' }): Promise<unknown>;

@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { createUser, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
-import { createTestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
-import { TEST_SIGNING_SECRET, createNotifierWorld } from '../../test/harness/notifier.ts';
+import { describeOnBackends, it } from '../../test/harness/notifier-fixtures.ts';
+import { TEST_SIGNING_SECRET } from '../../test/harness/notifier.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 import { signSlackRequest } from './verify-signature.ts';
 
@@ -15,23 +14,8 @@ interface Incident {
   acknowledgedAt: string | null;
 }
 
-describe.each(databaseBackends)('Slack in on %s', (backend) => {
-  let world: NotifierWorld;
-  beforeEach(async () => {
-    world = await createNotifierWorld(backend);
-    const users: [string, Exclude<Role, 'ingest'>, string][] = [
-      ['U0RESPONDER', 'responder', 'Bo'],
-      ['U0COMMANDER', 'commander', 'Ana'],
-      ['U0VIEWER', 'viewer', 'Vic'],
-    ];
-    for (const [slackUserId, role, name] of users) {
-      await createUser(systemContext(world.firebreak.database.db, world.firebreak.config), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
-    }
-  });
-  afterEach(async () => {
-    await world.close();
-  });
-
+/** Requests to /slack signed as Slack signs them, and an incident as the API shows it. */
+function slackIn(world: NotifierWorld) {
   function signedPost(path: string, body: string, contentType: string, options: { secret?: string; timestamp?: number } = {}) {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     return world.firebreak.request('POST', path, {
@@ -63,7 +47,23 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
 
   const incident = async (reference: string) => (await (await world.firebreak.request('GET', `/api/incidents/${reference}`)).json()) as Incident;
 
-  it('answers url_verification and refuses bad, stale or missing signatures with 401', async () => {
+  return { signedPost, command, button, incident };
+}
+
+describeOnBackends('Slack in', () => {
+  it.beforeEach(async ({ world }) => {
+    const users: [string, Exclude<Role, 'ingest'>, string][] = [
+      ['U0RESPONDER', 'responder', 'Bo'],
+      ['U0COMMANDER', 'commander', 'Ana'],
+      ['U0VIEWER', 'viewer', 'Vic'],
+    ];
+    for (const [slackUserId, role, name] of users) {
+      await createUser(systemContext(world.firebreak.database.db, world.firebreak.config), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
+    }
+  });
+
+  it('answers url_verification and refuses bad, stale or missing signatures with 401', async ({ world }) => {
+    const { signedPost } = slackIn(world);
     const challenge = JSON.stringify({ type: 'url_verification', challenge: 'chal-123', token: 'x' });
     const ok = await signedPost('/slack/events', challenge, 'application/json');
     expect(ok.status).toBe(200);
@@ -88,7 +88,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect(((await (await world.firebreak.request('GET', '/api/incidents')).json()) as { incidents: unknown[] }).incidents).toEqual([]);
   });
 
-  it('declares, acknowledges, notes and reports status through /incident, as the linked user', async () => {
+  it('declares, acknowledges, notes and reports status through /incident, as the linked user', async ({ world }) => {
+    const { command, incident } = slackIn(world);
     const declared = await command('U0RESPONDER', 'declare sev2 Checkout errors');
     expect(declared.status).toBe(200);
     expect(await declared.json()).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/Bo declared \*INC-1\* Checkout errors \(SEV2\)/) });
@@ -109,7 +110,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect(((await (await command('U0VIEWER', 'frobnicate')).json()) as { text: string }).text).toMatch(/Unknown subcommand "frobnicate"/);
   });
 
-  it('refuses a Slack user without the permission, and one not linked to any user, changing nothing', async () => {
+  it('refuses a Slack user without the permission, and one not linked to any user, changing nothing', async ({ world }) => {
+    const { command, button, incident } = slackIn(world);
     await command('U0RESPONDER', 'declare sev2 Checkout errors');
     const refused = (await (await command('U0VIEWER', 'ack INC-1')).json()) as { response_type: string; text: string };
     expect(refused.response_type).toBe('ephemeral');
@@ -125,7 +127,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect((await incident('INC-1')).phase).toBe('preparation');
   });
 
-  it('acknowledges from the button as one acknowledgement: timeline, Slack summary and PagerDuty', async () => {
+  it('acknowledges from the button as one acknowledgement: timeline, Slack summary and PagerDuty', async ({ world }) => {
+    const { button, incident } = slackIn(world);
     const created = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
     expect((await button('U0RESPONDER', 'incident_acknowledge', created.id)).status).toBe(200);
@@ -145,7 +148,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/commander/);
   });
 
-  it('escalates from the button: pages again and says so, or explains why it cannot', async () => {
+  it('escalates from the button: pages again and says so, or explains why it cannot', async ({ world }) => {
+    const { button } = slackIn(world);
     const paged = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     const quiet = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
     await world.firebreak.notifier.worker.drain();
@@ -164,7 +168,8 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/has not paged anyone/);
   });
 
-  it('turns a message pinned in the incident channel into a timeline note, once', async () => {
+  it('turns a message pinned in the incident channel into a timeline note, once', async ({ world }) => {
+    const { signedPost } = slackIn(world);
     await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
     await world.firebreak.notifier.worker.drain();
     const channel = world.slack.channelByName('inc-1-checkout-errors');
@@ -191,15 +196,10 @@ describe.each(databaseBackends)('Slack in on %s', (backend) => {
   });
 });
 
-describe.each(databaseBackends)('Slack in without a signing secret on %s', (backend) => {
-  it('answers 503 saying Slack is not configured', async () => {
-    const firebreak = await createTestFirebreak(backend);
-    try {
-      const response = await firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      expect(response.status).toBe(503);
-      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/SLACK_SIGNING_SECRET/);
-    } finally {
-      await firebreak.close();
-    }
+describeOnBackends('Slack in without a signing secret', () => {
+  it('answers 503 saying Slack is not configured', async ({ firebreak }) => {
+    const response = await firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/SLACK_SIGNING_SECRET/);
   });
 });

@@ -4,8 +4,7 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { WebClient } from '@slack/web-api';
 import { DomainError, InvalidInputError, UnavailableError } from '../../platform/index.ts';
-import type { AppEnv, Config, Logger } from '../../platform/index.ts';
-import { createSlackClient } from '../adapters/slack.ts';
+import type { AppEnv, Logger } from '../../platform/index.ts';
 import { recordPinnedMessage } from './record-pinned-message.ts';
 import { runAction } from './run-action.ts';
 import { runCommand } from './run-command.ts';
@@ -76,19 +75,12 @@ async function sendToResponseUrl(url: string | undefined, reply: SlackReply, log
   }
 }
 
-let cachedClient: { key: string; client: WebClient } | null = null;
-function readClient(config: Config): WebClient | null {
-  if (!config.SLACK_BOT_TOKEN) return null;
-  const key = `${config.SLACK_BOT_TOKEN}@${config.SLACK_API_URL}`;
-  if (cachedClient?.key !== key) cachedClient = { key, client: createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.NOTIFIER_TIMEOUT_MS) };
-  return cachedClient.client;
-}
-
 /**
  * /slack: slash commands, buttons (interactivity) and the Events API, each authenticated by Slack's
- * signature and acting as the Firebreak user linked to the Slack user.
+ * signature and acting as the Firebreak user linked to the Slack user. `client` (the notifier's, null
+ * without SLACK_BOT_TOKEN) reads a pinned message that the event does not carry.
  */
-export function slackRoutes(handlers: SlackHandlers) {
+export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
   return new Hono<AppEnv>()
     .post('/commands', describeRoute({ summary: 'Slack slash command /incident (signed by Slack)', tags: ['slack'] }), async (c) => {
       const form = new URLSearchParams(await verifiedBody(c));
@@ -160,7 +152,7 @@ export function slackRoutes(handlers: SlackHandlers) {
         const work = (async () => {
           try {
             const ctx = await slackContext(deps.database.db, deps.config, found.user, c.var.requestId);
-            await recordPinnedMessage(ctx, handlers, readClient(deps.config), found);
+            await recordPinnedMessage(ctx, handlers, client, found);
           } catch (error) {
             if (error instanceof DomainError) logger.info({ slackUser: found.user, reason: error.message }, 'Slack pin not recorded');
             else logger.error({ err: error }, 'Slack pin could not be recorded');

@@ -135,7 +135,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
     for (const alert of received) alertFingerprint(alert.labels);
     fingerprint += performance.now() - started;
     started = performance.now();
-    await receiveAlerts(firebreak.database.db, actor, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus' });
+    await receiveAlerts(firebreak.database.db, actor, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus', config: firebreak.config });
     receive += performance.now() - started;
     started = performance.now();
     const response = await firebreak.app.request('/api/v2/alerts', { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });

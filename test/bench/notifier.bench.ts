@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createFirebreak, listen } from '../../server.ts';
 import { insertOutboxMessage } from '../../notifier/enqueue-message.ts';
+import { settingsFromConfig } from '../../notifier/settings.ts';
 import { createLogger, createToken, loadConfig, systemContext } from '../../platform/index.ts';
 import { FakePagerDutyServer } from '../fakes/pagerduty-server.ts';
 import { FakeSlackServer } from '../fakes/slack-server.ts';
@@ -110,7 +111,7 @@ export async function bench(): Promise<void> {
       await db.transaction(async (tx) => {
         for (let index = start; index < Math.min(BACKLOG, start + 500); index++) {
           const incidentId = incidents[index % incidents.length] ?? randomUUID();
-          await insertOutboxMessage(tx, {
+          await insertOutboxMessage(tx, settingsFromConfig(running.firebreak.config), {
             channel: 'pagerduty',
             kind: 'pagerduty.trigger',
             idempotencyKey: `bench:${index}`,

@@ -45,7 +45,7 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
       if (!recipient.email) continue;
       const letter = personalize(notice, recipient.name);
       const key = noticeMessageKey(recipient.id);
-      await enqueueMessage(tx, {
+      await enqueueMessage(tx, ctx.config, {
         channel: 'email',
         idempotencyKey: key,
         payload: { to: recipient.email, subject: letter.subject, text: letterAsText(letter, link), html: letterAsHtml(letter, link, notice.language) },

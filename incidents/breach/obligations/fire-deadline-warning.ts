@@ -1,6 +1,6 @@
 import { Counter } from 'prom-client';
 import { SYSTEM_ACTOR, defineMetric, epochMs, metricsRegistry, preparedStatement } from '../../../platform/index.ts';
-import type { Database, Timer, Severity } from '../../../platform/index.ts';
+import type { Config, Database, Timer, Severity } from '../../../platform/index.ts';
 import { notifyIncidentChange } from '../../../notifier/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { currentCommander } from '../../roles/index.ts';
@@ -74,11 +74,11 @@ function payloadOf(timer: Timer): WarningTimerPayload | null {
 }
 
 /**
- * The scheduler's handler for 'breach.warning' timers: tells the commander and compliance channel
- * (and pages once overdue) through the notifier, in the transaction that claimed the timer, so the
+ * What 'breach.warning' timers run (registerBreach hands it the configuration): tells the commander
+ * and compliance channel (and pages once overdue) through the notifier, in the transaction that claimed the timer, so the
  * warning leaves exactly once. At and after the deadline it arms the next overdue reminder.
  */
-export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date): Promise<void> {
+export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date, config: Config): Promise<void> {
   const payload = payloadOf(timer);
   if (!payload) return;
   const [row] = await selectWarningContext(tx, payload.obligationId);
@@ -103,7 +103,6 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
   if (inserted.length === 0) return;
   const timeZone = row.time_zone ?? 'UTC';
   const details = {
-    // The notifier words its message from `obligation`, `dueAt` and `overdue`; the rest is for the timeline.
     obligation: `${obligation.title} (${obligation.regimeId})`,
     obligationId: obligation.id,
     regime: obligation.regimeId,
@@ -118,7 +117,13 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date)
     suspendedUntil: obligation.suspendedUntil?.toISOString() ?? null,
   };
   // The commander is named in the message (and mentioned in Slack), as every incident change does.
-  await notifyIncidentChange(tx, { kind: 'deadline_warning', incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)), at: now, actorName: SYSTEM_ACTOR.name, details });
+  await notifyIncidentChange(tx, config, {
+    kind: 'deadline_warning',
+    incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
+    at: now,
+    actorName: SYSTEM_ACTOR.name,
+    deadline: { subject: 'breach_obligation', obligationId: obligation.id, title: obligation.title, regime: obligation.regimeId, point: payload.point, dueAt, overdue },
+  });
   await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'breach.deadline_warning', occurredAt: now, data: details });
   breachWarningsSent.inc({ overdue: String(overdue) });
 

@@ -5,7 +5,7 @@ import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harnes
 import { lockName } from './advisory-locks.ts';
 import { DEFAULT_ALERT_SETTINGS, groupKeyOf } from './alert-settings.ts';
 import { receiveAlerts } from './receive-alerts.ts';
-import type { ReceivedAlert } from './receive-alerts.ts';
+import type { ReceivedAlert } from './ingest-shapes.ts';
 
 const minutes = (count: number) => count * 60_000;
 

@@ -12,7 +12,7 @@ export type DeclareIncidentInput = z.input<typeof DeclareIncidentInput>;
 export async function declareIncident(ctx: ActionContext, input: DeclareIncidentInput): Promise<Incident> {
   assertPermission(ctx.actor, 'incidents:declare');
   return ctx.db.transaction(async (tx) => {
-    const incident = await openIncident(tx, ctx.actor, { ...input, source: 'manual', groupKey: null });
+    const incident = await openIncident(tx, ctx, { ...input, source: 'manual', groupKey: null });
     await recordAudit(tx, ctx, {
       action: 'incidents.incident.declare',
       targetType: 'incident',

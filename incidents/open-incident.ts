@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor, Database } from '../platform/index.ts';
+import type { ActionContext, Database } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
@@ -25,9 +25,10 @@ export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
 /**
  * Opens an incident in the caller's transaction: the row, its 'incident.opened' timeline event and the
  * notifications it owes, and its exit checklists from the playbooks. Correlation (alerts, SLOs) and
- * declaration both come through here.
+ * declaration both come through here; `ctx` says who opens it and with which configuration.
  */
-export async function openIncident(tx: Database, actor: Actor, rawInput: OpenIncidentInput): Promise<Incident> {
+export async function openIncident(tx: Database, ctx: Pick<ActionContext, 'actor' | 'config'>, rawInput: OpenIncidentInput): Promise<Incident> {
+  const { actor } = ctx;
   const input = OpenIncidentInput.parse(rawInput);
   const now = new Date();
   const [incident] = await tx

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Actor, Database } from '../../platform/index.ts';
+import type { Actor, Config, Database } from '../../platform/index.ts';
 import { preparedStatement } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { TIMELINE_CHANNEL } from '../timeline/index.ts';
@@ -100,13 +100,15 @@ const MAX_LISTED = 20;
  */
 export async function settleIncidents(
   tx: Database,
+  /** When it happens, and the configuration the notifications owed are made under. */
+  context: { now: Date; config: Config },
   incidentIds: ReadonlySet<string>,
   events: readonly PendingEvent[],
-  now: Date,
   /** Incidents the caller read after taking its group locks; the others are read here. */
   known: ReadonlyMap<string, IncidentRef> = new Map(),
 ): Promise<void> {
   if (incidentIds.size === 0) return;
+  const { now } = context;
   const byIncident = new Map<string, PendingEvent[]>();
   for (const pending of events) {
     const mine = byIncident.get(pending.incidentId);

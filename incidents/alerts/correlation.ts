@@ -114,7 +114,7 @@ export async function correlate(tx: Database, plans: Plan[], sharedGroups: Reado
   for (const [groupKey, members] of needNew) {
     const opener = members[0]?.incoming;
     if (!opener) continue;
-    const incident = await openIncident(tx, opener.actor, incidentInputFor(groupKey, members, opener.source === 'slo', context));
+    const incident = await openIncident(tx, { actor: opener.actor, config: context.config }, incidentInputFor(groupKey, members, opener.source === 'slo', context));
     placement.incidents.set(incident.id, { id: incident.id, groupKey, closed: false, recovered: false, resolved: false, alertname: incident.labels.alertname ?? null });
     for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
   }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
-import type { Database } from '../../platform/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
 import { recordAlertEvents, settleIncidents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
@@ -11,9 +11,9 @@ const BATCH = 500;
 /**
  * Resolves firing alerts whose endsAt passed without a heartbeat moving it (the sender stopped
  * sending, or its last word was a resolve timeout). Alerts a request is changing right now are left
- * for the next run. Returns how many it resolved.
+ * for the next run. Returns how many it resolved. The incidents it resolves notify under `config`.
  */
-export async function expireAlerts(tx: Database, now: Date): Promise<number> {
+export async function expireAlerts(tx: Database, now: Date, config: Config): Promise<number> {
   const due = await tx
     .select({ id: alerts.id, fingerprint: alerts.fingerprint, groupKey: alerts.groupKey })
     .from(alerts)
@@ -45,6 +45,6 @@ export async function expireAlerts(tx: Database, now: Date): Promise<number> {
     });
   }
   await recordAlertEvents(tx, events);
-  await settleIncidents(tx, touched, events, now);
+  await settleIncidents(tx, { now, config }, touched, events);
   return resolved.length;
 }

@@ -1,5 +1,4 @@
-import type { Database } from '../../platform/index.ts';
-import { configuredAlertSettings } from './alert-settings.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { summarize } from './ingest-outcomes.ts';
 import type { Incoming, ReceiveSummary } from './ingest-shapes.ts';
@@ -11,6 +10,7 @@ import { withRetryOnConflict } from './retry.ts';
 interface Submission {
   incoming: Map<string, Incoming>;
   settings: AlertSettings;
+  config: Config;
   /** A fixed time to judge the delivery at (tests); null: now. */
   now: Date | null;
   received: number;
@@ -68,7 +68,7 @@ class IngestQueue {
     for (const item of first.incoming.values()) firing.set(item.fingerprint, isFiring(item.delivery.endsAt, now));
     for (;;) {
       const next = this.waiting[0];
-      if (!next || next.now !== null || next.settings !== first.settings || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
+      if (!next || next.now !== null || next.settings !== first.settings || next.config !== first.config || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
       const clash = [...next.incoming.values()].some((item) => {
         const earlier = firing.get(item.fingerprint);
         return earlier !== undefined && !(earlier && isFiring(item.delivery.endsAt, now));
@@ -83,21 +83,24 @@ class IngestQueue {
   }
 
   private async run(batch: Waiting[]): Promise<void> {
-    const settings = batch[0]?.settings ?? configuredAlertSettings();
-    const now = batch[0]?.now ?? new Date();
+    const [first] = batch;
+    if (!first) return;
+    // take() batches only requests judged alike: the first one's settings and configuration are all of theirs.
+    const { settings, config } = first;
+    const now = first.now ?? new Date();
     try {
       const combined = combine(batch, now);
-      const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, combined, { settings, now }));
+      const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, combined, { settings, config, now }));
       for (const waiting of batch) waiting.resolve(summarize(waiting.incoming, waiting.received, outcomes));
     } catch (error) {
       if (batch.length === 1) {
-        batch[0]?.reject(error);
+        first.reject(error);
         return;
       }
       // One request's trouble must not fail the others: each goes again on its own.
       for (const waiting of batch) {
         try {
-          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, now: new Date() }));
+          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, config, now: new Date() }));
           waiting.resolve(summarize(waiting.incoming, waiting.received, outcomes));
         } catch (own) {
           waiting.reject(own);
@@ -107,9 +110,12 @@ class IngestQueue {
   }
 }
 
+// One queue per database handle (a replica's pool, or the transaction an SLO evaluation raises alerts
+// in): it is the live meeting point of that pool's concurrent requests, and must be the same object
+// for all of them to group their commits. It holds no settings: each submission brings its own.
 const queues = new WeakMap<Database, IngestQueue>();
 
-/** The ingest queue of this database (connection pool). */
+/** The ingest queue of this database handle. */
 export function queueOf(db: Database): IngestQueue {
   let queue = queues.get(db);
   if (!queue) {

@@ -1,4 +1,4 @@
-import type { Actor } from '../../platform/index.ts';
+import type { Actor, Config } from '../../platform/index.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import type { StoredAlert } from './alert-statements.ts';
 import type { Delivery, MergeResult } from './merge-alert.ts';
@@ -21,9 +21,10 @@ export interface ReceivedAlert {
 export interface ReceiveOptions {
   /** The sender's group key (Alertmanager's groupKey); otherwise one is built from groupBy labels. */
   groupKey?: string;
-  /** Labels to group by when there is no groupKey; default the configured ALERT_GROUP_BY. */
+  /** Labels to group by when there is no groupKey; default the settings' groupBy (ALERT_GROUP_BY). */
   groupBy?: string[];
   source?: AlertSource;
+  /** What to judge the alerts with, when not the caller's configuration's own (SLO burns map their severities). */
   settings?: AlertSettings;
   /** The time the delivery is judged at (tests); default now. */
   now?: Date;
@@ -63,8 +64,9 @@ export interface Plan {
   merge: MergeResult;
 }
 
-/** What an ingest transaction judges its alerts with. */
+/** What an ingest transaction judges its alerts with, and the configuration of the incidents it opens. */
 export interface IngestContext {
   settings: AlertSettings;
+  config: Config;
   now: Date;
 }

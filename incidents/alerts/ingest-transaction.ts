@@ -146,6 +146,6 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
   // table was small would scan all of it).
   await Promise.all([refreshAlertRows(tx, heartbeats, now), planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
-  await settleIncidents(tx, touchedIncidents, events, now, placement.incidents);
+  await settleIncidents(tx, context, touchedIncidents, events, placement.incidents);
   return outcomes;
 }

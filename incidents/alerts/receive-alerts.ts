@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import { defineMetric, metricsRegistry } from '../../platform/index.ts';
-import type { Actor, Database } from '../../platform/index.ts';
-import { boundedGroupKey, configuredAlertSettings, groupKeyOf, severityOf } from './alert-settings.ts';
+import type { ActionContext, Actor } from '../../platform/index.ts';
+import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import type { Incoming, ReceiveOptions, ReceiveSummary, ReceivedAlert } from './ingest-shapes.ts';
@@ -52,12 +52,13 @@ function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: Rec
  * rules), correlates firing ones into incidents by group key (correlation.ts), records joins,
  * resolutions and re-fires on the incidents' timelines and tells the notifier. A repeated delivery
  * writes nothing. Requests arriving together share a transaction (ingest-queue.ts); what one does is
- * in ingest-transaction.ts.
+ * in ingest-transaction.ts. The alerts are judged with the settings of ctx.config (ALERT_*) unless
+ * options.settings says otherwise; ctx.actor is who delivered them.
  */
-export async function receiveAlerts(db: Database, actor: Actor, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
-  const settings = options.settings ?? configuredAlertSettings();
-  const incoming = toIncoming(received, actor, options, settings);
-  const summary = await queueOf(db).submit({ incoming, settings, now: options.now ?? null, received: received.length });
+export async function receiveAlerts(ctx: ActionContext, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+  const settings = options.settings ?? alertSettingsFrom(ctx.config);
+  const incoming = toIncoming(received, ctx.actor, options, settings);
+  const summary = await queueOf(ctx.db).submit({ incoming, settings, config: ctx.config, now: options.now ?? null, received: received.length });
   const source = options.source ?? 'api';
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);

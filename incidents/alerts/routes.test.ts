@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, queryRows } from '../../platform/index.ts';
+import { queryRows, systemContext } from '../../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
@@ -160,32 +160,34 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
 
   it('a re-fire within the window returns to its incident even after recovery; later it opens a new one', async () => {
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'QueueBacklog', service: 'billing', severity: 'error' };
     const t = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000);
-    const first = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: null }], { now: t(-60) });
+    const first = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-60), endsAt: null }], { now: t(-60) });
     const [incidentId] = first.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
-    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: t(-50) }], { now: t(-50) });
+    await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-60), endsAt: t(-50) }], { now: t(-50) });
     // People moved it on to root-cause analysis: a new occurrence of the group would open a new incident.
     await db.execute(sql`update incidents set recovered_at = ${t(-49).toISOString()}::timestamptz where id = ${incidentId}`);
-    const back = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45) });
+    const back = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45) });
     expect(back).toMatchObject({ refired: 1, incidentsOpened: [], incidentsJoined: [incidentId] });
     expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.resolved', 'alert.refired']);
-    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40) });
+    await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40) });
     // 40 minutes later: beyond the default 30-minute window.
-    const later = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
+    const later = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
     expect(later.incidentsOpened).toHaveLength(1);
     expect(later.incidentsOpened[0]).not.toBe(incidentId);
   });
 
   it('each alert event on the timeline describes its alert as written, in the order things happened', async () => {
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'DiskFull', service: 'storage', severity: 'critical', instance: 'db-1' };
     const annotations = { summary: 'disk <full> "soon"', description: 'sda1 at 97%' };
     const generatorUrl = 'http://prometheus:9090/graph?g0.expr=disk_free%20%3C%200.03';
     const base = Math.floor(Date.now() / 1000) * 1000 + 123;
     const t = (offsetMinutes: number) => new Date(base + offsetMinutes * 60_000);
-    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
+    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(system, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
     const opened = await deliver(t(-60), t(-30), t(-59));
     const [incidentId] = opened.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
@@ -208,8 +210,9 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
 
   it('an SLO burn raised through receiveAlerts correlates by the given group_by and heartbeats quietly', async () => {
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'SLOBurnRate', service: 'checkout', slo: 'availability', severity: 'critical' };
-    const burn = (endsAt: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo' });
+    const burn = (endsAt: Date) => receiveAlerts(system, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo' });
     const raised = await burn(new Date(Date.now() + 120_000));
     expect(raised.incidentsOpened).toHaveLength(1);
     const [incident] = await queryRows<{ source: string; severity: string; group_key: string }>(db, sql`select source, severity, group_key from incidents`);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../platform/index.ts';
+import { systemContext } from '../../platform/index.ts';
 import { createTestFirebreak } from '../../test/harness/app.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
@@ -23,8 +23,7 @@ describe.each(databaseBackends)('incident report on %s', (backend) => {
     const db = firebreak.database.db;
     const startsAt = new Date(Date.now() - 10 * 60_000);
     const summary = await receiveAlerts(
-      db,
-      SYSTEM_ACTOR,
+      systemContext(db, firebreak.config),
       [{ labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' }, annotations: { summary: '5xx above 5%' }, startsAt, endsAt: null }],
       { groupKey: '{}:{alertname="HighErrorRate"}' },
     );

@@ -4,7 +4,8 @@ import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { instantiateChecklists } from './playbooks/index.ts';
-import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
+import { insertIncident } from './incident-writes.ts';
+import { INCIDENT_SOURCES } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
 import { SEVERITIES } from '../platform/index.ts';
 
@@ -31,21 +32,17 @@ export async function openIncident(tx: Database, ctx: Pick<ActionContext, 'actor
   const { actor } = ctx;
   const input = OpenIncidentInput.parse(rawInput);
   const now = new Date();
-  const [incident] = await tx
-    .insert(incidents)
-    .values({
-      title: input.title,
-      summary: input.summary,
-      severity: input.severity,
-      source: input.source,
-      groupKey: input.groupKey,
-      services: [...new Set(input.services)],
-      labels: input.labels,
-      startedAt: input.startedAt ?? now,
-      detectedAt: now,
-    })
-    .returning();
-  if (!incident) throw new Error('incident insert returned no row');
+  const incident = await insertIncident(tx, {
+    title: input.title,
+    summary: input.summary,
+    severity: input.severity,
+    source: input.source,
+    groupKey: input.groupKey,
+    services: [...new Set(input.services)],
+    labels: input.labels,
+    startedAt: input.startedAt ?? now,
+    detectedAt: now,
+  });
   await instantiateChecklists(tx, incident.id, incident.services);
   await appendTimelineEvent(tx, actor, {
     incidentId: incident.id,

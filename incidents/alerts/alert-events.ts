@@ -1,11 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Actor, Config, Database } from '../../platform/index.ts';
 import { preparedStatement } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
 import { TIMELINE_CHANNEL } from '../timeline/index.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { incidents } from '../schema/incidents.ts';
-import type { Incident } from '../schema/incidents.ts';
+import { setIncidentResolvedAt } from '../incident-writes.ts';
 import type { AlertEvent, AlertState } from './merge-alert.ts';
 import { alerts } from './schema/alerts.ts';
 import { incidentRefs } from './alert-statements.ts';
@@ -141,14 +141,14 @@ export async function settleIncidents(
     const ownAlert = incident.alertname;
     const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert));
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
-      const updated = await setResolvedAt(tx, incident.id, now);
+      const updated = await setIncidentResolvedAt(tx, incident.id, now);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { via: 'alerts', alerts: listed(['resolved']) } });
       }
       continue;
     }
     if (gained && incident.resolved) {
-      const updated = await setResolvedAt(tx, incident.id, null);
+      const updated = await setIncidentResolvedAt(tx, incident.id, null);
       if (updated) {
         await notifyIncidentChange(tx, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, details: { alerts: listed(['fired', 'refired']) } });
         continue;
@@ -172,14 +172,4 @@ export async function settleIncidents(
       });
     }
   }
-}
-
-/** Sets or clears resolvedAt if it is not already so; answers the updated incident, or null if nothing changed. */
-async function setResolvedAt(tx: Database, incidentId: string, value: Date | null): Promise<Incident | null> {
-  const [updated] = await tx
-    .update(incidents)
-    .set({ resolvedAt: value, version: sql`${incidents.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(incidents.id, incidentId), value ? isNull(incidents.resolvedAt) : isNotNull(incidents.resolvedAt)))
-    .returning();
-  return updated ?? null;
 }

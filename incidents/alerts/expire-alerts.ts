@@ -2,8 +2,9 @@ import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
-import { recordAlertEvents, settleIncidents } from './alert-events.ts';
+import { recordAlertEvents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
+import { settleIncidents } from './settle-incidents.ts';
 import { alerts } from './schema/alerts.ts';
 
 const BATCH = 500;

@@ -1,7 +1,7 @@
 import { planGenerically } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
-import { recordAlertEvents, settleIncidents } from './alert-events.ts';
+import { recordAlertEvents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
 import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
@@ -12,6 +12,7 @@ import { outcomeOf } from './ingest-outcomes.ts';
 import type { Outcomes } from './ingest-outcomes.ts';
 import type { Incoming, IngestContext, Plan } from './ingest-shapes.ts';
 import { mergeAlert } from './merge-alert.ts';
+import { settleIncidents } from './settle-incidents.ts';
 
 interface FirstLook {
   stored: Map<string, StoredAlert>;

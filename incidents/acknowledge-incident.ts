@@ -6,7 +6,8 @@ import { appendTimelineEvent } from './timeline/index.ts';
 import { currentCommander } from './roles/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
-import { lockIncident, updateIncident } from './lock-incident.ts';
+import { updateIncident } from './incident-writes.ts';
+import { lockIncident } from './lock-incident.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const AcknowledgeInput = z.object({ via: z.enum(['web', 'api', 'slack', 'pagerduty']).default('api') });

@@ -8,7 +8,8 @@ import { currentCommander } from './roles/index.ts';
 import { findRca } from './rca/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
-import { lockIncident, updateIncident } from './lock-incident.ts';
+import { updateIncident } from './incident-writes.ts';
+import { lockIncident } from './lock-incident.ts';
 import { checklistItems } from './playbooks/index.ts';
 import type { Incident } from './schema/incidents.ts';
 

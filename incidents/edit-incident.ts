@@ -3,7 +3,8 @@ import { InvalidInputError, assertPermission, recordAudit } from '../platform/in
 import type { ActionContext } from '../platform/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentReference } from './incident-reference.ts';
-import { lockIncident, updateIncident } from './lock-incident.ts';
+import { updateIncident } from './incident-writes.ts';
+import { lockIncident } from './lock-incident.ts';
 import { addServicePlaybooks } from './playbooks/index.ts';
 import type { Incident } from './schema/incidents.ts';
 

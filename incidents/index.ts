@@ -24,6 +24,6 @@ export { incidentRoutes } from './routes.ts';
 export type { Incident } from './schema/incidents.ts';
 export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
 export type { AttributeValue, ExceptionRecord, IncidentTraces, ResourceRecord, SpanRecord, TraceBatch } from './service-health/index.ts';
-export { TIMELINE_CHANNEL, appendTimelineEvent, listRecentTimeline, listTimeline } from './timeline/index.ts';
+export { TIMELINE_CHANNEL, appendTimelineEvent, listRecentTimeline, listTimeline, parseTimelineAnnouncement } from './timeline/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
 export { TransitionInput, transitionPhase } from './transition-phase.ts';

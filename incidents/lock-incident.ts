@@ -1,10 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
 import { ConflictError } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
 import { getIncidentForUpdate } from './get-incident.ts';
 import { incidentReference } from './incident-reference.ts';
-import { incidents } from './schema/incidents.ts';
-import type { Incident, NewIncident } from './schema/incidents.ts';
+import type { Incident } from './schema/incidents.ts';
 
 export interface LockOptions {
   /** The version the caller last saw (If-Match or a version field); a different one is a 409. */
@@ -13,7 +11,7 @@ export interface LockOptions {
   allowClosed?: boolean;
 }
 
-/** Locks the incident for a read-modify-write and refuses stale or closed writes. */
+/** Locks the incident for a read-modify-write (written back with updateIncident) and refuses stale or closed writes. */
 export async function lockIncident(tx: Database, idOrReference: string, options: LockOptions = {}): Promise<Incident> {
   const incident = await getIncidentForUpdate(tx, idOrReference);
   if (options.expectedVersion !== undefined && options.expectedVersion !== incident.version) {
@@ -27,17 +25,4 @@ export async function lockIncident(tx: Database, idOrReference: string, options:
     throw new ConflictError(`${incidentReference(incident)} is closed; it can no longer change.`, 'incident_closed');
   }
   return incident;
-}
-
-/** Writes changes and the next version; the version in the WHERE clause guards against a lost update. */
-export async function updateIncident(tx: Database, incident: Incident, changes: Partial<NewIncident>): Promise<Incident> {
-  const [updated] = await tx
-    .update(incidents)
-    .set({ ...changes, version: sql`${incidents.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
-    .returning();
-  if (!updated) {
-    throw new ConflictError(`${incidentReference(incident)} changed while this change was being made; reload and try again.`, 'stale_version');
-  }
-  return updated;
 }

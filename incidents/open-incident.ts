@@ -4,7 +4,8 @@ import { notifyIncidentChange } from '../notifier/index.ts';
 import { appendTimelineEvent } from './timeline/index.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { instantiateChecklists } from './playbooks/index.ts';
-import { INCIDENT_SOURCES, incidents } from './schema/incidents.ts';
+import { insertIncident } from './incident-writes.ts';
+import { INCIDENT_SOURCES } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
 import { SEVERITIES } from '../platform/index.ts';
 
@@ -25,28 +26,25 @@ export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
 /**
  * Opens an incident in the caller's transaction: the row, its 'incident.opened' timeline event and the
  * notifications it owes, and its exit checklists from the playbooks. Correlation (alerts, SLOs) and
- * declaration both come through here.
+ * declaration both come through here; `ctx` says who opens it and with which configuration.
  */
 export async function openIncident(tx: Database, ctx: Pick<ActionContext, 'actor' | 'config'>, rawInput: OpenIncidentInput): Promise<Incident> {
+  const { actor } = ctx;
   const input = OpenIncidentInput.parse(rawInput);
   const now = new Date();
-  const [incident] = await tx
-    .insert(incidents)
-    .values({
-      title: input.title,
-      summary: input.summary,
-      severity: input.severity,
-      source: input.source,
-      groupKey: input.groupKey,
-      services: [...new Set(input.services)],
-      labels: input.labels,
-      startedAt: input.startedAt ?? now,
-      detectedAt: now,
-    })
-    .returning();
-  if (!incident) throw new Error('incident insert returned no row');
+  const incident = await insertIncident(tx, {
+    title: input.title,
+    summary: input.summary,
+    severity: input.severity,
+    source: input.source,
+    groupKey: input.groupKey,
+    services: [...new Set(input.services)],
+    labels: input.labels,
+    startedAt: input.startedAt ?? now,
+    detectedAt: now,
+  });
   await instantiateChecklists(tx, incident.id, incident.services);
-  await appendTimelineEvent(tx, ctx.actor, {
+  await appendTimelineEvent(tx, actor, {
     incidentId: incident.id,
     type: 'incident.opened',
     occurredAt: incident.detectedAt,

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { acknowledgeIncident, transitionPhase } from '../incidents/index.ts';
 import { declareCommandedIncident, personContext } from '../test/harness/incidents.ts';
-import { describeOnBackends, it } from '../test/harness/notifier-fixtures.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import type { NotifierWorld } from '../test/harness/notifier.ts';
 
 interface Listed {
@@ -39,7 +39,7 @@ function expectExactlyOnceInOrder(world: NotifierWorld, incidentId: string): voi
 }
 
 describeOnBackends('delivery under faults', () => {
-  it.override({ worldEnv: { OUTBOX_MAX_ATTEMPTS: '8', OUTBOX_BACKOFF_BASE_MS: '1000' } });
+  it.override({ firebreakEnv: { OUTBOX_MAX_ATTEMPTS: '8', OUTBOX_BACKOFF_BASE_MS: '1000' } });
 
   it('survives 500s, a hung request and a refused connection, delivering each message once, in order', async ({ world }) => {
     world.slack.faults.add('conversations.create', { kind: 'status', status: 500 }, 2);

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { acknowledgeIncident, addNote, changeSeverity, transitionPhase } from '../incidents/index.ts';
 import { advanceTo, declareCommandedIncident, declareTestIncident, personContext } from '../test/harness/incidents.ts';
-import { describeOnBackends, it } from '../test/harness/notifier-fixtures.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { TEST_ROUTING_KEY } from '../test/harness/notifier.ts';
 import type { NotifierWorld } from '../test/harness/notifier.ts';
 
@@ -125,7 +125,7 @@ describeOnBackends('incident notifications', () => {
 
 describeOnBackends('page escalation', () => {
   it.override({
-    worldEnv: {
+    firebreakEnv: {
       PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY0000000000000000000002,LEVEL3KEY0000000000000000000003'.replace(/KEY0/g, 'KEY00'),
       PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
       PAGERDUTY_MAX_ESCALATIONS: '3',

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { TestFirebreak } from '../test/harness/app.ts';
-import { describeOnBackends, it } from '../test/harness/notifier-fixtures.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { notifierHooks } from '../incidents/index.ts';
 import { enqueueMessage, getDeliveryStatus } from './index.ts';
 import { Scheduler, metricsRegistry } from '../platform/index.ts';

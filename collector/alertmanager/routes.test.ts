@@ -1,42 +1,40 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { queryRows } from '../../platform/index.ts';
-import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import type { TestFirebreak } from '../../test/harness/app.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { prometheusFixture, shiftedToNow, webhookFixture } from '../../test/harness/alert-fixtures.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
 }
 
-describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  let ingest: string;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-    ingest = await firebreak.tokenFor('ingest');
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+/** What these tests do with the service: post as an ingest token, and read what was stored. */
+async function alertmanagerService(firebreak: TestFirebreak) {
+  const ingest = await firebreak.tokenFor('ingest');
+  return {
+    ingest,
+    post: (path: string, json: unknown, token: string | null = ingest) => firebreak.request('POST', path, { token, json }),
+    count: async (table: 'alerts' | 'incidents' | 'timeline_events') =>
+      Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
+    timelineTypes: async (incidentId: string) =>
+      (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type),
+    incidentRows: () =>
+      queryRows<{ id: string; title: string; severity: string; group_key: string; resolved: boolean; services: string[] }>(
+        firebreak.database.db,
+        sql`select id, title, severity, group_key, resolved_at is not null as resolved, services from incidents order by number`,
+      ),
+    alertRows: () =>
+      queryRows<{ fingerprint: string; status: string; incident_id: string | null; starts_at: string }>(
+        firebreak.database.db,
+        sql`select fingerprint, status, incident_id, to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as starts_at from alerts order by fingerprint`,
+      ),
+  };
+}
 
-  const post = (path: string, json: unknown, token: string | null = ingest) => firebreak.request('POST', path, { token, json });
-  const count = async (table: 'alerts' | 'incidents' | 'timeline_events') =>
-    Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
-  const timelineTypes = async (incidentId: string) =>
-    (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type);
-  const incidentRows = () =>
-    queryRows<{ id: string; title: string; severity: string; group_key: string; resolved: boolean; services: string[] }>(
-      firebreak.database.db,
-      sql`select id, title, severity, group_key, resolved_at is not null as resolved, services from incidents order by number`,
-    );
-  const alertRows = () =>
-    queryRows<{ fingerprint: string; status: string; incident_id: string | null; starts_at: string }>(
-      firebreak.database.db,
-      sql`select fingerprint, status, incident_id, to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as starts_at from alerts order by fingerprint`,
-    );
-
-  it('follows the captured webhook deliveries: opens, gathers, resolves and reopens by group key', async () => {
+describeOnBackends('Alertmanager ingestion', () => {
+  it('follows the captured webhook deliveries: opens, gathers, resolves and reopens by group key', async ({ firebreak }) => {
+    const { post, count, timelineTypes, incidentRows, alertRows } = await alertmanagerService(firebreak);
     const first = await post('/ingest/alertmanager', webhookFixture('01-firing'));
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ received: 2, created: 2 });
@@ -77,7 +75,8 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect(rows.find((row) => row.fingerprint === 'eaa2c0810570653c')).toMatchObject({ status: 'firing', incident_id: disk.id });
   });
 
-  it('adds nothing when the same webhook deliveries arrive again (retries, repeat_interval, HA pairs)', async () => {
+  it('adds nothing when the same webhook deliveries arrive again (retries, repeat_interval, HA pairs)', async ({ firebreak }) => {
+    const { post, count } = await alertmanagerService(firebreak);
     const names = ['01-firing', '02-firing', '03-resolved', '04-firing'];
     for (const name of names) expect((await post('/ingest/alertmanager', webhookFixture(name))).status).toBe(200);
     const before = [await count('alerts'), await count('incidents'), await count('timeline_events')];
@@ -87,7 +86,8 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect([await count('alerts'), await count('incidents'), await count('timeline_events')]).toEqual(before);
   });
 
-  it('follows Prometheus sending straight to /api/v2/alerts: heartbeats, a resolution, a re-fire', async () => {
+  it('follows Prometheus sending straight to /api/v2/alerts: heartbeats, a resolution, a re-fire', async ({ firebreak }) => {
+    const { post, count, timelineTypes, incidentRows } = await alertmanagerService(firebreak);
     const batch = shiftedToNow(prometheusFixture('01-firing'), '2026-11-21T04:16:30Z');
     const first = await post('/api/v2/alerts', batch);
     expect(first.status).toBe(200);
@@ -110,7 +110,8 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect((await incidentRows())[0]?.resolved).toBe(false);
   });
 
-  it('gives an alert one identity whichever way it arrives', async () => {
+  it('gives an alert one identity whichever way it arrives', async ({ firebreak }) => {
+    const { post, count } = await alertmanagerService(firebreak);
     expect((await post('/api/v2/alerts', shiftedToNow(prometheusFixture('01-firing'), '2026-11-21T04:16:30Z'))).status).toBe(200);
     const webhook = await post('/ingest/alertmanager', webhookFixture('01-firing'));
     expect(await webhook.json()).toMatchObject({ created: 0, incidentsOpened: [] });
@@ -118,14 +119,16 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect(await count('incidents')).toBe(2);
   });
 
-  it("accepts newer Alertmanagers' notification_reason and routeLabels, and reports truncatedAlerts", async () => {
+  it("accepts newer Alertmanagers' notification_reason and routeLabels, and reports truncatedAlerts", async ({ firebreak }) => {
+    const { post } = await alertmanagerService(firebreak);
     const payload = { ...webhookFixture('02-firing'), notification_reason: 'new_alerts', routeLabels: { team: 'storage' }, truncatedAlerts: 3 };
     const response = await post('/ingest/alertmanager', payload);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ received: 1, created: 1, truncatedAlerts: 3 });
   });
 
-  it('needs a token with alerts:ingest', async () => {
+  it('needs a token with alerts:ingest', async ({ firebreak }) => {
+    const { post, count } = await alertmanagerService(firebreak);
     const body = webhookFixture('01-firing');
     expect((await post('/ingest/alertmanager', body, null)).status).toBe(401);
     expect((await post('/api/v2/alerts', [], null)).status).toBe(401);
@@ -141,25 +144,31 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     const alert = (labels: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ labels, annotations: {}, startsAt: new Date().toISOString(), ...extra });
     const good = alert({ alertname: 'Fine', service: 'checkout' });
 
-    async function expectRefused(path: string, body: unknown, status: number, pattern: RegExp, raw = false) {
-      const response = raw
-        ? await firebreak.request('POST', path, { token: ingest, body: body as string, headers: { 'content-type': 'application/json' } })
-        : await post(path, body);
-      expect(response.status).toBe(status);
-      const { error } = (await response.json()) as ErrorBody;
-      expect(error.message).toMatch(pattern);
-      expect(await count('alerts')).toBe(0);
-      expect(await count('incidents')).toBe(0);
-      return error;
+    /** Posts as an ingest token and expects the refusal, with nothing stored. */
+    async function refusals(firebreak: TestFirebreak) {
+      const { ingest, post, count } = await alertmanagerService(firebreak);
+      return async function expectRefused(path: string, body: unknown, status: number, pattern: RegExp, raw = false) {
+        const response = raw
+          ? await firebreak.request('POST', path, { token: ingest, body: body as string, headers: { 'content-type': 'application/json' } })
+          : await post(path, body);
+        expect(response.status).toBe(status);
+        const { error } = (await response.json()) as ErrorBody;
+        expect(error.message).toMatch(pattern);
+        expect(await count('alerts')).toBe(0);
+        expect(await count('incidents')).toBe(0);
+        return error;
+      };
     }
 
-    it('malformed JSON', async () => {
+    it('malformed JSON', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       const error = await expectRefused('/api/v2/alerts', '[{"labels": {"alertname": "X"}', 400, /not valid JSON/, true);
       expect(error.code).toBe('malformed_json');
       await expectRefused('/ingest/alertmanager', '{"version": "4", ', 400, /not valid JSON/, true);
     });
 
-    it('wrong types and missing labels', async () => {
+    it('wrong types and missing labels', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       await expectRefused('/api/v2/alerts', [good, alert({ alertname: 42 })], 400, /1\.labels\.alertname/);
       await expectRefused('/api/v2/alerts', [{ annotations: {} }], 400, /0\.labels/);
       await expectRefused('/api/v2/alerts', [alert({})], 400, /at least one label/);
@@ -171,11 +180,13 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
       await expectRefused('/ingest/alertmanager', { ...payload, groupKey: undefined }, 400, /groupKey/);
     });
 
-    it('an unknown webhook version', async () => {
+    it('an unknown webhook version', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       await expectRefused('/ingest/alertmanager', { ...webhookFixture('01-firing'), version: '3' }, 400, /version.*only version "4"/);
     });
 
-    it('too many alerts (413) and a body over the limit (413)', async () => {
+    it('too many alerts (413) and a body over the limit (413)', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       const many = Array.from({ length: 1001 }, (_, index) => alert({ alertname: 'Storm', instance: `i-${index}` }));
       const error = await expectRefused('/api/v2/alerts', many, 413, /1001 alerts.*at most 1000/);
       expect(error.code).toBe('too_many_alerts');
@@ -185,13 +196,15 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
       await expectRefused('/api/v2/alerts', huge, 413, /exceeds the limit/, true);
     });
 
-    it('huge label values and too many labels', async () => {
+    it('huge label values and too many labels', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       await expectRefused('/api/v2/alerts', [good, alert({ alertname: 'X', instance: 'i'.repeat(5000) })], 400, /1\.labels\.instance: label value longer than 4096/);
       const labels = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`l${index}`, 'v']));
       await expectRefused('/api/v2/alerts', [alert(labels)], 400, /at most 100 labels/);
     });
 
-    it('hostile strings: control characters and invalid label names are refused', async () => {
+    it('hostile strings: control characters and invalid label names are refused', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\u0000Y' })], 400, /labels\.alertname: label value contains a control character/);
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', job: 'a\u001b[31mred' })], 400, /labels\.job: .*control character/);
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X' }, { annotations: { summary: 'nul \u0000 here' } })], 400, /annotations\.summary: .*control character/);
@@ -201,7 +214,8 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     });
   });
 
-  it('takes alerts whose group key is longer than an incident keeps (long label values)', async () => {
+  it('takes alerts whose group key is longer than an incident keeps (long label values)', async ({ firebreak }) => {
+    const { post, incidentRows } = await alertmanagerService(firebreak);
     const long = { labels: { alertname: 'A'.repeat(3000), service: 's'.repeat(3000) }, annotations: {}, startsAt: new Date().toISOString() };
     const response = await post('/api/v2/alerts', [long]);
     expect(response.status).toBe(200);
@@ -212,7 +226,8 @@ describe.each(databaseBackends)('Alertmanager ingestion on %s', (backend) => {
     expect((await post('/ingest/alertmanager', { ...payload, groupKey: `{}:{x="${'y'.repeat(5000)}"}` })).status).toBe(200);
   });
 
-  it('stores SQL and HTML in label values and annotations verbatim, as data', async () => {
+  it('stores SQL and HTML in label values and annotations verbatim, as data', async ({ firebreak }) => {
+    const { post, count, incidentRows } = await alertmanagerService(firebreak);
     const hostile = {
       labels: { alertname: "Robert'); DROP TABLE alerts; --", service: '<script>alert(1)</script>' },
       annotations: { summary: '<img src=x onerror=alert(1)> & "quotes"', description: "line one\nline two\twith tab; SELECT * FROM pg_user" },

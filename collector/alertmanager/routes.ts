@@ -2,22 +2,10 @@ import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { DomainError, requirePermission, validate } from '../../platform/index.ts';
-import type { AppEnv, Config } from '../../platform/index.ts';
+import type { AppEnv } from '../../platform/index.ts';
 import { alertSettingsFrom, receiveAlerts } from '../../incidents/index.ts';
-import type { AlertSettings } from '../../incidents/index.ts';
 import { PostableAlerts, postableAlerts } from './postable-alerts.ts';
 import { WebhookPayload, webhookAlerts } from './webhook-payload.ts';
-
-const settingsByConfig = new WeakMap<Config, AlertSettings>();
-
-function settingsOf(config: Config): AlertSettings {
-  let settings = settingsByConfig.get(config);
-  if (!settings) {
-    settings = alertSettingsFrom(config);
-    settingsByConfig.set(config, settings);
-  }
-  return settings;
-}
 
 /**
  * Refuses, with 413 and before any validation, a request carrying more alerts than ALERT_MAX_PER_REQUEST.
@@ -32,7 +20,7 @@ function limitAlertCount(alertsOf: (body: unknown) => unknown): MiddlewareHandle
       return next();
     }
     const list = alertsOf(body);
-    const max = settingsOf(c.var.deps.config).maxAlertsPerRequest;
+    const max = alertSettingsFrom(c.var.ctx.config).maxAlertsPerRequest;
     if (Array.isArray(list) && list.length > max) {
       throw new DomainError('too_many_alerts', `${list.length} alerts in one request; at most ${max} are accepted (ALERT_MAX_PER_REQUEST). Send smaller batches.`);
     }
@@ -57,12 +45,7 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
       if (payload.truncatedAlerts > 0) {
         c.var.logger.warn({ groupKey: payload.groupKey, truncatedAlerts: payload.truncatedAlerts }, 'Alertmanager truncated this notification (max_alerts)');
       }
-      const summary = await receiveAlerts(c.var.ctx.db, c.var.ctx.actor, webhookAlerts(payload, now), {
-        groupKey: payload.groupKey,
-        source: 'alertmanager',
-        settings: settingsOf(c.var.deps.config),
-        config: c.var.ctx.config,
-      });
+      const summary = await receiveAlerts(c.var.ctx, webhookAlerts(payload, now), { groupKey: payload.groupKey, source: 'alertmanager' });
       return c.json({ ...summary, truncatedAlerts: payload.truncatedAlerts });
     },
   )
@@ -76,9 +59,8 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
     limitAlertCount((body) => body),
     validate('json', PostableAlerts),
     async (c) => {
-      const settings = settingsOf(c.var.deps.config);
       const now = new Date();
-      const received = postableAlerts(c.req.valid('json'), now, settings.resolveTimeoutMs);
-      return c.json(await receiveAlerts(c.var.ctx.db, c.var.ctx.actor, received, { source: 'prometheus', settings, config: c.var.ctx.config }));
+      const received = postableAlerts(c.req.valid('json'), now, alertSettingsFrom(c.var.ctx.config).resolveTimeoutMs);
+      return c.json(await receiveAlerts(c.var.ctx, received, { source: 'prometheus' }));
     },
   );

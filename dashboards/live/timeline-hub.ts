@@ -1,4 +1,4 @@
-import { TIMELINE_CHANNEL, listTimeline } from '../../incidents/index.ts';
+import { TIMELINE_CHANNEL, listTimeline, parseTimelineAnnouncement } from '../../incidents/index.ts';
 import type { TimelineEvent } from '../../incidents/index.ts';
 import type { DatabaseHandle, Logger } from '../../platform/index.ts';
 
@@ -10,24 +10,6 @@ export interface IncidentUpdate {
 
 type IncidentListener = (update: IncidentUpdate) => void;
 type ListListener = () => void;
-
-interface Announcement {
-  incidentId: string;
-  eventIds: number[];
-}
-
-function parseAnnouncement(payload: string): Announcement | null {
-  try {
-    const value = JSON.parse(payload) as { incidentId?: unknown; eventId?: unknown; eventIds?: unknown };
-    if (typeof value.incidentId !== 'string') return null;
-    // One event ({"eventId"}), or several appended together ({"eventIds"}: alerts joining in one delivery).
-    const ids = Array.isArray(value.eventIds) ? value.eventIds : [value.eventId];
-    const eventIds = ids.filter((id): id is number => typeof id === 'number');
-    return eventIds.length > 0 ? { incidentId: value.incidentId, eventIds } : null;
-  } catch {
-    return null;
-  }
-}
 
 // Announcements arriving within this window are fetched together: one query per incident per batch.
 const BATCH_MS = 20;
@@ -103,7 +85,7 @@ export class TimelineHub {
   }
 
   private onAnnouncement(payload: string): void {
-    const announcement = parseAnnouncement(payload);
+    const announcement = parseTimelineAnnouncement(payload);
     if (!announcement) return;
     if (this.listListeners.size > 0 && !this.listTimer) {
       this.listTimer = setTimeout(() => {

@@ -1,15 +1,6 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Actor, Config, Database } from '../../platform/index.ts';
-import { preparedStatement } from '../../platform/index.ts';
-import { notifyIncidentChange } from '../../notifier/index.ts';
-import { TIMELINE_CHANNEL } from '../timeline/index.ts';
-import { incidentSnapshot } from '../incident-snapshot.ts';
-import { incidents } from '../schema/incidents.ts';
-import type { Incident } from '../schema/incidents.ts';
+import type { Actor, Database } from '../../platform/index.ts';
+import { prepareTimelineAppend } from '../timeline/index.ts';
 import type { AlertEvent, AlertState } from './merge-alert.ts';
-import { alerts } from './schema/alerts.ts';
-import { incidentRefs } from './alert-statements.ts';
-import type { IncidentRef } from './alert-statements.ts';
 
 /** Something that happened to an alert of an incident, waiting to be written. */
 export interface PendingEvent {
@@ -41,8 +32,8 @@ export function describeAlert(fingerprint: string, labels: Record<string, string
 }
 
 /**
- * Appends every event to its incident's timeline in one statement and announces them on the timeline
- * channel, each incident's together (delivered on commit). Run it after the alert rows are written:
+ * Appends every event to its incident's timeline in one statement, which announces them to live
+ * viewers, each incident's together (delivered on commit). Run it after the alert rows are written:
  * an event's description (labels, severity, times, ...) is read from its alert's row by the
  * statement, not sent again from here (a storm's joins would otherwise travel, and be parsed, twice).
  */
@@ -58,9 +49,9 @@ export async function recordAlertEvents(tx: Database, events: readonly PendingEv
     occurred_at: (pending.event.type === 'resolved' ? pending.event.at : pending.state.startsAt).toISOString(),
     previous_end: pending.event.type === 'refired' ? pending.event.previousEnd.toISOString() : null,
   }));
-  const [result] = await insertEvents(tx, JSON.stringify(rows));
+  const inserted = await appendAlertEvents(tx, JSON.stringify(rows));
   // Each event names an alert this transaction wrote or holds: one that is missing is a bug, not a skip.
-  if (result?.inserted !== rows.length) throw new Error(`recordAlertEvents: ${rows.length - (result?.inserted ?? 0)} of ${rows.length} events name an alert that is not stored`);
+  if (inserted !== rows.length) throw new Error(`recordAlertEvents: ${rows.length - inserted} of ${rows.length} events name an alert that is not stored`);
 }
 
 /** An ISO 8601 UTC time with milliseconds, as Date.prototype.toISOString() writes it. */
@@ -71,109 +62,12 @@ const ALERT_EVENT_DATA = `jsonb_build_object('fingerprint', a.fingerprint, 'aler
   'summary', a.annotations ->> 'summary', 'labels', a.labels, 'startsAt', ${iso('a.starts_at')}, 'endsAt', ${iso('a.ends_at')},
   'generatorUrl', a.generator_url)`;
 
-// The events of each incident are announced together, at most 400 ids per NOTIFY (a payload holds
-// under 8000 bytes): a storm of joins is a few notifications, not one per alert. Entries are appended
-// in the order given (a re-fire's resolution before its new firing).
-const insertEvents = preparedStatement<[rows: string], { inserted: number; announced: number }>(`
-  with inserted as (
-    insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
-    select e.incident_id, e.type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at,
-      ${ALERT_EVENT_DATA} || case when e.previous_end is null then '{}'::jsonb else jsonb_build_object('previousEnd', ${iso('e.previous_end')}) end
-    from rows from (jsonb_to_recordset($1::text::jsonb) as (fingerprint text, incident_id uuid, type text, actor_type text, actor_id text,
-        actor_name text, occurred_at timestamptz, previous_end timestamptz))
-      with ordinality as e(fingerprint, incident_id, type, actor_type, actor_id, actor_name, occurred_at, previous_end, position)
-      join alerts a on a.fingerprint = e.fingerprint
-    order by e.position
-    returning id, incident_id
-  ),
-  numbered as (select id, incident_id, (row_number() over (partition by incident_id order by id) - 1) / 400 as chunk from inserted)
-  select (select count(*) from inserted)::int as inserted,
-    count(pg_notify('${TIMELINE_CHANNEL}', json_build_object('incidentId', incident_id, 'eventIds', ids)::text))::int as announced
-  from (select incident_id, json_agg(id order by id) as ids from numbered group by incident_id, chunk) as announcements`);
-
-const MAX_LISTED = 20;
-
-/**
- * After the alert rows are written: an incident whose last firing alert resolved is resolved (once),
- * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
- * of them. The caller holds the group locks of these incidents, so the counts cannot race.
- */
-export async function settleIncidents(
-  tx: Database,
-  config: Config,
-  incidentIds: ReadonlySet<string>,
-  events: readonly PendingEvent[],
-  now: Date,
-  /** Incidents the caller read after taking its group locks; the others are read here. */
-  known: ReadonlyMap<string, IncidentRef> = new Map(),
-): Promise<void> {
-  if (incidentIds.size === 0) return;
-  const byIncident = new Map<string, PendingEvent[]>();
-  for (const pending of events) {
-    const mine = byIncident.get(pending.incidentId);
-    if (mine) mine.push(pending);
-    else byIncident.set(pending.incidentId, [pending]);
-  }
-  // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
-  const resolving = [...incidentIds].filter((id) => byIncident.get(id)?.some((pending) => pending.event.type === 'resolved'));
-  const unknown = new Set([...incidentIds].filter((id) => !known.has(id)));
-  const [firingRows, read] = await Promise.all([
-    resolving.length > 0
-      ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
-      : Promise.resolve([]),
-    incidentRefs(tx, unknown),
-  ]);
-  const stillFiring = new Set(firingRows.map((row) => row.incidentId));
-  const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
-  for (const incident of refs) {
-    const mine = byIncident.get(incident.id) ?? [];
-    const actor = mine[0]?.actor;
-    if (!actor) continue;
-    const listed = (kinds: AlertEvent['type'][]) =>
-      mine
-        .filter((pending) => kinds.includes(pending.event.type))
-        .slice(0, MAX_LISTED)
-        .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
-    const gained = mine.some((pending) => pending.event.type !== 'resolved');
-    // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
-    // worth a message: a storm of fifty instances should not post fifty times.
-    const ownAlert = incident.alertname;
-    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert));
-    if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
-      const updated = await setResolvedAt(tx, incident.id, now);
-      if (updated) {
-        await notifyIncidentChange(tx, config, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, via: 'alerts', alerts: listed(['resolved']) });
-      }
-      continue;
-    }
-    if (gained && incident.resolved) {
-      const updated = await setResolvedAt(tx, incident.id, null);
-      if (updated) {
-        await notifyIncidentChange(tx, config, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, alerts: listed(['fired', 'refired']) });
-        continue;
-      }
-    }
-    if (joined.length > 0) {
-      const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
-      if (!full) continue;
-      await notifyIncidentChange(tx, config, {
-        kind: 'alert_joined',
-        incident: incidentSnapshot(full),
-        at: now,
-        actorName: actor.name,
-        alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
-        count: joined.length,
-      });
-    }
-  }
-}
-
-/** Sets or clears resolvedAt if it is not already so; answers the updated incident, or null if nothing changed. */
-async function setResolvedAt(tx: Database, incidentId: string, value: Date | null): Promise<Incident | null> {
-  const [updated] = await tx
-    .update(incidents)
-    .set({ resolvedAt: value, version: sql`${incidents.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(incidents.id, incidentId), value ? isNull(incidents.resolvedAt) : isNotNull(incidents.resolvedAt)))
-    .returning();
-  return updated ?? null;
-}
+// Entries are appended in the order given (a re-fire's resolution before its new firing).
+const appendAlertEvents = prepareTimelineAppend<[rows: string]>(`
+  select e.incident_id, e.type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at,
+    ${ALERT_EVENT_DATA} || case when e.previous_end is null then '{}'::jsonb else jsonb_build_object('previousEnd', ${iso('e.previous_end')}) end as data,
+    e.position
+  from rows from (jsonb_to_recordset($1::text::jsonb) as (fingerprint text, incident_id uuid, type text, actor_type text, actor_id text,
+      actor_name text, occurred_at timestamptz, previous_end timestamptz))
+    with ordinality as e(fingerprint, incident_id, type, actor_type, actor_id, actor_name, occurred_at, previous_end, position)
+    join alerts a on a.fingerprint = e.fingerprint`);

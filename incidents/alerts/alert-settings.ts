@@ -16,7 +16,22 @@ export interface AlertSettings {
   maxAlertsPerRequest: number;
 }
 
+const settingsByConfig = new WeakMap<Config, AlertSettings>();
+
+/**
+ * The alert settings of a configuration, made once per Config object: ingestion lets requests share a
+ * transaction only when they are judged with the same settings object.
+ */
 export function alertSettingsFrom(config: Config): AlertSettings {
+  let settings = settingsByConfig.get(config);
+  if (!settings) {
+    settings = parseAlertSettings(config);
+    settingsByConfig.set(config, settings);
+  }
+  return settings;
+}
+
+function parseAlertSettings(config: Config): AlertSettings {
   const severityMap: Record<string, Severity> = {};
   for (const pair of config.ALERT_SEVERITY_MAP.split(',')) {
     const [value = '', severity = ''] = pair.split('=').map((part) => part.trim());
@@ -31,30 +46,6 @@ export function alertSettingsFrom(config: Config): AlertSettings {
     refireWindowMs: config.ALERT_REFIRE_WINDOW_SECONDS * 1000,
     maxAlertsPerRequest: config.ALERT_MAX_PER_REQUEST,
   };
-}
-
-export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
-  groupBy: ['alertname', 'service'],
-  resolveTimeoutMs: 300_000,
-  severityLabel: 'severity',
-  severityMap: { critical: 'sev1', error: 'sev2', warning: 'sev3', info: 'sev4' },
-  defaultSeverity: 'sev3',
-  refireWindowMs: 1_800_000,
-  maxAlertsPerRequest: 1000,
-};
-
-let configured: AlertSettings = DEFAULT_ALERT_SETTINGS;
-
-/**
- * The settings receiveAlerts uses when its caller passes none (the SLO engine raises alerts this
- * way); createFirebreak sets them from the configuration.
- */
-export function configureAlertSettings(settings: AlertSettings): void {
-  configured = settings;
-}
-
-export function configuredAlertSettings(): AlertSettings {
-  return configured;
 }
 
 export function severityOf(labels: Readonly<Record<string, string>>, settings: AlertSettings): Severity {

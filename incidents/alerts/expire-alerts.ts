@@ -2,8 +2,9 @@ import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
-import { recordAlertEvents, settleIncidents } from './alert-events.ts';
+import { recordAlertEvents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
+import { settleIncidents } from './settle-incidents.ts';
 import { alerts } from './schema/alerts.ts';
 
 const BATCH = 500;
@@ -11,9 +12,9 @@ const BATCH = 500;
 /**
  * Resolves firing alerts whose endsAt passed without a heartbeat moving it (the sender stopped
  * sending, or its last word was a resolve timeout). Alerts a request is changing right now are left
- * for the next run. Returns how many it resolved.
+ * for the next run. Returns how many it resolved. The incidents it resolves notify under `config`.
  */
-export async function expireAlerts(tx: Database, config: Config, now: Date): Promise<number> {
+export async function expireAlerts(tx: Database, now: Date, config: Config): Promise<number> {
   const due = await tx
     .select({ id: alerts.id, fingerprint: alerts.fingerprint, groupKey: alerts.groupKey })
     .from(alerts)
@@ -45,6 +46,6 @@ export async function expireAlerts(tx: Database, config: Config, now: Date): Pro
     });
   }
   await recordAlertEvents(tx, events);
-  await settleIncidents(tx, config, touched, events, now);
+  await settleIncidents(tx, { now, config }, touched, events);
   return resolved.length;
 }

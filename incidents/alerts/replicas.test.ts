@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, openDatabase, queryRows, runMigrations } from '../../platform/index.ts';
+import { openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { lockName } from './advisory-locks.ts';
-import { DEFAULT_ALERT_SETTINGS, groupKeyOf } from './alert-settings.ts';
+import { alertSettingsFrom, groupKeyOf } from './alert-settings.ts';
 import { receiveAlerts } from './receive-alerts.ts';
-import type { ReceivedAlert } from './receive-alerts.ts';
+import type { ReceivedAlert } from './ingest-shapes.ts';
 
 const minutes = (count: number) => count * 60_000;
 
@@ -41,8 +41,8 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       for (let round = 0; round < 6; round++) {
         for (const [index, replica] of replicas.entries()) {
           // Several requests in flight per replica, as an HA pair and retries make them.
-          deliveries.push(receiveAlerts(replica.db, SYSTEM_ACTOR, storm(round, index), { source: 'prometheus', config: TEST_CONFIG }));
-          deliveries.push(receiveAlerts(replica.db, SYSTEM_ACTOR, storm(round, index).slice(0, 40), { source: 'prometheus', config: TEST_CONFIG }));
+          deliveries.push(receiveAlerts(systemContext(replica.db, TEST_CONFIG), storm(round, index), { source: 'prometheus' }));
+          deliveries.push(receiveAlerts(systemContext(replica.db, TEST_CONFIG), storm(round, index).slice(0, 40), { source: 'prometheus' }));
         }
       }
       await Promise.all(deliveries);
@@ -78,9 +78,9 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
         startsAt: new Date(Date.now() - minutes(1)),
         endsAt: new Date(Date.now() + minutes(5)),
       });
-      const first = await receiveAlerts(ingesting.db, SYSTEM_ACTOR, [firing('a')], { source: 'prometheus', config: TEST_CONFIG });
+      const first = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('a')], { source: 'prometheus' });
       const [opened] = first.incidentsOpened;
-      const groupKey = groupKeyOf(firing('a').labels, DEFAULT_ALERT_SETTINGS.groupBy);
+      const groupKey = groupKeyOf(firing('a').labels, alertSettingsFrom(TEST_CONFIG).groupBy);
 
       // Another replica holds the group's lock and recovers the incident meanwhile: the delivery saw an
       // open incident (so it asked for the lock shared), and must take it exclusively to open a new one.
@@ -95,7 +95,7 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
         await tx.execute(sql`update incidents set recovered_at = now() where id = ${opened}`);
       });
       await lockTaken;
-      const second = receiveAlerts(ingesting.db, SYSTEM_ACTOR, [firing('b')], { source: 'prometheus', config: TEST_CONFIG });
+      const second = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('b')], { source: 'prometheus' });
       await expect.poll(async () => (await queryRows<{ waiting: number }>(other.db, sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`))[0]?.waiting, { timeout: 5000 }).toBe(1);
       release();
       await recovering;

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, queryRows } from '../../platform/index.ts';
-import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { expect } from 'vitest';
+import { queryRows, systemContext } from '../../platform/index.ts';
+import type { TestFirebreak } from '../../test/harness/app.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 import { describeAlert } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
@@ -20,31 +20,30 @@ interface ListedAlert {
   silenceId: string | null;
 }
 
-describe.each(databaseBackends)('alerts, silences and correlation on %s', (backend) => {
-  let firebreak: TestFirebreak;
-  let ingest: string;
-  beforeEach(async () => {
-    firebreak = await createTestFirebreak(backend);
-    ingest = await firebreak.tokenFor('ingest');
-  });
-  afterEach(async () => {
-    await firebreak.close();
-  });
+const minutes = (count: number) => new Date(Date.now() + count * 60_000).toISOString();
+const alert = (labels: Record<string, string>, endsAt = minutes(5), startsAt = minutes(-1)) => ({ labels, annotations: { summary: `${labels.alertname} fires` }, startsAt, endsAt });
 
-  const minutes = (count: number) => new Date(Date.now() + count * 60_000).toISOString();
-  const alert = (labels: Record<string, string>, endsAt = minutes(5), startsAt = minutes(-1)) => ({ labels, annotations: { summary: `${labels.alertname} fires` }, startsAt, endsAt });
-  const send = async (alerts: unknown[]) => {
-    const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: alerts });
-    expect(response.status).toBe(200);
-    return (await response.json()) as { created: number; silenced: number; incidentsOpened: string[]; incidentsJoined: string[] };
+/** What these tests do with the service: post alerts as an ingest token, list them, count rows. */
+async function alertsService(firebreak: TestFirebreak) {
+  const ingest = await firebreak.tokenFor('ingest');
+  return {
+    ingest,
+    send: async (alerts: unknown[]) => {
+      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: alerts });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { created: number; silenced: number; incidentsOpened: string[]; incidentsJoined: string[] };
+    },
+    listAlerts: async (query = '') => (await (await firebreak.request('GET', `/api/alerts${query}`)).json()) as { alerts: ListedAlert[]; nextCursor: string | null },
+    count: async (table: 'alerts' | 'incidents' | 'timeline_events') =>
+      Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
+    timelineTypes: async (incidentId: string) =>
+      (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type),
   };
-  const listAlerts = async (query = '') => (await (await firebreak.request('GET', `/api/alerts${query}`)).json()) as { alerts: ListedAlert[]; nextCursor: string | null };
-  const count = async (table: 'alerts' | 'incidents' | 'timeline_events') =>
-    Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n);
-  const timelineTypes = async (incidentId: string) =>
-    (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type);
+}
 
-  it('lists alerts with status, matcher and incident filters, a page at a time', async () => {
+describeOnBackends('alerts, silences and correlation', () => {
+  it('lists alerts with status, matcher and incident filters, a page at a time', async ({ firebreak }) => {
+    const { send, listAlerts } = await alertsService(firebreak);
     const opened = await send([
       alert({ alertname: 'HighLatency', service: 'checkout', instance: 'a' }),
       alert({ alertname: 'HighLatency', service: 'checkout', instance: 'b' }),
@@ -70,7 +69,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(new Set([...first.alerts, ...second.alerts].map((row) => row.fingerprint)).size).toBe(4);
   });
 
-  it('answers bad list queries with 400, and needs alerts:read', async () => {
+  it('answers bad list queries with 400, and needs alerts:read', async ({ firebreak }) => {
+    const { ingest } = await alertsService(firebreak);
     const bad = await firebreak.request('GET', `/api/alerts?filter=${encodeURIComponent('instance=~"("')}`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).error.message).toMatch(/invalid regular expression/);
@@ -81,7 +81,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect((await firebreak.request('GET', '/api/alerts', { token: await firebreak.tokenFor('viewer') })).status).toBe(200);
   });
 
-  it('silences: a matching alert is stored but opens nothing; after expiry its next heartbeat opens the incident', async () => {
+  it('silences: a matching alert is stored but opens nothing; after expiry its next heartbeat opens the incident', async ({ firebreak }) => {
+    const { send, listAlerts } = await alertsService(firebreak);
     const responder = await firebreak.tokenFor('responder');
     const created = await firebreak.request('POST', '/api/silences', {
       token: responder,
@@ -112,7 +113,7 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(audit.entries.filter((entry) => entry.targetId === silence.id).map((entry) => entry.action).sort()).toEqual(['alerts.silence.create', 'alerts.silence.expire']);
   });
 
-  it('refuses bad silences naming the problem, and needs silences:write', async () => {
+  it('refuses bad silences naming the problem, and needs silences:write', async ({ firebreak }) => {
     const post = (json: unknown, token?: string) => firebreak.request('POST', '/api/silences', { json, ...(token ? { token } : {}) });
     const expectBad = async (json: unknown, pattern: RegExp) => {
       const response = await post(json);
@@ -131,7 +132,7 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await queryRows(firebreak.database.db, sql`select id from silences`)).toHaveLength(0);
   });
 
-  it('accepts Alertmanager API v2 matcher objects', async () => {
+  it('accepts Alertmanager API v2 matcher objects', async ({ firebreak }) => {
     const response = await firebreak.request('POST', '/api/silences', {
       json: { matchers: [{ name: 'service', value: 'db', isRegex: false, isEqual: true }, 'severity!="critical"'], startsAt: minutes(10), endsAt: minutes(70), comment: 'later' },
     });
@@ -139,7 +140,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await response.json()).toMatchObject({ status: 'pending', matchersText: 'service="db", severity!="critical"' });
   });
 
-  it('resolves alerts whose endsAt passed without a heartbeat (the expiry job), and then the incident', async () => {
+  it('resolves alerts whose endsAt passed without a heartbeat (the expiry job), and then the incident', async ({ firebreak }) => {
+    const { send, listAlerts, count, timelineTypes } = await alertsService(firebreak);
     const sent = await send([alert({ alertname: 'Flaky', service: 'api', instance: 'a' }, minutes(1)), alert({ alertname: 'Flaky', service: 'api', instance: 'b' }, minutes(3))]);
     const [incidentId] = sent.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
@@ -158,34 +160,37 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await count('timeline_events')).toBe(events);
   });
 
-  it('a re-fire within the window returns to its incident even after recovery; later it opens a new one', async () => {
+  it('a re-fire within the window returns to its incident even after recovery; later it opens a new one', async ({ firebreak }) => {
+    const { timelineTypes } = await alertsService(firebreak);
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'QueueBacklog', service: 'billing', severity: 'error' };
     const t = (offsetMinutes: number) => new Date(Date.now() + offsetMinutes * 60_000);
-    const first = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: null }], { now: t(-60), config: firebreak.config });
+    const first = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-60), endsAt: null }], { now: t(-60) });
     const [incidentId] = first.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
-    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-60), endsAt: t(-50) }], { now: t(-50), config: firebreak.config });
+    await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-60), endsAt: t(-50) }], { now: t(-50) });
     // People moved it on to root-cause analysis: a new occurrence of the group would open a new incident.
     await db.execute(sql`update incidents set recovered_at = ${t(-49).toISOString()}::timestamptz where id = ${incidentId}`);
-    const back = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45), config: firebreak.config });
+    const back = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45) });
     expect(back).toMatchObject({ refired: 1, incidentsOpened: [], incidentsJoined: [incidentId] });
     expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.resolved', 'alert.refired']);
-    await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40), config: firebreak.config });
+    await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40) });
     // 40 minutes later: beyond the default 30-minute window.
-    const later = await receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0), config: firebreak.config });
+    const later = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
     expect(later.incidentsOpened).toHaveLength(1);
     expect(later.incidentsOpened[0]).not.toBe(incidentId);
   });
 
-  it('each alert event on the timeline describes its alert as written, in the order things happened', async () => {
+  it('each alert event on the timeline describes its alert as written, in the order things happened', async ({ firebreak }) => {
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'DiskFull', service: 'storage', severity: 'critical', instance: 'db-1' };
     const annotations = { summary: 'disk <full> "soon"', description: 'sda1 at 97%' };
     const generatorUrl = 'http://prometheus:9090/graph?g0.expr=disk_free%20%3C%200.03';
     const base = Math.floor(Date.now() / 1000) * 1000 + 123;
     const t = (offsetMinutes: number) => new Date(base + offsetMinutes * 60_000);
-    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now, config: firebreak.config });
+    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(system, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
     const opened = await deliver(t(-60), t(-30), t(-59));
     const [incidentId] = opened.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
@@ -206,10 +211,12 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     ]);
   });
 
-  it('an SLO burn raised through receiveAlerts correlates by the given group_by and heartbeats quietly', async () => {
+  it('an SLO burn raised through receiveAlerts correlates by the given group_by and heartbeats quietly', async ({ firebreak }) => {
+    const { count } = await alertsService(firebreak);
     const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'SLOBurnRate', service: 'checkout', slo: 'availability', severity: 'critical' };
-    const burn = (endsAt: Date) => receiveAlerts(db, SYSTEM_ACTOR, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo', config: firebreak.config });
+    const burn = (endsAt: Date) => receiveAlerts(system, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo' });
     const raised = await burn(new Date(Date.now() + 120_000));
     expect(raised.incidentsOpened).toHaveLength(1);
     const [incident] = await queryRows<{ source: string; severity: string; group_key: string }>(db, sql`select source, severity, group_key from incidents`);
@@ -220,7 +227,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await burn(new Date())).toMatchObject({ resolved: 1 });
   });
 
-  it('the same batch sent by several senders at once makes one alert set and one incident', async () => {
+  it('the same batch sent by several senders at once makes one alert set and one incident', async ({ firebreak }) => {
+    const { send, count } = await alertsService(firebreak);
     const batch = [alert({ alertname: 'Storm', service: 'edge', instance: '1' }), alert({ alertname: 'Storm', service: 'edge', instance: '2' })];
     const results = await Promise.all(Array.from({ length: 6 }, () => send(batch)));
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(2);
@@ -229,7 +237,8 @@ describe.each(databaseBackends)('alerts, silences and correlation on %s', (backe
     expect(await count('timeline_events')).toBe(3);
   });
 
-  it('requests arriving while transactions are in flight share the next one (group commit)', async () => {
+  it('requests arriving while transactions are in flight share the next one (group commit)', async ({ firebreak }) => {
+    const { send } = await alertsService(firebreak);
     const batches = Array.from({ length: 8 }, (_, request) =>
       Array.from({ length: 5 }, (_, index) => alert({ alertname: 'GroupCommit', service: 'edge', instance: `${request}-${index}` })),
     );

@@ -1,6 +1,8 @@
-import { expect } from 'vitest';
-import { SYSTEM_ACTOR } from '../../platform/index.ts';
-import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemContext } from '../../platform/index.ts';
+import { createTestFirebreak } from '../../test/harness/app.ts';
+import type { TestFirebreak } from '../../test/harness/app.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
 import { advanceTo, personContext } from '../../test/harness/incidents.ts';
 import { addNote, editNote } from '../notes/index.ts';
 import { approveRca, writeRca } from '../rca/index.ts';
@@ -8,15 +10,22 @@ import { assignRole } from '../roles/index.ts';
 import { createActionItem } from '../action-items/index.ts';
 import { receiveAlerts } from '../alerts/index.ts';
 
-describeOnBackends('incident report', () => {
-  it('tells the whole story of an alert-driven incident, in Markdown and in JSON', async ({ firebreak }) => {
+describe.each(databaseBackends)('incident report on %s', (backend) => {
+  let firebreak: TestFirebreak;
+  beforeEach(async () => {
+    firebreak = await createTestFirebreak(backend);
+  });
+  afterEach(async () => {
+    await firebreak.close();
+  });
+
+  it('tells the whole story of an alert-driven incident, in Markdown and in JSON', async () => {
     const db = firebreak.database.db;
     const startsAt = new Date(Date.now() - 10 * 60_000);
     const summary = await receiveAlerts(
-      db,
-      SYSTEM_ACTOR,
+      systemContext(db, firebreak.config),
       [{ labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' }, annotations: { summary: '5xx above 5%' }, startsAt, endsAt: null }],
-      { groupKey: '{}:{alertname="HighErrorRate"}', config: firebreak.config },
+      { groupKey: '{}:{alertname="HighErrorRate"}' },
     );
     const incidentId = summary.incidentsOpened[0];
     if (!incidentId) throw new Error('no incident opened');

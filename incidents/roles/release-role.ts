@@ -8,7 +8,8 @@ import { commanderOf, currentRoles } from './current-roles.ts';
 import type { RoleHolder } from './current-roles.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
-import { lockIncident, updateIncident } from '../lock-incident.ts';
+import { updateIncident } from '../incident-writes.ts';
+import { lockIncident } from '../lock-incident.ts';
 import { INCIDENT_ROLES, incidentRoles } from './schema/incident-roles.ts';
 import type { Incident } from '../schema/incidents.ts';
 

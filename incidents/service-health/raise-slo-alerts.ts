@@ -1,5 +1,4 @@
-import { SYSTEM_ACTOR } from '../../platform/index.ts';
-import type { Config, Database } from '../../platform/index.ts';
+import type { ActionContext, Config } from '../../platform/index.ts';
 import { alertSettingsFrom, receiveAlerts } from '../alerts/index.ts';
 import type { AlertSettings } from '../alerts/index.ts';
 import type { SloBurnAlert } from './evaluate-slos.ts';
@@ -16,8 +15,9 @@ export function sloAlertSettings(config: Config): AlertSettings {
 
 /**
  * SLO burns take the alert path (receiveAlerts) so that they get the same correlation into incidents,
- * silences and notifications as any alert; the alert's source says they came from an SLO.
+ * silences and notifications as any alert; the alert's source says they came from an SLO. `ctx` is the
+ * evaluation's (Firebreak itself, in the evaluation's transaction); `settings` are sloAlertSettings().
  */
-export async function raiseSloAlerts(tx: Database, alerts: SloBurnAlert[], now: Date, settings: AlertSettings, config: Config): Promise<void> {
-  await receiveAlerts(tx, SYSTEM_ACTOR, alerts, { source: 'slo', now, settings, config });
+export async function raiseSloAlerts(ctx: ActionContext, alerts: SloBurnAlert[], now: Date, settings: AlertSettings): Promise<void> {
+  await receiveAlerts(ctx, alerts, { source: 'slo', now, settings });
 }

@@ -1,3 +1,4 @@
+import { systemContext } from '../../platform/index.ts';
 import type { Config, Database, DatabaseHandle, Logger, Scheduler } from '../../platform/index.ts';
 import { evaluateSlos } from './evaluate-slos.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
@@ -52,7 +53,7 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
   scheduler.every(SLO_EVALUATION_JOB, '*/30 * * * * *', async (tx, now) => {
     // This replica's latest counts first, so that the evaluation sees them.
     await aggregator.flush(tx);
-    await evaluateSlos(tx, now, { raise: (db, alerts) => raiseSloAlerts(db, alerts, now, alertSettings, config), heartbeatSeconds: HEARTBEAT_SECONDS, publicUrl: config.publicUrl });
+    await evaluateSlos(tx, now, { raise: (db, alerts) => raiseSloAlerts(systemContext(db, config), alerts, now, alertSettings), heartbeatSeconds: HEARTBEAT_SECONDS, publicUrl: config.publicUrl });
   });
   scheduler.every(TRACE_RETENTION_JOB, '0 17 * * * *', async (tx, now) => {
     const purged = await purgeTraceData(tx, now, { windowDays: config.TRACE_WINDOW_RETENTION_DAYS, evidenceDays: config.TRACE_EVIDENCE_RETENTION_DAYS });

@@ -1,12 +1,13 @@
 import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { Actor, Database } from '../../platform/index.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
+import { MAX_ANNOUNCED_EVENTS, announcementSql } from './timeline-announcement.ts';
 
-/**
- * Postgres NOTIFY channel on which appended events are announced: {"incidentId","eventId"} for one,
- * {"incidentId","eventIds":[...]} for several appended to one incident by one statement.
+/*
+ * The only code that appends to timeline_events: one event at a time (every action on an incident),
+ * or a batch read by one statement (alerts joining, resolving, re-firing). Each inserts and announces
+ * in one statement, one round trip.
  */
-export const TIMELINE_CHANNEL = 'firebreak_timeline';
 
 export interface TimelineEventInput {
   incidentId: string;
@@ -27,7 +28,6 @@ interface InsertedRow {
   data: Record<string, unknown>;
 }
 
-// Inserts and announces in one statement (one round trip): every action on an incident appends an event.
 const insertEvent = preparedStatement<[incidentId: string, type: string, actorType: string, actorId: string, actorName: string, occurredAt: string, data: string], InsertedRow>(`
   with inserted as (
     insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
@@ -36,7 +36,7 @@ const insertEvent = preparedStatement<[incidentId: string, type: string, actorTy
   )
   select id::text as id, incident_id::text as incident_id, type, actor_type, actor_id, actor_name,
     ${epochMs('occurred_at')} as occurred_at, ${epochMs('recorded_at')} as recorded_at, data,
-    pg_notify('${TIMELINE_CHANNEL}', json_build_object('incidentId', incident_id, 'eventId', id)::text) as announced
+    ${announcementSql('incident_id', 'json_build_array(id)')} as announced
   from inserted`);
 
 /**
@@ -66,4 +66,30 @@ export async function appendTimelineEvent(tx: Database, actor: Actor, input: Tim
     recordedAt: new Date(row.recorded_at),
     data: row.data,
   };
+}
+
+/** Appends a batch of events (see prepareTimelineAppend); answers how many it appended. */
+export type TimelineAppend<Params extends readonly unknown[]> = (tx: Database, ...params: Params) => Promise<number>;
+
+/**
+ * A prepared statement that appends the events `source` yields, in the order of its `position`
+ * column, and announces each incident's together. `source` is the text of a SELECT giving the columns
+ * incident_id (uuid), type, actor_type, actor_id, actor_name, occurred_at (timestamptz), data (jsonb)
+ * and position, from the statement's parameters ($1, ...): the caller describes its events in SQL
+ * (from rows it has just written, say) and they travel once. Make it once, at module load.
+ */
+export function prepareTimelineAppend<Params extends readonly unknown[]>(source: string): TimelineAppend<Params> {
+  const statement = preparedStatement<Params, { inserted: number; announced: number }>(`
+    with inserted as (
+      insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
+      select incident_id, type, actor_type, actor_id, actor_name, occurred_at, data
+      from (${source}) as source
+      order by position
+      returning id, incident_id
+    ),
+    numbered as (select id, incident_id, (row_number() over (partition by incident_id order by id) - 1) / ${MAX_ANNOUNCED_EVENTS} as chunk from inserted)
+    select (select count(*) from inserted)::int as inserted,
+      count(${announcementSql('incident_id', 'ids')})::int as announced
+    from (select incident_id, json_agg(id order by id) as ids from numbered group by incident_id, chunk) as announcements`);
+  return async (tx, ...params) => (await statement(tx, ...params))[0]?.inserted ?? 0;
 }

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { listAuditEntries } from '../../platform/index.ts';
-import type { DatabaseHandle } from '../../platform/index.ts';
-import { databaseBackends, openTestDatabase } from '../../test/harness/database.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { completePhaseChecklist, declareTestIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
 import { acknowledgeIncident } from '../acknowledge-incident.ts';
 import { addChecklistItem, completeChecklistItem, listChecklist } from '../playbooks/index.ts';
@@ -14,16 +13,8 @@ import { createActionItem, updateActionItem } from '../action-items/index.ts';
 import { transitionPhase } from '../transition-phase.ts';
 import { PHASES } from '../phases.ts';
 
-describe.each(databaseBackends)('timeline completeness on %s', (backend) => {
-  let database: DatabaseHandle;
-  beforeEach(async () => {
-    database = await openTestDatabase(backend);
-  });
-  afterEach(async () => {
-    await database.close();
-  });
-
-  it('records every change of a whole incident as exactly one event of the right type, and audits each', async () => {
+describeOnBackends('timeline completeness', () => {
+  it('records every change of a whole incident as exactly one event of the right type, and audits each', async ({ database }) => {
     const ana = personContext(database.db, 'commander', 'Ana');
     const bo = personContext(database.db, 'commander', 'Bo');
     const incident = await declareTestIncident(ana);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
-import { describeOnBackends, it } from '../../test/harness/notifier-fixtures.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 
 const SECRET = 'pagerduty-webhook-secret';
@@ -19,7 +19,7 @@ const acknowledged = (incidentKey: string) => ({
 });
 
 describeOnBackends('PagerDuty webhook', () => {
-  it.override({ worldEnv: { PAGERDUTY_WEBHOOK_SECRET: SECRET } });
+  it.override({ firebreakEnv: { PAGERDUTY_WEBHOOK_SECRET: SECRET } });
 
   it('acknowledges the Firebreak incident when it is acknowledged in PagerDuty, without echoing it back', async ({ world }) => {
     const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });

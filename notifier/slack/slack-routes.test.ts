@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { createUser, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
-import { describeOnBackends, it } from '../../test/harness/notifier-fixtures.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { TEST_SIGNING_SECRET } from '../../test/harness/notifier.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 import { signSlackRequest } from './verify-signature.ts';

@@ -118,7 +118,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
   let fingerprint = 0;
   let receive = 0;
   let http = 0;
-  const actor = systemContext(firebreak.database.db, firebreak.config).actor;
+  const system = systemContext(firebreak.database.db, firebreak.config);
   for (let round = 0; round < rounds; round++) {
     const body = bodies[round] ?? '[]';
     let started = performance.now();
@@ -135,7 +135,7 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
     for (const alert of received) alertFingerprint(alert.labels);
     fingerprint += performance.now() - started;
     started = performance.now();
-    await receiveAlerts(firebreak.database.db, actor, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus', config: firebreak.config });
+    await receiveAlerts(system, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus' });
     receive += performance.now() - started;
     started = performance.now();
     const response = await firebreak.app.request('/api/v2/alerts', { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });

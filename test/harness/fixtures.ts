@@ -20,7 +20,7 @@ export interface DatabaseFixtures {
   backend: Backend;
   /** A fresh, migrated database of this test's own, dropped after it. */
   database: DatabaseHandle;
-  /** Environment for the `firebreak`, `server` and `notifierWorld` fixtures; override it per suite with test.override({ firebreakEnv }). */
+  /** Environment for the `firebreak`, `server` and `world` fixtures; override it per suite with test.override({ firebreakEnv }). */
   firebreakEnv: Record<string, string>;
   /** The whole service on a fresh database of this test's own, closed after it. */
   firebreak: TestFirebreak;
@@ -32,12 +32,12 @@ export interface DatabaseFixtures {
    */
   smtp: FakeSmtpServer;
   /** The whole service with Slack, PagerDuty and SMTP pointed at fakes of this test's own (firebreakEnv applies), closed after it. */
-  notifierWorld: NotifierWorld;
+  world: NotifierWorld;
 }
 
 /**
  * `test` with a fresh database (`database`), a whole service (`firebreak`, or `server` listening on a
- * port), or one with its outside services faked (`notifierWorld`, `smtp`) per test, made only when the
+ * port), or one with its outside services faked (`world`, `smtp`) per test, made only when the
  * test asks for it. Inside describeOnBackends they are on that suite's backend.
  */
 export const test = base.extend<DatabaseFixtures>({
@@ -67,7 +67,7 @@ export const test = base.extend<DatabaseFixtures>({
     await use(smtp);
     await smtp.stop();
   },
-  notifierWorld: async ({ backend, firebreakEnv }, use) => {
+  world: async ({ backend, firebreakEnv }, use) => {
     const world = await createNotifierWorld(backend, firebreakEnv);
     await use(world);
     await world.close();

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { InvalidInputError, assertPermission, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { getIncidentForUpdate } from '../../get-incident.ts';
-import { incidents } from '../../schema/incidents.ts';
+import { markIncidentBreach } from '../../incident-writes.ts';
 import { recomputeObligations } from '../obligations/index.ts';
 import { ANCHORS } from '../regimes/index.ts';
 import { breachFacts } from './schema/breach-facts.ts';
@@ -78,7 +77,7 @@ export async function recordBreachFacts(ctx: ActionContext, incidentIdOrReferenc
     );
     const recorded = Object.fromEntries(entries);
     if (input.facts.personalData === true && !incident.isBreach) {
-      await tx.update(incidents).set({ isBreach: true }).where(eq(incidents.id, incident.id));
+      await markIncidentBreach(tx, incident.id);
     }
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'breach.facts_recorded', data: { facts: recorded, note: input.note ?? null } });
     await recordAudit(tx, ctx, { action: 'breach.facts.record', targetType: 'incident', targetId: incident.id, details: { facts: recorded, note: input.note ?? null } });

@@ -8,8 +8,8 @@ import { recordBreachFacts } from '../assessment/record-facts.ts';
 const HOUR = 3_600_000;
 
 describeOnBackends('deadline warnings through the notifier', () => {
-  it('posts approaching deadlines to Slack and pages through PagerDuty once overdue', async ({ notifierWorld }) => {
-    const { firebreak, slack, pagerduty } = notifierWorld;
+  it('posts approaching deadlines to Slack and pages through PagerDuty once overdue', async ({ world }) => {
+    const { firebreak, slack, pagerduty } = world;
     const ctx = systemContext(firebreak.database.db, firebreak.config);
     const start = new Date();
     // sev3: opening it does not page, so any page below comes from the deadline.

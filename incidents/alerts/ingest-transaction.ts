@@ -1,0 +1,152 @@
+import { planGenerically } from '../../platform/index.ts';
+import type { Database } from '../../platform/index.ts';
+import { lockKeys, lockName } from './advisory-locks.ts';
+import { recordAlertEvents } from './alert-events.ts';
+import type { PendingEvent } from './alert-events.ts';
+import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
+import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
+import { activeSilences } from './active-silences.ts';
+import { correlate, needsCorrelation } from './correlation.ts';
+import type { Preloaded } from './correlation.ts';
+import { outcomeOf } from './ingest-outcomes.ts';
+import type { Outcomes } from './ingest-outcomes.ts';
+import type { Incoming, IngestContext, Plan } from './ingest-shapes.ts';
+import { mergeAlert } from './merge-alert.ts';
+import { settleIncidents } from './settle-incidents.ts';
+
+interface FirstLook {
+  stored: Map<string, StoredAlert>;
+  groupsWithIncident: Set<string>;
+}
+
+/**
+ * The lock-free first read is issued before the transaction begins, so that it travels beside BEGIN
+ * (on another pooled connection; PGlite runs it first). It only guides: every alert that changes
+ * state is read again under its lock, and heartbeats are merged against the locked row in SQL.
+ */
+export async function ingestInTransaction(db: Database, incoming: Map<string, Incoming>, context: IngestContext): Promise<Outcomes> {
+  const firstLook: Promise<FirstLook> = Promise.all([
+    selectAlerts(db, [...incoming.keys()]),
+    openIncidentGroups(db, new Set([...incoming.values()].map((item) => item.groupKey))),
+  ]).then(([stored, groupsWithIncident]) => ({ stored, groupsWithIncident }));
+  // Should BEGIN fail first, the read's own failure is not the one to report.
+  firstLook.catch(() => undefined);
+  return db.transaction(async (tx) => ingest(tx, incoming, await firstLook, context));
+}
+
+async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: FirstLook, context: IngestContext): Promise<Outcomes> {
+  const { now } = context;
+  const outcomes: Outcomes = new Map();
+  const { stored: firstRead, groupsWithIncident } = firstLook;
+
+  // Statements issued together are pipelined on the transaction's connection (postgres.js), and run
+  // in order: one round trip per step instead of one per statement.
+  // 1. Decide from the first read what each delivery changes; most heartbeats change nothing.
+  const plans = new Map<string, Plan>();
+  for (const item of incoming.values()) {
+    const row = firstRead.get(item.fingerprint);
+    plans.set(item.fingerprint, { incoming: item, row, merge: mergeAlert(row, item.delivery, now) });
+  }
+  const isTransition = (plan: Plan) => plan.merge.change === 'transition' || needsCorrelation(plan.row, plan.merge);
+  const transitions = [...plans.values()].filter(isTransition);
+  const lockedFingerprints = new Set(transitions.map((plan) => plan.incoming.fingerprint));
+
+  // 2. Fired, resolved and re-fired alerts: lock them and their groups, then decide again on fresh rows.
+  // A group is locked exclusively to open its incident or to resolve one of its alerts (the last one
+  // resolves the incident), and shared to join an open incident, so that joins run side by side.
+  const sharedGroups = new Set<string>();
+  let preloaded: Preloaded = { silences: null, candidates: [], queriedGroups: new Set() };
+  if (transitions.length > 0) {
+    const exclusiveGroups = new Set<string>();
+    const correlating = transitions.filter((plan) => needsCorrelation(plan.row, plan.merge));
+    for (const plan of transitions) {
+      if (plan.row?.incidentId && plan.merge.next.status === 'resolved') exclusiveGroups.add(plan.row.groupKey);
+    }
+    for (const plan of correlating) {
+      if (groupsWithIncident.has(plan.incoming.groupKey)) sharedGroups.add(plan.incoming.groupKey);
+      else exclusiveGroups.add(plan.incoming.groupKey);
+      if (plan.row?.incidentId) sharedGroups.add(plan.row.groupKey);
+    }
+    for (const group of exclusiveGroups) sharedGroups.delete(group);
+    const keys = [...lockedFingerprints].map((fingerprint) => lockName('alert', fingerprint));
+    for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockName('group', group));
+    // Everything read after the locks sees what the previous holders committed.
+    const [, fresh, silences, candidates] = await Promise.all([
+      lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
+      selectAlerts(tx, [...lockedFingerprints]),
+      correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
+      incidentCandidates(
+        tx,
+        new Set(correlating.map((plan) => plan.incoming.groupKey)),
+        new Set(correlating.flatMap((plan) => plan.row?.incidentId ?? [])),
+      ),
+    ]);
+    preloaded = { silences, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
+    const lateKeys: string[] = [];
+    for (const plan of transitions) {
+      const row = fresh.get(plan.incoming.fingerprint);
+      // Another request re-correlated this alert under a group not locked above (rare): lock it too.
+      if (row && !exclusiveGroups.has(row.groupKey) && !sharedGroups.has(row.groupKey)) lateKeys.push(lockName('group', row.groupKey));
+      plans.set(plan.incoming.fingerprint, { incoming: plan.incoming, row, merge: mergeAlert(row, plan.incoming.delivery, now) });
+    }
+    await lockKeys(tx, lateKeys);
+  }
+
+  const locked = [...plans.values()].filter((plan) => lockedFingerprints.has(plan.incoming.fingerprint));
+  const refreshes = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh');
+  for (const plan of plans.values()) {
+    if (!lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged') outcomeOf(outcomes, plan.incoming.fingerprint).unchanged = true;
+  }
+
+  // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
+  const placement = await correlate(tx, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), sharedGroups, preloaded, context);
+  for (const [fingerprint, placed] of placement) {
+    if (placed.incidentId) outcomeOf(outcomes, fingerprint)[placed.isNewIncident ? 'opened' : 'joined'] = placed.incidentId;
+  }
+
+  // 4. Write: the locked rows in full, the heartbeats only where a value moved.
+  const events: PendingEvent[] = [];
+  const writes: AlertRowWrite[] = [];
+  const touchedIncidents = new Set<string>();
+  for (const plan of locked) {
+    const { row, merge, incoming: item } = plan;
+    const placed = placement.get(item.fingerprint);
+    const incidentId = placed ? placed.incidentId : (row?.incidentId ?? null);
+    const silenceId = placed ? placed.silenceId : merge.next.status === 'firing' ? (row?.silenceId ?? null) : null;
+    const groupKey = placed?.incidentId ? placed.groupKey : (row?.groupKey ?? item.groupKey);
+    const unchangedPlacement = row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
+    const outcome = outcomeOf(outcomes, item.fingerprint);
+    if (merge.change === 'unchanged' && unchangedPlacement) {
+      outcome.unchanged = true;
+      continue;
+    }
+    writes.push({ fingerprint: item.fingerprint, labels: item.labels, source: item.source, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
+    if (!row) outcome.created = true;
+    else if (merge.change !== 'transition') outcome.updated = true;
+    if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) outcome.silenced = true;
+    for (const event of merge.events) {
+      if (event.type === 'resolved') outcome.resolved++;
+      if (event.type === 'refired') outcome.refired++;
+    }
+    for (const event of merge.events) {
+      const target = event.type === 'resolved' ? (row?.incidentId ?? null) : incidentId;
+      if (!target) continue;
+      touchedIncidents.add(target);
+      events.push({ incidentId: target, actor: item.actor, event, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed?.isNewIncident ?? false });
+    }
+    // A muted alert whose silence ended joins now: its join is an event like a first firing.
+    if (merge.events.length === 0 && placed?.incidentId && row && row.incidentId === null) {
+      touchedIncidents.add(placed.incidentId);
+      events.push({ incidentId: placed.incidentId, actor: item.actor, event: { type: 'fired' }, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed.isNewIncident });
+    }
+  }
+  for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
+  // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
+  const heartbeats = refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next }));
+  // The timeline entries are read from the rows written just before, by a join whose plan depends on
+  // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
+  // table was small would scan all of it).
+  await Promise.all([refreshAlertRows(tx, heartbeats, now), planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
+  await settleIncidents(tx, context, touchedIncidents, events, placement.incidents);
+  return outcomes;
+}

@@ -1,0 +1,90 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Config, Database } from '../../platform/index.ts';
+import { notifyIncidentChange } from '../../notifier/index.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import { setIncidentResolvedAt } from '../incident-writes.ts';
+import { incidents } from '../schema/incidents.ts';
+import { describeAlert } from './alert-events.ts';
+import type { PendingEvent } from './alert-events.ts';
+import { incidentRefs } from './alert-statements.ts';
+import type { IncidentRef } from './alert-statements.ts';
+import type { AlertEvent } from './merge-alert.ts';
+import { alerts } from './schema/alerts.ts';
+
+const MAX_LISTED = 20;
+
+/**
+ * After the alert rows are written: an incident whose last firing alert resolved is resolved (once),
+ * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
+ * of them. The caller holds the group locks of these incidents, so the counts cannot race.
+ */
+export async function settleIncidents(
+  tx: Database,
+  /** When it happens, and the configuration the notifications owed are made under. */
+  context: { now: Date; config: Config },
+  incidentIds: ReadonlySet<string>,
+  events: readonly PendingEvent[],
+  /** Incidents the caller read after taking its group locks; the others are read here. */
+  known: ReadonlyMap<string, IncidentRef> = new Map(),
+): Promise<void> {
+  if (incidentIds.size === 0) return;
+  const { now, config } = context;
+  const byIncident = new Map<string, PendingEvent[]>();
+  for (const pending of events) {
+    const mine = byIncident.get(pending.incidentId);
+    if (mine) mine.push(pending);
+    else byIncident.set(pending.incidentId, [pending]);
+  }
+  // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
+  const resolving = [...incidentIds].filter((id) => byIncident.get(id)?.some((pending) => pending.event.type === 'resolved'));
+  const unknown = new Set([...incidentIds].filter((id) => !known.has(id)));
+  const [firingRows, read] = await Promise.all([
+    resolving.length > 0
+      ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
+      : Promise.resolve([]),
+    incidentRefs(tx, unknown),
+  ]);
+  const stillFiring = new Set(firingRows.map((row) => row.incidentId));
+  const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
+  for (const incident of refs) {
+    const mine = byIncident.get(incident.id) ?? [];
+    const actor = mine[0]?.actor;
+    if (!actor) continue;
+    const listed = (kinds: AlertEvent['type'][]) =>
+      mine
+        .filter((pending) => kinds.includes(pending.event.type))
+        .slice(0, MAX_LISTED)
+        .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
+    const gained = mine.some((pending) => pending.event.type !== 'resolved');
+    // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
+    // worth a message: a storm of fifty instances should not post fifty times.
+    const ownAlert = incident.alertname;
+    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert));
+    if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
+      const updated = await setIncidentResolvedAt(tx, incident.id, now);
+      if (updated) {
+        await notifyIncidentChange(tx, config, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, via: 'alerts', alerts: listed(['resolved']) });
+      }
+      continue;
+    }
+    if (gained && incident.resolved) {
+      const updated = await setIncidentResolvedAt(tx, incident.id, null);
+      if (updated) {
+        await notifyIncidentChange(tx, config, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, alerts: listed(['fired', 'refired']) });
+        continue;
+      }
+    }
+    if (joined.length > 0) {
+      const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
+      if (!full) continue;
+      await notifyIncidentChange(tx, config, {
+        kind: 'alert_joined',
+        incident: incidentSnapshot(full),
+        at: now,
+        actorName: actor.name,
+        alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+        count: joined.length,
+      });
+    }
+  }
+}

@@ -8,6 +8,7 @@ import { currentCommander } from './roles/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
+import { milestonesReached } from './milestones.ts';
 import { lockIncident } from './lock-incident.ts';
 import { PHASES, phaseIndex } from './phases.ts';
 import type { Phase } from './phases.ts';
@@ -92,6 +93,7 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
     const now = new Date();
     const changes = milestoneChanges(from, to, incident, now);
     const updated = await updateIncident(tx, incident, { phase: to, ...changes });
+    await milestonesReached(tx, incident, updated, now);
     const overridden = forward && skippedItems.length > 0;
     const data = {
       from,

@@ -6,3 +6,4 @@ export { BUILT_IN_REGIMES } from './regimes/index.ts';
 export { registerBreach } from './register-breach.ts';
 export { buildComplianceReport } from './reports/index.ts';
 export { breachRoutes, regimeRoutes } from './routes.ts';
+export { startIdentificationClocks } from './obligations/index.ts';

@@ -10,7 +10,6 @@ import { assignRole } from '../roles/assign-role.ts';
 import { transitionPhase } from '../transition-phase.ts';
 import { applyRegime } from './obligations/apply-regime.ts';
 import { getBreachStatus } from './get-breach-status.ts';
-import { MILESTONE_SYNC_JOB } from './register-breach.ts';
 
 async function regimesFile(content: unknown): Promise<string> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'firebreak-regimes-')), 'regimes.json');
@@ -49,7 +48,7 @@ describeOnBackends('breach setup', (backend) => {
     await expect(createTestFirebreak(backend, { BREACH_REGIMES_FILE: await regimesFile({ regimes: [{ ...partnerRegime, id: 'gdpr' }] }) })).rejects.toThrow(/built in/);
   });
 
-  it("starts the clocks that wait for identification when the incident enters the identification phase", async ({ firebreak }) => {
+  it("starts the clocks that wait for identification in the same transaction as the move into identification", async ({ firebreak }) => {
     const ctx = systemContext(firebreak.database.db, firebreak.config);
     const incident = await declareIncident(ctx, { title: 'Suspicious export job', severity: 'sev2' });
     await applyRegime(ctx, incident.id, { regimeId: 'contract-24h' });
@@ -57,7 +56,7 @@ describeOnBackends('breach setup', (backend) => {
     await assignRole(ctx, incident.id, { role: 'commander', name: 'Ana Commander' });
     const identified = await transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'Straight to identification in the test.' });
     expect(identified.identifiedAt).not.toBeNull();
-    expect(await firebreak.scheduler.runJob(MILESTONE_SYNC_JOB)).toBe(true);
+    // No job runs in between: the clocks start in the transaction that records the milestone.
     const obligation = (await getBreachStatus(firebreak.database.db, incident.id)).obligations[0];
     expect(obligation?.dueAt?.toISOString()).toBe(new Date((identified.identifiedAt?.getTime() ?? 0) + 24 * 3_600_000).toISOString());
     expect(obligation?.nextWarning?.point).toBe('p50');

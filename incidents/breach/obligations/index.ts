@@ -13,4 +13,4 @@ export type { BreachObligation } from './schema/breach-obligations.ts';
 export { breachWarnings } from './schema/breach-warnings.ts';
 export { SubmitObligationInput, markSubmitted, submitObligation } from './submit-obligation.ts';
 export { SuspendObligationInput, suspendObligation } from './suspend-obligation.ts';
-export { syncIncidentMilestones } from './sync-incident-milestones.ts';
+export { startIdentificationClocks } from './start-identification-clocks.ts';

@@ -1,26 +1,26 @@
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ActionContext, Config, DatabaseHandle } from './platform/index.ts';
 import {
   ConfigError,
-  EmbeddedDatabaseBusyError,
-  ROLES,
-  TokenInput,
-  UserInput,
   createLogger,
   createToken,
+  createUser,
+  EmbeddedDatabaseBusyError,
   ensureInitialAdmin,
+  invalidInputFromIssues,
   listTokens,
   loadConfig,
   lockEmbeddedDatabase,
   openDatabase,
+  ROLES,
   revokeToken,
-  createUser,
   runMigrations,
   systemContext,
+  TokenInput,
+  UserInput,
   verifyAuditChain,
-  invalidInputFromIssues,
 } from './platform/index.ts';
-import type { ActionContext, Config, DatabaseHandle } from './platform/index.ts';
 import { runServer } from './server.ts';
 
 const USAGE = `Usage: firebreak <command> [options]
@@ -61,7 +61,14 @@ function cliContext(handle: DatabaseHandle, config: Config): ActionContext {
   return { ...ctx, actor: { ...ctx.actor, id: 'cli', name: `cli:${process.env.USER ?? 'operator'}` } };
 }
 
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } } }, value: unknown): T {
+function parse<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } };
+  },
+  value: unknown,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) throw invalidInputFromIssues('arguments', result.error.issues);
   return result.data;
@@ -118,11 +125,15 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
       return 0;
     }
     case 'user create': {
-      const password = values['password-file']
-        ? readFileSync(values['password-file'], 'utf8').trim()
-        : process.env.FIREBREAK_USER_PASSWORD;
+      const password = values['password-file'] ? readFileSync(values['password-file'], 'utf8').trim() : process.env.FIREBREAK_USER_PASSWORD;
       if (!password) throw new UsageError('Give the password with --password-file F or FIREBREAK_USER_PASSWORD.');
-      const input = parse(UserInput, { email: values.email, name: values.name, role: values.role, password, slackUserId: values['slack-user'] });
+      const input = parse(UserInput, {
+        email: values.email,
+        name: values.name,
+        role: values.role,
+        password,
+        slackUserId: values['slack-user'],
+      });
       const user = await withDatabase(config, (handle) => createUser(cliContext(handle, config), input));
       console.log(`created ${user.role} user ${user.email} (${user.id}); they enrol an authenticator at first login`);
       return 0;
@@ -130,7 +141,11 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
     case 'audit verify': {
       const result = await withDatabase(config, (handle) => verifyAuditChain(handle.db));
       for (const problem of result.problems) console.log(`${problem.kind}\tentry ${problem.position}\t${problem.message}`);
-      console.log(result.ok ? `audit chain intact: ${result.entries} entries` : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`);
+      console.log(
+        result.ok
+          ? `audit chain intact: ${result.entries} entries`
+          : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
+      );
       return result.ok ? 0 : 1;
     }
     default:

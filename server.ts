@@ -2,8 +2,30 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { openAPIRouteHandler } from 'hono-openapi';
+import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
+import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
+import { registerDashboards } from './dashboards/index.ts';
+import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
-  Scheduler,
+  alertRoutes,
+  breachRoutes,
+  incidentRoutes,
+  incidentTraceRoutes,
+  notifierHooks,
+  playbookRoutes,
+  regimeRoutes,
+  registerAlerting,
+  registerBreach,
+  registerIncidents,
+  registerServiceHealth,
+  serviceRoutes,
+  silenceRoutes,
+  sloRoutes,
+} from './incidents/index.ts';
+import type { Notifier } from './notifier/index.ts';
+import { createNotifier } from './notifier/index.ts';
+import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
+import {
   createBaseApp,
   createLogger,
   ensureInitialAdmin,
@@ -12,21 +34,10 @@ import {
   openDatabase,
   platformRoutes,
   runMigrations,
+  Scheduler,
   secretsAtStartup,
   startSelfTracing,
 } from './platform/index.ts';
-import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
-import { playbookRoutes, registerIncidents } from './incidents/index.ts';
-import { incidentRoutes, incidentTraceRoutes, registerServiceHealth, serviceRoutes, sloRoutes } from './incidents/index.ts';
-import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
-import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
-import { alertRoutes, registerAlerting, silenceRoutes } from './incidents/index.ts';
-import { createNotifier } from './notifier/index.ts';
-import { notifierHooks } from './incidents/index.ts';
-import type { Notifier } from './notifier/index.ts';
-import { registerDashboards } from './dashboards/index.ts';
-import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
-import { breachRoutes, regimeRoutes, registerBreach } from './incidents/index.ts';
 
 /** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
 export interface BackgroundService {
@@ -121,7 +132,11 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
     '/openapi.json',
     openAPIRouteHandler(app, {
       documentation: {
-        info: { title: 'Firebreak', version: '0.1.0', description: 'Incident response: alerts and traces in, incidents, deadlines and notifications out.' },
+        info: {
+          title: 'Firebreak',
+          version: '0.1.0',
+          description: 'Incident response: alerts and traces in, incidents, deadlines and notifications out.',
+        },
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
         security: [{ bearer: [] }],
       },

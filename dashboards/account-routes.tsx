@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { deleteCookie } from 'hono/cookie';
-import { endSession, listOwnSessions, logoutEverywhere, sessionCookieName } from '../platform/index.ts';
 import type { LoginPolicy } from '../platform/index.ts';
-import { renderError, renderPage, requireViewer } from './http.tsx';
+import { endSession, listOwnSessions, logoutEverywhere, sessionCookieName } from '../platform/index.ts';
 import type { DashboardEnv } from './http.tsx';
+import { renderError, renderPage, requireViewer } from './http.tsx';
 import { AccountPage } from './views/account-page.tsx';
 
 /** /account: who you are and where you are logged in. */

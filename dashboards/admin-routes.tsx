@@ -1,33 +1,36 @@
 import { Hono } from 'hono';
+import type { LoginPolicy } from '../platform/index.ts';
 import {
   AuditQuery,
-  ForbiddenError,
-  InvalidInputError,
-  TokenInput,
-  UserInput,
-  UserUpdateInput,
   assertPermission,
   createToken,
   createUser,
+  ForbiddenError,
+  InvalidInputError,
   listAuditEntries,
   listTokens,
   listUsers,
   revokeToken,
+  TokenInput,
+  UserInput,
+  UserUpdateInput,
   updateUser,
   verifyAuditChain,
 } from '../platform/index.ts';
-import type { LoginPolicy } from '../platform/index.ts';
-import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
 import type { DashboardEnv } from './http.tsx';
-import { AuditPage } from './views/admin/audit-page.tsx';
+import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
+import { outboxAdminRoutes } from './outbox-routes.tsx';
 import type { AuditFilters } from './views/admin/audit-page.tsx';
+import { AuditPage } from './views/admin/audit-page.tsx';
 import { AdminIndexPage } from './views/admin/nav.tsx';
 import { TokensPage } from './views/admin/tokens-page.tsx';
 import { UsersPage } from './views/admin/users-page.tsx';
 import { can } from './views/layout.tsx';
-import { outboxAdminRoutes } from './outbox-routes.tsx';
 
-const USER_NOTICES: Record<string, string> = { created: 'User created: they enrol an authenticator at first login.', updated: 'User updated.' };
+const USER_NOTICES: Record<string, string> = {
+  created: 'User created: they enrol an authenticator at first login.',
+  updated: 'User updated.',
+};
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** /admin: users and roles, API tokens, the audit log, dead outbox messages. Each page checks its permission. */
@@ -36,7 +39,11 @@ export function adminRoutes(policy: LoginPolicy) {
     .use(requireViewer(policy))
     .get('/', (c) => {
       const viewer = c.var.viewer;
-      if (!['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry'].some((permission) => can(viewer, permission as Parameters<typeof can>[1]))) {
+      if (
+        !['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry'].some((permission) =>
+          can(viewer, permission as Parameters<typeof can>[1]),
+        )
+      ) {
         throw new ForbiddenError(`Role "${viewer.actor.role}" has no admin pages.`);
       }
       return renderPage(c, <AdminIndexPage viewer={viewer} />);
@@ -58,7 +65,11 @@ export function adminRoutes(policy: LoginPolicy) {
         await createUser(c.var.ctx, input);
       } catch (error) {
         if (error instanceof InvalidInputError || (error instanceof Error && 'status' in error && error.status === 409)) {
-          return renderPage(c, <UsersPage viewer={c.var.viewer} users={await listUsers(c.var.ctx)} error={error.message} />, error instanceof InvalidInputError ? 400 : 409);
+          return renderPage(
+            c,
+            <UsersPage viewer={c.var.viewer} users={await listUsers(c.var.ctx)} error={error.message} />,
+            error instanceof InvalidInputError ? 400 : 409,
+          );
         }
         throw error;
       }
@@ -90,9 +101,14 @@ export function adminRoutes(policy: LoginPolicy) {
         const input = parseForm(TokenInput, { name: field(form, 'name'), role: field(form, 'role') });
         const { token } = await createToken(c.var.ctx, input);
         // Shown in this response only (not a redirect): the value is never stored or shown again.
-        return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={{ name: input.name, token }} />, 200);
+        return renderPage(
+          c,
+          <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={{ name: input.name, token }} />,
+          200,
+        );
       } catch (error) {
-        if (error instanceof InvalidInputError) return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} error={error.message} />, 400);
+        if (error instanceof InvalidInputError)
+          return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} error={error.message} />, 400);
         throw error;
       }
     })
@@ -104,12 +120,26 @@ export function adminRoutes(policy: LoginPolicy) {
       assertPermission(c.var.ctx.actor, 'audit:read');
       const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== ''));
       const query = parseForm(AuditQuery, { ...raw, limit: 100 });
-      const filters: AuditFilters = { actorId: query.actorId, action: query.action, targetType: query.targetType, targetId: query.targetId };
+      const filters: AuditFilters = {
+        actorId: query.actorId,
+        action: query.action,
+        targetType: query.targetType,
+        targetId: query.targetId,
+      };
       const [page, verification] = await Promise.all([
         listAuditEntries(c.var.ctx.db, query),
         c.req.query('verify') === '1' ? verifyAuditChain(c.var.ctx.db) : Promise.resolve(null),
       ]);
-      return renderPage(c, <AuditPage viewer={c.var.viewer} entries={page.entries} nextBefore={page.nextBefore} filters={filters} verification={verification} />);
+      return renderPage(
+        c,
+        <AuditPage
+          viewer={c.var.viewer}
+          entries={page.entries}
+          nextBefore={page.nextBefore}
+          filters={filters}
+          verification={verification}
+        />,
+      );
     })
     .route('/outbox', outboxAdminRoutes())
     .onError(renderError);

@@ -3,18 +3,18 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { z } from 'zod';
+import type { AppEnv, LoginPolicy } from '../platform/index.ts';
 import {
+  csrfTokenFor,
   DomainError,
   ForbiddenError,
-  UnauthorizedError,
-  csrfTokenFor,
   invalidInputFromIssues,
   sessionTokenFromCookies,
+  UnauthorizedError,
   verifyCsrfToken,
 } from '../platform/index.ts';
-import type { AppEnv, LoginPolicy } from '../platform/index.ts';
-import { Flash, Layout } from './views/layout.tsx';
 import type { Viewer } from './views/layout.tsx';
+import { Flash, Layout } from './views/layout.tsx';
 
 /** Hono environment of dashboard pages: the app's, plus the logged-in viewer. */
 export interface DashboardEnv {
@@ -79,7 +79,9 @@ export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardE
     return checkOrigin(c as unknown as Context<AppEnv>, async () => {
       const form = await c.req.parseBody();
       if (!verifyCsrfToken(token, typeof form._csrf === 'string' ? form._csrf : undefined)) {
-        throw new ForbiddenError('This form expired or did not come from this dashboard (its CSRF token is missing or wrong). Reload the page and try again.');
+        throw new ForbiddenError(
+          'This form expired or did not come from this dashboard (its CSRF token is missing or wrong). Reload the page and try again.',
+        );
       }
       await next();
     });
@@ -97,12 +99,23 @@ export function renderError(error: Error, c: Context<DashboardEnv> | Context<App
     message = error.message;
   } else if (error instanceof HTTPException && error.status < 500) {
     status = error.status === 403 ? 403 : 400;
-    message = error.status === 403 ? 'This form did not come from this dashboard (its Origin is not allowed), so nothing was changed.' : error.message || 'Bad request.';
+    message =
+      error.status === 403
+        ? 'This form did not come from this dashboard (its Origin is not allowed), so nothing was changed.'
+        : error.message || 'Bad request.';
   } else {
     (c as Context<AppEnv>).var.logger.error({ err: error, requestId }, 'unhandled error on a dashboard page');
   }
   if (status === 401 && c.req.method === 'GET') return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-  const titles: Record<number, string> = { 400: 'That did not work', 401: 'Please log in', 403: 'Not allowed', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests', 500: 'Error' };
+  const titles: Record<number, string> = {
+    400: 'That did not work',
+    401: 'Please log in',
+    403: 'Not allowed',
+    404: 'Not found',
+    409: 'Conflict',
+    429: 'Too many requests',
+    500: 'Error',
+  };
   return renderPage(
     c,
     <Layout title={titles[status] ?? 'Error'} viewer={viewer} section="incidents">

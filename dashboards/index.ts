@@ -1,7 +1,7 @@
 // The dashboards part's surface: server.ts mounts it with registerDashboards().
 import type { Hono } from 'hono';
-import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
 import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
+import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
 import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
 import { assetRoutes } from './assets.ts';
@@ -22,7 +22,11 @@ interface Service {
  * Mounts the dashboard (login, incident pages, admin), provides cookie sessions to the app, and
  * registers the live timeline and the pruning of old sessions.
  */
-export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { scheduler: Scheduler; services: Service[] }): { hub: TimelineHub } {
+export function registerDashboards(
+  app: Hono<AppEnv>,
+  deps: AppDeps,
+  options: { scheduler: Scheduler; services: Service[] },
+): { hub: TimelineHub } {
   const policy = loginPolicyFrom(deps.config, deps.secrets);
   deps.resolveSession = createSessionResolver(policy);
   deps.loginPath = '/login';

@@ -1,21 +1,21 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv, LoginOrigin, LoginPolicy } from '../platform/index.ts';
 import {
-  ForbiddenError,
-  LoginError,
-  PasswordLoginInput,
-  TotpCodeInput,
   confirmTotpEnrolment,
   describeIssue,
+  ForbiddenError,
+  LoginError,
   loginWithPassword,
   loginWithTotp,
+  MFA_STEP_TTL_MS,
+  PasswordLoginInput,
   sessionCookieName,
   startTotpEnrolment,
-  MFA_STEP_TTL_MS,
+  TotpCodeInput,
 } from '../platform/index.ts';
-import type { AppEnv, LoginOrigin, LoginPolicy } from '../platform/index.ts';
 import { field, originCheck, renderError, renderPage, safeNext } from './http.tsx';
 import { CodePage, EnrolPage, PasswordPage, SameSiteHop } from './views/login-pages.tsx';
 
@@ -84,10 +84,17 @@ export function loginRoutes(policy: LoginPolicy) {
       const form = await c.req.parseBody();
       assertLoginForm(c, policy, form);
       const next = safeNext(field(form, 'next'));
-      const parsed = PasswordLoginInput.safeParse({ email: field(form, 'email'), password: typeof form.password === 'string' ? form.password : '' });
+      const parsed = PasswordLoginInput.safeParse({
+        email: field(form, 'email'),
+        password: typeof form.password === 'string' ? form.password : '',
+      });
       const csrf = loginFormToken(c, policy);
       if (!parsed.success || !parsed.data.email || !parsed.data.password) {
-        return renderPage(c, <PasswordPage csrf={csrf} next={next} email={field(form, 'email')} error="Enter your e-mail address and password." />, 400);
+        return renderPage(
+          c,
+          <PasswordPage csrf={csrf} next={next} email={field(form, 'email')} error="Enter your e-mail address and password." />,
+          400,
+        );
       }
       try {
         const { token, mustEnrol } = await loginWithPassword(c.var.ctx.db, parsed.data, originOf(c), policy);
@@ -109,7 +116,12 @@ export function loginRoutes(policy: LoginPolicy) {
       const next = safeNext(field(form, 'next'));
       const csrf = loginFormToken(c, policy);
       const code = TotpCodeInput.safeParse({ code: field(form, 'code') });
-      if (!code.success) return renderPage(c, <CodePage csrf={csrf} next={next} error={`Code ${describeIssue(code.error.issues[0] ?? { message: 'is missing' })}`} />, 400);
+      if (!code.success)
+        return renderPage(
+          c,
+          <CodePage csrf={csrf} next={next} error={`Code ${describeIssue(code.error.issues[0] ?? { message: 'is missing' })}`} />,
+          400,
+        );
       try {
         return finish(c, await loginWithTotp(c.var.ctx.db, pendingToken(c), code.data.code, originOf(c), policy), next);
       } catch (error) {
@@ -141,7 +153,16 @@ export function loginRoutes(policy: LoginPolicy) {
       try {
         if (!code.success) {
           const enrolment = await startTotpEnrolment(db, pendingToken(c), policy);
-          return renderPage(c, <EnrolPage csrf={csrf} next={next} enrolment={enrolment} error={`Code ${describeIssue(code.error.issues[0] ?? { message: 'is missing' })}`} />, 400);
+          return renderPage(
+            c,
+            <EnrolPage
+              csrf={csrf}
+              next={next}
+              enrolment={enrolment}
+              error={`Code ${describeIssue(code.error.issues[0] ?? { message: 'is missing' })}`}
+            />,
+            400,
+          );
         }
         return finish(c, await confirmTotpEnrolment(db, pendingToken(c), code.data.code, originOf(c), policy), next);
       } catch (error) {

@@ -3,10 +3,19 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { declareIncident, getIncident } from '../incidents/index.ts';
-import { SECRET_KEY_FILE, createSecretBox, listAuditEntries, parseSecretKey, queryRows, resealTotpSeeds, secretBoxFrom, systemContext } from '../platform/index.ts';
+import {
+  createSecretBox,
+  listAuditEntries,
+  parseSecretKey,
+  queryRows,
+  resealTotpSeeds,
+  SECRET_KEY_FILE,
+  secretBoxFrom,
+  systemContext,
+} from '../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../test/harness/app.ts';
-import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn, totpCode } from '../test/harness/dashboard-session.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 
 describeOnBackends('dashboard login', () => {
   it.override({ firebreakEnv: { LOGIN_MAX_FAILURES: '3', LOGIN_RATE_LIMIT: '8' } });
@@ -19,7 +28,9 @@ describeOnBackends('dashboard login', () => {
     expect(api.status).toBe(401);
     expect((await firebreak.request('GET', '/login', { token: null })).status).toBe(200);
     // A link from another site arrives without the Strict cookie: one same-site hop lets the browser send it.
-    const fromSlack = await firebreak.app.request('/login?next=%2Fincidents%2FINC-1', { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site' } });
+    const fromSlack = await firebreak.app.request('/login?next=%2Fincidents%2FINC-1', {
+      headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site' },
+    });
     expect(await fromSlack.text()).toContain('http-equiv="refresh" content="0;url=/login?next=%2Fincidents%2FINC-1&amp;hop=1"');
     expect((await firebreak.request('GET', '/assets/app.js', { token: null })).headers.get('content-type')).toContain('javascript');
   });
@@ -28,7 +39,12 @@ describeOnBackends('dashboard login', () => {
     const user = await createDashboardUser(firebreak, 'commander');
     const browser = browserFor(firebreak);
     const form = await (await browser.get('/login')).text();
-    const step1 = await browser.post('/login', { _csrf: csrfOf(form), email: user.email.toUpperCase(), password: user.password, next: '/admin' });
+    const step1 = await browser.post('/login', {
+      _csrf: csrfOf(form),
+      email: user.email.toUpperCase(),
+      password: user.password,
+      next: '/admin',
+    });
     expect(step1.status).toBe(303);
     expect(step1.headers.get('location')).toBe('/login/enrol?next=%2Fadmin');
     // The half-logged-in session opens nothing.
@@ -40,7 +56,12 @@ describeOnBackends('dashboard login', () => {
     expect(secret.length).toBeGreaterThanOrEqual(16);
     // The seed is stored sealed, while pending and once enrolled: a dump of the database gives it away nowhere.
     const storedSeeds = async () =>
-      JSON.stringify(await queryRows(firebreak.database.db, sql`select s.pending_totp_secret, u.totp_secret from sessions s join users u on u.id = s.user_id`));
+      JSON.stringify(
+        await queryRows(
+          firebreak.database.db,
+          sql`select s.pending_totp_secret, u.totp_secret from sessions s join users u on u.id = s.user_id`,
+        ),
+      );
     expect(await storedSeeds()).toMatch(/"v1:/);
     expect(await storedSeeds()).not.toContain(secret);
     const wrong = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: '000000', next: '/admin' });
@@ -51,7 +72,10 @@ describeOnBackends('dashboard login', () => {
     const enrolled = await browser.post('/login/enrol', { _csrf: csrfOf(enrolPage), code: enrolCode, next: '/admin' });
     expect(enrolled.status).toBe(303);
     expect(enrolled.headers.get('location')).toBe('/admin');
-    const [seed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    const [seed] = await queryRows<{ totp_secret: string }>(
+      firebreak.database.db,
+      sql`select totp_secret from users where id = ${user.id}`,
+    );
     expect(seed?.totp_secret).toMatch(/^v1:/);
     expect(await storedSeeds()).not.toContain(secret);
     const cookie = browser.jar.attributes.get('firebreak_session') ?? '';
@@ -94,7 +118,10 @@ describeOnBackends('dashboard login', () => {
     const box = secretBoxFrom(firebreak.config);
     expect(await resealTotpSeeds(firebreak.database.db, box)).toBe(1);
     expect(await resealTotpSeeds(firebreak.database.db, box)).toBe(0);
-    const [seed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    const [seed] = await queryRows<{ totp_secret: string }>(
+      firebreak.database.db,
+      sql`select totp_secret from users where id = ${user.id}`,
+    );
     expect(seed?.totp_secret).toMatch(/^v1:/);
     expect(box.open(seed?.totp_secret ?? '', user.id)).toBe(secret);
     // Another user's row does not open it.
@@ -104,14 +131,19 @@ describeOnBackends('dashboard login', () => {
     // The key rotated: the new key with the old one as previous opens the seed, and startup seals it anew.
     const rotated = createSecretBox(Buffer.alloc(32, 5), [keyOf(firebreak)]);
     expect(await resealTotpSeeds(firebreak.database.db, rotated)).toBe(1);
-    const [resealed] = await queryRows<{ totp_secret: string }>(firebreak.database.db, sql`select totp_secret from users where id = ${user.id}`);
+    const [resealed] = await queryRows<{ totp_secret: string }>(
+      firebreak.database.db,
+      sql`select totp_secret from users where id = ${user.id}`,
+    );
     expect(resealed?.totp_secret).not.toBe(seed?.totp_secret);
     expect(rotated.isCurrent(resealed?.totp_secret ?? '', user.id)).toBe(true);
     expect(createSecretBox(Buffer.alloc(32, 5)).open(resealed?.totp_secret ?? '', user.id)).toBe(secret);
 
     // Sealed under another key (FIREBREAK_SECRET_KEY changed): the code step fails as a server error
     // (logged with the reason), not as a wrong code that would count towards a lockout.
-    await firebreak.database.db.execute(sql`update users set totp_secret = ${createSecretBox(Buffer.alloc(32, 9)).seal(secret, user.id)} where id = ${user.id}`);
+    await firebreak.database.db.execute(
+      sql`update users set totp_secret = ${createSecretBox(Buffer.alloc(32, 9)).seal(secret, user.id)} where id = ${user.id}`,
+    );
     const browser = browserFor(firebreak);
     const form = await (await browser.get('/login')).text();
     await browser.post('/login', { _csrf: csrfOf(form), email: user.email, password: user.password, next: '/incidents' });
@@ -119,7 +151,10 @@ describeOnBackends('dashboard login', () => {
     const refused = await browser.post('/login/code', { _csrf: csrfOf(codePage), code: await totpCode(secret, 60), next: '/incidents' });
     expect(refused.status).toBe(500);
     expect(await refused.text()).toContain('request id');
-    const [after] = await queryRows<{ failed_login_count: number }>(firebreak.database.db, sql`select failed_login_count from users where id = ${user.id}`);
+    const [after] = await queryRows<{ failed_login_count: number }>(
+      firebreak.database.db,
+      sql`select failed_login_count from users where id = ${user.id}`,
+    );
     expect(after?.failed_login_count).toBe(0);
   });
 
@@ -154,7 +189,11 @@ describeOnBackends('dashboard login', () => {
     const admin = await createDashboardUser(firebreak, 'admin');
     const { browser: adminBrowser } = await logIn(firebreak, admin);
     const usersPage = await (await adminBrowser.get('/admin/users')).text();
-    const unlocked = await adminBrowser.post(`/admin/users/${user.id}`, { _csrf: csrfOf(usersPage), role: 'responder', operation: 'unlock' });
+    const unlocked = await adminBrowser.post(`/admin/users/${user.id}`, {
+      _csrf: csrfOf(usersPage),
+      role: 'responder',
+      operation: 'unlock',
+    });
     expect(unlocked.status).toBe(303);
     expect((await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(303);
   });
@@ -163,7 +202,10 @@ describeOnBackends('dashboard login', () => {
     const browser = browserFor(firebreak);
     const form = csrfOf(await (await browser.get('/login')).text());
     for (let attempt = 0; attempt < 8; attempt++) {
-      expect((await browser.post('/login', { _csrf: form, email: `nobody${attempt}@example.com`, password: 'whatever it is', next: '/' })).status).toBe(401);
+      expect(
+        (await browser.post('/login', { _csrf: form, email: `nobody${attempt}@example.com`, password: 'whatever it is', next: '/' }))
+          .status,
+      ).toBe(401);
     }
     const limited = await browser.post('/login', { _csrf: form, email: 'nobody@example.com', password: 'whatever it is', next: '/' });
     expect(limited.status).toBe(429);
@@ -172,7 +214,10 @@ describeOnBackends('dashboard login', () => {
 
   it('refuses forms without the CSRF token, with a wrong one, or from another origin, and changes nothing', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'commander');
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Checkout errors',
+      severity: 'sev2',
+    });
     const { browser } = await logIn(firebreak, user);
     const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
     const csrf = csrfOf(page);
@@ -181,7 +226,11 @@ describeOnBackends('dashboard login', () => {
     expect(missing.status).toBe(403);
     expect(await missing.text()).toContain('CSRF token');
     expect((await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: `${csrf.slice(0, -2)}xx` })).status).toBe(403);
-    const crossSite = await browser.post(`/incidents/INC-${incident.number}/acknowledge`, { _csrf: csrf }, { origin: 'https://evil.example' });
+    const crossSite = await browser.post(
+      `/incidents/INC-${incident.number}/acknowledge`,
+      { _csrf: csrf },
+      { origin: 'https://evil.example' },
+    );
     expect(crossSite.status).toBe(403);
     expect((await getIncident(firebreak.database.db, incident.id)).acknowledgedAt).toBeNull();
 
@@ -212,7 +261,9 @@ describeOnBackends('dashboard login', () => {
 
     const fresh = await logIn(firebreak, { email: user.email, password: user.password }, await enrolledSecret(firebreak, user.id));
     expect((await fresh.browser.get('/incidents')).status).toBe(200);
-    await firebreak.database.db.execute(sql`update sessions set expires_at = now() - interval '1 second' where revoked_at is null and stage = 'active'`);
+    await firebreak.database.db.execute(
+      sql`update sessions set expires_at = now() - interval '1 second' where revoked_at is null and stage = 'active'`,
+    );
     expect((await fresh.browser.get('/incidents')).status).toBe(303);
   });
 
@@ -240,7 +291,9 @@ describeOnBackends('dashboard login', () => {
     const { browser: adminBrowser } = await logIn(firebreak, admin);
     const { browser } = await logIn(firebreak, user);
     const usersPage = await (await adminBrowser.get('/admin/users')).text();
-    expect((await adminBrowser.post(`/admin/users/${user.id}`, { _csrf: csrfOf(usersPage), role: 'viewer', operation: 'disable' })).status).toBe(303);
+    expect(
+      (await adminBrowser.post(`/admin/users/${user.id}`, { _csrf: csrfOf(usersPage), role: 'viewer', operation: 'disable' })).status,
+    ).toBe(303);
     expect((await browser.get('/incidents')).status).toBe(303);
     const fresh = browserFor(firebreak);
     const form = csrfOf(await (await fresh.get('/login')).text());

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import { declareIncident } from '../incidents/index.ts';
 import { systemContext } from '../platform/index.ts';
-import { createTestFirebreak } from '../test/harness/app.ts';
 import type { TestFirebreak } from '../test/harness/app.ts';
+import { createTestFirebreak } from '../test/harness/app.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 
 async function scrape(firebreak: TestFirebreak): Promise<string> {
@@ -23,7 +23,10 @@ describeOnBackends('the /metrics gauges read from the database', () => {
         json: { facts: { personalData: true, natureOfBreach: 'A bucket was public.' }, anchors: { identifiedAt, awareAt: identifiedAt } },
       });
       expect(facts.status).toBe(201);
-      expect((await other.request('POST', `/api/incidents/INC-${incident.number}/breach/regimes`, { json: { regimeId: 'contract-24h' } })).status).toBe(201);
+      expect(
+        (await other.request('POST', `/api/incidents/INC-${incident.number}/breach/regimes`, { json: { regimeId: 'contract-24h' } }))
+          .status,
+      ).toBe(201);
 
       // One after the other, then both at once (the gauges must not be shared between the two scrapes).
       const scrapes = [[await scrape(firebreak), await scrape(other)]];

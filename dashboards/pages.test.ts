@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { addNote, appendTimelineEvent, declareIncident, getIncident } from '../incidents/index.ts';
-import { SYSTEM_ACTOR, queryRows, systemContext } from '../platform/index.ts';
+import { queryRows, SYSTEM_ACTOR, systemContext } from '../platform/index.ts';
 import type { TestFirebreak } from '../test/harness/app.ts';
-import { describeOnBackends, it } from '../test/harness/fixtures.ts';
-import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
 import type { Browser } from '../test/harness/dashboard-session.ts';
+import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 
 /** Reads a server-sent event stream until `until` matches what arrived (or the time runs out). */
 async function readStream(response: Response, until: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
@@ -48,7 +48,7 @@ describeOnBackends('dashboard pages', () => {
 
     const filtered = await (await browser.get('/incidents?severity=sev3&phase=&service=search')).text();
     expect([...filtered.matchAll(/data-incident="(INC-\d+)"/g)].map((match) => match[1])).toEqual(['INC-1']);
-    expect((await (await browser.get('/incidents?service=nothing')).text())).toContain('No incidents match these filters.');
+    expect(await (await browser.get('/incidents?service=nothing')).text()).toContain('No incidents match these filters.');
 
     const rows = await (await browser.get('/incidents?fragment=rows')).text();
     expect(rows.startsWith('<tr')).toBe(true);
@@ -57,7 +57,11 @@ describeOnBackends('dashboard pages', () => {
   });
 
   it('runs an incident from its page: acknowledge, note, assign, severity, phase (with checklist override)', async ({ firebreak }) => {
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Checkout errors', severity: 'sev2', services: ['checkout'] });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Checkout errors',
+      severity: 'sev2',
+      services: ['checkout'],
+    });
     const reference = `INC-${incident.number}`;
     const user = await createDashboardUser(firebreak, 'commander');
     const { browser } = await logIn(firebreak, user);
@@ -66,7 +70,9 @@ describeOnBackends('dashboard pages', () => {
     expect(page).toContain('aria-current="step"');
     const csrf = csrfOf(page);
 
-    expect((await browser.post(`/incidents/${reference}/acknowledge`, { _csrf: csrf })).headers.get('location')).toBe(`/incidents/${reference}?done=acknowledged`);
+    expect((await browser.post(`/incidents/${reference}/acknowledge`, { _csrf: csrf })).headers.get('location')).toBe(
+      `/incidents/${reference}?done=acknowledged`,
+    );
     const item = /action="(\/incidents\/INC-\d+\/checklist\/[0-9a-f-]{36})"/.exec(page)?.[1] ?? '';
     expect(item).not.toBe('');
     expect((await browser.post(item, { _csrf: csrf, done: 'true' })).status).toBe(303);
@@ -75,14 +81,32 @@ describeOnBackends('dashboard pages', () => {
     expect((await browser.post(`/incidents/${reference}/notes`, { _csrf: csrf, text: 'Rolled back 4.2.1' })).status).toBe(303);
     expect((await browser.post(`/incidents/${reference}/roles`, { _csrf: csrf, role: 'commander', name: '' })).status).toBe(303);
     const version = (await getIncident(firebreak.database.db, incident.id)).version;
-    expect((await browser.post(`/incidents/${reference}/severity`, { _csrf: csrf, severity: 'sev1', reason: 'all regions', expectedVersion: String(version) })).status).toBe(303);
+    expect(
+      (
+        await browser.post(`/incidents/${reference}/severity`, {
+          _csrf: csrf,
+          severity: 'sev1',
+          reason: 'all regions',
+          expectedVersion: String(version),
+        })
+      ).status,
+    ).toBe(303);
 
     // A stale form (an older version) is refused with the reason, on the page.
-    const stale = await browser.post(`/incidents/${reference}/severity`, { _csrf: csrf, severity: 'sev3', expectedVersion: String(version) });
+    const stale = await browser.post(`/incidents/${reference}/severity`, {
+      _csrf: csrf,
+      severity: 'sev3',
+      expectedVersion: String(version),
+    });
     expect(stale.status).toBe(409);
     expect(await stale.text()).toContain('class="flash error"');
 
-    const moved = await browser.post(`/incidents/${reference}/phase`, { _csrf: csrf, to: 'identification', reason: 'cause unknown yet', override: 'true' });
+    const moved = await browser.post(`/incidents/${reference}/phase`, {
+      _csrf: csrf,
+      to: 'identification',
+      reason: 'cause unknown yet',
+      override: 'true',
+    });
     expect(moved.status).toBe(303);
     const after = await getIncident(firebreak.database.db, incident.id);
     expect(after).toMatchObject({ phase: 'identification', severity: 'sev1' });
@@ -104,7 +128,13 @@ describeOnBackends('dashboard pages', () => {
     const user = await createDashboardUser(firebreak, 'responder');
     const { browser } = await logIn(firebreak, user);
     const list = await (await browser.get('/incidents')).text();
-    const declared = await browser.post('/incidents', { _csrf: csrfOf(list), title: 'Checkout is slow', severity: 'sev2', services: 'checkout, payments', summary: 'p99 above 2 s' });
+    const declared = await browser.post('/incidents', {
+      _csrf: csrfOf(list),
+      title: 'Checkout is slow',
+      severity: 'sev2',
+      services: 'checkout, payments',
+      summary: 'p99 above 2 s',
+    });
     expect(declared.status).toBe(303);
     const page = await (await browser.get(declared.headers.get('location') ?? '')).text();
     expect(page).toContain('Checkout is slow');
@@ -115,7 +145,10 @@ describeOnBackends('dashboard pages', () => {
   });
 
   it('shows a viewer the incident without action forms and refuses their actions', async ({ firebreak }) => {
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Disk full', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Disk full',
+      severity: 'sev3',
+    });
     const viewer = await createDashboardUser(firebreak, 'viewer');
     const { browser } = await logIn(firebreak, viewer);
     const page = await (await browser.get(`/incidents/INC-${incident.number}`)).text();
@@ -178,7 +211,10 @@ describeOnBackends('dashboard pages', () => {
       readStream(listList, (text) => text.includes('event: changed')),
       (async () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        await addNote({ ...systemContext(firebreak.database.db, firebreak.config) }, incident.id, { text: 'Database failover started', source: 'api' });
+        await addNote({ ...systemContext(firebreak.database.db, firebreak.config) }, incident.id, {
+          text: 'Database failover started',
+          source: 'api',
+        });
       })(),
     ]);
     for (const text of [one, two]) {
@@ -197,7 +233,10 @@ describeOnBackends('dashboard pages', () => {
   });
 
   it('sends a reconnecting viewer the events it missed (Last-Event-ID)', async ({ firebreak }) => {
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Flaky network', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Flaky network',
+      severity: 'sev3',
+    });
     const note = await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'first note' });
     await addNote(systemContext(firebreak.database.db, firebreak.config), incident.id, { text: 'missed while away' });
     const user = await createDashboardUser(firebreak, 'viewer');
@@ -216,10 +255,26 @@ describeOnBackends('dashboard pages', () => {
     const usersPage = await (await browser.get('/admin/users')).text();
     expect(usersPage).toContain(admin.email);
     const csrf = csrfOf(usersPage);
-    const weak = await browser.post('/admin/users', { _csrf: csrf, email: 'ana@example.com', name: 'Ana', role: 'commander', password: 'short' });
+    const weak = await browser.post('/admin/users', {
+      _csrf: csrf,
+      email: 'ana@example.com',
+      name: 'Ana',
+      role: 'commander',
+      password: 'short',
+    });
     expect(weak.status).toBe(400);
     expect(await weak.text()).toContain('password: must be at least 12 characters');
-    expect((await browser.post('/admin/users', { _csrf: csrf, email: 'ana@example.com', name: 'Ana', role: 'commander', password: 'a long enough password' })).status).toBe(303);
+    expect(
+      (
+        await browser.post('/admin/users', {
+          _csrf: csrf,
+          email: 'ana@example.com',
+          name: 'Ana',
+          role: 'commander',
+          password: 'a long enough password',
+        })
+      ).status,
+    ).toBe(303);
     expect(await (await browser.get('/admin/users')).text()).toContain('ana@example.com');
 
     const created = await browser.post('/admin/tokens', { _csrf: csrf, name: 'prometheus', role: 'ingest' });

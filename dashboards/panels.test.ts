@@ -1,11 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { declareIncident, getBreachStatus } from '../incidents/index.ts';
 import { enqueueMessage, listMessages } from '../notifier/index.ts';
 import { queryRows, systemContext } from '../platform/index.ts';
-import { sql } from 'drizzle-orm';
 import type { TestFirebreak } from '../test/harness/app.ts';
-import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
@@ -26,7 +26,9 @@ async function breachIncident(firebreak: TestFirebreak, title: string, identifie
     },
   });
   expect(facts.status).toBe(201);
-  expect((await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'contract-24h' } })).status).toBe(201);
+  expect(
+    (await firebreak.request('POST', `/api/incidents/${reference}/breach/regimes`, { json: { regimeId: 'contract-24h' } })).status,
+  ).toBe(201);
   // The scheduler fires the warnings that are due (in production it ticks every second).
   await firebreak.scheduler.runDueTimers(new Date());
   return reference;
@@ -59,7 +61,12 @@ describeOnBackends('dashboard panels', () => {
     expect(page).toContain('Breach notification');
     expect(page).toMatch(/class="countdown red"[^>]*>overdue by/);
     const obligationId = /<option value="([0-9a-f-]{36})">/.exec(page.slice(page.indexOf('notice-obligation')))?.[1] ?? '';
-    const drafted = await browser.post(`/incidents/${reference}/notices`, { _csrf: csrfOf(page), obligationId, language: 'en', recipients: 'Ana Lima <ana@example.com>\nBo Chen' });
+    const drafted = await browser.post(`/incidents/${reference}/notices`, {
+      _csrf: csrfOf(page),
+      obligationId,
+      language: 'en',
+      recipients: 'Ana Lima <ana@example.com>\nBo Chen',
+    });
     expect(drafted.status).toBe(303);
 
     const withDraft = await (await browser.get(`/incidents/${reference}`)).text();
@@ -78,13 +85,21 @@ describeOnBackends('dashboard panels', () => {
 
     const second = await logIn(firebreak, approver);
     const approverPage = await (await second.browser.get(`/incidents/${reference}`)).text();
-    expect((await second.browser.post(`/incidents/${reference}/notices/${noticeId}/approve`, { _csrf: csrfOf(approverPage) })).status).toBe(303);
+    expect((await second.browser.post(`/incidents/${reference}/notices/${noticeId}/approve`, { _csrf: csrfOf(approverPage) })).status).toBe(
+      303,
+    );
     const approved = await (await second.browser.get(`/incidents/${reference}`)).text();
     expect(approved).toContain(`data-notice="${noticeId}" data-status="approved"`);
 
-    const late = await second.browser.post(`/incidents/${reference}/notices/${noticeId}/send`, { _csrf: csrfOf(approved), delayReason: '' });
+    const late = await second.browser.post(`/incidents/${reference}/notices/${noticeId}/send`, {
+      _csrf: csrfOf(approved),
+      delayReason: '',
+    });
     expect(late.status).toBe(400);
-    const sent = await second.browser.post(`/incidents/${reference}/notices/${noticeId}/send`, { _csrf: csrfOf(approved), delayReason: 'The contact list was on the affected system.' });
+    const sent = await second.browser.post(`/incidents/${reference}/notices/${noticeId}/send`, {
+      _csrf: csrfOf(approved),
+      delayReason: 'The contact list was on the affected system.',
+    });
     expect(sent.status).toBe(303);
     const after = await (await second.browser.get(`/incidents/${reference}`)).text();
     expect(after).toContain(`data-status="sent"`);
@@ -97,7 +112,10 @@ describeOnBackends('dashboard panels', () => {
   });
 
   it('writes and approves the root-cause analysis and shows the report', async ({ firebreak }) => {
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Queue backlog', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Queue backlog',
+      severity: 'sev3',
+    });
     const reference = `INC-${incident.number}`;
     const author = await createDashboardUser(firebreak, 'commander');
     const reviewer = await createDashboardUser(firebreak, 'commander');
@@ -105,7 +123,9 @@ describeOnBackends('dashboard panels', () => {
     let page = await (await browser.get(`/incidents/${reference}`)).text();
     expect((await browser.post(`/incidents/${reference}/roles`, { _csrf: csrfOf(page), role: 'commander', name: '' })).status).toBe(303);
     for (const to of ['identification', 'containment', 'eradication', 'recovery', 'root_cause_analysis']) {
-      expect((await browser.post(`/incidents/${reference}/phase`, { _csrf: csrfOf(page), to, reason: 'test run', override: 'true' })).status).toBe(303);
+      expect(
+        (await browser.post(`/incidents/${reference}/phase`, { _csrf: csrfOf(page), to, reason: 'test run', override: 'true' })).status,
+      ).toBe(303);
       page = await (await browser.get(`/incidents/${reference}`)).text();
     }
     expect(page).toContain('Root-cause analysis');
@@ -134,8 +154,16 @@ describeOnBackends('dashboard panels', () => {
 
   it('lists dead outbox messages and retries one', async ({ firebreak }) => {
     const db = firebreak.database.db;
-    await db.transaction((tx) => enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'dead-one', payload: { to: 'x@example.com', subject: 'Hello', text: 'Hi' } }));
-    await db.execute(sql`update outbox_messages set status = 'dead', dead_at = now(), attempts = 8, last_error = 'SMTP 550 mailbox unavailable' where idempotency_key = 'dead-one'`);
+    await db.transaction((tx) =>
+      enqueueMessage(tx, firebreak.config, {
+        channel: 'email',
+        idempotencyKey: 'dead-one',
+        payload: { to: 'x@example.com', subject: 'Hello', text: 'Hi' },
+      }),
+    );
+    await db.execute(
+      sql`update outbox_messages set status = 'dead', dead_at = now(), attempts = 8, last_error = 'SMTP 550 mailbox unavailable' where idempotency_key = 'dead-one'`,
+    );
     const admin = await createDashboardUser(firebreak, 'admin');
     const { browser } = await logIn(firebreak, admin);
     const page = await (await browser.get('/admin/outbox')).text();

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { ConflictError, assertPermission, recordAudit } from '../platform/index.ts';
-import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
-import { currentCommander } from './roles/index.ts';
+import type { ActionContext } from '../platform/index.ts';
+import { assertPermission, ConflictError, recordAudit } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
 import { lockIncident } from './lock-incident.ts';
+import { currentCommander } from './roles/index.ts';
 import type { Incident } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 export const AcknowledgeInput = z.object({ via: z.enum(['web', 'api', 'slack', 'pagerduty']).default('api') });
 export type AcknowledgeInput = z.input<typeof AcknowledgeInput>;
@@ -20,10 +20,16 @@ export async function acknowledgeIncident(ctx: ActionContext, idOrReference: str
   return ctx.db.transaction(async (tx) => {
     const incident = await lockIncident(tx, idOrReference, { allowClosed: true });
     if (incident.acknowledgedAt) return incident;
-    if (incident.closedAt) throw new ConflictError(`${incidentReference(incident)} is closed; it can no longer be acknowledged.`, 'incident_closed');
+    if (incident.closedAt)
+      throw new ConflictError(`${incidentReference(incident)} is closed; it can no longer be acknowledged.`, 'incident_closed');
     const now = new Date();
     const updated = await updateIncident(tx, incident, { acknowledgedAt: now });
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: updated.id, type: 'incident.acknowledged', occurredAt: now, data: { via: input.via } });
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: updated.id,
+      type: 'incident.acknowledged',
+      occurredAt: now,
+      data: { via: input.via },
+    });
     await recordAudit(tx, ctx, {
       action: 'incidents.incident.acknowledge',
       targetType: 'incident',

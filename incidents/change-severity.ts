@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { assertPermission, recordAudit, SEVERITIES } from '../platform/index.ts';
-import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
-import { currentCommander } from './roles/index.ts';
+import type { ActionContext } from '../platform/index.ts';
+import { assertPermission, recordAudit, SEVERITIES } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
 import { lockIncident } from './lock-incident.ts';
+import { currentCommander } from './roles/index.ts';
 import type { Incident } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 export const SeverityInput = z.object({
   severity: z.enum(SEVERITIES),
@@ -28,7 +28,12 @@ export async function changeSeverity(ctx: ActionContext, idOrReference: string, 
     const updated = await updateIncident(tx, incident, { severity: input.severity });
     const data = { from: incident.severity, to: input.severity, reason: input.reason ?? null };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'severity.changed', occurredAt: now, data });
-    await recordAudit(tx, ctx, { action: 'incidents.incident.severity', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), ...data } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.incident.severity',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), ...data },
+    });
     await notifyIncidentChange(tx, ctx.config, {
       kind: 'severity_changed',
       incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)),

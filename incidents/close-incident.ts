@@ -1,17 +1,17 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, assertPermission, recordAudit } from '../platform/index.ts';
-import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
-import { currentCommander } from './roles/index.ts';
-import { findRca } from './rca/index.ts';
+import type { ActionContext } from '../platform/index.ts';
+import { assertPermission, ConflictError, recordAudit } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
 import { lockIncident } from './lock-incident.ts';
 import { checklistItems } from './playbooks/index.ts';
+import { findRca } from './rca/index.ts';
+import { currentCommander } from './roles/index.ts';
 import type { Incident } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 export const CloseInput = z
   .object({
@@ -34,16 +34,28 @@ export async function closeIncident(ctx: ActionContext, idOrReference: string, r
     const incident = await lockIncident(tx, idOrReference, { expectedVersion: input.expectedVersion });
     const reference = incidentReference(incident);
     if (incident.phase !== 'root_cause_analysis') {
-      throw new ConflictError(`${reference} is in ${incident.phase.replaceAll('_', ' ')}; it closes from root cause analysis.`, 'invalid_transition');
+      throw new ConflictError(
+        `${reference} is in ${incident.phase.replaceAll('_', ' ')}; it closes from root cause analysis.`,
+        'invalid_transition',
+      );
     }
     const rca = await findRca(tx, incident.id);
     if (rca?.status !== 'approved') {
-      throw new ConflictError(`${reference} closes only once its root-cause analysis is approved by someone other than its author.`, 'rca_not_approved');
+      throw new ConflictError(
+        `${reference} closes only once its root-cause analysis is approved by someone other than its author.`,
+        'rca_not_approved',
+      );
     }
     const open = await tx
       .select({ id: checklistItems.id, text: checklistItems.text })
       .from(checklistItems)
-      .where(and(eq(checklistItems.incidentId, incident.id), eq(checklistItems.phase, 'root_cause_analysis'), isNull(checklistItems.completedAt)))
+      .where(
+        and(
+          eq(checklistItems.incidentId, incident.id),
+          eq(checklistItems.phase, 'root_cause_analysis'),
+          isNull(checklistItems.completedAt),
+        ),
+      )
       .orderBy(asc(checklistItems.position));
     if (open.length > 0 && !input.override) {
       throw new ConflictError(
@@ -54,10 +66,26 @@ export async function closeIncident(ctx: ActionContext, idOrReference: string, r
     }
     const now = new Date();
     const updated = await updateIncident(tx, incident, { closedAt: now, resolvedAt: incident.resolvedAt ?? now });
-    const data = { reason: input.reason ?? null, override: open.length > 0, ...(open.length > 0 ? { skippedItems: open } : {}), rcaApprovedBy: rca.approvedByName };
+    const data = {
+      reason: input.reason ?? null,
+      override: open.length > 0,
+      ...(open.length > 0 ? { skippedItems: open } : {}),
+      rcaApprovedBy: rca.approvedByName,
+    };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.closed', occurredAt: now, data });
-    await recordAudit(tx, ctx, { action: 'incidents.incident.close', targetType: 'incident', targetId: incident.id, details: { reference, ...data } });
-    await notifyIncidentChange(tx, ctx.config, { kind: 'closed', incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)), at: now, actorName: ctx.actor.name, reason: input.reason ?? null });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.incident.close',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference, ...data },
+    });
+    await notifyIncidentChange(tx, ctx.config, {
+      kind: 'closed',
+      incident: incidentSnapshot(updated, await currentCommander(tx, incident.id)),
+      at: now,
+      actorName: ctx.actor.name,
+      reason: input.reason ?? null,
+    });
     return updated;
   });
 }

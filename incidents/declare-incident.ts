@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { assertPermission, recordAudit } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
+import { assertPermission, recordAudit } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
-import { openIncident, OpenIncidentInput } from './open-incident.ts';
+import { OpenIncidentInput, openIncident } from './open-incident.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export const DeclareIncidentInput = OpenIncidentInput.omit({ source: true, groupKey: true });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { InvalidInputError, assertPermission, recordAudit } from '../platform/index.ts';
 import type { ActionContext } from '../platform/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
+import { assertPermission, InvalidInputError, recordAudit } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { updateIncident } from './incident-writes.ts';
 import { lockIncident } from './lock-incident.ts';
 import { addServicePlaybooks } from './playbooks/index.ts';
 import type { Incident } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 export const IncidentEdit = z
   .object({
@@ -37,11 +37,20 @@ export async function editIncident(ctx: ActionContext, idOrReference: string, ra
         .map(([field, value]) => [field, { from: incident[field as keyof typeof next], to: value }]),
     );
     if (Object.keys(changes).length === 0) return incident;
-    const updated = await updateIncident(tx, incident, Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to])));
+    const updated = await updateIncident(
+      tx,
+      incident,
+      Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to])),
+    );
     const joined = (next.services ?? []).filter((service) => !incident.services.includes(service));
     const checklistItemsAdded = await addServicePlaybooks(tx, incident.id, incident.phase, joined);
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.updated', data: { changes, checklistItemsAdded } });
-    await recordAudit(tx, ctx, { action: 'incidents.incident.edit', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), fields: Object.keys(changes) } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.incident.edit',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), fields: Object.keys(changes) },
+    });
     return updated;
   });
 }

@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
-import { commanderOf, currentRoles } from './roles/index.ts';
-import type { RoleHolder } from './roles/index.ts';
+import { queryRows } from '../platform/index.ts';
 import { getIncident } from './get-incident.ts';
-import { findRca } from './rca/index.ts';
-import { incidentFigures } from './reports/index.ts';
-import type { IncidentFigures } from './reports/index.ts';
 import { incidentReference } from './incident-reference.ts';
-import { listChecklist } from './playbooks/index.ts';
-import type { PhaseChecklist } from './playbooks/index.ts';
-import { PHASES, phaseIndex } from './phases.ts';
 import type { Phase } from './phases.ts';
+import { PHASES, phaseIndex } from './phases.ts';
+import type { PhaseChecklist } from './playbooks/index.ts';
+import { listChecklist } from './playbooks/index.ts';
+import { findRca } from './rca/index.ts';
+import type { IncidentFigures } from './reports/index.ts';
+import { incidentFigures } from './reports/index.ts';
+import type { RoleHolder } from './roles/index.ts';
+import { commanderOf, currentRoles } from './roles/index.ts';
 import type { Incident } from './schema/incidents.ts';
 
 export interface IncidentDetail {
@@ -53,7 +53,8 @@ export async function getIncidentDetail(db: Database, idOrReference: string): Pr
   if (nextPhase && incident.phase === 'preparation' && !commanderOf(roles)) blockers.push('no commander assigned');
   const open = currentChecklist ? currentChecklist.total - currentChecklist.done : 0;
   if (!incident.closedAt && open > 0) blockers.push(`${open} open checklist item${open === 1 ? '' : 's'}`);
-  if (!incident.closedAt && incident.phase === 'root_cause_analysis' && rca?.status !== 'approved') blockers.push('root-cause analysis not approved');
+  if (!incident.closedAt && incident.phase === 'root_cause_analysis' && rca?.status !== 'approved')
+    blockers.push('root-cause analysis not approved');
   return {
     incident,
     reference: incidentReference(incident),

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { NotFoundError } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
+import { NotFoundError } from '../platform/index.ts';
 import { parseIncidentNumber } from './incident-reference.ts';
-import { incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
+import { incidents } from './schema/incidents.ts';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 

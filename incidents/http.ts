@@ -37,7 +37,8 @@ export function expectedVersionOf(c: Context, fromBody: number | undefined): num
   // "*" (RFC 9110: any current version) adds no condition.
   if (header === undefined || header.trim() === '*') return fromBody;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match?.[1]) throw new InvalidInputError(`If-Match must be the version an incident was read at, such as "3"; got ${JSON.stringify(header)}.`);
+  if (!match?.[1])
+    throw new InvalidInputError(`If-Match must be the version an incident was read at, such as "3"; got ${JSON.stringify(header)}.`);
   const version = Number(match[1]);
   if (fromBody !== undefined && fromBody !== version) {
     throw new InvalidInputError(`If-Match (${version}) and expectedVersion (${fromBody}) disagree; send one of them.`);

@@ -5,7 +5,8 @@ import type { Incident } from './schema/incidents.ts';
 /** What the notifier needs to know of an incident to render a message about it. */
 export function incidentSnapshot(
   incident: Pick<Incident, 'id' | 'number' | 'title' | 'severity' | 'phase' | 'services' | 'acknowledgedAt' | 'recoveredAt' | 'closedAt'>,
-  commander: IncidentSnapshot['commander'] = null): IncidentSnapshot {
+  commander: IncidentSnapshot['commander'] = null,
+): IncidentSnapshot {
   return {
     id: incident.id,
     reference: incidentReference(incident),

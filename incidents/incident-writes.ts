@@ -1,9 +1,9 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { ConflictError } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
+import { ConflictError } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
-import { incidents } from './schema/incidents.ts';
 import type { Incident, NewIncident } from './schema/incidents.ts';
+import { incidents } from './schema/incidents.ts';
 
 /*
  * Every write to the incidents table, each guarding against races in its WHERE clause. Changes of an
@@ -25,7 +25,10 @@ export async function updateIncident(tx: Database, incident: Incident, changes: 
     .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
     .returning();
   if (!updated) {
-    throw new ConflictError(`${incidentReference(incident)} changed while this change was being made; reload and try again.`, 'stale_version');
+    throw new ConflictError(
+      `${incidentReference(incident)} changed while this change was being made; reload and try again.`,
+      'stale_version',
+    );
   }
   return updated;
 }

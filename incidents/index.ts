@@ -1,29 +1,52 @@
 // The incidents part's surface: other parts import from here only.
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
-export { alertFingerprint, alertRoutes, alertSettingsFrom, listIncidentAlerts, receiveAlerts, registerAlerting, silenceRoutes } from './alerts/index.ts';
 export type { Alert, AlertSettings, ReceivedAlert } from './alerts/index.ts';
-export { BUILT_IN_REGIMES, DraftNoticeInput, EditNoticeInput, SendNoticeInput, approveNotice, breachRoutes, buildComplianceReport, draftNotice, editNotice, getBreachStatus, getPublicNotice, regimeRoutes, registerBreach, sendNotice } from './breach/index.ts';
+export {
+  alertFingerprint,
+  alertRoutes,
+  alertSettingsFrom,
+  listIncidentAlerts,
+  receiveAlerts,
+  registerAlerting,
+  silenceRoutes,
+} from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
-export { SeverityInput, changeSeverity } from './change-severity.ts';
+export {
+  approveNotice,
+  BUILT_IN_REGIMES,
+  breachRoutes,
+  buildComplianceReport,
+  DraftNoticeInput,
+  draftNotice,
+  EditNoticeInput,
+  editNotice,
+  getBreachStatus,
+  getPublicNotice,
+  regimeRoutes,
+  registerBreach,
+  SendNoticeInput,
+  sendNotice,
+} from './breach/index.ts';
+export { changeSeverity, SeverityInput } from './change-severity.ts';
 export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
-export { getIncidentDetail } from './get-incident-detail.ts';
-export type { IncidentDetail } from './get-incident-detail.ts';
 export { getIncident } from './get-incident.ts';
+export type { IncidentDetail } from './get-incident-detail.ts';
+export { getIncidentDetail } from './get-incident-detail.ts';
 export { IncidentListQuery, listIncidents } from './list-incidents.ts';
-export { NoteInput, addNote } from './notes/index.ts';
+export { addNote, NoteInput } from './notes/index.ts';
 export { notifierHooks } from './notifier-hooks.ts';
-export { PHASES, phaseIndex } from './phases.ts';
 export type { Phase } from './phases.ts';
+export { PHASES, phaseIndex } from './phases.ts';
 export { ChecklistItemUpdate, completeChecklistItem, listChecklist, playbookRoutes } from './playbooks/index.ts';
-export { ApproveRcaInput, RcaInput, approveRca, findRca, writeRca } from './rca/index.ts';
 export type { RootCauseAnalysis } from './rca/index.ts';
+export { ApproveRcaInput, approveRca, findRca, RcaInput, writeRca } from './rca/index.ts';
 export { registerIncidents } from './register-incidents.ts';
 export { buildIncidentReport, renderReportMarkdown } from './reports/index.ts';
-export { AssignRoleInput, INCIDENT_ROLES, assignRole } from './roles/index.ts';
+export { AssignRoleInput, assignRole, INCIDENT_ROLES } from './roles/index.ts';
 export { incidentRoutes } from './routes.ts';
 export type { Incident } from './schema/incidents.ts';
-export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
 export type { AttributeValue, ExceptionRecord, IncidentTraces, ResourceRecord, SpanRecord, TraceBatch } from './service-health/index.ts';
-export { TIMELINE_CHANNEL, appendTimelineEvent, listRecentTimeline, listTimeline, parseTimelineAnnouncement } from './timeline/index.ts';
+export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
+export { appendTimelineEvent, listRecentTimeline, listTimeline, parseTimelineAnnouncement, TIMELINE_CHANNEL } from './timeline/index.ts';
 export { TransitionInput, transitionPhase } from './transition-phase.ts';

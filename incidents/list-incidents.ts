@@ -1,11 +1,11 @@
-import { and, arrayContains, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { InvalidInputError, SEVERITIES } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
+import { InvalidInputError, SEVERITIES } from '../platform/index.ts';
 import { PHASES } from './phases.ts';
-import { incidents } from './schema/incidents.ts';
 import type { Incident } from './schema/incidents.ts';
+import { incidents } from './schema/incidents.ts';
 
 export const IncidentListQuery = z.object({
   status: z.enum(['open', 'closed', 'all']).default('all'),
@@ -24,13 +24,16 @@ interface Cursor {
 }
 
 function encodeCursor(incident: Incident): string {
-  return Buffer.from(JSON.stringify({ createdAt: incident.createdAt.toISOString(), id: incident.id } satisfies Cursor)).toString('base64url');
+  return Buffer.from(JSON.stringify({ createdAt: incident.createdAt.toISOString(), id: incident.id } satisfies Cursor)).toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(cursor: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof value.createdAt !== 'string' || !z.uuid().safeParse(value.id).success || Number.isNaN(Date.parse(value.createdAt))) throw new Error();
+    if (typeof value.createdAt !== 'string' || !z.uuid().safeParse(value.id).success || Number.isNaN(Date.parse(value.createdAt)))
+      throw new Error();
     return value;
   } catch {
     throw new InvalidInputError('cursor: not a cursor this API returned.');

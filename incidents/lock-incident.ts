@@ -1,5 +1,5 @@
-import { ConflictError } from '../platform/index.ts';
 import type { Database } from '../platform/index.ts';
+import { ConflictError } from '../platform/index.ts';
 import { getIncidentForUpdate } from './get-incident.ts';
 import { incidentReference } from './incident-reference.ts';
 import type { Incident } from './schema/incidents.ts';

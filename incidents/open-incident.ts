@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { ActionContext, Database } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
-import { incidentSnapshot } from './incident-snapshot.ts';
-import { instantiateChecklists } from './playbooks/index.ts';
-import { insertIncident } from './incident-writes.ts';
-import { INCIDENT_SOURCES } from './schema/incidents.ts';
-import type { Incident } from './schema/incidents.ts';
+import type { ActionContext, Database } from '../platform/index.ts';
 import { SEVERITIES } from '../platform/index.ts';
+import { incidentSnapshot } from './incident-snapshot.ts';
+import { insertIncident } from './incident-writes.ts';
+import { instantiateChecklists } from './playbooks/index.ts';
+import type { Incident } from './schema/incidents.ts';
+import { INCIDENT_SOURCES } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 const LabelValue = z.string().max(1024);
 
@@ -28,7 +28,11 @@ export type OpenIncidentInput = z.input<typeof OpenIncidentInput>;
  * notifications it owes, and its exit checklists from the playbooks. Correlation (alerts, SLOs) and
  * declaration both come through here; `ctx` says who opens it and with which configuration.
  */
-export async function openIncident(tx: Database, ctx: Pick<ActionContext, 'actor' | 'config'>, rawInput: OpenIncidentInput): Promise<Incident> {
+export async function openIncident(
+  tx: Database,
+  ctx: Pick<ActionContext, 'actor' | 'config'>,
+  rawInput: OpenIncidentInput,
+): Promise<Incident> {
   const { actor } = ctx;
   const input = OpenIncidentInput.parse(rawInput);
   const now = new Date();

@@ -17,18 +17,24 @@ interface IncidentBody {
 
 describeOnBackends('incident lifecycle routes', () => {
   async function declare(firebreak: TestFirebreak, json: Record<string, unknown> = {}): Promise<IncidentBody> {
-    const response = await firebreak.request('POST', '/api/incidents', { json: { title: 'Payments failing', severity: 'sev2', services: ['payments'], ...json } });
+    const response = await firebreak.request('POST', '/api/incidents', {
+      json: { title: 'Payments failing', severity: 'sev2', services: ['payments'], ...json },
+    });
     expect(response.status).toBe(201);
     return (await response.json()) as IncidentBody;
   }
 
   async function timelineTypes(firebreak: TestFirebreak, reference: string): Promise<string[]> {
-    const body = (await (await firebreak.request('GET', `/api/incidents/${reference}/timeline?limit=1000`)).json()) as { events: { type: string }[] };
+    const body = (await (await firebreak.request('GET', `/api/incidents/${reference}/timeline?limit=1000`)).json()) as {
+      events: { type: string }[];
+    };
     return body.events.map((event) => event.type);
   }
 
   async function readyToLeavePreparation(firebreak: TestFirebreak, incident: IncidentBody): Promise<number> {
-    const assigned = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
+    const assigned = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, {
+      json: { role: 'commander', name: 'Ana' },
+    });
     expect(assigned.status).toBe(200);
     await completePhaseChecklist(personContext(firebreak, 'commander', 'Ana'), incident.id, 'preparation');
     const current = await firebreak.request('GET', `/api/incidents/${incident.reference}`);
@@ -54,7 +60,14 @@ describeOnBackends('incident lifecycle routes', () => {
       actionItems: { open: 0, overdue: 0, total: 0 },
     });
     // If-Match: * means "whatever the current version is".
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1' }, headers: { 'if-match': '*' } })).status).toBe(200);
+    expect(
+      (
+        await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, {
+          json: { severity: 'sev1' },
+          headers: { 'if-match': '*' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('pages through the incident list with a cursor, each incident once, newest first', async ({ firebreak }) => {
@@ -64,7 +77,10 @@ describeOnBackends('incident lifecycle routes', () => {
     let cursor: string | null = null;
     do {
       const url: string = `/api/incidents?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await (await firebreak.request('GET', url)).json()) as { incidents: { reference: string }[]; nextCursor: string | null };
+      const page = (await (await firebreak.request('GET', url)).json()) as {
+        incidents: { reference: string }[];
+        nextCursor: string | null;
+      };
       seen.push(...page.incidents.map((incident) => incident.reference));
       cursor = page.nextCursor;
     } while (cursor);
@@ -81,7 +97,9 @@ describeOnBackends('incident lifecycle routes', () => {
     expect(first.status).toBe(200);
     const acknowledged = (await first.json()) as IncidentBody;
     expect(acknowledged.acknowledgedAt).not.toBeNull();
-    const second = (await (await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { json: {} })).json()) as IncidentBody;
+    const second = (await (
+      await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { json: {} })
+    ).json()) as IncidentBody;
     expect(second.acknowledgedAt).toBe(acknowledged.acknowledgedAt);
     expect(second.version).toBe(acknowledged.version);
     expect((await timelineTypes(firebreak, incident.reference)).filter((type) => type === 'incident.acknowledged')).toHaveLength(1);
@@ -90,10 +108,16 @@ describeOnBackends('incident lifecycle routes', () => {
   it('moves phases with If-Match and answers a stale If-Match with 409 stale_version', async ({ firebreak }) => {
     const incident = await declare(firebreak);
     const version = await readyToLeavePreparation(firebreak, incident);
-    const stale = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' }, headers: { 'if-match': `"${version - 1}"` } });
+    const stale = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+      json: { to: 'identification' },
+      headers: { 'if-match': `"${version - 1}"` },
+    });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as ErrorBody).error.code).toBe('stale_version');
-    const moved = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' }, headers: { 'if-match': `"${version}"` } });
+    const moved = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+      json: { to: 'identification' },
+      headers: { 'if-match': `"${version}"` },
+    });
     expect(moved.status).toBe(200);
     expect(moved.headers.get('etag')).toBe(`"${version + 1}"`);
     expect(((await moved.json()) as IncidentBody).phase).toBe('identification');
@@ -104,7 +128,10 @@ describeOnBackends('incident lifecycle routes', () => {
     const version = await readyToLeavePreparation(firebreak, incident);
     const [a, b] = await Promise.all([
       firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1', expectedVersion: version } }),
-      firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification' }, headers: { 'if-match': String(version) } }),
+      firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+        json: { to: 'identification' },
+        headers: { 'if-match': String(version) },
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const types = await timelineTypes(firebreak, incident.reference);
@@ -119,12 +146,18 @@ describeOnBackends('incident lifecycle routes', () => {
     const openBody = (await open.json()) as ErrorBody & { error: { details: { openItems: unknown[] } } };
     expect(openBody.error.code).toBe('checklist_incomplete');
     expect(openBody.error.details.openItems.length).toBeGreaterThan(0);
-    const skip = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'recovery', override: true, reason: 'x' } });
+    const skip = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+      json: { to: 'recovery', override: true, reason: 'x' },
+    });
     expect(((await skip.json()) as ErrorBody).error.code).toBe('invalid_transition');
-    const noReason = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification', override: true } });
+    const noReason = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+      json: { to: 'identification', override: true },
+    });
     expect(noReason.status).toBe(400);
     expect(((await noReason.json()) as ErrorBody).error.message).toMatch(/reason: an override needs a reason/);
-    const overridden = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'identification', override: true, reason: 'Customers down' } });
+    const overridden = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, {
+      json: { to: 'identification', override: true, reason: 'Customers down' },
+    });
     expect(overridden.status).toBe(200);
     const back = await firebreak.request('POST', `/api/incidents/${incident.reference}/phase`, { json: { to: 'preparation' } });
     expect(back.status).toBe(400);
@@ -151,11 +184,20 @@ describeOnBackends('incident lifecycle routes', () => {
       expect(response.status, `${method} ${path} ${JSON.stringify(json)}`).toBe(400);
       expect(((await response.json()) as ErrorBody).error.message).toMatch(message);
     }
-    const badIfMatch = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1' }, headers: { 'if-match': 'yesterday' } });
+    const badIfMatch = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, {
+      json: { severity: 'sev1' },
+      headers: { 'if-match': 'yesterday' },
+    });
     expect(badIfMatch.status).toBe(400);
-    const disagreeing = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, { json: { severity: 'sev1', expectedVersion: 1 }, headers: { 'if-match': '"2"' } });
+    const disagreeing = await firebreak.request('POST', `/api/incidents/${incident.reference}/severity`, {
+      json: { severity: 'sev1', expectedVersion: 1 },
+      headers: { 'if-match': '"2"' },
+    });
     expect(disagreeing.status).toBe(400);
-    const notJson = await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const notJson = await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, {
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(notJson.status).toBe(415);
     expect(await timelineTypes(firebreak, incident.reference)).toEqual(before);
     expect((await firebreak.request('POST', '/api/incidents/INC-99999/acknowledge', { json: {} })).status).toBe(404);
@@ -178,42 +220,74 @@ describeOnBackends('incident lifecycle routes', () => {
       [viewer, 'checklist', 'incidents:checklist', { phase: 'recovery', text: 'x' }],
     ];
     for (const [token, path, permission, json] of refused) {
-      const response = await firebreak.request(path === 'rca' ? 'PUT' : 'POST', `/api/incidents/${incident.reference}/${path}`, { token, json });
+      const response = await firebreak.request(path === 'rca' ? 'PUT' : 'POST', `/api/incidents/${incident.reference}/${path}`, {
+        token,
+        json,
+      });
       expect(response.status, path).toBe(403);
       expect(((await response.json()) as ErrorBody).error.message).toContain(permission);
     }
-    const playbook = await firebreak.request('PUT', '/api/playbooks/default', { token: await firebreak.tokenFor('commander'), json: { checklists: {} } });
+    const playbook = await firebreak.request('PUT', '/api/playbooks/default', {
+      token: await firebreak.tokenFor('commander'),
+      json: { checklists: {} },
+    });
     expect(playbook.status).toBe(403);
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { token: null, json: {} })).status).toBe(401);
+    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { token: null, json: {} })).status).toBe(
+      401,
+    );
     expect((await firebreak.request('GET', `/api/incidents/${incident.reference}/report`, { token: null })).status).toBe(401);
     // A responder may acknowledge, write notes and tick checklist items.
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { token: responder, json: {} })).status).toBe(200);
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { token: responder, json: { text: 'on it' } })).status).toBe(201);
+    expect(
+      (await firebreak.request('POST', `/api/incidents/${incident.reference}/acknowledge`, { token: responder, json: {} })).status,
+    ).toBe(200);
+    expect(
+      (await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { token: responder, json: { text: 'on it' } })).status,
+    ).toBe(201);
   });
 
   it('hands roles over and keeps exactly one commander', async ({ firebreak }) => {
     const incident = await declare(firebreak);
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
-    const handed = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'commander', name: 'Bo' } });
+    const handed = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, {
+      json: { role: 'commander', name: 'Bo' },
+    });
     const body = (await handed.json()) as { roles: { role: string; name: string }[] };
     expect(body.roles.filter((holder) => holder.role === 'commander')).toEqual([expect.objectContaining({ name: 'Bo' })]);
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'responder', name: 'Cy' } });
     await firebreak.request('POST', `/api/incidents/${incident.reference}/roles`, { json: { role: 'responder', name: 'Di' } });
     const release = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'commander' } });
     expect(release.status).toBe(409);
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder' } })).status).toBe(400);
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder', name: 'Nobody' } })).status).toBe(404);
-    const released = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder', name: 'Cy' } });
+    expect(
+      (await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, { json: { role: 'responder' } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, {
+          json: { role: 'responder', name: 'Nobody' },
+        })
+      ).status,
+    ).toBe(404);
+    const released = await firebreak.request('POST', `/api/incidents/${incident.reference}/roles/release`, {
+      json: { role: 'responder', name: 'Cy' },
+    });
     const after = (await released.json()) as { roles: { role: string; name: string }[] };
     expect(after.roles.map((holder) => `${holder.role}:${holder.name}`)).toEqual(['commander:Bo', 'responder:Di']);
     const types = await timelineTypes(firebreak, incident.reference);
-    expect(types.filter((type) => type.startsWith('role.'))).toEqual(['role.assigned', 'role.handed_over', 'role.assigned', 'role.assigned', 'role.released']);
+    expect(types.filter((type) => type.startsWith('role.'))).toEqual([
+      'role.assigned',
+      'role.handed_over',
+      'role.assigned',
+      'role.assigned',
+      'role.released',
+    ]);
   });
 
   it('exports the incident report in Markdown and JSON', async ({ firebreak }) => {
     const incident = await declare(firebreak, { title: 'Card | payments down', summary: 'Card payments fail with 502.' });
     await firebreak.request('POST', `/api/incidents/${incident.reference}/notes`, { json: { text: 'Rolled back deploy 4711' } });
-    await firebreak.request('POST', `/api/incidents/${incident.reference}/action-items`, { json: { title: 'Add canary for payments', ownerName: 'Bo', dueAt: '2030-01-01T00:00:00Z' } });
+    await firebreak.request('POST', `/api/incidents/${incident.reference}/action-items`, {
+      json: { title: 'Add canary for payments', ownerName: 'Bo', dueAt: '2030-01-01T00:00:00Z' },
+    });
     const markdown = await firebreak.request('GET', `/api/incidents/${incident.reference}/report`);
     expect(markdown.status).toBe(200);
     expect(markdown.headers.get('content-type')).toContain('text/markdown');
@@ -225,7 +299,13 @@ describeOnBackends('incident lifecycle routes', () => {
     expect(text).toContain('| Add canary for payments | Bo | 2030-01-01 00:00:00 UTC | open |');
     expect(text).toContain('- [ ] Runbook found and linked');
     const json = await firebreak.request('GET', `/api/incidents/${incident.reference}/report?format=json`);
-    const report = (await json.json()) as { reference: string; incident: { title: string }; timeline: { type: string }[]; actionItems: unknown[]; checklists: unknown[] };
+    const report = (await json.json()) as {
+      reference: string;
+      incident: { title: string };
+      timeline: { type: string }[];
+      actionItems: unknown[];
+      checklists: unknown[];
+    };
     expect(report.reference).toBe(incident.reference);
     expect(report.incident.title).toBe('Card | payments down');
     expect(report.timeline.map((event) => event.type)).toEqual(['incident.opened', 'note.added', 'action_item.created']);
@@ -266,30 +346,62 @@ describeOnBackends('incident lifecycle routes', () => {
       headers: { 'if-match': `"${incident.version}"` },
     });
     expect(edited.status).toBe(200);
-    expect(await edited.json()).toMatchObject({ title: 'Payments and refunds failing', services: ['payments', 'refunds'], version: incident.version + 1 });
-    const stale = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { json: { summary: 'x' }, headers: { 'if-match': `"${incident.version}"` } });
+    expect(await edited.json()).toMatchObject({
+      title: 'Payments and refunds failing',
+      services: ['payments', 'refunds'],
+      version: incident.version + 1,
+    });
+    const stale = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, {
+      json: { summary: 'x' },
+      headers: { 'if-match': `"${incident.version}"` },
+    });
     expect(stale.status).toBe(409);
     expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { json: { severity: 'sev1' } })).status).toBe(400);
-    const timeline = (await (await firebreak.request('GET', `/api/incidents/${incident.reference}/timeline`)).json()) as { events: { type: string; data: Record<string, unknown> }[] };
-    expect(timeline.events.at(-1)).toMatchObject({ type: 'incident.updated', data: { changes: { title: { from: 'Payments failing', to: 'Payments and refunds failing' } } } });
-    expect((await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { token: await firebreak.tokenFor('responder'), json: { summary: 'x' } })).status).toBe(403);
+    const timeline = (await (await firebreak.request('GET', `/api/incidents/${incident.reference}/timeline`)).json()) as {
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    expect(timeline.events.at(-1)).toMatchObject({
+      type: 'incident.updated',
+      data: { changes: { title: { from: 'Payments failing', to: 'Payments and refunds failing' } } },
+    });
+    expect(
+      (
+        await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, {
+          token: await firebreak.tokenFor('responder'),
+          json: { summary: 'x' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('records evidence with its hash on the timeline and in the report', async ({ firebreak }) => {
     const incident = await declare(firebreak);
     const sha256 = 'A'.repeat(64);
     const added = await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, {
-      json: { title: 'auth.log export from db-2', url: 'https://evidence.example/db-2/auth.log', sha256, collectedAt: '2026-01-02T03:04:05Z' },
+      json: {
+        title: 'auth.log export from db-2',
+        url: 'https://evidence.example/db-2/auth.log',
+        sha256,
+        collectedAt: '2026-01-02T03:04:05Z',
+      },
     });
     expect(added.status).toBe(201);
-    expect(await added.json()).toMatchObject({ type: 'evidence.added', occurredAt: '2026-01-02T03:04:05.000Z', data: { sha256: 'a'.repeat(64) } });
-    expect((await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, { json: { title: 'x', sha256: 'abc' } })).status).toBe(400);
+    expect(await added.json()).toMatchObject({
+      type: 'evidence.added',
+      occurredAt: '2026-01-02T03:04:05.000Z',
+      data: { sha256: 'a'.repeat(64) },
+    });
+    expect(
+      (await firebreak.request('POST', `/api/incidents/${incident.reference}/evidence`, { json: { title: 'x', sha256: 'abc' } })).status,
+    ).toBe(400);
     const report = await (await firebreak.request('GET', `/api/incidents/${incident.reference}/report`)).text();
     expect(report).toContain(`Evidence: auth.log export from db-2 <https://evidence.example/db-2/auth.log> sha256 ${'a'.repeat(64)}`);
   });
 
   it('describes the lifecycle routes in /openapi.json', async ({ firebreak }) => {
-    const spec = (await (await firebreak.request('GET', '/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const spec = (await (await firebreak.request('GET', '/openapi.json', { token: null })).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     for (const [path, method] of [
       ['/api/incidents/{id}/phase', 'post'],
       ['/api/incidents/{id}/acknowledge', 'post'],
@@ -302,8 +414,16 @@ describeOnBackends('incident lifecycle routes', () => {
     ] as const) {
       expect(spec.paths[path]?.[method]?.requestBody, `${method} ${path}`).toBeDefined();
     }
-    expect(Object.keys((spec.paths['/api/incidents/{id}/phase']?.post as { responses?: object } | undefined)?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '403', '409']));
-    for (const path of ['/api/incidents/figures', '/api/incidents/{id}/report', '/api/incidents/{id}/checklist', '/api/incidents/{id}/close', '/api/incidents/{id}/rca/approve']) {
+    expect(Object.keys((spec.paths['/api/incidents/{id}/phase']?.post as { responses?: object } | undefined)?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '403', '409']),
+    );
+    for (const path of [
+      '/api/incidents/figures',
+      '/api/incidents/{id}/report',
+      '/api/incidents/{id}/checklist',
+      '/api/incidents/{id}/close',
+      '/api/incidents/{id}/rca/approve',
+    ]) {
       expect(Object.keys(spec.paths)).toContain(path);
     }
   });

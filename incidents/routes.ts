@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { requirePermission, validate } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
+import { requirePermission, validate } from '../platform/index.ts';
 import { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 import { actionItemRoutes } from './action-items/index.ts';
-import { SeverityInput, changeSeverity } from './change-severity.ts';
+import { changeSeverity, SeverityInput } from './change-severity.ts';
 import { CloseInput, closeIncident } from './close-incident.ts';
 import { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
-import { IncidentEdit, editIncident } from './edit-incident.ts';
+import { editIncident, IncidentEdit } from './edit-incident.ts';
 import { getIncidentDetail } from './get-incident-detail.ts';
-import { IncidentParam, expectedVersionOf, ifMatchParameter, presentIncident, readResponses, versionTag, writeResponses } from './http.ts';
+import { expectedVersionOf, IncidentParam, ifMatchParameter, presentIncident, readResponses, versionTag, writeResponses } from './http.ts';
 import { IncidentListQuery, listIncidents } from './list-incidents.ts';
 import { noteRoutes } from './notes/index.ts';
 import { checklistRoutes } from './playbooks/index.ts';
@@ -42,7 +42,11 @@ const lifecycleRoutes = new Hono<AppEnv>()
   )
   .get(
     '/:id',
-    describeRoute({ summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version', tags, responses: readResponses }),
+    describeRoute({
+      summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version',
+      tags,
+      responses: readResponses,
+    }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
     async (c) => {
@@ -63,13 +67,21 @@ const lifecycleRoutes = new Hono<AppEnv>()
   )
   .patch(
     '/:id',
-    describeRoute({ summary: 'Correct the title, summary, services or labels', tags, responses: writeResponses, parameters: [ifMatchParameter] }),
+    describeRoute({
+      summary: 'Correct the title, summary, services or labels',
+      tags,
+      responses: writeResponses,
+      parameters: [ifMatchParameter],
+    }),
     requirePermission('incidents:update'),
     validate('param', IncidentParam),
     validate('json', IncidentEdit),
     async (c) => {
       const input = c.req.valid('json');
-      const incident = await editIncident(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      const incident = await editIncident(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
       c.header('ETag', versionTag(incident.version));
       return c.json(presentIncident(incident));
     },
@@ -85,7 +97,8 @@ const lifecycleRoutes = new Hono<AppEnv>()
   .post(
     '/:id/phase',
     describeRoute({
-      summary: 'Move to another phase: forward one at a time with the exit checklist done (or override with a reason), backward with a reason',
+      summary:
+        'Move to another phase: forward one at a time with the exit checklist done (or override with a reason), backward with a reason',
       tags,
       responses: writeResponses,
       parameters: [ifMatchParameter],
@@ -95,7 +108,10 @@ const lifecycleRoutes = new Hono<AppEnv>()
     validate('json', TransitionInput),
     async (c) => {
       const input = c.req.valid('json');
-      const incident = await transitionPhase(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      const incident = await transitionPhase(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
       c.header('ETag', versionTag(incident.version));
       return c.json(presentIncident(incident));
     },
@@ -108,20 +124,31 @@ const lifecycleRoutes = new Hono<AppEnv>()
     validate('json', SeverityInput),
     async (c) => {
       const input = c.req.valid('json');
-      const incident = await changeSeverity(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      const incident = await changeSeverity(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
       c.header('ETag', versionTag(incident.version));
       return c.json(presentIncident(incident));
     },
   )
   .post(
     '/:id/close',
-    describeRoute({ summary: 'Close the incident once its analysis is approved', tags, responses: writeResponses, parameters: [ifMatchParameter] }),
+    describeRoute({
+      summary: 'Close the incident once its analysis is approved',
+      tags,
+      responses: writeResponses,
+      parameters: [ifMatchParameter],
+    }),
     requirePermission('incidents:transition'),
     validate('param', IncidentParam),
     validate('json', CloseInput),
     async (c) => {
       const input = c.req.valid('json');
-      const incident = await closeIncident(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      const incident = await closeIncident(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
       c.header('ETag', versionTag(incident.version));
       return c.json(presentIncident(incident));
     },

@@ -1,11 +1,18 @@
 import { expect } from 'vitest';
-import { ConflictError, InvalidInputError, ForbiddenError } from '../platform/index.ts';
 import type { DatabaseHandle } from '../platform/index.ts';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../platform/index.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
-import { advanceTo, completePhaseChecklist, declareCommandedIncident, declareTestIncident, personContext, timelineTypes } from '../test/harness/incidents.ts';
-import { assignRole } from './roles/index.ts';
+import {
+  advanceTo,
+  completePhaseChecklist,
+  declareCommandedIncident,
+  declareTestIncident,
+  personContext,
+  timelineTypes,
+} from '../test/harness/incidents.ts';
 import { getIncident } from './get-incident.ts';
 import { getIncidentDetail } from './get-incident-detail.ts';
+import { assignRole } from './roles/index.ts';
 import { listTimeline } from './timeline/index.ts';
 import { transitionPhase } from './transition-phase.ts';
 
@@ -42,7 +49,11 @@ describeOnBackends('transitionPhase', () => {
   it('lets an override with a reason leave an unfinished phase, recording the skipped items', async ({ database }) => {
     const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
-    const moved = await transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'Customers are down; checklist after' });
+    const moved = await transitionPhase(ctx, incident.id, {
+      to: 'identification',
+      override: true,
+      reason: 'Customers are down; checklist after',
+    });
     expect(moved.phase).toBe('identification');
     const [event] = (await listTimeline(database.db, incident.id, { limit: 100 })).events.filter((entry) => entry.type === 'phase.changed');
     expect(event?.data).toMatchObject({ override: true, reason: 'Customers are down; checklist after' });
@@ -60,7 +71,9 @@ describeOnBackends('transitionPhase', () => {
     const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
-    const error = await transitionPhase(ctx, incident.id, { to: 'containment', override: true, reason: 'hurry' }).catch((caught: unknown) => caught);
+    const error = await transitionPhase(ctx, incident.id, { to: 'containment', override: true, reason: 'hurry' }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as ConflictError).code).toBe('invalid_transition');
     expect((error as Error).message).toContain('next phase is identification');
   });
@@ -75,7 +88,9 @@ describeOnBackends('transitionPhase', () => {
     const ctx = commander(database);
     const incident = await declareTestIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
-    await expect(transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toMatchObject({ code: 'commander_required' });
+    await expect(transitionPhase(ctx, incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toMatchObject({
+      code: 'commander_required',
+    });
     expect((await getIncidentDetail(database.db, incident.id)).blockers).toEqual(['no commander assigned']);
   });
 
@@ -91,7 +106,12 @@ describeOnBackends('transitionPhase', () => {
     expect(back.eradicatedAt).toBeNull();
     expect(back.identifiedAt?.getTime()).toBe(inRecovery.identifiedAt?.getTime());
     const last = (await listTimeline(database.db, incident.id, { limit: 100 })).events.at(-1);
-    expect(last?.data).toMatchObject({ from: 'recovery', to: 'containment', direction: 'backward', reason: 'The attacker is back on host db-2' });
+    expect(last?.data).toMatchObject({
+      from: 'recovery',
+      to: 'containment',
+      direction: 'backward',
+      reason: 'The attacker is back on host db-2',
+    });
     // Leaving containment again needs its checklist, which is still ticked from the first pass.
     const again = await transitionPhase(ctx, incident.id, { to: 'eradication' });
     expect(again.containedAt?.getTime()).toBeGreaterThan(inRecovery.containedAt?.getTime() ?? Infinity);
@@ -122,8 +142,12 @@ describeOnBackends('transitionPhase', () => {
     const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
     await completePhaseChecklist(ctx, incident.id, 'preparation');
-    await expect(transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version - 1 })).rejects.toMatchObject({ code: 'stale_version' });
-    expect((await transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version })).phase).toBe('identification');
+    await expect(transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version - 1 })).rejects.toMatchObject({
+      code: 'stale_version',
+    });
+    expect((await transitionPhase(ctx, incident.id, { to: 'identification', expectedVersion: incident.version })).phase).toBe(
+      'identification',
+    );
   });
 
   it('lets exactly one of two concurrent transitions from the same version win', async ({ database }) => {
@@ -132,7 +156,12 @@ describeOnBackends('transitionPhase', () => {
     await completePhaseChecklist(ctx, incident.id, 'preparation');
     const current = await getIncident(database.db, incident.id);
     const results = await Promise.allSettled(
-      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) => transitionPhase(personContext(database.db, 'commander', name), incident.id, { to: 'identification', expectedVersion: current.version })),
+      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) =>
+        transitionPhase(personContext(database.db, 'commander', name), incident.id, {
+          to: 'identification',
+          expectedVersion: current.version,
+        }),
+      ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected');
@@ -144,7 +173,9 @@ describeOnBackends('transitionPhase', () => {
     const ctx = commander(database);
     const incident = await declareTestIncident(ctx);
     await Promise.all(
-      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) => assignRole(personContext(database.db, 'commander', name), incident.id, { role: 'commander', name })),
+      ['Ana', 'Bo', 'Cy', 'Di', 'Ed'].map((name) =>
+        assignRole(personContext(database.db, 'commander', name), incident.id, { role: 'commander', name }),
+      ),
     );
     const detail = await getIncidentDetail(database.db, incident.id);
     expect(detail.roles.filter((holder) => holder.role === 'commander')).toHaveLength(1);
@@ -156,6 +187,8 @@ describeOnBackends('transitionPhase', () => {
   it('refuses a responder, who lacks incidents:transition', async ({ database }) => {
     const ctx = commander(database);
     const incident = await declareCommandedIncident(ctx);
-    await expect(transitionPhase(personContext(database.db, 'responder', 'Rae'), incident.id, { to: 'identification', override: true, reason: 'x' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      transitionPhase(personContext(database.db, 'responder', 'Rae'), incident.id, { to: 'identification', override: true, reason: 'x' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -1,19 +1,19 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, assertPermission, recordAudit } from '../platform/index.ts';
-import type { ActionContext } from '../platform/index.ts';
 import { notifyIncidentChange } from '../notifier/index.ts';
-import { appendTimelineEvent } from './timeline/index.ts';
-import { currentCommander } from './roles/index.ts';
+import type { ActionContext } from '../platform/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, recordAudit } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
-import { milestonesReached } from './milestones.ts';
 import { lockIncident } from './lock-incident.ts';
-import { PHASES, phaseIndex } from './phases.ts';
+import { milestonesReached } from './milestones.ts';
 import type { Phase } from './phases.ts';
+import { PHASES, phaseIndex } from './phases.ts';
 import { checklistItems } from './playbooks/index.ts';
+import { currentCommander } from './roles/index.ts';
 import type { Incident, NewIncident } from './schema/incidents.ts';
+import { appendTimelineEvent } from './timeline/index.ts';
 
 export const TransitionInput = z
   .object({
@@ -67,7 +67,10 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
     if (forward) {
       const next = PHASES[phaseIndex(from) + 1];
       if (to !== next) {
-        throw new ConflictError(`Forward moves go one phase at a time: from ${label(from)} the next phase is ${next ? label(next) : 'none'}.`, 'invalid_transition');
+        throw new ConflictError(
+          `Forward moves go one phase at a time: from ${label(from)} the next phase is ${next ? label(next) : 'none'}.`,
+          'invalid_transition',
+        );
       }
       const commander = await currentCommander(tx, incident.id);
       if (from === 'preparation' && !commander) {
@@ -104,7 +107,12 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
       ...(overridden ? { skippedItems } : {}),
     };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: updated.id, type: 'phase.changed', occurredAt: now, data });
-    await recordAudit(tx, ctx, { action: 'incidents.incident.transition', targetType: 'incident', targetId: updated.id, details: { reference, ...data } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.incident.transition',
+      targetType: 'incident',
+      targetId: updated.id,
+      details: { reference, ...data },
+    });
     const snapshot = incidentSnapshot(updated, await currentCommander(tx, updated.id));
     await notifyIncidentChange(tx, ctx.config, {
       kind: 'phase_changed',
@@ -117,7 +125,13 @@ export async function transitionPhase(ctx: ActionContext, idOrReference: string,
       override: overridden,
     });
     if (changes.resolvedAt) {
-      await notifyIncidentChange(tx, ctx.config, { kind: 'resolved', incident: snapshot, at: now, actorName: ctx.actor.name, via: 'recovery' });
+      await notifyIncidentChange(tx, ctx.config, {
+        kind: 'resolved',
+        incident: snapshot,
+        at: now,
+        actorName: ctx.actor.name,
+        via: 'recovery',
+      });
     }
     return updated;
   });

@@ -49,10 +49,22 @@ describe('idempotency keys of incident changes', () => {
       { ...base, kind: 'phase_changed', from: 'containment', to: 'identification', reason: 'wrong guess', override: false },
       { from: 'containment', to: 'identification', reason: 'wrong guess', override: false },
     ],
-    ['severity_changed', { ...base, kind: 'severity_changed', from: 'sev1', to: 'sev2', reason: null }, { from: 'sev1', to: 'sev2', reason: null }],
+    [
+      'severity_changed',
+      { ...base, kind: 'severity_changed', from: 'sev1', to: 'sev2', reason: null },
+      { from: 'sev1', to: 'sev2', reason: null },
+    ],
     [
       'roles_changed (assigned)',
-      { ...base, kind: 'roles_changed', released: false, role: 'commander', name: 'Ana', userId: null, previous: { name: 'Bo', userId: 'u-1' } },
+      {
+        ...base,
+        kind: 'roles_changed',
+        released: false,
+        role: 'commander',
+        name: 'Ana',
+        userId: null,
+        previous: { name: 'Bo', userId: 'u-1' },
+      },
       { role: 'commander', name: 'Ana', userId: null, previous: { name: 'Bo', userId: 'u-1' } },
     ],
     [
@@ -65,7 +77,11 @@ describe('idempotency keys of incident changes', () => {
       { ...base, kind: 'alert_joined', alerts: [alert('f1', 'DiskFull'), alert('f2', null)], count: 3 },
       { alertname: 'DiskFull', fingerprint: 'f1', count: 3, alerts: [alert('f1', 'DiskFull'), alert('f2', null)] },
     ],
-    ['resolved (alerts)', { ...base, kind: 'resolved', via: 'alerts', alerts: [alert('f1', 'DiskFull')] }, { via: 'alerts', alerts: [alert('f1', 'DiskFull')] }],
+    [
+      'resolved (alerts)',
+      { ...base, kind: 'resolved', via: 'alerts', alerts: [alert('f1', 'DiskFull')] },
+      { via: 'alerts', alerts: [alert('f1', 'DiskFull')] },
+    ],
     ['resolved (recovery)', { ...base, kind: 'resolved', via: 'recovery' }, { via: 'recovery' }],
     ['reopened', { ...base, kind: 'reopened', alerts: [alert('f1', 'DiskFull')] }, { alerts: [alert('f1', 'DiskFull')] }],
     ['closed', { ...base, kind: 'closed', reason: null }, { reason: null }],
@@ -82,7 +98,14 @@ describe('idempotency keys of incident changes', () => {
 
   it('tells apart deadline warnings of one tick: other points, other obligations, other reminders', () => {
     const dueAt = new Date('2030-01-03T00:00:00.000Z');
-    const obligation = { subject: 'breach_obligation', obligationId: 'o-1', title: 'Notify the regulator', regime: 'gdpr', dueAt, overdue: false } as const;
+    const obligation = {
+      subject: 'breach_obligation',
+      obligationId: 'o-1',
+      title: 'Notify the regulator',
+      regime: 'gdpr',
+      dueAt,
+      overdue: false,
+    } as const;
     const reminder = { subject: 'action_item', actionItemId: 'a-1', title: 'Add an index', ownerName: 'Bo', dueAt } as const;
     const keys = [
       changeKey({ ...base, kind: 'deadline_warning', deadline: { ...obligation, point: '50%' } }),

@@ -41,6 +41,9 @@ function digestedFacts(change: IncidentChange): object {
 
 /** The start of the idempotency keys of a change's messages: the same change always gets the same one. */
 export function changeKey(change: IncidentChange): string {
-  const digest = createHash('sha256').update(JSON.stringify(digestedFacts(change))).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(JSON.stringify(digestedFacts(change)))
+    .digest('hex')
+    .slice(0, 12);
   return `incident:${change.incident.id}:${change.kind}:${change.at.toISOString()}:${digest}`;
 }

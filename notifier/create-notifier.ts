@@ -1,23 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { sql } from 'drizzle-orm';
 import type { WebClient } from '@slack/web-api';
+import { sql } from 'drizzle-orm';
 import type { Config, Database, DatabaseHandle, Logger, ReadinessCheck, Scheduler } from '../platform/index.ts';
 import { queryRows } from '../platform/index.ts';
 import { createEmailAdapter } from './adapters/email.ts';
 import { createPagerDutyAdapter } from './adapters/pagerduty.ts';
 import { createSlackAdapter, createSlackClient } from './adapters/slack.ts';
-import { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';
 import { ESCALATION_TIMER, handleEscalationTimer } from './escalation.ts';
-import { OutboxWorker } from './outbox-worker.ts';
 import type { ChannelAdapter } from './outbox-worker.ts';
-import { pagerdutyRoutes } from './pagerduty/pagerduty-routes.ts';
+import { OutboxWorker } from './outbox-worker.ts';
 import type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
+import { pagerdutyRoutes } from './pagerduty/pagerduty-routes.ts';
+import { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';
 import { notificationRoutes } from './routes.ts';
-import { settingsFromConfig } from './settings.ts';
 import type { OutboxChannel } from './schema/outbox-messages.ts';
 import { routingRules } from './schema/routing-rules.ts';
+import { settingsFromConfig } from './settings.ts';
 import type { IncidentFacts } from './slack/blocks.ts';
 import type { SlackHandlers } from './slack/slack-handlers.ts';
 import { slackRoutes } from './slack/slack-routes.ts';
@@ -67,14 +67,23 @@ function buildAdapters(deps: NotifierDeps, slackClient: WebClient | null): Map<O
     adapters.set('email', createEmailAdapter({ smtpUrl: config.SMTP_URL, from: config.SMTP_FROM, timeoutMs: config.NOTIFIER_TIMEOUT_MS }));
   }
   if (slackClient) {
-    adapters.set('slack', createSlackAdapter({ client: slackClient, publicUrl: config.publicUrl, describeIncident: deps.incidents.describeIncident }));
+    adapters.set(
+      'slack',
+      createSlackAdapter({ client: slackClient, publicUrl: config.publicUrl, describeIncident: deps.incidents.describeIncident }),
+    );
   }
-  adapters.set('pagerduty', createPagerDutyAdapter({ server: config.PAGERDUTY_SERVER, timeoutMs: config.NOTIFIER_TIMEOUT_MS, agent: pagerdutyAgent(config) }));
+  adapters.set(
+    'pagerduty',
+    createPagerDutyAdapter({ server: config.PAGERDUTY_SERVER, timeoutMs: config.NOTIFIER_TIMEOUT_MS, agent: pagerdutyAgent(config) }),
+  );
   return adapters;
 }
 
 async function rulesWithRoutingKeys(db: Database): Promise<number> {
-  const [row] = await queryRows<{ count: string | number }>(db, sql`select count(*) as count from ${routingRules} where enabled and pagerduty_routing_key is not null`);
+  const [row] = await queryRows<{ count: string | number }>(
+    db,
+    sql`select count(*) as count from ${routingRules} where enabled and pagerduty_routing_key is not null`,
+  );
   return Number(row?.count ?? 0);
 }
 
@@ -85,18 +94,22 @@ async function rulesWithRoutingKeys(db: Database): Promise<number> {
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, database, logger, scheduler } = deps;
   const settings = settingsFromConfig(config);
-  const slackClient = config.SLACK_BOT_TOKEN ? createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.NOTIFIER_TIMEOUT_MS) : null;
+  const slackClient = config.SLACK_BOT_TOKEN
+    ? createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, config.NOTIFIER_TIMEOUT_MS)
+    : null;
   const adapters = buildAdapters(deps, slackClient);
   scheduler.onTimer(ESCALATION_TIMER, (tx, timer, now) => handleEscalationTimer(tx, timer, now, settings));
   scheduler.every(OUTBOX_RETENTION_JOB, '0 3-59/10 * * * *', async (tx, now) => {
     const deleted = await pruneDeliveredMessages(tx, now, config.OUTBOX_RETENTION_DAYS);
-    if (deleted > 0) logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');
+    if (deleted > 0)
+      logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');
   });
 
   const unconfigured: string[] = [];
   if (!config.SLACK_BOT_TOKEN) unconfigured.push('Slack (SLACK_BOT_TOKEN unset): no incident channels or posts are queued');
   if (!config.SLACK_SIGNING_SECRET) unconfigured.push('Slack commands and buttons (SLACK_SIGNING_SECRET unset): /slack/* answers 503');
-  if (!config.PAGERDUTY_ROUTING_KEY) unconfigured.push('PagerDuty default route (PAGERDUTY_ROUTING_KEY unset): only routing rules with a routing key page');
+  if (!config.PAGERDUTY_ROUTING_KEY)
+    unconfigured.push('PagerDuty default route (PAGERDUTY_ROUTING_KEY unset): only routing rules with a routing key page');
   if (!config.SMTP_URL) unconfigured.push('e-mail (SMTP_URL unset): e-mails are recorded as dead with the reason');
   if (unconfigured.length) logger.warn({ unconfigured }, 'notifier: some channels are not configured');
 
@@ -121,7 +134,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       required: false,
       check: async () => {
         if (!config.SLACK_BOT_TOKEN) return { ok: false, detail: 'not configured: SLACK_BOT_TOKEN is unset, nothing is posted to Slack' };
-        if (!config.SLACK_SIGNING_SECRET) return { ok: false, detail: `posting to ${config.SLACK_API_URL}; SLACK_SIGNING_SECRET is unset, so commands and buttons are refused` };
+        if (!config.SLACK_SIGNING_SECRET)
+          return {
+            ok: false,
+            detail: `posting to ${config.SLACK_API_URL}; SLACK_SIGNING_SECRET is unset, so commands and buttons are refused`,
+          };
         return { ok: true, detail: `posting to ${config.SLACK_API_URL}; commands and buttons verified by signature` };
       },
     },
@@ -130,8 +147,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       required: false,
       check: async () => {
         const rules = await rulesWithRoutingKeys(database.db);
-        if (!config.PAGERDUTY_ROUTING_KEY && rules === 0) return { ok: false, detail: 'not configured: no PAGERDUTY_ROUTING_KEY and no routing rule with a routing key, nobody is paged' };
-        const routes = [config.PAGERDUTY_ROUTING_KEY ? 'the default routing key' : null, rules ? `${rules} routing rule(s)` : null].filter(Boolean).join(' and ');
+        if (!config.PAGERDUTY_ROUTING_KEY && rules === 0)
+          return { ok: false, detail: 'not configured: no PAGERDUTY_ROUTING_KEY and no routing rule with a routing key, nobody is paged' };
+        const routes = [config.PAGERDUTY_ROUTING_KEY ? 'the default routing key' : null, rules ? `${rules} routing rule(s)` : null]
+          .filter(Boolean)
+          .join(' and ');
         return { ok: true, detail: `Events API v2 at ${config.PAGERDUTY_SERVER}, paging through ${routes}` };
       },
     },

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { acknowledgeIncident, transitionPhase } from '../incidents/index.ts';
-import { declareCommandedIncident, personContext } from '../test/harness/incidents.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
+import { declareCommandedIncident, personContext } from '../test/harness/incidents.ts';
 import type { NotifierWorld } from '../test/harness/notifier.ts';
 
 interface Listed {
@@ -10,7 +10,8 @@ interface Listed {
 
 /** Runs the worker at successive moments (a simulated clock), as the retries fall due. */
 async function deliverOver(world: NotifierWorld, minutes: number): Promise<void> {
-  for (let minute = 0; minute <= minutes; minute++) await world.firebreak.notifier.worker.drain(() => new Date(Date.now() + minute * 60_000));
+  for (let minute = 0; minute <= minutes; minute++)
+    await world.firebreak.notifier.worker.drain(() => new Date(Date.now() + minute * 60_000));
 }
 
 async function runIncident(world: NotifierWorld): Promise<string> {
@@ -67,7 +68,15 @@ describeOnBackends('delivery under faults', () => {
     world.slack.faults.add('chat.update', { kind: 'pass' }, 2);
     world.slack.faults.add('chat.postMessage', { kind: 'pass' });
     world.slack.faults.add('chat.postMessage', { kind: 'status', status: 500 });
-    await world.firebreak.database.db.transaction((tx) => notifyIncidentChange(tx, world.firebreak.config, { kind: 'resolved', incident: incidentSnapshot(incident), at: new Date(), actorName: 'Firebreak', via: 'recovery' }));
+    await world.firebreak.database.db.transaction((tx) =>
+      notifyIncidentChange(tx, world.firebreak.config, {
+        kind: 'resolved',
+        incident: incidentSnapshot(incident),
+        at: new Date(),
+        actorName: 'Firebreak',
+        via: 'recovery',
+      }),
+    );
     await deliverOver(world, 10);
     const channel = world.slack.channelByName('inc-1-checkout-errors');
     expect(channel?.messages.filter((message) => /Resolved/.test(message.text))).toHaveLength(1);

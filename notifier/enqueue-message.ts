@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Config, Database } from '../platform/index.ts';
 import { invalidInputFromIssues, preparedStatement } from '../platform/index.ts';
-import { EmailPayload } from './outbox-payloads.ts';
 import type { OutboxContent } from './outbox-payloads.ts';
+import { EmailPayload } from './outbox-payloads.ts';
 import type { OutboxStatus } from './schema/outbox-messages.ts';
-import { settingsFromConfig } from './settings.ts';
 import type { NotifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
 
 /** The Postgres NOTIFY channel that wakes the outbox worker when a message commits. */
 export const OUTBOX_CHANNEL = 'firebreak_outbox';
@@ -37,7 +37,16 @@ export type OutboxInsert = OutboxContent & {
 // warnings run side by side: one prepared statement (one round trip) checks the ordering key for a
 // dead message, inserts, wakes the worker, and reads back a message already written under the key.
 const insertMessage = preparedStatement<
-  [channel: string, kind: string, idempotencyKey: string, orderingKey: string | null, payload: string, maxAttempts: number, undeliverable: string | null, now: string],
+  [
+    channel: string,
+    kind: string,
+    idempotencyKey: string,
+    orderingKey: string | null,
+    payload: string,
+    maxAttempts: number,
+    undeliverable: string | null,
+    now: string,
+  ],
   { id: string; status: OutboxStatus; created: boolean; announced: number }
 >(`
   with blocker as (

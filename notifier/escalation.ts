@@ -1,21 +1,26 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertPermission, cancelTimers, describeIssue, recordAudit, scheduleTimer, ConflictError } from '../platform/index.ts';
 import type { ActionContext, Database, Timer } from '../platform/index.ts';
+import { assertPermission, ConflictError, cancelTimers, describeIssue, recordAudit, scheduleTimer } from '../platform/index.ts';
 import { enqueuePage } from './pagerduty/enqueue-page.ts';
-import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { PageRoute } from './routing/resolve-routes.ts';
-import { incidentEscalations } from './schema/incident-escalations.ts';
+import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { IncidentEscalation } from './schema/incident-escalations.ts';
-import { settingsFromConfig } from './settings.ts';
+import { incidentEscalations } from './schema/incident-escalations.ts';
 import type { NotifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
 import { enqueueSlackPost } from './slack/enqueue-slack.ts';
 import { StoredSnapshot } from './stored-snapshot.ts';
 
 export const ESCALATION_TIMER = 'notifier.escalate';
 
 /** The next escalation of a route is due: stale once the round or the escalation count moved on. */
-const EscalationTimerPayload = z.object({ incidentId: z.string(), routeKey: z.string(), round: z.number().int(), escalations: z.number().int() });
+const EscalationTimerPayload = z.object({
+  incidentId: z.string(),
+  routeKey: z.string(),
+  round: z.number().int(),
+  escalations: z.number().int(),
+});
 type EscalationTimerPayload = z.infer<typeof EscalationTimerPayload>;
 
 /** A timer payload or stored snapshot checked against its schema; one that fails is an error that names what it was. */
@@ -31,12 +36,29 @@ function timerKey(payload: EscalationTimerPayload): string {
 
 async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): Promise<void> {
   if (row.stopped || row.escalateAfterSeconds === null || row.escalations >= row.maxEscalations) return;
-  const payload: EscalationTimerPayload = { incidentId: row.incidentId, routeKey: row.routeKey, round: row.round, escalations: row.escalations };
-  await scheduleTimer(tx, { kind: ESCALATION_TIMER, key: timerKey(payload), dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000), payload });
+  const payload: EscalationTimerPayload = {
+    incidentId: row.incidentId,
+    routeKey: row.routeKey,
+    round: row.round,
+    escalations: row.escalations,
+  };
+  await scheduleTimer(tx, {
+    kind: ESCALATION_TIMER,
+    key: timerKey(payload),
+    dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000),
+    payload,
+  });
 }
 
 /** Pages level 0 of a route and starts its escalation clock (a new round when the incident re-fires). */
-export async function startPaging(tx: Database, settings: NotifierSettings, incident: StoredSnapshot, route: PageRoute, now: Date, idempotencyPrefix: string): Promise<void> {
+export async function startPaging(
+  tx: Database,
+  settings: NotifierSettings,
+  incident: StoredSnapshot,
+  route: PageRoute,
+  now: Date,
+  idempotencyPrefix: string,
+): Promise<void> {
   const first = route.routingKeys[0];
   if (!first) return;
   const [row] = await tx
@@ -65,7 +87,12 @@ export async function startPaging(tx: Database, settings: NotifierSettings, inci
     })
     .returning();
   if (!row) throw new Error('escalation upsert returned no row');
-  await enqueuePage(tx, settings, { incident, action: 'trigger', routingKey: first, idempotencyKey: `${idempotencyPrefix}:trigger:${route.routeKey}:${row.round}` });
+  await enqueuePage(tx, settings, {
+    incident,
+    action: 'trigger',
+    routingKey: first,
+    idempotencyKey: `${idempotencyPrefix}:trigger:${route.routeKey}:${row.round}`,
+  });
   await scheduleNext(tx, row, now);
 }
 
@@ -80,20 +107,40 @@ export async function refreshEscalationSnapshot(tx: Database, incident: StoredSn
   await tx.update(incidentEscalations).set({ incident }).where(eq(incidentEscalations.incidentId, incident.id));
 }
 
-async function escalate(tx: Database, settings: NotifierSettings, row: IncidentEscalation, now: Date, reason: string): Promise<IncidentEscalation> {
-  const incident = checked(StoredSnapshot, row.incident, `The incident snapshot kept for the escalation of ${row.incidentId} (route ${row.routeKey})`);
+async function escalate(
+  tx: Database,
+  settings: NotifierSettings,
+  row: IncidentEscalation,
+  now: Date,
+  reason: string,
+): Promise<IncidentEscalation> {
+  const incident = checked(
+    StoredSnapshot,
+    row.incident,
+    `The incident snapshot kept for the escalation of ${row.incidentId} (route ${row.routeKey})`,
+  );
   const level = Math.min(row.level + 1, row.routingKeys.length - 1);
   const routingKey = row.routingKeys[level];
   if (!routingKey) throw new Error(`escalation of ${incident.reference} has no routing keys`);
   const escalations = row.escalations + 1;
   const prefix = `escalation:${row.incidentId}:${row.routeKey}:${row.round}:${escalations}`;
-  await enqueuePage(tx, settings, { incident, action: 'trigger', routingKey, idempotencyKey: `${prefix}:trigger`, details: { escalationLevel: level + 1, reason } });
+  await enqueuePage(tx, settings, {
+    incident,
+    action: 'trigger',
+    routingKey,
+    idempotencyKey: `${prefix}:trigger`,
+    details: { escalationLevel: level + 1, reason },
+  });
   const routes = await resolveRoutes(tx, { ...incident, acknowledgedAt: null, recoveredAt: null, closedAt: null }, settings);
   if (routes.slack) {
     await enqueueSlackPost(
       tx,
       settings,
-      { incident, text: `:rotating_light: ${reason}: paging escalation level ${level + 1} of ${row.routingKeys.length}.`, broadcast: false },
+      {
+        incident,
+        text: `:rotating_light: ${reason}: paging escalation level ${level + 1} of ${row.routingKeys.length}.`,
+        broadcast: false,
+      },
       `${prefix}:slack`,
     );
   }
@@ -126,14 +173,20 @@ export async function escalateIncident(ctx: ActionContext, incidentId: string): 
   assertPermission(ctx.actor, 'incidents:acknowledge');
   return ctx.db.transaction(async (tx) => {
     const rows = await tx.select().from(incidentEscalations).where(eq(incidentEscalations.incidentId, incidentId)).for('update');
-    if (rows.length === 0) throw new ConflictError('This incident has not paged anyone, so there is no escalation level to page next.', 'no_escalation');
+    if (rows.length === 0)
+      throw new ConflictError('This incident has not paged anyone, so there is no escalation level to page next.', 'no_escalation');
     const now = new Date();
     for (const row of rows) {
       const updated = await escalate(tx, settingsFromConfig(ctx.config), row, now, `Escalated by ${ctx.actor.name}`);
       await cancelTimers(tx, ESCALATION_TIMER, `${row.incidentId}:${row.routeKey}:`);
       await scheduleNext(tx, updated, now);
     }
-    await recordAudit(tx, ctx, { action: 'notifier.incident.escalate', targetType: 'incident', targetId: incidentId, details: { routes: rows.length } });
+    await recordAudit(tx, ctx, {
+      action: 'notifier.incident.escalate',
+      targetType: 'incident',
+      targetId: incidentId,
+      details: { routes: rows.length },
+    });
     return { escalated: rows.length };
   });
 }

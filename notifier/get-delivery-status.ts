@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../platform/index.ts';
-import { outboxMessages } from './schema/outbox-messages.ts';
 import type { OutboxStatus } from './schema/outbox-messages.ts';
+import { outboxMessages } from './schema/outbox-messages.ts';
 
 export interface DeliveryStatus {
   id: string;

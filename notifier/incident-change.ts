@@ -81,7 +81,9 @@ export interface AlertsJoined extends ChangeOf<'alert_joined'> {
 }
 
 /** Every signal recovered: the last firing alert resolved, or the incident was moved to recovery. */
-export type IncidentResolved = (ChangeOf<'resolved'> & { via: 'recovery' }) | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
+export type IncidentResolved =
+  | (ChangeOf<'resolved'> & { via: 'recovery' })
+  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
 
 export interface IncidentReopened extends ChangeOf<'reopened'> {
   alerts: ChangedAlert[];

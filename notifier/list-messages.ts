@@ -1,10 +1,10 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../platform/index.ts';
 import { InvalidInputError } from '../platform/index.ts';
-import { OUTBOX_CHANNELS, OUTBOX_STATUSES, outboxMessages } from './schema/outbox-messages.ts';
 import type { OutboxMessage } from './schema/outbox-messages.ts';
+import { OUTBOX_CHANNELS, OUTBOX_STATUSES, outboxMessages } from './schema/outbox-messages.ts';
 
 export const MessageListQuery = z.object({
   status: z.enum(OUTBOX_STATUSES).optional(),
@@ -25,14 +25,20 @@ function decodeCursor(cursor: string): { createdAt: Date; sequence: number } {
 }
 
 /** Outbox messages, newest first, filtered by status, channel or ordering key. */
-export async function listMessages(db: Database, query: MessageListQuery): Promise<{ messages: OutboxMessage[]; nextCursor: string | null }> {
+export async function listMessages(
+  db: Database,
+  query: MessageListQuery,
+): Promise<{ messages: OutboxMessage[]; nextCursor: string | null }> {
   const conditions: SQL[] = [];
   if (query.status) conditions.push(eq(outboxMessages.status, query.status));
   if (query.channel) conditions.push(eq(outboxMessages.channel, query.channel));
   if (query.orderingKey) conditions.push(eq(outboxMessages.orderingKey, query.orderingKey));
   if (query.cursor) {
     const { createdAt, sequence } = decodeCursor(query.cursor);
-    const before = or(lt(outboxMessages.createdAt, createdAt), and(eq(outboxMessages.createdAt, createdAt), lt(outboxMessages.sequence, sequence)));
+    const before = or(
+      lt(outboxMessages.createdAt, createdAt),
+      and(eq(outboxMessages.createdAt, createdAt), lt(outboxMessages.sequence, sequence)),
+    );
     if (before) conditions.push(before);
   }
   const rows = await db

@@ -1,15 +1,14 @@
 import { expect } from 'vitest';
 import { acknowledgeIncident, addNote, changeSeverity, transitionPhase } from '../incidents/index.ts';
-import { advanceTo, declareCommandedIncident, declareTestIncident, personContext } from '../test/harness/incidents.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
-import { TEST_ROUTING_KEY } from '../test/harness/notifier.ts';
+import { advanceTo, declareCommandedIncident, declareTestIncident, personContext } from '../test/harness/incidents.ts';
 import type { NotifierWorld } from '../test/harness/notifier.ts';
+import { TEST_ROUTING_KEY } from '../test/harness/notifier.ts';
 
 const drain = (world: NotifierWorld) => world.firebreak.notifier.worker.drain();
 const summaryOf = (world: NotifierWorld, channelId: string) => world.slack.channels.get(channelId)?.messages[0];
 
 describeOnBackends('incident notifications', () => {
-
   it('sends the whole message sequence of an incident to Slack and PagerDuty, in order', async ({ world }) => {
     const commander = personContext(world.firebreak, 'commander', 'Ana');
     const incident = await declareCommandedIncident(commander, { title: 'Checkout errors', severity: 'sev1', services: ['checkout'] });
@@ -20,8 +19,15 @@ describeOnBackends('incident notifications', () => {
     const channelId = channel?.id ?? '';
     const summary = summaryOf(world, channelId);
     expect(summary?.text).toContain('INC-1');
-    const actions = (summary?.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).find((block) => block.type === 'actions');
-    expect(actions?.elements?.map((element) => element.action_id)).toEqual(['incident_acknowledge', 'incident_escalate', 'incident_next_phase', 'incident_open_timeline']);
+    const actions = (summary?.blocks as { type: string; elements?: { action_id: string; url?: string }[] }[]).find(
+      (block) => block.type === 'actions',
+    );
+    expect(actions?.elements?.map((element) => element.action_id)).toEqual([
+      'incident_acknowledge',
+      'incident_escalate',
+      'incident_next_phase',
+      'incident_open_timeline',
+    ]);
     expect(actions?.elements?.[3]?.url).toBe('http://firebreak.test/incidents/INC-1');
     expect(JSON.stringify(summary?.blocks)).toContain('Ana');
     const broadcast = world.slack.channels.get('C0BROADCAST')?.messages ?? [];
@@ -29,7 +35,12 @@ describeOnBackends('incident notifications', () => {
     expect(broadcast[0]?.text).toContain(`<#${channelId}>`);
 
     expect(world.pagerduty.events).toHaveLength(1);
-    expect(world.pagerduty.events[0]).toMatchObject({ event_action: 'trigger', dedup_key: incident.id, routing_key: TEST_ROUTING_KEY, payload: { severity: 'critical', component: 'checkout' } });
+    expect(world.pagerduty.events[0]).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: incident.id,
+      routing_key: TEST_ROUTING_KEY,
+      payload: { severity: 'critical', component: 'checkout' },
+    });
 
     await acknowledgeIncident(commander, incident.id, { via: 'web' });
     await drain(world);
@@ -72,7 +83,13 @@ describeOnBackends('incident notifications', () => {
     const ingest = await world.firebreak.tokenFor('ingest');
     const posted = await world.firebreak.request('POST', '/api/v2/alerts', {
       token: ingest,
-      json: [{ labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' }, annotations: { summary: 'checkout 5xx above 5%' }, startsAt: new Date().toISOString() }],
+      json: [
+        {
+          labels: { alertname: 'CheckoutErrors', service: 'checkout', severity: 'critical' },
+          annotations: { summary: 'checkout 5xx above 5%' },
+          startsAt: new Date().toISOString(),
+        },
+      ],
     });
     expect(posted.status).toBe(200);
     await drain(world);
@@ -100,7 +117,9 @@ describeOnBackends('incident notifications', () => {
     };
     expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { token: viewer, json: rule })).status).toBe(403);
     expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { token: null, json: rule })).status).toBe(401);
-    const bad = await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: { ...rule, pagerdutyRoutingKey: 'short', severities: ['sev9'] } });
+    const bad = await world.firebreak.request('POST', '/api/notifications/routing-rules', {
+      json: { ...rule, pagerdutyRoutingKey: 'short', severities: ['sev9'] },
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/pagerdutyRoutingKey.*|severities/);
     const created = await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule });
@@ -108,8 +127,16 @@ describeOnBackends('incident notifications', () => {
     expect((await world.firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).status).toBe(409);
     world.slack.channels.set('C0PAYMENTS', { id: 'C0PAYMENTS', name: 'payments-incidents', members: [], messages: [] });
 
-    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['payments'], title: 'Card declines' });
-    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev2', services: ['checkout'], title: 'Checkout slow' });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), {
+      severity: 'sev2',
+      services: ['payments'],
+      title: 'Card declines',
+    });
+    await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), {
+      severity: 'sev2',
+      services: ['checkout'],
+      title: 'Checkout slow',
+    });
     await drain(world);
     expect(world.pagerduty.events.map((event) => event.routing_key)).toEqual(['PAYMENTSKEY000000000000000000001', TEST_ROUTING_KEY]);
     expect(world.slack.channels.get('C0PAYMENTS')?.messages).toHaveLength(1);
@@ -117,7 +144,9 @@ describeOnBackends('incident notifications', () => {
     // The second incident matched no rule: the defaults route it (broadcast in #incidents).
     expect(world.slack.channels.get('C0BROADCAST')?.messages.map((message) => message.text)).toEqual([expect.stringContaining('INC-2')]);
 
-    const audit = (await (await world.firebreak.request('GET', '/api/audit')).json()) as { entries: { action: string; details: Record<string, unknown> }[] };
+    const audit = (await (await world.firebreak.request('GET', '/api/audit')).json()) as {
+      entries: { action: string; details: Record<string, unknown> }[];
+    };
     const entry = audit.entries.find((candidate) => candidate.action === 'notifier.routing_rule.create');
     expect(entry?.details.pagerdutyRoutingKey).toBe('…0001');
   });
@@ -155,21 +184,29 @@ describeOnBackends('page escalation', () => {
     await drain(world);
     expect(await world.firebreak.scheduler.runDueTimers(minutes(60))).toBe(0);
     // Every paged level is acknowledged.
-    expect(world.pagerduty.events.filter((event) => event.event_action === 'acknowledge').map((event) => event.routing_key.slice(0, 6)).sort()).toEqual([
-      'LEVEL2',
-      'LEVEL3',
-      'R0UT1N',
-    ]);
+    expect(
+      world.pagerduty.events
+        .filter((event) => event.event_action === 'acknowledge')
+        .map((event) => event.routing_key.slice(0, 6))
+        .sort(),
+    ).toEqual(['LEVEL2', 'LEVEL3', 'R0UT1N']);
   });
 });
 
 describeOnBackends('notifications with nothing configured', () => {
   it('queues nothing for Slack or PagerDuty and says so in /readyz', async ({ firebreak }) => {
     const incident = await declareTestIncident(personContext(firebreak, 'responder', 'Bo'), { severity: 'sev1' });
-    await transitionPhase(personContext(firebreak, 'admin', 'Root'), incident.id, { to: 'identification', override: true, reason: 'test' }).catch(() => undefined);
+    await transitionPhase(personContext(firebreak, 'admin', 'Root'), incident.id, {
+      to: 'identification',
+      override: true,
+      reason: 'test',
+    }).catch(() => undefined);
     const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
     expect(messages.messages).toEqual([]);
-    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean; detail: string }>;
+    };
     expect(ready.status).toBe('ready');
     expect(ready.checks.slack).toMatchObject({ ok: false, detail: expect.stringMatching(/SLACK_BOT_TOKEN/) });
     expect(ready.checks.pagerduty).toMatchObject({ ok: false, detail: expect.stringMatching(/PAGERDUTY_ROUTING_KEY/) });
@@ -179,13 +216,27 @@ describeOnBackends('notifications with nothing configured', () => {
 describeOnBackends('deadline warnings', () => {
   it('posts a warning, and pages for an overdue breach deadline (resolved with the incident)', async ({ world }) => {
     const { db } = world.firebreak.database;
-    const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev3', title: 'Customer data exposed' });
+    const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), {
+      severity: 'sev3',
+      title: 'Customer data exposed',
+    });
     const snapshot = { ...incident, reference: 'INC-1', commander: null };
     const dueAt = new Date(Date.now() + 3_600_000);
     const { notifyIncidentChange } = await import('./index.ts');
-    const obligation = { subject: 'breach_obligation', obligationId: '00000000-0000-4000-8000-000000000001', title: 'Notify the regulator', regime: 'gdpr' } as const;
+    const obligation = {
+      subject: 'breach_obligation',
+      obligationId: '00000000-0000-4000-8000-000000000001',
+      title: 'Notify the regulator',
+      regime: 'gdpr',
+    } as const;
     await db.transaction((tx) =>
-      notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: '75%', dueAt, overdue: false } }),
+      notifyIncidentChange(tx, world.firebreak.config, {
+        kind: 'deadline_warning',
+        incident: snapshot,
+        at: new Date(),
+        actorName: 'Firebreak',
+        deadline: { ...obligation, point: '75%', dueAt, overdue: false },
+      }),
     );
     await world.firebreak.notifier.worker.drain();
     // sev3 pages nobody by default; the warning is posted, not paged.
@@ -195,13 +246,33 @@ describeOnBackends('deadline warnings', () => {
     expect(world.slack.channels.get('C0BROADCAST')?.messages.at(-1)?.text).toMatch(/Deadline approaching/);
 
     await db.transaction((tx) =>
-      notifyIncidentChange(tx, world.firebreak.config, { kind: 'deadline_warning', incident: snapshot, at: new Date(), actorName: 'Firebreak', deadline: { ...obligation, point: 'overdue-1', dueAt, overdue: true } }),
+      notifyIncidentChange(tx, world.firebreak.config, {
+        kind: 'deadline_warning',
+        incident: snapshot,
+        at: new Date(),
+        actorName: 'Firebreak',
+        deadline: { ...obligation, point: 'overdue-1', dueAt, overdue: true },
+      }),
     );
     await world.firebreak.notifier.worker.drain();
-    expect(world.pagerduty.events).toMatchObject([{ event_action: 'trigger', dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`, payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) } }]);
+    expect(world.pagerduty.events).toMatchObject([
+      {
+        event_action: 'trigger',
+        dedup_key: `${incident.id}:deadline:Notify the regulator (gdpr)`,
+        payload: { summary: expect.stringMatching(/Overdue: Notify the regulator/) },
+      },
+    ]);
     expect(channel?.messages.at(-1)?.text).toMatch(/Overdue:\* Notify the regulator \(gdpr\) was due/);
 
-    await db.transaction((tx) => notifyIncidentChange(tx, world.firebreak.config, { kind: 'closed', incident: { ...snapshot, closedAt: new Date() }, at: new Date(), actorName: 'Ana', reason: null }));
+    await db.transaction((tx) =>
+      notifyIncidentChange(tx, world.firebreak.config, {
+        kind: 'closed',
+        incident: { ...snapshot, closedAt: new Date() },
+        at: new Date(),
+        actorName: 'Ana',
+        reason: null,
+      }),
+    );
     await world.firebreak.notifier.worker.drain();
     expect(world.pagerduty.events.map((event) => [event.event_action, event.dedup_key])).toEqual([
       ['trigger', `${incident.id}:deadline:Notify the regulator (gdpr)`],

@@ -1,23 +1,25 @@
 import { eq } from 'drizzle-orm';
-import { findSlackUserIds } from '../platform/index.ts';
 import type { Config, Database } from '../platform/index.ts';
+import { findSlackUserIds } from '../platform/index.ts';
 import { changeKey } from './change-key.ts';
 import { refreshEscalationSnapshot, startPaging, stopEscalations } from './escalation.ts';
 import type { DeadlineWarning, IncidentChange } from './incident-change.ts';
 import { enqueuePage, followUpPages } from './pagerduty/enqueue-page.ts';
-import { resolveRoutes } from './routing/resolve-routes.ts';
 import type { IncidentRoutes } from './routing/resolve-routes.ts';
+import { resolveRoutes } from './routing/resolve-routes.ts';
 import { incidentEscalations } from './schema/incident-escalations.ts';
-import { settingsFromConfig } from './settings.ts';
 import type { NotifierSettings } from './settings.ts';
+import { settingsFromConfig } from './settings.ts';
 import { phaseLabel } from './slack/blocks.ts';
 import { enqueueSlackPost, enqueueSlackSync } from './slack/enqueue-slack.ts';
-import { storeSnapshot } from './stored-snapshot.ts';
 import type { StoredSnapshot } from './stored-snapshot.ts';
+import { storeSnapshot } from './stored-snapshot.ts';
 
 /** What a deadline warning calls the deadline: "Notify the regulator (gdpr)". */
 function deadlineName({ deadline }: DeadlineWarning): string {
-  return deadline.subject === 'action_item' ? `Overdue action item "${deadline.title}" (owner ${deadline.ownerName})` : `${deadline.title} (${deadline.regime})`;
+  return deadline.subject === 'action_item'
+    ? `Overdue action item "${deadline.title}" (owner ${deadline.ownerName})`
+    : `${deadline.title} (${deadline.regime})`;
 }
 
 /** The line posted in the incident's channel for a change, or null when the summary update says it all. */
@@ -29,11 +31,20 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     case 'acknowledged':
       return { text: `:white_check_mark: Acknowledged by ${by} (via ${change.via}).`, broadcast: false };
     case 'phase_changed':
-      return { text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: false };
+      return {
+        text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`,
+        broadcast: false,
+      };
     case 'severity_changed':
-      return { text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`, broadcast: true };
+      return {
+        text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`,
+        broadcast: true,
+      };
     case 'roles_changed':
-      return { text: `:bust_in_silhouette: ${change.name} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`, broadcast: false };
+      return {
+        text: `:bust_in_silhouette: ${change.name} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`,
+        broadcast: false,
+      };
     case 'alert_joined': {
       const first = change.alerts[0];
       // An empty label is no label (Prometheus): such an alert goes by its fingerprint.
@@ -67,7 +78,14 @@ async function slackUserIdOf(tx: Database, userId: string | null): Promise<strin
   return (await findSlackUserIds(tx, [userId])).get(userId) ?? null;
 }
 
-async function notifySlack(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifySlack(
+  tx: Database,
+  settings: NotifierSettings,
+  change: IncidentChange,
+  incident: StoredSnapshot,
+  routes: IncidentRoutes,
+  key: string,
+): Promise<void> {
   const route = routes.slack;
   if (!route) return;
   if (change.kind !== 'note_added' && change.kind !== 'deadline_warning') {
@@ -80,11 +98,21 @@ async function notifySlack(tx: Database, settings: NotifierSettings, change: Inc
 }
 
 async function pagedRouteKeys(tx: Database, incidentId: string): Promise<Set<string>> {
-  const rows = await tx.select({ routeKey: incidentEscalations.routeKey }).from(incidentEscalations).where(eq(incidentEscalations.incidentId, incidentId));
+  const rows = await tx
+    .select({ routeKey: incidentEscalations.routeKey })
+    .from(incidentEscalations)
+    .where(eq(incidentEscalations.incidentId, incidentId));
   return new Set(rows.map((row) => row.routeKey));
 }
 
-async function notifyPagerDuty(tx: Database, settings: NotifierSettings, change: IncidentChange, incident: StoredSnapshot, routes: IncidentRoutes, key: string): Promise<void> {
+async function notifyPagerDuty(
+  tx: Database,
+  settings: NotifierSettings,
+  change: IncidentChange,
+  incident: StoredSnapshot,
+  routes: IncidentRoutes,
+  key: string,
+): Promise<void> {
   switch (change.kind) {
     case 'opened':
       for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);

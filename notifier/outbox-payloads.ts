@@ -63,14 +63,20 @@ export const SlackMessage = z.discriminatedUnion('kind', [
 ]);
 export type SlackMessage = z.infer<typeof SlackMessage>;
 
-export const PagerDutyMessage = z.object({ kind: z.enum(['pagerduty.trigger', 'pagerduty.acknowledge', 'pagerduty.resolve']), payload: PagerDutyEvent });
+export const PagerDutyMessage = z.object({
+  kind: z.enum(['pagerduty.trigger', 'pagerduty.acknowledge', 'pagerduty.resolve']),
+  payload: PagerDutyEvent,
+});
 export type PagerDutyMessage = z.infer<typeof PagerDutyMessage>;
 
 export const EmailMessage = z.object({ kind: z.literal('email'), payload: EmailPayload });
 export type EmailMessage = z.infer<typeof EmailMessage>;
 
 /** What may be written to the outbox: a channel, one of its kinds, and that kind's payload. */
-export type OutboxContent = ({ channel: 'slack' } & SlackMessage) | ({ channel: 'pagerduty' } & PagerDutyMessage) | ({ channel: 'email' } & EmailMessage);
+export type OutboxContent =
+  | ({ channel: 'slack' } & SlackMessage)
+  | ({ channel: 'pagerduty' } & PagerDutyMessage)
+  | ({ channel: 'email' } & EmailMessage);
 
 /**
  * A stored message's kind and payload, checked against its channel's schema. One that fails (a kind

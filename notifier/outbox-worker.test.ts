@@ -1,20 +1,26 @@
 import { expect } from 'vitest';
+import { notifierHooks } from '../incidents/index.ts';
+import { metricsRegistry, Scheduler } from '../platform/index.ts';
 import type { TestFirebreak } from '../test/harness/app.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
-import { notifierHooks } from '../incidents/index.ts';
 import { enqueueMessage, getDeliveryStatus } from './index.ts';
-import { Scheduler, metricsRegistry } from '../platform/index.ts';
 
 const later = (ms: number) => () => new Date(Date.now() + ms);
 
 const mail = (firebreak: TestFirebreak, key: string, orderingKey?: string) =>
   firebreak.database.db.transaction((tx) =>
-    enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: key, orderingKey, payload: { to: 'dpo@example.com', subject: `Notice ${key}`, text: 'What happened.' } }),
+    enqueueMessage(tx, firebreak.config, {
+      channel: 'email',
+      idempotencyKey: key,
+      orderingKey,
+      payload: { to: 'dpo@example.com', subject: `Notice ${key}`, text: 'What happened.' },
+    }),
   );
 
 describeOnBackends('outbox and e-mail', () => {
   it.override({
-    firebreakEnv: async ({ smtp }, use) => use({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_BACKOFF_BASE_MS: '20000', NOTIFIER_TIMEOUT_MS: '2000' }),
+    firebreakEnv: async ({ smtp }, use) =>
+      use({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_BACKOFF_BASE_MS: '20000', NOTIFIER_TIMEOUT_MS: '2000' }),
   });
 
   it('delivers an e-mail once, even when enqueued twice with the same idempotency key', async ({ firebreak, smtp }) => {
@@ -46,7 +52,10 @@ describeOnBackends('outbox and e-mail', () => {
     expect(await firebreak.notifier.worker.drain(later(1_200_000))).toMatchObject({ delivered: 1 });
     expect(await firebreak.notifier.worker.drain(later(1_800_000))).toMatchObject({ claimed: 0 });
     expect(smtp.received).toHaveLength(1);
-    expect((await getDeliveryStatus(firebreak.database.db, ['retry-1'])).get('retry-1')).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect((await getDeliveryStatus(firebreak.database.db, ['retry-1'])).get('retry-1')).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+    });
   });
 
   it('marks a permanently refused e-mail dead, shows it in the API and /metrics, and retries it by hand', async ({ firebreak, smtp }) => {
@@ -97,10 +106,18 @@ describeOnBackends('outbox and e-mail', () => {
     expect(first).toMatchObject({ claimed: 2, retried: 1, delivered: 1 });
     expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1']);
     await firebreak.notifier.worker.drain(later(600_000));
-    expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-1', 'Notice ordered-1', 'Notice ordered-2', 'Notice ordered-3']);
+    expect(smtp.received.map((received) => received.subject)).toEqual([
+      'Notice other-1',
+      'Notice ordered-1',
+      'Notice ordered-2',
+      'Notice ordered-3',
+    ]);
   });
 
-  it('writes a message behind a dead one of its ordering key held back, and retrying the dead one sends both in order', async ({ firebreak, smtp }) => {
+  it('writes a message behind a dead one of its ordering key held back, and retrying the dead one sends both in order', async ({
+    firebreak,
+    smtp,
+  }) => {
     smtp.refuseNext(1, 550);
     const dead = await mail(firebreak, 'thread-1', 'dead-thread');
     await firebreak.notifier.worker.drain();
@@ -111,7 +128,12 @@ describeOnBackends('outbox and e-mail', () => {
     const held = (await getDeliveryStatus(firebreak.database.db, ['thread-2'])).get('thread-2');
     expect(held?.lastError).toBe(`held back: an earlier message of dead-thread (${dead.id}) is dead`);
     // Written again under its key: the message already written is kept.
-    expect(await mail(firebreak, 'thread-2', 'dead-thread')).toEqual({ id: behind.id, idempotencyKey: 'thread-2', status: 'dead', created: false });
+    expect(await mail(firebreak, 'thread-2', 'dead-thread')).toEqual({
+      id: behind.id,
+      idempotencyKey: 'thread-2',
+      status: 'dead',
+      created: false,
+    });
     await firebreak.notifier.worker.drain();
     expect(smtp.received.map((received) => received.subject)).toEqual(['Notice other-thread-1']);
 
@@ -123,7 +145,11 @@ describeOnBackends('outbox and e-mail', () => {
   it('refuses an e-mail without a valid recipient and stores nothing', async ({ firebreak }) => {
     await expect(
       firebreak.database.db.transaction((tx) =>
-        enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'bad-1', payload: { to: 'not-an-address', subject: 'x', text: 'y' } }),
+        enqueueMessage(tx, firebreak.config, {
+          channel: 'email',
+          idempotencyKey: 'bad-1',
+          payload: { to: 'not-an-address', subject: 'x', text: 'y' },
+        }),
       ),
     ).rejects.toThrow(/payload.to/);
     expect((await getDeliveryStatus(firebreak.database.db, ['bad-1'])).size).toBe(0);
@@ -133,13 +159,20 @@ describeOnBackends('outbox and e-mail', () => {
 describeOnBackends('outbox without SMTP', () => {
   it('records e-mails as dead with the reason, and says so in /readyz', async ({ firebreak }) => {
     await firebreak.database.db.transaction((tx) =>
-      enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'no-smtp', payload: { to: 'a@example.com', subject: 's', text: 't' } }),
+      enqueueMessage(tx, firebreak.config, {
+        channel: 'email',
+        idempotencyKey: 'no-smtp',
+        payload: { to: 'a@example.com', subject: 's', text: 't' },
+      }),
     );
     const status = (await getDeliveryStatus(firebreak.database.db, ['no-smtp'])).get('no-smtp');
     expect(status).toMatchObject({ status: 'dead' });
     expect(status?.lastError).toMatch(/SMTP_URL/);
     expect(await firebreak.notifier.worker.drain()).toMatchObject({ claimed: 0 });
-    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as { status: string; checks: Record<string, { ok: boolean; detail: string }> };
+    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean; detail: string }>;
+    };
     expect(ready.status).toBe('ready');
     expect(ready.checks.email).toMatchObject({ ok: false });
     expect(ready.checks.email?.detail).toMatch(/SMTP_URL/);
@@ -153,29 +186,48 @@ describeOnBackends('outbox workers running', () => {
   it('deliver as soon as a message commits, and share the work without sending anything twice', async ({ firebreak, smtp }) => {
     const { createNotifier } = await import('./index.ts');
     // A second replica's worker on the same database.
-    const replica = createNotifier({ config: firebreak.config, database: firebreak.database, logger: firebreak.logger, scheduler: new Scheduler(firebreak.database.db, firebreak.logger), incidents: notifierHooks });
+    const replica = createNotifier({
+      config: firebreak.config,
+      database: firebreak.database,
+      logger: firebreak.logger,
+      scheduler: new Scheduler(firebreak.database.db, firebreak.logger),
+      incidents: notifierHooks,
+    });
     try {
       firebreak.notifier.worker.start();
       replica.worker.start();
       // Polling is once a minute here: only the NOTIFY at commit can explain a prompt delivery.
       await firebreak.database.db.transaction((tx) =>
-        enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'live-1', payload: { to: 'a@example.com', subject: 'Live 1', text: 't' } }),
+        enqueueMessage(tx, firebreak.config, {
+          channel: 'email',
+          idempotencyKey: 'live-1',
+          payload: { to: 'a@example.com', subject: 'Live 1', text: 't' },
+        }),
       );
-      for (let waited = 0; smtp.received.length < 1 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let waited = 0; smtp.received.length < 1 && waited < 10_000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(smtp.received.map((received) => received.subject)).toEqual(['Live 1']);
 
       await firebreak.database.db.transaction(async (tx) => {
         for (let index = 0; index < 40; index++) {
-          await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: `many-${index}`, orderingKey: `thread-${index % 4}`, payload: { to: 'a@example.com', subject: `Many ${index}`, text: 't' } });
+          await enqueueMessage(tx, firebreak.config, {
+            channel: 'email',
+            idempotencyKey: `many-${index}`,
+            orderingKey: `thread-${index % 4}`,
+            payload: { to: 'a@example.com', subject: `Many ${index}`, text: 't' },
+          });
         }
       });
-      for (let waited = 0; smtp.received.length < 41 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; smtp.received.length < 41 && waited < 30_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const subjects = smtp.received.map((received) => received.subject);
       expect(subjects).toHaveLength(41);
       expect(new Set(subjects).size).toBe(41);
       for (let thread = 0; thread < 4; thread++) {
-        const order = subjects.filter((subject) => subject.startsWith('Many ') && Number(subject.slice(5)) % 4 === thread).map((subject) => Number(subject.slice(5)));
+        const order = subjects
+          .filter((subject) => subject.startsWith('Many ') && Number(subject.slice(5)) % 4 === thread)
+          .map((subject) => Number(subject.slice(5)));
         expect(order).toEqual([...order].sort((a, b) => a - b));
       }
     } finally {

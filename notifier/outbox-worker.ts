@@ -1,13 +1,13 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database, DatabaseHandle, Logger } from '../platform/index.ts';
 import { queryRows } from '../platform/index.ts';
-import { backoffDelay } from './backoff.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { backoffDelay } from './backoff.ts';
 import { DeliveryError } from './delivery-error.ts';
 import { OUTBOX_CHANNEL } from './enqueue-message.ts';
 import { deliveryAttempts, deliveryLatency, outboxMessageCount } from './metrics.ts';
-import { OUTBOX_CHANNELS, outboxMessages } from './schema/outbox-messages.ts';
 import type { OutboxChannel, OutboxMessage } from './schema/outbox-messages.ts';
+import { OUTBOX_CHANNELS, outboxMessages } from './schema/outbox-messages.ts';
 
 /** One way out (Slack, PagerDuty, e-mail). Throws DeliveryError to say whether a retry can help. */
 export interface ChannelAdapter {
@@ -169,7 +169,12 @@ export class OutboxWorker {
           claimToken: sql`gen_random_uuid()`,
           attempts: sql`${outboxMessages.attempts} + 1`,
         })
-        .where(inArray(outboxMessages.id, due.map((row) => row.id)))
+        .where(
+          inArray(
+            outboxMessages.id,
+            due.map((row) => row.id),
+          ),
+        )
         .returning();
       return claimed.sort((a, b) => a.sequence - b.sequence);
     });
@@ -237,7 +242,10 @@ export class OutboxWorker {
       })
       .where(and(eq(outboxMessages.id, message.id), eq(outboxMessages.claimToken, claimTokenOf(message))));
     deliveryAttempts.inc({ channel: message.channel, outcome: failure.rateLimited ? 'rate_limited' : 'retry' });
-    this.logger.info({ messageId: message.id, channel: message.channel, error: reason, retryInMs: delay }, 'outbox delivery failed; will retry');
+    this.logger.info(
+      { messageId: message.id, channel: message.channel, error: reason, retryInMs: delay },
+      'outbox delivery failed; will retry',
+    );
     return 'retried';
   }
 

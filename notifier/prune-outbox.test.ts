@@ -7,7 +7,9 @@ import { OUTBOX_RETENTION_JOB } from './index.ts';
 describeOnBackends('outbox retention', () => {
   it.override({ firebreakEnv: { OUTBOX_RETENTION_DAYS: '30' } });
 
-  it('deletes Slack and PagerDuty messages delivered over OUTBOX_RETENTION_DAYS ago, and keeps e-mails and undelivered ones', async ({ firebreak }) => {
+  it('deletes Slack and PagerDuty messages delivered over OUTBOX_RETENTION_DAYS ago, and keeps e-mails and undelivered ones', async ({
+    firebreak,
+  }) => {
     const now = new Date('2030-06-01T12:00:00Z');
     const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
     const messages: [key: string, channel: string, status: string, deliveredAt: string | null][] = [
@@ -24,7 +26,10 @@ describeOnBackends('outbox retention', () => {
         values (${channel}, ${`${channel}.test`}, ${key}, '{}'::jsonb, 10, ${status}, ${deliveredAt}::timestamptz, ${daysAgo(500)}::timestamptz, ${daysAgo(500)}::timestamptz)`);
     }
     expect(await firebreak.scheduler.runJob(OUTBOX_RETENTION_JOB, now)).toBe(true);
-    const kept = await queryRows<{ idempotency_key: string }>(firebreak.database.db, sql`select idempotency_key from outbox_messages order by idempotency_key`);
+    const kept = await queryRows<{ idempotency_key: string }>(
+      firebreak.database.db,
+      sql`select idempotency_key from outbox_messages order by idempotency_key`,
+    );
     expect(kept.map((row) => row.idempotency_key)).toEqual(['notice-old', 'page-dead-old', 'slack-failing-old', 'slack-recent']);
   });
 });

@@ -6,8 +6,16 @@ import { enqueueMessage } from './index.ts';
 /** Two e-mails, written dead at once (no SMTP_URL): something to list. */
 async function enqueueNotices(firebreak: TestFirebreak): Promise<void> {
   await firebreak.database.db.transaction(async (tx) => {
-    await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-a', payload: { to: 'a@example.com', subject: 'A', text: 'a' } });
-    await enqueueMessage(tx, firebreak.config, { channel: 'email', idempotencyKey: 'notice-b', payload: { to: 'b@example.com', subject: 'B', text: 'b' } });
+    await enqueueMessage(tx, firebreak.config, {
+      channel: 'email',
+      idempotencyKey: 'notice-a',
+      payload: { to: 'a@example.com', subject: 'A', text: 'a' },
+    });
+    await enqueueMessage(tx, firebreak.config, {
+      channel: 'email',
+      idempotencyKey: 'notice-b',
+      payload: { to: 'b@example.com', subject: 'B', text: 'b' },
+    });
   });
 }
 
@@ -25,9 +33,14 @@ describeOnBackends('notification routes', () => {
 
   it('lists messages with filters and pages, and refuses bad filters and callers without the permission', async ({ firebreak }) => {
     await enqueueNotices(firebreak);
-    const first = (await (await firebreak.request('GET', '/api/notifications/messages?channel=email&limit=1')).json()) as { messages: { idempotencyKey: string; id: string }[]; nextCursor: string };
+    const first = (await (await firebreak.request('GET', '/api/notifications/messages?channel=email&limit=1')).json()) as {
+      messages: { idempotencyKey: string; id: string }[];
+      nextCursor: string;
+    };
     expect(first.messages.map((message) => message.idempotencyKey)).toEqual(['notice-b']);
-    const second = (await (await firebreak.request('GET', `/api/notifications/messages?channel=email&limit=1&cursor=${first.nextCursor}`)).json()) as { messages: { idempotencyKey: string }[]; nextCursor: string | null };
+    const second = (await (
+      await firebreak.request('GET', `/api/notifications/messages?channel=email&limit=1&cursor=${first.nextCursor}`)
+    ).json()) as { messages: { idempotencyKey: string }[]; nextCursor: string | null };
     expect(second.messages.map((message) => message.idempotencyKey)).toEqual(['notice-a']);
     expect(second.nextCursor).toBeNull();
     const one = await firebreak.request('GET', `/api/notifications/messages/${first.messages[0]?.id}`);
@@ -47,11 +60,17 @@ describeOnBackends('notification routes', () => {
     const rule = { name: 'db', services: ['postgres'], pagerdutyRoutingKey: 'DBKEY000000000000000000000000001' };
     const created = (await (await firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).json()) as { id: string };
     await firebreak.request('POST', '/api/notifications/routing-rules', { json: { ...rule, name: 'other' } });
-    const renamed = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, name: 'database', severities: ['sev1'] } });
+    const renamed = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, {
+      json: { ...rule, name: 'database', severities: ['sev1'] },
+    });
     expect(renamed.status).toBe(200);
     expect(await renamed.json()).toMatchObject({ name: 'database', severities: ['sev1'] });
-    expect((await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, name: 'other' } })).status).toBe(409);
-    const invalid = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, maxEscalations: 2 } });
+    expect(
+      (await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, { json: { ...rule, name: 'other' } })).status,
+    ).toBe(409);
+    const invalid = await firebreak.request('PUT', `/api/notifications/routing-rules/${created.id}`, {
+      json: { ...rule, maxEscalations: 2 },
+    });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(/escalateAfterSeconds/);
     const responder = await firebreak.tokenFor('responder');

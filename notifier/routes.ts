@@ -1,19 +1,19 @@
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { NotFoundError, requirePermission, validate } from '../platform/index.ts';
 import type { AppEnv } from '../platform/index.ts';
-import { eq } from 'drizzle-orm';
-import { getDeliveryStatus } from './get-delivery-status.ts';
-import { MessageListQuery, listMessages } from './list-messages.ts';
-import { retryMessage } from './retry-message.ts';
-import { outboxMessages } from './schema/outbox-messages.ts';
+import { NotFoundError, requirePermission, validate } from '../platform/index.ts';
 import { escalateIncident } from './escalation.ts';
+import { getDeliveryStatus } from './get-delivery-status.ts';
+import { listMessages, MessageListQuery } from './list-messages.ts';
+import { retryMessage } from './retry-message.ts';
 import { createRoutingRule } from './routing/create-routing-rule.ts';
 import { deleteRoutingRule } from './routing/delete-routing-rule.ts';
 import { listRoutingRules } from './routing/list-routing-rules.ts';
 import { RoutingRuleInput } from './routing/routing-rule-input.ts';
 import { updateRoutingRule } from './routing/update-routing-rule.ts';
+import { outboxMessages } from './schema/outbox-messages.ts';
 
 const MessageParam = z.object({ id: z.uuid() });
 const RuleParam = z.object({ id: z.uuid() });
@@ -31,7 +31,10 @@ export function notificationRoutes() {
   return new Hono<AppEnv>()
     .get(
       '/messages',
-      describeRoute({ summary: 'Outbox messages, newest first (filter by status=dead to see what needs a retry)', tags: ['notifications'] }),
+      describeRoute({
+        summary: 'Outbox messages, newest first (filter by status=dead to see what needs a retry)',
+        tags: ['notifications'],
+      }),
       requirePermission('notifications:read'),
       validate('query', MessageListQuery),
       async (c) => c.json(await listMessages(c.var.ctx.db, c.req.valid('query'))),
@@ -65,8 +68,11 @@ export function notificationRoutes() {
         return c.json({ statuses: Object.fromEntries(statuses) });
       },
     )
-    .get('/routing-rules', describeRoute({ summary: 'Routing rules: which incidents go to which Slack channel and PagerDuty key', tags: ['notifications'] }), requirePermission('notifications:read'), async (c) =>
-      c.json({ rules: await listRoutingRules(c.var.ctx.db) }),
+    .get(
+      '/routing-rules',
+      describeRoute({ summary: 'Routing rules: which incidents go to which Slack channel and PagerDuty key', tags: ['notifications'] }),
+      requirePermission('notifications:read'),
+      async (c) => c.json({ rules: await listRoutingRules(c.var.ctx.db) }),
     )
     .post(
       '/routing-rules',

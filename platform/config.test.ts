@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('configuration', () => {
   it('has defaults that run on a fresh machine', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', DATA_DIR: './data', BODY_LIMIT_BYTES: 5 * 1024 * 1024, publicUrl: 'http://127.0.0.1:8080' });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      DATA_DIR: './data',
+      BODY_LIMIT_BYTES: 5 * 1024 * 1024,
+      publicUrl: 'http://127.0.0.1:8080',
+    });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 

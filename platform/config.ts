@@ -19,7 +19,11 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: optionalUrl,
   FIREBREAK_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -31,7 +35,10 @@ export const ConfigSchema = z.object({
   /** Keys FIREBREAK_SECRET_KEY replaced, comma-separated: what they sealed still opens, and is sealed again at startup. */
   FIREBREAK_SECRET_KEY_PREVIOUS: z
     .string()
-    .refine((value) => value.split(',').every((key) => parseSecretKey(key) !== null), 'must list 32-byte keys (64 hex digits or base64), separated by commas')
+    .refine(
+      (value) => value.split(',').every((key) => parseSecretKey(key) !== null),
+      'must list 32-byte keys (64 hex digits or base64), separated by commas',
+    )
     .optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
@@ -50,21 +57,53 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*)*$/, 'must be label names separated by commas')
     .default('alertname,service'),
-  ALERT_RESOLVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
-  ALERT_SEVERITY_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name').default('severity'),
+  ALERT_RESOLVE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(300),
+  ALERT_SEVERITY_LABEL: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name')
+    .default('severity'),
   ALERT_SEVERITY_MAP: z
     .string()
     .regex(/^\s*[^=,\s]+\s*=\s*sev[1-4]\s*(,\s*[^=,\s]+\s*=\s*sev[1-4]\s*)*$/, 'must be value=sevN pairs separated by commas')
     .default('critical=sev1,error=sev2,warning=sev3,info=sev4'),
   ALERT_DEFAULT_SEVERITY: z.enum(SEVERITIES).default('sev3'),
-  ALERT_REFIRE_WINDOW_SECONDS: z.coerce.number().int().min(0).max(30 * 24 * 3600).default(1800),
+  ALERT_REFIRE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(1800),
   ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
-  ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
   SLACK_BROADCAST_CHANNEL: z.string().min(1).optional(),
   SLACK_MIN_SEVERITY: z.enum(SEVERITIES).default('sev3'),
@@ -76,13 +115,25 @@ export const ConfigSchema = z.object({
   PAGERDUTY_WEBHOOK_SECRET: z.string().min(8).optional(),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(1000),
-  OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(10 * 60_000),
+  OUTBOX_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 60_000),
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   NOTIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  TRACE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
-  TRACE_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
+  TRACE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
+  TRACE_MAX_INFLIGHT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(128 * 1024 * 1024),
   TRACE_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
   TRACE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   TRACE_EVIDENCE_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),

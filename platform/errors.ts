@@ -125,7 +125,10 @@ export class UnsupportedMediaTypeError extends DomainError {
 }
 
 export class UnavailableError extends DomainError {
-  constructor(message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super('unavailable', message);
   }
 }

@@ -1,16 +1,17 @@
 // The shared kernel's surface: every other part imports from here.
-export { loadConfig, ConfigError, ConfigSchema } from './config.ts';
-export type { Config } from './config.ts';
-export * from './errors.ts';
-export { SEVERITIES, isAtLeast, severityRank } from './severity.ts';
-export type { Severity } from './severity.ts';
-export { createLogger } from './logger.ts';
-export type { Logger } from './logger.ts';
-export * from './database/index.ts';
-export * from './auth/index.ts';
+
 export * from './audit/index.ts';
-export * from './scheduler/index.ts';
+export * from './auth/index.ts';
+export type { Config } from './config.ts';
+export { ConfigError, ConfigSchema, loadConfig } from './config.ts';
+export * from './database/index.ts';
+export * from './errors.ts';
 export * from './http/index.ts';
-export * from './telemetry/index.ts';
-export { platformRoutes } from './routes.ts';
+export type { Logger } from './logger.ts';
+export { createLogger } from './logger.ts';
 export type { ReadinessCheck } from './routes.ts';
+export { platformRoutes } from './routes.ts';
+export * from './scheduler/index.ts';
+export type { Severity } from './severity.ts';
+export { isAtLeast, SEVERITIES, severityRank } from './severity.ts';
+export * from './telemetry/index.ts';

@@ -43,7 +43,10 @@ describeOnBackends('platform routes', () => {
   });
 
   it('answers 400 to malformed JSON and to invalid fields, naming the problem', async ({ firebreak }) => {
-    const malformed = await firebreak.request('POST', '/api/tokens', { body: '{"name": "x",', headers: { 'content-type': 'application/json' } });
+    const malformed = await firebreak.request('POST', '/api/tokens', {
+      body: '{"name": "x",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'malformed_json' });
     const invalid = await firebreak.request('POST', '/api/tokens', { json: { name: 'x', role: 'overlord' } });
@@ -54,7 +57,10 @@ describeOnBackends('platform routes', () => {
   });
 
   it('answers 415 to a body that is not JSON', async ({ firebreak }) => {
-    const response = await firebreak.request('POST', '/api/tokens', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await firebreak.request('POST', '/api/tokens', {
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(415);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain('application/json');
   });
@@ -91,10 +97,20 @@ describeOnBackends('platform routes', () => {
   });
 
   it('audits token changes with actor, request id and details', async ({ firebreak }) => {
-    const created = await firebreak.request('POST', '/api/tokens', { json: { name: 'audited', role: 'viewer' }, headers: { 'x-request-id': 'req-123' } });
+    const created = await firebreak.request('POST', '/api/tokens', {
+      json: { name: 'audited', role: 'viewer' },
+      headers: { 'x-request-id': 'req-123' },
+    });
     expect(created.status).toBe(201);
-    const audit = (await (await firebreak.request('GET', '/api/audit?action=tokens.token.create')).json()) as { entries: Record<string, unknown>[] };
-    expect(audit.entries[0]).toMatchObject({ actorName: 'bootstrap', action: 'tokens.token.create', requestId: 'req-123', details: { name: 'audited', role: 'viewer' } });
+    const audit = (await (await firebreak.request('GET', '/api/audit?action=tokens.token.create')).json()) as {
+      entries: Record<string, unknown>[];
+    };
+    expect(audit.entries[0]).toMatchObject({
+      actorName: 'bootstrap',
+      action: 'tokens.token.create',
+      requestId: 'req-123',
+      details: { name: 'audited', role: 'viewer' },
+    });
   });
 
   it('describes its routes in /openapi.json', async ({ firebreak }) => {

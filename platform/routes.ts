@@ -1,14 +1,13 @@
+import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { listAuditEntries, verifyAuditChain, AuditQuery } from './audit/index.ts';
-import { TokenInput, createToken, listTokens, revokeToken } from './auth/tokens.ts';
-import { UserInput, createUser, listUsers } from './auth/users.ts';
-import { migrationStatus } from './database/index.ts';
-import { queryRows } from './database/index.ts';
-import { sql } from 'drizzle-orm';
-import { requirePermission, validate } from './http/index.ts';
+import { AuditQuery, listAuditEntries, verifyAuditChain } from './audit/index.ts';
+import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.ts';
+import { createUser, listUsers, UserInput } from './auth/users.ts';
+import { migrationStatus, queryRows } from './database/index.ts';
 import type { AppEnv } from './http/index.ts';
+import { requirePermission, validate } from './http/index.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
 
 /** A named check that /readyz reports; a part that cannot deliver says so here. */
@@ -53,8 +52,11 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
       const { actor } = c.var.ctx;
       return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
     })
-    .get('/api/tokens', describeRoute({ summary: 'List API tokens (never their values)', tags: ['auth'] }), requirePermission('tokens:manage'), async (c) =>
-      c.json({ tokens: await listTokens(c.var.ctx) }),
+    .get(
+      '/api/tokens',
+      describeRoute({ summary: 'List API tokens (never their values)', tags: ['auth'] }),
+      requirePermission('tokens:manage'),
+      async (c) => c.json({ tokens: await listTokens(c.var.ctx) }),
     )
     .post(
       '/api/tokens',
@@ -90,7 +92,10 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
       validate('query', AuditQuery),
       async (c) => c.json(await listAuditEntries(c.var.ctx.db, c.req.valid('query'))),
     )
-    .get('/api/audit/verify', describeRoute({ summary: 'Verify the audit hash chain', tags: ['audit'] }), requirePermission('audit:read'), async (c) =>
-      c.json(await verifyAuditChain(c.var.ctx.db)),
+    .get(
+      '/api/audit/verify',
+      describeRoute({ summary: 'Verify the audit hash chain', tags: ['audit'] }),
+      requirePermission('audit:read'),
+      async (c) => c.json(await verifyAuditChain(c.var.ctx.db)),
     );
 }

@@ -11,4 +11,3 @@ export function severityRank(severity: Severity): number {
 export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return severityRank(severity) <= severityRank(threshold);
 }
-

@@ -2,7 +2,15 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE, MIGRATIONS_FOLDER, compareMigrations, formatLock, parseLock, readMigrations, recordMigrations } from './check-migrations.ts';
+import {
+  compareMigrations,
+  formatLock,
+  LOCK_FILE,
+  MIGRATIONS_FOLDER,
+  parseLock,
+  readMigrations,
+  recordMigrations,
+} from './check-migrations.ts';
 
 const copies: string[] = [];
 
@@ -53,7 +61,10 @@ describe('the migrations check', () => {
     });
     writeFileSync(path.join(folder, '0099_stray.sql'), 'select 1;\n');
     const { migrations, problems } = readMigrations(folder);
-    expect(problems).toEqual(['0002_alerts_fillfactor.sql is not in meta/_journal.json, so no database would ever apply it.', '0099_stray.sql is not in meta/_journal.json, so no database would ever apply it.']);
+    expect(problems).toEqual([
+      '0002_alerts_fillfactor.sql is not in meta/_journal.json, so no database would ever apply it.',
+      '0099_stray.sql is not in meta/_journal.json, so no database would ever apply it.',
+    ]);
     expect(compareMigrations(migrations, locked, locked)).toEqual([
       'The meta/_journal.json entry of 0000_initial changed after it was committed: restore it.',
       '0002_alerts_fillfactor was committed, but it is no longer in meta/_journal.json: committed migrations stay, in their order.',
@@ -63,7 +74,9 @@ describe('the migrations check', () => {
   it('asks for a new migration to be recorded, and --record appends its line only', () => {
     const folder = copyOfMigrations();
     writeFileSync(path.join(folder, '0003_new_index.sql'), 'create index "x" on "alerts" ("id");\n');
-    editJournal(folder, (journal) => journal.entries.push({ idx: 3, version: '7', when: 1795300000000, tag: '0003_new_index', breakpoints: true }));
+    editJournal(folder, (journal) =>
+      journal.entries.push({ idx: 3, version: '7', when: 1795300000000, tag: '0003_new_index', breakpoints: true }),
+    );
     const { migrations } = readMigrations(folder);
     expect(compareMigrations(migrations, locked, locked)).toEqual([
       '0003_new_index is not in platform/database/migrations.lock: add it with `npx tsx scripts/check-migrations.ts --record`.',

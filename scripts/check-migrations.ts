@@ -42,7 +42,9 @@ export function readMigrations(folder: string): { migrations: MigrationChecksum[
     return { tag: entry.tag, sql: existsSync(file) ? sha256(readFileSync(file)) : 'missing', journal: sha256(JSON.stringify(entry)) };
   });
   const listed = new Set(journal.entries.map((entry) => `${entry.tag}.sql`));
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()) {
     if (!listed.has(file)) problems.push(`${file} is not in meta/_journal.json, so no database would ever apply it.`);
   }
   return { migrations, problems };
@@ -60,7 +62,10 @@ export function parseLock(text: string): MigrationChecksum[] {
 }
 
 export function formatLock(migrations: MigrationChecksum[]): string {
-  return [...LOCK_HEADER, ...migrations.map((migration) => `${migration.tag} sql=${migration.sql} journal=${migration.journal}`)].join('\n') + '\n';
+  return (
+    [...LOCK_HEADER, ...migrations.map((migration) => `${migration.tag} sql=${migration.sql} journal=${migration.journal}`)].join('\n') +
+    '\n'
+  );
 }
 
 function sameLine(a: MigrationChecksum | undefined, b: MigrationChecksum): boolean {
@@ -71,7 +76,11 @@ function sameLine(a: MigrationChecksum | undefined, b: MigrationChecksum): boole
  * What differs between the migrations now, the lock, and the lock as committed at HEAD (null when there is
  * no git or no committed lock): each problem a sentence saying what to do.
  */
-export function compareMigrations(current: MigrationChecksum[], locked: MigrationChecksum[], committed: MigrationChecksum[] | null): string[] {
+export function compareMigrations(
+  current: MigrationChecksum[],
+  locked: MigrationChecksum[],
+  committed: MigrationChecksum[] | null,
+): string[] {
   const problems: string[] = [];
   locked.forEach((line, index) => {
     const now = current[index];
@@ -80,14 +89,19 @@ export function compareMigrations(current: MigrationChecksum[], locked: Migratio
       problems.push(`${line.tag} was committed, but ${instead}: committed migrations stay, in their order.`);
       return;
     }
-    if (now.sql !== line.sql) problems.push(`${line.tag}.sql changed after it was committed: restore it, and make the change a new migration.`);
-    if (now.journal !== line.journal) problems.push(`The meta/_journal.json entry of ${line.tag} changed after it was committed: restore it.`);
+    if (now.sql !== line.sql)
+      problems.push(`${line.tag}.sql changed after it was committed: restore it, and make the change a new migration.`);
+    if (now.journal !== line.journal)
+      problems.push(`The meta/_journal.json entry of ${line.tag} changed after it was committed: restore it.`);
   });
   for (const migration of current.slice(locked.length)) {
-    problems.push(`${migration.tag} is not in platform/database/migrations.lock: add it with \`npx tsx scripts/check-migrations.ts --record\`.`);
+    problems.push(
+      `${migration.tag} is not in platform/database/migrations.lock: add it with \`npx tsx scripts/check-migrations.ts --record\`.`,
+    );
   }
   committed?.forEach((line, index) => {
-    if (!sameLine(locked[index], line)) problems.push(`migrations.lock: the line of ${line.tag} committed at HEAD was changed or removed; committed lines stay as they are.`);
+    if (!sameLine(locked[index], line))
+      problems.push(`migrations.lock: the line of ${line.tag} committed at HEAD was changed or removed; committed lines stay as they are.`);
   });
   return problems;
 }
@@ -108,7 +122,11 @@ export function readCommittedLock(): MigrationChecksum[] | null {
 }
 
 /** The lock with lines for migrations it lacks; the lines committed at HEAD (or, without git, all present ones) are kept as they are. */
-export function recordMigrations(current: MigrationChecksum[], locked: MigrationChecksum[], committed: MigrationChecksum[] | null): MigrationChecksum[] {
+export function recordMigrations(
+  current: MigrationChecksum[],
+  locked: MigrationChecksum[],
+  committed: MigrationChecksum[] | null,
+): MigrationChecksum[] {
   const kept = committed ?? locked;
   return [...kept, ...current.slice(kept.length)];
 }

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterEach, expect } from 'vitest';
 import { queryRows } from '../platform/index.ts';
 import type { TestFirebreak } from './harness/app.ts';
-import { describeOnBackends, it } from './harness/fixtures.ts';
 import type { TestServer } from './harness/fixtures.ts';
-import { eventually, startBinary, startMetricsTarget } from './harness/prometheus-stack.ts';
+import { describeOnBackends, it } from './harness/fixtures.ts';
 import type { MetricsTarget, RunningBinary } from './harness/prometheus-stack.ts';
+import { eventually, startBinary, startMetricsTarget } from './harness/prometheus-stack.ts';
 
 const RULES = `
 groups:
@@ -22,7 +22,9 @@ groups:
 `;
 
 function prometheusConfig(metricsPort: number, alertmanager: { port: number; token: string | null }): string {
-  const authorization = alertmanager.token ? `\n      authorization:\n        type: Bearer\n        credentials: ${alertmanager.token}` : '';
+  const authorization = alertmanager.token
+    ? `\n      authorization:\n        type: Bearer\n        credentials: ${alertmanager.token}`
+    : '';
   return `
 global:
   scrape_interval: 1s
@@ -80,11 +82,22 @@ describeOnBackends('Prometheus and Alertmanager end to end', () => {
   });
 
   const incidents = () =>
-    queryRows<IncidentRow>(firebreak.database.db, sql`select id, group_key, severity, resolved_at is not null as resolved from incidents order by number`);
+    queryRows<IncidentRow>(
+      firebreak.database.db,
+      sql`select id, group_key, severity, resolved_at is not null as resolved from incidents order by number`,
+    );
   const alertsOf = (incidentId: string) =>
-    queryRows<{ status: string; labels: Record<string, string> }>(firebreak.database.db, sql`select status, labels from alerts where incident_id = ${incidentId} order by fingerprint`);
+    queryRows<{ status: string; labels: Record<string, string> }>(
+      firebreak.database.db,
+      sql`select status, labels from alerts where incident_id = ${incidentId} order by fingerprint`,
+    );
   const timeline = async (incidentId: string) =>
-    (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type);
+    (
+      await queryRows<{ type: string }>(
+        firebreak.database.db,
+        sql`select type from timeline_events where incident_id = ${incidentId} order by id`,
+      )
+    ).map((row) => row.type);
 
   async function expectFireThenResolve(expectedGroupKey: string, logs: () => string) {
     const incident = await eventually(
@@ -116,7 +129,9 @@ describeOnBackends('Prometheus and Alertmanager end to end', () => {
     expect(await incidents()).toHaveLength(1);
   }
 
-  it('Prometheus → Alertmanager → webhook (bearer token): the incident opens, gathers both alerts, resolves', { timeout: 120_000 }, async () => {
+  it('Prometheus → Alertmanager → webhook (bearer token): the incident opens, gathers both alerts, resolves', {
+    timeout: 120_000,
+  }, async () => {
     const alertmanagerConfig = `
 route:
   receiver: firebreak
@@ -134,20 +149,29 @@ receivers:
             type: Bearer
             credentials: ${token}
 `;
-    const alertmanager = await startBinary('/usr/bin/prometheus-alertmanager', { 'alertmanager.yml': alertmanagerConfig }, (directory, port) => [
-      `--config.file=${directory}/alertmanager.yml`,
-      `--storage.path=${directory}/data`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ]);
+    const alertmanager = await startBinary(
+      '/usr/bin/prometheus-alertmanager',
+      { 'alertmanager.yml': alertmanagerConfig },
+      (directory, port) => [
+        `--config.file=${directory}/alertmanager.yml`,
+        `--storage.path=${directory}/data`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+    );
     binaries.push(alertmanager);
     const prometheus = await startPrometheus(prometheusConfig(target.port, { port: alertmanager.port, token: null }));
     binaries.push(prometheus);
-    await expectFireThenResolve('{}:{alertname="CheckoutErrors", service="checkout"}', () => `${alertmanager.output()}\n${prometheus.output()}`);
+    await expectFireThenResolve(
+      '{}:{alertname="CheckoutErrors", service="checkout"}',
+      () => `${alertmanager.output()}\n${prometheus.output()}`,
+    );
   });
 
-  it('Prometheus → /api/v2/alerts directly (api_version v2, bearer token): the same, with the configured group_by', { timeout: 120_000 }, async () => {
+  it('Prometheus → /api/v2/alerts directly (api_version v2, bearer token): the same, with the configured group_by', {
+    timeout: 120_000,
+  }, async () => {
     const prometheus = await startPrometheus(prometheusConfig(target.port, { port: running.port, token }));
     binaries.push(prometheus);
     await expectFireThenResolve('{}:{alertname="CheckoutErrors", service="checkout"}', () => prometheus.output());

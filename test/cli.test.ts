@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createFirebreak } from '../server.ts';
 import { createLogger, loadConfig, lockEmbeddedDatabase, openDatabase } from '../platform/index.ts';
+import { createFirebreak } from '../server.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from './harness/database.ts';
 
 const run = promisify(execFile);
@@ -93,7 +93,9 @@ describe('firebreak CLI with the embedded database', () => {
   });
 
   it('explains bad arguments', async () => {
-    const result = await firebreakCli(['token', 'create', '--name', 'x', '--role', 'king'], { DATA_DIR: await mkdtemp(path.join(tmpdir(), 'fb-')) });
+    const result = await firebreakCli(['token', 'create', '--name', 'x', '--role', 'king'], {
+      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'fb-')),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/role/);
     const unknown = await firebreakCli(['frobnicate'], {});

@@ -1,10 +1,10 @@
-import { request } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFirebreak, listen } from '../server.ts';
 import { createLogger, loadConfig } from '../platform/index.ts';
+import { createFirebreak, listen } from '../server.ts';
 import { TEST_ADMIN_TOKEN } from './harness/app.ts';
 import { databaseBackends, openTestDatabase } from './harness/database.ts';
 

@@ -3,9 +3,19 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { prometheusFixture, webhookFixture } from '../../test/harness/alert-fixtures.ts';
 import { seededRandom } from '../../test/harness/seeded-random.ts';
-import { PostableAlerts, acceptPostableAlerts } from './postable-alerts.ts';
-import { WebhookPayload, acceptWebhookPayload } from './webhook-payload.ts';
-import { ALERT_LIMITS, Annotations, GeneratorUrl, Labels, Timestamp, acceptAnnotations, acceptLabels, isGeneratorUrl, isTimestamp } from './wire-types.ts';
+import { acceptPostableAlerts, PostableAlerts } from './postable-alerts.ts';
+import { acceptWebhookPayload, WebhookPayload } from './webhook-payload.ts';
+import {
+  ALERT_LIMITS,
+  Annotations,
+  acceptAnnotations,
+  acceptLabels,
+  GeneratorUrl,
+  isGeneratorUrl,
+  isTimestamp,
+  Labels,
+  Timestamp,
+} from './wire-types.ts';
 
 // The hand-written fast paths may decline anything; what they accept, zod must accept, with the same value.
 // Whatever they do, the validator the routes use must answer exactly what zod answers.
@@ -99,7 +109,38 @@ const BAD_TIMES: unknown[] = [
 
 // Characters at every edge of the checks: controls (some allowed in annotations), DEL, surrogates alone and
 // paired, BMP and astral characters, and the characters that look like digits, letters or separators.
-const CHARACTERS = ['a', 'Z', '_', '0', '9', ' ', '-', '.', ':', '/', '\t', '\n', '\r', '\u0000', '\u000b', '\u0010', '\u001f', '\u007f', '\u0080', 'é', '\u2028', '\ufeff', '\ufffd', '😀', '\ud800', '\udbff', '\udc00', '\udfff', '٢', 'ß'];
+const CHARACTERS = [
+  'a',
+  'Z',
+  '_',
+  '0',
+  '9',
+  ' ',
+  '-',
+  '.',
+  ':',
+  '/',
+  '\t',
+  '\n',
+  '\r',
+  '\u0000',
+  '\u000b',
+  '\u0010',
+  '\u001f',
+  '\u007f',
+  '\u0080',
+  'é',
+  '\u2028',
+  '\ufeff',
+  '\ufffd',
+  '😀',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '٢',
+  'ß',
+];
 
 /** Mostly plain letters; `oddness` of the characters from CHARACTERS. */
 function randomText(maxLength: number, oddness = 0.2): string {
@@ -109,8 +150,39 @@ function randomText(maxLength: number, oddness = 0.2): string {
   return text;
 }
 
-const GOOD_NAMES = ['alertname', 'service', 'instance', 'severity', 'cluster', '_private', 'A_1', 'x', '__name__', 'constructor', 'toString', 'hasOwnProperty', 'n'.repeat(ALERT_LIMITS.labelName)];
-const BAD_NAMES = ['', '1abc', 'a-b', 'a.b', 'a b', 'é', 'a\u007f', '\u007f', 'a\u0010', '\u0010', 'a\u0000', '😀', 'n'.repeat(ALERT_LIMITS.labelName + 1), '__proto__', '0', '42'];
+const GOOD_NAMES = [
+  'alertname',
+  'service',
+  'instance',
+  'severity',
+  'cluster',
+  '_private',
+  'A_1',
+  'x',
+  '__name__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'n'.repeat(ALERT_LIMITS.labelName),
+];
+const BAD_NAMES = [
+  '',
+  '1abc',
+  'a-b',
+  'a.b',
+  'a b',
+  'é',
+  'a\u007f',
+  '\u007f',
+  'a\u0010',
+  '\u0010',
+  'a\u0000',
+  '😀',
+  'n'.repeat(ALERT_LIMITS.labelName + 1),
+  '__proto__',
+  '0',
+  '42',
+];
 function randomName(): string {
   if (random() < 0.5) return pick(GOOD_NAMES);
   if (random() < 0.5) return pick(BAD_NAMES);
@@ -121,7 +193,21 @@ function randomValue(limit: number): unknown {
   const roll = random();
   if (roll < 0.6) return randomText(20);
   if (roll < 0.7) return pick(['', 'a'.repeat(limit), 'a'.repeat(limit + 1), `${'a'.repeat(limit - 1)}😀`, `${'a'.repeat(limit - 2)}😀`]);
-  if (roll < 0.9) return pick(['checkout', 'line one\nline two', 'tab\there', 'cr\r\n', 'vt\u000b', 'nul\u0000', 'del\u007f', 'lone \ud800', 'lone \udc00', 'reversed \udc00\ud800', 'pair 😀', 'end \ud83d']);
+  if (roll < 0.9)
+    return pick([
+      'checkout',
+      'line one\nline two',
+      'tab\there',
+      'cr\r\n',
+      'vt\u000b',
+      'nul\u0000',
+      'del\u007f',
+      'lone \ud800',
+      'lone \udc00',
+      'reversed \udc00\ud800',
+      'pair 😀',
+      'end \ud83d',
+    ]);
   return pick([42, 0, null, true, [], {}, ['a'], undefined]);
 }
 
@@ -132,13 +218,17 @@ function randomRecord(limit: number, maxEntries: number): unknown {
   if (roll < 0.07) return { [Symbol('hidden')]: 'x', alertname: 'x' };
   if (roll < 0.08) return Object.defineProperty({ alertname: 'x' }, 'hidden', { value: 'y', enumerable: false });
   if (roll < 0.09) return JSON.parse('{"__proto__": "x", "alertname": "y"}') as unknown;
-  if (roll < 0.1) return new (class Labels {
-    alertname = 'x';
-  })();
-  if (roll < 0.12) return Object.fromEntries(Array.from({ length: pick([maxEntries, maxEntries + 1]) }, (_, index) => [`name_${index}`, 'v']));
+  if (roll < 0.1)
+    return new (class Labels {
+      alertname = 'x';
+    })();
+  if (roll < 0.12)
+    return Object.fromEntries(Array.from({ length: pick([maxEntries, maxEntries + 1]) }, (_, index) => [`name_${index}`, 'v']));
   const record: Record<string, unknown> = {};
   const count = Math.floor(random() * 7);
-  for (let index = 0; index < count; index++) record[random() < 0.9 ? pick(GOOD_NAMES.slice(0, 5)) + (random() < 0.5 ? index : '') : randomName()] = random() < 0.9 ? randomText(30, 0.01) : randomValue(limit);
+  for (let index = 0; index < count; index++)
+    record[random() < 0.9 ? pick(GOOD_NAMES.slice(0, 5)) + (random() < 0.5 ? index : '') : randomName()] =
+      random() < 0.9 ? randomText(30, 0.01) : randomValue(limit);
   return record;
 }
 
@@ -168,7 +258,8 @@ function randomPostableAlert(index: number): unknown {
   for (let mutations = random() < 0.6 ? 0 : Math.ceil(random() * 2); mutations > 0; mutations--) {
     const field = pick(['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL']);
     if (field === 'labels') alert.labels = randomRecord(ALERT_LIMITS.labelValue, ALERT_LIMITS.labels);
-    else if (field === 'annotations') alert.annotations = random() < 0.2 ? undefined : randomRecord(ALERT_LIMITS.annotationValue, ALERT_LIMITS.annotations);
+    else if (field === 'annotations')
+      alert.annotations = random() < 0.2 ? undefined : randomRecord(ALERT_LIMITS.annotationValue, ALERT_LIMITS.annotations);
     else if (field === 'generatorURL') alert.generatorURL = random() < 0.5 ? randomText(60) : randomValue(ALERT_LIMITS.url);
     else alert[field] = random() < 0.5 ? pick(GOOD_TIMES) : pick(BAD_TIMES);
   }
@@ -177,13 +268,25 @@ function randomPostableAlert(index: number): unknown {
 
 describe('the PostableAlerts fast path', () => {
   it('takes every captured Prometheus batch, and the webhook alerts in Prometheus form, as zod does', () => {
-    for (const name of PROMETHEUS_FIXTURES) expect(expectTwin(PostableAlerts, acceptPostableAlerts, prometheusFixture(name)), name).toBe(true);
+    for (const name of PROMETHEUS_FIXTURES)
+      expect(expectTwin(PostableAlerts, acceptPostableAlerts, prometheusFixture(name)), name).toBe(true);
     for (const name of WEBHOOK_FIXTURES) {
       // Alertmanager's zero endsAt ("0001-01-01T00:00:00Z") for firing alerts, before a real startsAt.
-      const alerts = webhookFixture(name).alerts.map(({ labels, annotations, startsAt, endsAt }) => ({ labels, annotations, startsAt, endsAt }));
+      const alerts = webhookFixture(name).alerts.map(({ labels, annotations, startsAt, endsAt }) => ({
+        labels,
+        annotations,
+        startsAt,
+        endsAt,
+      }));
       expect(expectTwin(PostableAlerts, acceptPostableAlerts, alerts), name).toBe(true);
     }
-    expect(expectTwin(PostableAlerts, acceptPostableAlerts, Array.from({ length: 100 }, (_, index) => goodAlert(index)))).toBe(true);
+    expect(
+      expectTwin(
+        PostableAlerts,
+        acceptPostableAlerts,
+        Array.from({ length: 100 }, (_, index) => goodAlert(index)),
+      ),
+    ).toBe(true);
     expect(expectTwin(PostableAlerts, acceptPostableAlerts, [])).toBe(true);
   });
 
@@ -191,7 +294,18 @@ describe('the PostableAlerts fast path', () => {
     const sparse: unknown[] = [];
     sparse.length = 2;
     sparse[1] = goodAlert(1);
-    const inputs: unknown[] = [null, undefined, 'alerts', 42, {}, { 0: goodAlert(0), length: 1 }, sparse, [null], [[]], [goodAlert(0), 'x']];
+    const inputs: unknown[] = [
+      null,
+      undefined,
+      'alerts',
+      42,
+      {},
+      { 0: goodAlert(0), length: 1 },
+      sparse,
+      [null],
+      [[]],
+      [goodAlert(0), 'x'],
+    ];
     for (const field of ['labels', 'annotations', 'startsAt', 'endsAt', 'generatorURL']) {
       for (const value of [null, 42, 'x', [], {}, true]) inputs.push([{ ...goodAlert(0), [field]: value }]);
     }
@@ -200,7 +314,15 @@ describe('the PostableAlerts fast path', () => {
 
   it('orders startsAt and endsAt as zod does: UTC, offsets, fractions of any length, the zero time', () => {
     const pairs: [string, string][] = [];
-    const times = [...GOOD_TIMES, '2026-11-21T04:16:24.8811Z', '2026-11-21T04:16:24.8812Z', '2026-11-21T04:16:24.881Z', '2026-11-21T04:16:24.88Z', '2026-11-21T04:16:23.999999Z', '2026-11-21T04:16:24.000Z'];
+    const times = [
+      ...GOOD_TIMES,
+      '2026-11-21T04:16:24.8811Z',
+      '2026-11-21T04:16:24.8812Z',
+      '2026-11-21T04:16:24.881Z',
+      '2026-11-21T04:16:24.88Z',
+      '2026-11-21T04:16:23.999999Z',
+      '2026-11-21T04:16:24.000Z',
+    ];
     for (const startsAt of times) for (const endsAt of times) pairs.push([startsAt, endsAt]);
     let refused = 0;
     for (const [startsAt, endsAt] of pairs) {
@@ -238,8 +360,11 @@ describe('the fast paths of the wire types', () => {
     for (const year of ['0000', '0001', '0004', '0100', '0400', '1900', '1970', '2000', '2023', '2024', '2100', '9999']) {
       for (let month = 0; month <= 13; month++) for (let day = 0; day <= 32; day++) same(`${year}-${two(month)}-${two(day)}T12:00:00Z`);
     }
-    for (let hour = 0; hour <= 25; hour++) for (const minute of [0, 59, 60, 99]) same(`2026-11-21T${two(hour)}:${two(minute)}:${two(minute)}Z`);
-    for (let hour = 0; hour <= 25; hour++) for (const minute of [0, 30, 59, 60]) for (const sign of ['+', '-', '~']) same(`2026-11-21T04:16:24.5${sign}${two(hour)}:${two(minute)}`);
+    for (let hour = 0; hour <= 25; hour++)
+      for (const minute of [0, 59, 60, 99]) same(`2026-11-21T${two(hour)}:${two(minute)}:${two(minute)}Z`);
+    for (let hour = 0; hour <= 25; hour++)
+      for (const minute of [0, 30, 59, 60])
+        for (const sign of ['+', '-', '~']) same(`2026-11-21T04:16:24.5${sign}${two(hour)}:${two(minute)}`);
     // Random edits of good timestamps: a character replaced, added or removed.
     const edits = ['0', '1', '2', '9', '-', ':', '.', 'T', 't', 'Z', 'z', '+', ' ', '\n', '٢', 'Ｔ'];
     for (let round = 0; round < 20_000; round++) {
@@ -247,7 +372,10 @@ describe('the fast paths of the wire types', () => {
       for (let count = 1 + Math.floor(random() * 2); count > 0; count--) {
         const at = Math.floor(random() * (time.length + 1));
         const roll = random();
-        time = time.slice(0, at) + (roll < 0.7 ? pick(edits) : roll < 0.85 ? pick(edits) + pick(edits) : '') + time.slice(roll < 0.7 || roll >= 0.85 ? at + 1 : at);
+        time =
+          time.slice(0, at) +
+          (roll < 0.7 ? pick(edits) : roll < 0.85 ? pick(edits) + pick(edits) : '') +
+          time.slice(roll < 0.7 || roll >= 0.85 ? at + 1 : at);
       }
       same(time);
     }
@@ -270,7 +398,13 @@ describe('the fast paths of the wire types', () => {
       expectTwin(Labels, acceptLabels, { [name]: 'v' });
       expectTwin(Annotations, acceptAnnotations, { [name]: 'v' });
     }
-    for (const text of CHARACTERS.flatMap((character) => [character, `a${character}`, `${character}a`, `${character}😀`, `${character}${character}`])) {
+    for (const text of CHARACTERS.flatMap((character) => [
+      character,
+      `a${character}`,
+      `${character}a`,
+      `${character}😀`,
+      `${character}${character}`,
+    ])) {
       expectTwin(Labels, acceptLabels, { alertname: text });
       expectTwin(Annotations, acceptAnnotations, { summary: text });
       expectTwinCheck(GeneratorUrl, isGeneratorUrl, text);
@@ -285,13 +419,57 @@ function randomWebhookPayload(): unknown {
   const changes: (() => void)[] = [
     () => (payload.version = pick(['4', '3', 4, undefined, ''])),
     () => (payload.groupKey = pick(['', 'g', 'g'.repeat(8192), 'g'.repeat(8193), 42, undefined])),
-    () => (payload.truncatedAlerts = pick([undefined, 0, 3, -1, 1.5, -0, 2 ** 53, 2 ** 53 - 1, '1', null, Number.NaN, Number.POSITIVE_INFINITY])),
+    () =>
+      (payload.truncatedAlerts = pick([
+        undefined,
+        0,
+        3,
+        -1,
+        1.5,
+        -0,
+        2 ** 53,
+        2 ** 53 - 1,
+        '1',
+        null,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+      ])),
     () => (payload.status = pick(['firing', 'resolved', 'pending', undefined, 1])),
     () => (payload.receiver = pick(['', 'r'.repeat(1024), 'r'.repeat(1025), undefined, null])),
-    () => (payload[pick(['groupLabels', 'commonLabels', 'commonAnnotations', 'routeLabels'])] = pick([undefined, {}, null, [], { a: 'b' }, { ['k'.repeat(256)]: 'v' }, { ['k'.repeat(257)]: 'v' }, { 'not a label name': 'v\u0000' }, { a: 'v'.repeat(65_537) }, { a: 1 }, JSON.parse('{"__proto__": "x"}') as unknown, { 1: 'a', b: 'c' }, randomRecord(65_536, 100)])),
+    () =>
+      (payload[pick(['groupLabels', 'commonLabels', 'commonAnnotations', 'routeLabels'])] = pick([
+        undefined,
+        {},
+        null,
+        [],
+        { a: 'b' },
+        { ['k'.repeat(256)]: 'v' },
+        { ['k'.repeat(257)]: 'v' },
+        { 'not a label name': 'v\u0000' },
+        { a: 'v'.repeat(65_537) },
+        { a: 1 },
+        JSON.parse('{"__proto__": "x"}') as unknown,
+        { 1: 'a', b: 'c' },
+        randomRecord(65_536, 100),
+      ])),
     () => (payload.externalURL = pick(['', 'http://am', 'u'.repeat(8193), undefined, 1])),
     () => (payload.notification_reason = pick(['repeat', 'n'.repeat(257), undefined, 5])),
-    () => Reflect.deleteProperty(payload, pick(['version', 'groupKey', 'truncatedAlerts', 'status', 'receiver', 'groupLabels', 'commonLabels', 'commonAnnotations', 'externalURL', 'alerts'])),
+    () =>
+      Reflect.deleteProperty(
+        payload,
+        pick([
+          'version',
+          'groupKey',
+          'truncatedAlerts',
+          'status',
+          'receiver',
+          'groupLabels',
+          'commonLabels',
+          'commonAnnotations',
+          'externalURL',
+          'alerts',
+        ]),
+      ),
     () => (payload.alerts = pick([null, {}, [], 'alerts', [null]])),
     () => {
       const alert = pick(alerts);

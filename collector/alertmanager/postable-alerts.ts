@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { ReceivedAlert } from '../../incidents/index.ts';
-import { Annotations, GeneratorUrl, Labels, Timestamp, acceptAnnotations, acceptLabels, isGeneratorUrl, isPlainObject, isTimestamp, parseTimestamp, withFastPath } from './wire-types.ts';
+import {
+  Annotations,
+  acceptAnnotations,
+  acceptLabels,
+  GeneratorUrl,
+  isGeneratorUrl,
+  isPlainObject,
+  isTimestamp,
+  Labels,
+  parseTimestamp,
+  Timestamp,
+  withFastPath,
+} from './wire-types.ts';
 
 const PostableAlert = z
   .object({

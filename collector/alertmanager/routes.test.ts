@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { queryRows } from '../../platform/index.ts';
+import { prometheusFixture, shiftedToNow, webhookFixture } from '../../test/harness/alert-fixtures.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { prometheusFixture, shiftedToNow, webhookFixture } from '../../test/harness/alert-fixtures.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -18,7 +18,12 @@ async function alertmanagerService(firebreak: TestFirebreak) {
     count: async (table: 'alerts' | 'incidents' | 'timeline_events') =>
       Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
     timelineTypes: async (incidentId: string) =>
-      (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type),
+      (
+        await queryRows<{ type: string }>(
+          firebreak.database.db,
+          sql`select type from timeline_events where incident_id = ${incidentId} order by id`,
+        )
+      ).map((row) => row.type),
     incidentRows: () =>
       queryRows<{ id: string; title: string; severity: string; group_key: string; resolved: boolean; services: string[] }>(
         firebreak.database.db,
@@ -41,7 +46,12 @@ describeOnBackends('Alertmanager ingestion', () => {
     expect(await post('/ingest/alertmanager', webhookFixture('02-firing')).then((response) => response.status)).toBe(200);
 
     const [errors, disk] = await incidentRows();
-    expect(errors).toMatchObject({ title: 'HighErrorRate: checkout 5xx ratio above 5%', severity: 'sev1', group_key: '{}:{alertname="HighErrorRate", service="checkout"}', services: ['checkout'] });
+    expect(errors).toMatchObject({
+      title: 'HighErrorRate: checkout 5xx ratio above 5%',
+      severity: 'sev1',
+      group_key: '{}:{alertname="HighErrorRate", service="checkout"}',
+      services: ['checkout'],
+    });
     expect(disk).toMatchObject({ severity: 'sev3', services: ['db'] });
     if (!errors || !disk) throw new Error('expected two incidents');
     expect(await timelineTypes(errors.id)).toEqual(['incident.opened', 'alert.fired', 'alert.fired']);
@@ -70,7 +80,11 @@ describeOnBackends('Alertmanager ingestion', () => {
       'alert.refired',
     ]);
     const rows = await alertRows();
-    expect(rows.find((row) => row.fingerprint === '07374bc745014510')).toMatchObject({ status: 'firing', incident_id: errors.id, starts_at: '2026-11-21T04:17:12.881Z' });
+    expect(rows.find((row) => row.fingerprint === '07374bc745014510')).toMatchObject({
+      status: 'firing',
+      incident_id: errors.id,
+      starts_at: '2026-11-21T04:17:12.881Z',
+    });
     expect(rows.find((row) => row.fingerprint === '7087ed00a57347e7')).toMatchObject({ status: 'firing', incident_id: errors.id });
     expect(rows.find((row) => row.fingerprint === 'eaa2c0810570653c')).toMatchObject({ status: 'firing', incident_id: disk.id });
   });
@@ -82,7 +96,8 @@ describeOnBackends('Alertmanager ingestion', () => {
     const before = [await count('alerts'), await count('incidents'), await count('timeline_events')];
     const again = await post('/ingest/alertmanager', webhookFixture('04-firing'));
     expect(await again.json()).toMatchObject({ received: 2, created: 0, updated: 0, unchanged: 2, incidentsOpened: [] });
-    for (const name of ['01-firing', '02-firing', '04-firing', '02-firing']) expect((await post('/ingest/alertmanager', webhookFixture(name))).status).toBe(200);
+    for (const name of ['01-firing', '02-firing', '04-firing', '02-firing'])
+      expect((await post('/ingest/alertmanager', webhookFixture(name))).status).toBe(200);
     expect([await count('alerts'), await count('incidents'), await count('timeline_events')]).toEqual(before);
   });
 
@@ -106,7 +121,15 @@ describeOnBackends('Alertmanager ingestion', () => {
     const third = await post('/api/v2/alerts', shiftedToNow(prometheusFixture('03-refired'), '2026-11-21T04:16:50Z'));
     expect(await third.json()).toMatchObject({ refired: 2, incidentsOpened: [] });
     expect(await count('incidents')).toBe(2);
-    expect(await timelineTypes(errors.id)).toEqual(['incident.opened', 'alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved', 'alert.refired', 'alert.refired']);
+    expect(await timelineTypes(errors.id)).toEqual([
+      'incident.opened',
+      'alert.fired',
+      'alert.fired',
+      'alert.resolved',
+      'alert.resolved',
+      'alert.refired',
+      'alert.refired',
+    ]);
     expect((await incidentRows())[0]?.resolved).toBe(false);
   });
 
@@ -121,7 +144,12 @@ describeOnBackends('Alertmanager ingestion', () => {
 
   it("accepts newer Alertmanagers' notification_reason and routeLabels, and reports truncatedAlerts", async ({ firebreak }) => {
     const { post } = await alertmanagerService(firebreak);
-    const payload = { ...webhookFixture('02-firing'), notification_reason: 'new_alerts', routeLabels: { team: 'storage' }, truncatedAlerts: 3 };
+    const payload = {
+      ...webhookFixture('02-firing'),
+      notification_reason: 'new_alerts',
+      routeLabels: { team: 'storage' },
+      truncatedAlerts: 3,
+    };
     const response = await post('/ingest/alertmanager', payload);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ received: 1, created: 1, truncatedAlerts: 3 });
@@ -141,7 +169,12 @@ describeOnBackends('Alertmanager ingestion', () => {
   });
 
   describe('refuses bad input whole, naming the problem', () => {
-    const alert = (labels: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ labels, annotations: {}, startsAt: new Date().toISOString(), ...extra });
+    const alert = (labels: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      labels,
+      annotations: {},
+      startsAt: new Date().toISOString(),
+      ...extra,
+    });
     const good = alert({ alertname: 'Fine', service: 'checkout' });
 
     /** Posts as an ingest token and expects the refusal, with nothing stored. */
@@ -174,9 +207,19 @@ describeOnBackends('Alertmanager ingestion', () => {
       await expectRefused('/api/v2/alerts', [alert({})], 400, /at least one label/);
       await expectRefused('/api/v2/alerts', { labels: { alertname: 'X' } }, 400, /expected array/);
       await expectRefused('/api/v2/alerts', [good, alert({ alertname: 'X' }, { startsAt: 'yesterday' })], 400, /1\.startsAt.*RFC 3339/);
-      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X' }, { startsAt: '2026-11-21T05:00:00Z', endsAt: '2026-11-21T04:00:00Z' })], 400, /endsAt is before startsAt/);
+      await expectRefused(
+        '/api/v2/alerts',
+        [alert({ alertname: 'X' }, { startsAt: '2026-11-21T05:00:00Z', endsAt: '2026-11-21T04:00:00Z' })],
+        400,
+        /endsAt is before startsAt/,
+      );
       const payload = webhookFixture('01-firing');
-      await expectRefused('/ingest/alertmanager', { ...payload, alerts: [{ ...payload.alerts[0], status: 'burning' }] }, 400, /alerts\.0\.status/);
+      await expectRefused(
+        '/ingest/alertmanager',
+        { ...payload, alerts: [{ ...payload.alerts[0], status: 'burning' }] },
+        400,
+        /alerts\.0\.status/,
+      );
       await expectRefused('/ingest/alertmanager', { ...payload, groupKey: undefined }, 400, /groupKey/);
     });
 
@@ -191,32 +234,66 @@ describeOnBackends('Alertmanager ingestion', () => {
       const error = await expectRefused('/api/v2/alerts', many, 413, /1001 alerts.*at most 1000/);
       expect(error.code).toBe('too_many_alerts');
       const payload = webhookFixture('01-firing');
-      await expectRefused('/ingest/alertmanager', { ...payload, alerts: Array.from({ length: 1001 }, () => payload.alerts[0]) }, 413, /at most 1000/);
+      await expectRefused(
+        '/ingest/alertmanager',
+        { ...payload, alerts: Array.from({ length: 1001 }, () => payload.alerts[0]) },
+        413,
+        /at most 1000/,
+      );
       const huge = JSON.stringify([alert({ alertname: 'X', blob: 'y'.repeat(6 * 1024 * 1024) })]);
       await expectRefused('/api/v2/alerts', huge, 413, /exceeds the limit/, true);
     });
 
     it('huge label values and too many labels', async ({ firebreak }) => {
       const expectRefused = await refusals(firebreak);
-      await expectRefused('/api/v2/alerts', [good, alert({ alertname: 'X', instance: 'i'.repeat(5000) })], 400, /1\.labels\.instance: label value longer than 4096/);
+      await expectRefused(
+        '/api/v2/alerts',
+        [good, alert({ alertname: 'X', instance: 'i'.repeat(5000) })],
+        400,
+        /1\.labels\.instance: label value longer than 4096/,
+      );
       const labels = Object.fromEntries(Array.from({ length: 101 }, (_, index) => [`l${index}`, 'v']));
       await expectRefused('/api/v2/alerts', [alert(labels)], 400, /at most 100 labels/);
     });
 
     it('hostile strings: control characters and invalid label names are refused', async ({ firebreak }) => {
       const expectRefused = await refusals(firebreak);
-      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\u0000Y' })], 400, /labels\.alertname: label value contains a control character/);
+      await expectRefused(
+        '/api/v2/alerts',
+        [alert({ alertname: 'X\u0000Y' })],
+        400,
+        /labels\.alertname: label value contains a control character/,
+      );
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', job: 'a\u001b[31mred' })], 400, /labels\.job: .*control character/);
-      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X' }, { annotations: { summary: 'nul \u0000 here' } })], 400, /annotations\.summary: .*control character/);
-      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', "x'; drop table alerts; --": 'v' })], 400, /is not a valid name: label names must match/);
-      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', '<script>': 'v' })], 400, /is not a valid name: label names must match/);
+      await expectRefused(
+        '/api/v2/alerts',
+        [alert({ alertname: 'X' }, { annotations: { summary: 'nul \u0000 here' } })],
+        400,
+        /annotations\.summary: .*control character/,
+      );
+      await expectRefused(
+        '/api/v2/alerts',
+        [alert({ alertname: 'X', "x'; drop table alerts; --": 'v' })],
+        400,
+        /is not a valid name: label names must match/,
+      );
+      await expectRefused(
+        '/api/v2/alerts',
+        [alert({ alertname: 'X', '<script>': 'v' })],
+        400,
+        /is not a valid name: label names must match/,
+      );
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\ud800' })], 400, /lone surrogate/);
     });
   });
 
   it('takes alerts whose group key is longer than an incident keeps (long label values)', async ({ firebreak }) => {
     const { post, incidentRows } = await alertmanagerService(firebreak);
-    const long = { labels: { alertname: 'A'.repeat(3000), service: 's'.repeat(3000) }, annotations: {}, startsAt: new Date().toISOString() };
+    const long = {
+      labels: { alertname: 'A'.repeat(3000), service: 's'.repeat(3000) },
+      annotations: {},
+      startsAt: new Date().toISOString(),
+    };
     const response = await post('/api/v2/alerts', [long]);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ created: 1 });
@@ -230,16 +307,21 @@ describeOnBackends('Alertmanager ingestion', () => {
     const { post, count, incidentRows } = await alertmanagerService(firebreak);
     const hostile = {
       labels: { alertname: "Robert'); DROP TABLE alerts; --", service: '<script>alert(1)</script>' },
-      annotations: { summary: '<img src=x onerror=alert(1)> & "quotes"', description: "line one\nline two\twith tab; SELECT * FROM pg_user" },
+      annotations: {
+        summary: '<img src=x onerror=alert(1)> & "quotes"',
+        description: 'line one\nline two\twith tab; SELECT * FROM pg_user',
+      },
       startsAt: new Date().toISOString(),
     };
     const response = await post('/api/v2/alerts', [hostile]);
     expect(response.status).toBe(200);
-    const listed = (await (await firebreak.request('GET', '/api/alerts')).json()) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] };
+    const listed = (await (await firebreak.request('GET', '/api/alerts')).json()) as {
+      alerts: { labels: Record<string, string>; annotations: Record<string, string> }[];
+    };
     expect(listed.alerts[0]?.labels).toEqual(hostile.labels);
     expect(listed.alerts[0]?.annotations).toEqual(hostile.annotations);
     const [incident] = await incidentRows();
-    expect(incident?.title).toBe("Robert'); DROP TABLE alerts; --: <img src=x onerror=alert(1)> & \"quotes\"");
+    expect(incident?.title).toBe('Robert\'); DROP TABLE alerts; --: <img src=x onerror=alert(1)> & "quotes"');
     expect(await count('alerts')).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { DomainError, requirePermission, validate } from '../../platform/index.ts';
-import type { AppEnv } from '../../platform/index.ts';
 import { alertSettingsFrom, receiveAlerts } from '../../incidents/index.ts';
+import type { AppEnv } from '../../platform/index.ts';
+import { DomainError, requirePermission, validate } from '../../platform/index.ts';
 import { PostableAlerts, postableAlerts } from './postable-alerts.ts';
 import { WebhookPayload, webhookAlerts } from './webhook-payload.ts';
 
@@ -22,7 +22,10 @@ function limitAlertCount(alertsOf: (body: unknown) => unknown): MiddlewareHandle
     const list = alertsOf(body);
     const max = alertSettingsFrom(c.var.ctx.config).maxAlertsPerRequest;
     if (Array.isArray(list) && list.length > max) {
-      throw new DomainError('too_many_alerts', `${list.length} alerts in one request; at most ${max} are accepted (ALERT_MAX_PER_REQUEST). Send smaller batches.`);
+      throw new DomainError(
+        'too_many_alerts',
+        `${list.length} alerts in one request; at most ${max} are accepted (ALERT_MAX_PER_REQUEST). Send smaller batches.`,
+      );
     }
     await next();
   };
@@ -33,7 +36,7 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
   .post(
     '/ingest/alertmanager',
     describeRoute({
-      summary: "Alertmanager webhook_config receiver (payload version 4); answers once the alerts are stored",
+      summary: 'Alertmanager webhook_config receiver (payload version 4); answers once the alerts are stored',
       tags: ['alerts'],
     }),
     requirePermission('alerts:ingest'),
@@ -43,7 +46,10 @@ export const alertmanagerRoutes = new Hono<AppEnv>()
       const payload = c.req.valid('json');
       const now = new Date();
       if (payload.truncatedAlerts > 0) {
-        c.var.logger.warn({ groupKey: payload.groupKey, truncatedAlerts: payload.truncatedAlerts }, 'Alertmanager truncated this notification (max_alerts)');
+        c.var.logger.warn(
+          { groupKey: payload.groupKey, truncatedAlerts: payload.truncatedAlerts },
+          'Alertmanager truncated this notification (max_alerts)',
+        );
       }
       const summary = await receiveAlerts(c.var.ctx, webhookAlerts(payload, now), { groupKey: payload.groupKey, source: 'alertmanager' });
       return c.json({ ...summary, truncatedAlerts: payload.truncatedAlerts });

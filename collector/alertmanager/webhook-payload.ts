@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import type { ReceivedAlert } from '../../incidents/index.ts';
-import { Annotations, GeneratorUrl, Labels, Timestamp, acceptAnnotations, acceptLabels, isGeneratorUrl, isPlainObject, isPlainRecord, isTimestamp, parseTimestamp, withFastPath } from './wire-types.ts';
+import {
+  Annotations,
+  acceptAnnotations,
+  acceptLabels,
+  GeneratorUrl,
+  isGeneratorUrl,
+  isPlainObject,
+  isPlainRecord,
+  isTimestamp,
+  Labels,
+  parseTimestamp,
+  Timestamp,
+  withFastPath,
+} from './wire-types.ts';
 
 const WebhookAlert = z.object({
   status: z.enum(['firing', 'resolved']),
@@ -56,7 +69,18 @@ export function acceptWebhookPayload(value: unknown): WebhookPayload | undefined
     alerts.push(alert);
   }
   // Keys in the schema's order; an optional key is there when the input has it, as zod does.
-  const payload: WebhookPayload = { version, groupKey, truncatedAlerts, status, receiver, groupLabels, commonLabels, commonAnnotations, externalURL, alerts };
+  const payload: WebhookPayload = {
+    version,
+    groupKey,
+    truncatedAlerts,
+    status,
+    receiver,
+    groupLabels,
+    commonLabels,
+    commonAnnotations,
+    externalURL,
+    alerts,
+  };
   if ('notification_reason' in value) payload.notification_reason = reason;
   if ('routeLabels' in value) payload.routeLabels = routeLabels;
   return payload;
@@ -70,7 +94,10 @@ function acceptWebhookAlert(item: unknown): WebhookAlert | undefined {
   if ((status !== 'firing' && status !== 'resolved') || !labels || !annotations) return undefined;
   if (!isTimestamp(startsAt) || (endsAt !== undefined && !isTimestamp(endsAt)) || !isGeneratorUrl(generatorURL)) return undefined;
   if (fingerprint !== undefined && (typeof fingerprint !== 'string' || fingerprint.length > 64)) return undefined;
-  const alert: WebhookAlert = 'endsAt' in item ? { status, labels, annotations, startsAt, endsAt, generatorURL } : { status, labels, annotations, startsAt, generatorURL };
+  const alert: WebhookAlert =
+    'endsAt' in item
+      ? { status, labels, annotations, startsAt, endsAt, generatorURL }
+      : { status, labels, annotations, startsAt, generatorURL };
   if ('fingerprint' in item) alert.fingerprint = fingerprint;
   return alert;
 }

@@ -33,7 +33,11 @@ function checkNames(record: Record<string, string>, context: z.core.$RefinementC
     if (name.length > ALERT_LIMITS.labelName) {
       context.addIssue({ code: 'custom', message: `name longer than ${ALERT_LIMITS.labelName} characters`, path: [name.slice(0, 64)] });
     } else if (!LABEL_NAME.test(name)) {
-      context.addIssue({ code: 'custom', message: `${JSON.stringify(name)} is not a valid name: label names must match [a-zA-Z_][a-zA-Z0-9_]*`, path: [name] });
+      context.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(name)} is not a valid name: label names must match [a-zA-Z_][a-zA-Z0-9_]*`,
+        path: [name],
+      });
     }
   }
 }
@@ -47,7 +51,10 @@ export const Labels = z
 export const Annotations = z
   .record(z.string(), text(ALERT_LIMITS.annotationValue, ANNOTATION_CONTROL, 'annotation value'))
   .superRefine(checkNames)
-  .refine((annotations) => Object.keys(annotations).length <= ALERT_LIMITS.annotations, `at most ${ALERT_LIMITS.annotations} annotations are allowed`);
+  .refine(
+    (annotations) => Object.keys(annotations).length <= ALERT_LIMITS.annotations,
+    `at most ${ALERT_LIMITS.annotations} annotations are allowed`,
+  );
 
 /** RFC 3339 as Go writes it (any fraction digits, Z or an offset). */
 export const Timestamp = z.iso.datetime({ offset: true, message: 'expected an RFC 3339 timestamp such as 2026-11-21T04:16:24.881Z' });
@@ -126,7 +133,14 @@ export function isTimestamp(value: unknown): value is string {
   if (zone !== 0x2b && zone !== 0x2d) return false;
   const offsetHour = digits(value, index + 1, 2);
   const offsetMinute = digits(value, index + 4, 2);
-  return index + 6 === value.length && value.charCodeAt(index + 3) === 0x3a && offsetHour >= 0 && offsetHour <= 23 && offsetMinute >= 0 && offsetMinute <= 59;
+  return (
+    index + 6 === value.length &&
+    value.charCodeAt(index + 3) === 0x3a &&
+    offsetHour >= 0 &&
+    offsetHour <= 23 &&
+    offsetMinute >= 0 &&
+    offsetMinute <= 59
+  );
 }
 
 /** The number written in ASCII digits at value[start, start + count), or -1 if any of them is not a digit. */
@@ -155,7 +169,13 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return isPlainObject(value) && Object.getOwnPropertySymbols(value).length === 0;
 }
 
-function acceptTextRecord(value: unknown, minEntries: number, maxEntries: number, maxLength: number, lineBreaks: boolean): Record<string, string> | undefined {
+function acceptTextRecord(
+  value: unknown,
+  minEntries: number,
+  maxEntries: number,
+  maxLength: number,
+  lineBreaks: boolean,
+): Record<string, string> | undefined {
   if (!isPlainRecord(value)) return undefined;
   // A spread copies the own enumerable keys in zod's order, several times faster than assigning them one by one.
   const record = { ...value };

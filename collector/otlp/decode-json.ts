@@ -1,5 +1,5 @@
 import type { AttributeValue, ExceptionRecord, ResourceRecord, SpanRecord, TraceBatch } from '../../incidents/index.ts';
-import { OtlpDecodeError, SpanRejections, limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES } from './decode-limits.ts';
+import { limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES, OtlpDecodeError, SpanRejections } from './decode-limits.ts';
 
 /*
  * OTLP/JSON (the protobuf JSON mapping with the OTLP spec's exceptions): lowerCamelCase keys, trace and
@@ -54,7 +54,14 @@ function enumValue(value: Json, names: readonly string[], where: string): number
   throw new OtlpDecodeError(`${where} must be an integer enum value`);
 }
 
-const KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
 
 function anyValue(value: Json, where: string, depth: number): AttributeValue {
@@ -73,7 +80,8 @@ function anyValue(value: Json, where: string, depth: number): AttributeValue {
       .slice(0, MAX_ATTRIBUTES)
       .map((item, index) => anyValue(item, `${where}.arrayValue.values[${index}]`, depth + 1));
   }
-  if (isObject(value.kvlistValue) && depth < 4) return keyValues(value.kvlistValue.values, `${where}.kvlistValue`, depth + 1, MAX_ATTRIBUTES);
+  if (isObject(value.kvlistValue) && depth < 4)
+    return keyValues(value.kvlistValue.values, `${where}.kvlistValue`, depth + 1, MAX_ATTRIBUTES);
   if (typeof value.bytesValue === 'string') return value.bytesValue.slice(0, 1024);
   return null;
 }
@@ -124,7 +132,8 @@ function toSpan(span: Json, where: string, rejections: SpanRejections): SpanReco
   const parentBytes = idBytes(span.parentSpanId);
   if (traceBytes !== 16) return rejections.reject(`${where}: ${describeIdProblem('traceId', traceBytes, '16 bytes (32 hex digits)')}`);
   if (spanBytes !== 8) return rejections.reject(`${where}: ${describeIdProblem('spanId', spanBytes, '8 bytes (16 hex digits)')}`);
-  if (parentBytes !== 0 && parentBytes !== 8) return rejections.reject(`${where}: ${describeIdProblem('parentSpanId', parentBytes, 'empty or 8 bytes')}`);
+  if (parentBytes !== 0 && parentBytes !== 8)
+    return rejections.reject(`${where}: ${describeIdProblem('parentSpanId', parentBytes, 'empty or 8 bytes')}`);
   if (typeof span.name !== 'string' || !span.name) return rejections.reject(`${where}: name is required`);
   const attributeList = arrayAt(span, 'attributes', where);
   let httpStatus = 0;
@@ -176,7 +185,9 @@ export function decodeTracesJson(body: Buffer): TraceBatch {
     const where = `resourceSpans[${index}]`;
     if (!isObject(resourceSpans)) throw new OtlpDecodeError(`${where} must be an object`);
     const resourceObject = objectAt(resourceSpans, 'resource', where);
-    const attributes = resourceObject ? keyValues(resourceObject.attributes, `${where}.resource.attributes`, 3, MAX_RESOURCE_ATTRIBUTES) : {};
+    const attributes = resourceObject
+      ? keyValues(resourceObject.attributes, `${where}.resource.attributes`, 3, MAX_RESOURCE_ATTRIBUTES)
+      : {};
     const resource: ResourceRecord = { serviceName: 'unknown_service', attributes: {}, spans: [] };
     for (const [key, value] of Object.entries(attributes)) {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') resource.attributes[key] = String(value);

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
+import { decodeTracesProtobufjs } from '../../test/oracles/decode-protobufjs.ts';
+import { ExportTraceServiceRequest, Resource, ScopeSpans } from '../../test/oracles/otlp-proto-schema.ts';
 import { decodeTracesJson } from './decode-json.ts';
 import { OtlpDecodeError } from './decode-limits.ts';
 import { decodeTracesProtobuf } from './decode-protobuf.ts';
-import { decodeTracesProtobufjs } from '../../test/oracles/decode-protobufjs.ts';
-import { ExportTraceServiceRequest, Resource, ScopeSpans } from '../../test/oracles/otlp-proto-schema.ts';
 
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../test/fixtures/otlp', name));
 
@@ -16,11 +16,22 @@ describe('OTLP trace decoders', () => {
     const protobuf = decodeTracesProtobuf(fixture('traces-01.pb'));
     expect(decodeTracesProtobufjs(fixture('traces-01.pb'))).toEqual(protobuf);
     expect(decodeTracesJson(fixture('traces-01.json'))).toEqual(protobuf);
-    expect(decodeTracesProtobuf(gunzipSync(fixture('traces-02.pb.gz')))).toEqual(decodeTracesJson(gunzipSync(fixture('traces-02.json.gz'))));
+    expect(decodeTracesProtobuf(gunzipSync(fixture('traces-02.pb.gz')))).toEqual(
+      decodeTracesJson(gunzipSync(fixture('traces-02.json.gz'))),
+    );
     expect(protobuf.acceptedSpans).toBe(10);
     const failed = protobuf.resources[0]?.spans.find((span) => span.exception);
-    expect(failed).toMatchObject({ name: 'SELECT orders', kind: 3, statusCode: 2, exception: { type: 'Error', message: 'connection reset by peer' } });
-    expect(failed?.details).toMatchObject({ traceId: '56fb4a6b84fb6b3f1ea53d995404539c', spanId: '27696cdb09c77af5', parentSpanId: '2ed352f44dda950a' });
+    expect(failed).toMatchObject({
+      name: 'SELECT orders',
+      kind: 3,
+      statusCode: 2,
+      exception: { type: 'Error', message: 'connection reset by peer' },
+    });
+    expect(failed?.details).toMatchObject({
+      traceId: '56fb4a6b84fb6b3f1ea53d995404539c',
+      spanId: '27696cdb09c77af5',
+      parentSpanId: '2ed352f44dda950a',
+    });
     expect(failed?.durationMs).toBeCloseTo(0.254406, 6);
   });
 
@@ -29,7 +40,12 @@ describe('OTLP trace decoders', () => {
       resourceSpans: [
         {
           schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'mixed' } }, { key: 'replica', value: { intValue: -3 } }] },
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: 'mixed' } },
+              { key: 'replica', value: { intValue: -3 } },
+            ],
+          },
           scopeSpans: [
             {
               scope: { name: 's', attributes: [{ key: 'ignored', value: { boolValue: true } }] },

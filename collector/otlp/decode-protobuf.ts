@@ -1,5 +1,5 @@
 import type { AttributeValue, ExceptionRecord, ResourceRecord, SpanRecord, TraceBatch } from '../../incidents/index.ts';
-import { OtlpDecodeError, SpanRejections, limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES } from './decode-limits.ts';
+import { limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES, OtlpDecodeError, SpanRejections } from './decode-limits.ts';
 
 /*
  * A decoder of ExportTraceServiceRequest written by hand from the field numbers of
@@ -367,9 +367,14 @@ function readSpan(r: Reader, end: number, rejections: SpanRejections, resourceIn
   const traceLength = scan.traceEnd - scan.traceStart;
   const spanLength = scan.spanEnd - scan.spanStart;
   const parentLength = scan.parentEnd - scan.parentStart;
-  if (traceLength !== 16) return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: trace_id must be 16 bytes, got ${traceLength}`);
-  if (spanLength !== 8) return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: span_id must be 8 bytes, got ${spanLength}`);
-  if (parentLength !== 0 && parentLength !== 8) return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: parent_span_id must be empty or 8 bytes, got ${parentLength}`);
+  if (traceLength !== 16)
+    return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: trace_id must be 16 bytes, got ${traceLength}`);
+  if (spanLength !== 8)
+    return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: span_id must be 8 bytes, got ${spanLength}`);
+  if (parentLength !== 0 && parentLength !== 8)
+    return rejections.reject(
+      `resource_spans[${resourceIndex}] span ${spanIndex}: parent_span_id must be empty or 8 bytes, got ${parentLength}`,
+    );
   if (!name) return rejections.reject(`resource_spans[${resourceIndex}] span ${spanIndex}: name is required`);
   if (kind > 5) kind = 0;
 
@@ -444,7 +449,14 @@ interface SliceCounter {
 }
 
 /** ResourceSpans (trace.proto): 1 resource, 2 scope_spans (ScopeSpans: 2 spans). Yields every SPANS_PER_SLICE spans. */
-function* readResourceSpans(r: Reader, end: number, index: number, batch: TraceBatch, rejections: SpanRejections, counter: SliceCounter): Generator<void, void, void> {
+function* readResourceSpans(
+  r: Reader,
+  end: number,
+  index: number,
+  batch: TraceBatch,
+  rejections: SpanRejections,
+  counter: SliceCounter,
+): Generator<void, void, void> {
   const resource: ResourceRecord = { serviceName: 'unknown_service', attributes: {}, spans: [] };
   // resource may follow scope_spans on the wire; keep the scope ranges and read spans afterwards.
   const scopes: number[] = [];

@@ -37,7 +37,9 @@ function lengthDelimited(field: number, payload: Uint8Array): number[] {
 export function encodeExportResponse(encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): Uint8Array | string {
   if (encoding === 'json') {
     // An empty object is a full success; int64 goes out as a string per the protobuf JSON mapping.
-    return JSON.stringify(rejectedSpans > 0 || errorMessage ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {});
+    return JSON.stringify(
+      rejectedSpans > 0 || errorMessage ? { partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } } : {},
+    );
   }
   if (rejectedSpans === 0 && !errorMessage) return new Uint8Array(0);
   const inner: number[] = [];

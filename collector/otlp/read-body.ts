@@ -1,11 +1,14 @@
-import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 
 const gunzipCapped = promisify(gunzip);
 
 /** The body, compressed or not, is larger than the limit. */
 export class BodyTooLargeError extends Error {
-  constructor(readonly limitBytes: number, readonly stage: 'received' | 'decompressed') {
+  constructor(
+    readonly limitBytes: number,
+    readonly stage: 'received' | 'decompressed',
+  ) {
     super(
       stage === 'received'
         ? `request body exceeds the limit of ${limitBytes} bytes`
@@ -39,7 +42,9 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, lim
     }
     chunks.push(value);
   }
-  return chunks.length === 1 ? Buffer.from((chunks[0] as Uint8Array).buffer, (chunks[0] as Uint8Array).byteOffset, total) : Buffer.concat(chunks, total);
+  return chunks.length === 1
+    ? Buffer.from((chunks[0] as Uint8Array).buffer, (chunks[0] as Uint8Array).byteOffset, total)
+    : Buffer.concat(chunks, total);
 }
 
 /**
@@ -49,7 +54,8 @@ export async function readLimited(stream: ReadableStream<Uint8Array> | null, lim
 export async function decodeContent(body: Buffer, contentEncoding: string | undefined, limitBytes: number): Promise<Buffer> {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return body;
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new BodyEncodingError(`Content-Encoding "${contentEncoding}" is not supported; send gzip or none`);
+  if (encoding !== 'gzip' && encoding !== 'x-gzip')
+    throw new BodyEncodingError(`Content-Encoding "${contentEncoding}" is not supported; send gzip or none`);
   try {
     return await gunzipCapped(body, { maxOutputLength: limitBytes });
   } catch (error) {

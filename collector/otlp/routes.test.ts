@@ -2,17 +2,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
+import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { seededRandom } from '../../test/harness/seeded-random.ts';
-import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from '../../test/oracles/otlp-proto-schema.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/otlp');
 const fixture = (name: string) => readFileSync(new URL(`${FIXTURES}/${name}`, 'file://'));
 
 interface Health {
-  services: { service: string; requests: number; errors: number; operations: { name: string; kind: string; requests: number; errors: number }[] }[];
+  services: {
+    service: string;
+    requests: number;
+    errors: number;
+    operations: { name: string; kind: string; requests: number; errors: number }[];
+  }[];
 }
 
 async function bytesOf(response: Response): Promise<Uint8Array> {
@@ -27,12 +32,12 @@ async function tracesClient(firebreak: TestFirebreak) {
       firebreak.request('POST', '/v1/traces', { token, body: body as RequestInit['body'], headers }),
     /** Writes this replica's windows now, as the flush interval or the SLO job would. */
     flush: () => firebreak.scheduler.runJob('slo-evaluation', new Date()),
-    health: async (): Promise<Health> => (await (await firebreak.request('GET', '/api/services?windowMinutes=60&until=2026-11-21T05:00:00Z')).json()) as Health,
+    health: async (): Promise<Health> =>
+      (await (await firebreak.request('GET', '/api/services?windowMinutes=60&until=2026-11-21T05:00:00Z')).json()) as Health,
   };
 }
 
 describeOnBackends('POST /v1/traces', (backend) => {
-
   it.for([
     ['traces-01.pb', 'application/x-protobuf', undefined],
     ['traces-01.json', 'application/json', undefined],
@@ -67,13 +72,23 @@ describeOnBackends('POST /v1/traces', (backend) => {
     await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
     await post(fixture('traces-01.pb'), { 'content-type': 'application/x-protobuf' });
     await flush();
-    const incident = await firebreak.request('POST', '/api/incidents', { json: { title: 'Checkout failing', severity: 'sev2', services: ['checkout'], startedAt: '2026-11-21T04:30:00Z' } });
+    const incident = await firebreak.request('POST', '/api/incidents', {
+      json: { title: 'Checkout failing', severity: 'sev2', services: ['checkout'], startedAt: '2026-11-21T04:30:00Z' },
+    });
     const { id } = (await incident.json()) as { id: string };
     // The captured spans are from 2026-11-21T04:33:42Z: inside the incident's range.
     const traces = (await (await firebreak.request('GET', `/api/incidents/${id}/traces`)).json()) as {
       firstErrorAt: string;
       totalErrorSpans: number;
-      traces: { traceId: string; spans: { name: string; exception: { type: string; message: string; stacktrace: string } | null; resource: Record<string, string>; httpStatus: number | null }[] }[];
+      traces: {
+        traceId: string;
+        spans: {
+          name: string;
+          exception: { type: string; message: string; stacktrace: string } | null;
+          resource: Record<string, string>;
+          httpStatus: number | null;
+        }[];
+      }[];
     };
     expect(traces.totalErrorSpans).toBe(2);
     expect(traces.firstErrorAt).toBe('2026-11-21T04:33:42.716Z');
@@ -106,10 +121,14 @@ describeOnBackends('POST /v1/traces', (backend) => {
     expect(decoded.partialSuccess.errorMessage).toContain('span_id must be 8 bytes, got 9');
     expect(decoded.partialSuccess.errorMessage).toContain('name is required');
     await flush();
-    const total = (await health()).services.flatMap((service) => service.operations).reduce((sum, operation) => sum + operation.requests, 0);
+    const total = (await health()).services
+      .flatMap((service) => service.operations)
+      .reduce((sum, operation) => sum + operation.requests, 0);
     expect(total).toBe(7);
 
-    const json = JSON.parse(fixture('traces-01.json').toString('utf8')) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    const json = JSON.parse(fixture('traces-01.json').toString('utf8')) as {
+      resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+    };
     const jsonSpans = json.resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
     (jsonSpans[0] as Record<string, unknown>).traceId = 'abc';
     (jsonSpans[1] as Record<string, unknown>).spanId = 'q'.repeat(16);
@@ -132,8 +151,24 @@ describeOnBackends('POST /v1/traces', (backend) => {
           scopeSpans: [
             {
               spans: [
-                { traceId: 'AB'.repeat(16), spanId: 'cd'.repeat(8), name: 'GET /a', kind: 2, startTimeUnixNano: String(now - 5_000_000n), endTimeUnixNano: String(now), status: { code: 2 } },
-                { traceId: 'ab'.repeat(16), spanId: 'ce'.repeat(8), name: 'GET /a', kind: 2, startTimeUnixNano: Number(now) - 5e6, endTimeUnixNano: Number(now), attributes: [{ key: 'http.response.status_code', value: { intValue: '200' } }] },
+                {
+                  traceId: 'AB'.repeat(16),
+                  spanId: 'cd'.repeat(8),
+                  name: 'GET /a',
+                  kind: 2,
+                  startTimeUnixNano: String(now - 5_000_000n),
+                  endTimeUnixNano: String(now),
+                  status: { code: 2 },
+                },
+                {
+                  traceId: 'ab'.repeat(16),
+                  spanId: 'ce'.repeat(8),
+                  name: 'GET /a',
+                  kind: 2,
+                  startTimeUnixNano: Number(now) - 5e6,
+                  endTimeUnixNano: Number(now),
+                  attributes: [{ key: 'http.response.status_code', value: { intValue: '200' } }],
+                },
               ],
             },
           ],
@@ -149,7 +184,8 @@ describeOnBackends('POST /v1/traces', (backend) => {
   });
 
   describe('bad input', () => {
-    const statusOf = async (response: Response) => GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response))) as { code: number; message: string };
+    const statusOf = async (response: Response) =>
+      GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response))) as { code: number; message: string };
 
     it('answers 400 with a google.rpc.Status to truncated and random protobuf, and stays up', async ({ firebreak }) => {
       const { post } = await tracesClient(firebreak);
@@ -183,7 +219,14 @@ describeOnBackends('POST /v1/traces', (backend) => {
       const wrongShape = await post('{"resourceSpans": {"a": 1}}', { 'content-type': 'application/json' });
       expect(wrongShape.status).toBe(400);
       expect(((await wrongShape.json()) as { message: string }).message).toContain('resourceSpans must be an array');
-      const badTime = await post(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'ab'.repeat(8), name: 'x', startTimeUnixNano: 'yesterday' }] }] }] }), { 'content-type': 'application/json' });
+      const badTime = await post(
+        JSON.stringify({
+          resourceSpans: [
+            { scopeSpans: [{ spans: [{ traceId: 'ab'.repeat(16), spanId: 'ab'.repeat(8), name: 'x', startTimeUnixNano: 'yesterday' }] }] },
+          ],
+        }),
+        { 'content-type': 'application/json' },
+      );
       expect(badTime.status).toBe(400);
       expect(((await badTime.json()) as { message: string }).message).toContain('startTimeUnixNano');
     });
@@ -205,15 +248,33 @@ describeOnBackends('POST /v1/traces', (backend) => {
         // 512 MiB of zeros compress to about 500 KiB; only the first MiB is ever inflated.
         const bomb = gzipSync(Buffer.alloc(512 * 1024 * 1024), { level: 9 });
         const before = process.memoryUsage().rss;
-        const response = await small.request('POST', '/v1/traces', { token, body: bomb, headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' } });
+        const response = await small.request('POST', '/v1/traces', {
+          token,
+          body: bomb,
+          headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+        });
         expect(response.status).toBe(413);
-        expect(GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response)))).toMatchObject({ message: expect.stringContaining('once decompressed') });
+        expect(GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response)))).toMatchObject({
+          message: expect.stringContaining('once decompressed'),
+        });
         expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
-        const oversized = await small.request('POST', '/v1/traces', { token, body: Buffer.alloc(2 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+        const oversized = await small.request('POST', '/v1/traces', {
+          token,
+          body: Buffer.alloc(2 * 1024 * 1024),
+          headers: { 'content-type': 'application/json' },
+        });
         expect(oversized.status).toBe(413);
         expect(oversized.headers.get('content-type')).toBe('application/json');
         expect(await oversized.json()).toMatchObject({ message: expect.stringContaining('exceeds the limit of 1048576 bytes') });
-        expect((await small.request('POST', '/v1/traces', { token, body: fixture('traces-01.pb'), headers: { 'content-type': 'application/x-protobuf' } })).status).toBe(200);
+        expect(
+          (
+            await small.request('POST', '/v1/traces', {
+              token,
+              body: fixture('traces-01.pb'),
+              headers: { 'content-type': 'application/x-protobuf' },
+            })
+          ).status,
+        ).toBe(200);
       } finally {
         await small.close();
       }
@@ -258,7 +319,11 @@ describeOnBackends('POST /v1/traces', (backend) => {
         duplex: 'half',
       } as RequestInit);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const second = await tight.request('POST', '/v1/traces', { token, body: fixture('traces-01.pb'), headers: { 'content-type': 'application/x-protobuf' } });
+      const second = await tight.request('POST', '/v1/traces', {
+        token,
+        body: fixture('traces-01.pb'),
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
       expect(second.status).toBe(429);
       expect(second.headers.get('retry-after')).toBe('1');
       expect((await statusOf429(second)).code).toBe(8);

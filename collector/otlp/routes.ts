@@ -1,24 +1,24 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { Counter } from 'prom-client';
 import type { TraceBatch } from '../../incidents/index.ts';
-import { defineMetric, metricsRegistry, requirePermission } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, requirePermission } from '../../platform/index.ts';
 import { OtlpAdmission } from './admission.ts';
 import { decodeTracesJson } from './decode-json.ts';
-import { OtlpDecodeError, describeRejections } from './decode-limits.ts';
+import { describeRejections, OtlpDecodeError } from './decode-limits.ts';
 import { decodeTracesProtobufInSlices } from './decode-protobuf.ts';
+import type { OtlpEncoding } from './otlp-response.ts';
 import {
   CONTENT_TYPES,
+  encodeExportResponse,
+  encodeStatus,
   GRPC_INVALID_ARGUMENT,
   GRPC_RESOURCE_EXHAUSTED,
   GRPC_UNAVAILABLE,
   GRPC_UNIMPLEMENTED,
-  encodeExportResponse,
-  encodeStatus,
 } from './otlp-response.ts';
-import type { OtlpEncoding } from './otlp-response.ts';
 import { BodyEncodingError, BodyTooLargeError, decodeContent, readLimited } from './read-body.ts';
 
 /** Where decoded spans go: service health (incidents/services). */
@@ -70,12 +70,24 @@ function encodingOf(contentType: string | undefined): OtlpEncoding | null {
  * and google.rpc.Status on failure, in the request's encoding. So this route builds its bodies itself
  * instead of throwing the typed errors that app.onError turns into Firebreak's error shape.
  */
-function answer(c: Context<AppEnv>, encoding: OtlpEncoding, status: 200 | 400 | 413 | 415 | 429 | 503, body: Uint8Array | string): Response {
+function answer(
+  c: Context<AppEnv>,
+  encoding: OtlpEncoding,
+  status: 200 | 400 | 413 | 415 | 429 | 503,
+  body: Uint8Array | string,
+): Response {
   c.header('content-type', CONTENT_TYPES[encoding]);
   return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), status);
 }
 
-function refuse(c: Context<AppEnv>, encoding: OtlpEncoding, status: 400 | 413 | 415 | 429 | 503, code: number, message: string, outcome: string): Response {
+function refuse(
+  c: Context<AppEnv>,
+  encoding: OtlpEncoding,
+  status: 400 | 413 | 415 | 429 | 503,
+  code: number,
+  message: string,
+  outcome: string,
+): Response {
   otlpRequests.inc({ encoding, outcome });
   return answer(c, encoding, status, encodeStatus(encoding, code, message));
 }
@@ -128,15 +140,27 @@ export function otlpRoutes(options: OtlpRouteOptions) {
       }
       const declared = Number(c.req.header('content-length') ?? NaN);
       if (declared > options.maxBodyBytes) {
-        return refuse(c, encoding, 413, GRPC_INVALID_ARGUMENT, new BodyTooLargeError(options.maxBodyBytes, 'received').message, 'too_large');
+        return refuse(
+          c,
+          encoding,
+          413,
+          GRPC_INVALID_ARGUMENT,
+          new BodyTooLargeError(options.maxBodyBytes, 'received').message,
+          'too_large',
+        );
       }
       if (options.sink.backedUp) {
         c.header('Retry-After', RETRY_AFTER_BACKLOG_SECONDS);
         return refuse(c, encoding, 503, GRPC_UNAVAILABLE, 'service health is behind on writing to the database; retry later', 'shed');
       }
       // Reserve what the body may grow to once decompressed (bounded by the limit).
-      const isCompressed = Boolean(c.req.header('content-encoding')?.trim() && c.req.header('content-encoding')?.trim().toLowerCase() !== 'identity');
-      const reserve = Math.min(options.maxBodyBytes, Number.isFinite(declared) && declared > 0 ? declared * (isCompressed ? 10 : 1) : options.maxBodyBytes);
+      const isCompressed = Boolean(
+        c.req.header('content-encoding')?.trim() && c.req.header('content-encoding')?.trim().toLowerCase() !== 'identity',
+      );
+      const reserve = Math.min(
+        options.maxBodyBytes,
+        Number.isFinite(declared) && declared > 0 ? declared * (isCompressed ? 10 : 1) : options.maxBodyBytes,
+      );
       const release = admission.tryAdmit(reserve);
       if (!release) {
         c.header('Retry-After', RETRY_AFTER_SHED_SECONDS);

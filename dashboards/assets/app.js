@@ -61,8 +61,12 @@
     var url = list.getAttribute('data-live');
     if (!url || typeof EventSource === 'undefined') return;
     var source = new EventSource(url);
-    source.addEventListener('open', function () { setStatus('Live: new events appear as they happen.'); });
-    source.addEventListener('error', function () { setStatus('Reconnecting to live updates…'); });
+    source.addEventListener('open', function () {
+      setStatus('Live: new events appear as they happen.');
+    });
+    source.addEventListener('error', function () {
+      setStatus('Reconnecting to live updates…');
+    });
     source.addEventListener('timeline', function (event) {
       insertTimelineHtml(list, event.data);
       var count = document.getElementById('timeline-count');
@@ -93,14 +97,31 @@
       var target = new URL(window.location.href);
       target.searchParams.set('fragment', 'rows');
       fetch(target.toString(), { headers: { accept: 'text/html' }, credentials: 'same-origin' })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-        .then(function (html) { body.innerHTML = html; tickCountdowns(); setStatus('Live: updated ' + new Date().toLocaleTimeString()); })
-        .catch(function () { setStatus('Could not refresh the list; reload the page.'); });
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
+        .then(function (html) {
+          body.innerHTML = html;
+          tickCountdowns();
+          setStatus('Live: updated ' + new Date().toLocaleTimeString());
+        })
+        .catch(function () {
+          setStatus('Could not refresh the list; reload the page.');
+        });
     }
-    source.addEventListener('open', function () { setStatus('Live: the list updates as incidents change.'); });
-    source.addEventListener('error', function () { setStatus('Reconnecting to live updates…'); });
-    source.addEventListener('changed', function () { if (!pending) pending = setTimeout(refresh, 150); });
-    source.addEventListener('ended', function () { setStatus('Your session ended: reload the page to log in again.'); source.close(); });
+    source.addEventListener('open', function () {
+      setStatus('Live: the list updates as incidents change.');
+    });
+    source.addEventListener('error', function () {
+      setStatus('Reconnecting to live updates…');
+    });
+    source.addEventListener('changed', function () {
+      if (!pending) pending = setTimeout(refresh, 150);
+    });
+    source.addEventListener('ended', function () {
+      setStatus('Your session ended: reload the page to log in again.');
+      source.close();
+    });
   }
 
   // Forms that change something ask first when they carry data-confirm.

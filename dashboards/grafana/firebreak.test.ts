@@ -33,8 +33,12 @@ const queries = [
   ...dashboard.templating.list.flatMap((variable) => (variable.definition ? [variable.definition] : [])),
 ];
 // Metric names are the identifiers that open a selector: `name{` (our queries always select by job).
-const queriedMetrics = [...new Set(queries.flatMap((query) => [...query.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?=\{)/g)].map((match) => match[1] ?? '')))]
-  .concat([...new Set(queries.flatMap((query) => [...query.matchAll(/label_values\(([a-zA-Z_:][a-zA-Z0-9_:]*)/g)].map((match) => match[1] ?? '')))])
+const queriedMetrics = [
+  ...new Set(queries.flatMap((query) => [...query.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?=\{)/g)].map((match) => match[1] ?? ''))),
+]
+  .concat([
+    ...new Set(queries.flatMap((query) => [...query.matchAll(/label_values\(([a-zA-Z_:][a-zA-Z0-9_:]*)/g)].map((match) => match[1] ?? ''))),
+  ])
   .filter(Boolean);
 
 describe('the Grafana dashboard', () => {
@@ -47,7 +51,17 @@ describe('the Grafana dashboard', () => {
       expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
     }
     const titles = dashboard.panels.map((panel) => panel.title.toLowerCase()).join(' | ');
-    for (const topic of ['alerts received', 'spans ingested', 'open incidents by phase', 'open incidents by severity', 'time to acknowledge', 'time to recover', 'outbox backlog', 'dead messages', 'deadlines at risk']) {
+    for (const topic of [
+      'alerts received',
+      'spans ingested',
+      'open incidents by phase',
+      'open incidents by severity',
+      'time to acknowledge',
+      'time to recover',
+      'outbox backlog',
+      'dead messages',
+      'deadlines at risk',
+    ]) {
       expect(titles).toContain(topic);
     }
   });
@@ -57,7 +71,10 @@ describe('the Grafana dashboard', () => {
     const file = path.join(directory, 'rules.yml');
     const rules = queries
       .filter((query) => !query.startsWith('label_values('))
-      .map((query, index) => `      - record: firebreak_dashboard_query_${index}\n        expr: ${JSON.stringify(query.replaceAll('$__rate_interval', '5m').replaceAll('$job', '.*'))}`);
+      .map(
+        (query, index) =>
+          `      - record: firebreak_dashboard_query_${index}\n        expr: ${JSON.stringify(query.replaceAll('$__rate_interval', '5m').replaceAll('$job', '.*'))}`,
+      );
     await writeFile(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
     const { stdout } = await run('promtool', ['check', 'rules', file]);
     expect(stdout).toContain(`SUCCESS: ${rules.length} rules found`);
@@ -68,7 +85,9 @@ describe('the Grafana dashboard', () => {
       const firebreak = await createTestFirebreak(backend, { PORT: '0', HOST: '127.0.0.1' });
       const running = await listen(firebreak);
       try {
-        const response = await fetch(`http://127.0.0.1:${running.port}/metrics`, { headers: { authorization: `Bearer ${firebreak.adminToken}` } });
+        const response = await fetch(`http://127.0.0.1:${running.port}/metrics`, {
+          headers: { authorization: `Bearer ${firebreak.adminToken}` },
+        });
         expect(response.status).toBe(200);
         const exposition = await response.text();
         const types = new Map([...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => [match[1] ?? '', match[2] ?? '']));

@@ -1,8 +1,16 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { DraftNoticeInput, EditNoticeInput, SendNoticeInput, approveNotice, draftNotice, editNotice, sendNotice } from '../../incidents/index.ts';
-import { field, parseForm } from '../http.tsx';
+import { Hono } from 'hono';
+import {
+  approveNotice,
+  DraftNoticeInput,
+  draftNotice,
+  EditNoticeInput,
+  editNotice,
+  SendNoticeInput,
+  sendNotice,
+} from '../../incidents/index.ts';
 import type { DashboardEnv } from '../http.tsx';
+import { field, parseForm } from '../http.tsx';
 import { act, lines, optionalText, optionalVersion } from './forms.tsx';
 
 /** One recipient a line: "Ana Lima <ana@example.com>" or just "Ana Lima". */
@@ -34,7 +42,11 @@ export const breachNoticeRoutes = new Hono<DashboardEnv>()
       draftNotice(
         c.var.ctx,
         reference,
-        parseForm(DraftNoticeInput, { obligationId: field(form, 'obligationId'), language: field(form, 'language') || 'en', recipients: parseRecipients(form) }),
+        parseForm(DraftNoticeInput, {
+          obligationId: field(form, 'obligationId'),
+          language: field(form, 'language') || 'en',
+          recipients: parseRecipients(form),
+        }),
         noticeSettings(c),
       ),
     ),
@@ -44,13 +56,25 @@ export const breachNoticeRoutes = new Hono<DashboardEnv>()
       editNotice(
         c.var.ctx,
         c.req.param('noticeId'),
-        parseForm(EditNoticeInput, { subject: optionalText(form, 'subject'), greeting: optionalText(form, 'greeting'), sections: parseSections(form), expectedVersion: optionalVersion(form) }),
+        parseForm(EditNoticeInput, {
+          subject: optionalText(form, 'subject'),
+          greeting: optionalText(form, 'greeting'),
+          sections: parseSections(form),
+          expectedVersion: optionalVersion(form),
+        }),
       ),
     ),
   )
-  .post('/:ref/notices/:noticeId/approve', (c) => act(c, 'notice_approved', (_reference, form) => approveNotice(c.var.ctx, c.req.param('noticeId'), optionalVersion(form))))
+  .post('/:ref/notices/:noticeId/approve', (c) =>
+    act(c, 'notice_approved', (_reference, form) => approveNotice(c.var.ctx, c.req.param('noticeId'), optionalVersion(form))),
+  )
   .post('/:ref/notices/:noticeId/send', (c) =>
     act(c, 'notice_sent', (_reference, form) =>
-      sendNotice(c.var.ctx, c.req.param('noticeId'), parseForm(SendNoticeInput, { delayReason: optionalText(form, 'delayReason') }), noticeSettings(c)),
+      sendNotice(
+        c.var.ctx,
+        c.req.param('noticeId'),
+        parseForm(SendNoticeInput, { delayReason: optionalText(form, 'delayReason') }),
+        noticeSettings(c),
+      ),
     ),
   );

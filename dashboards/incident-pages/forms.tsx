@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { getIncidentDetail, listRecentTimeline } from '../../incidents/index.ts';
 import { DomainError } from '../../platform/index.ts';
-import { field, renderPage } from '../http.tsx';
 import type { DashboardEnv } from '../http.tsx';
+import { field, renderPage } from '../http.tsx';
 import { IncidentPage } from '../views/incident-page.tsx';
 import { loadPanels } from './panels.tsx';
 
@@ -74,7 +74,11 @@ export async function renderIncidentPage(
 }
 
 /** Runs one incident action; success goes back to the page (303), a refusal re-renders it with the reason. */
-export async function act(c: Context<DashboardEnv>, done: Done, run: (reference: string, form: Record<string, unknown>) => Promise<unknown>): Promise<Response> {
+export async function act(
+  c: Context<DashboardEnv>,
+  done: Done,
+  run: (reference: string, form: Record<string, unknown>) => Promise<unknown>,
+): Promise<Response> {
   const reference = c.req.param('ref') ?? '';
   const form = await c.req.parseBody();
   try {

@@ -1,15 +1,15 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
-import { DeclareIncidentInput, IncidentListQuery, declareIncident, listIncidents } from '../../incidents/index.ts';
-import { DomainError, severityRank } from '../../platform/index.ts';
+import { DeclareIncidentInput, declareIncident, IncidentListQuery, listIncidents } from '../../incidents/index.ts';
 import type { LoginPolicy } from '../../platform/index.ts';
-import { field, parseForm, renderPage } from '../http.tsx';
+import { DomainError, severityRank } from '../../platform/index.ts';
 import type { DashboardEnv } from '../http.tsx';
+import { field, parseForm, renderPage } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
+import type { ListedIncident, ListFilters } from '../views/incident-list.tsx';
 import { IncidentListPage, IncidentRows } from '../views/incident-list.tsx';
-import type { ListFilters, ListedIncident } from '../views/incident-list.tsx';
 import { loadListDeadlines } from './panels.tsx';
 
 // The filter form's empty choices ("any phase") arrive as '' and mean no filter.
@@ -37,7 +37,9 @@ async function listRows(c: Context<DashboardEnv>, filters: ListFilters): Promise
   const db = c.var.ctx.db;
   const page = await listIncidents(db, { ...filters, limit: 200 });
   const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
-  return sortByUrgency(page.incidents.map((incident) => ({ incident, reference: `INC-${incident.number}`, deadline: deadlines.get(incident.id) ?? null })));
+  return sortByUrgency(
+    page.incidents.map((incident) => ({ incident, reference: `INC-${incident.number}`, deadline: deadlines.get(incident.id) ?? null })),
+  );
 }
 
 /** GET /incidents (filtered; ?fragment=rows for the live refresh), POST /incidents (declare), GET /incidents/live. */
@@ -69,7 +71,17 @@ export function listRoutes(policy: LoginPolicy, hub: TimelineHub) {
       } catch (error) {
         if (!(error instanceof DomainError) || ![400, 403].includes(error.status)) throw error;
         const filters: ListFilters = { status: 'open' };
-        return renderPage(c, <IncidentListPage viewer={c.var.viewer} rows={await listRows(c, filters)} filters={filters} liveUrl="/incidents/live" error={error.message} />, error.status as 400 | 403);
+        return renderPage(
+          c,
+          <IncidentListPage
+            viewer={c.var.viewer}
+            rows={await listRows(c, filters)}
+            filters={filters}
+            liveUrl="/incidents/live"
+            error={error.message}
+          />,
+          error.status as 400 | 403,
+        );
       }
     })
     .get('/live', (c) =>

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { getIncident, getIncidentDetail, listTimeline } from '../../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
+import { getIncident, getIncidentDetail, listTimeline } from '../../incidents/index.ts';
 import type { Database, LoginPolicy } from '../../platform/index.ts';
 import type { DashboardEnv } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
@@ -46,7 +46,11 @@ export function pageRoutes(policy: LoginPolicy, hub: TimelineHub) {
           queue = queue
             .then(async () => {
               for (const event of events) {
-                await stream.writeSSE({ event: 'timeline', id: String(event.id), data: (<TimelineItem event={event} />).toString().replace(/\n/g, ' ') });
+                await stream.writeSSE({
+                  event: 'timeline',
+                  id: String(event.id),
+                  data: (<TimelineItem event={event} />).toString().replace(/\n/g, ' '),
+                });
               }
               const last = events.at(-1);
               if (last && events.some(changesSummary)) {

@@ -1,11 +1,11 @@
-import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
 import type { Incident, IncidentDetail } from '../../incidents/index.ts';
-import { can } from '../views/layout.tsx';
+import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
-import type { Viewer } from '../views/layout.tsx';
-import type { IncidentPanels } from '../views/incident-page.tsx';
 import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
 import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
+import type { IncidentPanels } from '../views/incident-page.tsx';
+import type { Viewer } from '../views/layout.tsx';
+import { can } from '../views/layout.tsx';
 import { RcaPanel } from '../views/rca-panel.tsx';
 
 export interface ListDeadline {
@@ -26,7 +26,9 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
   const report = await buildComplianceReport(db);
   const byReference = new Map(listed.map((incident) => [`INC-${incident.number}`, incident]));
   const withClocks = new Set(
-    report.obligations.filter((entry) => (entry.outcome === 'open' || entry.outcome === 'overdue') && byReference.has(entry.incident)).map((entry) => entry.incident),
+    report.obligations
+      .filter((entry) => (entry.outcome === 'open' || entry.outcome === 'overdue') && byReference.has(entry.incident))
+      .map((entry) => entry.incident),
   );
   for (const reference of withClocks) {
     const incident = byReference.get(reference);
@@ -35,7 +37,8 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
     const soonest = status.obligations
       .filter((obligation) => ACTIVE.has(obligation.state) && obligation.effectiveDueAt)
       .sort((a, b) => (a.effectiveDueAt?.getTime() ?? 0) - (b.effectiveDueAt?.getTime() ?? 0))[0];
-    if (soonest?.effectiveDueAt) deadlines.set(incident.id, { dueAt: soonest.effectiveDueAt, warnAt: warnAtOf(soonest), label: soonest.title });
+    if (soonest?.effectiveDueAt)
+      deadlines.set(incident.id, { dueAt: soonest.effectiveDueAt, warnAt: warnAtOf(soonest), label: soonest.title });
   }
   return deadlines;
 }
@@ -52,9 +55,7 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
   ]);
   return {
     top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
-    main: [
-      <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
-    ],
+    main: [<RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />],
     side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],
   };
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { ApproveRcaInput, RcaInput, approveRca, writeRca } from '../../incidents/index.ts';
-import { field, parseForm } from '../http.tsx';
+import { ApproveRcaInput, approveRca, RcaInput, writeRca } from '../../incidents/index.ts';
 import type { DashboardEnv } from '../http.tsx';
+import { field, parseForm } from '../http.tsx';
 import { act, lines, optionalVersion } from './forms.tsx';
 
 /** One why a line: "question => answer". */
@@ -31,4 +31,8 @@ export const rcaRoutes = new Hono<DashboardEnv>()
       ),
     ),
   )
-  .post('/:ref/rca/approve', (c) => act(c, 'rca_approved', (reference, form) => approveRca(c.var.ctx, reference, parseForm(ApproveRcaInput, { expectedVersion: optionalVersion(form) }))));
+  .post('/:ref/rca/approve', (c) =>
+    act(c, 'rca_approved', (reference, form) =>
+      approveRca(c.var.ctx, reference, parseForm(ApproveRcaInput, { expectedVersion: optionalVersion(form) })),
+    ),
+  );

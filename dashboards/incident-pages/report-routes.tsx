@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { buildIncidentReport, renderReportMarkdown } from '../../incidents/index.ts';
-import { renderPage } from '../http.tsx';
 import type { DashboardEnv } from '../http.tsx';
+import { renderPage } from '../http.tsx';
 import { ReportPage } from '../views/report-page.tsx';
 
 /** GET /incidents/{ref}/report: the incident report as a page, or as a Markdown download with ?format=markdown. */

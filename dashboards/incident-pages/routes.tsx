@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { assertPermission } from '../../platform/index.ts';
 import type { LoginPolicy } from '../../platform/index.ts';
-import { renderError, requireViewer } from '../http.tsx';
+import { assertPermission } from '../../platform/index.ts';
 import type { DashboardEnv } from '../http.tsx';
+import { renderError, requireViewer } from '../http.tsx';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { breachNoticeRoutes } from './breach-notice-routes.tsx';
 import { lifecycleRoutes } from './lifecycle-routes.tsx';

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
+import { streamSSE } from 'hono/streaming';
 import { Gauge } from 'prom-client';
-import { defineMetric, metricsRegistry, resolveActiveSession } from '../../platform/index.ts';
 import type { Database, LoginPolicy } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, resolveActiveSession } from '../../platform/index.ts';
 import type { DashboardEnv } from '../http.tsx';
 import type { TimelineHub } from './timeline-hub.ts';
 
@@ -11,7 +11,12 @@ const HEARTBEAT_MS = 25_000;
 
 const liveViewers = defineMetric(
   'firebreak_dashboard_live_viewers',
-  () => new Gauge({ name: 'firebreak_dashboard_live_viewers', help: 'Open live (server-sent events) connections of dashboard pages.', registers: [metricsRegistry] }),
+  () =>
+    new Gauge({
+      name: 'firebreak_dashboard_live_viewers',
+      help: 'Open live (server-sent events) connections of dashboard pages.',
+      registers: [metricsRegistry],
+    }),
 );
 
 /** What a live page listens to: stop() ends it; catchUp() sends what the browser missed, once it is told the stream is ready. */
@@ -25,7 +30,12 @@ export interface LiveSubscription {
  * stream carries, and the stream stays open until the browser leaves, the process stops, or the
  * viewer's session ends.
  */
-export function streamLive(c: Context<DashboardEnv>, hub: TimelineHub, policy: LoginPolicy, subscribe: (stream: SSEStreamingApi) => Promise<LiveSubscription>): Response {
+export function streamLive(
+  c: Context<DashboardEnv>,
+  hub: TimelineHub,
+  policy: LoginPolicy,
+  subscribe: (stream: SSEStreamingApi) => Promise<LiveSubscription>,
+): Response {
   const sessionToken = c.var.sessionToken;
   const db = c.var.ctx.db;
   return streamSSE(c, async (stream) => {

@@ -3,8 +3,8 @@ import { declareIncident } from '../../incidents/index.ts';
 import { systemContext } from '../../platform/index.ts';
 import { listen } from '../../server.ts';
 import { createTestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
 import { createDashboardUser, logIn } from '../../test/harness/dashboard-session.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
 
 describe.each(databaseBackends)('live streams at shutdown on %s', (backend) => {
   it('end on SIGTERM, so that the server drains without waiting for them', async () => {
@@ -17,7 +17,9 @@ describe.each(databaseBackends)('live streams at shutdown on %s', (backend) => {
       const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Long', severity: 'sev3' });
       const user = await createDashboardUser(firebreak, 'viewer');
       const { browser } = await logIn(firebreak, user);
-      const response = await fetch(`http://127.0.0.1:${running.port}/incidents/INC-${incident.number}/live`, { headers: { cookie: browser.jar.header() } });
+      const response = await fetch(`http://127.0.0.1:${running.port}/incidents/INC-${incident.number}/live`, {
+        headers: { cookie: browser.jar.header() },
+      });
       const reader = response.body?.getReader();
       if (!reader) throw new Error('no stream');
       const first = await reader.read();

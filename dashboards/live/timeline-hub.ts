@@ -1,5 +1,5 @@
-import { TIMELINE_CHANNEL, listTimeline, parseTimelineAnnouncement } from '../../incidents/index.ts';
 import type { TimelineEvent } from '../../incidents/index.ts';
+import { listTimeline, parseTimelineAnnouncement, TIMELINE_CHANNEL } from '../../incidents/index.ts';
 import type { DatabaseHandle, Logger } from '../../platform/index.ts';
 
 /** What a viewer of one incident receives when events are appended to it. */
@@ -112,7 +112,10 @@ export class TimelineHub {
           const wanted = [...ids].sort((a, b) => a - b);
           const first = wanted[0] ?? 0;
           // Ids are global, so the page after (first - 1) holds the announced events, and maybe others of this incident.
-          const { events } = await listTimeline(this.database.db, incidentId, { after: first - 1, limit: Math.min(1000, Math.max(50, wanted.length * 4)) });
+          const { events } = await listTimeline(this.database.db, incidentId, {
+            after: first - 1,
+            limit: Math.min(1000, Math.max(50, wanted.length * 4)),
+          });
           const update: IncidentUpdate = { incidentId, events: events.filter((event) => ids.has(event.id)) };
           if (update.events.length === 0) return;
           for (const listener of listeners) listener(update);

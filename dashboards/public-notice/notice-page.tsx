@@ -52,7 +52,12 @@ function Page(props: { lang: string; title: string; children: unknown }) {
 /** A recipient's breach notice: the letter and its publication date, nothing else. */
 export function NoticePage(props: { notice: PublicNotice }) {
   const { notice } = props;
-  const published = new Date(notice.publishedAt).toLocaleDateString(notice.language, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+  const published = new Date(notice.publishedAt).toLocaleDateString(notice.language, {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
   return (
     <Page lang={notice.language} title={notice.subject}>
       <article>

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen } from '../../server.ts';
 import type { RunningServer } from '../../server.ts';
-import { createTestFirebreak } from '../../test/harness/app.ts';
+import { listen } from '../../server.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
-import { databaseBackends } from '../../test/harness/database.ts';
+import { createTestFirebreak } from '../../test/harness/app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../../test/harness/chromium.ts';
+import { databaseBackends } from '../../test/harness/database.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
@@ -28,13 +28,19 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
     running = await listen(firebreak);
     browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
 
-    const incident = await ok<{ reference: string }>(await firebreak.request('POST', '/api/incidents', { json: { title: 'Bucket exposure', severity: 'sev1' } }));
+    const incident = await ok<{ reference: string }>(
+      await firebreak.request('POST', '/api/incidents', { json: { title: 'Bucket exposure', severity: 'sev1' } }),
+    );
     await ok(
       await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/facts`, {
         json: {
-          anchors: { identifiedAt: new Date(Date.now() - 3_600_000).toISOString(), awareAt: new Date(Date.now() - 3_600_000).toISOString() },
+          anchors: {
+            identifiedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            awareAt: new Date(Date.now() - 3_600_000).toISOString(),
+          },
           facts: {
-            natureOfBreach: 'A storage bucket holding a copy of our customer directory could be read without a password between 02:00 and 08:00 UTC. A very-long-unbroken-identifier-like-this-one-should-wrap-rather-than-push-the-page-sideways-0123456789.',
+            natureOfBreach:
+              'A storage bucket holding a copy of our customer directory could be read without a password between 02:00 and 08:00 UTC. A very-long-unbroken-identifier-like-this-one-should-wrap-rather-than-push-the-page-sideways-0123456789.',
             dataCategories: ['names', 'work e-mail addresses'],
             measuresTaken: 'We closed access, rotated keys and reviewed every access log.',
             likelyConsequences: 'Phishing e-mails using your name are possible.',
@@ -43,11 +49,16 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
         },
       }),
     );
-    const applied = await ok<{ obligations: { id: string }[] }>(await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/regimes`, { json: { regimeId: 'contract-24h' } }));
+    const applied = await ok<{ obligations: { id: string }[] }>(
+      await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/regimes`, { json: { regimeId: 'contract-24h' } }),
+    );
     const drafter = await firebreak.tokenFor('commander');
     const approver = await firebreak.tokenFor('commander');
     const draft = await ok<{ id: string; recipients: { publicUrl: string }[] }>(
-      await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/notices`, { token: drafter, json: { obligationId: applied.obligations[0]?.id, recipients: [{ name: 'Globex Corporation' }] } }),
+      await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/notices`, {
+        token: drafter,
+        json: { obligationId: applied.obligations[0]?.id, recipients: [{ name: 'Globex Corporation' }] },
+      }),
     );
     await ok(await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }));
     await ok(await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }));
@@ -60,7 +71,13 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
   });
 
   it('reads well on a phone: no sideways scrolling, legible text, every section there', async () => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      javaScriptEnabled: false,
+    });
     try {
       const page = await context.newPage();
       const response = await page.goto(`http://127.0.0.1:${running.port}${noticePath}`);
@@ -76,7 +93,14 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
       })`);
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
       expect(layout.fontSize).toBeGreaterThanOrEqual(16);
-      expect(layout.headings).toEqual(['What happened', 'What information was involved', 'What we are doing', 'What you can do', 'Other important information', 'For more information']);
+      expect(layout.headings).toEqual([
+        'What happened',
+        'What information was involved',
+        'What we are doing',
+        'What you can do',
+        'Other important information',
+        'For more information',
+      ]);
       expect(await page.textContent('body')).toContain('Dear Globex Corporation,');
     } finally {
       await context.close();

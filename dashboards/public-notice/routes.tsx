@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { NotFoundError } from '../../platform/index.ts';
-import type { AppEnv } from '../../platform/index.ts';
 import { getPublicNotice } from '../../incidents/index.ts';
+import type { AppEnv } from '../../platform/index.ts';
+import { NotFoundError } from '../../platform/index.ts';
 import { NoticeNotFoundPage, NoticePage } from './notice-page.tsx';
 
 /** GET /notices/{token}: a breach notice for its recipient, public (the token is the key), server-rendered. */

@@ -1,6 +1,6 @@
 import type { SessionSummary } from '../../platform/index.ts';
-import { CsrfField, Flash, Layout, Time } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
+import { CsrfField, Flash, Layout, Time } from './layout.tsx';
 
 export function AccountPage({ viewer, sessions, notice }: { viewer: Viewer; sessions: SessionSummary[]; notice?: string | null }) {
   return (

@@ -1,7 +1,7 @@
 import type { getBreachStatus } from '../../incidents/index.ts';
 import { Countdown } from './countdown.tsx';
-import { CsrfField, Time, can } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
+import { CsrfField, can, Time } from './layout.tsx';
 
 export type BreachStatus = Awaited<ReturnType<typeof getBreachStatus>>;
 type Obligation = BreachStatus['obligations'][number];
@@ -28,7 +28,9 @@ function ObligationRow({ obligation }: { obligation: Obligation }) {
         {obligation.effectiveDueAt ? (
           <>
             <Time at={obligation.effectiveDueAt} />
-            {obligation.dueLocal && obligation.timeZone !== 'UTC' ? <div class="muted">{`${obligation.dueLocal} (${obligation.timeZone})`}</div> : null}
+            {obligation.dueLocal && obligation.timeZone !== 'UTC' ? (
+              <div class="muted">{`${obligation.dueLocal} (${obligation.timeZone})`}</div>
+            ) : null}
           </>
         ) : (
           <span class="muted">{obligation.basis ?? 'without undue delay'}</span>
@@ -117,9 +119,13 @@ export function BreachPanel({ status, viewer, reference }: { status: BreachStatu
                   <td data-label="Delivery" data-delivery={recipient.delivery.status}>
                     {words(recipient.delivery.status)}
                     {'attempts' in recipient.delivery && recipient.delivery.attempts ? ` (${recipient.delivery.attempts} attempt(s))` : ''}
-                    {'lastError' in recipient.delivery && recipient.delivery.lastError ? <div class="muted">{recipient.delivery.lastError}</div> : null}
+                    {'lastError' in recipient.delivery && recipient.delivery.lastError ? (
+                      <div class="muted">{recipient.delivery.lastError}</div>
+                    ) : null}
                   </td>
-                  <td data-label="Public page">{notice.status === 'sent' ? <a href={recipient.publicUrl}>open</a> : <span class="muted">after sending</span>}</td>
+                  <td data-label="Public page">
+                    {notice.status === 'sent' ? <a href={recipient.publicUrl}>open</a> : <span class="muted">after sending</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

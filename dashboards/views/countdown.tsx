@@ -9,7 +9,13 @@ export function Countdown({ dueAt, warnAt, done, now = new Date() }: { dueAt: Da
   const minutes = Math.round(Math.abs(left) / 60_000);
   const text = done ? 'met' : left <= 0 ? `overdue by ${formatMinutes(minutes)}` : `${formatMinutes(minutes)} left`;
   return (
-    <span class={`countdown ${state}`} data-due={dueAt.toISOString()} data-warn={warnFrom.toISOString()} data-done={done ? 'true' : undefined} data-state={state}>
+    <span
+      class={`countdown ${state}`}
+      data-due={dueAt.toISOString()}
+      data-warn={warnFrom.toISOString()}
+      data-done={done ? 'true' : undefined}
+      data-state={state}
+    >
       {text}
     </span>
   );

@@ -1,10 +1,10 @@
-import { PHASES } from '../../incidents/index.ts';
 import type { Incident, Phase } from '../../incidents/index.ts';
-import { Countdown } from './countdown.tsx';
-import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
-import type { Viewer } from './layout.tsx';
-import { SEVERITIES } from '../../platform/index.ts';
+import { PHASES } from '../../incidents/index.ts';
 import type { Severity } from '../../platform/index.ts';
+import { SEVERITIES } from '../../platform/index.ts';
+import { Countdown } from './countdown.tsx';
+import type { Viewer } from './layout.tsx';
+import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
 
 export interface ListFilters {
   status: 'open' | 'closed' | 'all';
@@ -111,7 +111,19 @@ function DeclareForm({ viewer }: { viewer: Viewer }) {
   );
 }
 
-export function IncidentListPage({ viewer, rows, filters, liveUrl, error }: { viewer: Viewer; rows: ListedIncident[]; filters: ListFilters; liveUrl: string; error?: string | null }) {
+export function IncidentListPage({
+  viewer,
+  rows,
+  filters,
+  liveUrl,
+  error,
+}: {
+  viewer: Viewer;
+  rows: ListedIncident[];
+  filters: ListFilters;
+  liveUrl: string;
+  error?: string | null;
+}) {
   return (
     <Layout title="Incidents" viewer={viewer} section="incidents">
       <h1>Incidents</h1>

@@ -1,10 +1,10 @@
 import type { Child } from 'hono/jsx';
-import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
-import { CsrfField, Flash, Layout, Time, can } from './layout.tsx';
-import type { Viewer } from './layout.tsx';
-import { TimelineItem } from './timeline.tsx';
+import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
+import type { Viewer } from './layout.tsx';
+import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
+import { TimelineItem } from './timeline.tsx';
 
 const words = (value: string) => value.replaceAll('_', ' ');
 
@@ -20,7 +20,13 @@ export function IncidentSummary({ detail }: { detail: IncidentDetail }) {
   const { incident } = detail;
   const current = phaseIndex(incident.phase);
   return (
-    <section id="incident-summary" class="card" aria-labelledby="incident-title" data-version={incident.version} data-phase={incident.phase}>
+    <section
+      id="incident-summary"
+      class="card"
+      aria-labelledby="incident-title"
+      data-version={incident.version}
+      data-phase={incident.phase}
+    >
       <h1 id="incident-title">
         {detail.reference}: {incident.title}
       </h1>
@@ -129,7 +135,19 @@ function Roles({ detail }: { detail: IncidentDetail }) {
   );
 }
 
-function ActionForm({ action, viewer, summary, children, open }: { action: string; viewer: Viewer; summary: string; children: Child; open?: boolean }) {
+function ActionForm({
+  action,
+  viewer,
+  summary,
+  children,
+  open,
+}: {
+  action: string;
+  viewer: Viewer;
+  summary: string;
+  children: Child;
+  open?: boolean;
+}) {
   return (
     <details open={open}>
       <summary>{summary}</summary>
@@ -145,8 +163,8 @@ function Actions({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer })
   const { incident, reference } = detail;
   const base = `/incidents/${reference}`;
   const nextPhase = PHASES[phaseIndex(incident.phase) + 1];
-  const any = ['incidents:acknowledge', 'incidents:transition', 'incidents:note', 'incidents:assign', 'incidents:update'].some((permission) =>
-    can(viewer, permission as Parameters<typeof can>[1]),
+  const any = ['incidents:acknowledge', 'incidents:transition', 'incidents:note', 'incidents:assign', 'incidents:update'].some(
+    (permission) => can(viewer, permission as Parameters<typeof can>[1]),
   );
   if (!any) {
     return (

@@ -48,7 +48,8 @@ export function Flash({ error, notice }: { error?: string | null; notice?: strin
 
 /** Every dashboard page: header with navigation, main landmark, the stylesheet and the one script. */
 export function Layout({ title, viewer, section, children }: { title: string; viewer: Viewer | null; section: Section; children: Child }) {
-  const isAdmin = can(viewer, 'users:manage') || can(viewer, 'tokens:manage') || can(viewer, 'audit:read') || can(viewer, 'notifications:retry');
+  const isAdmin =
+    can(viewer, 'users:manage') || can(viewer, 'tokens:manage') || can(viewer, 'audit:read') || can(viewer, 'notifications:retry');
   return (
     <html lang="en">
       <head>

@@ -52,7 +52,17 @@ export function CodePage({ csrf, next, error }: { csrf: string; next: string; er
           <input type="hidden" name="_csrf" value={csrf} />
           <input type="hidden" name="next" value={next} />
           <label for="code">6-digit code</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength={7} required autofocus />
+          <input
+            id="code"
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxlength={7}
+            required
+            autofocus
+          />
           <p>
             <button type="submit">Log in</button>
           </p>
@@ -65,7 +75,17 @@ export function CodePage({ csrf, next, error }: { csrf: string; next: string; er
   );
 }
 
-export function EnrolPage({ csrf, next, enrolment, error }: { csrf: string; next: string; enrolment: TotpEnrolment; error?: string | null }) {
+export function EnrolPage({
+  csrf,
+  next,
+  enrolment,
+  error,
+}: {
+  csrf: string;
+  next: string;
+  enrolment: TotpEnrolment;
+  error?: string | null;
+}) {
   return (
     <Layout title="Set up your authenticator" viewer={null} section="login">
       <section class="card login" aria-labelledby="enrol-title">
@@ -75,15 +95,33 @@ export function EnrolPage({ csrf, next, enrolment, error }: { csrf: string; next
         <ol>
           <li>Scan this QR code with the app:</li>
         </ol>
-        <img class="qr" src={enrolment.qrCodeDataUrl} width={240} height={240} alt="QR code holding your authenticator secret; the same secret is written below." />
+        <img
+          class="qr"
+          src={enrolment.qrCodeDataUrl}
+          width={240}
+          height={240}
+          alt="QR code holding your authenticator secret; the same secret is written below."
+        />
         <p>
-          Or enter this key by hand: <code class="secret" id="totp-secret">{enrolment.secret}</code>
+          Or enter this key by hand:{' '}
+          <code class="secret" id="totp-secret">
+            {enrolment.secret}
+          </code>
         </p>
         <form method="post" action="/login/enrol">
           <input type="hidden" name="_csrf" value={csrf} />
           <input type="hidden" name="next" value={next} />
           <label for="code">Then enter the 6-digit code the app shows</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength={7} required />
+          <input
+            id="code"
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxlength={7}
+            required
+          />
           <p>
             <button type="submit">Turn on and log in</button>
           </p>

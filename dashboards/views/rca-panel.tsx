@@ -1,9 +1,19 @@
 import type { RootCauseAnalysis } from '../../incidents/index.ts';
-import { CsrfField, Time, can } from './layout.tsx';
 import type { Viewer } from './layout.tsx';
+import { CsrfField, can, Time } from './layout.tsx';
 
 /** The root-cause analysis: the editor (one field per part, lists one entry per line), approval, and the report. */
-export function RcaPanel({ rca, viewer, reference, phase }: { rca: RootCauseAnalysis | null; viewer: Viewer; reference: string; phase: string }) {
+export function RcaPanel({
+  rca,
+  viewer,
+  reference,
+  phase,
+}: {
+  rca: RootCauseAnalysis | null;
+  viewer: Viewer;
+  reference: string;
+  phase: string;
+}) {
   if (!rca && phase !== 'recovery' && phase !== 'root_cause_analysis') return null;
   const editable = can(viewer, 'rca:write') && rca?.status !== 'approved';
   const lines = (entries: string[] | undefined) => (entries ?? []).join('\n');
@@ -22,17 +32,29 @@ export function RcaPanel({ rca, viewer, reference, phase }: { rca: RootCauseAnal
           <CsrfField viewer={viewer} />
           {rca ? <input type="hidden" name="expectedVersion" value={String(rca.version)} /> : null}
           <label for="rca-summary">Summary</label>
-          <textarea id="rca-summary" name="summary">{rca?.summary ?? ''}</textarea>
+          <textarea id="rca-summary" name="summary">
+            {rca?.summary ?? ''}
+          </textarea>
           <label for="rca-impact">Impact</label>
-          <textarea id="rca-impact" name="impact">{rca?.impact ?? ''}</textarea>
+          <textarea id="rca-impact" name="impact">
+            {rca?.impact ?? ''}
+          </textarea>
           <label for="rca-causes">Root causes (one per line)</label>
-          <textarea id="rca-causes" name="rootCauses">{lines(rca?.rootCauses)}</textarea>
+          <textarea id="rca-causes" name="rootCauses">
+            {lines(rca?.rootCauses)}
+          </textarea>
           <label for="rca-factors">Contributing factors (one per line)</label>
-          <textarea id="rca-factors" name="contributingFactors">{lines(rca?.contributingFactors)}</textarea>
+          <textarea id="rca-factors" name="contributingFactors">
+            {lines(rca?.contributingFactors)}
+          </textarea>
           <label for="rca-whys">Five whys (one per line: question =&gt; answer)</label>
-          <textarea id="rca-whys" name="fiveWhys">{whys}</textarea>
+          <textarea id="rca-whys" name="fiveWhys">
+            {whys}
+          </textarea>
           <label for="rca-lessons">Lessons learned</label>
-          <textarea id="rca-lessons" name="lessonsLearned">{rca?.lessonsLearned ?? ''}</textarea>
+          <textarea id="rca-lessons" name="lessonsLearned">
+            {rca?.lessonsLearned ?? ''}
+          </textarea>
           <p>
             <button type="submit">Save analysis</button>
           </p>

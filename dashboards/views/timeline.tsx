@@ -1,7 +1,8 @@
 import type { TimelineEvent } from '../../incidents/index.ts';
 import { Time } from './layout.tsx';
 
-const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : typeof value === 'number' ? String(value) : null);
+const str = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value : typeof value === 'number' ? String(value) : null;
 const words = (value: unknown): string => (str(value) ?? '?').replaceAll('_', ' ');
 
 // Identifiers and links that make a timeline harder to read; the API and the report keep them.
@@ -16,7 +17,10 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
     case 'incident.acknowledged':
       return { what: `Acknowledged${str(data.via) ? ` via ${words(data.via)}` : ''}`, detail: null };
     case 'phase.changed':
-      return { what: `Phase: ${words(data.from)} → ${words(data.to)}${data.override ? ' (checklist overridden)' : ''}`, detail: str(data.reason) };
+      return {
+        what: `Phase: ${words(data.from)} → ${words(data.to)}${data.override ? ' (checklist overridden)' : ''}`,
+        detail: str(data.reason),
+      };
     case 'severity.changed':
       return { what: `Severity: ${words(data.from)} → ${words(data.to)}`, detail: str(data.reason) };
     case 'role.assigned':
@@ -37,17 +41,26 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
     case 'alert.refired':
     case 'alert.resolved': {
       const verb = event.type === 'alert.fired' ? 'fired' : event.type === 'alert.refired' ? 'fired again' : 'resolved';
-      return { what: `Alert ${str(data.alertname) ?? str(data.fingerprint) ?? ''} ${verb}${str(data.severity) ? ` (${words(data.severity)})` : ''}`, detail: str(data.summary) };
+      return {
+        what: `Alert ${str(data.alertname) ?? str(data.fingerprint) ?? ''} ${verb}${str(data.severity) ? ` (${words(data.severity)})` : ''}`,
+        detail: str(data.summary),
+      };
     }
     case 'rca.started':
     case 'rca.updated':
-      return { what: `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}`, detail: Array.isArray(data.fields) ? data.fields.join(', ') : null };
+      return {
+        what: `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}`,
+        detail: Array.isArray(data.fields) ? data.fields.join(', ') : null,
+      };
     case 'rca.approved':
       return { what: 'Analysis approved', detail: str(data.authorName) ? `written by ${str(data.authorName)}` : null };
     case 'incident.closed':
       return { what: 'Incident closed', detail: str(data.reason) };
     case 'breach.deadline_warning':
-      return { what: `Breach deadline: ${str(data.label) ?? 'warning'}`, detail: [str(data.recipient) && `to ${str(data.recipient)}`, str(data.regime)].filter(Boolean).join(' · ') || null };
+      return {
+        what: `Breach deadline: ${str(data.label) ?? 'warning'}`,
+        detail: [str(data.recipient) && `to ${str(data.recipient)}`, str(data.regime)].filter(Boolean).join(' · ') || null,
+      };
     default: {
       // Alerts, notifications, deadlines and what later parts add: the type, and the data's plain facts.
       const facts = Object.entries(data)
@@ -55,7 +68,13 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         .slice(0, 5)
         .map(([key, value]) => `${key}: ${String(value).slice(0, 160)}`)
         .join('\n');
-      return { what: event.type.replaceAll('.', ' ').replaceAll('_', ' ').replace(/^./, (first) => first.toUpperCase()), detail: facts || null };
+      return {
+        what: event.type
+          .replaceAll('.', ' ')
+          .replaceAll('_', ' ')
+          .replace(/^./, (first) => first.toUpperCase()),
+        detail: facts || null,
+      };
     }
   }
 }

@@ -1,14 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { cancelTimers, scheduleTimer } from '../../platform/index.ts';
-import type { Config, Database, Timer } from '../../platform/index.ts';
-import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
-import { currentCommander } from '../roles/index.ts';
+import type { Config, Database, Timer } from '../../platform/index.ts';
+import { cancelTimers, SYSTEM_ACTOR, scheduleTimer } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
-import { actionItems } from './schema/action-items.ts';
+import { currentCommander } from '../roles/index.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
 import type { ActionItem } from './schema/action-items.ts';
+import { actionItems } from './schema/action-items.ts';
 
 /**
  * The durable timer kind of overdue reminders: one timer per reminder, keyed
@@ -23,7 +22,12 @@ const reminderKey = (item: ActionItem, reminder: number) => `${item.id}:v${item.
 export async function planActionItemReminder(tx: Database, item: ActionItem): Promise<void> {
   await cancelTimers(tx, ACTION_ITEM_OVERDUE_TIMER, `${item.id}:`);
   if (!item.dueAt || item.status === 'done' || item.status === 'cancelled') return;
-  await scheduleTimer(tx, { kind: ACTION_ITEM_OVERDUE_TIMER, key: reminderKey(item, item.remindersSent + 1), dueAt: item.dueAt, payload: { actionItemId: item.id } });
+  await scheduleTimer(tx, {
+    kind: ACTION_ITEM_OVERDUE_TIMER,
+    key: reminderKey(item, item.remindersSent + 1),
+    dueAt: item.dueAt,
+    payload: { actionItemId: item.id },
+  });
 }
 
 /**
@@ -39,7 +43,9 @@ export function remindOverdueActionItem(config: Config) {
     const [item] = await tx
       .update(actionItems)
       .set({ remindersSent: sql`${actionItems.remindersSent} + 1` })
-      .where(and(eq(actionItems.id, actionItemId), inArray(actionItems.status, ['open', 'in_progress']), sql`${actionItems.dueAt} <= ${now}`))
+      .where(
+        and(eq(actionItems.id, actionItemId), inArray(actionItems.status, ['open', 'in_progress']), sql`${actionItems.dueAt} <= ${now}`),
+      )
       .returning();
     // Done, cancelled or moved to a later date since the timer was set: nothing is owed.
     if (!item?.dueAt) return;
@@ -63,7 +69,14 @@ export function remindOverdueActionItem(config: Config) {
       incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
       at: now,
       actorName: SYSTEM_ACTOR.name,
-      deadline: { subject: 'action_item', actionItemId: item.id, title: item.title, ownerName: item.ownerName, reminder: item.remindersSent, dueAt: item.dueAt },
+      deadline: {
+        subject: 'action_item',
+        actionItemId: item.id,
+        title: item.title,
+        ownerName: item.ownerName,
+        reminder: item.remindersSent,
+        dueAt: item.dueAt,
+      },
     });
     await scheduleTimer(tx, {
       kind: ACTION_ITEM_OVERDUE_TIMER,

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { describeOnBackends, it, test } from '../../test/harness/fixtures.ts';
 import { declareTestIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
+import { listTimeline } from '../timeline/index.ts';
 import { createActionItem } from './create-action-item.ts';
 import { listActionItems } from './list-action-items.ts';
-import { listTimeline } from '../timeline/index.ts';
 import { updateActionItem } from './update-action-item.ts';
 
 describeOnBackends('action items', () => {
@@ -18,11 +18,16 @@ describeOnBackends('action items', () => {
 
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(47)))).toBe(0);
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(49)))).toBe(1);
-    const overdue = (await listTimeline(firebreak.database.db, incident.id, { limit: 100 })).events.filter((event) => event.type === 'action_item.overdue');
+    const overdue = (await listTimeline(firebreak.database.db, incident.id, { limit: 100 })).events.filter(
+      (event) => event.type === 'action_item.overdue',
+    );
     expect(overdue).toHaveLength(1);
     expect(overdue[0]?.data).toMatchObject({ actionItemId: item.id, title: 'Add a canary', ownerName: 'Bo', reminder: 1 });
     expect(overdue[0]?.actorName).toBe('Firebreak');
-    expect((await listActionItems(firebreak.database.db, incident.id, new Date(now + hours(49))))[0]).toMatchObject({ overdue: true, remindersSent: 1 });
+    expect((await listActionItems(firebreak.database.db, incident.id, new Date(now + hours(49))))[0]).toMatchObject({
+      overdue: true,
+      remindersSent: 1,
+    });
 
     // Ticking again within the interval fires nothing; after it, a second reminder.
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(60)))).toBe(0);
@@ -51,7 +56,9 @@ describeOnBackends('action items', () => {
     const other = await createActionItem(ctx, incident.id, { title: 'Write docs', ownerName: 'Cy', dueAt: new Date(now + hours(1)) });
     await updateActionItem(ctx, incident.id, other.id, { status: 'done' });
     expect(await firebreak.scheduler.runDueTimers(new Date(now + hours(5)))).toBe(0);
-    await expect(updateActionItem(ctx, incident.id, other.id, { status: 'open', expectedVersion: 1 })).rejects.toMatchObject({ code: 'stale_version' });
+    await expect(updateActionItem(ctx, incident.id, other.id, { status: 'open', expectedVersion: 1 })).rejects.toMatchObject({
+      code: 'stale_version',
+    });
   });
 
   it('records each change as one timeline event naming what changed', async ({ firebreak }) => {
@@ -61,23 +68,36 @@ describeOnBackends('action items', () => {
     await updateActionItem(ctx, incident.id, item.id, { ownerName: 'Cy', status: 'in_progress' });
     // The same values again change nothing.
     await updateActionItem(ctx, incident.id, item.id, { ownerName: 'Cy' });
-    const events = (await listTimeline(firebreak.database.db, incident.id, { limit: 100 })).events.filter((event) => event.type.startsWith('action_item.'));
+    const events = (await listTimeline(firebreak.database.db, incident.id, { limit: 100 })).events.filter((event) =>
+      event.type.startsWith('action_item.'),
+    );
     expect(events.map((event) => event.type)).toEqual(['action_item.created', 'action_item.updated']);
     expect(events[1]?.data.changes).toEqual({ ownerName: { from: 'Bo', to: 'Cy' }, status: { from: 'open', to: 'in_progress' } });
   });
 
   it('serves action items over the API with validation', async ({ firebreak }) => {
     const incident = await declareTestIncident(personContext(firebreak, 'commander', 'Ana'));
-    const created = await firebreak.request('POST', `/api/incidents/INC-${incident.number}/action-items`, { json: { title: 'Add canary', ownerName: 'Bo', dueAt: '2031-05-01T12:00:00Z' } });
+    const created = await firebreak.request('POST', `/api/incidents/INC-${incident.number}/action-items`, {
+      json: { title: 'Add canary', ownerName: 'Bo', dueAt: '2031-05-01T12:00:00Z' },
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    const patched = await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/${id}`, { json: { status: 'done' } });
+    const patched = await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/${id}`, {
+      json: { status: 'done' },
+    });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ status: 'done', completedAt: expect.any(String) });
-    expect((await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/${id}`, { json: { status: 'finished' } })).status).toBe(400);
+    expect(
+      (await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/${id}`, { json: { status: 'finished' } }))
+        .status,
+    ).toBe(400);
     expect((await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/${id}`, { json: {} })).status).toBe(400);
-    expect((await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/nope`, { json: { status: 'open' } })).status).toBe(404);
-    const list = (await (await firebreak.request('GET', `/api/incidents/INC-${incident.number}/action-items`)).json()) as { actionItems: unknown[] };
+    expect(
+      (await firebreak.request('PATCH', `/api/incidents/INC-${incident.number}/action-items/nope`, { json: { status: 'open' } })).status,
+    ).toBe(404);
+    const list = (await (await firebreak.request('GET', `/api/incidents/INC-${incident.number}/action-items`)).json()) as {
+      actionItems: unknown[];
+    };
     expect(list.actionItems).toHaveLength(1);
   });
 });

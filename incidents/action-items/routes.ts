@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { IncidentParam, readResponses, writeResponses } from '../http.ts';
 import { ActionItemUpdate, NewActionItem } from './action-item-input.ts';

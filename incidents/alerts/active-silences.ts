@@ -1,7 +1,7 @@
-import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
-import { matchesAll } from './matchers.ts';
+import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { Matcher } from './matchers.ts';
+import { matchesAll } from './matchers.ts';
 
 /** A silence in force, as matching alerts against it needs it. */
 export interface ActiveSilence {

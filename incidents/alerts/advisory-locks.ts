@@ -1,5 +1,5 @@
-import { preparedStatement } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { preparedStatement } from '../../platform/index.ts';
 
 /**
  * The name of a transaction-scoped advisory lock: a namespace and a name in it. Postgres hashes it to

@@ -51,7 +51,8 @@ export async function recordAlertEvents(tx: Database, events: readonly PendingEv
   }));
   const inserted = await appendAlertEvents(tx, JSON.stringify(rows));
   // Each event names an alert this transaction wrote or holds: one that is missing is a bug, not a skip.
-  if (inserted !== rows.length) throw new Error(`recordAlertEvents: ${rows.length - inserted} of ${rows.length} events name an alert that is not stored`);
+  if (inserted !== rows.length)
+    throw new Error(`recordAlertEvents: ${rows.length - inserted} of ${rows.length} events name an alert that is not stored`);
 }
 
 /** An ISO 8601 UTC time with milliseconds, as Date.prototype.toISOString() writes it. */

@@ -1,5 +1,5 @@
-import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { Database, Severity } from '../../platform/index.ts';
+import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { AlertState } from './merge-alert.ts';
 import type { AlertSource, AlertStatus } from './schema/alerts.ts';
 

@@ -1,12 +1,12 @@
-import { severityRank } from '../../platform/index.ts';
 import type { Database, Severity } from '../../platform/index.ts';
-import { openIncident } from '../open-incident.ts';
+import { severityRank } from '../../platform/index.ts';
 import type { OpenIncidentInput } from '../open-incident.ts';
-import { lockKeys, lockName } from './advisory-locks.ts';
-import { incidentCandidates } from './alert-statements.ts';
-import type { IncidentRef, StoredAlert } from './alert-statements.ts';
-import { activeSilences, findSilence } from './active-silences.ts';
+import { openIncident } from '../open-incident.ts';
 import type { ActiveSilence } from './active-silences.ts';
+import { activeSilences, findSilence } from './active-silences.ts';
+import { lockKeys, lockName } from './advisory-locks.ts';
+import type { IncidentRef, StoredAlert } from './alert-statements.ts';
+import { incidentCandidates } from './alert-statements.ts';
 import type { IngestContext, Plan } from './ingest-shapes.ts';
 import type { MergeResult } from './merge-alert.ts';
 
@@ -49,7 +49,13 @@ export interface Preloaded {
  * group, a new one, or muted. The caller holds the alerts' locks and their groups' locks, shared for
  * `sharedGroups` (they had an open incident when locked) and exclusive for the others.
  */
-export async function correlate(tx: Database, plans: Plan[], sharedGroups: ReadonlySet<string>, preloaded: Preloaded, context: IngestContext): Promise<Placements> {
+export async function correlate(
+  tx: Database,
+  plans: Plan[],
+  sharedGroups: ReadonlySet<string>,
+  preloaded: Preloaded,
+  context: IngestContext,
+): Promise<Placements> {
   const placement: Placements = Object.assign(new Map<string, Placement>(), { incidents: new Map<string, IncidentRef>() });
   if (plans.length === 0) return placement;
   const { settings, now } = context;
@@ -57,7 +63,13 @@ export async function correlate(tx: Database, plans: Plan[], sharedGroups: Reado
   const unmuted: Plan[] = [];
   for (const plan of plans) {
     const silence = findSilence(silences, plan.incoming.labels);
-    if (silence) placement.set(plan.incoming.fingerprint, { incidentId: null, silenceId: silence.id, groupKey: plan.incoming.groupKey, isNewIncident: false });
+    if (silence)
+      placement.set(plan.incoming.fingerprint, {
+        incidentId: null,
+        silenceId: silence.id,
+        groupKey: plan.incoming.groupKey,
+        isNewIncident: false,
+      });
     else unmuted.push(plan);
   }
   if (unmuted.length === 0) return placement;
@@ -75,12 +87,15 @@ export async function correlate(tx: Database, plans: Plan[], sharedGroups: Reado
   const missing = [...new Set(returning.values())].filter((id) => !known.has(id));
   const unreadGroups = unmuted.map((plan) => plan.incoming.groupKey).filter((groupKey) => !preloaded.queriedGroups.has(groupKey));
   const candidates =
-    missing.length > 0 || unreadGroups.length > 0 ? [...preloaded.candidates, ...(await incidentCandidates(tx, new Set(unreadGroups), new Set(missing)))] : preloaded.candidates;
+    missing.length > 0 || unreadGroups.length > 0
+      ? [...preloaded.candidates, ...(await incidentCandidates(tx, new Set(unreadGroups), new Set(missing)))]
+      : preloaded.candidates;
   const byId = new Map(candidates.map((incident) => [incident.id, incident]));
   for (const incident of candidates) placement.incidents.set(incident.id, incident);
   const openByGroup = new Map<string, IncidentRef>();
   for (const incident of candidates) {
-    if (incident.groupKey && !incident.closed && !incident.recovered && !openByGroup.has(incident.groupKey)) openByGroup.set(incident.groupKey, incident);
+    if (incident.groupKey && !incident.closed && !incident.recovered && !openByGroup.has(incident.groupKey))
+      openByGroup.set(incident.groupKey, incident);
   }
 
   const needNew = new Map<string, Plan[]>();
@@ -88,12 +103,22 @@ export async function correlate(tx: Database, plans: Plan[], sharedGroups: Reado
     const returnTo = returning.get(plan.incoming.fingerprint);
     const previous = returnTo ? byId.get(returnTo) : undefined;
     if (previous && !previous.closed && previous.groupKey) {
-      placement.set(plan.incoming.fingerprint, { incidentId: previous.id, silenceId: null, groupKey: previous.groupKey, isNewIncident: false });
+      placement.set(plan.incoming.fingerprint, {
+        incidentId: previous.id,
+        silenceId: null,
+        groupKey: previous.groupKey,
+        isNewIncident: false,
+      });
       continue;
     }
     const open = openByGroup.get(plan.incoming.groupKey);
     if (open) {
-      placement.set(plan.incoming.fingerprint, { incidentId: open.id, silenceId: null, groupKey: plan.incoming.groupKey, isNewIncident: false });
+      placement.set(plan.incoming.fingerprint, {
+        incidentId: open.id,
+        silenceId: null,
+        groupKey: plan.incoming.groupKey,
+        isNewIncident: false,
+      });
       continue;
     }
     needNew.set(plan.incoming.groupKey, [...(needNew.get(plan.incoming.groupKey) ?? []), plan]);
@@ -101,22 +126,43 @@ export async function correlate(tx: Database, plans: Plan[], sharedGroups: Reado
   // A group locked shared (it had an open incident a moment ago) needs its exclusive lock to open one.
   const upgrade = [...needNew.keys()].filter((groupKey) => sharedGroups.has(groupKey));
   if (upgrade.length > 0) {
-    await lockKeys(tx, upgrade.map((groupKey) => lockName('group', groupKey)));
+    await lockKeys(
+      tx,
+      upgrade.map((groupKey) => lockName('group', groupKey)),
+    );
     // Another transaction may have opened one while this one waited for the exclusive lock.
     for (const incident of await incidentCandidates(tx, new Set(upgrade), new Set())) {
       const members = incident.groupKey ? needNew.get(incident.groupKey) : undefined;
       if (!members || !incident.groupKey) continue;
       placement.incidents.set(incident.id, incident);
-      for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey: incident.groupKey, isNewIncident: false });
+      for (const plan of members)
+        placement.set(plan.incoming.fingerprint, {
+          incidentId: incident.id,
+          silenceId: null,
+          groupKey: incident.groupKey,
+          isNewIncident: false,
+        });
       needNew.delete(incident.groupKey);
     }
   }
   for (const [groupKey, members] of needNew) {
     const opener = members[0]?.incoming;
     if (!opener) continue;
-    const incident = await openIncident(tx, { actor: opener.actor, config: context.config }, incidentInputFor(groupKey, members, opener.source === 'slo', context));
-    placement.incidents.set(incident.id, { id: incident.id, groupKey, closed: false, recovered: false, resolved: false, alertname: incident.labels.alertname ?? null });
-    for (const plan of members) placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
+    const incident = await openIncident(
+      tx,
+      { actor: opener.actor, config: context.config },
+      incidentInputFor(groupKey, members, opener.source === 'slo', context),
+    );
+    placement.incidents.set(incident.id, {
+      id: incident.id,
+      groupKey,
+      closed: false,
+      recovered: false,
+      resolved: false,
+      alertname: incident.labels.alertname ?? null,
+    });
+    for (const plan of members)
+      placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
   }
   return placement;
 }
@@ -130,15 +176,25 @@ function incidentInputFor(groupKey: string, members: Plan[], fromSlo: boolean, c
   // The labels every alert of the group shares, as Alertmanager's commonLabels.
   const common: Record<string, string> = {};
   for (const [name, value] of Object.entries(labels)) {
-    if (value.length <= MAX_INCIDENT_LABEL && name.length <= 200 && members.every((plan) => plan.incoming.labels[name] === value)) common[name] = value;
+    if (value.length <= MAX_INCIDENT_LABEL && name.length <= 200 && members.every((plan) => plan.incoming.labels[name] === value))
+      common[name] = value;
   }
   const severity = members
     .map((plan) => plan.merge.next.severity)
-    .reduce<Severity>((worst, current) => (severityRank(current) < severityRank(worst) ? current : worst), context.settings.defaultSeverity);
+    .reduce<Severity>(
+      (worst, current) => (severityRank(current) < severityRank(worst) ? current : worst),
+      context.settings.defaultSeverity,
+    );
   const alertname = labels.alertname ?? first?.fingerprint ?? 'Alert';
   const summaryText = first?.delivery.annotations.summary;
   const title = (summaryText ? `${alertname}: ${summaryText}` : alertname).replace(/\s+/g, ' ').trim().slice(0, 300) || 'Alert';
-  const services = [...new Set(members.map((plan) => plan.incoming.labels.service).filter((service): service is string => Boolean(service && service.trim() !== '' && service.length <= 200)))].slice(0, 50);
+  const services = [
+    ...new Set(
+      members
+        .map((plan) => plan.incoming.labels.service)
+        .filter((service): service is string => Boolean(service && service.trim() !== '' && service.length <= 200)),
+    ),
+  ].slice(0, 50);
   const startedAt = new Date(Math.min(...members.map((plan) => plan.merge.next.startsAt.getTime())));
   const description = first?.delivery.annotations.description;
   return {

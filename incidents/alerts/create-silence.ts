@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { InvalidInputError, assertPermission, invalidInputFromIssues, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { Matcher, checkMatcher, formatMatcher, matchesLabels, parseMatchers } from './matchers.ts';
-import { silences } from './schema/silences.ts';
+import { assertPermission, InvalidInputError, invalidInputFromIssues, recordAudit } from '../../platform/index.ts';
+import { checkMatcher, formatMatcher, Matcher, matchesLabels, parseMatchers } from './matchers.ts';
 import type { Silence } from './schema/silences.ts';
+import { silences } from './schema/silences.ts';
 
 const MAX_DURATION_MS = 366 * 24 * 3600 * 1000;
 
 export const SilenceInput = z.object({
   /** Alertmanager matchers: a string (`service="db", severity=~"warn.*"`), strings, or API v2 objects. */
   matchers: z.union([z.string().min(1).max(10_000), z.array(z.unknown()).min(1).max(64)], {
-    error: 'expected matchers as a string (service="db", severity=~"warn.*") or an array of strings and {name, value, isRegex, isEqual} objects',
+    error:
+      'expected matchers as a string (service="db", severity=~"warn.*") or an array of strings and {name, value, isRegex, isEqual} objects',
   }),
   startsAt: z.coerce.date().optional(),
   endsAt: z.coerce.date(),
@@ -25,7 +26,11 @@ function toMatchers(input: z.infer<typeof SilenceInput>['matchers']): Matcher[] 
   const matchers = items.flatMap((item, index) => {
     if (typeof item === 'string') return parseMatchers(item);
     const parsed = Matcher.safeParse(item);
-    if (!parsed.success) throw invalidInputFromIssues('matcher', parsed.error.issues.map((issue) => ({ ...issue, path: ['matchers', index, ...issue.path] })));
+    if (!parsed.success)
+      throw invalidInputFromIssues(
+        'matcher',
+        parsed.error.issues.map((issue) => ({ ...issue, path: ['matchers', index, ...issue.path] })),
+      );
     return [checkMatcher(parsed.data)];
   });
   if (matchers.length === 0) throw new InvalidInputError('matchers: at least one matcher is required.');
@@ -45,7 +50,8 @@ export async function createSilence(ctx: ActionContext, rawInput: SilenceInput):
   const startsAt = input.startsAt ?? now;
   if (input.endsAt.getTime() <= startsAt.getTime()) throw new InvalidInputError('endsAt: must be after startsAt.');
   if (input.endsAt.getTime() <= now.getTime()) throw new InvalidInputError('endsAt: must be in the future.');
-  if (input.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) throw new InvalidInputError('endsAt: a silence lasts at most 366 days.');
+  if (input.endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS)
+    throw new InvalidInputError('endsAt: a silence lasts at most 366 days.');
   return ctx.db.transaction(async (tx) => {
     const [silence] = await tx
       .insert(silences)
@@ -56,7 +62,12 @@ export async function createSilence(ctx: ActionContext, rawInput: SilenceInput):
       action: 'alerts.silence.create',
       targetType: 'silence',
       targetId: silence.id,
-      details: { matchers: matchers.map(formatMatcher), startsAt: startsAt.toISOString(), endsAt: input.endsAt.toISOString(), comment: input.comment },
+      details: {
+        matchers: matchers.map(formatMatcher),
+        startsAt: startsAt.toISOString(),
+        endsAt: input.endsAt.toISOString(),
+        comment: input.comment,
+      },
     });
     return silence;
   });

@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm';
-import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
+import { SYSTEM_ACTOR } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
-import { recordAlertEvents } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
-import { settleIncidents } from './settle-incidents.ts';
+import { recordAlertEvents } from './alert-events.ts';
 import { alerts } from './schema/alerts.ts';
+import { settleIncidents } from './settle-incidents.ts';
 
 const BATCH = 500;
 
@@ -22,13 +22,25 @@ export async function expireAlerts(tx: Database, now: Date, config: Config): Pro
     .orderBy(alerts.id)
     .limit(BATCH);
   if (due.length === 0) return 0;
-  const held = await tryLockKeys(tx, due.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.groupKey)]));
+  const held = await tryLockKeys(
+    tx,
+    due.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.groupKey)]),
+  );
   const free = due.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.groupKey)));
   if (free.length === 0) return 0;
   const resolved = await tx
     .update(alerts)
     .set({ status: 'resolved', resolvedAt: alerts.endsAt, endsAtIsTimeout: false, updatedAt: now })
-    .where(and(inArray(alerts.id, free.map((row) => row.id)), eq(alerts.status, 'firing'), lte(alerts.endsAt, now)))
+    .where(
+      and(
+        inArray(
+          alerts.id,
+          free.map((row) => row.id),
+        ),
+        eq(alerts.status, 'firing'),
+        lte(alerts.endsAt, now),
+      ),
+    )
     .returning();
   const events: PendingEvent[] = [];
   const touched = new Set<string>();

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { NotFoundError, assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
+import { assertPermission, NotFoundError, recordAudit } from '../../platform/index.ts';
 import { formatMatcher } from './matchers.ts';
-import { silences } from './schema/silences.ts';
 import type { Silence } from './schema/silences.ts';
+import { silences } from './schema/silences.ts';
 import { silenceStatus } from './silence-status.ts';
 
 /** Ends a silence now (Alertmanager's expire); expiring an expired one changes nothing. Audited. */
@@ -22,7 +22,12 @@ export async function expireSilence(ctx: ActionContext, id: string): Promise<Sil
       .where(eq(silences.id, id))
       .returning();
     if (!expired) throw new NotFoundError(`No silence "${id}".`);
-    await recordAudit(tx, ctx, { action: 'alerts.silence.expire', targetType: 'silence', targetId: id, details: { matchers: current.matchers.map(formatMatcher) } });
+    await recordAudit(tx, ctx, {
+      action: 'alerts.silence.expire',
+      targetType: 'silence',
+      targetId: id,
+      details: { matchers: current.matchers.map(formatMatcher) },
+    });
     return expired;
   });
 }

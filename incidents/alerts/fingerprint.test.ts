@@ -67,7 +67,28 @@ describe('alertFingerprint', () => {
 
   it('matches the obvious implementation on thousands of random label sets', () => {
     const random = seededRandom(20261121);
-    const alphabet = ['a', 'Z', '_', '0', ' ', '\t', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '€', '\ud7ff', '\ue000', '\uffff', '😀', '\u{10000}', '\u{10ffff}', '\ud800', '\udfff'];
+    const alphabet = [
+      'a',
+      'Z',
+      '_',
+      '0',
+      ' ',
+      '\t',
+      '\u007f',
+      '\u0080',
+      'é',
+      '\u07ff',
+      '\u0800',
+      '€',
+      '\ud7ff',
+      '\ue000',
+      '\uffff',
+      '😀',
+      '\u{10000}',
+      '\u{10ffff}',
+      '\ud800',
+      '\udfff',
+    ];
     const text = (maxLength: number) => {
       let value = '';
       const length = Math.floor(random() * maxLength);

@@ -35,7 +35,11 @@ export function alertFingerprint(labels: Readonly<Record<string, string>>): stri
           const next = text.charCodeAt(index + 1);
           if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
             const point = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
-            bytes = ((0xf0 | (point >> 18)) << 24) | ((0x80 | ((point >> 12) & 0x3f)) << 16) | ((0x80 | ((point >> 6) & 0x3f)) << 8) | (0x80 | (point & 0x3f));
+            bytes =
+              ((0xf0 | (point >> 18)) << 24) |
+              ((0x80 | ((point >> 12) & 0x3f)) << 16) |
+              ((0x80 | ((point >> 6) & 0x3f)) << 8) |
+              (0x80 | (point & 0x3f));
             count = 4;
             index++;
           } else {

@@ -26,7 +26,17 @@ export function outcomeOf(outcomes: Outcomes, fingerprint: string): Outcome {
 
 /** One request's summary: the outcomes of its own alerts in the transaction it shared with others. */
 export function summarize(incoming: ReadonlyMap<string, Incoming>, received: number, outcomes: Outcomes): ReceiveSummary {
-  const summary: ReceiveSummary = { received, created: 0, updated: 0, unchanged: 0, resolved: 0, refired: 0, silenced: 0, incidentsOpened: [], incidentsJoined: [] };
+  const summary: ReceiveSummary = {
+    received,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    resolved: 0,
+    refired: 0,
+    silenced: 0,
+    incidentsOpened: [],
+    incidentsJoined: [],
+  };
   const opened = new Set<string>();
   const joined = new Set<string>();
   for (const fingerprint of incoming.keys()) {

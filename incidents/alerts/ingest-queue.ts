@@ -68,7 +68,14 @@ class IngestQueue {
     for (const item of first.incoming.values()) firing.set(item.fingerprint, isFiring(item.delivery.endsAt, now));
     for (;;) {
       const next = this.waiting[0];
-      if (!next || next.now !== null || next.settings !== first.settings || next.config !== first.config || alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION) break;
+      if (
+        !next ||
+        next.now !== null ||
+        next.settings !== first.settings ||
+        next.config !== first.config ||
+        alerts + next.incoming.size > MAX_ALERTS_PER_TRANSACTION
+      )
+        break;
       const clash = [...next.incoming.values()].some((item) => {
         const earlier = firing.get(item.fingerprint);
         return earlier !== undefined && !(earlier && isFiring(item.delivery.endsAt, now));
@@ -100,7 +107,9 @@ class IngestQueue {
       // One request's trouble must not fail the others: each goes again on its own.
       for (const waiting of batch) {
         try {
-          const outcomes = await withRetryOnConflict(() => ingestInTransaction(this.db, waiting.incoming, { settings, config, now: new Date() }));
+          const outcomes = await withRetryOnConflict(() =>
+            ingestInTransaction(this.db, waiting.incoming, { settings, config, now: new Date() }),
+          );
           waiting.resolve(summarize(waiting.incoming, waiting.received, outcomes));
         } catch (own) {
           waiting.reject(own);
@@ -137,7 +146,11 @@ function combine(batch: readonly Submission[], now: Date): Map<string, Incoming>
         continue;
       }
       const merged = mergeAlert({ ...earlier.delivery, status: 'firing' }, item.delivery, now).next;
-      combined.set(item.fingerprint, { ...item, groupKey: earlier.groupKey, delivery: { ...item.delivery, startsAt: merged.startsAt, endsAt: merged.endsAt, endsAtIsTimeout: merged.endsAtIsTimeout } });
+      combined.set(item.fingerprint, {
+        ...item,
+        groupKey: earlier.groupKey,
+        delivery: { ...item.delivery, startsAt: merged.startsAt, endsAt: merged.endsAt, endsAtIsTimeout: merged.endsAtIsTimeout },
+      });
     }
   }
   return combined;

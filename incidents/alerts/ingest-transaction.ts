@@ -1,15 +1,15 @@
-import { planGenerically } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
-import { lockKeys, lockName } from './advisory-locks.ts';
-import { recordAlertEvents } from './alert-events.ts';
-import type { PendingEvent } from './alert-events.ts';
-import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
-import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
+import { planGenerically } from '../../platform/index.ts';
 import { activeSilences } from './active-silences.ts';
-import { correlate, needsCorrelation } from './correlation.ts';
+import { lockKeys, lockName } from './advisory-locks.ts';
+import type { PendingEvent } from './alert-events.ts';
+import { recordAlertEvents } from './alert-events.ts';
+import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
+import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
 import type { Preloaded } from './correlation.ts';
-import { outcomeOf } from './ingest-outcomes.ts';
+import { correlate, needsCorrelation } from './correlation.ts';
 import type { Outcomes } from './ingest-outcomes.ts';
+import { outcomeOf } from './ingest-outcomes.ts';
 import type { Incoming, IngestContext, Plan } from './ingest-shapes.ts';
 import { mergeAlert } from './merge-alert.ts';
 import { settleIncidents } from './settle-incidents.ts';
@@ -93,13 +93,22 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   }
 
   const locked = [...plans.values()].filter((plan) => lockedFingerprints.has(plan.incoming.fingerprint));
-  const refreshes = [...plans.values()].filter((plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh');
+  const refreshes = [...plans.values()].filter(
+    (plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh',
+  );
   for (const plan of plans.values()) {
-    if (!lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged') outcomeOf(outcomes, plan.incoming.fingerprint).unchanged = true;
+    if (!lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged')
+      outcomeOf(outcomes, plan.incoming.fingerprint).unchanged = true;
   }
 
   // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
-  const placement = await correlate(tx, locked.filter((plan) => needsCorrelation(plan.row, plan.merge)), sharedGroups, preloaded, context);
+  const placement = await correlate(
+    tx,
+    locked.filter((plan) => needsCorrelation(plan.row, plan.merge)),
+    sharedGroups,
+    preloaded,
+    context,
+  );
   for (const [fingerprint, placed] of placement) {
     if (placed.incidentId) outcomeOf(outcomes, fingerprint)[placed.isNewIncident ? 'opened' : 'joined'] = placed.incidentId;
   }
@@ -114,13 +123,23 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     const incidentId = placed ? placed.incidentId : (row?.incidentId ?? null);
     const silenceId = placed ? placed.silenceId : merge.next.status === 'firing' ? (row?.silenceId ?? null) : null;
     const groupKey = placed?.incidentId ? placed.groupKey : (row?.groupKey ?? item.groupKey);
-    const unchangedPlacement = row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
+    const unchangedPlacement =
+      row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
     const outcome = outcomeOf(outcomes, item.fingerprint);
     if (merge.change === 'unchanged' && unchangedPlacement) {
       outcome.unchanged = true;
       continue;
     }
-    writes.push({ fingerprint: item.fingerprint, labels: item.labels, source: item.source, state: merge.next, incidentId, silenceId, groupKey, resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null });
+    writes.push({
+      fingerprint: item.fingerprint,
+      labels: item.labels,
+      source: item.source,
+      state: merge.next,
+      incidentId,
+      silenceId,
+      groupKey,
+      resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null,
+    });
     if (!row) outcome.created = true;
     else if (merge.change !== 'transition') outcome.updated = true;
     if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) outcome.silenced = true;
@@ -132,12 +151,28 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       const target = event.type === 'resolved' ? (row?.incidentId ?? null) : incidentId;
       if (!target) continue;
       touchedIncidents.add(target);
-      events.push({ incidentId: target, actor: item.actor, event, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed?.isNewIncident ?? false });
+      events.push({
+        incidentId: target,
+        actor: item.actor,
+        event,
+        fingerprint: item.fingerprint,
+        labels: item.labels,
+        state: merge.next,
+        joinedNew: placed?.isNewIncident ?? false,
+      });
     }
     // A muted alert whose silence ended joins now: its join is an event like a first firing.
     if (merge.events.length === 0 && placed?.incidentId && row && row.incidentId === null) {
       touchedIncidents.add(placed.incidentId);
-      events.push({ incidentId: placed.incidentId, actor: item.actor, event: { type: 'fired' }, fingerprint: item.fingerprint, labels: item.labels, state: merge.next, joinedNew: placed.isNewIncident });
+      events.push({
+        incidentId: placed.incidentId,
+        actor: item.actor,
+        event: { type: 'fired' },
+        fingerprint: item.fingerprint,
+        labels: item.labels,
+        state: merge.next,
+        joinedNew: placed.isNewIncident,
+      });
     }
   }
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
@@ -146,7 +181,11 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // The timeline entries are read from the rows written just before, by a join whose plan depends on
   // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
   // table was small would scan all of it).
-  await Promise.all([refreshAlertRows(tx, heartbeats, now), planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
+  await Promise.all([
+    refreshAlertRows(tx, heartbeats, now),
+    planGenerically(tx, () => writeAlertRows(tx, writes, now)),
+    recordAlertEvents(tx, events),
+  ]);
   await settleIncidents(tx, context, touchedIncidents, events, placement.incidents);
   return outcomes;
 }

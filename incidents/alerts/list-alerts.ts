@@ -1,13 +1,13 @@
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { InvalidInputError } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { InvalidInputError } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
-import { parseMatchers } from './matchers.ts';
 import type { Matcher } from './matchers.ts';
-import { ALERT_STATUSES, alerts } from './schema/alerts.ts';
+import { parseMatchers } from './matchers.ts';
 import type { Alert } from './schema/alerts.ts';
+import { ALERT_STATUSES, alerts } from './schema/alerts.ts';
 
 const oneOrMany = z.union([z.string().max(2000), z.array(z.string().max(2000)).max(20)]).optional();
 

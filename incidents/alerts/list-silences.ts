@@ -1,10 +1,10 @@
-import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
-import { silences } from './schema/silences.ts';
+import { NotFoundError } from '../../platform/index.ts';
 import type { Silence } from './schema/silences.ts';
+import { silences } from './schema/silences.ts';
 
 export const SilenceListQuery = z.object({
   status: z.enum(['pending', 'active', 'expired', 'all']).default('all'),

@@ -3,7 +3,10 @@ import { InvalidInputError } from '../../platform/index.ts';
 
 /** A label matcher in Alertmanager's API v2 shape (`isEqual: false` negates). */
 export const Matcher = z.object({
-  name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*)').max(256),
+  name: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*)')
+    .max(256),
   value: z.string().max(4096),
   isRegex: z.boolean().default(false),
   isEqual: z.boolean().default(true),
@@ -47,9 +50,15 @@ export function parseMatchers(text: string): Matcher[] {
   const matchers: Matcher[] = [];
   while (rest.trim() !== '') {
     const found = MATCHER.exec(rest);
-    if (!found) throw new InvalidInputError(`matcher ${JSON.stringify(rest.trim().slice(0, 200))}: expected name, one of = != =~ !~, then a value.`);
+    if (!found)
+      throw new InvalidInputError(`matcher ${JSON.stringify(rest.trim().slice(0, 200))}: expected name, one of = != =~ !~, then a value.`);
     const [whole, name = '', operator = '=', rawValue = ''] = found;
-    const matcher: Matcher = { name, value: unquote(rawValue, whole.trim()), isRegex: operator.endsWith('~'), isEqual: !operator.startsWith('!') };
+    const matcher: Matcher = {
+      name,
+      value: unquote(rawValue, whole.trim()),
+      isRegex: operator.endsWith('~'),
+      isEqual: !operator.startsWith('!'),
+    };
     matchers.push(checkMatcher(matcher));
     rest = rest.slice(whole.length);
     if (matchers.length > MAX_MATCHERS) throw new InvalidInputError(`at most ${MAX_MATCHERS} matchers are allowed.`);

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAlert } from './merge-alert.ts';
 import type { AlertState, Delivery } from './merge-alert.ts';
+import { mergeAlert } from './merge-alert.ts';
 
 const at = (iso: string) => new Date(`2030-01-01T${iso}Z`);
 const now = at('10:00:00');
 
 function delivery(startsAt: string, endsAt: string | null, extra: Partial<Delivery> = {}): Delivery {
-  return { startsAt: at(startsAt), endsAt: endsAt === null ? null : at(endsAt), endsAtIsTimeout: false, annotations: { summary: 's' }, generatorUrl: null, severity: 'sev1', ...extra };
+  return {
+    startsAt: at(startsAt),
+    endsAt: endsAt === null ? null : at(endsAt),
+    endsAtIsTimeout: false,
+    annotations: { summary: 's' },
+    generatorUrl: null,
+    severity: 'sev1',
+    ...extra,
+  };
 }
 
 function stored(status: AlertState['status'], startsAt: string, endsAt: string | null, extra: Partial<AlertState> = {}): AlertState {
@@ -15,8 +23,16 @@ function stored(status: AlertState['status'], startsAt: string, endsAt: string |
 
 describe('mergeAlert (Alertmanager merge rules)', () => {
   it('a new firing alert fires; a new resolved one is only recorded', () => {
-    expect(mergeAlert(undefined, delivery('09:50:00', '10:04:00'), now)).toMatchObject({ change: 'transition', events: [{ type: 'fired' }], next: { status: 'firing' } });
-    expect(mergeAlert(undefined, delivery('09:50:00', '09:55:00'), now)).toMatchObject({ change: 'transition', events: [], next: { status: 'resolved' } });
+    expect(mergeAlert(undefined, delivery('09:50:00', '10:04:00'), now)).toMatchObject({
+      change: 'transition',
+      events: [{ type: 'fired' }],
+      next: { status: 'firing' },
+    });
+    expect(mergeAlert(undefined, delivery('09:50:00', '09:55:00'), now)).toMatchObject({
+      change: 'transition',
+      events: [],
+      next: { status: 'resolved' },
+    });
   });
 
   it('the same heartbeat again is unchanged; a later endsAt is a refresh; the earliest startsAt stays', () => {
@@ -30,7 +46,7 @@ describe('mergeAlert (Alertmanager merge rules)', () => {
     expect(mergeAlert(current, delivery('09:50:00', '10:03:00'), now).change).toBe('unchanged');
   });
 
-  it('an endsAt from the resolve timeout yields to the sender\'s own', () => {
+  it("an endsAt from the resolve timeout yields to the sender's own", () => {
     const current = stored('firing', '09:50:00', '10:05:00', { endsAtIsTimeout: true });
     const merged = mergeAlert(current, delivery('09:50:00', '10:03:00'), now);
     expect(merged.next).toMatchObject({ endsAt: at('10:03:00'), endsAtIsTimeout: false });
@@ -38,14 +54,22 @@ describe('mergeAlert (Alertmanager merge rules)', () => {
 
   it('a resolution ends the episode; a stale one from an earlier episode is ignored', () => {
     const current = stored('firing', '09:50:00', '10:04:00');
-    expect(mergeAlert(current, delivery('09:50:00', '09:59:00'), now)).toMatchObject({ change: 'transition', events: [{ type: 'resolved', at: at('09:59:00') }], next: { status: 'resolved' } });
+    expect(mergeAlert(current, delivery('09:50:00', '09:59:00'), now)).toMatchObject({
+      change: 'transition',
+      events: [{ type: 'resolved', at: at('09:59:00') }],
+      next: { status: 'resolved' },
+    });
     expect(mergeAlert(current, delivery('09:30:00', '09:40:00'), now).change).toBe('unchanged');
   });
 
   it('a firing delivery after the episode ended re-fires with its own startsAt', () => {
     const resolved = stored('resolved', '09:30:00', '09:40:00');
     const refired = mergeAlert(resolved, delivery('09:55:00', '10:04:00'), now);
-    expect(refired).toMatchObject({ change: 'transition', events: [{ type: 'refired', previousEnd: at('09:40:00') }], next: { status: 'firing', startsAt: at('09:55:00') } });
+    expect(refired).toMatchObject({
+      change: 'transition',
+      events: [{ type: 'refired', previousEnd: at('09:40:00') }],
+      next: { status: 'firing', startsAt: at('09:55:00') },
+    });
     // A firing row whose endsAt passed unseen by the expiry job: resolved, then re-fired.
     const lapsed = stored('firing', '09:30:00', '09:40:00');
     expect(mergeAlert(lapsed, delivery('09:55:00', '10:04:00'), now).events.map((event) => event.type)).toEqual(['resolved', 'refired']);

@@ -1,5 +1,5 @@
-import type { AlertStatus } from './schema/alerts.ts';
 import type { Severity } from '../../platform/index.ts';
+import type { AlertStatus } from './schema/alerts.ts';
 
 /** What an alert is, as far as merging deliveries is concerned. */
 export interface AlertState {
@@ -66,19 +66,38 @@ export function mergeAlert(existing: AlertState | undefined, delivery: Delivery,
   const firing = isFiring(delivery.endsAt, now);
   const content = { annotations: delivery.annotations, generatorUrl: delivery.generatorUrl, severity: delivery.severity };
   if (!existing) {
-    const next: AlertState = { status: firing ? 'firing' : 'resolved', startsAt: delivery.startsAt, endsAt: delivery.endsAt, endsAtIsTimeout: delivery.endsAtIsTimeout, ...content };
+    const next: AlertState = {
+      status: firing ? 'firing' : 'resolved',
+      startsAt: delivery.startsAt,
+      endsAt: delivery.endsAt,
+      endsAtIsTimeout: delivery.endsAtIsTimeout,
+      ...content,
+    };
     // An alert first seen already resolved is recorded, but nothing happened that anyone must hear of.
     return { next, change: 'transition', events: firing ? [{ type: 'fired' }] : [] };
   }
 
   // A firing row whose endsAt passed is over, even if the expiry job has not marked it yet.
   const expired = existing.status === 'firing' && existing.endsAt !== null && !isFiring(existing.endsAt, now);
-  const episodeOver = existing.status === 'resolved' || (expired && existing.endsAt !== null && delivery.startsAt.getTime() > existing.endsAt.getTime());
+  const episodeOver =
+    existing.status === 'resolved' || (expired && existing.endsAt !== null && delivery.startsAt.getTime() > existing.endsAt.getTime());
 
   if (firing && episodeOver) {
     const previousEnd = existing.endsAt ?? now;
-    const next: AlertState = { status: 'firing', startsAt: delivery.startsAt, endsAt: delivery.endsAt, endsAtIsTimeout: delivery.endsAtIsTimeout, ...content };
-    const events: AlertEvent[] = existing.status === 'firing' ? [{ type: 'resolved', at: previousEnd }, { type: 'refired', previousEnd }] : [{ type: 'refired', previousEnd }];
+    const next: AlertState = {
+      status: 'firing',
+      startsAt: delivery.startsAt,
+      endsAt: delivery.endsAt,
+      endsAtIsTimeout: delivery.endsAtIsTimeout,
+      ...content,
+    };
+    const events: AlertEvent[] =
+      existing.status === 'firing'
+        ? [
+            { type: 'resolved', at: previousEnd },
+            { type: 'refired', previousEnd },
+          ]
+        : [{ type: 'refired', previousEnd }];
     return { next, change: 'transition', events };
   }
 
@@ -87,7 +106,12 @@ export function mergeAlert(existing: AlertState | undefined, delivery: Delivery,
     // Same episode: the later endsAt wins, unless the stored one only came from the resolve timeout.
     let endsAt = delivery.endsAt;
     let endsAtIsTimeout = delivery.endsAtIsTimeout;
-    if (delivery.endsAt !== null && existing.endsAt !== null && !existing.endsAtIsTimeout && existing.endsAt.getTime() > delivery.endsAt.getTime()) {
+    if (
+      delivery.endsAt !== null &&
+      existing.endsAt !== null &&
+      !existing.endsAtIsTimeout &&
+      existing.endsAt.getTime() > delivery.endsAt.getTime()
+    ) {
       endsAt = existing.endsAt;
       endsAtIsTimeout = false;
     }

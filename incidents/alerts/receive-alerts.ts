@@ -1,11 +1,11 @@
 import { Counter } from 'prom-client';
-import { defineMetric, metricsRegistry } from '../../platform/index.ts';
 import type { ActionContext, Actor } from '../../platform/index.ts';
-import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
+import { defineMetric, metricsRegistry } from '../../platform/index.ts';
 import type { AlertSettings } from './alert-settings.ts';
+import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
-import type { Incoming, ReceiveOptions, ReceiveSummary, ReceivedAlert } from './ingest-shapes.ts';
 import { queueOf } from './ingest-queue.ts';
+import type { Incoming, ReceivedAlert, ReceiveOptions, ReceiveSummary } from './ingest-shapes.ts';
 import type { Delivery } from './merge-alert.ts';
 
 const alertsReceived = defineMetric(
@@ -19,7 +19,12 @@ const alertsReceived = defineMetric(
     }),
 );
 
-function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: ReceiveOptions, settings: AlertSettings): Map<string, Incoming> {
+function toIncoming(
+  alerts: readonly ReceivedAlert[],
+  actor: Actor,
+  options: ReceiveOptions,
+  settings: AlertSettings,
+): Map<string, Incoming> {
   const byFingerprint = new Map<string, Incoming>();
   const groupBy = options.groupBy ?? settings.groupBy;
   for (const alert of alerts) {
@@ -55,10 +60,20 @@ function toIncoming(alerts: readonly ReceivedAlert[], actor: Actor, options: Rec
  * in ingest-transaction.ts. The alerts are judged with the settings of ctx.config (ALERT_*) unless
  * options.settings says otherwise; ctx.actor is who delivered them.
  */
-export async function receiveAlerts(ctx: ActionContext, received: readonly ReceivedAlert[], options: ReceiveOptions = {}): Promise<ReceiveSummary> {
+export async function receiveAlerts(
+  ctx: ActionContext,
+  received: readonly ReceivedAlert[],
+  options: ReceiveOptions = {},
+): Promise<ReceiveSummary> {
   const settings = options.settings ?? alertSettingsFrom(ctx.config);
   const incoming = toIncoming(received, ctx.actor, options, settings);
-  const summary = await queueOf(ctx.db).submit({ incoming, settings, config: ctx.config, now: options.now ?? null, received: received.length });
+  const summary = await queueOf(ctx.db).submit({
+    incoming,
+    settings,
+    config: ctx.config,
+    now: options.now ?? null,
+    received: received.length,
+  });
   const source = options.source ?? 'api';
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);

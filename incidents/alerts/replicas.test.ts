@@ -5,8 +5,8 @@ import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { lockName } from './advisory-locks.ts';
 import { alertSettingsFrom, groupKeyOf } from './alert-settings.ts';
-import { receiveAlerts } from './receive-alerts.ts';
 import type { ReceivedAlert } from './ingest-shapes.ts';
+import { receiveAlerts } from './receive-alerts.ts';
 
 const minutes = (count: number) => count * 60_000;
 
@@ -42,7 +42,9 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
         for (const [index, replica] of replicas.entries()) {
           // Several requests in flight per replica, as an HA pair and retries make them.
           deliveries.push(receiveAlerts(systemContext(replica.db, TEST_CONFIG), storm(round, index), { source: 'prometheus' }));
-          deliveries.push(receiveAlerts(systemContext(replica.db, TEST_CONFIG), storm(round, index).slice(0, 40), { source: 'prometheus' }));
+          deliveries.push(
+            receiveAlerts(systemContext(replica.db, TEST_CONFIG), storm(round, index).slice(0, 40), { source: 'prometheus' }),
+          );
         }
       }
       await Promise.all(deliveries);
@@ -55,10 +57,14 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       expect(await count(sql`select count(*)::int as count from alerts where incident_id is null or status <> 'firing'`)).toBe(0);
       // Every alert joined its incident exactly once, whichever replica took it first.
       expect(await count(sql`select count(*)::int as count from timeline_events where type = 'alert.fired'`)).toBe(alertCount);
-      expect(await count(sql`select count(distinct data ->> 'fingerprint')::int as count from timeline_events where type = 'alert.fired'`)).toBe(alertCount);
+      expect(
+        await count(sql`select count(distinct data ->> 'fingerprint')::int as count from timeline_events where type = 'alert.fired'`),
+      ).toBe(alertCount);
       // Each alert sits in the incident of its own group.
       expect(
-        await count(sql`select count(*)::int as count from alerts a join incidents i on i.id = a.incident_id where i.group_key <> a.group_key`),
+        await count(
+          sql`select count(*)::int as count from alerts a join incidents i on i.id = a.incident_id where i.group_key <> a.group_key`,
+        ),
       ).toBe(0);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
@@ -96,14 +102,28 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       });
       await lockTaken;
       const second = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('b')], { source: 'prometheus' });
-      await expect.poll(async () => (await queryRows<{ waiting: number }>(other.db, sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`))[0]?.waiting, { timeout: 5000 }).toBe(1);
+      await expect
+        .poll(
+          async () =>
+            (
+              await queryRows<{ waiting: number }>(
+                other.db,
+                sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+              )
+            )[0]?.waiting,
+          { timeout: 5000 },
+        )
+        .toBe(1);
       release();
       await recovering;
       const summary = await second;
 
       expect(summary.incidentsOpened).toHaveLength(1);
       expect(summary.incidentsOpened[0]).not.toBe(opened);
-      const rows = await queryRows<{ instance: string; incident_id: string }>(ingesting.db, sql`select labels ->> 'instance' as instance, incident_id::text from alerts order by 1`);
+      const rows = await queryRows<{ instance: string; incident_id: string }>(
+        ingesting.db,
+        sql`select labels ->> 'instance' as instance, incident_id::text from alerts order by 1`,
+      );
       expect(rows).toEqual([
         { instance: 'a', incident_id: opened },
         { instance: 'b', incident_id: summary.incidentsOpened[0] },

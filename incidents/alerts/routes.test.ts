@@ -3,10 +3,10 @@ import { expect } from 'vitest';
 import { queryRows, systemContext } from '../../platform/index.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 import { describeAlert } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { receiveAlerts } from './receive-alerts.ts';
+import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -21,7 +21,12 @@ interface ListedAlert {
 }
 
 const minutes = (count: number) => new Date(Date.now() + count * 60_000).toISOString();
-const alert = (labels: Record<string, string>, endsAt = minutes(5), startsAt = minutes(-1)) => ({ labels, annotations: { summary: `${labels.alertname} fires` }, startsAt, endsAt });
+const alert = (labels: Record<string, string>, endsAt = minutes(5), startsAt = minutes(-1)) => ({
+  labels,
+  annotations: { summary: `${labels.alertname} fires` },
+  startsAt,
+  endsAt,
+});
 
 /** What these tests do with the service: post alerts as an ingest token, list them, count rows. */
 async function alertsService(firebreak: TestFirebreak) {
@@ -33,11 +38,17 @@ async function alertsService(firebreak: TestFirebreak) {
       expect(response.status).toBe(200);
       return (await response.json()) as { created: number; silenced: number; incidentsOpened: string[]; incidentsJoined: string[] };
     },
-    listAlerts: async (query = '') => (await (await firebreak.request('GET', `/api/alerts${query}`)).json()) as { alerts: ListedAlert[]; nextCursor: string | null },
+    listAlerts: async (query = '') =>
+      (await (await firebreak.request('GET', `/api/alerts${query}`)).json()) as { alerts: ListedAlert[]; nextCursor: string | null },
     count: async (table: 'alerts' | 'incidents' | 'timeline_events') =>
       Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
     timelineTypes: async (incidentId: string) =>
-      (await queryRows<{ type: string }>(firebreak.database.db, sql`select type from timeline_events where incident_id = ${incidentId} order by id`)).map((row) => row.type),
+      (
+        await queryRows<{ type: string }>(
+          firebreak.database.db,
+          sql`select type from timeline_events where incident_id = ${incidentId} order by id`,
+        )
+      ).map((row) => row.type),
   };
 }
 
@@ -53,11 +64,18 @@ describeOnBackends('alerts, silences and correlation', () => {
     expect(opened.incidentsOpened).toHaveLength(2);
     expect((await listAlerts()).alerts).toHaveLength(4);
     expect((await listAlerts('?status=resolved')).alerts.map((row) => row.labels.instance)).toEqual(['d']);
-    expect((await listAlerts(`?filter=${encodeURIComponent('service="checkout"')}`)).alerts.map((row) => row.labels.instance).sort()).toEqual(['a', 'b']);
-    const regex = await listAlerts(`?filter=${encodeURIComponent('instance=~"[ac]"')}&filter=${encodeURIComponent('alertname!="DiskFull"')}`);
+    expect(
+      (await listAlerts(`?filter=${encodeURIComponent('service="checkout"')}`)).alerts.map((row) => row.labels.instance).sort(),
+    ).toEqual(['a', 'b']);
+    const regex = await listAlerts(
+      `?filter=${encodeURIComponent('instance=~"[ac]"')}&filter=${encodeURIComponent('alertname!="DiskFull"')}`,
+    );
     expect(regex.alerts.map((row) => row.labels.instance)).toEqual(['a']);
     const checkoutIncident = (await listAlerts(`?filter=${encodeURIComponent('instance="a"')}`)).alerts[0]?.incidentId;
-    const [incident] = await queryRows<{ number: number }>(firebreak.database.db, sql`select number from incidents where id = ${checkoutIncident ?? ''}`);
+    const [incident] = await queryRows<{ number: number }>(
+      firebreak.database.db,
+      sql`select number from incidents where id = ${checkoutIncident ?? ''}`,
+    );
     expect((await listAlerts(`?incident=INC-${incident?.number}`)).alerts.map((row) => row.labels.instance).sort()).toEqual(['a', 'b']);
 
     const first = await listAlerts('?limit=3');
@@ -81,7 +99,9 @@ describeOnBackends('alerts, silences and correlation', () => {
     expect((await firebreak.request('GET', '/api/alerts', { token: await firebreak.tokenFor('viewer') })).status).toBe(200);
   });
 
-  it('silences: a matching alert is stored but opens nothing; after expiry its next heartbeat opens the incident', async ({ firebreak }) => {
+  it('silences: a matching alert is stored but opens nothing; after expiry its next heartbeat opens the incident', async ({
+    firebreak,
+  }) => {
     const { send, listAlerts } = await alertsService(firebreak);
     const responder = await firebreak.tokenFor('responder');
     const created = await firebreak.request('POST', '/api/silences', {
@@ -92,7 +112,10 @@ describeOnBackends('alerts, silences and correlation', () => {
     const silence = (await created.json()) as { id: string; status: string; matchersText: string; createdBy: string };
     expect(silence).toMatchObject({ status: 'active', matchersText: 'service="db", alertname=~"Disk.*"' });
 
-    const muted = await send([alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }), alert({ alertname: 'HighLatency', service: 'checkout', instance: 'a' })]);
+    const muted = await send([
+      alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }),
+      alert({ alertname: 'HighLatency', service: 'checkout', instance: 'a' }),
+    ]);
     expect(muted).toMatchObject({ created: 2, silenced: 1 });
     expect(muted.incidentsOpened).toHaveLength(1);
     const [disk] = (await listAlerts('?silenced=true')).alerts;
@@ -100,7 +123,9 @@ describeOnBackends('alerts, silences and correlation', () => {
     // The muted alert's heartbeat stays muted.
     expect(await send([alert({ alertname: 'DiskFull', service: 'db', instance: 'c' }, minutes(6))])).toMatchObject({ incidentsOpened: [] });
 
-    const listed = (await (await firebreak.request('GET', '/api/silences?status=active', { token: responder })).json()) as { silences: { id: string }[] };
+    const listed = (await (await firebreak.request('GET', '/api/silences?status=active', { token: responder })).json()) as {
+      silences: { id: string }[];
+    };
     expect(listed.silences.map((row) => row.id)).toEqual([silence.id]);
     const expired = await firebreak.request('DELETE', `/api/silences/${silence.id}`, { token: responder });
     expect(expired.status).toBe(200);
@@ -110,7 +135,12 @@ describeOnBackends('alerts, silences and correlation', () => {
     expect(afterExpiry.incidentsOpened).toHaveLength(1);
     expect((await listAlerts('?silenced=true')).alerts).toHaveLength(0);
     const audit = (await (await firebreak.request('GET', '/api/audit')).json()) as { entries: { action: string; targetId: string }[] };
-    expect(audit.entries.filter((entry) => entry.targetId === silence.id).map((entry) => entry.action).sort()).toEqual(['alerts.silence.create', 'alerts.silence.expire']);
+    expect(
+      audit.entries
+        .filter((entry) => entry.targetId === silence.id)
+        .map((entry) => entry.action)
+        .sort(),
+    ).toEqual(['alerts.silence.create', 'alerts.silence.expire']);
   });
 
   it('refuses bad silences naming the problem, and needs silences:write', async ({ firebreak }) => {
@@ -134,7 +164,12 @@ describeOnBackends('alerts, silences and correlation', () => {
 
   it('accepts Alertmanager API v2 matcher objects', async ({ firebreak }) => {
     const response = await firebreak.request('POST', '/api/silences', {
-      json: { matchers: [{ name: 'service', value: 'db', isRegex: false, isEqual: true }, 'severity!="critical"'], startsAt: minutes(10), endsAt: minutes(70), comment: 'later' },
+      json: {
+        matchers: [{ name: 'service', value: 'db', isRegex: false, isEqual: true }, 'severity!="critical"'],
+        startsAt: minutes(10),
+        endsAt: minutes(70),
+        comment: 'later',
+      },
     });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ status: 'pending', matchersText: 'service="db", severity!="critical"' });
@@ -142,16 +177,25 @@ describeOnBackends('alerts, silences and correlation', () => {
 
   it('resolves alerts whose endsAt passed without a heartbeat (the expiry job), and then the incident', async ({ firebreak }) => {
     const { send, listAlerts, count, timelineTypes } = await alertsService(firebreak);
-    const sent = await send([alert({ alertname: 'Flaky', service: 'api', instance: 'a' }, minutes(1)), alert({ alertname: 'Flaky', service: 'api', instance: 'b' }, minutes(3))]);
+    const sent = await send([
+      alert({ alertname: 'Flaky', service: 'api', instance: 'a' }, minutes(1)),
+      alert({ alertname: 'Flaky', service: 'api', instance: 'b' }, minutes(3)),
+    ]);
     const [incidentId] = sent.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
     expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 2 * 60_000))).toBe(true);
     expect((await listAlerts('?status=firing')).alerts.map((row) => row.labels.instance)).toEqual(['b']);
-    const [midway] = await queryRows<{ resolved: boolean }>(firebreak.database.db, sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`);
+    const [midway] = await queryRows<{ resolved: boolean }>(
+      firebreak.database.db,
+      sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`,
+    );
     expect(midway?.resolved).toBe(false);
     expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 4 * 60_000))).toBe(true);
     expect((await listAlerts('?status=firing')).alerts).toHaveLength(0);
-    const [after] = await queryRows<{ resolved: boolean }>(firebreak.database.db, sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`);
+    const [after] = await queryRows<{ resolved: boolean }>(
+      firebreak.database.db,
+      sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`,
+    );
     expect(after?.resolved).toBe(true);
     expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved']);
     // A second run finds nothing more to do.
@@ -190,7 +234,8 @@ describeOnBackends('alerts, silences and correlation', () => {
     const generatorUrl = 'http://prometheus:9090/graph?g0.expr=disk_free%20%3C%200.03';
     const base = Math.floor(Date.now() / 1000) * 1000 + 123;
     const t = (offsetMinutes: number) => new Date(base + offsetMinutes * 60_000);
-    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) => receiveAlerts(system, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
+    const deliver = (startsAt: Date, endsAt: Date | null, now: Date) =>
+      receiveAlerts(system, [{ labels, annotations, startsAt, endsAt, generatorUrl }], { now });
     const opened = await deliver(t(-60), t(-30), t(-59));
     const [incidentId] = opened.incidentsOpened;
     if (!incidentId) throw new Error('expected an incident');
@@ -203,7 +248,15 @@ describeOnBackends('alerts, silences and correlation', () => {
     );
     const fingerprint = alertFingerprint(labels);
     const described = (startsAt: Date, endsAt: Date | null) =>
-      describeAlert(fingerprint, labels, { status: 'firing', startsAt, endsAt, endsAtIsTimeout: false, annotations, generatorUrl, severity: 'sev1' });
+      describeAlert(fingerprint, labels, {
+        status: 'firing',
+        startsAt,
+        endsAt,
+        endsAtIsTimeout: false,
+        annotations,
+        generatorUrl,
+        severity: 'sev1',
+      });
     expect(entries).toEqual([
       { type: 'alert.fired', occurred_at: t(-60).getTime(), data: described(t(-60), t(-30)) },
       { type: 'alert.resolved', occurred_at: t(-40).getTime(), data: described(t(-60), t(-40)) },
@@ -216,11 +269,22 @@ describeOnBackends('alerts, silences and correlation', () => {
     const db = firebreak.database.db;
     const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'SLOBurnRate', service: 'checkout', slo: 'availability', severity: 'critical' };
-    const burn = (endsAt: Date) => receiveAlerts(system, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], { groupBy: ['alertname', 'service', 'slo'], source: 'slo' });
+    const burn = (endsAt: Date) =>
+      receiveAlerts(system, [{ labels, annotations: { summary: 'burning 14x' }, startsAt: new Date(Date.now() - 60_000), endsAt }], {
+        groupBy: ['alertname', 'service', 'slo'],
+        source: 'slo',
+      });
     const raised = await burn(new Date(Date.now() + 120_000));
     expect(raised.incidentsOpened).toHaveLength(1);
-    const [incident] = await queryRows<{ source: string; severity: string; group_key: string }>(db, sql`select source, severity, group_key from incidents`);
-    expect(incident).toEqual({ source: 'slo', severity: 'sev1', group_key: '{}:{alertname="SLOBurnRate", service="checkout", slo="availability"}' });
+    const [incident] = await queryRows<{ source: string; severity: string; group_key: string }>(
+      db,
+      sql`select source, severity, group_key from incidents`,
+    );
+    expect(incident).toEqual({
+      source: 'slo',
+      severity: 'sev1',
+      group_key: '{}:{alertname="SLOBurnRate", service="checkout", slo="availability"}',
+    });
     const events = await count('timeline_events');
     expect(await burn(new Date(Date.now() + 180_000))).toMatchObject({ updated: 1, incidentsOpened: [] });
     expect(await count('timeline_events')).toBe(events);
@@ -229,7 +293,10 @@ describeOnBackends('alerts, silences and correlation', () => {
 
   it('the same batch sent by several senders at once makes one alert set and one incident', async ({ firebreak }) => {
     const { send, count } = await alertsService(firebreak);
-    const batch = [alert({ alertname: 'Storm', service: 'edge', instance: '1' }), alert({ alertname: 'Storm', service: 'edge', instance: '2' })];
+    const batch = [
+      alert({ alertname: 'Storm', service: 'edge', instance: '1' }),
+      alert({ alertname: 'Storm', service: 'edge', instance: '2' }),
+    ];
     const results = await Promise.all(Array.from({ length: 6 }, () => send(batch)));
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(2);
     expect(await count('alerts')).toBe(2);
@@ -245,7 +312,10 @@ describeOnBackends('alerts, silences and correlation', () => {
     const results = await Promise.all(batches.map((batch) => send(batch)));
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(40);
     // Each transaction that wrote alert rows left its id in their xmin: fewer transactions than requests.
-    const [written] = await queryRows<{ transactions: number }>(firebreak.database.db, sql`select count(distinct xmin::text)::int as transactions from alerts`);
+    const [written] = await queryRows<{ transactions: number }>(
+      firebreak.database.db,
+      sql`select count(distinct xmin::text)::int as transactions from alerts`,
+    );
     expect(written?.transactions).toBeLessThan(8);
   });
 });

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
-import { AlertListQuery, listAlerts } from './list-alerts.ts';
-import { SilenceInput, createSilence } from './create-silence.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
+import { createSilence, SilenceInput } from './create-silence.ts';
 import { expireSilence } from './expire-silence.ts';
-import { SilenceListQuery, getSilence, listSilences } from './list-silences.ts';
+import { AlertListQuery, listAlerts } from './list-alerts.ts';
+import { getSilence, listSilences, SilenceListQuery } from './list-silences.ts';
 import { presentSilence } from './silence-status.ts';
 
 const SilenceParam = z.object({ id: z.string().min(1).max(100) });

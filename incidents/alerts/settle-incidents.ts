@@ -1,13 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Config, Database } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { setIncidentResolvedAt } from '../incident-writes.ts';
 import { incidents } from '../schema/incidents.ts';
-import { describeAlert } from './alert-events.ts';
 import type { PendingEvent } from './alert-events.ts';
-import { incidentRefs } from './alert-statements.ts';
+import { describeAlert } from './alert-events.ts';
 import type { IncidentRef } from './alert-statements.ts';
+import { incidentRefs } from './alert-statements.ts';
 import type { AlertEvent } from './merge-alert.ts';
 import { alerts } from './schema/alerts.ts';
 
@@ -40,7 +40,10 @@ export async function settleIncidents(
   const unknown = new Set([...incidentIds].filter((id) => !known.has(id)));
   const [firingRows, read] = await Promise.all([
     resolving.length > 0
-      ? tx.selectDistinct({ incidentId: alerts.incidentId }).from(alerts).where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
+      ? tx
+          .selectDistinct({ incidentId: alerts.incidentId })
+          .from(alerts)
+          .where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
       : Promise.resolve([]),
     incidentRefs(tx, unknown),
   ]);
@@ -59,18 +62,33 @@ export async function settleIncidents(
     // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
     // worth a message: a storm of fifty instances should not post fifty times.
     const ownAlert = incident.alertname;
-    const joined = mine.filter((pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert));
+    const joined = mine.filter(
+      (pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert),
+    );
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       const updated = await setIncidentResolvedAt(tx, incident.id, now);
       if (updated) {
-        await notifyIncidentChange(tx, config, { kind: 'resolved', incident: incidentSnapshot(updated), at: now, actorName: actor.name, via: 'alerts', alerts: listed(['resolved']) });
+        await notifyIncidentChange(tx, config, {
+          kind: 'resolved',
+          incident: incidentSnapshot(updated),
+          at: now,
+          actorName: actor.name,
+          via: 'alerts',
+          alerts: listed(['resolved']),
+        });
       }
       continue;
     }
     if (gained && incident.resolved) {
       const updated = await setIncidentResolvedAt(tx, incident.id, null);
       if (updated) {
-        await notifyIncidentChange(tx, config, { kind: 'reopened', incident: incidentSnapshot(updated), at: now, actorName: actor.name, alerts: listed(['fired', 'refired']) });
+        await notifyIncidentChange(tx, config, {
+          kind: 'reopened',
+          incident: incidentSnapshot(updated),
+          at: now,
+          actorName: actor.name,
+          alerts: listed(['fired', 'refired']),
+        });
         continue;
       }
     }

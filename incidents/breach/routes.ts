@@ -1,28 +1,37 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
-import { approveNotice } from './notices/index.ts';
-import { ApplyRegimeInput, applyRegime } from './obligations/index.ts';
-import { buildComplianceReport, complianceReportAsCsv } from './reports/index.ts';
-import { NotApplicableInput, decideNotApplicable } from './obligations/index.ts';
-import { createRegime, deleteRegime, updateRegime } from './regimes/index.ts';
-import { DraftNoticeInput, draftNotice } from './notices/index.ts';
-import { EditNoticeInput, editNotice } from './notices/index.ts';
-import { EvaluateInput, evaluateRegime } from './regimes/index.ts';
-import { getBreachStatus } from './get-breach-status.ts';
-import { getNotice } from './notices/index.ts';
-import type { NoticeSettings } from './notices/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { RecordFactsInput, recordBreachFacts } from './assessment/index.ts';
-import { DelayReasonInput, recordDelayReason } from './obligations/index.ts';
-import { getRegime, listRegimes } from './regimes/index.ts';
+import { getBreachStatus } from './get-breach-status.ts';
+import type { NoticeSettings } from './notices/index.ts';
+import {
+  approveNotice,
+  DraftNoticeInput,
+  draftNotice,
+  EditNoticeInput,
+  editNotice,
+  getNotice,
+  SendNoticeInput,
+  sendNotice,
+} from './notices/index.ts';
+import {
+  ApplyRegimeInput,
+  applyRegime,
+  DelayReasonInput,
+  decideNotApplicable,
+  NotApplicableInput,
+  recordDelayReason,
+  SubmitObligationInput,
+  SuspendObligationInput,
+  submitObligation,
+  suspendObligation,
+} from './obligations/index.ts';
 import type { CatalogRegime } from './regimes/index.ts';
-import { buildRegulatorReport, regulatorReportAsText } from './reports/index.ts';
-import { SendNoticeInput, sendNotice } from './notices/index.ts';
-import { SubmitObligationInput, submitObligation } from './obligations/index.ts';
-import { SuspendObligationInput, suspendObligation } from './obligations/index.ts';
+import { createRegime, deleteRegime, EvaluateInput, evaluateRegime, getRegime, listRegimes, updateRegime } from './regimes/index.ts';
+import { buildComplianceReport, buildRegulatorReport, complianceReportAsCsv, regulatorReportAsText } from './reports/index.ts';
 
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const VersionInput = z.strictObject({ expectedVersion: z.number().int().min(1).optional() });
@@ -34,12 +43,20 @@ function noticeSettings(c: Context<AppEnv>): NoticeSettings {
   return { organization: config.BREACH_ORGANIZATION_NAME, publicUrl: config.publicUrl };
 }
 
-const presentRegime = (regime: CatalogRegime) => ({ ...regime.definition, source: regime.source, updatedBy: regime.updatedBy, updatedAt: regime.updatedAt });
+const presentRegime = (regime: CatalogRegime) => ({
+  ...regime.definition,
+  source: regime.source,
+  updatedBy: regime.updatedBy,
+  updatedAt: regime.updatedAt,
+});
 
 /** /api/regimes: the catalog of regimes, operator-defined ones, and the what-if evaluation. */
 export const regimeRoutes = new Hono<AppEnv>()
-  .get('/', describeRoute({ summary: 'List breach-notification regimes with their obligations and deadline rules', tags: ['breach'] }), requirePermission('breach:read'), async (c) =>
-    c.json({ regimes: (await listRegimes(c.var.ctx.db)).map(presentRegime) }),
+  .get(
+    '/',
+    describeRoute({ summary: 'List breach-notification regimes with their obligations and deadline rules', tags: ['breach'] }),
+    requirePermission('breach:read'),
+    async (c) => c.json({ regimes: (await listRegimes(c.var.ctx.db)).map(presentRegime) }),
   )
   .post(
     '/',
@@ -48,8 +65,12 @@ export const regimeRoutes = new Hono<AppEnv>()
     validate('json', z.record(z.string(), z.unknown())),
     async (c) => c.json(presentRegime(await createRegime(c.var.ctx, c.req.valid('json'))), 201),
   )
-  .get('/:id', describeRoute({ summary: 'One regime', tags: ['breach'] }), requirePermission('breach:read'), validate('param', IdParam), async (c) =>
-    c.json(presentRegime(await getRegime(c.var.ctx.db, c.req.valid('param').id))),
+  .get(
+    '/:id',
+    describeRoute({ summary: 'One regime', tags: ['breach'] }),
+    requirePermission('breach:read'),
+    validate('param', IdParam),
+    async (c) => c.json(presentRegime(await getRegime(c.var.ctx.db, c.req.valid('param').id))),
   )
   .put(
     '/:id',
@@ -59,12 +80,19 @@ export const regimeRoutes = new Hono<AppEnv>()
     validate('json', z.record(z.string(), z.unknown())),
     async (c) => c.json(presentRegime(await updateRegime(c.var.ctx, c.req.valid('param').id, c.req.valid('json')))),
   )
-  .delete('/:id', describeRoute({ summary: 'Delete an operator-defined regime', tags: ['breach'] }), requirePermission('regimes:write'), validate('param', IdParam), async (c) =>
-    c.json(await deleteRegime(c.var.ctx, c.req.valid('param').id)),
+  .delete(
+    '/:id',
+    describeRoute({ summary: 'Delete an operator-defined regime', tags: ['breach'] }),
+    requirePermission('regimes:write'),
+    validate('param', IdParam),
+    async (c) => c.json(await deleteRegime(c.var.ctx, c.req.valid('param').id)),
   )
   .post(
     '/:id/evaluate',
-    describeRoute({ summary: 'What if: due and warning times of each obligation for given anchor moments; touches no incident', tags: ['breach'] }),
+    describeRoute({
+      summary: 'What if: due and warning times of each obligation for given anchor moments; touches no incident',
+      tags: ['breach'],
+    }),
     requirePermission('breach:read'),
     validate('param', IdParam),
     validate('json', EvaluateInput),
@@ -76,8 +104,12 @@ export const regimeRoutes = new Hono<AppEnv>()
 
 /** Breach assessment, obligations, notices and reports (mounted at /api). */
 export const breachRoutes = new Hono<AppEnv>()
-  .get('/incidents/:id/breach', describeRoute({ summary: "An incident's breach panel: assessment, obligations, deadlines, notices", tags: ['breach'] }), requirePermission('breach:read'), validate('param', IdParam), async (c) =>
-    c.json(await getBreachStatus(c.var.ctx.db, c.req.valid('param').id, noticeSettings(c))),
+  .get(
+    '/incidents/:id/breach',
+    describeRoute({ summary: "An incident's breach panel: assessment, obligations, deadlines, notices", tags: ['breach'] }),
+    requirePermission('breach:read'),
+    validate('param', IdParam),
+    async (c) => c.json(await getBreachStatus(c.var.ctx.db, c.req.valid('param').id, noticeSettings(c))),
   )
   .post(
     '/incidents/:id/breach/facts',
@@ -165,8 +197,12 @@ export const breachRoutes = new Hono<AppEnv>()
     validate('json', SuspendObligationInput),
     async (c) => c.json(await suspendObligation(c.var.ctx, c.req.valid('param').id, c.req.valid('json'))),
   )
-  .get('/breach/notices/:id', describeRoute({ summary: 'A notice with its recipients and their delivery status', tags: ['breach'] }), requirePermission('breach:read'), validate('param', IdParam), async (c) =>
-    c.json(await getNotice(c.var.ctx.db, c.req.valid('param').id, noticeSettings(c))),
+  .get(
+    '/breach/notices/:id',
+    describeRoute({ summary: 'A notice with its recipients and their delivery status', tags: ['breach'] }),
+    requirePermission('breach:read'),
+    validate('param', IdParam),
+    async (c) => c.json(await getNotice(c.var.ctx.db, c.req.valid('param').id, noticeSettings(c))),
   )
   .patch(
     '/breach/notices/:id',

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { assertPermission, recordAudit, personKey } from '../../platform/index.ts';
-import type { ActionContext } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
-import { currentCommander } from '../roles/index.ts';
+import type { ActionContext } from '../../platform/index.ts';
+import { assertPermission, personKey, recordAudit } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
-import { incidentNotes, noteRevisions } from './schema/notes.ts';
+import { currentCommander } from '../roles/index.ts';
 import type { TimelineEvent } from '../timeline/index.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import { incidentNotes, noteRevisions } from './schema/notes.ts';
 
 export const NoteInput = z.object({
   text: z.string().trim().min(1).max(20_000),
@@ -25,7 +25,13 @@ export async function addNote(ctx: ActionContext, idOrReference: string, rawInpu
     const now = new Date();
     const [note] = await tx
       .insert(incidentNotes)
-      .values({ incidentId: incident.id, authorKey: personKey(ctx.actor), authorName: ctx.actor.name, source: input.source, createdAt: now })
+      .values({
+        incidentId: incident.id,
+        authorKey: personKey(ctx.actor),
+        authorName: ctx.actor.name,
+        source: input.source,
+        createdAt: now,
+      })
       .returning();
     if (!note) throw new Error('note insert returned no row');
     await tx.insert(noteRevisions).values({ noteId: note.id, revision: 1, text: input.text, editedByName: ctx.actor.name, editedAt: now });

@@ -1,12 +1,12 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, ForbiddenError, NotFoundError, assertPermission, recordAudit, personKey } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
+import { assertPermission, ConflictError, ForbiddenError, NotFoundError, personKey, recordAudit } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
-import { incidentNotes, noteRevisions } from './schema/notes.ts';
 import type { TimelineEvent } from '../timeline/index.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import { incidentNotes, noteRevisions } from './schema/notes.ts';
 
 export const NoteEdit = z.object({
   text: z.string().trim().min(1).max(20_000),
@@ -22,14 +22,28 @@ export async function editNote(ctx: ActionContext, idOrReference: string, noteId
   return ctx.db.transaction(async (tx) => {
     const incident = await getIncident(tx, idOrReference);
     const [note] = z.uuid().safeParse(noteId).success
-      ? await tx.select().from(incidentNotes).where(and(eq(incidentNotes.id, noteId), eq(incidentNotes.incidentId, incident.id))).for('update')
+      ? await tx
+          .select()
+          .from(incidentNotes)
+          .where(and(eq(incidentNotes.id, noteId), eq(incidentNotes.incidentId, incident.id)))
+          .for('update')
       : [];
     if (!note) throw new NotFoundError(`${incidentReference(incident)} has no note "${noteId}".`);
-    if (note.authorKey !== personKey(ctx.actor)) throw new ForbiddenError(`Only ${note.authorName}, who wrote this note, may edit it; add a note of your own instead.`);
-    const [latest] = await tx.select().from(noteRevisions).where(eq(noteRevisions.noteId, note.id)).orderBy(desc(noteRevisions.revision)).limit(1);
+    if (note.authorKey !== personKey(ctx.actor))
+      throw new ForbiddenError(`Only ${note.authorName}, who wrote this note, may edit it; add a note of your own instead.`);
+    const [latest] = await tx
+      .select()
+      .from(noteRevisions)
+      .where(eq(noteRevisions.noteId, note.id))
+      .orderBy(desc(noteRevisions.revision))
+      .limit(1);
     const current = latest?.revision ?? 0;
     if (parsed.expectedRevision !== undefined && parsed.expectedRevision !== current) {
-      throw new ConflictError(`The note was edited since you loaded it (revision ${current}, you have ${parsed.expectedRevision}).`, 'stale_version', { currentRevision: current });
+      throw new ConflictError(
+        `The note was edited since you loaded it (revision ${current}, you have ${parsed.expectedRevision}).`,
+        'stale_version',
+        { currentRevision: current },
+      );
     }
     const now = new Date();
     const revision = current + 1;
@@ -49,4 +63,3 @@ export async function editNote(ctx: ActionContext, idOrReference: string, noteId
     return event;
   });
 }
-

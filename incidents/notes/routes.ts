@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { IncidentParam, readResponses, writeResponses } from '../http.ts';
-import { NoteInput, addNote } from './add-note.ts';
-import { NoteEdit, editNote } from './edit-note.ts';
+import { addNote, NoteInput } from './add-note.ts';
+import { editNote, NoteEdit } from './edit-note.ts';
 import { listNoteRevisions } from './list-note-revisions.ts';
 
 const tags = ['incidents'];

@@ -1,13 +1,13 @@
 import { and, eq, max } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
+import { assertPermission, recordAudit } from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { lockIncident } from '../lock-incident.ts';
 import { PHASES } from '../phases.ts';
-import { checklistItems } from './schema/checklist-items.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
 import type { ChecklistItem } from './schema/checklist-items.ts';
+import { checklistItems } from './schema/checklist-items.ts';
 
 export const NewChecklistItem = z.object({ phase: z.enum(PHASES), text: z.string().trim().min(1).max(500) });
 export type NewChecklistItem = z.infer<typeof NewChecklistItem>;
@@ -29,7 +29,12 @@ export async function addChecklistItem(ctx: ActionContext, idOrReference: string
     if (!item) throw new Error('checklist insert returned no row');
     const data = { itemId: item.id, phase: item.phase, text: item.text };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'checklist.item_added', data });
-    await recordAudit(tx, ctx, { action: 'incidents.checklist.add', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), ...data } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.checklist.add',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), ...data },
+    });
     return item;
   });
 }

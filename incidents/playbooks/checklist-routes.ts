@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { IncidentParam, readResponses, writeResponses } from '../http.ts';
-import { NewChecklistItem, addChecklistItem } from './add-checklist-item.ts';
+import { addChecklistItem, NewChecklistItem } from './add-checklist-item.ts';
 import { ChecklistItemUpdate, completeChecklistItem } from './complete-checklist-item.ts';
 import { listChecklist } from './list-checklist.ts';
 

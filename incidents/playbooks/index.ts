@@ -1,10 +1,10 @@
 // The playbooks room's surface: what other rooms and parts use of it.
-export { NewChecklistItem, addChecklistItem } from './add-checklist-item.ts';
+export { addChecklistItem, NewChecklistItem } from './add-checklist-item.ts';
+export { checklistRoutes } from './checklist-routes.ts';
 export { ChecklistItemUpdate, completeChecklistItem } from './complete-checklist-item.ts';
-export { listChecklist } from './list-checklist.ts';
 export type { PhaseChecklist } from './list-checklist.ts';
+export { listChecklist } from './list-checklist.ts';
 export { loadPlaybooksFile } from './load-playbooks-file.ts';
 export { addServicePlaybooks, instantiateChecklists } from './playbook-checklists.ts';
 export { playbookRoutes } from './routes.ts';
 export { checklistItems } from './schema/checklist-items.ts';
-export { checklistRoutes } from './checklist-routes.ts';

@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { PHASES } from '../phases.ts';
 import type { Phase } from '../phases.ts';
-import { checklistItems } from './schema/checklist-items.ts';
+import { PHASES } from '../phases.ts';
 import type { ChecklistItem } from './schema/checklist-items.ts';
+import { checklistItems } from './schema/checklist-items.ts';
 
 export interface PhaseChecklist {
   phase: Phase;
@@ -15,7 +15,11 @@ export interface PhaseChecklist {
 
 /** An incident's exit checklists, one per phase in phase order. */
 export async function listChecklist(db: Database, incidentId: string): Promise<PhaseChecklist[]> {
-  const items = await db.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.position), asc(checklistItems.createdAt));
+  const items = await db
+    .select()
+    .from(checklistItems)
+    .where(eq(checklistItems.incidentId, incidentId))
+    .orderBy(asc(checklistItems.position), asc(checklistItems.createdAt));
   return PHASES.map((phase) => {
     const ofPhase = items.filter((item) => item.phase === phase);
     const done = ofPhase.filter((item) => item.completedAt).length;

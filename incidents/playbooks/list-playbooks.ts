@@ -2,8 +2,8 @@ import { asc } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { BUILT_IN_PLAYBOOK } from './default-playbook.ts';
 import { DEFAULT_SCOPE } from './playbook-checklists.ts';
-import { playbooks } from './schema/playbooks.ts';
 import type { Playbook, PlaybookChecklists } from './schema/playbooks.ts';
+import { playbooks } from './schema/playbooks.ts';
 
 export interface PlaybookView {
   service: string | null;
@@ -33,7 +33,15 @@ export async function listPlaybooks(db: Database): Promise<{ default: PlaybookVi
   return {
     default: stored
       ? view(stored)
-      : { service: null, checklists: BUILT_IN_PLAYBOOK, runbookUrl: null, source: 'built-in', version: 0, updatedAt: null, updatedByName: null },
+      : {
+          service: null,
+          checklists: BUILT_IN_PLAYBOOK,
+          runbookUrl: null,
+          source: 'built-in',
+          version: 0,
+          updatedAt: null,
+          updatedByName: null,
+        },
     services: rows.filter((row) => row.scope !== DEFAULT_SCOPE).map(view),
   };
 }

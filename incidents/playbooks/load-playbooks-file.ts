@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
-import { PlaybooksFile } from './playbook-input.ts';
+import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
 import type { PlaybookInput } from './playbook-input.ts';
+import { PlaybooksFile } from './playbook-input.ts';
 import { storePlaybook } from './put-playbook.ts';
 
 export class PlaybooksFileError extends Error {
@@ -34,7 +34,11 @@ export async function loadPlaybooksFile(db: Database, config: Config, path: stri
     const entries: [string | null, PlaybookInput][] = Object.entries(file.services);
     if (file.default) entries.unshift([null, file.default]);
     for (const [service, playbook] of entries) await storePlaybook(tx, 'PLAYBOOKS_FILE', service, playbook, 'file');
-    await recordAudit(tx, ctx, { action: 'incidents.playbook.load_file', targetType: 'playbook', details: { path, playbooks: entries.length } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.playbook.load_file',
+      targetType: 'playbook',
+      details: { path, playbooks: entries.length },
+    });
     return entries.length;
   });
 }

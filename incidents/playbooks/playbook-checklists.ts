@@ -1,11 +1,11 @@
 import { eq, inArray, or } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { BUILT_IN_PLAYBOOK } from './default-playbook.ts';
-import { PHASES } from '../phases.ts';
 import type { Phase } from '../phases.ts';
+import { PHASES } from '../phases.ts';
+import { BUILT_IN_PLAYBOOK } from './default-playbook.ts';
 import { checklistItems } from './schema/checklist-items.ts';
-import { playbooks } from './schema/playbooks.ts';
 import type { PlaybookChecklists } from './schema/playbooks.ts';
+import { playbooks } from './schema/playbooks.ts';
 
 export const DEFAULT_SCOPE = 'default';
 export const serviceScope = (service: string) => `service:${service}`;
@@ -24,7 +24,9 @@ export async function plannedChecklist(db: Database, services: string[]): Promis
     .from(playbooks)
     .where(or(eq(playbooks.scope, DEFAULT_SCOPE), scopes.length ? inArray(playbooks.scope, scopes) : undefined));
   const stored = rows.find((row) => row.scope === DEFAULT_SCOPE);
-  const sources: { source: string; checklists: PlaybookChecklists }[] = [{ source: 'default', checklists: stored?.checklists ?? BUILT_IN_PLAYBOOK }];
+  const sources: { source: string; checklists: PlaybookChecklists }[] = [
+    { source: 'default', checklists: stored?.checklists ?? BUILT_IN_PLAYBOOK },
+  ];
   for (const service of services) {
     const playbook = rows.find((row) => row.scope === serviceScope(service));
     if (playbook) sources.push({ source: service, checklists: playbook.checklists });
@@ -64,7 +66,10 @@ export async function instantiateChecklists(tx: Database, incidentId: string, se
  */
 export async function addServicePlaybooks(tx: Database, incidentId: string, currentPhase: Phase, services: string[]): Promise<number> {
   if (services.length === 0) return 0;
-  const rows = await tx.select().from(playbooks).where(inArray(playbooks.scope, services.map(serviceScope)));
+  const rows = await tx
+    .select()
+    .from(playbooks)
+    .where(inArray(playbooks.scope, services.map(serviceScope)));
   if (rows.length === 0) return 0;
   const existing = await tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId));
   const phases = PHASES.slice(PHASES.indexOf(currentPhase));

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, onTestFinished } from 'vitest';
-import { createTestFirebreak } from '../../test/harness/app.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
+import { createTestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 
 interface ChecklistBody {
@@ -15,7 +15,9 @@ describeOnBackends('playbooks', (backend) => {
     const declared = await app.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services } });
     const { reference } = (await declared.json()) as { reference: string };
     const body = (await (await app.request('GET', `/api/incidents/${reference}/checklist`)).json()) as ChecklistBody;
-    return Object.fromEntries(body.checklists.map((checklist) => [checklist.phase, checklist.items.map((item) => `${item.source}: ${item.text}`)]));
+    return Object.fromEntries(
+      body.checklists.map((checklist) => [checklist.phase, checklist.items.map((item) => `${item.source}: ${item.text}`)]),
+    );
   }
 
   it('gives new incidents the default checklists plus those of their services, set through the API', async ({ firebreak }) => {
@@ -27,7 +29,10 @@ describeOnBackends('playbooks', (backend) => {
     });
     expect(putDefault.status).toBe(200);
     const putService = await firebreak.request('PUT', '/api/playbooks/services/payments', {
-      json: { checklists: { containment: ['Card processor failover done', 'traffic drained'] }, runbookUrl: 'https://runbooks.example/payments' },
+      json: {
+        checklists: { containment: ['Card processor failover done', 'traffic drained'] },
+        runbookUrl: 'https://runbooks.example/payments',
+      },
     });
     expect(putService.status).toBe(200);
     expect(await putService.json()).toMatchObject({ service: 'payments', version: 1, source: 'api' });
@@ -40,7 +45,10 @@ describeOnBackends('playbooks', (backend) => {
     const other = await checklistOf(firebreak, ['search']);
     expect(other.containment).toEqual(['default: Traffic drained']);
 
-    const listed = (await (await firebreak.request('GET', '/api/playbooks')).json()) as { default: { source: string }; services: { service: string; runbookUrl: string }[] };
+    const listed = (await (await firebreak.request('GET', '/api/playbooks')).json()) as {
+      default: { source: string };
+      services: { service: string; runbookUrl: string }[];
+    };
     expect(listed.default.source).toBe('api');
     expect(listed.services).toEqual([expect.objectContaining({ service: 'payments', runbookUrl: 'https://runbooks.example/payments' })]);
 
@@ -51,10 +59,16 @@ describeOnBackends('playbooks', (backend) => {
   });
 
   it("adds a joining service's playbook items to the checklists still ahead", async ({ firebreak }) => {
-    await firebreak.request('PUT', '/api/playbooks/services/db', { json: { checklists: { preparation: ['DBA paged'], recovery: ['Replication lag under 1 s'] } } });
-    const declared = (await (await firebreak.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services: ['api'] } })).json()) as { reference: string };
+    await firebreak.request('PUT', '/api/playbooks/services/db', {
+      json: { checklists: { preparation: ['DBA paged'], recovery: ['Replication lag under 1 s'] } },
+    });
+    const declared = (await (
+      await firebreak.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev3', services: ['api'] } })
+    ).json()) as { reference: string };
     await firebreak.request('POST', `/api/incidents/${declared.reference}/roles`, { json: { role: 'commander', name: 'Ana' } });
-    await firebreak.request('POST', `/api/incidents/${declared.reference}/phase`, { json: { to: 'identification', override: true, reason: 'fast' } });
+    await firebreak.request('POST', `/api/incidents/${declared.reference}/phase`, {
+      json: { to: 'identification', override: true, reason: 'fast' },
+    });
     const edited = await firebreak.request('PATCH', `/api/incidents/${declared.reference}`, { json: { services: ['api', 'db'] } });
     expect(edited.status).toBe(200);
     const body = (await (await firebreak.request('GET', `/api/incidents/${declared.reference}/checklist`)).json()) as ChecklistBody;
@@ -97,6 +111,8 @@ describeOnBackends('playbooks', (backend) => {
     const file = path.join(folder, 'playbooks.json');
     await writeFile(file, JSON.stringify({ default: { checklists: { recovery: 'not a list' } } }));
     await expect(createTestFirebreak(backend, { PLAYBOOKS_FILE: file })).rejects.toThrow(/PLAYBOOKS_FILE .*checklists\.recovery/);
-    await expect(createTestFirebreak(backend, { PLAYBOOKS_FILE: path.join(folder, 'missing.json') })).rejects.toThrow(/PLAYBOOKS_FILE .*cannot be read/);
+    await expect(createTestFirebreak(backend, { PLAYBOOKS_FILE: path.join(folder, 'missing.json') })).rejects.toThrow(
+      /PLAYBOOKS_FILE .*cannot be read/,
+    );
   });
 });

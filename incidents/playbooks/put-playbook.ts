@@ -1,13 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
-import { PlaybookInput } from './playbook-input.ts';
+import { assertPermission, recordAudit } from '../../platform/index.ts';
 import { DEFAULT_SCOPE, serviceScope } from './playbook-checklists.ts';
-import { playbooks } from './schema/playbooks.ts';
+import { PlaybookInput } from './playbook-input.ts';
 import type { Playbook } from './schema/playbooks.ts';
+import { playbooks } from './schema/playbooks.ts';
 
 /** Stores a playbook in the caller's transaction; incidents opened from now on get its checklists. */
-export async function storePlaybook(tx: Database, updatedByName: string, service: string | null, input: PlaybookInput, source: 'api' | 'file'): Promise<Playbook> {
+export async function storePlaybook(
+  tx: Database,
+  updatedByName: string,
+  service: string | null,
+  input: PlaybookInput,
+  source: 'api' | 'file',
+): Promise<Playbook> {
   const scope = service === null ? DEFAULT_SCOPE : serviceScope(service);
   const values = { checklists: input.checklists, runbookUrl: input.runbookUrl ?? null, source, updatedByName, updatedAt: new Date() };
   const [row] = await tx
@@ -29,7 +35,11 @@ export async function putPlaybook(ctx: ActionContext, service: string | null, ra
       action: 'incidents.playbook.put',
       targetType: 'playbook',
       targetId: playbook.scope,
-      details: { service, version: playbook.version, items: Object.values(input.checklists).reduce((sum, items) => sum + (items?.length ?? 0), 0) },
+      details: {
+        service,
+        version: playbook.version,
+        items: Object.values(input.checklists).reduce((sum, items) => sum + (items?.length ?? 0), 0),
+      },
     });
     return playbook;
   });

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { READ_RESPONSES, requirePermission, validate, WRITE_RESPONSES } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { READ_RESPONSES, requirePermission, validate, WRITE_RESPONSES } from '../../platform/index.ts';
 import { deletePlaybook } from './delete-playbook.ts';
 import { listPlaybooks } from './list-playbooks.ts';
 import { PlaybookInput, ServiceName } from './playbook-input.ts';
@@ -15,8 +15,11 @@ const ServiceParam = z.object({ service: ServiceName });
 
 /** /api/playbooks: the default playbook and per-service ones that new incidents' checklists come from. */
 export const playbookRoutes = new Hono<AppEnv>()
-  .get('/', describeRoute({ summary: 'The default playbook and every per-service playbook', tags, responses: readResponses }), requirePermission('incidents:read'), async (c) =>
-    c.json(await listPlaybooks(c.var.ctx.db)),
+  .get(
+    '/',
+    describeRoute({ summary: 'The default playbook and every per-service playbook', tags, responses: readResponses }),
+    requirePermission('incidents:read'),
+    async (c) => c.json(await listPlaybooks(c.var.ctx.db)),
   )
   .put(
     '/default',

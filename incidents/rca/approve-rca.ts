@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, DomainError, NotFoundError, assertPermission, recordAudit, personKey } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
+import { assertPermission, ConflictError, DomainError, NotFoundError, personKey, recordAudit } from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { lockIncident } from '../lock-incident.ts';
-import { rootCauseAnalyses } from './schema/root-cause-analyses.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
 import type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
+import { rootCauseAnalyses } from './schema/root-cause-analyses.ts';
 
 export const ApproveRcaInput = z.object({ expectedVersion: z.number().int().min(1).optional() }).strict();
 export type ApproveRcaInput = z.infer<typeof ApproveRcaInput>;
@@ -37,30 +37,53 @@ export async function approveRca(ctx: ActionContext, idOrReference: string, rawI
     const reference = incidentReference(incident);
     const [rca] = await tx.select().from(rootCauseAnalyses).where(eq(rootCauseAnalyses.incidentId, incident.id)).for('update');
     if (!rca) throw new NotFoundError(`${reference} has no root-cause analysis to approve.`);
-    if (rca.status === 'approved') throw new ConflictError(`The analysis of ${reference} is already approved (by ${rca.approvedByName ?? 'someone'}).`, 'rca_approved');
+    if (rca.status === 'approved')
+      throw new ConflictError(`The analysis of ${reference} is already approved (by ${rca.approvedByName ?? 'someone'}).`, 'rca_approved');
     if (input.expectedVersion !== undefined && input.expectedVersion !== rca.version) {
-      throw new ConflictError(`The analysis changed since you read it (version ${rca.version}, you have ${input.expectedVersion}); read it again before approving.`, 'stale_version', {
-        currentVersion: rca.version,
-      });
+      throw new ConflictError(
+        `The analysis changed since you read it (version ${rca.version}, you have ${input.expectedVersion}); read it again before approving.`,
+        'stale_version',
+        {
+          currentVersion: rca.version,
+        },
+      );
     }
     if (incident.phase !== 'root_cause_analysis') {
-      throw new ConflictError(`${reference} is in ${incident.phase.replaceAll('_', ' ')}; the analysis is approved in root cause analysis, after recovery.`, 'invalid_phase');
+      throw new ConflictError(
+        `${reference} is in ${incident.phase.replaceAll('_', ' ')}; the analysis is approved in root cause analysis, after recovery.`,
+        'invalid_phase',
+      );
     }
     if (rca.contributorKeys.includes(personKey(ctx.actor))) {
-      throw new SelfApprovalError(`You wrote part of this analysis; someone who did not write it must approve it (author: ${rca.authorName}).`);
+      throw new SelfApprovalError(
+        `You wrote part of this analysis; someone who did not write it must approve it (author: ${rca.authorName}).`,
+      );
     }
     const missing = missingParts(rca);
-    if (missing.length > 0) throw new ConflictError(`The analysis cannot be approved yet: it lacks ${missing.join(', ')}.`, 'rca_incomplete', { missing });
+    if (missing.length > 0)
+      throw new ConflictError(`The analysis cannot be approved yet: it lacks ${missing.join(', ')}.`, 'rca_incomplete', { missing });
     const now = new Date();
     const [approved] = await tx
       .update(rootCauseAnalyses)
-      .set({ status: 'approved', approvedAt: now, approvedByKey: personKey(ctx.actor), approvedByName: ctx.actor.name, version: sql`${rootCauseAnalyses.version} + 1`, updatedAt: now })
+      .set({
+        status: 'approved',
+        approvedAt: now,
+        approvedByKey: personKey(ctx.actor),
+        approvedByName: ctx.actor.name,
+        version: sql`${rootCauseAnalyses.version} + 1`,
+        updatedAt: now,
+      })
       .where(and(eq(rootCauseAnalyses.incidentId, incident.id), eq(rootCauseAnalyses.version, rca.version)))
       .returning();
     if (!approved) throw new ConflictError('The analysis changed while approving; read it again.', 'stale_version');
     const data = { version: approved.version, authorName: rca.authorName };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'rca.approved', occurredAt: now, data });
-    await recordAudit(tx, ctx, { action: 'incidents.rca.approve', targetType: 'incident', targetId: incident.id, details: { reference, ...data } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.rca.approve',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference, ...data },
+    });
     return approved;
   });
 }

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { NotFoundError } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { NotFoundError } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
-import { rootCauseAnalyses } from './schema/root-cause-analyses.ts';
 import type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
+import { rootCauseAnalyses } from './schema/root-cause-analyses.ts';
 
 /** An incident's root-cause analysis, or null when none has been started. */
 export async function findRca(db: Database, incidentId: string): Promise<RootCauseAnalysis | null> {

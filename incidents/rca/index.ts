@@ -2,6 +2,6 @@
 export { ApproveRcaInput, approveRca } from './approve-rca.ts';
 export { findRca, getRca } from './get-rca.ts';
 export { RcaInput } from './rca-input.ts';
+export { rcaRoutes } from './routes.ts';
 export type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
 export { writeRca } from './write-rca.ts';
-export { rcaRoutes } from './routes.ts';

@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
-import { SelfApprovalError, approveRca } from './approve-rca.ts';
-import { addNote } from '../notes/index.ts';
 import { closeIncident } from '../close-incident.ts';
 import { getIncident } from '../get-incident.ts';
-import { getRca } from './get-rca.ts';
+import { addNote } from '../notes/index.ts';
 import { transitionPhase } from '../transition-phase.ts';
+import { approveRca, SelfApprovalError } from './approve-rca.ts';
+import { getRca } from './get-rca.ts';
 import { writeRca } from './write-rca.ts';
 
 const completeAnalysis = {
@@ -40,8 +40,15 @@ describeOnBackends('root-cause analysis', () => {
     await completePhaseChecklist(author, incident.id, 'root_cause_analysis');
     const closed = await closeIncident(author, incident.id);
     expect(closed.closedAt).toBeInstanceOf(Date);
-    expect((await timelineTypes(database.db, incident.id)).slice(-4)).toEqual(['rca.approved', 'checklist.item_completed', 'checklist.item_completed', 'incident.closed']);
-    await expect(transitionPhase(author, incident.id, { to: 'recovery', reason: 'again' })).rejects.toMatchObject({ code: 'incident_closed' });
+    expect((await timelineTypes(database.db, incident.id)).slice(-4)).toEqual([
+      'rca.approved',
+      'checklist.item_completed',
+      'checklist.item_completed',
+      'incident.closed',
+    ]);
+    await expect(transitionPhase(author, incident.id, { to: 'recovery', reason: 'again' })).rejects.toMatchObject({
+      code: 'incident_closed',
+    });
     // The review goes on: notes are still welcome on a closed incident.
     expect((await addNote(author, incident.id, { text: 'Shared in the weekly review' })).type).toBe('note.added');
   });

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
-import { IncidentParam, expectedVersionOf, ifMatchParameter, readResponses, versionTag, writeResponses } from '../http.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
+import { expectedVersionOf, IncidentParam, ifMatchParameter, readResponses, versionTag, writeResponses } from '../http.ts';
 import { ApproveRcaInput, approveRca } from './approve-rca.ts';
 import { getRca } from './get-rca.ts';
 import { RcaInput } from './rca-input.ts';
@@ -31,25 +31,40 @@ export const rcaRoutes = new Hono<AppEnv>()
   )
   .put(
     '/:id/rca',
-    describeRoute({ summary: 'Start or edit the root-cause analysis (send the parts that change)', tags, responses: writeResponses, parameters: [ifMatchParameter] }),
+    describeRoute({
+      summary: 'Start or edit the root-cause analysis (send the parts that change)',
+      tags,
+      responses: writeResponses,
+      parameters: [ifMatchParameter],
+    }),
     requirePermission('rca:write'),
     validate('param', IncidentParam),
     validate('json', RcaInput),
     async (c) => {
       const input = c.req.valid('json');
-      const rca = await writeRca(c.var.ctx, c.req.valid('param').id, { ...input, expectedVersion: expectedVersionOf(c, input.expectedVersion) });
+      const rca = await writeRca(c.var.ctx, c.req.valid('param').id, {
+        ...input,
+        expectedVersion: expectedVersionOf(c, input.expectedVersion),
+      });
       c.header('ETag', versionTag(rca.version));
       return c.json(presentRca(rca));
     },
   )
   .post(
     '/:id/rca/approve',
-    describeRoute({ summary: 'Approve the root-cause analysis (someone who wrote none of it)', tags, responses: writeResponses, parameters: [ifMatchParameter] }),
+    describeRoute({
+      summary: 'Approve the root-cause analysis (someone who wrote none of it)',
+      tags,
+      responses: writeResponses,
+      parameters: [ifMatchParameter],
+    }),
     requirePermission('rca:approve'),
     validate('param', IncidentParam),
     validate('json', ApproveRcaInput),
     async (c) => {
       const input = c.req.valid('json');
-      return c.json(presentRca(await approveRca(c.var.ctx, c.req.valid('param').id, { expectedVersion: expectedVersionOf(c, input.expectedVersion) })));
+      return c.json(
+        presentRca(await approveRca(c.var.ctx, c.req.valid('param').id, { expectedVersion: expectedVersionOf(c, input.expectedVersion) })),
+      );
     },
   );

@@ -1,18 +1,18 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { listIncidentAlerts } from '../alerts/index.ts';
-import type { Alert } from '../alerts/index.ts';
-import { listIncidentTraces } from '../service-health/index.ts';
-import type { IncidentTraces } from '../service-health/index.ts';
-import { getIncidentDetail } from '../get-incident-detail.ts';
-import type { IncidentDetail } from '../get-incident-detail.ts';
-import { findRca } from '../rca/index.ts';
+import type { ActionItem } from '../action-items/index.ts';
 import { listActionItems } from '../action-items/index.ts';
+import type { Alert } from '../alerts/index.ts';
+import { listIncidentAlerts } from '../alerts/index.ts';
+import type { IncidentDetail } from '../get-incident-detail.ts';
+import { getIncidentDetail } from '../get-incident-detail.ts';
 import { incidentNotes, noteRevisions } from '../notes/index.ts';
 import type { RootCauseAnalysis } from '../rca/index.ts';
-import { timelineEvents } from '../timeline/index.ts';
+import { findRca } from '../rca/index.ts';
+import type { IncidentTraces } from '../service-health/index.ts';
+import { listIncidentTraces } from '../service-health/index.ts';
 import type { TimelineEvent } from '../timeline/index.ts';
-import type { ActionItem } from '../action-items/index.ts';
+import { timelineEvents } from '../timeline/index.ts';
 
 export interface ReportNote {
   id: string;
@@ -47,10 +47,21 @@ export async function buildIncidentReport(db: Database, idOrReference: string, n
     listIncidentTraces(db, incidentId, now),
   ]);
   const revisions = notes.length
-    ? await db.select().from(noteRevisions).where(inArray(noteRevisions.noteId, notes.map((note) => note.id))).orderBy(asc(noteRevisions.revision))
+    ? await db
+        .select()
+        .from(noteRevisions)
+        .where(
+          inArray(
+            noteRevisions.noteId,
+            notes.map((note) => note.id),
+          ),
+        )
+        .orderBy(asc(noteRevisions.revision))
     : [];
   const reportNotes = notes.map((note) => {
-    const own = revisions.filter((revision) => revision.noteId === note.id).map(({ revision, text, editedByName, editedAt }) => ({ revision, text, editedByName, editedAt }));
+    const own = revisions
+      .filter((revision) => revision.noteId === note.id)
+      .map(({ revision, text, editedByName, editedAt }) => ({ revision, text, editedByName, editedAt }));
     return { id: note.id, authorName: note.authorName, createdAt: note.createdAt, text: own.at(-1)?.text ?? '', revisions: own };
   });
   const publicRca = rca ? (({ authorKey: _author, contributorKeys: _contributors, approvedByKey: _approver, ...rest }) => rest)(rca) : null;

@@ -11,7 +11,8 @@ export interface IncidentFigures {
   timeToRecoverSeconds: number | null;
 }
 
-const secondsBetween = (from: Date | null, to: Date | null) => (from && to ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null);
+const secondsBetween = (from: Date | null, to: Date | null) =>
+  from && to ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
 
 /** One incident's response times (null until the milestone is reached). */
 export function incidentFigures(incident: Incident): IncidentFigures {

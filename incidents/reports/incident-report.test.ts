@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/index.ts';
-import { createTestFirebreak } from '../../test/harness/app.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
+import { createTestFirebreak } from '../../test/harness/app.ts';
 import { databaseBackends } from '../../test/harness/database.ts';
 import { advanceTo, personContext } from '../../test/harness/incidents.ts';
+import { createActionItem } from '../action-items/index.ts';
+import { receiveAlerts } from '../alerts/index.ts';
 import { addNote, editNote } from '../notes/index.ts';
 import { approveRca, writeRca } from '../rca/index.ts';
 import { assignRole } from '../roles/index.ts';
-import { createActionItem } from '../action-items/index.ts';
-import { receiveAlerts } from '../alerts/index.ts';
 
 describe.each(databaseBackends)('incident report on %s', (backend) => {
   let firebreak: TestFirebreak;
@@ -24,7 +24,14 @@ describe.each(databaseBackends)('incident report on %s', (backend) => {
     const startsAt = new Date(Date.now() - 10 * 60_000);
     const summary = await receiveAlerts(
       systemContext(db, firebreak.config),
-      [{ labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' }, annotations: { summary: '5xx above 5%' }, startsAt, endsAt: null }],
+      [
+        {
+          labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'critical' },
+          annotations: { summary: '5xx above 5%' },
+          startsAt,
+          endsAt: null,
+        },
+      ],
       { groupKey: '{}:{alertname="HighErrorRate"}' },
     );
     const incidentId = summary.incidentsOpened[0];
@@ -75,7 +82,10 @@ describe.each(databaseBackends)('incident report on %s', (backend) => {
       figures: { timeToDetectSeconds: number };
     };
     expect(json.incident.source).toBe('alert');
-    expect(json.notes[0]).toMatchObject({ text: 'Confirmed: deploy 4711', revisions: [{ revision: 1, text: 'Suspect deploy 4711' }, { revision: 2 }] });
+    expect(json.notes[0]).toMatchObject({
+      text: 'Confirmed: deploy 4711',
+      revisions: [{ revision: 1, text: 'Suspect deploy 4711' }, { revision: 2 }],
+    });
     expect(json.alerts[0]?.labels.alertname).toBe('HighErrorRate');
     expect(json.rca).toMatchObject({ status: 'approved', approvedByName: 'Bo' });
     // Internal identity keys of authors stay out of exports.

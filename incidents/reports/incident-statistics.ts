@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows, SEVERITIES } from '../../platform/index.ts';
 import type { Database, Severity } from '../../platform/index.ts';
+import { queryRows, SEVERITIES } from '../../platform/index.ts';
 import type { Phase } from '../phases.ts';
 
 export const StatisticsQuery = z
@@ -45,7 +45,8 @@ const INTERVALS: Record<Figure, SQL> = {
 };
 
 type Row = Record<string, string | number | null>;
-const numberOrNull = (value: string | number | null | undefined) => (value === null || value === undefined ? null : Math.round(Number(value) * 10) / 10);
+const numberOrNull = (value: string | number | null | undefined) =>
+  value === null || value === undefined ? null : Math.round(Number(value) * 10) / 10;
 
 /** Response times over incidents detected in a window, and what is open now by phase and severity. */
 export async function incidentStatistics(db: Database, query: StatisticsQuery = {}, now: Date = new Date()): Promise<IncidentStatistics> {
@@ -64,7 +65,10 @@ export async function incidentStatistics(db: Database, query: StatisticsQuery = 
     }),
     sql`, `,
   );
-  const [row] = await queryRows<Row>(db, sql`select count(*) as incidents, ${columns} from incidents where ${sql.join(filters, sql` and `)}`);
+  const [row] = await queryRows<Row>(
+    db,
+    sql`select count(*) as incidents, ${columns} from incidents where ${sql.join(filters, sql` and `)}`,
+  );
   const figures = Object.fromEntries(
     FIGURES.map((figure) => [
       figure,

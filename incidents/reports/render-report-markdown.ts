@@ -1,10 +1,19 @@
-import type { IncidentReport } from './build-incident-report.ts';
 import type { TimelineEvent } from '../timeline/index.ts';
+import type { IncidentReport } from './build-incident-report.ts';
 
 const MAX_TRACES = 20;
-const time = (value: Date | null | undefined) => (value ? value.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC') : '—');
+const time = (value: Date | null | undefined) =>
+  value
+    ? value
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, ' UTC')
+    : '—';
 /** One table cell: no line breaks, pipes escaped. */
-const cell = (value: unknown) => String(value ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+const cell = (value: unknown) =>
+  String(value ?? '')
+    .replace(/\r?\n/g, ' ')
+    .replace(/\|/g, '\\|');
 const phaseName = (phase: string) => phase.replaceAll('_', ' ');
 
 function duration(seconds: number | null): string {
@@ -12,7 +21,9 @@ function duration(seconds: number | null): string {
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
   const rest = seconds % 60;
-  return [hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', !hours && (rest || !minutes) ? `${rest} s` : ''].filter(Boolean).join(' ');
+  return [hours ? `${hours} h` : '', minutes ? `${minutes} min` : '', !hours && (rest || !minutes) ? `${rest} s` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
@@ -128,7 +139,9 @@ export function renderReportMarkdown(report: IncidentReport): string {
     add('| alert | severity | status | started | resolved |', '| --- | --- | --- | --- | --- |');
     for (const alert of report.alerts) {
       const name = alert.labels.alertname ?? alert.fingerprint;
-      add(`| ${cell(name)}${alert.labels.service ? ` (${cell(alert.labels.service)})` : ''} | ${alert.severity} | ${alert.status} | ${time(alert.startsAt)} | ${time(alert.resolvedAt)} |`);
+      add(
+        `| ${cell(name)}${alert.labels.service ? ` (${cell(alert.labels.service)})` : ''} | ${alert.severity} | ${alert.status} | ${time(alert.startsAt)} | ${time(alert.resolvedAt)} |`,
+      );
     }
   }
   add('');
@@ -136,11 +149,20 @@ export function renderReportMarkdown(report: IncidentReport): string {
   add('## Trace evidence', '');
   if (report.traces.traces.length === 0) add('No error spans recorded for the affected services.');
   else {
-    add(`${report.traces.totalErrorSpans} error span(s) in ${report.traces.traces.length} trace(s)${report.traces.truncated ? ' (showing the first ones)' : ''}.`, '');
+    add(
+      `${report.traces.totalErrorSpans} error span(s) in ${report.traces.traces.length} trace(s)${report.traces.truncated ? ' (showing the first ones)' : ''}.`,
+      '',
+    );
     for (const trace of report.traces.traces.slice(0, MAX_TRACES)) {
       const [first] = trace.spans;
-      const exception = first?.exception ? ` — ${first.exception.type ?? 'error'}: ${first.exception.message ?? ''}` : first?.statusMessage ? ` — ${first.statusMessage}` : '';
-      add(`- \`${trace.traceId}\` at ${time(trace.firstErrorAt)} in ${trace.services.join(', ')}${first ? `: ${first.service} ${first.name}` : ''}${exception.replace(/\r?\n/g, ' ')}`);
+      const exception = first?.exception
+        ? ` — ${first.exception.type ?? 'error'}: ${first.exception.message ?? ''}`
+        : first?.statusMessage
+          ? ` — ${first.statusMessage}`
+          : '';
+      add(
+        `- \`${trace.traceId}\` at ${time(trace.firstErrorAt)} in ${trace.services.join(', ')}${first ? `: ${first.service} ${first.name}` : ''}${exception.replace(/\r?\n/g, ' ')}`,
+      );
     }
   }
   add('');
@@ -150,7 +172,9 @@ export function renderReportMarkdown(report: IncidentReport): string {
     if (checklist.total === 0) continue;
     add(`### ${phaseName(checklist.phase)} (${checklist.done}/${checklist.total})`, '');
     for (const item of checklist.items) {
-      add(`- [${item.completedAt ? 'x' : ' '}] ${item.text}${item.completedAt ? ` — ${item.completedByName ?? ''}, ${time(item.completedAt)}` : ''}`);
+      add(
+        `- [${item.completedAt ? 'x' : ' '}] ${item.text}${item.completedAt ? ` — ${item.completedByName ?? ''}, ${time(item.completedAt)}` : ''}`,
+      );
     }
     add('');
   }
@@ -159,13 +183,17 @@ export function renderReportMarkdown(report: IncidentReport): string {
   const rca = report.rca;
   if (!rca) add('Not written yet.', '');
   else {
-    add(`Status: **${rca.status}** — written by ${rca.authorName}${rca.approvedByName ? `, approved by ${rca.approvedByName} at ${time(rca.approvedAt)}` : ''}.`, '');
+    add(
+      `Status: **${rca.status}** — written by ${rca.authorName}${rca.approvedByName ? `, approved by ${rca.approvedByName} at ${time(rca.approvedAt)}` : ''}.`,
+      '',
+    );
     if (rca.summary) add('### Summary', '', rca.summary, '');
     if (rca.impact) add('### Impact', '', rca.impact, '');
     if (rca.timelineExcerpt) add('### Timeline excerpt', '', rca.timelineExcerpt, '');
     if (rca.rootCauses.length) add('### Root causes', '', ...rca.rootCauses.map((cause) => `- ${cause}`), '');
     if (rca.contributingFactors.length) add('### Contributing factors', '', ...rca.contributingFactors.map((factor) => `- ${factor}`), '');
-    if (rca.fiveWhys.length) add('### Five whys', '', ...rca.fiveWhys.map((why, index) => `${index + 1}. **${why.question}** ${why.answer}`), '');
+    if (rca.fiveWhys.length)
+      add('### Five whys', '', ...rca.fiveWhys.map((why, index) => `${index + 1}. **${why.question}** ${why.answer}`), '');
     if (rca.lessonsLearned) add('### Lessons learned', '', rca.lessonsLearned, '');
   }
 
@@ -173,7 +201,8 @@ export function renderReportMarkdown(report: IncidentReport): string {
   if (report.actionItems.length === 0) add('None.');
   else {
     add('| title | owner | due | status |', '| --- | --- | --- | --- |');
-    for (const item of report.actionItems) add(`| ${cell(item.title)} | ${cell(item.ownerName)} | ${time(item.dueAt)} | ${item.status}${item.overdue ? ' (overdue)' : ''} |`);
+    for (const item of report.actionItems)
+      add(`| ${cell(item.title)} | ${cell(item.ownerName)} | ${time(item.dueAt)} | ${item.status}${item.overdue ? ' (overdue)' : ''} |`);
   }
   add('');
 

@@ -1,17 +1,17 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertPermission, recordAudit } from '../../platform/index.ts';
-import type { ActionContext } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
-import { commanderOf, currentRoles } from './current-roles.ts';
-import type { RoleHolder } from './current-roles.ts';
+import type { ActionContext } from '../../platform/index.ts';
+import { assertPermission, recordAudit } from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { updateIncident } from '../incident-writes.ts';
 import { lockIncident } from '../lock-incident.ts';
-import { INCIDENT_ROLES, SINGLE_HOLDER_ROLES, incidentRoles } from './schema/incident-roles.ts';
 import type { Incident } from '../schema/incidents.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import type { RoleHolder } from './current-roles.ts';
+import { commanderOf, currentRoles } from './current-roles.ts';
+import { INCIDENT_ROLES, incidentRoles, SINGLE_HOLDER_ROLES } from './schema/incident-roles.ts';
 
 export const AssignRoleInput = z.object({
   role: z.enum(INCIDENT_ROLES),
@@ -30,7 +30,11 @@ const samePerson = (holder: { userId: string | null; name: string }, input: { us
  * assigning one that is held hands it over; any number of responders. Assigning the current holder
  * again changes nothing.
  */
-export async function assignRole(ctx: ActionContext, idOrReference: string, rawInput: AssignRoleInput): Promise<{ incident: Incident; roles: RoleHolder[] }> {
+export async function assignRole(
+  ctx: ActionContext,
+  idOrReference: string,
+  rawInput: AssignRoleInput,
+): Promise<{ incident: Incident; roles: RoleHolder[] }> {
   assertPermission(ctx.actor, 'incidents:assign');
   const input = AssignRoleInput.parse(rawInput);
   return ctx.db.transaction(async (tx) => {
@@ -63,7 +67,12 @@ export async function assignRole(ctx: ActionContext, idOrReference: string, rawI
       userId: input.userId ?? null,
       previous: previous ? { name: previous.name, userId: previous.userId } : null,
     };
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: previous ? 'role.handed_over' : 'role.assigned', occurredAt: now, data });
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: incident.id,
+      type: previous ? 'role.handed_over' : 'role.assigned',
+      occurredAt: now,
+      data,
+    });
     await recordAudit(tx, ctx, {
       action: previous ? 'incidents.role.hand_over' : 'incidents.role.assign',
       targetType: 'incident',

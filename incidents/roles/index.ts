@@ -1,7 +1,7 @@
 // The roles room's surface: what other rooms and parts use of it.
 export { AssignRoleInput, assignRole } from './assign-role.ts';
-export { commanderOf, currentCommander, currentRoles } from './current-roles.ts';
 export type { RoleHolder } from './current-roles.ts';
+export { commanderOf, currentCommander, currentRoles } from './current-roles.ts';
 export { ReleaseRoleInput, releaseRole } from './release-role.ts';
-export { INCIDENT_ROLES } from './schema/incident-roles.ts';
 export { roleRoutes } from './routes.ts';
+export { INCIDENT_ROLES } from './schema/incident-roles.ts';

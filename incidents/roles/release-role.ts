@@ -1,17 +1,17 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError, assertPermission, recordAudit } from '../../platform/index.ts';
-import type { ActionContext } from '../../platform/index.ts';
 import { notifyIncidentChange } from '../../notifier/index.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
-import { commanderOf, currentRoles } from './current-roles.ts';
-import type { RoleHolder } from './current-roles.ts';
+import type { ActionContext } from '../../platform/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, NotFoundError, recordAudit } from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { updateIncident } from '../incident-writes.ts';
 import { lockIncident } from '../lock-incident.ts';
-import { INCIDENT_ROLES, incidentRoles } from './schema/incident-roles.ts';
 import type { Incident } from '../schema/incidents.ts';
+import { appendTimelineEvent } from '../timeline/index.ts';
+import type { RoleHolder } from './current-roles.ts';
+import { commanderOf, currentRoles } from './current-roles.ts';
+import { INCIDENT_ROLES, incidentRoles } from './schema/incident-roles.ts';
 
 export const ReleaseRoleInput = z.object({
   role: z.enum(INCIDENT_ROLES),
@@ -23,7 +23,11 @@ export const ReleaseRoleInput = z.object({
 export type ReleaseRoleInput = z.input<typeof ReleaseRoleInput>;
 
 /** Takes a role from its holder. The commander is never released, only handed over: there is always one. */
-export async function releaseRole(ctx: ActionContext, idOrReference: string, rawInput: ReleaseRoleInput): Promise<{ incident: Incident; roles: RoleHolder[] }> {
+export async function releaseRole(
+  ctx: ActionContext,
+  idOrReference: string,
+  rawInput: ReleaseRoleInput,
+): Promise<{ incident: Incident; roles: RoleHolder[] }> {
   assertPermission(ctx.actor, 'incidents:assign');
   const input = ReleaseRoleInput.parse(rawInput);
   if (input.role === 'commander') {
@@ -40,7 +44,10 @@ export async function releaseRole(ctx: ActionContext, idOrReference: string, raw
         candidate.role === input.role &&
         (input.userId ? candidate.userId === input.userId : input.name ? candidate.name.toLowerCase() === input.name.toLowerCase() : true),
     );
-    if (!holder) throw new NotFoundError(`Nobody${input.name ? ` named "${input.name}"` : ''} holds the role ${input.role} in ${incidentReference(incident)}.`);
+    if (!holder)
+      throw new NotFoundError(
+        `Nobody${input.name ? ` named "${input.name}"` : ''} holds the role ${input.role} in ${incidentReference(incident)}.`,
+      );
     const now = new Date();
     await tx
       .update(incidentRoles)
@@ -57,9 +64,21 @@ export async function releaseRole(ctx: ActionContext, idOrReference: string, raw
     const updated = await updateIncident(tx, incident, {});
     const data = { role: holder.role, name: holder.name, userId: holder.userId };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'role.released', occurredAt: now, data });
-    await recordAudit(tx, ctx, { action: 'incidents.role.release', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), ...data } });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.role.release',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), ...data },
+    });
     const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, ctx.config, { kind: 'roles_changed', incident: incidentSnapshot(updated, commanderOf(after)), at: now, actorName: ctx.actor.name, ...data, released: true });
+    await notifyIncidentChange(tx, ctx.config, {
+      kind: 'roles_changed',
+      incident: incidentSnapshot(updated, commanderOf(after)),
+      at: now,
+      actorName: ctx.actor.name,
+      ...data,
+      released: true,
+    });
     return { incident: updated, roles: after };
   });
 }

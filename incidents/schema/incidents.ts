@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { PHASES } from '../phases.ts';
 import { SEVERITIES } from '../../platform/index.ts';
+import { PHASES } from '../phases.ts';
 
 export const INCIDENT_SOURCES = ['manual', 'alert', 'slo'] as const;
 

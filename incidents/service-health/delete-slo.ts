@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
+import { assertPermission, ConflictError, NotFoundError, recordAudit } from '../../platform/index.ts';
 import { slos } from './schema/slos.ts';
 
 /** DELETE /api/slos/:id. A burning SLO's alerts are resolved by the next evaluation (it no longer exists). */
@@ -14,6 +14,11 @@ export async function deleteSlo(ctx: ActionContext, id: string): Promise<void> {
       throw new ConflictError(`SLO "${slo.name}" is burning its error budget; delete it once the burn has stopped.`, 'slo_burning');
     }
     await tx.delete(slos).where(eq(slos.id, id));
-    await recordAudit(tx, ctx, { action: 'services.slo.delete', targetType: 'slo', targetId: id, details: { service: slo.service, name: slo.name } });
+    await recordAudit(tx, ctx, {
+      action: 'services.slo.delete',
+      targetType: 'slo',
+      targetId: id,
+      details: { service: slo.service, name: slo.name },
+    });
   });
 }

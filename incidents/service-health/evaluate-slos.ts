@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { firingRules } from './burn-rate-rules.ts';
 import type { BurnRates, BurnRule } from './burn-rate-rules.ts';
+import { firingRules } from './burn-rate-rules.ts';
 import { measureBurnRates } from './measure-burn-rates.ts';
-import { slos } from './schema/slos.ts';
 import type { Slo } from './schema/slos.ts';
+import { slos } from './schema/slos.ts';
 
 /** An SLO burn as an alert (the alert path's shape: see receiveAlerts). */
 export interface SloBurnAlert {
@@ -34,8 +34,18 @@ export interface SloEvaluation {
 const percent = (objective: number) => `${Number((objective * 100).toFixed(4))}%`;
 const rate = (value: number) => `${value.toFixed(1)}x`;
 
-function alertFor(slo: Slo, severity: 'page' | 'ticket', rates: BurnRates, startsAt: Date, endsAt: Date, options: SloEvaluationOptions): SloBurnAlert {
-  const windows = severity === 'page' ? `${rate(rates['1h'])} over 1h, ${rate(rates['5m'])} over 5m, ${rate(rates['6h'])} over 6h, ${rate(rates['30m'])} over 30m` : `${rate(rates['3d'])} over 3d, ${rate(rates['6h'])} over 6h`;
+function alertFor(
+  slo: Slo,
+  severity: 'page' | 'ticket',
+  rates: BurnRates,
+  startsAt: Date,
+  endsAt: Date,
+  options: SloEvaluationOptions,
+): SloBurnAlert {
+  const windows =
+    severity === 'page'
+      ? `${rate(rates['1h'])} over 1h, ${rate(rates['5m'])} over 5m, ${rate(rates['6h'])} over 6h, ${rate(rates['30m'])} over 30m`
+      : `${rate(rates['3d'])} over 3d, ${rate(rates['6h'])} over 6h`;
   const what = slo.indicator === 'latency' ? `requests under ${slo.thresholdMs} ms` : 'successful requests';
   return {
     labels: { alertname: 'SLOBurnRate', service: slo.service, slo: slo.name, severity },

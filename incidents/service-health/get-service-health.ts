@@ -1,18 +1,23 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { queryRows } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { queryRows } from '../../platform/index.ts';
 import { LATENCY_BUCKET_COUNT, percentileOf } from './latency-buckets.ts';
 import { listSlos } from './list-slos.ts';
 import { serviceWindows } from './schema/service-windows.ts';
 import type { Slo } from './schema/slos.ts';
-import { SPAN_KINDS } from './trace-batch.ts';
 import type { SpanKindName } from './trace-batch.ts';
+import { SPAN_KINDS } from './trace-batch.ts';
 
 export const ServiceHealthQuery = z.object({
   service: z.string().min(1).max(200).optional(),
   /** How far back the figures look, in minutes. */
-  windowMinutes: z.coerce.number().int().min(1).max(3 * 24 * 60).default(5),
+  windowMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3 * 24 * 60)
+    .default(5),
   /** The end of the period (ISO 8601); default now. Lets a reader look at a service as it was during an incident. */
   until: z.coerce.date().optional(),
 });
@@ -121,7 +126,15 @@ export async function getServiceHealth(db: Database, rawQuery: ServiceHealthQuer
     lte(serviceWindows.windowStart, end),
     query.service ? eq(serviceWindows.service, query.service) : undefined,
   );
-  const rows = await queryRows<{ service: string; span_name: string; span_kind: number; requests: string | number; errors: string | number; latency_sum_ms: number; last_seen_at: string | Date }>(
+  const rows = await queryRows<{
+    service: string;
+    span_name: string;
+    span_kind: number;
+    requests: string | number;
+    errors: string | number;
+    latency_sum_ms: number;
+    last_seen_at: string | Date;
+  }>(
     db,
     sql`select ${serviceWindows.service} as service, ${serviceWindows.spanName} as span_name, ${serviceWindows.spanKind} as span_kind,
                sum(${serviceWindows.requests}) as requests, sum(${serviceWindows.errors}) as errors,
@@ -129,7 +142,13 @@ export async function getServiceHealth(db: Database, rawQuery: ServiceHealthQuer
         from ${serviceWindows} where ${where}
         group by 1, 2, 3`,
   );
-  const bucketRows = await queryRows<{ service: string; span_name: string; span_kind: number; bucket: string | number; count: string | number }>(
+  const bucketRows = await queryRows<{
+    service: string;
+    span_name: string;
+    span_kind: number;
+    bucket: string | number;
+    count: string | number;
+  }>(
     db,
     sql`select ${serviceWindows.service} as service, ${serviceWindows.spanName} as span_name, ${serviceWindows.spanKind} as span_kind,
                b.i as bucket, sum(b.c) as count
@@ -164,10 +183,15 @@ export async function getServiceHealth(db: Database, rawQuery: ServiceHealthQuer
     if (ENTRY_KINDS.has(Number(row.span_kind))) add(service.entry, accumulated);
     const seen = new Date(row.last_seen_at);
     if (!service.lastSeenAt || seen > service.lastSeenAt) service.lastSeenAt = seen;
-    service.operations.push({ name: row.span_name, kind: SPAN_KINDS[Number(row.span_kind)] ?? 'unspecified', ...figures(accumulated, seconds) });
+    service.operations.push({
+      name: row.span_name,
+      kind: SPAN_KINDS[Number(row.span_kind)] ?? 'unspecified',
+      ...figures(accumulated, seconds),
+    });
   }
   // Services with SLOs but no recent spans are listed too: silence is worth seeing.
-  for (const name of slosByService.keys()) if (!services.has(name)) services.set(name, { entry: empty(), all: empty(), lastSeenAt: null, operations: [] });
+  for (const name of slosByService.keys())
+    if (!services.has(name)) services.set(name, { entry: empty(), all: empty(), lastSeenAt: null, operations: [] });
 
   return [...services.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { OTLP_TRACES_PATH, otlpRoutes } from '../../collector/otlp/index.ts';
 import { createBaseApp, createLogger, openDatabase } from '../../platform/index.ts';
+import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { getServiceHealth } from './get-service-health.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
 import type { TraceBatch } from './trace-batch.ts';
@@ -26,7 +26,8 @@ function batch(service: string, spans: number, errors: number): TraceBatch {
           statusMessage: '',
           httpStatus: i < errors ? 500 : 200,
           exception: null,
-          details: i < errors ? { traceId: `${i}`.padStart(32, '0'), spanId: `${i}`.padStart(16, '0'), parentSpanId: '', attributes: {} } : null,
+          details:
+            i < errors ? { traceId: `${i}`.padStart(32, '0'), spanId: `${i}`.padStart(16, '0'), parentSpanId: '', attributes: {} } : null,
         })),
       },
     ],
@@ -38,7 +39,8 @@ function batch(service: string, spans: number, errors: number): TraceBatch {
 
 describeOnBackends('service health aggregation', () => {
   const requestsOf = async (firebreak: TestFirebreak, service: string) =>
-    (await getServiceHealth(firebreak.database.db, { service, until: new Date(AT + 1000) })).find((health) => health.service === service)?.requests ?? 0;
+    (await getServiceHealth(firebreak.database.db, { service, until: new Date(AT + 1000) })).find((health) => health.service === service)
+      ?.requests ?? 0;
 
   it('adds the counts of several replicas (and of late spans) to the same window rows', async ({ firebreak }) => {
     const options = { windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger };
@@ -56,7 +58,13 @@ describeOnBackends('service health aggregation', () => {
   });
 
   it('keeps the counts in memory when the database refuses a flush, and writes them with the next one', async ({ firebreak }) => {
-    const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1000, logger });
+    const aggregator = new ServiceHealthAggregator({
+      windowSeconds: 10,
+      evidencePerMinute: 20,
+      maxOperationsPerService: 10,
+      maxPendingRows: 1000,
+      logger,
+    });
     aggregator.record(batch('worker', 12, 2), AT);
     const closed = await openDatabase({});
     await closed.close();
@@ -69,8 +77,20 @@ describeOnBackends('service health aggregation', () => {
   });
 
   it('answers 503 with Retry-After while the in-memory windows are full', async ({ firebreak }) => {
-    const aggregator = new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows: 1, logger });
-    const app = createBaseApp({ config: firebreak.config, database: firebreak.database, logger, publicPaths: [], ownBodyLimitPaths: [OTLP_TRACES_PATH] });
+    const aggregator = new ServiceHealthAggregator({
+      windowSeconds: 10,
+      evidencePerMinute: 20,
+      maxOperationsPerService: 10,
+      maxPendingRows: 1,
+      logger,
+    });
+    const app = createBaseApp({
+      config: firebreak.config,
+      database: firebreak.database,
+      logger,
+      publicPaths: [],
+      ownBodyLimitPaths: [OTLP_TRACES_PATH],
+    });
     app.route('/', otlpRoutes({ sink: aggregator, maxBodyBytes: 1 << 20, maxInFlightBytes: 1 << 24, maxInFlightRequests: 8 }));
     const token = await firebreak.tokenFor('ingest');
     const send = () =>

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { Counter, Histogram } from 'prom-client';
-import { defineMetric, metricsRegistry } from '../../platform/index.ts';
 import type { Database, Logger } from '../../platform/index.ts';
-import { latencyBucketOf, LATENCY_BUCKET_COUNT } from './latency-buckets.ts';
-import { errorSpans } from './schema/error-spans.ts';
+import { defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { LATENCY_BUCKET_COUNT, latencyBucketOf } from './latency-buckets.ts';
 import type { NewErrorSpan } from './schema/error-spans.ts';
+import { errorSpans } from './schema/error-spans.ts';
 import { serviceWindows } from './schema/service-windows.ts';
-import { isErrorSpan } from './trace-batch.ts';
 import type { ResourceRecord, SpanRecord, TraceBatch } from './trace-batch.ts';
+import { isErrorSpan } from './trace-batch.ts';
 
 export interface AggregatorOptions {
   windowSeconds: number;
@@ -126,7 +126,16 @@ export class ServiceHealthAggregator {
     const key = `${windowStartMs}\u0000${spanKind}\u0000${service}\u0000${spanName}`;
     let window = this.windows.get(key);
     if (!window) {
-      window = { service, spanName, spanKind, windowStartMs, requests: 0, errors: 0, latencySumMs: 0, buckets: new Array<number>(LATENCY_BUCKET_COUNT).fill(0) };
+      window = {
+        service,
+        spanName,
+        spanKind,
+        windowStartMs,
+        requests: 0,
+        errors: 0,
+        latencySumMs: 0,
+        buckets: new Array<number>(LATENCY_BUCKET_COUNT).fill(0),
+      };
       this.windows.set(key, window);
     }
     window.requests++;
@@ -182,36 +191,41 @@ export class ServiceHealthAggregator {
     const started = performance.now();
     try {
       await db.transaction(async (tx) => {
-      // Sorted, so that concurrent flushes (other replicas) lock rows in the same order and cannot deadlock.
-      const rows = [...windows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, window]) => ({
-        service: window.service,
-        spanName: window.spanName,
-        spanKind: window.spanKind,
-        windowStart: new Date(window.windowStartMs),
-        windowSeconds: this.options.windowSeconds,
-        requests: window.requests,
-        errors: window.errors,
-        latencySumMs: window.latencySumMs,
-        latencyBuckets: window.buckets,
-      }));
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        await tx
-          .insert(serviceWindows)
-          .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-          .onConflictDoUpdate({
-            target: [serviceWindows.service, serviceWindows.spanName, serviceWindows.spanKind, serviceWindows.windowStart],
-            set: {
-              requests: sql`${serviceWindows.requests} + excluded.requests`,
-              errors: sql`${serviceWindows.errors} + excluded.errors`,
-              latencySumMs: sql`${serviceWindows.latencySumMs} + excluded.latency_sum_ms`,
-              latencyBuckets: sql`(select array_agg(coalesce(a, 0) + coalesce(b, 0) order by i)
+        // Sorted, so that concurrent flushes (other replicas) lock rows in the same order and cannot deadlock.
+        const rows = [...windows.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([, window]) => ({
+            service: window.service,
+            spanName: window.spanName,
+            spanKind: window.spanKind,
+            windowStart: new Date(window.windowStartMs),
+            windowSeconds: this.options.windowSeconds,
+            requests: window.requests,
+            errors: window.errors,
+            latencySumMs: window.latencySumMs,
+            latencyBuckets: window.buckets,
+          }));
+        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+          await tx
+            .insert(serviceWindows)
+            .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+            .onConflictDoUpdate({
+              target: [serviceWindows.service, serviceWindows.spanName, serviceWindows.spanKind, serviceWindows.windowStart],
+              set: {
+                requests: sql`${serviceWindows.requests} + excluded.requests`,
+                errors: sql`${serviceWindows.errors} + excluded.errors`,
+                latencySumMs: sql`${serviceWindows.latencySumMs} + excluded.latency_sum_ms`,
+                latencyBuckets: sql`(select array_agg(coalesce(a, 0) + coalesce(b, 0) order by i)
                 from unnest(${serviceWindows.latencyBuckets}, excluded.latency_buckets) with ordinality as sums(a, b, i))`,
-            },
-          });
-      }
-      for (let i = 0; i < evidence.length; i += ROWS_PER_STATEMENT) {
-        await tx.insert(errorSpans).values(evidence.slice(i, i + ROWS_PER_STATEMENT)).onConflictDoNothing();
-      }
+              },
+            });
+        }
+        for (let i = 0; i < evidence.length; i += ROWS_PER_STATEMENT) {
+          await tx
+            .insert(errorSpans)
+            .values(evidence.slice(i, i + ROWS_PER_STATEMENT))
+            .onConflictDoNothing();
+        }
       });
       flushDuration.observe({ result: 'ok' }, (performance.now() - started) / 1000);
       return { windows: windows.size, evidence: evidence.length };
@@ -238,7 +252,10 @@ export class ServiceHealthAggregator {
     }
     // Evidence is a sample: keep what fits within a bound rather than growing without limit.
     this.evidence = [...evidence, ...this.evidence].slice(0, this.options.evidencePerMinute * 100);
-    this.options.logger.warn({ windows: windows.size, evidence: evidence.length }, 'service health flush failed; kept in memory for the next one');
+    this.options.logger.warn(
+      { windows: windows.size, evidence: evidence.length },
+      'service health flush failed; kept in memory for the next one',
+    );
   }
 
   private pruneEvidenceBudget(): void {

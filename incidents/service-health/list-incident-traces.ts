@@ -1,10 +1,10 @@
 import { and, asc, count, gte, inArray, lte, min } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
-import { errorSpans } from './schema/error-spans.ts';
 import type { ErrorSpan } from './schema/error-spans.ts';
-import { SPAN_KINDS } from './trace-batch.ts';
+import { errorSpans } from './schema/error-spans.ts';
 import type { AttributeValue, SpanKindName } from './trace-batch.ts';
+import { SPAN_KINDS } from './trace-batch.ts';
 
 /** Error spans this long before an incident started still explain it (the failure precedes detection). */
 export const TRACE_LOOKBACK_MS = 30 * 60 * 1000;
@@ -69,12 +69,29 @@ export async function listIncidentTraces(db: Database, incidentIdOrRef: string, 
   const services = [...new Set([...incident.services, ...(incident.labels.service ? [incident.labels.service] : [])])];
   const from = new Date(incident.startedAt.getTime() - TRACE_LOOKBACK_MS);
   const to = incident.closedAt ?? now;
-  const empty: IncidentTraces = { incidentId: incident.id, services, from, to, firstErrorAt: null, totalErrorSpans: 0, traces: [], truncated: false };
+  const empty: IncidentTraces = {
+    incidentId: incident.id,
+    services,
+    from,
+    to,
+    firstErrorAt: null,
+    totalErrorSpans: 0,
+    traces: [],
+    truncated: false,
+  };
   if (services.length === 0) return empty;
   const inRange = and(inArray(errorSpans.service, services), gte(errorSpans.startedAt, from), lte(errorSpans.startedAt, to));
-  const [summary] = await db.select({ first: min(errorSpans.startedAt), total: count() }).from(errorSpans).where(inRange);
+  const [summary] = await db
+    .select({ first: min(errorSpans.startedAt), total: count() })
+    .from(errorSpans)
+    .where(inRange);
   if (!summary?.first) return empty;
-  const spans = await db.select().from(errorSpans).where(inRange).orderBy(asc(errorSpans.startedAt), asc(errorSpans.spanId)).limit(MAX_SPANS);
+  const spans = await db
+    .select()
+    .from(errorSpans)
+    .where(inRange)
+    .orderBy(asc(errorSpans.startedAt), asc(errorSpans.spanId))
+    .limit(MAX_SPANS);
   const traces = new Map<string, IncidentTraces['traces'][number]>();
   for (const span of spans) {
     let trace = traces.get(span.traceId);

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { slos } from './schema/slos.ts';
 import type { Slo } from './schema/slos.ts';
+import { slos } from './schema/slos.ts';
 
 /** Every SLO (or one service's), by service then name. */
 export async function listSlos(db: Database, service?: string): Promise<Slo[]> {

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
+import { describeIssue, recordAudit, systemContext } from '../../platform/index.ts';
+import { storeSlo } from './put-slo.ts';
 import { slos } from './schema/slos.ts';
 import { SloFile } from './slo-input.ts';
-import { storeSlo } from './put-slo.ts';
 
 export class SloFileError extends Error {
   constructor(path: string, problem: string) {
@@ -38,7 +38,11 @@ export async function loadSloFile(db: Database, config: Config, path: string): P
     for (const input of parsed.data.slos) kept.push((await storeSlo(tx, input, 'file')).slo.id);
     const stale = and(eq(slos.source, 'file'), kept.length ? notInArray(slos.id, kept) : sql`true`);
     const removed = await tx.delete(slos).where(stale).returning({ id: slos.id });
-    await recordAudit(tx, ctx, { action: 'services.slo.load_file', targetType: 'slo', details: { path, slos: kept.length, removed: removed.length } });
+    await recordAudit(tx, ctx, {
+      action: 'services.slo.load_file',
+      targetType: 'slo',
+      details: { path, slos: kept.length, removed: removed.length },
+    });
     return kept.length;
   });
 }

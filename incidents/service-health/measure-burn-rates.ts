@@ -1,9 +1,9 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
-import { queryRows } from '../../platform/index.ts';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { BURN_WINDOWS, burnRate } from './burn-rate-rules.ts';
+import { queryRows } from '../../platform/index.ts';
 import type { BurnRates, BurnWindow } from './burn-rate-rules.ts';
+import { BURN_WINDOWS, burnRate } from './burn-rate-rules.ts';
 import { firstBucketAbove } from './latency-buckets.ts';
 import { serviceWindows } from './schema/service-windows.ts';
 import type { Slo } from './schema/slos.ts';

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { ConflictError, assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
-import { slos } from './schema/slos.ts';
+import { assertPermission, ConflictError, recordAudit } from '../../platform/index.ts';
 import type { Slo } from './schema/slos.ts';
+import { slos } from './schema/slos.ts';
 import { SloInput } from './slo-input.ts';
 
 /** Creates or replaces an SLO in the caller's transaction (the API and the config file both come here). */
@@ -18,9 +18,16 @@ export async function storeSlo(tx: Database, input: SloInput, source: Slo['sourc
     description: input.description,
     source,
   };
-  const [existing] = await tx.select().from(slos).where(and(eq(slos.service, input.service), eq(slos.name, input.name))).for('update');
+  const [existing] = await tx
+    .select()
+    .from(slos)
+    .where(and(eq(slos.service, input.service), eq(slos.name, input.name)))
+    .for('update');
   if (existing && existing.source === 'file' && source === 'api') {
-    throw new ConflictError(`SLO "${input.name}" of service "${input.service}" comes from SLO_CONFIG_FILE; change it there.`, 'slo_from_file');
+    throw new ConflictError(
+      `SLO "${input.name}" of service "${input.service}" comes from SLO_CONFIG_FILE; change it there.`,
+      'slo_from_file',
+    );
   }
   if (!existing) {
     const [slo] = await tx.insert(slos).values(values).returning();

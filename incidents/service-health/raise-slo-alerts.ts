@@ -1,6 +1,6 @@
 import type { ActionContext, Config } from '../../platform/index.ts';
-import { alertSettingsFrom, receiveAlerts } from '../alerts/index.ts';
 import type { AlertSettings } from '../alerts/index.ts';
+import { alertSettingsFrom, receiveAlerts } from '../alerts/index.ts';
 import type { SloBurnAlert } from './evaluate-slos.ts';
 
 /**

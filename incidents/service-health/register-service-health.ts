@@ -1,5 +1,5 @@
-import { systemContext } from '../../platform/index.ts';
 import type { Config, Database, DatabaseHandle, Logger, Scheduler } from '../../platform/index.ts';
+import { systemContext } from '../../platform/index.ts';
 import { evaluateSlos } from './evaluate-slos.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
 import { loadSloFile } from './load-slo-file.ts';
@@ -53,10 +53,17 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
   scheduler.every(SLO_EVALUATION_JOB, '*/30 * * * * *', async (tx, now) => {
     // This replica's latest counts first, so that the evaluation sees them.
     await aggregator.flush(tx);
-    await evaluateSlos(tx, now, { raise: (db, alerts) => raiseSloAlerts(systemContext(db, config), alerts, now, alertSettings), heartbeatSeconds: HEARTBEAT_SECONDS, publicUrl: config.publicUrl });
+    await evaluateSlos(tx, now, {
+      raise: (db, alerts) => raiseSloAlerts(systemContext(db, config), alerts, now, alertSettings),
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      publicUrl: config.publicUrl,
+    });
   });
   scheduler.every(TRACE_RETENTION_JOB, '0 17 * * * *', async (tx, now) => {
-    const purged = await purgeTraceData(tx, now, { windowDays: config.TRACE_WINDOW_RETENTION_DAYS, evidenceDays: config.TRACE_EVIDENCE_RETENTION_DAYS });
+    const purged = await purgeTraceData(tx, now, {
+      windowDays: config.TRACE_WINDOW_RETENTION_DAYS,
+      evidenceDays: config.TRACE_EVIDENCE_RETENTION_DAYS,
+    });
     if (purged.windows || purged.evidence) logger.info(purged, 'trace data past retention purged');
   });
 

@@ -74,7 +74,9 @@ describeOnBackends('services and SLO routes', (backend) => {
     expect((await firebreak.request('DELETE', `/api/slos/${slo.id}`)).status).toBe(204);
     expect((await firebreak.request('DELETE', `/api/slos/${slo.id}`)).status).toBe(404);
     const audit = (await (await firebreak.request('GET', '/api/audit?limit=20')).json()) as { entries: { action: string }[] };
-    expect(audit.entries.map((entry) => entry.action)).toEqual(expect.arrayContaining(['services.slo.create', 'services.slo.update', 'services.slo.delete']));
+    expect(audit.entries.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['services.slo.create', 'services.slo.update', 'services.slo.delete']),
+    );
   });
 
   it('asks for the right permissions', async ({ firebreak }) => {
@@ -93,16 +95,28 @@ describeOnBackends('services and SLO routes', (backend) => {
     expect((await firebreak.request('GET', '/api/services?windowMinutes=0')).status).toBe(400);
   });
 
-  it('reports rate, error ratio and latency percentiles per service, and a latency SLO burning slowly opens a ticket', async ({ firebreak }) => {
+  it('reports rate, error ratio and latency percentiles per service, and a latency SLO burning slowly opens a ticket', async ({
+    firebreak,
+  }) => {
     // 100 requests: 80 at 40 ms, 20 at 600 ms; 5 errors.
     await ingest(firebreak, spansJson('search', [...new Array<number>(80).fill(40), ...new Array<number>(20).fill(600)], 5));
-    const put = await firebreak.request('PUT', '/api/slos', { json: { service: 'search', name: 'fast', indicator: 'latency', objective: 0.95, thresholdMs: 500 } });
+    const put = await firebreak.request('PUT', '/api/slos', {
+      json: { service: 'search', name: 'fast', indicator: 'latency', objective: 0.95, thresholdMs: 500 },
+    });
     expect(put.status).toBe(201);
     // 20% slower than 500 ms against a 5% budget: a burn rate of 4, below both page rules, above the ticket rule.
     await firebreak.scheduler.runJob('slo-evaluation', new Date(AT + 1000));
     const response = await firebreak.request('GET', `/api/services?windowMinutes=5&until=${new Date(AT + 1000).toISOString()}`);
     const { services } = (await response.json()) as {
-      services: { service: string; requests: number; errors: number; rate: number; errorRatio: number; latencyMs: { p50: number; p99: number }; slos: { name: string; status: string; burnRates: Record<string, number> }[] }[];
+      services: {
+        service: string;
+        requests: number;
+        errors: number;
+        rate: number;
+        errorRatio: number;
+        latencyMs: { p50: number; p99: number };
+        slos: { name: string; status: string; burnRates: Record<string, number> }[];
+      }[];
     };
     const [search] = services;
     expect(search).toMatchObject({ service: 'search', requests: 100, errors: 5, errorRatio: 0.05 });
@@ -114,8 +128,12 @@ describeOnBackends('services and SLO routes', (backend) => {
     expect(search?.slos[0]).toMatchObject({ name: 'fast', status: 'ticket' });
     expect(search?.slos[0]?.burnRates['5m']).toBeCloseTo(4, 5);
 
-    const alerts = (await (await firebreak.request('GET', '/api/alerts')).json()) as { alerts: { labels: Record<string, string>; status: string }[] };
-    expect(alerts.alerts.map((alert) => alert.labels)).toEqual([{ alertname: 'SLOBurnRate', service: 'search', slo: 'fast', severity: 'ticket' }]);
+    const alerts = (await (await firebreak.request('GET', '/api/alerts')).json()) as {
+      alerts: { labels: Record<string, string>; status: string }[];
+    };
+    expect(alerts.alerts.map((alert) => alert.labels)).toEqual([
+      { alertname: 'SLOBurnRate', service: 'search', slo: 'fast', severity: 'ticket' },
+    ]);
     const incidents = (await (await firebreak.request('GET', '/api/incidents')).json()) as { incidents: { severity: string }[] };
     expect(incidents.incidents.map((incident) => incident.severity)).toEqual(['sev3']);
   });
@@ -128,7 +146,9 @@ describeOnBackends('services and SLO routes', (backend) => {
       spans.forEach((span, i) => (span.name = `GET /items/${i}`));
       expect((await small.request('POST', '/v1/traces', { token: await small.tokenFor('ingest'), json: body })).status).toBe(200);
       await small.scheduler.runJob('slo-evaluation', new Date(AT));
-      const { services } = (await (await small.request('GET', `/api/services?until=${new Date(AT).toISOString()}`)).json()) as { services: { operations: { name: string; requests: number }[] }[] };
+      const { services } = (await (await small.request('GET', `/api/services?until=${new Date(AT).toISOString()}`)).json()) as {
+        services: { operations: { name: string; requests: number }[] }[];
+      };
       const operations = services[0]?.operations ?? [];
       expect(operations.find((operation) => operation.name === '(other)')?.requests).toBe(3);
       expect(operations).toHaveLength(4);
@@ -143,10 +163,17 @@ describeOnBackends('services and SLO routes', (backend) => {
     await ingest(firebreak, spansJson('billing', [10, 10], 2, AT));
     await firebreak.scheduler.runJob('slo-evaluation', new Date(AT));
     const windows = async (until: number) =>
-      ((await (await firebreak.request('GET', `/api/services?windowMinutes=5&until=${new Date(until).toISOString()}`)).json()) as { services: { requests: number }[] }).services[0]?.requests ?? 0;
-    const incident = await firebreak.request('POST', '/api/incidents', { json: { title: 'Billing errors', severity: 'sev3', services: ['billing'], startedAt: new Date(AT).toISOString() } });
+      (
+        (await (await firebreak.request('GET', `/api/services?windowMinutes=5&until=${new Date(until).toISOString()}`)).json()) as {
+          services: { requests: number }[];
+        }
+      ).services[0]?.requests ?? 0;
+    const incident = await firebreak.request('POST', '/api/incidents', {
+      json: { title: 'Billing errors', severity: 'sev3', services: ['billing'], startedAt: new Date(AT).toISOString() },
+    });
     const { id } = (await incident.json()) as { id: string };
-    const evidence = async () => ((await (await firebreak.request('GET', `/api/incidents/${id}/traces`)).json()) as { totalErrorSpans: number }).totalErrorSpans;
+    const evidence = async () =>
+      ((await (await firebreak.request('GET', `/api/incidents/${id}/traces`)).json()) as { totalErrorSpans: number }).totalErrorSpans;
     expect(await windows(old + 1000)).toBe(2);
     expect(await evidence()).toBe(2);
 
@@ -168,7 +195,14 @@ describeOnBackends('SLO_CONFIG_FILE', (backend) => {
       JSON.stringify({
         slos: [
           { service: 'checkout', name: 'availability', indicator: 'availability', objective: 0.999 },
-          { service: 'checkout', name: 'latency', indicator: 'latency', objective: 0.99, thresholdMs: 300, operation: 'POST /api/checkout' },
+          {
+            service: 'checkout',
+            name: 'latency',
+            indicator: 'latency',
+            objective: 0.99,
+            thresholdMs: 300,
+            operation: 'POST /api/checkout',
+          },
         ],
       }),
     );
@@ -179,14 +213,19 @@ describeOnBackends('SLO_CONFIG_FILE', (backend) => {
         ['availability', 'file'],
         ['latency', 'file'],
       ]);
-      const change = await firebreak.request('PUT', '/api/slos', { json: { service: 'checkout', name: 'availability', indicator: 'availability', objective: 0.9 } });
+      const change = await firebreak.request('PUT', '/api/slos', {
+        json: { service: 'checkout', name: 'availability', indicator: 'availability', objective: 0.9 },
+      });
       expect(change.status).toBe(409);
       expect(((await change.json()) as { error: { message: string } }).error.message).toContain('SLO_CONFIG_FILE');
     } finally {
       await firebreak.close();
     }
 
-    await writeFile(file, JSON.stringify({ slos: [{ service: 'checkout', name: 'availability', indicator: 'availability', objective: 2 }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ slos: [{ service: 'checkout', name: 'availability', indicator: 'availability', objective: 2 }] }),
+    );
     await expect(createTestFirebreak(backend, { SLO_CONFIG_FILE: file })).rejects.toThrow(/SLO_CONFIG_FILE .*objective/);
   });
 });

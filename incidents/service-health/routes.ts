@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { deleteSlo } from './delete-slo.ts';
-import { ServiceHealthQuery, getServiceHealth } from './get-service-health.ts';
+import { getServiceHealth, ServiceHealthQuery } from './get-service-health.ts';
 import { listIncidentTraces } from './list-incident-traces.ts';
 import { listSlos } from './list-slos.ts';
 import { putSlo } from './put-slo.ts';

@@ -1,11 +1,11 @@
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
 import type { TestFirebreak } from '../../test/harness/app.ts';
-import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { TestServer } from '../../test/harness/fixtures.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 
 type ExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
 
@@ -70,10 +70,13 @@ describeOnBackends('SLO burn to incident', () => {
   const evaluate = (at: Date) => firebreak.scheduler.runJob('slo-evaluation', at);
   const json = async <T>(path: string): Promise<T> => (await firebreak.request('GET', path)).json() as Promise<T>;
   const sloAlerts = async () => (await json<{ alerts: AlertRow[] }>('/api/alerts?filter=alertname%3D%22SLOBurnRate%22')).alerts;
-  const sloStatus = async (service: string) => (await json<{ services: { slos: SloRow[] }[] }>(`/api/services?service=${service}`)).services[0]?.slos[0];
+  const sloStatus = async (service: string) =>
+    (await json<{ services: { slos: SloRow[] }[] }>(`/api/services?service=${service}`)).services[0]?.slos[0];
 
   async function defineSlo(service: string): Promise<void> {
-    const response = await firebreak.request('PUT', '/api/slos', { json: { service, name: 'availability', indicator: 'availability', objective: 0.99 } });
+    const response = await firebreak.request('PUT', '/api/slos', {
+      json: { service, name: 'availability', indicator: 'availability', objective: 0.99 },
+    });
     expect(response.status).toBe(201);
   }
 
@@ -100,9 +103,11 @@ describeOnBackends('SLO burn to incident', () => {
     expect(status?.status).toBe('page');
     expect(status?.burnRates['1h']).toBeCloseTo(20, 5);
 
-    const traces = await json<{ firstErrorAt: string; totalErrorSpans: number; traces: { spans: { name: string; exception: { type: string; message: string } | null; resource: Record<string, string> }[] }[] }>(
-      `/api/incidents/${incident?.id}/traces`,
-    );
+    const traces = await json<{
+      firstErrorAt: string;
+      totalErrorSpans: number;
+      traces: { spans: { name: string; exception: { type: string; message: string } | null; resource: Record<string, string> }[] }[];
+    }>(`/api/incidents/${incident?.id}/traces`);
     // Evidence is bounded per service per minute (TRACE_EVIDENCE_PER_MINUTE, 20): not all 80 error spans.
     expect(traces.totalErrorSpans).toBeGreaterThan(0);
     expect(traces.totalErrorSpans).toBeLessThanOrEqual(40);

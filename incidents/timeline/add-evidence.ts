@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { appendTimelineEvent } from './append-timeline-event.ts';
+import { assertPermission, recordAudit } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
+import { appendTimelineEvent } from './append-timeline-event.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
 
 export const EvidenceInput = z
@@ -31,8 +31,18 @@ export async function addEvidence(ctx: ActionContext, idOrReference: string, raw
   return ctx.db.transaction(async (tx) => {
     const incident = await getIncident(tx, idOrReference);
     const data = { title: input.title, description: input.description, url: input.url ?? null, sha256: input.sha256 ?? null };
-    const event = await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'evidence.added', occurredAt: input.collectedAt ?? new Date(), data });
-    await recordAudit(tx, ctx, { action: 'incidents.evidence.add', targetType: 'incident', targetId: incident.id, details: { reference: incidentReference(incident), title: data.title, url: data.url, sha256: data.sha256 } });
+    const event = await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: incident.id,
+      type: 'evidence.added',
+      occurredAt: input.collectedAt ?? new Date(),
+      data,
+    });
+    await recordAudit(tx, ctx, {
+      action: 'incidents.evidence.add',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { reference: incidentReference(incident), title: data.title, url: data.url, sha256: data.sha256 },
+    });
     return event;
   });
 }

@@ -1,7 +1,7 @@
-import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { Actor, Database } from '../../platform/index.ts';
+import { epochMs, preparedStatement } from '../../platform/index.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
-import { MAX_ANNOUNCED_EVENTS, announcementSql } from './timeline-announcement.ts';
+import { announcementSql, MAX_ANNOUNCED_EVENTS } from './timeline-announcement.ts';
 
 /*
  * The only code that appends to timeline_events: one event at a time (every action on an incident),
@@ -28,7 +28,10 @@ interface InsertedRow {
   data: Record<string, unknown>;
 }
 
-const insertEvent = preparedStatement<[incidentId: string, type: string, actorType: string, actorId: string, actorName: string, occurredAt: string, data: string], InsertedRow>(`
+const insertEvent = preparedStatement<
+  [incidentId: string, type: string, actorType: string, actorId: string, actorName: string, occurredAt: string, data: string],
+  InsertedRow
+>(`
   with inserted as (
     insert into timeline_events (incident_id, type, actor_type, actor_id, actor_name, occurred_at, data)
     values ($1::text::uuid, $2, $3, $4, $5, $6::text::timestamptz, $7::text::jsonb)

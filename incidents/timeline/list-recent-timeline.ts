@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
-import { timelineEvents } from './schema/timeline-events.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
+import { timelineEvents } from './schema/timeline-events.ts';
 
 /**
  * An incident's events newest first, a page at a time going back (`before` = the oldest id already

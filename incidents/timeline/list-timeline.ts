@@ -1,8 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../platform/index.ts';
-import { timelineEvents } from './schema/timeline-events.ts';
 import type { TimelineEvent } from './schema/timeline-events.ts';
+import { timelineEvents } from './schema/timeline-events.ts';
 
 export const TimelineQuery = z.object({
   /** The id of the last event already seen. */
@@ -12,7 +12,11 @@ export const TimelineQuery = z.object({
 export type TimelineQuery = z.infer<typeof TimelineQuery>;
 
 /** An incident's events in the order they were recorded, a page at a time. */
-export async function listTimeline(db: Database, incidentId: string, query: TimelineQuery): Promise<{ events: TimelineEvent[]; nextAfter: number | null }> {
+export async function listTimeline(
+  db: Database,
+  incidentId: string,
+  query: TimelineQuery,
+): Promise<{ events: TimelineEvent[]; nextAfter: number | null }> {
   const events = await db
     .select()
     .from(timelineEvents)

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { requirePermission, validate } from '../../platform/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
+import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
 import { IncidentParam, readResponses, writeResponses } from '../http.ts';
-import { EvidenceInput, addEvidence } from './add-evidence.ts';
-import { TimelineQuery, listTimeline } from './list-timeline.ts';
+import { addEvidence, EvidenceInput } from './add-evidence.ts';
+import { listTimeline, TimelineQuery } from './list-timeline.ts';
 
 const tags = ['incidents'];
 

@@ -4,8 +4,8 @@ import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
 import { appendTimelineEvent, prepareTimelineAppend } from './append-timeline-event.ts';
 import { listTimeline } from './list-timeline.ts';
-import { TIMELINE_CHANNEL, parseTimelineAnnouncement } from './timeline-announcement.ts';
 import type { TimelineAnnouncement } from './timeline-announcement.ts';
+import { parseTimelineAnnouncement, TIMELINE_CHANNEL } from './timeline-announcement.ts';
 
 // `count` events numbered 1..count, appended in reverse order of their number (position -n).
 const appendNumbered = prepareTimelineAppend<[incidentId: string, count: string]>(`
@@ -24,11 +24,16 @@ describeOnBackends('timeline announcements', () => {
       const ctx = personContext(database.db, 'commander', 'Ana');
       const first = await declareTestIncident(ctx);
       const second = await declareTestIncident(ctx);
-      const note = await database.db.transaction((tx) => appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: first.id, type: 'test.single' }));
-      const appended = await database.db.transaction(async (tx) => (await appendNumbered(tx, first.id, '401')) + (await appendNumbered(tx, second.id, '2')));
+      const note = await database.db.transaction((tx) =>
+        appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: first.id, type: 'test.single' }),
+      );
+      const appended = await database.db.transaction(
+        async (tx) => (await appendNumbered(tx, first.id, '401')) + (await appendNumbered(tx, second.id, '2')),
+      );
       expect(appended).toBe(403);
 
-      const numbered = async (incidentId: string) => (await listTimeline(database.db, incidentId, { limit: 1000 })).events.filter((event) => event.type === 'test.numbered');
+      const numbered = async (incidentId: string) =>
+        (await listTimeline(database.db, incidentId, { limit: 1000 })).events.filter((event) => event.type === 'test.numbered');
       const [ofFirst, ofSecond] = [await numbered(first.id), await numbered(second.id)];
       // Appended in the order of `position`.
       expect(ofFirst.map((event) => event.data.n)).toEqual(Array.from({ length: 401 }, (_, index) => 401 - index));

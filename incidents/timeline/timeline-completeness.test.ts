@@ -3,15 +3,15 @@ import { listAuditEntries } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { completePhaseChecklist, declareTestIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
 import { acknowledgeIncident } from '../acknowledge-incident.ts';
-import { addChecklistItem, completeChecklistItem, listChecklist } from '../playbooks/index.ts';
-import { addNote, editNote } from '../notes/index.ts';
-import { approveRca, writeRca } from '../rca/index.ts';
-import { assignRole, releaseRole } from '../roles/index.ts';
+import { createActionItem, updateActionItem } from '../action-items/index.ts';
 import { changeSeverity } from '../change-severity.ts';
 import { closeIncident } from '../close-incident.ts';
-import { createActionItem, updateActionItem } from '../action-items/index.ts';
-import { transitionPhase } from '../transition-phase.ts';
+import { addNote, editNote } from '../notes/index.ts';
 import { PHASES } from '../phases.ts';
+import { addChecklistItem, completeChecklistItem, listChecklist } from '../playbooks/index.ts';
+import { approveRca, writeRca } from '../rca/index.ts';
+import { assignRole, releaseRole } from '../roles/index.ts';
+import { transitionPhase } from '../transition-phase.ts';
 
 describeOnBackends('timeline completeness', () => {
   it('records every change of a whole incident as exactly one event of the right type, and audits each', async ({ database }) => {
@@ -44,7 +44,9 @@ describeOnBackends('timeline completeness', () => {
 
     // Each checklist tick is one event, and each phase change one more.
     for (const phase of PHASES.slice(0, -1)) {
-      const open = (await listChecklist(database.db, id)).find((checklist) => checklist.phase === phase)?.items.filter((item) => !item.completedAt) ?? [];
+      const open =
+        (await listChecklist(database.db, id)).find((checklist) => checklist.phase === phase)?.items.filter((item) => !item.completedAt) ??
+        [];
       const before = await timelineTypes(database.db, id);
       await completePhaseChecklist(bo, id, phase);
       const next = PHASES[PHASES.indexOf(phase) + 1];
@@ -57,7 +59,10 @@ describeOnBackends('timeline completeness', () => {
     const later: [string, () => Promise<unknown>][] = [
       ['checklist.item_completed', () => completeChecklistItem(bo, id, first.id, { done: true })],
       ['checklist.item_reopened', () => completeChecklistItem(bo, id, first.id, { done: false })],
-      ['rca.started', () => writeRca(ana, id, { summary: 's', impact: 'i', rootCauses: ['r'], fiveWhys: [{ question: 'q', answer: 'a' }] })],
+      [
+        'rca.started',
+        () => writeRca(ana, id, { summary: 's', impact: 'i', rootCauses: ['r'], fiveWhys: [{ question: 'q', answer: 'a' }] }),
+      ],
       ['rca.updated', () => writeRca(ana, id, { lessonsLearned: 'l' })],
       ['action_item.created', () => createActionItem(ana, id, { title: 'Canary', ownerName: 'Bo' })],
       ['rca.approved', () => approveRca(bo, id)],
@@ -83,7 +88,15 @@ describeOnBackends('timeline completeness', () => {
     // Every change a person made is in the audit trail, with who did it.
     const audit = await listAuditEntries(database.db, { targetId: id, limit: 500 });
     const actions = audit.entries.map((entry) => entry.action);
-    for (const action of ['incidents.incident.declare', 'incidents.incident.acknowledge', 'incidents.role.hand_over', 'incidents.incident.transition', 'incidents.rca.approve', 'incidents.incident.close', 'incidents.note.edit']) {
+    for (const action of [
+      'incidents.incident.declare',
+      'incidents.incident.acknowledge',
+      'incidents.role.hand_over',
+      'incidents.incident.transition',
+      'incidents.rca.approve',
+      'incidents.incident.close',
+      'incidents.note.edit',
+    ]) {
       expect(actions, action).toContain(action);
     }
     expect(audit.entries.find((entry) => entry.action === 'incidents.rca.approve')?.actorName).toBe('Bo');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
 import { DeliveryError } from '../delivery-error.ts';
 import { EmailMessage, readMessage } from '../outbox-payloads.ts';
 import type { ChannelAdapter } from '../outbox-worker.ts';
@@ -43,7 +43,12 @@ export function createEmailAdapter(options: EmailAdapterOptions): ChannelAdapter
           messageId,
         })) as { messageId: string; accepted: unknown[]; rejected: unknown[]; response: string };
         if (info.accepted.length === 0) throw new DeliveryError(`every recipient was rejected: ${info.response}`, false);
-        return { messageId: info.messageId, accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: info.response };
+        return {
+          messageId: info.messageId,
+          accepted: info.accepted.map(String),
+          rejected: info.rejected.map(String),
+          response: info.response,
+        };
       } catch (error) {
         if (error instanceof DeliveryError) throw error;
         const smtp = error as SmtpError;

@@ -1,16 +1,16 @@
+import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
-import { WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import type { Database } from '../../platform/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
-import type { ChannelAdapter } from '../outbox-worker.ts';
-import { outboxMessages } from '../schema/outbox-messages.ts';
-import type { OutboxMessage } from '../schema/outbox-messages.ts';
-import { slackIncidentChannels } from '../schema/slack-incident-channels.ts';
-import type { SlackIncidentChannel } from '../schema/slack-incident-channels.ts';
-import { incidentChannelName, renderAnnouncement, renderSummary } from '../slack/blocks.ts';
-import type { IncidentFacts } from '../slack/blocks.ts';
-import { SlackMessage, readMessage } from '../outbox-payloads.ts';
 import type { SlackPostPayload, SlackSyncPayload } from '../outbox-payloads.ts';
+import { readMessage, SlackMessage } from '../outbox-payloads.ts';
+import type { ChannelAdapter } from '../outbox-worker.ts';
+import type { OutboxMessage } from '../schema/outbox-messages.ts';
+import { outboxMessages } from '../schema/outbox-messages.ts';
+import type { SlackIncidentChannel } from '../schema/slack-incident-channels.ts';
+import { slackIncidentChannels } from '../schema/slack-incident-channels.ts';
+import type { IncidentFacts } from '../slack/blocks.ts';
+import { incidentChannelName, renderAnnouncement, renderSummary } from '../slack/blocks.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
 
 export interface SlackAdapterOptions {
@@ -21,7 +21,14 @@ export interface SlackAdapterOptions {
 }
 
 // Platform errors that say "try again later"; every other one will not get better by retrying.
-const RETRYABLE_PLATFORM_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const RETRYABLE_PLATFORM_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'team_added_to_org',
+]);
 
 /** The Web API client as the outbox wants it: no retries of its own, a 429 handed back with its Retry-After. */
 export function createSlackClient(token: string, slackApiUrl: string, timeoutMs: number): WebClient {
@@ -35,7 +42,8 @@ function classify(error: unknown, method: string): DeliveryError {
     const code = error.data.error;
     return new DeliveryError(`Slack ${method}: ${code}`, RETRYABLE_PLATFORM_ERRORS.has(code));
   }
-  if (error instanceof WebAPIHTTPError) return new DeliveryError(`Slack ${method}: HTTP ${error.statusCode}`, error.statusCode >= 500 || error.statusCode === 408);
+  if (error instanceof WebAPIHTTPError)
+    return new DeliveryError(`Slack ${method}: HTTP ${error.statusCode}`, error.statusCode >= 500 || error.statusCode === 408);
   if (error instanceof WebAPIRequestError) return new DeliveryError(`Slack ${method}: ${error.original.message}`, true);
   return new DeliveryError(`Slack ${method}: ${error instanceof Error ? error.message : String(error)}`, true);
 }
@@ -61,7 +69,10 @@ async function loadState(db: Database, incidentId: string): Promise<SlackInciden
 
 // Each step is saved as soon as Slack confirms it, so a retry after a failure repeats none of them.
 async function saveState(db: Database, incidentId: string, changes: Partial<SlackIncidentChannel>): Promise<void> {
-  await db.update(slackIncidentChannels).set({ ...changes, updatedAt: new Date() }).where(eq(slackIncidentChannels.incidentId, incidentId));
+  await db
+    .update(slackIncidentChannels)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(slackIncidentChannels.incidentId, incidentId));
 }
 
 /** Slack through @slack/web-api: the incident channel, invites, the summary with buttons, posts, broadcasts. */
@@ -72,7 +83,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
   async function findOwnChannel(name: string): Promise<string | null> {
     let cursor: string | undefined;
     do {
-      const page = await call('conversations.list', () => client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, cursor }));
+      const page = await call('conversations.list', () =>
+        client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, cursor }),
+      );
       const found = page.channels?.find((channel) => channel.name === name);
       if (found) return found.is_member && found.id ? found.id : null;
       cursor = page.response_metadata?.next_cursor || undefined;
@@ -124,10 +137,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
       const facts = await options.describeIncident(db, incident.id).catch(() => null);
       const summary = renderSummary(incident, link, facts);
       if (state.summaryTs) {
-        await call('chat.update', () => client.chat.update({ channel: channelId ?? '', ts: state.summaryTs ?? '', text: summary.text, blocks: summary.blocks as never }));
+        await call('chat.update', () =>
+          client.chat.update({ channel: channelId ?? '', ts: state.summaryTs ?? '', text: summary.text, blocks: summary.blocks as never }),
+        );
         done.push('summary updated');
       } else {
-        const posted = await call('chat.postMessage', () => client.chat.postMessage({ channel: channelId ?? '', text: summary.text, blocks: summary.blocks as never }));
+        const posted = await call('chat.postMessage', () =>
+          client.chat.postMessage({ channel: channelId ?? '', text: summary.text, blocks: summary.blocks as never }),
+        );
         if (!posted.ts) throw new DeliveryError('Slack chat.postMessage: no ts in the answer', true);
         await saveState(db, incident.id, { summaryTs: posted.ts });
         done.push('summary posted');
@@ -139,9 +156,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
       const announcement = renderAnnouncement(incident, link, channelId);
       const existing = broadcasts[target];
       if (existing) {
-        await call('chat.update', () => client.chat.update({ channel: existing.channel, ts: existing.ts, text: announcement.text, blocks: announcement.blocks as never }));
+        await call('chat.update', () =>
+          client.chat.update({ channel: existing.channel, ts: existing.ts, text: announcement.text, blocks: announcement.blocks as never }),
+        );
       } else {
-        const posted = await call('chat.postMessage', () => client.chat.postMessage({ channel: target, text: announcement.text, blocks: announcement.blocks as never }));
+        const posted = await call('chat.postMessage', () =>
+          client.chat.postMessage({ channel: target, text: announcement.text, blocks: announcement.blocks as never }),
+        );
         if (!posted.ts || !posted.channel) throw new DeliveryError('Slack chat.postMessage: no ts in the answer', true);
         broadcasts[target] = { channel: posted.channel, ts: posted.ts };
         await saveState(db, incident.id, { broadcasts });
@@ -155,7 +176,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     const [state] = await db.select().from(slackIncidentChannels).where(eq(slackIncidentChannels.incidentId, payload.incident.id));
     const targets = new Set<string>();
     if (state?.channelId) targets.add(state.channelId);
-    if (state && (payload.broadcast || !state.channelId)) for (const broadcast of Object.values(state.broadcasts)) targets.add(broadcast.channel);
+    if (state && (payload.broadcast || !state.channelId))
+      for (const broadcast of Object.values(state.broadcasts)) targets.add(broadcast.channel);
     if (targets.size === 0) return { skipped: 'the incident has no Slack channel or announcement' };
     // Channels already posted to by an earlier, partly failed attempt are not posted to again.
     const posted = { ...((message.result ?? {}) as Record<string, string>) };
@@ -183,4 +205,3 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
     },
   };
 }
-

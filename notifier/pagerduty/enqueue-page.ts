@@ -4,8 +4,8 @@ import { insertOutboxMessage } from '../enqueue-message.ts';
 import type { PageAction, PagerDutyEvent } from '../outbox-payloads.ts';
 import { incidentPages } from '../schema/incident-pages.ts';
 import type { NotifierSettings } from '../settings.ts';
-import { timelineUrl } from '../stored-snapshot.ts';
 import type { StoredSnapshot } from '../stored-snapshot.ts';
+import { timelineUrl } from '../stored-snapshot.ts';
 
 const PD_SEVERITY = { sev1: 'critical', sev2: 'error', sev3: 'warning', sev4: 'info' } as const;
 
@@ -17,7 +17,15 @@ export function pagerdutyOrderingKey(incidentId: string): string {
 export async function enqueuePage(
   tx: Database,
   settings: NotifierSettings,
-  input: { incident: StoredSnapshot; action: PageAction; routingKey: string; dedupKey?: string; idempotencyKey: string; summary?: string; details?: Record<string, unknown> },
+  input: {
+    incident: StoredSnapshot;
+    action: PageAction;
+    routingKey: string;
+    dedupKey?: string;
+    idempotencyKey: string;
+    summary?: string;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   const { incident } = input;
   const dedupKey = input.dedupKey ?? incident.id;
@@ -29,7 +37,13 @@ export async function enqueuePage(
     summary: (input.summary ?? `[${incident.reference}] ${incident.title} (${incident.severity.toUpperCase()})`).slice(0, 1024),
     severity: PD_SEVERITY[incident.severity],
     component: incident.services[0] ?? null,
-    customDetails: { reference: incident.reference, phase: incident.phase, services: incident.services, commander: incident.commander?.name ?? null, ...input.details },
+    customDetails: {
+      reference: incident.reference,
+      phase: incident.phase,
+      services: incident.services,
+      commander: incident.commander?.name ?? null,
+      ...input.details,
+    },
     link,
   };
   await insertOutboxMessage(tx, settings, {
@@ -43,12 +57,21 @@ export async function enqueuePage(
     await tx
       .insert(incidentPages)
       .values({ incidentId: incident.id, dedupKey, routingKey: input.routingKey })
-      .onConflictDoUpdate({ target: [incidentPages.dedupKey, incidentPages.routingKey], set: { resolvedAt: null, triggeredAt: new Date() } });
+      .onConflictDoUpdate({
+        target: [incidentPages.dedupKey, incidentPages.routingKey],
+        set: { resolvedAt: null, triggeredAt: new Date() },
+      });
   }
 }
 
 /** Acknowledges or resolves every alert the incident has open in PagerDuty. */
-export async function followUpPages(tx: Database, settings: NotifierSettings, incident: StoredSnapshot, action: 'acknowledge' | 'resolve', idempotencyPrefix: string): Promise<number> {
+export async function followUpPages(
+  tx: Database,
+  settings: NotifierSettings,
+  incident: StoredSnapshot,
+  action: 'acknowledge' | 'resolve',
+  idempotencyPrefix: string,
+): Promise<number> {
   const pages = await tx
     .select()
     .from(incidentPages)
@@ -63,7 +86,10 @@ export async function followUpPages(tx: Database, settings: NotifierSettings, in
     });
   }
   if (action === 'resolve' && pages.length > 0) {
-    await tx.update(incidentPages).set({ resolvedAt: new Date() }).where(and(eq(incidentPages.incidentId, incident.id), isNull(incidentPages.resolvedAt)));
+    await tx
+      .update(incidentPages)
+      .set({ resolvedAt: new Date() })
+      .where(and(eq(incidentPages.incidentId, incident.id), isNull(incidentPages.resolvedAt)));
   }
   return pages.length;
 }

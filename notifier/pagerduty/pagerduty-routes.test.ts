@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
-import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 
 const SECRET = 'pagerduty-webhook-secret';
@@ -11,11 +11,20 @@ const webhook = (world: NotifierWorld, body: unknown, secret = SECRET) => {
   return world.firebreak.request('POST', '/pagerduty/webhook', {
     token: null,
     body: raw,
-    headers: { 'content-type': 'application/json', 'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw).digest('hex')}` },
+    headers: {
+      'content-type': 'application/json',
+      'x-pagerduty-signature': `v1=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+    },
   });
 };
 const acknowledged = (incidentKey: string) => ({
-  event: { id: 'E1', event_type: 'incident.acknowledged', resource_type: 'incident', agent: { id: 'PU1', type: 'user_reference', summary: 'Pat Oncall' }, data: { id: 'PINC1', type: 'incident', incident_key: incidentKey, status: 'acknowledged' } },
+  event: {
+    id: 'E1',
+    event_type: 'incident.acknowledged',
+    resource_type: 'incident',
+    agent: { id: 'PU1', type: 'user_reference', summary: 'Pat Oncall' },
+    data: { id: 'PINC1', type: 'incident', incident_key: incidentKey, status: 'acknowledged' },
+  },
 });
 
 describeOnBackends('PagerDuty webhook', () => {
@@ -28,14 +37,20 @@ describeOnBackends('PagerDuty webhook', () => {
     const response = await webhook(world, acknowledged(incident.id));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ handled: true, incidentId: incident.id });
-    const detail = (await (await world.firebreak.request('GET', `/api/incidents/${incident.id}`)).json()) as { acknowledgedAt: string | null };
+    const detail = (await (await world.firebreak.request('GET', `/api/incidents/${incident.id}`)).json()) as {
+      acknowledgedAt: string | null;
+    };
     expect(detail.acknowledgedAt).not.toBeNull();
     await world.firebreak.notifier.worker.drain();
     expect(world.pagerduty.events.map((event) => event.event_action)).toEqual(['trigger']);
-    expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(/Acknowledged by Pat Oncall \(PagerDuty\) \(via pagerduty\)/);
+    expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(
+      /Acknowledged by Pat Oncall \(PagerDuty\) \(via pagerduty\)/,
+    );
     // PagerDuty retries deliveries: a second one changes nothing.
     expect(await (await webhook(world, acknowledged(incident.id))).json()).toMatchObject({ handled: true });
-    const other = await webhook(world, { event: { id: 'E2', event_type: 'incident.priority_updated', data: { incident_key: incident.id } } });
+    const other = await webhook(world, {
+      event: { id: 'E2', event_type: 'incident.priority_updated', data: { incident_key: incident.id } },
+    });
     expect(await other.json()).toEqual({ handled: false });
     expect((await webhook(world, { nothing: true })).status).toBe(400);
   });

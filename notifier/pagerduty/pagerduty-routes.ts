@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { DomainError, InvalidInputError, UnauthorizedError, UnavailableError, permissionsOf } from '../../platform/index.ts';
 import type { ActionContext, AppEnv } from '../../platform/index.ts';
+import { DomainError, InvalidInputError, permissionsOf, UnauthorizedError, UnavailableError } from '../../platform/index.ts';
 
 /** What PagerDuty can do to incidents: acknowledge them, through the same function as the web and Slack. */
 export interface PagerDutyHandlers {
@@ -36,7 +36,10 @@ export function verifyPagerDutySignature(secret: string, header: string | undefi
 export function pagerdutyRoutes(handlers: PagerDutyHandlers) {
   return new Hono<AppEnv>().post(
     '/webhook',
-    describeRoute({ summary: 'PagerDuty V3 webhook: incident.acknowledged acknowledges the Firebreak incident (signed by PagerDuty)', tags: ['pagerduty'] }),
+    describeRoute({
+      summary: 'PagerDuty V3 webhook: incident.acknowledged acknowledges the Firebreak incident (signed by PagerDuty)',
+      tags: ['pagerduty'],
+    }),
     async (c) => {
       const secret = c.var.deps.config.PAGERDUTY_WEBHOOK_SECRET;
       if (!secret) throw new UnavailableError('PagerDuty webhooks are not configured here: PAGERDUTY_WEBHOOK_SECRET is unset.');
@@ -45,7 +48,8 @@ export function pagerdutyRoutes(handlers: PagerDutyHandlers) {
       let body: z.infer<typeof WebhookBody>;
       try {
         const parsed = WebhookBody.safeParse(JSON.parse(raw));
-        if (!parsed.success) throw new InvalidInputError(`Not a PagerDuty V3 webhook event: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}`);
+        if (!parsed.success)
+          throw new InvalidInputError(`Not a PagerDuty V3 webhook event: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}`);
         body = parsed.data;
       } catch (error) {
         if (error instanceof DomainError) throw error;

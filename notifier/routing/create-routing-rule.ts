@@ -1,7 +1,7 @@
-import { ConflictError, assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { routingRules } from '../schema/routing-rules.ts';
+import { assertPermission, ConflictError, recordAudit } from '../../platform/index.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
+import { routingRules } from '../schema/routing-rules.ts';
 import type { RoutingRuleInput } from './routing-rule-input.ts';
 
 /** Adds a routing rule (which severities and services go to which Slack channel and PagerDuty key). */
@@ -10,7 +10,12 @@ export async function createRoutingRule(ctx: ActionContext, input: RoutingRuleIn
   return ctx.db.transaction(async (tx) => {
     const [rule] = await tx.insert(routingRules).values(input).onConflictDoNothing({ target: routingRules.name }).returning();
     if (!rule) throw new ConflictError(`A routing rule named "${input.name}" already exists.`);
-    await recordAudit(tx, ctx, { action: 'notifier.routing_rule.create', targetType: 'routing_rule', targetId: rule.id, details: { ...input, ...redactKeys(input) } });
+    await recordAudit(tx, ctx, {
+      action: 'notifier.routing_rule.create',
+      targetType: 'routing_rule',
+      targetId: rule.id,
+      details: { ...input, ...redactKeys(input) },
+    });
     return rule;
   });
 }

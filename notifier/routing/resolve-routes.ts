@@ -1,5 +1,5 @@
-import { preparedStatement, isAtLeast } from '../../platform/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { isAtLeast, preparedStatement } from '../../platform/index.ts';
 import type { IncidentSnapshot } from '../incident-change.ts';
 import type { SlackRoute } from '../outbox-payloads.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
@@ -22,7 +22,16 @@ export interface IncidentRoutes {
 /** What routing reads of a rule. */
 type Rule = Pick<
   RoutingRule,
-  'id' | 'severities' | 'services' | 'slackIncidentChannel' | 'slackInvitees' | 'slackBroadcastChannel' | 'pagerdutyRoutingKey' | 'escalationRoutingKeys' | 'escalateAfterSeconds' | 'maxEscalations'
+  | 'id'
+  | 'severities'
+  | 'services'
+  | 'slackIncidentChannel'
+  | 'slackInvitees'
+  | 'slackBroadcastChannel'
+  | 'pagerdutyRoutingKey'
+  | 'escalationRoutingKeys'
+  | 'escalateAfterSeconds'
+  | 'maxEscalations'
 >;
 
 // Read for every incident change: a prepared statement (lists as JSON, which both drivers read alike).

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, assertPermission, recordAudit } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { routingRules } from '../schema/routing-rules.ts';
+import { assertPermission, ConflictError, NotFoundError, recordAudit } from '../../platform/index.ts';
 import type { RoutingRule } from '../schema/routing-rules.ts';
+import { routingRules } from '../schema/routing-rules.ts';
 import { redactKeys } from './create-routing-rule.ts';
 import type { RoutingRuleInput } from './routing-rule-input.ts';
 
@@ -12,9 +12,18 @@ export async function updateRoutingRule(ctx: ActionContext, id: string, input: R
   return ctx.db.transaction(async (tx) => {
     const [clash] = await tx.select({ id: routingRules.id }).from(routingRules).where(eq(routingRules.name, input.name));
     if (clash && clash.id !== id) throw new ConflictError(`A routing rule named "${input.name}" already exists.`);
-    const [rule] = await tx.update(routingRules).set({ ...input, updatedAt: new Date() }).where(eq(routingRules.id, id)).returning();
+    const [rule] = await tx
+      .update(routingRules)
+      .set({ ...input, updatedAt: new Date() })
+      .where(eq(routingRules.id, id))
+      .returning();
     if (!rule) throw new NotFoundError(`No routing rule ${id}.`);
-    await recordAudit(tx, ctx, { action: 'notifier.routing_rule.update', targetType: 'routing_rule', targetId: id, details: { ...input, ...redactKeys(input) } });
+    await recordAudit(tx, ctx, {
+      action: 'notifier.routing_rule.update',
+      targetType: 'routing_rule',
+      targetId: id,
+      details: { ...input, ...redactKeys(input) },
+    });
     return rule;
   });
 }

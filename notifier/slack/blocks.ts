@@ -16,7 +16,12 @@ export const ACTION_IDS = {
   openTimeline: 'incident_open_timeline',
 } as const;
 
-const SEVERITY_EMOJI: Record<StoredSnapshot['severity'], string> = { sev1: ':red_circle:', sev2: ':large_orange_circle:', sev3: ':large_yellow_circle:', sev4: ':white_circle:' };
+const SEVERITY_EMOJI: Record<StoredSnapshot['severity'], string> = {
+  sev1: ':red_circle:',
+  sev2: ':large_orange_circle:',
+  sev3: ':large_yellow_circle:',
+  sev4: ':white_circle:',
+};
 
 /** "inc-42-checkout-errors": Slack channel names are lower case, at most 80 characters, no spaces. */
 export function incidentChannelName(snapshot: Pick<StoredSnapshot, 'reference' | 'title'>): string {
@@ -66,15 +71,30 @@ export function renderSummary(snapshot: StoredSnapshot, link: string, facts: Inc
   }
   const buttons: Block[] = [];
   if (!snapshot.acknowledgedAt && !snapshot.closedAt) {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.acknowledge, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: snapshot.id });
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_IDS.acknowledge,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Acknowledge' },
+      value: snapshot.id,
+    });
   }
   if (!snapshot.closedAt) {
-    buttons.push({ type: 'button', action_id: ACTION_IDS.escalate, style: 'danger', text: { type: 'plain_text', text: 'Escalate' }, value: snapshot.id });
+    buttons.push({
+      type: 'button',
+      action_id: ACTION_IDS.escalate,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Escalate' },
+      value: snapshot.id,
+    });
     buttons.push({ type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value: snapshot.id });
   }
   buttons.push({ type: 'button', action_id: ACTION_IDS.openTimeline, text: { type: 'plain_text', text: 'Open timeline' }, url: link });
   blocks.push({ type: 'actions', block_id: `incident:${snapshot.id}`, elements: buttons });
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Timeline of ${snapshot.reference}> · updated by Firebreak` }] });
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `<${link}|Timeline of ${snapshot.reference}> · updated by Firebreak` }],
+  });
   const text = `${title} — ${snapshot.severity.toUpperCase()}, ${phaseLabel(snapshot.phase)}, ${statusOf(snapshot).toLowerCase()}`;
   return { text, blocks };
 }

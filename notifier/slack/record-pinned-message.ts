@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import type { WebClient } from '@slack/web-api';
+import { and, eq } from 'drizzle-orm';
 import type { ActionContext } from '../../platform/index.ts';
 import { slackPinnedMessages } from '../schema/slack-pinned-messages.ts';
 import { incidentForChannel } from './incident-for-channel.ts';

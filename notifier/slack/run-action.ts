@@ -1,11 +1,15 @@
-import { ConflictError, InvalidInputError } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
+import { ConflictError, InvalidInputError } from '../../platform/index.ts';
 import { escalateIncident } from '../escalation.ts';
 import { ACTION_IDS, phaseLabel } from './blocks.ts';
 import type { SlackHandlers } from './slack-handlers.ts';
 
 /** Runs a button of the incident summary as the Slack user's Firebreak user; returns a line for them, or null. */
-export async function runAction(ctx: ActionContext, handlers: SlackHandlers, action: { actionId: string; value?: string }): Promise<string | null> {
+export async function runAction(
+  ctx: ActionContext,
+  handlers: SlackHandlers,
+  action: { actionId: string; value?: string },
+): Promise<string | null> {
   const incidentId = action.value;
   if (action.actionId === ACTION_IDS.openTimeline) return null;
   if (!incidentId) throw new InvalidInputError('The button carries no incident.');

@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../platform/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
+import { InvalidInputError } from '../../platform/index.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
 import { phaseLabel } from './blocks.ts';
 import { incidentForChannel } from './incident-for-channel.ts';
@@ -43,12 +43,16 @@ export async function runCommand(
   const by = ctx.actor.name;
   switch (subcommand) {
     case 'declare': {
-      const severity = words[0] && /^sev[1-4]$/i.test(words[0]) ? (words.shift()?.toLowerCase() as 'sev1' | 'sev2' | 'sev3' | 'sev4') : 'sev3';
+      const severity =
+        words[0] && /^sev[1-4]$/i.test(words[0]) ? (words.shift()?.toLowerCase() as 'sev1' | 'sev2' | 'sev3' | 'sev4') : 'sev3';
       const title = words.join(' ');
       if (!title) throw new InvalidInputError('Give the incident a title: `/incident declare sev2 Checkout errors`.');
       const incident = await handlers.declareIncident(ctx, { title, severity });
       const detail = await handlers.getIncidentDetail(ctx.db, incident.id);
-      return { response_type: 'in_channel', text: `:rotating_light: ${by} declared *${detail.reference}* ${title} (${severity.toUpperCase()}).` };
+      return {
+        response_type: 'in_channel',
+        text: `:rotating_light: ${by} declared *${detail.reference}* ${title} (${severity.toUpperCase()}).`,
+      };
     }
     case 'ack':
     case 'acknowledge': {

@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
-import { createUser, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
-import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
+import { createUser, systemContext } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { TEST_SIGNING_SECRET } from '../../test/harness/notifier.ts';
+import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
+import { TEST_SIGNING_SECRET } from '../../test/harness/notifier.ts';
 import { signSlackRequest } from './verify-signature.ts';
 
 interface Incident {
@@ -32,7 +32,13 @@ function slackIn(world: NotifierWorld) {
   const command = (userId: string, text: string, channelId = 'C0SOMEWHERE') =>
     signedPost(
       '/slack/commands',
-      new URLSearchParams({ command: '/incident', text, user_id: userId, channel_id: channelId, response_url: world.slack.responseUrl('command') }).toString(),
+      new URLSearchParams({
+        command: '/incident',
+        text,
+        user_id: userId,
+        channel_id: channelId,
+        response_url: world.slack.responseUrl('command'),
+      }).toString(),
       'application/x-www-form-urlencoded',
     );
 
@@ -40,12 +46,18 @@ function slackIn(world: NotifierWorld) {
     signedPost(
       '/slack/actions',
       new URLSearchParams({
-        payload: JSON.stringify({ type: 'block_actions', user: { id: userId }, response_url: world.slack.responseUrl(actionId), actions: [{ action_id: actionId, value }] }),
+        payload: JSON.stringify({
+          type: 'block_actions',
+          user: { id: userId },
+          response_url: world.slack.responseUrl(actionId),
+          actions: [{ action_id: actionId, value }],
+        }),
       }).toString(),
       'application/x-www-form-urlencoded',
     );
 
-  const incident = async (reference: string) => (await (await world.firebreak.request('GET', `/api/incidents/${reference}`)).json()) as Incident;
+  const incident = async (reference: string) =>
+    (await (await world.firebreak.request('GET', `/api/incidents/${reference}`)).json()) as Incident;
 
   return { signedPost, command, button, incident };
 }
@@ -58,7 +70,13 @@ describeOnBackends('Slack in', () => {
       ['U0VIEWER', 'viewer', 'Vic'],
     ];
     for (const [slackUserId, role, name] of users) {
-      await createUser(systemContext(world.firebreak.database.db, world.firebreak.config), { email: `${name.toLowerCase()}@example.com`, name, role, password: 'a long enough password', slackUserId });
+      await createUser(systemContext(world.firebreak.database.db, world.firebreak.config), {
+        email: `${name.toLowerCase()}@example.com`,
+        name,
+        role,
+        password: 'a long enough password',
+        slackUserId,
+      });
     }
   });
 
@@ -74,14 +92,22 @@ describeOnBackends('Slack in', () => {
     const stale = await signedPost('/slack/events', challenge, 'application/json', { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(stale.status).toBe(401);
     expect(((await stale.json()) as { error: { message: string } }).error.message).toMatch(/five minutes/);
-    const unsigned = await world.firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const unsigned = await world.firebreak.request('POST', '/slack/commands', {
+      token: null,
+      body: 'text=ack',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(unsigned.status).toBe(401);
     // A body changed after signing no longer matches.
     const timestamp = Math.floor(Date.now() / 1000);
     const tampered = await world.firebreak.request('POST', '/slack/commands', {
       token: null,
       body: 'text=declare+sev1+Fake&user_id=U0COMMANDER',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(TEST_SIGNING_SECRET, timestamp, 'text=status') },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signSlackRequest(TEST_SIGNING_SECRET, timestamp, 'text=status'),
+      },
     });
     expect(tampered.status).toBe(401);
     expect((await world.firebreak.request('GET', '/api/incidents')).status).toBe(200);
@@ -92,17 +118,25 @@ describeOnBackends('Slack in', () => {
     const { command, incident } = slackIn(world);
     const declared = await command('U0RESPONDER', 'declare sev2 Checkout errors');
     expect(declared.status).toBe(200);
-    expect(await declared.json()).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/Bo declared \*INC-1\* Checkout errors \(SEV2\)/) });
+    expect(await declared.json()).toMatchObject({
+      response_type: 'in_channel',
+      text: expect.stringMatching(/Bo declared \*INC-1\* Checkout errors \(SEV2\)/),
+    });
 
     const acknowledged = (await (await command('U0RESPONDER', 'ack INC-1')).json()) as { text: string };
     expect(acknowledged.text).toMatch(/INC-1 acknowledged by Bo/);
     expect((await incident('INC-1')).acknowledgedAt).not.toBeNull();
 
     await command('U0RESPONDER', 'note INC-1 Rolled back deploy 1234');
-    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as { events: { type: string; actorName?: string; data: Record<string, unknown> }[] };
+    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as {
+      events: { type: string; actorName?: string; data: Record<string, unknown> }[];
+    };
     const acknowledgement = timeline.events.find((event) => event.type === 'incident.acknowledged');
     expect(acknowledgement?.data).toMatchObject({ via: 'slack' });
-    expect(timeline.events.find((event) => event.type === 'note.added')?.data).toMatchObject({ text: 'Rolled back deploy 1234', source: 'slack' });
+    expect(timeline.events.find((event) => event.type === 'note.added')?.data).toMatchObject({
+      text: 'Rolled back deploy 1234',
+      source: 'slack',
+    });
 
     const status = (await (await command('U0VIEWER', 'status INC-1')).json()) as { response_type: string; text: string };
     expect(status).toMatchObject({ response_type: 'ephemeral' });
@@ -151,7 +185,10 @@ describeOnBackends('Slack in', () => {
   it('escalates from the button: pages again and says so, or explains why it cannot', async ({ world }) => {
     const { button } = slackIn(world);
     const paged = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
-    const quiet = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev4', title: 'Slow thumbnails' });
+    const quiet = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), {
+      severity: 'sev4',
+      title: 'Slow thumbnails',
+    });
     await world.firebreak.notifier.worker.drain();
     expect((await button('U0VIEWER', 'incident_escalate', paged.id)).status).toBe(200);
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/lacks the permission/);
@@ -163,7 +200,9 @@ describeOnBackends('Slack in', () => {
       ['trigger', paged.id],
     ]);
     expect(world.pagerduty.events[1]?.payload?.custom_details).toMatchObject({ reason: 'Escalated by Bo' });
-    expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(/Escalated by Bo: paging escalation level 1 of 1/);
+    expect(world.slack.channelByName('inc-1-checkout-errors')?.messages.at(-1)?.text).toMatch(
+      /Escalated by Bo: paging escalation level 1 of 1/,
+    );
     expect((await button('U0RESPONDER', 'incident_escalate', quiet.id)).status).toBe(200);
     expect(world.slack.responses.at(-1)?.body.text).toMatch(/has not paged anyone/);
   });
@@ -178,27 +217,53 @@ describeOnBackends('Slack in', () => {
     const reaction = JSON.stringify({
       type: 'event_callback',
       event_id: 'Ev1',
-      event: { type: 'reaction_added', user: 'U0RESPONDER', reaction: 'pushpin', item: { type: 'message', channel: channel.id, ts: '1700000000.000100' } },
+      event: {
+        type: 'reaction_added',
+        user: 'U0RESPONDER',
+        reaction: 'pushpin',
+        item: { type: 'message', channel: channel.id, ts: '1700000000.000100' },
+      },
     });
     expect((await signedPost('/slack/events', reaction, 'application/json')).status).toBe(200);
     expect((await signedPost('/slack/events', reaction, 'application/json')).status).toBe(200);
     const pin = JSON.stringify({
       type: 'event_callback',
       event_id: 'Ev2',
-      event: { type: 'pin_added', user: 'U0COMMANDER', channel_id: channel.id, item: { type: 'message', message: { ts: '1700000000.000100', text: 'The cache node c-3 is out of memory' } } },
+      event: {
+        type: 'pin_added',
+        user: 'U0COMMANDER',
+        channel_id: channel.id,
+        item: { type: 'message', message: { ts: '1700000000.000100', text: 'The cache node c-3 is out of memory' } },
+      },
     });
     expect((await signedPost('/slack/events', pin, 'application/json')).status).toBe(200);
     // Another reaction, or a pin outside an incident channel, adds nothing.
-    const other = JSON.stringify({ type: 'event_callback', event: { type: 'reaction_added', user: 'U0RESPONDER', reaction: 'eyes', item: { type: 'message', channel: channel.id, ts: '1700000000.000100' } } });
+    const other = JSON.stringify({
+      type: 'event_callback',
+      event: {
+        type: 'reaction_added',
+        user: 'U0RESPONDER',
+        reaction: 'eyes',
+        item: { type: 'message', channel: channel.id, ts: '1700000000.000100' },
+      },
+    });
     expect((await signedPost('/slack/events', other, 'application/json')).status).toBe(200);
-    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as { events: { type: string; data: Record<string, unknown> }[] };
-    expect(timeline.events.filter((event) => event.type === 'note.added').map((event) => event.data.text)).toEqual([':pushpin: The cache node c-3 is out of memory']);
+    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as {
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    expect(timeline.events.filter((event) => event.type === 'note.added').map((event) => event.data.text)).toEqual([
+      ':pushpin: The cache node c-3 is out of memory',
+    ]);
   });
 });
 
 describeOnBackends('Slack in without a signing secret', () => {
   it('answers 503 saying Slack is not configured', async ({ firebreak }) => {
-    const response = await firebreak.request('POST', '/slack/commands', { token: null, body: 'text=ack', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await firebreak.request('POST', '/slack/commands', {
+      token: null,
+      body: 'text=ack',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/SLACK_SIGNING_SECRET/);
   });

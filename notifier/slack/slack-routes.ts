@@ -1,14 +1,14 @@
-import { Hono } from 'hono';
+import type { WebClient } from '@slack/web-api';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import type { WebClient } from '@slack/web-api';
-import { DomainError, InvalidInputError, UnavailableError } from '../../platform/index.ts';
 import type { AppEnv, Logger } from '../../platform/index.ts';
+import { DomainError, InvalidInputError, UnavailableError } from '../../platform/index.ts';
 import { recordPinnedMessage } from './record-pinned-message.ts';
 import { runAction } from './run-action.ts';
-import { runCommand } from './run-command.ts';
 import type { SlackReply } from './run-command.ts';
+import { runCommand } from './run-command.ts';
 import { slackContext } from './slack-actor.ts';
 import type { SlackHandlers } from './slack-handlers.ts';
 import { verifySlackSignature } from './verify-signature.ts';
@@ -69,7 +69,12 @@ function withinBudget<T>(work: Promise<T>, late: T): Promise<T> {
 async function sendToResponseUrl(url: string | undefined, reply: SlackReply, logger: Logger): Promise<void> {
   if (!url) return;
   try {
-    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...reply, replace_original: false }), signal: AbortSignal.timeout(5000) });
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...reply, replace_original: false }),
+      signal: AbortSignal.timeout(5000),
+    });
   } catch (error) {
     logger.warn({ err: error }, 'could not answer through Slack response_url');
   }
@@ -88,7 +93,11 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
       const work = (async (): Promise<SlackReply> => {
         try {
           const ctx = await slackContext(deps.database.db, deps.config, form.get('user_id') ?? undefined, c.var.requestId);
-          return await runCommand(ctx, handlers, { text: form.get('text') ?? '', channelId: form.get('channel_id') ?? undefined, publicUrl: deps.config.publicUrl });
+          return await runCommand(ctx, handlers, {
+            text: form.get('text') ?? '',
+            channelId: form.get('channel_id') ?? undefined,
+            publicUrl: deps.config.publicUrl,
+          });
         } catch (error) {
           return { response_type: 'ephemeral', text: explain(error, logger) };
         }
@@ -98,68 +107,88 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
       if (reply === late) void work.then((result) => sendToResponseUrl(form.get('response_url') ?? undefined, result, logger));
       return c.json(reply);
     })
-    .post('/actions', describeRoute({ summary: 'Slack interactivity: the buttons of incident messages (signed by Slack)', tags: ['slack'] }), async (c) => {
-      const form = new URLSearchParams(await verifiedBody(c));
-      const { logger, deps } = c.var;
-      let payload: z.infer<typeof BlockActionsPayload>;
-      try {
-        const parsed = BlockActionsPayload.safeParse(JSON.parse(form.get('payload') ?? ''));
-        if (!parsed.success) return c.body(null, 200);
-        payload = parsed.data;
-      } catch {
-        throw new InvalidInputError('The payload field is not JSON.');
-      }
-      const work = (async () => {
-        const replies: string[] = [];
+    .post(
+      '/actions',
+      describeRoute({ summary: 'Slack interactivity: the buttons of incident messages (signed by Slack)', tags: ['slack'] }),
+      async (c) => {
+        const form = new URLSearchParams(await verifiedBody(c));
+        const { logger, deps } = c.var;
+        let payload: z.infer<typeof BlockActionsPayload>;
         try {
-          const ctx = await slackContext(deps.database.db, deps.config, payload.user.id, c.var.requestId);
-          for (const action of payload.actions) {
-            const line = await runAction(ctx, handlers, { actionId: action.action_id, value: action.value });
-            if (line) replies.push(line);
-          }
-        } catch (error) {
-          replies.push(explain(error, logger));
+          const parsed = BlockActionsPayload.safeParse(JSON.parse(form.get('payload') ?? ''));
+          if (!parsed.success) return c.body(null, 200);
+          payload = parsed.data;
+        } catch {
+          throw new InvalidInputError('The payload field is not JSON.');
         }
-        if (replies.length) await sendToResponseUrl(payload.response_url, { response_type: 'ephemeral', text: replies.join('\n') }, logger);
-      })();
-      await withinBudget(work, undefined);
-      return c.body(null, 200);
-    })
-    .post('/events', describeRoute({ summary: 'Slack Events API: url_verification, pinned messages become notes (signed by Slack)', tags: ['slack'] }), async (c) => {
-      const raw = await verifiedBody(c);
-      const { logger, deps } = c.var;
-      let envelope: z.infer<typeof EventEnvelope>;
-      try {
-        const parsed = EventEnvelope.safeParse(JSON.parse(raw));
-        if (!parsed.success) return c.body(null, 200);
-        envelope = parsed.data;
-      } catch {
-        throw new InvalidInputError('The event body is not JSON.');
-      }
-      if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
-      const event = envelope.event;
-      let pin: { user: string; channelId: string; messageTs: string; text?: string } | null = null;
-      const reaction = ReactionAdded.safeParse(event);
-      if (reaction.success && reaction.data.reaction === 'pushpin' && reaction.data.item.type === 'message' && reaction.data.item.channel && reaction.data.item.ts) {
-        pin = { user: reaction.data.user, channelId: reaction.data.item.channel, messageTs: reaction.data.item.ts };
-      }
-      const pinned = PinAdded.safeParse(event);
-      if (pinned.success && pinned.data.item.type === 'message' && pinned.data.item.message) {
-        pin = { user: pinned.data.user, channelId: pinned.data.channel_id, messageTs: pinned.data.item.message.ts, text: pinned.data.item.message.text };
-      }
-      if (pin) {
-        const found = pin;
         const work = (async () => {
+          const replies: string[] = [];
           try {
-            const ctx = await slackContext(deps.database.db, deps.config, found.user, c.var.requestId);
-            await recordPinnedMessage(ctx, handlers, client, found);
+            const ctx = await slackContext(deps.database.db, deps.config, payload.user.id, c.var.requestId);
+            for (const action of payload.actions) {
+              const line = await runAction(ctx, handlers, { actionId: action.action_id, value: action.value });
+              if (line) replies.push(line);
+            }
           } catch (error) {
-            if (error instanceof DomainError) logger.info({ slackUser: found.user, reason: error.message }, 'Slack pin not recorded');
-            else logger.error({ err: error }, 'Slack pin could not be recorded');
+            replies.push(explain(error, logger));
           }
+          if (replies.length)
+            await sendToResponseUrl(payload.response_url, { response_type: 'ephemeral', text: replies.join('\n') }, logger);
         })();
         await withinBudget(work, undefined);
-      }
-      return c.body(null, 200);
-    });
+        return c.body(null, 200);
+      },
+    )
+    .post(
+      '/events',
+      describeRoute({ summary: 'Slack Events API: url_verification, pinned messages become notes (signed by Slack)', tags: ['slack'] }),
+      async (c) => {
+        const raw = await verifiedBody(c);
+        const { logger, deps } = c.var;
+        let envelope: z.infer<typeof EventEnvelope>;
+        try {
+          const parsed = EventEnvelope.safeParse(JSON.parse(raw));
+          if (!parsed.success) return c.body(null, 200);
+          envelope = parsed.data;
+        } catch {
+          throw new InvalidInputError('The event body is not JSON.');
+        }
+        if (envelope.type === 'url_verification') return c.json({ challenge: envelope.challenge });
+        const event = envelope.event;
+        let pin: { user: string; channelId: string; messageTs: string; text?: string } | null = null;
+        const reaction = ReactionAdded.safeParse(event);
+        if (
+          reaction.success &&
+          reaction.data.reaction === 'pushpin' &&
+          reaction.data.item.type === 'message' &&
+          reaction.data.item.channel &&
+          reaction.data.item.ts
+        ) {
+          pin = { user: reaction.data.user, channelId: reaction.data.item.channel, messageTs: reaction.data.item.ts };
+        }
+        const pinned = PinAdded.safeParse(event);
+        if (pinned.success && pinned.data.item.type === 'message' && pinned.data.item.message) {
+          pin = {
+            user: pinned.data.user,
+            channelId: pinned.data.channel_id,
+            messageTs: pinned.data.item.message.ts,
+            text: pinned.data.item.message.text,
+          };
+        }
+        if (pin) {
+          const found = pin;
+          const work = (async () => {
+            try {
+              const ctx = await slackContext(deps.database.db, deps.config, found.user, c.var.requestId);
+              await recordPinnedMessage(ctx, handlers, client, found);
+            } catch (error) {
+              if (error instanceof DomainError) logger.info({ slackUser: found.user, reason: error.message }, 'Slack pin not recorded');
+              else logger.error({ err: error }, 'Slack pin could not be recorded');
+            }
+          })();
+          await withinBudget(work, undefined);
+        }
+        return c.body(null, 200);
+      },
+    );
 }

@@ -10,7 +10,12 @@ export function signSlackRequest(secret: string, timestamp: number | string, raw
 }
 
 /** Throws UnauthorizedError unless the request carries a fresh, valid Slack signature over the raw body. */
-export function verifySlackSignature(secret: string, headers: { timestamp?: string; signature?: string }, rawBody: string, now: Date = new Date()): void {
+export function verifySlackSignature(
+  secret: string,
+  headers: { timestamp?: string; signature?: string },
+  rawBody: string,
+  now: Date = new Date(),
+): void {
   const { timestamp, signature } = headers;
   if (!timestamp || !signature) throw new UnauthorizedError('Missing X-Slack-Request-Timestamp or X-Slack-Signature.');
   if (!/^\d{1,12}$/.test(timestamp)) throw new UnauthorizedError('X-Slack-Request-Timestamp is not a Unix time.');

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { systemContext } from '../auth/actor.ts';
 import type { DatabaseHandle } from '../database/index.ts';
-import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { recordAudit } from './record-audit.ts';
 import { verifyAuditChain } from './verify-audit.ts';
 
@@ -12,7 +12,12 @@ describeOnBackends('audit chain', () => {
     const ctx = { ...systemContext(handle.db, TEST_CONFIG), requestId: 'req-1', sourceAddress: '127.0.0.1' };
     for (let index = 1; index <= 5; index++) {
       await handle.db.transaction((tx) =>
-        recordAudit(tx, ctx, { action: 'test.thing.change', targetType: 'thing', targetId: String(index), details: { index, note: 'ünïcode & <html>' } }),
+        recordAudit(tx, ctx, {
+          action: 'test.thing.change',
+          targetType: 'thing',
+          targetId: String(index),
+          details: { index, note: 'ünïcode & <html>' },
+        }),
       );
     }
   });
@@ -56,11 +61,14 @@ describeOnBackends('audit chain', () => {
 
   it('reports reordered entries', async ({ database: handle }) => {
     // Swap the contents of entries 2 and 4 (positions stay, so only the chain links reveal it).
-    await tamper(handle, sql`
+    await tamper(
+      handle,
+      sql`
       update audit_entries a set
         target_id = b.target_id, details = b.details, previous_hash = b.previous_hash, hash = b.hash, at = b.at
       from audit_entries b
-      where (a.position, b.position) in ((2, 4), (4, 2))`);
+      where (a.position, b.position) in ((2, 4), (4, 2))`,
+    );
     const result = await verifyAuditChain(handle.db);
     expect(result.ok).toBe(false);
     expect(result.problems.map((problem) => problem.position)).toEqual(expect.arrayContaining([2]));

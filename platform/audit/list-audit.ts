@@ -1,9 +1,9 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { auditEntries } from '../schema/audit-entries.ts';
-import type { AuditEntry } from '../schema/audit-entries.ts';
 import type { Database } from '../database/index.ts';
+import type { AuditEntry } from '../schema/audit-entries.ts';
+import { auditEntries } from '../schema/audit-entries.ts';
 
 export const AuditQuery = z.object({
   actorId: z.string().max(200).optional(),
@@ -17,10 +17,7 @@ export const AuditQuery = z.object({
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 /** Newest entries first, filtered, with the position to pass as `before` for the next page. */
-export async function listAuditEntries(
-  db: Database,
-  query: AuditQuery,
-): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
+export async function listAuditEntries(db: Database, query: AuditQuery): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
   const filters: SQL[] = [];
   if (query.actorId) filters.push(eq(auditEntries.actorId, query.actorId));
   if (query.action) filters.push(eq(auditEntries.action, query.action));

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { desc, sql } from 'drizzle-orm';
-import { auditEntries } from '../schema/audit-entries.ts';
-import type { AuditEntry } from '../schema/audit-entries.ts';
 import type { ActionContext } from '../auth/actor.ts';
+import type { AuditEntry } from '../schema/audit-entries.ts';
+import { auditEntries } from '../schema/audit-entries.ts';
 
 /** What an audit entry records of the action: who acted, and from which request and address. */
 export type AuditContext = Pick<ActionContext, 'actor' | 'requestId' | 'sourceAddress'>;
+
 import type { Database } from '../database/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 

@@ -1,6 +1,6 @@
 import { asc, gt } from 'drizzle-orm';
-import { auditEntries } from '../schema/audit-entries.ts';
 import type { Database } from '../database/index.ts';
+import { auditEntries } from '../schema/audit-entries.ts';
 import { GENESIS_HASH, hashAuditEntry } from './record-audit.ts';
 
 export interface AuditProblem {

@@ -1,8 +1,8 @@
-import { ForbiddenError } from '../errors.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
-import { permissionsOf } from './roles.ts';
+import { ForbiddenError } from '../errors.ts';
 import type { Permission, Role } from './roles.ts';
+import { permissionsOf } from './roles.ts';
 
 /** Who is acting: an API token, a dashboard user, a Slack user mapped to a user, or Firebreak itself. */
 export interface Actor {

@@ -1,10 +1,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { users } from '../schema/users.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
+import { users } from '../schema/users.ts';
 import { systemContext } from './actor.ts';
 import { createToken, hasLiveAdminToken } from './tokens.ts';
 

@@ -2,18 +2,18 @@ import { and, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { loginFailures } from '../schema/login-failures.ts';
-import { sessions } from '../schema/sessions.ts';
-import type { Session } from '../schema/sessions.ts';
-import { users } from '../schema/users.ts';
-import type { User } from '../schema/users.ts';
-import { recordAudit } from '../audit/index.ts';
-import { DomainError } from '../errors.ts';
-import type { Database } from '../database/index.ts';
 import type { AuditContext } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Database } from '../database/index.ts';
+import { DomainError } from '../errors.ts';
+import { loginFailures } from '../schema/login-failures.ts';
+import type { Session } from '../schema/sessions.ts';
+import { sessions } from '../schema/sessions.ts';
+import type { User } from '../schema/users.ts';
+import { users } from '../schema/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { MFA_STEP_TTL_MS, actorForUser, createSession, findSession } from './sessions.ts';
 import type { LoginPolicy } from './sessions.ts';
+import { actorForUser, createSession, findSession, MFA_STEP_TTL_MS } from './sessions.ts';
 
 /** Why a login step was refused; the message is what the login page shows. */
 export class LoginError extends DomainError {
@@ -82,7 +82,15 @@ async function assertNotRateLimited(db: Database, origin: LoginOrigin, policy: L
  * Counts a failed attempt against the address and, for a known user, towards the lockout; the
  * attempt that reaches the limit locks the account and is audited.
  */
-async function recordFailure(db: Database, email: string, step: 'password' | 'totp', user: User | null, origin: LoginOrigin, policy: LoginPolicy, now: Date): Promise<void> {
+async function recordFailure(
+  db: Database,
+  email: string,
+  step: 'password' | 'totp',
+  user: User | null,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.insert(loginFailures).values({ email, sourceAddress: origin.sourceAddress ?? 'unknown', step, at: now });
     if (!user) return;
@@ -106,7 +114,11 @@ async function recordFailure(db: Database, email: string, step: 'password' | 'to
 function assertNotLocked(user: User, now: Date): void {
   if (user.lockedUntil && user.lockedUntil.getTime() > now.getTime()) {
     const minutes = minutesUntil(user.lockedUntil, now);
-    throw new LoginError('locked', `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`, minutes * 60);
+    throw new LoginError(
+      'locked',
+      `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`,
+      minutes * 60,
+    );
   }
 }
 
@@ -118,7 +130,12 @@ export interface PasswordStepResult {
 }
 
 /** Login step 1: e-mail and password. Answers a session that owes its TOTP code (or enrolment). */
-export async function loginWithPassword(db: Database, input: PasswordLoginInput, origin: LoginOrigin, policy: LoginPolicy): Promise<PasswordStepResult> {
+export async function loginWithPassword(
+  db: Database,
+  input: PasswordLoginInput,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+): Promise<PasswordStepResult> {
   const now = origin.now ?? new Date();
   await assertNotRateLimited(db, origin, policy, now);
   const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
@@ -141,12 +158,21 @@ export async function loginWithPassword(db: Database, input: PasswordLoginInput,
 
 async function pendingSession(db: Database, token: string, policy: LoginPolicy, now: Date): Promise<{ session: Session; user: User }> {
   const found = await findSession(db, token, policy, now, 'mfa');
-  if (!found) throw new LoginError('session_expired', 'Your login took too long or was already used; enter your e-mail and password again.');
+  if (!found)
+    throw new LoginError('session_expired', 'Your login took too long or was already used; enter your e-mail and password again.');
   return found;
 }
 
 /** Upgrades a pending session into a new, active one (a new token: no session fixation). */
-async function activate(tx: Database, pending: Session, user: User, origin: LoginOrigin, policy: LoginPolicy, now: Date, method: string): Promise<string> {
+async function activate(
+  tx: Database,
+  pending: Session,
+  user: User,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+  now: Date,
+  method: string,
+): Promise<string> {
   await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, pending.id));
   await tx.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
   const { token, session } = await createSession(tx, {
@@ -187,14 +213,23 @@ async function checkCode(tx: Database, user: User, secret: string, code: string,
 }
 
 /** Login step 2: the code from the user's authenticator. Answers the token of the active session. */
-export async function loginWithTotp(db: Database, pendingToken: string, code: string, origin: LoginOrigin, policy: LoginPolicy): Promise<string> {
+export async function loginWithTotp(
+  db: Database,
+  pendingToken: string,
+  code: string,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+): Promise<string> {
   const now = origin.now ?? new Date();
   await assertNotRateLimited(db, origin, policy, now);
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
-  if (!user.totpEnabled || !user.totpSecret) throw new LoginError('invalid_code', 'This account has no authenticator yet: enrol one first.');
+  if (!user.totpEnabled || !user.totpSecret)
+    throw new LoginError('invalid_code', 'This account has no authenticator yet: enrol one first.');
   const secret = policy.secrets.open(user.totpSecret, user.id);
-  const token = await db.transaction(async (tx) => ((await checkCode(tx, user, secret, code, now)) ? activate(tx, session, user, origin, policy, now, 'password+totp') : null));
+  const token = await db.transaction(async (tx) =>
+    (await checkCode(tx, user, secret, code, now)) ? activate(tx, session, user, origin, policy, now, 'password+totp') : null,
+  );
   if (token) return token;
   await recordFailure(db, user.email, 'totp', user, origin, policy, now);
   throw new LoginError('invalid_code', 'That code is not right (or was already used); enter the current code from your authenticator app.');
@@ -208,13 +243,21 @@ export interface TotpEnrolment {
 }
 
 /** Enrolment, first half: a new secret for the pending session (the same one on reload). */
-export async function startTotpEnrolment(db: Database, pendingToken: string, policy: LoginPolicy, now: Date = new Date()): Promise<TotpEnrolment> {
+export async function startTotpEnrolment(
+  db: Database,
+  pendingToken: string,
+  policy: LoginPolicy,
+  now: Date = new Date(),
+): Promise<TotpEnrolment> {
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   if (user.totpEnabled) throw new LoginError('invalid_code', 'An authenticator is already enrolled for this account; enter its code.');
   let secret = session.pendingTotpSecret ? policy.secrets.open(session.pendingTotpSecret, user.id) : null;
   if (!secret) {
     secret = generateSecret();
-    await db.update(sessions).set({ pendingTotpSecret: policy.secrets.seal(secret, user.id) }).where(eq(sessions.id, session.id));
+    await db
+      .update(sessions)
+      .set({ pendingTotpSecret: policy.secrets.seal(secret, user.id) })
+      .where(eq(sessions.id, session.id));
   }
   const otpauthUri = generateURI({ issuer: TOTP_ISSUER, label: user.email, secret });
   const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
@@ -222,12 +265,19 @@ export async function startTotpEnrolment(db: Database, pendingToken: string, pol
 }
 
 /** Enrolment, second half: a code proves the app holds the secret; the account's MFA is then on. */
-export async function confirmTotpEnrolment(db: Database, pendingToken: string, code: string, origin: LoginOrigin, policy: LoginPolicy): Promise<string> {
+export async function confirmTotpEnrolment(
+  db: Database,
+  pendingToken: string,
+  code: string,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+): Promise<string> {
   const now = origin.now ?? new Date();
   await assertNotRateLimited(db, origin, policy, now);
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
-  if (user.totpEnabled || !session.pendingTotpSecret) throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
+  if (user.totpEnabled || !session.pendingTotpSecret)
+    throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
   const secret = policy.secrets.open(session.pendingTotpSecret, user.id);
   const token = await db.transaction(async (tx) => {
     if (!(await checkCode(tx, user, secret, code, now))) return null;
@@ -237,7 +287,12 @@ export async function confirmTotpEnrolment(db: Database, pendingToken: string, c
       .where(and(eq(users.id, user.id), eq(users.totpEnabled, false)))
       .returning({ id: users.id });
     if (!enrolled) return null;
-    await recordAudit(tx, contextFor(user, origin), { action: 'auth.totp.enrol', targetType: 'user', targetId: user.id, details: { email: user.email } });
+    await recordAudit(tx, contextFor(user, origin), {
+      action: 'auth.totp.enrol',
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email },
+    });
     return activate(tx, session, user, origin, policy, now, 'password+totp-enrolment');
   });
   if (token) return token;

@@ -3,8 +3,8 @@ import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
 import { users } from '../schema/users.ts';
-import { SECRET_KEY_FILE, secretBoxFrom } from './secret-box.ts';
 import type { SecretBox } from './secret-box.ts';
+import { SECRET_KEY_FILE, secretBoxFrom } from './secret-box.ts';
 
 /** The service's secret box, made once at startup, with every stored TOTP seed sealed under its current key. */
 export async function secretsAtStartup(db: Database, config: Config, logger: Logger): Promise<SecretBox> {
@@ -16,7 +16,11 @@ export async function secretsAtStartup(db: Database, config: Config, logger: Log
   }
   const secrets = secretBoxFrom(config);
   const resealed = await resealTotpSeeds(db, secrets);
-  if (resealed > 0) logger.info({ users: resealed }, 'sealed TOTP seeds again under the current key (stored in plain text by an earlier version, or under a previous key)');
+  if (resealed > 0)
+    logger.info(
+      { users: resealed },
+      'sealed TOTP seeds again under the current key (stored in plain text by an earlier version, or under a previous key)',
+    );
   return secrets;
 }
 

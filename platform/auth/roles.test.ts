@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PERMISSIONS, ROLES, ROLE_PERMISSIONS } from './roles.ts';
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './roles.ts';
 
 describe('the role matrix', () => {
   it('is what README.md says it is', async () => {
@@ -11,7 +11,10 @@ describe('the role matrix', () => {
       const match = /^\| `([a-z]+:[a-z]+)` \|(.*)\|$/.exec(line);
       if (!match?.[1] || match[2] === undefined) continue;
       const cells = match[2].split('|').map((cell) => cell.trim());
-      documented.set(match[1], ROLES.filter((_, index) => cells[index] === '✓'));
+      documented.set(
+        match[1],
+        ROLES.filter((_, index) => cells[index] === '✓'),
+      );
     }
     const actual = new Map(PERMISSIONS.map((permission) => [permission, ROLES.filter((role) => ROLE_PERMISSIONS[role].has(permission))]));
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(actual));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.ts';
-import { SECRET_KEY_FILE, SecretBoxError, createSecretBox, parseSecretKey, secretBoxFrom } from './secret-box.ts';
+import { createSecretBox, parseSecretKey, SECRET_KEY_FILE, SecretBoxError, secretBoxFrom } from './secret-box.ts';
 
 const key = Buffer.alloc(32, 7);
 
@@ -39,15 +39,23 @@ describe('secret box', () => {
     expect(rotated.isCurrent(sealedAgain, 'user-1')).toBe(true);
     // The old key alone no longer opens it.
     expect(() => old.open(sealedAgain, 'user-1')).toThrow(SecretBoxError);
-    const fromConfig = secretBoxFrom(loadConfig({ FIREBREAK_SECRET_KEY: '08'.repeat(32), FIREBREAK_SECRET_KEY_PREVIOUS: ` ${Buffer.alloc(32, 1).toString('base64')}, ${key.toString('hex')} ` }));
+    const fromConfig = secretBoxFrom(
+      loadConfig({
+        FIREBREAK_SECRET_KEY: '08'.repeat(32),
+        FIREBREAK_SECRET_KEY_PREVIOUS: ` ${Buffer.alloc(32, 1).toString('base64')}, ${key.toString('hex')} `,
+      }),
+    );
     expect(fromConfig.open(sealedBefore, 'user-1')).toBe('JBSWY3DPEHPK3PXP');
-    expect(() => loadConfig({ FIREBREAK_SECRET_KEY_PREVIOUS: `${key.toString('hex')},nope` })).toThrow(/FIREBREAK_SECRET_KEY_PREVIOUS: must list 32-byte keys/);
+    expect(() => loadConfig({ FIREBREAK_SECRET_KEY_PREVIOUS: `${key.toString('hex')},nope` })).toThrow(
+      /FIREBREAK_SECRET_KEY_PREVIOUS: must list 32-byte keys/,
+    );
   });
 
   it('takes FIREBREAK_SECRET_KEY in hex or base64 and refuses anything else, naming the variable', () => {
     expect(parseSecretKey('07'.repeat(32))).toEqual(key);
     expect(parseSecretKey(key.toString('base64'))).toEqual(key);
-    for (const bad of ['', 'short', '07'.repeat(31), Buffer.alloc(31).toString('base64'), `${key.toString('base64')}!`]) expect(parseSecretKey(bad)).toBeNull();
+    for (const bad of ['', 'short', '07'.repeat(31), Buffer.alloc(31).toString('base64'), `${key.toString('base64')}!`])
+      expect(parseSecretKey(bad)).toBeNull();
     expect(() => loadConfig({ FIREBREAK_SECRET_KEY: 'not a key' })).toThrow(ConfigError);
     expect(() => loadConfig({ FIREBREAK_SECRET_KEY: 'not a key' })).toThrow(/FIREBREAK_SECRET_KEY: must be 32 bytes/);
     const box = secretBoxFrom(loadConfig({ FIREBREAK_SECRET_KEY: key.toString('base64') }));

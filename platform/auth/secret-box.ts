@@ -51,7 +51,8 @@ function sealedBytes(stored: string): Buffer {
 /** A box sealing under `key` and opening under it or any of `previousKeys` (newest first). */
 export function createSecretBox(key: Buffer, previousKeys: readonly Buffer[] = []): SecretBox {
   for (const candidate of [key, ...previousKeys]) {
-    if (candidate.length !== SECRET_KEY_BYTES) throw new SecretBoxError(`a secret key is ${SECRET_KEY_BYTES} bytes, not ${candidate.length}`);
+    if (candidate.length !== SECRET_KEY_BYTES)
+      throw new SecretBoxError(`a secret key is ${SECRET_KEY_BYTES} bytes, not ${candidate.length}`);
   }
   return {
     seal(plain, boundTo) {
@@ -95,7 +96,8 @@ export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIR
     .filter((value) => value.trim() !== '')
     .map((value) => {
       const key = parseSecretKey(value);
-      if (!key) throw new SecretBoxError('FIREBREAK_SECRET_KEY_PREVIOUS must list 32-byte keys, each 64 hex digits or base64, separated by commas');
+      if (!key)
+        throw new SecretBoxError('FIREBREAK_SECRET_KEY_PREVIOUS must list 32-byte keys, each 64 hex digits or base64, separated by commas');
       return key;
     });
   if (config.FIREBREAK_SECRET_KEY) {

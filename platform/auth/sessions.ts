@@ -1,17 +1,17 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { parse as parseCookies } from 'hono/utils/cookie';
-import { sessions } from '../schema/sessions.ts';
-import type { Session, SessionStage } from '../schema/sessions.ts';
-import { users } from '../schema/users.ts';
-import type { User } from '../schema/users.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
+import type { Session, SessionStage } from '../schema/sessions.ts';
+import { sessions } from '../schema/sessions.ts';
+import type { User } from '../schema/users.ts';
+import { users } from '../schema/users.ts';
 import type { ActionContext, Actor } from './actor.ts';
 import { permissionsOf } from './roles.ts';
-import { secretBoxFrom } from './secret-box.ts';
 import type { SecretBox } from './secret-box.ts';
+import { secretBoxFrom } from './secret-box.ts';
 
 // lastSeenAt is refreshed at most this often: idle expiry needs minutes, not a write per request.
 const LAST_SEEN_RESOLUTION_MS = 60_000;
@@ -73,7 +73,15 @@ export function verifyCsrfToken(sessionToken: string, submitted: string | undefi
 /** Inserts a session and answers its token (the only time the token exists outside the cookie). */
 export async function createSession(
   tx: Database,
-  input: { userId: string; stage: SessionStage; expiresAt: Date; now: Date; userAgent: string | null; sourceAddress: string | null; pendingTotpSecret?: string | null },
+  input: {
+    userId: string;
+    stage: SessionStage;
+    expiresAt: Date;
+    now: Date;
+    userAgent: string | null;
+    sourceAddress: string | null;
+    pendingTotpSecret?: string | null;
+  },
 ): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString('base64url');
   const [session] = await tx
@@ -137,11 +145,19 @@ export function sessionTokenFromCookies(cookieHeader: string | undefined, policy
  * Resolves a logged-in session to its user's actor and keeps it alive (idle expiry counts from the
  * last request). Sessions still owing their second factor resolve to nothing.
  */
-export async function resolveActiveSession(db: Database, token: string, policy: LoginPolicy, now: Date = new Date()): Promise<Actor | null> {
+export async function resolveActiveSession(
+  db: Database,
+  token: string,
+  policy: LoginPolicy,
+  now: Date = new Date(),
+): Promise<Actor | null> {
   const found = await findSession(db, token, policy, now, 'active');
   if (!found) return null;
   if (now.getTime() - found.session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.update(sessions).set({ lastSeenAt: now }).where(and(eq(sessions.id, found.session.id), lt(sessions.lastSeenAt, now)));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: now })
+      .where(and(eq(sessions.id, found.session.id), lt(sessions.lastSeenAt, now)));
   }
   return actorForUser(found.user);
 }
@@ -183,7 +199,12 @@ export async function logoutEverywhere(ctx: ActionContext): Promise<number> {
   if (!userId) return 0;
   return ctx.db.transaction(async (tx) => {
     const count = await endAllSessions(tx, userId);
-    await recordAudit(tx, ctx, { action: 'auth.session.logout_everywhere', targetType: 'user', targetId: userId, details: { sessions: count } });
+    await recordAudit(tx, ctx, {
+      action: 'auth.session.logout_everywhere',
+      targetType: 'user',
+      targetId: userId,
+      details: { sessions: count },
+    });
     return count;
   });
 }
@@ -199,7 +220,12 @@ export interface SessionSummary {
 }
 
 /** The acting user's live sessions, newest first, marking the one behind `currentToken`. */
-export async function listOwnSessions(ctx: ActionContext, currentToken: string | null, policy: LoginPolicy, now: Date = new Date()): Promise<SessionSummary[]> {
+export async function listOwnSessions(
+  ctx: ActionContext,
+  currentToken: string | null,
+  policy: LoginPolicy,
+  now: Date = new Date(),
+): Promise<SessionSummary[]> {
   const userId = ctx.actor.userId;
   if (!userId) return [];
   const currentHash = currentToken ? hashSessionToken(currentToken) : null;

@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { apiTokens } from '../schema/api-tokens.ts';
-import type { ApiToken } from '../schema/api-tokens.ts';
 import { recordAudit } from '../audit/index.ts';
-import { ConflictError, NotFoundError } from '../errors.ts';
-import { epochMs, preparedStatement } from '../database/index.ts';
 import type { Database } from '../database/index.ts';
-import { assertPermission, type ActionContext, type Actor } from './actor.ts';
-import { ROLES, permissionsOf } from './roles.ts';
+import { epochMs, preparedStatement } from '../database/index.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import type { ApiToken } from '../schema/api-tokens.ts';
+import { apiTokens } from '../schema/api-tokens.ts';
+import { type ActionContext, type Actor, assertPermission } from './actor.ts';
 import type { Role } from './roles.ts';
+import { permissionsOf, ROLES } from './roles.ts';
 
 const TOKEN_PREFIX = 'fbk_';
 const DISPLAY_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { users } from '../schema/users.ts';
 import { recordAudit } from '../audit/index.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { assertPermission, type ActionContext } from './actor.ts';
+import { users } from '../schema/users.ts';
+import { type ActionContext, assertPermission } from './actor.ts';
 import { ROLES } from './roles.ts';
 import { endAllSessions } from './sessions.ts';
 import type { UserSummary } from './users.ts';
@@ -34,7 +34,8 @@ export async function updateUser(ctx: ActionContext, userId: string, input: User
     if (!before) throw new NotFoundError(`No user "${userId}".`);
     const changes: Partial<typeof users.$inferInsert> = {};
     if (input.role && input.role !== before.role) changes.role = input.role;
-    if (input.disabled !== undefined && input.disabled !== Boolean(before.disabledAt)) changes.disabledAt = input.disabled ? new Date() : null;
+    if (input.disabled !== undefined && input.disabled !== Boolean(before.disabledAt))
+      changes.disabledAt = input.disabled ? new Date() : null;
     if (input.resetAuthenticator) Object.assign(changes, { totpSecret: null, totpEnabled: false, totpLastTimeStep: null });
     if (input.unlock) Object.assign(changes, { lockedUntil: null, failedLoginCount: 0 });
     if (Object.keys(changes).length === 0) {

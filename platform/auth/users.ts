@@ -1,20 +1,26 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { users } from '../schema/users.ts';
-import type { User } from '../schema/users.ts';
 import { recordAudit } from '../audit/index.ts';
-import { ConflictError } from '../errors.ts';
 import type { Database } from '../database/index.ts';
-import { assertPermission, type ActionContext } from './actor.ts';
+import { ConflictError } from '../errors.ts';
+import type { User } from '../schema/users.ts';
+import { users } from '../schema/users.ts';
+import { type ActionContext, assertPermission } from './actor.ts';
 import { hashPassword } from './passwords.ts';
 import { ROLES } from './roles.ts';
 
 export const UserInput = z.object({
-  email: z.email().max(254).transform((email) => email.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES).refine((role) => role !== 'ingest', 'people cannot have the ingest role'),
   password: z.string().min(12, 'must be at least 12 characters').max(256),
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH').optional(),
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH')
+    .optional(),
 });
 export type UserInput = z.infer<typeof UserInput>;
 

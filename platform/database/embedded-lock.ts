@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -6,7 +6,10 @@ import path from 'node:path';
  * runs, and CLI commands that open the embedded database refuse to while another process holds it.
  */
 export class EmbeddedDatabaseBusyError extends Error {
-  constructor(readonly pid: number, dataDirectory: string) {
+  constructor(
+    readonly pid: number,
+    dataDirectory: string,
+  ) {
     super(
       `The embedded database in ${dataDirectory} is in use by Firebreak process ${pid}. ` +
         'Stop that server first, use its HTTP API instead (for example POST /api/tokens), ' +

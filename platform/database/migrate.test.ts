@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
-import { openDatabase, queryRows } from './client.ts';
 import type { DatabaseHandle } from './client.ts';
+import { openDatabase, queryRows } from './client.ts';
 import { APPEND_ONLY_TABLES, migrationStatus, runMigrations } from './migrate.ts';
 
 /** An empty, never-migrated database of the backend. */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { DomainError, UnavailableError, errorCodeForStatus } from '../errors.ts';
+import { DomainError, errorCodeForStatus, UnavailableError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 
 /** The one place that builds error bodies: `{ error: { code, message, requestId } }`. */

@@ -1,10 +1,10 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { trace, SpanStatusCode } from '@opentelemetry/api';
-import { assertPermission, type Actor } from '../auth/actor.ts';
-import { authenticateToken } from '../auth/tokens.ts';
+import { type Actor, assertPermission } from '../auth/actor.ts';
 import type { Permission } from '../auth/roles.ts';
+import { authenticateToken } from '../auth/tokens.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { httpRequestDuration, httpRequests } from '../telemetry/metrics.ts';
 import type { AppEnv } from './env.ts';
@@ -67,14 +67,22 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     } else if (deps.resolveSession) {
       actor = await deps.resolveSession(c.req.header('cookie'), db);
     }
-    const isPublic = deps.publicPaths.some((prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+    const isPublic = deps.publicPaths.some(
+      (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),
+    );
     if (!actor && !isPublic) {
       // A person opening a page is sent to log in; API clients get the 401.
       const wantsPage = c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
       if (deps.loginPath && wantsPage && !authorization) return c.redirect(`${deps.loginPath}?next=${encodeURIComponent(c.req.path)}`, 303);
       throw new UnauthorizedError();
     }
-    c.set('ctx', { db, actor: actor ?? ANONYMOUS_ACTOR, requestId: c.var.requestId, sourceAddress: sourceAddressOf(c), config: deps.config });
+    c.set('ctx', {
+      db,
+      actor: actor ?? ANONYMOUS_ACTOR,
+      requestId: c.var.requestId,
+      sourceAddress: sourceAddressOf(c),
+      config: deps.config,
+    });
     await next();
   };
 }

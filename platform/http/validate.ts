@@ -1,6 +1,6 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { MiddlewareHandler, ValidationTargets } from 'hono';
 import { uniqueSymbol, validator } from 'hono-openapi';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { InvalidInputError, UnsupportedMediaTypeError } from '../errors.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
@@ -22,16 +22,19 @@ export function invalidInputFromIssues(where: string, issues: readonly Issue[]):
   return new InvalidInputError(`Invalid ${where}: ${described.join('; ')}${more}`, { issues: described });
 }
 
-const targetNames: Record<string, string> = { json: 'request body', query: 'query parameters', param: 'path parameters', header: 'headers', form: 'form' };
+const targetNames: Record<string, string> = {
+  json: 'request body',
+  query: 'query parameters',
+  param: 'path parameters',
+  header: 'headers',
+  form: 'form',
+};
 
 /**
  * Validates a request part with a zod schema and documents it in /openapi.json. For JSON bodies it
  * first answers 415 to another content type and 400 to malformed JSON, each with a message that says so.
  */
-export function validate<Schema extends StandardSchemaV1, Target extends keyof ValidationTargets>(
-  target: Target,
-  schema: Schema,
-) {
+export function validate<Schema extends StandardSchemaV1, Target extends keyof ValidationTargets>(target: Target, schema: Schema) {
   const inner = validator(target, schema, (result) => {
     if (!result.success) throw invalidInputFromIssues(targetNames[target] ?? target, result.error);
   });

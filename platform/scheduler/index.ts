@@ -1,4 +1,4 @@
+export type { JobRun, TimerHandler, TimerOptions } from './scheduler.ts';
 export { Scheduler } from './scheduler.ts';
-export type { TimerHandler, TimerOptions, JobRun } from './scheduler.ts';
-export { scheduleTimer, cancelTimers } from './timers.ts';
 export type { Timer, TimerInput } from './timers.ts';
+export { cancelTimers, scheduleTimer } from './timers.ts';

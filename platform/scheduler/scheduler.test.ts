@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { queryRows } from '../database/index.ts';
 import type { DatabaseHandle } from '../database/index.ts';
+import { queryRows } from '../database/index.ts';
 import { createLogger } from '../logger.ts';
 import { Scheduler } from './scheduler.ts';
 import { cancelTimers, scheduleTimer } from './timers.ts';
@@ -91,7 +91,9 @@ describeOnBackends('scheduler', (backend) => {
     expect(await firedKeys(handle)).toEqual(['f']);
   });
 
-  it('runs timers of a concurrent kind side by side, and one that fails alone, without holding up the rest', async ({ database: handle }) => {
+  it('runs timers of a concurrent kind side by side, and one that fails alone, without holding up the rest', async ({
+    database: handle,
+  }) => {
     const scheduler = new Scheduler(handle.db, logger);
     let running = 0;
     let mostAtOnce = 0;
@@ -112,7 +114,8 @@ describeOnBackends('scheduler', (backend) => {
       },
       { concurrent: true },
     );
-    for (const key of ['a', 'b-broken', 'c', 'd']) await scheduleTimer(handle.db, { kind: 'test.burst', key, dueAt: at('2030-01-01T10:00:00Z') });
+    for (const key of ['a', 'b-broken', 'c', 'd'])
+      await scheduleTimer(handle.db, { kind: 'test.burst', key, dueAt: at('2030-01-01T10:00:00Z') });
 
     // Together first; one failed, so all rolled back and went again one at a time: three fired.
     expect(await scheduler.runDueTimers(at('2030-01-01T10:00:00Z'))).toBe(3);

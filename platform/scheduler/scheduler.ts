@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import cron from 'node-cron';
-import type { ScheduledTask } from 'node-cron';
 import { sql } from 'drizzle-orm';
+import type { ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { Database } from '../database/index.ts';
 import { queryRows } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
-import { claimDueTimers, deferTimer, markTimersFired } from './timers.ts';
 import type { Timer } from './timers.ts';
+import { claimDueTimers, deferTimer, markTimersFired } from './timers.ts';
 
 /** Runs inside the transaction that claimed the timer: its writes commit with the timer's firing. */
 export type TimerHandler = (tx: Database, timer: Timer, now: Date) => Promise<void>;
@@ -102,7 +102,11 @@ export class Scheduler {
             else together.set(timer.kind, [timer]);
           }
           for (const timers of together.values()) fired += await this.fireTogether(tx, timers, now);
-          fired += await this.fireEachAlone(tx, due.filter((timer) => !together.has(timer.kind)), now);
+          fired += await this.fireEachAlone(
+            tx,
+            due.filter((timer) => !together.has(timer.kind)),
+            now,
+          );
           return due.length;
         });
         if (batch < TIMER_BATCH) break;
@@ -152,7 +156,11 @@ export class Scheduler {
         const outcomes = await Promise.allSettled(timers.map((timer) => handler.run(savepoint, timer, now)));
         const failure = outcomes.find((outcome) => outcome.status === 'rejected');
         if (failure) throw failure.reason;
-        await markTimersFired(savepoint, timers.map((timer) => timer.id), now);
+        await markTimersFired(
+          savepoint,
+          timers.map((timer) => timer.id),
+          now,
+        );
       });
       return timers.length;
     } catch {
@@ -168,10 +176,7 @@ export class Scheduler {
     this.running.add(name);
     try {
       return await this.db.transaction(async (tx) => {
-        const [lock] = await queryRows<{ acquired: boolean }>(
-          tx,
-          sql`select pg_try_advisory_xact_lock(${lockKeyOf(name)}) as acquired`,
-        );
+        const [lock] = await queryRows<{ acquired: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockKeyOf(name)}) as acquired`);
         if (!lock?.acquired) return false;
         await job.run(tx, now);
         return true;

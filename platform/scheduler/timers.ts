@@ -1,8 +1,8 @@
 import { and, eq, isNull, like, lte } from 'drizzle-orm';
-import { timers } from '../schema/timers.ts';
-import type { Timer } from '../schema/timers.ts';
-import { preparedStatement } from '../database/index.ts';
 import type { Database } from '../database/index.ts';
+import { preparedStatement } from '../database/index.ts';
+import type { Timer } from '../schema/timers.ts';
+import { timers } from '../schema/timers.ts';
 
 export type { Timer };
 
@@ -65,6 +65,10 @@ export async function deferTimer(tx: Database, timer: Timer, now: Date, error: u
   const delayMs = Math.min(2 ** attempts * 1000, 15 * 60_000);
   await tx
     .update(timers)
-    .set({ attempts, lastError: String(error instanceof Error ? error.message : error).slice(0, 2000), dueAt: new Date(now.getTime() + delayMs) })
+    .set({
+      attempts,
+      lastError: String(error instanceof Error ? error.message : error).slice(0, 2000),
+      dueAt: new Date(now.getTime() + delayMs),
+    })
     .where(eq(timers.id, timer.id));
 }

@@ -1,4 +1,4 @@
-import { bigint, jsonb, pgTable, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The tamper-evident audit trail. Each entry's hash covers its content and the previous entry's hash,

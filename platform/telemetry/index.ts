@@ -1,3 +1,3 @@
-export { metricsRegistry, defineMetric, defineScrapeMetric, collectMetrics, httpRequests, httpRequestDuration } from './metrics.ts';
 export type { MetricsSource, ScrapeMetric } from './metrics.ts';
+export { collectMetrics, defineMetric, defineScrapeMetric, httpRequestDuration, httpRequests, metricsRegistry } from './metrics.ts';
 export { startSelfTracing } from './tracing.ts';

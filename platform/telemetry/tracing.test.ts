@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
 import { FakeOtlpCollector } from '../../test/fakes/otlp-collector.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
+import { loadConfig } from '../config.ts';
 import { startSelfTracing } from './tracing.ts';
 
 describe('self-tracing', () => {

@@ -6,21 +6,21 @@
  * per step of one request).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { createFirebreak, listen } from '../../server.ts';
 import { PostableAlerts, postableAlerts } from '../../collector/alertmanager/index.ts';
-import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
-import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
 import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
-import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
+import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
 import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
-import { createLogger, createToken, loadConfig, planGenerically, queryRows, systemContext, SYSTEM_ACTOR } from '../../platform/index.ts';
+import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
+import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
 import type { Database } from '../../platform/index.ts';
+import { createLogger, createToken, loadConfig, planGenerically, queryRows, SYSTEM_ACTOR, systemContext } from '../../platform/index.ts';
+import { createFirebreak, listen } from '../../server.ts';
 import { startBinary } from '../harness/prometheus-stack.ts';
 import { createBenchDatabase } from './database.ts';
 
@@ -50,14 +50,25 @@ function milliseconds(value: string): number {
 }
 
 async function wrk(url: string, token: string, runId: string, mode: string, seconds: number): Promise<WrkResult> {
-  const { stdout } = await run('wrk', [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', SCRIPT, url, '--', token, runId, mode], {
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await run(
+    'wrk',
+    [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', SCRIPT, url, '--', token, runId, mode],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   const p50 = /^\s+50%\s+(\S+)/m.exec(stdout)?.[1] ?? '';
   const p99 = /^\s+99%\s+(\S+)/m.exec(stdout)?.[1] ?? '';
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0);
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(stdout)?.[1] ?? 0);
-  return { p50: milliseconds(p50), p99: milliseconds(p99), requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0), requests, errors };
+  const errors =
+    Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(stdout)?.[1] ?? 0);
+  return {
+    p50: milliseconds(p50),
+    p99: milliseconds(p99),
+    requestsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0),
+    requests,
+    errors,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -101,10 +112,28 @@ function batch(runId: string, round: number): unknown[] {
   const endsAt = new Date(now + 300_000).toISOString();
   const alerts: unknown[] = [];
   for (let index = 1; index <= 50; index++) {
-    alerts.push({ labels: { alertname: 'BenchKnown', service: `svc-${index % 10}`, instance: `known-${index}`, severity: 'warning', cluster: 'bench' }, annotations: { summary: `known alert ${index} is still firing` }, startsAt, endsAt, generatorURL: 'http://prometheus.bench:9090/graph' });
+    alerts.push({
+      labels: { alertname: 'BenchKnown', service: `svc-${index % 10}`, instance: `known-${index}`, severity: 'warning', cluster: 'bench' },
+      annotations: { summary: `known alert ${index} is still firing` },
+      startsAt,
+      endsAt,
+      generatorURL: 'http://prometheus.bench:9090/graph',
+    });
   }
   for (let index = 1; index <= 50; index++) {
-    alerts.push({ labels: { alertname: 'BenchNew', service: `svc-${index % 10}`, instance: `${runId}-${round}-${index}`, severity: 'critical', cluster: 'bench' }, annotations: { summary: `new alert ${index}` }, startsAt, endsAt, generatorURL: 'http://prometheus.bench:9090/graph' });
+    alerts.push({
+      labels: {
+        alertname: 'BenchNew',
+        service: `svc-${index % 10}`,
+        instance: `${runId}-${round}-${index}`,
+        severity: 'critical',
+        cluster: 'bench',
+      },
+      annotations: { summary: `new alert ${index}` },
+      startsAt,
+      endsAt,
+      generatorURL: 'http://prometheus.bench:9090/graph',
+    });
   }
   return alerts;
 }
@@ -135,15 +164,25 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
     for (const alert of received) alertFingerprint(alert.labels);
     fingerprint += performance.now() - started;
     started = performance.now();
-    await receiveAlerts(system, received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })), { source: 'prometheus' });
+    await receiveAlerts(
+      system,
+      received.map((alert) => ({ ...alert, labels: { ...alert.labels, instance: `${alert.labels.instance}-direct` } })),
+      { source: 'prometheus' },
+    );
     receive += performance.now() - started;
     started = performance.now();
-    const response = await firebreak.app.request('/api/v2/alerts', { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+    const response = await firebreak.app.request('/api/v2/alerts', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
     await response.arrayBuffer();
     http += performance.now() - started;
   }
   const per = (total: number) => `${(total / rounds).toFixed(3)} ms`;
-  console.log(`one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`);
+  console.log(
+    `one request at a time (${rounds} batches of ${BATCH}): JSON.parse ${per(parse)}, validation ${per(validate)}, fingerprints ${per(fingerprint)}, receiveAlerts (one transaction) ${per(receive)}, whole HTTP request in process ${per(http)}`,
+  );
 }
 
 /**
@@ -153,24 +192,63 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
  * locks, correlation or settling. What this reaches is the most that writing each alert durably, as
  * Firebreak stores it, allows on this machine. Without the timeline entries: what they cost.
  */
-async function storageFloor(db: Database, seconds: number, withTimeline: boolean): Promise<{ alertsPerSecond: number; nodeMs: number; postgresMs: number; transactions: number }> {
-  const incidentRows = await queryRows<{ id: string; group_key: string }>(db, sql`select id::text as id, group_key from incidents where closed_at is null and group_key is not null`);
+async function storageFloor(
+  db: Database,
+  seconds: number,
+  withTimeline: boolean,
+): Promise<{ alertsPerSecond: number; nodeMs: number; postgresMs: number; transactions: number }> {
+  const incidentRows = await queryRows<{ id: string; group_key: string }>(
+    db,
+    sql`select id::text as id, group_key from incidents where closed_at is null and group_key is not null`,
+  );
   const actor = SYSTEM_ACTOR;
   const deadline = performance.now() + seconds * 1000;
   let transactions = 0;
   const loop = async (worker: number) => {
     for (let round = 0; performance.now() < deadline; round++) {
       const now = new Date();
-      const received = batch(`floor-${worker}`, round) as { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string }[];
+      const received = batch(`floor-${worker}`, round) as {
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+        startsAt: string;
+        endsAt: string;
+        generatorURL: string;
+      }[];
       const fingerprints = received.map((alert) => alertFingerprint(alert.labels));
       const writes: AlertRowWrite[] = [];
       const events: PendingEvent[] = [];
       received.slice(50).forEach((alert, index) => {
         const incident = incidentRows[index % Math.max(1, incidentRows.length)];
         const fingerprint = fingerprints[50 + index] ?? '';
-        const state = { status: 'firing' as const, startsAt: new Date(alert.startsAt), endsAt: new Date(alert.endsAt), endsAtIsTimeout: false, annotations: alert.annotations, generatorUrl: alert.generatorURL, severity: 'sev1' as const };
-        writes.push({ fingerprint, labels: alert.labels, source: 'prometheus', state, groupKey: incident?.group_key ?? 'floor', incidentId: incident?.id ?? null, silenceId: null, resolvedAt: null });
-        if (incident && withTimeline) events.push({ incidentId: incident.id, actor, event: { type: 'fired' }, fingerprint, labels: alert.labels, state, joinedNew: false });
+        const state = {
+          status: 'firing' as const,
+          startsAt: new Date(alert.startsAt),
+          endsAt: new Date(alert.endsAt),
+          endsAtIsTimeout: false,
+          annotations: alert.annotations,
+          generatorUrl: alert.generatorURL,
+          severity: 'sev1' as const,
+        };
+        writes.push({
+          fingerprint,
+          labels: alert.labels,
+          source: 'prometheus',
+          state,
+          groupKey: incident?.group_key ?? 'floor',
+          incidentId: incident?.id ?? null,
+          silenceId: null,
+          resolvedAt: null,
+        });
+        if (incident && withTimeline)
+          events.push({
+            incidentId: incident.id,
+            actor,
+            event: { type: 'fired' },
+            fingerprint,
+            labels: alert.labels,
+            state,
+            joinedNew: false,
+          });
       });
       await db.transaction(async (tx) => {
         await selectAlerts(tx, fingerprints);
@@ -185,7 +263,12 @@ async function storageFloor(db: Database, seconds: number, withTimeline: boolean
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, worker) => loop(worker)));
   const elapsed = (performance.now() - started) / 1000;
   const node = process.cpuUsage(nodeBefore);
-  return { alertsPerSecond: (transactions * BATCH) / elapsed, nodeMs: (node.user + node.system) / 1000, postgresMs: (await postgresCpuMs()) - postgresBefore, transactions };
+  return {
+    alertsPerSecond: (transactions * BATCH) / elapsed,
+    nodeMs: (node.user + node.system) / 1000,
+    postgresMs: (await postgresCpuMs()) - postgresBefore,
+    transactions,
+  };
 }
 
 export async function bench(): Promise<void> {
@@ -202,18 +285,28 @@ export async function bench(): Promise<void> {
   });
   const firebreak = await createFirebreak(config, { logger: createLogger('warn') });
   const running = await listen(firebreak);
-  const alertmanager = await startBinary('/usr/bin/prometheus-alertmanager', { 'alertmanager.yml': "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n" }, (directory, port) => [
-    `--config.file=${directory}/alertmanager.yml`,
-    `--storage.path=${directory}/data`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-    '--log.level=warn',
-  ]);
+  const alertmanager = await startBinary(
+    '/usr/bin/prometheus-alertmanager',
+    { 'alertmanager.yml': "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n" },
+    (directory, port) => [
+      `--config.file=${directory}/alertmanager.yml`,
+      `--storage.path=${directory}/data`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+  );
   try {
     const { db } = firebreak.database;
     const { token } = await createToken(systemContext(db, config), { name: 'bench-ingest', role: 'ingest' });
-    console.log(`wrk -t${THREADS} -c${CONNECTIONS}, Firebreak and Alertmanager in turns (${ROUNDS} runs of ${ROUND_SECONDS} s each), batches of ${BATCH} (50 refreshes of 50 known alerts + 50 new), Postgres via DATABASE_URL, pool ${config.DATABASE_POOL_SIZE}`);
-    console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(
+      `wrk -t${THREADS} -c${CONNECTIONS}, Firebreak and Alertmanager in turns (${ROUNDS} runs of ${ROUND_SECONDS} s each), batches of ${BATCH} (50 refreshes of 50 known alerts + 50 new), Postgres via DATABASE_URL, pool ${config.DATABASE_POOL_SIZE}`,
+    );
+    console.log(
+      `load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} on ${cpus().length} cores`,
+    );
 
     const firebreakUrl = `http://127.0.0.1:${running.port}/api/v2/alerts`;
     const alertmanagerUrl = `http://127.0.0.1:${alertmanager.port}/api/v2/alerts`;
@@ -224,7 +317,12 @@ export async function bench(): Promise<void> {
     let alertmanagerHeartbeats = 0;
     for (const mode of ['second', 'request'] as const) {
       const stats = async () =>
-        (await queryRows<{ updates: number; hot: number; inserts: number }>(db, sql`select n_tup_upd::int as updates, n_tup_hot_upd::int as hot, n_tup_ins::int as inserts from pg_stat_user_tables where relname = 'alerts'`))[0];
+        (
+          await queryRows<{ updates: number; hot: number; inserts: number }>(
+            db,
+            sql`select n_tup_upd::int as updates, n_tup_hot_upd::int as hot, n_tup_ins::int as inserts from pg_stat_user_tables where relname = 'alerts'`,
+          )
+        )[0];
       const before = await stats();
       // The two take turns, ROUNDS short runs each: this machine's speed drifts by a quarter from one
       // minute to the next, and turns make the drift weigh on both alike.
@@ -265,7 +363,9 @@ export async function bench(): Promise<void> {
         );
       }
     }
-    console.log(`\nFirebreak's storage alone: its statements for each batch of the heartbeat run, ${CONNECTIONS} transactions at a time, no HTTP, validation, locks or correlation`);
+    console.log(
+      `\nFirebreak's storage alone: its statements for each batch of the heartbeat run, ${CONNECTIONS} transactions at a time, no HTTP, validation, locks or correlation`,
+    );
     for (const withTimeline of [true, false]) {
       const floor = await storageFloor(db, Number(DURATION), withTimeline);
       const perBatch = (milliseconds: number) => `${(milliseconds / Math.max(1, floor.transactions)).toFixed(2)} ms`;

@@ -9,9 +9,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { createFirebreak } from '../../server.ts';
 import { BUILT_IN_REGIMES } from '../../incidents/index.ts';
 import { createLogger, loadConfig, openDatabase, queryRows } from '../../platform/index.ts';
+import { createFirebreak } from '../../server.ts';
 import { FakePagerDutyServer } from '../fakes/pagerduty-server.ts';
 import { FakeSlackServer } from '../fakes/slack-server.ts';
 import { makeTestCertificate } from '../fakes/tls.ts';
@@ -85,7 +85,9 @@ export async function bench(): Promise<void> {
       sql`select (select count(*)::int from breach_obligations where status in ('assessing', 'applicable')) as obligations,
                  (select count(*)::int from timers where fired_at is null and cancelled_at is null) as timers`,
     );
-    console.log(`seeded ${counts?.obligations} open obligations, ${counts?.timers} pending warning timers in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${counts?.obligations} open obligations, ${counts?.timers} pending warning timers in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+    );
 
     // 1. Ticks: nothing due, one warning due, DUE_PER_TICK due (each: claim, savepoint, obligation+incident, guard row, commander, notifier, timeline, mark fired).
     const idle: number[] = [];
@@ -120,11 +122,17 @@ export async function bench(): Promise<void> {
       await db.execute(sql`select 1`);
       roundTrips.push(performance.now() - started);
     }
-    console.log(`load average while measuring: ${loadavg().map((value) => value.toFixed(1)).join(' ')} (2 cores shared with whatever else runs)`);
+    console.log(
+      `load average while measuring: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} (2 cores shared with whatever else runs)`,
+    );
     console.log(`one round trip (select 1, 200 times):  ${describe(roundTrips)}`);
     console.log(`tick, nothing due (${ROUNDS} ticks):                  ${describe(idle)}`);
     console.log(`tick, 1 warning due (${ROUNDS} ticks):                 ${describe(ticks.get(1) ?? [])}   target < 100 ms`);
-    console.log(`tick, ${DUE_PER_TICK} warnings due (${ROUNDS} ticks):                ${describe(ticks.get(DUE_PER_TICK) ?? [])}   target < 100 ms   (${fired} fired in all)`);
+    console.log(
+      `tick, ${DUE_PER_TICK} warnings due (${ROUNDS} ticks):                ${describe(ticks.get(DUE_PER_TICK) ?? [])}   target < 100 ms   (${fired} fired in all)`,
+    );
 
     // 2. Lag: the real scheduler (node-cron, every second) and the other background services running.
     const lagStart = Date.now() + 2000;
@@ -138,13 +146,18 @@ export async function bench(): Promise<void> {
     const deadline = Date.now() + 30_000;
     const seen = new Map<number, number>();
     while (Date.now() < deadline && seen.size < LAG_WARNINGS) {
-      const rows = await queryRows<{ id: number; scheduled_for: Date }>(db, sql`select id, scheduled_for from breach_warnings where point = 'p75'`);
+      const rows = await queryRows<{ id: number; scheduled_for: Date }>(
+        db,
+        sql`select id, scheduled_for from breach_warnings where point = 'p75'`,
+      );
       const now = Date.now();
       for (const row of rows) if (!seen.has(row.id)) seen.set(row.id, now - new Date(row.scheduled_for).getTime());
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const lags = [...seen.values()];
-    console.log(`due → committed, node-cron every 1 s, ${1000 / LAG_SPACING_MS} warnings/s (${lags.length}/${LAG_WARNINGS}): ${describe(lags)}   target < 2000 ms`);
+    console.log(
+      `due → committed, node-cron every 1 s, ${1000 / LAG_SPACING_MS} warnings/s (${lags.length}/${LAG_WARNINGS}): ${describe(lags)}   target < 2000 ms`,
+    );
     const queued = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from outbox_messages where kind like 'slack%'`);
     console.log(`Slack messages queued by the warnings: ${queued[0]?.count ?? 0}`);
   } finally {

@@ -6,7 +6,7 @@
  *   receiving it, target under 1 s.
  */
 import { addNote, appendTimelineEvent, declareIncident } from '../../incidents/index.ts';
-import { SYSTEM_ACTOR, createLogger, loadConfig, openDatabase, systemContext } from '../../platform/index.ts';
+import { createLogger, loadConfig, openDatabase, SYSTEM_ACTOR, systemContext } from '../../platform/index.ts';
 import { createFirebreak, listen } from '../../server.ts';
 import { createDashboardUser, logIn } from '../harness/dashboard-session.ts';
 import { createBenchDatabase } from './database.ts';
@@ -59,20 +59,36 @@ function openViewer(url: string, cookie: string, markers: string[]): Viewer {
 
 export async function bench(): Promise<void> {
   const database = await createBenchDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', PUBLIC_URL: 'http://firebreak.test', DATABASE_POOL_SIZE: '10' });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SCHEDULER_ENABLED: 'false',
+    PUBLIC_URL: 'http://firebreak.test',
+    DATABASE_POOL_SIZE: '10',
+  });
   const handle = await openDatabase({ url: database.url, poolSize: 10 });
   const firebreak = await createFirebreak(config, { database: handle, logger: createLogger('warn') });
   const running = await listen(firebreak);
   const base = `http://127.0.0.1:${running.port}`;
   try {
     const db = firebreak.database.db;
-    const incident = await declareIncident(systemContext(db, config), { title: 'Long-running incident', severity: 'sev1', services: ['checkout'] });
+    const incident = await declareIncident(systemContext(db, config), {
+      title: 'Long-running incident',
+      severity: 'sev1',
+      services: ['checkout'],
+    });
     const reference = `INC-${incident.number}`;
     const seeding = performance.now();
     for (let batch = 0; batch < EVENTS / 500; batch++) {
       await db.transaction(async (tx) => {
         for (let index = 0; index < 500; index++) {
-          await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'note.added', data: { text: `Event ${batch * 500 + index}: status update from the responders`, source: 'api' } });
+          await appendTimelineEvent(tx, SYSTEM_ACTOR, {
+            incidentId: incident.id,
+            type: 'note.added',
+            data: { text: `Event ${batch * 500 + index}: status update from the responders`, source: 'api' },
+          });
         }
       });
     }
@@ -118,7 +134,8 @@ export async function bench(): Promise<void> {
       await addNote(systemContext(db, config), incident.id, { text: marker, source: 'api' });
       const committed = performance.now();
       const deadline = committed + 5000;
-      while (performance.now() < deadline && viewers.some((viewer) => !viewer.received.has(marker))) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (performance.now() < deadline && viewers.some((viewer) => !viewer.received.has(marker)))
+        await new Promise((resolve) => setTimeout(resolve, 10));
       for (const viewer of viewers) {
         const at = viewer.received.get(marker);
         if (at === undefined) missing++;

@@ -7,9 +7,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { createFirebreak } from '../../server.ts';
 import { listIncidents, listTimeline } from '../../incidents/index.ts';
 import { createLogger, loadConfig, openDatabase, queryRows } from '../../platform/index.ts';
+import { createFirebreak } from '../../server.ts';
 import { createBenchDatabase } from './database.ts';
 
 const INCIDENTS = 10_000;
@@ -40,7 +40,13 @@ async function measure(name: string, run: () => Promise<unknown>): Promise<void>
 export async function bench(): Promise<void> {
   const target = await createBenchDatabase();
   const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-bench-'));
-  const config = loadConfig({ DATABASE_URL: target.url, DATA_DIR: dataDirectory, FIREBREAK_BOOTSTRAP_TOKEN: TOKEN, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    DATABASE_URL: target.url,
+    DATA_DIR: dataDirectory,
+    FIREBREAK_BOOTSTRAP_TOKEN: TOKEN,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+  });
   const database = await openDatabase({ url: target.url, poolSize: 5 });
   const firebreak = await createFirebreak(config, { database, logger: createLogger('warn') });
   const { db } = database;
@@ -68,27 +74,45 @@ export async function bench(): Promise<void> {
       select id, 'incident.opened', 'system', 'firebreak', 'Firebreak', created_at, '{}'::jsonb from incidents`);
     await db.execute(sql`analyze incidents`);
     await db.execute(sql`analyze timeline_events`);
-    console.log(`seeded ${INCIDENTS} incidents and ${EVENTS} events on one of them in ${((performance.now() - seeding) / 1000).toFixed(1)} s (Postgres, ${SAMPLES} samples each)`);
+    console.log(
+      `seeded ${INCIDENTS} incidents and ${EVENTS} events on one of them in ${((performance.now() - seeding) / 1000).toFixed(1)} s (Postgres, ${SAMPLES} samples each)`,
+    );
     // Tails depend on what else the machine runs; the load says how busy it was.
-    console.log(`load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+    console.log(
+      `load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')} on ${cpus().length} cores`,
+    );
 
     const secondPage = await listTimeline(db, busy.id, { limit: 200 });
     const listPage = await listIncidents(db, { status: 'all', limit: 50 });
     await measure('listTimeline: first page (200 of 10,000 events)', () => listTimeline(db, busy.id, { limit: 200 }));
-    await measure('listTimeline: page after event 5,000', () => listTimeline(db, busy.id, { after: (secondPage.events[0]?.id ?? 0) + 5000, limit: 200 }));
+    await measure('listTimeline: page after event 5,000', () =>
+      listTimeline(db, busy.id, { after: (secondPage.events[0]?.id ?? 0) + 5000, limit: 200 }),
+    );
     await measure('listIncidents: first page (50 of 10,000)', () => listIncidents(db, { status: 'all', limit: 50 }));
-    await measure('listIncidents: open, severity sev1, first page', () => listIncidents(db, { status: 'open', severity: 'sev1', limit: 50 }));
-    await measure('listIncidents: second page by cursor', () => listIncidents(db, { status: 'all', limit: 50, cursor: listPage.nextCursor ?? undefined }));
+    await measure('listIncidents: open, severity sev1, first page', () =>
+      listIncidents(db, { status: 'open', severity: 'sev1', limit: 50 }),
+    );
+    await measure('listIncidents: second page by cursor', () =>
+      listIncidents(db, { status: 'all', limit: 50, cursor: listPage.nextCursor ?? undefined }),
+    );
 
     // What the server itself spends, apart from the client and the machine's load: plan and execution time.
     const explain = async (name: string, query: ReturnType<typeof sql>) => {
-      const [row] = await queryRows<{ 'QUERY PLAN': [{ Plan: { 'Node Type': string; Plans?: { 'Node Type': string; 'Index Name'?: string }[]; 'Index Name'?: string }; 'Execution Time': number }] }>(
-        db,
-        sql`explain (analyze, format json) ${query}`,
-      );
+      const [row] = await queryRows<{
+        'QUERY PLAN': [
+          {
+            Plan: { 'Node Type': string; Plans?: { 'Node Type': string; 'Index Name'?: string }[]; 'Index Name'?: string };
+            'Execution Time': number;
+          },
+        ];
+      }>(db, sql`explain (analyze, format json) ${query}`);
       const plan = row?.['QUERY PLAN'][0];
       const node = plan?.Plan.Plans?.[0] ?? plan?.Plan;
-      console.log(`${name.padEnd(58)} server execution ${plan?.['Execution Time'].toFixed(2)} ms via ${node?.['Node Type']}${node?.['Index Name'] ? ` on ${node['Index Name']}` : ''}`);
+      console.log(
+        `${name.padEnd(58)} server execution ${plan?.['Execution Time'].toFixed(2)} ms via ${node?.['Node Type']}${node?.['Index Name'] ? ` on ${node['Index Name']}` : ''}`,
+      );
     };
     await explain('timeline first page', sql`select * from timeline_events where incident_id = ${busy.id} order by id limit 200`);
     await explain('incident list first page', sql`select * from incidents order by created_at desc, id desc limit 51`);

@@ -6,10 +6,10 @@
  * - outbox throughput: messages/s delivered for a backlog of PagerDuty events across many incidents.
  */
 import { randomUUID } from 'node:crypto';
-import { createFirebreak, listen } from '../../server.ts';
 import { insertOutboxMessage } from '../../notifier/enqueue-message.ts';
 import { settingsFromConfig } from '../../notifier/settings.ts';
 import { createLogger, createToken, loadConfig, systemContext } from '../../platform/index.ts';
+import { createFirebreak, listen } from '../../server.ts';
 import { FakePagerDutyServer } from '../fakes/pagerduty-server.ts';
 import { FakeSlackServer } from '../fakes/slack-server.ts';
 import { makeTestCertificate } from '../fakes/tls.ts';
@@ -57,7 +57,10 @@ export async function bench(): Promise<void> {
   });
   const running = await listen(await createFirebreak(config, { logger: createLogger('silent') }));
   try {
-    const { token } = await createToken(systemContext(running.firebreak.database.db, running.firebreak.config), { name: 'bench-ingest', role: 'ingest' });
+    const { token } = await createToken(systemContext(running.firebreak.database.db, running.firebreak.config), {
+      name: 'bench-ingest',
+      role: 'ingest',
+    });
     const url = `http://127.0.0.1:${running.port}/api/v2/alerts`;
     const summaries = () => slack.callsOf('chat.postMessage').filter((call) => call.args.channel !== '#incidents').length;
 
@@ -90,7 +93,10 @@ export async function bench(): Promise<void> {
       const started = Date.now();
       await send(index);
       await until(() => summaries() > slackBefore && pagerduty.events.length > pagesBefore, 10_000);
-      const summaryCall = slack.callsOf('chat.postMessage').filter((call) => call.args.channel !== '#incidents').at(-1);
+      const summaryCall = slack
+        .callsOf('chat.postMessage')
+        .filter((call) => call.args.channel !== '#incidents')
+        .at(-1);
       const page = pagerduty.events.at(-1);
       if (!summaryCall || !page) throw new Error('a delivery went missing');
       toSlack.push(summaryCall.at - started);
@@ -98,8 +104,12 @@ export async function bench(): Promise<void> {
     }
     toSlack.sort((a, b) => a - b);
     toPage.sort((a, b) => a - b);
-    console.log(`alert → Slack summary (${INCIDENTS} incidents, one at a time): p50 ${percentile(toSlack, 0.5)} ms, p99 ${percentile(toSlack, 0.99)} ms, max ${toSlack.at(-1)} ms`);
-    console.log(`alert → PagerDuty trigger: p50 ${percentile(toPage, 0.5)} ms, p99 ${percentile(toPage, 0.99)} ms, max ${toPage.at(-1)} ms (target p99 < 1000 ms)`);
+    console.log(
+      `alert → Slack summary (${INCIDENTS} incidents, one at a time): p50 ${percentile(toSlack, 0.5)} ms, p99 ${percentile(toSlack, 0.99)} ms, max ${toSlack.at(-1)} ms`,
+    );
+    console.log(
+      `alert → PagerDuty trigger: p50 ${percentile(toPage, 0.5)} ms, p99 ${percentile(toPage, 0.99)} ms, max ${toPage.at(-1)} ms (target p99 < 1000 ms)`,
+    );
 
     // Throughput: a backlog of PagerDuty events over 500 incidents (ordering keys), written at once.
     const { db } = running.firebreak.database;

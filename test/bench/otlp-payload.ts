@@ -51,7 +51,10 @@ export function buildTracePayload(options: PayloadOptions): Uint8Array {
               attributes: [
                 { key: 'exception.type', value: stringValue('UpstreamTimeout') },
                 { key: 'exception.message', value: stringValue('inventory did not answer within 2s') },
-                { key: 'exception.stacktrace', value: stringValue('UpstreamTimeout: inventory did not answer\n    at fetchItem (/app/items.js:10:5)') },
+                {
+                  key: 'exception.stacktrace',
+                  value: stringValue('UpstreamTimeout: inventory did not answer\n    at fetchItem (/app/items.js:10:5)'),
+                },
               ],
             }
           : { timeUnixNano: endNanos.toString(), name: 'cache.miss', attributes: [{ key: 'cache.key', value: stringValue(`item:${i}`) }] },

@@ -62,7 +62,11 @@ interface WrkResult {
 }
 
 async function wrk(url: string, payloadFile: string, token: string, encoding: string): Promise<WrkResult> {
-  const { stdout } = await run('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_SECONDS}s`, '--latency', '-s', SCRIPT, url, '--', payloadFile, token, encoding], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(
+    'wrk',
+    ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_SECONDS}s`, '--latency', '-s', SCRIPT, url, '--', payloadFile, token, encoding],
+    { maxBuffer: 1 << 20 },
+  );
   const requests = Number(/(\d+) requests in ([\d.]+)(s|m)/.exec(stdout)?.[1] ?? 0);
   const duration = /\d+ requests in ([\d.]+)(s|m)/.exec(stdout);
   const seconds = duration ? Number(duration[1]) * (duration[2] === 'm' ? 60 : 1) : DURATION_SECONDS;
@@ -109,13 +113,17 @@ async function startServer(databaseUrl: string): Promise<{ pid: number; port: nu
 export async function bench(): Promise<void> {
   const payload = Buffer.from(buildTracePayload({ spans: SPANS_PER_REQUEST, errorEvery: 100 }));
   const gzipped = gzipSync(payload);
-  console.log(`payload: ${SPANS_PER_REQUEST} spans, 10 attributes and 1 event each; ${payload.length} bytes protobuf, ${gzipped.length} gzipped`);
+  console.log(
+    `payload: ${SPANS_PER_REQUEST} spans, 10 attributes and 1 event each; ${payload.length} bytes protobuf, ${gzipped.length} gzipped`,
+  );
 
   // The reference: protobufjs decoding this payload on one core (the issue quotes 155k-173k spans/s here).
   const protobufjsRaw = decodeRate(() => ExportTraceServiceRequest.decode(payload));
   const protobufjsToValues = decodeRate(() => decodeTracesProtobufjs(payload));
   const handWritten = decodeRate(() => decodeTracesProtobuf(payload));
-  console.log(`decode, one core: protobufjs Type.decode ${Math.round(protobufjsRaw)} spans/s (reference); protobufjs + conversion ${Math.round(protobufjsToValues)} spans/s; hand-written decoder ${Math.round(handWritten)} spans/s (${(handWritten / protobufjsRaw).toFixed(1)}x the reference)`);
+  console.log(
+    `decode, one core: protobufjs Type.decode ${Math.round(protobufjsRaw)} spans/s (reference); protobufjs + conversion ${Math.round(protobufjsToValues)} spans/s; hand-written decoder ${Math.round(handWritten)} spans/s (${(handWritten / protobufjsRaw).toFixed(1)}x the reference)`,
+  );
 
   const database = await createBenchDatabase();
   const folder = await mkdtemp(path.join(tmpdir(), 'firebreak-traces-bench-'));
@@ -143,7 +151,9 @@ export async function bench(): Promise<void> {
       const spans = (result.requests - result.refused) * SPANS_PER_REQUEST;
       accepted += spans;
       console.log(
-        `${name.padEnd(16)} ${Math.round(spans / result.seconds).toString().padStart(8)} spans/s accepted   ${(cpu / result.seconds).toFixed(2)} cores   ` +
+        `${name.padEnd(16)} ${Math.round(spans / result.seconds)
+          .toString()
+          .padStart(8)} spans/s accepted   ${(cpu / result.seconds).toFixed(2)} cores   ` +
           `peak RSS ${(await peakRssMb(server.pid)).toFixed(0)} MB   p50 ${result.p50} p99 ${result.p99}   (${result.requests} requests, ${result.refused} refused with 429/503)`,
       );
     }

@@ -3,19 +3,19 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from 'otplib';
-import { chromium } from 'playwright-core';
-import type { BrowserContext, Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
+import { generate } from 'otplib';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident, listTimeline } from '../../incidents/index.ts';
 import { systemContext } from '../../platform/index.ts';
-import { listen } from '../../server.ts';
 import type { RunningServer } from '../../server.ts';
+import { listen } from '../../server.ts';
 import { createTestFirebreak, type TestFirebreak } from '../harness/app.ts';
-import { databaseBackends } from '../harness/database.ts';
-import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../harness/chromium.ts';
+import { createDashboardUser } from '../harness/dashboard-session.ts';
+import { databaseBackends } from '../harness/database.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/alertmanager-webhook/01-firing.json');
@@ -45,7 +45,11 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-${name}.png`), fullPage: true });
   };
   const api = (method: string, route: string, body: unknown, token = firebreak.adminToken) =>
-    fetch(`${base}${route}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${base}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   async function logInWithEnrolment(email: string, password: string) {
     await page.goto(`${base}/incidents`);
@@ -55,7 +59,9 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await shot(`01-login-${email.split('@')[0]}`);
     await page.click('button[type=submit]');
     await page.waitForURL(/\/login\/enrol/);
-    await expect.poll(() => page.locator('img.qr').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+    await expect
+      .poll(() => page.locator('img.qr').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(100);
     const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
     await shot(`02-enrol-${email.split('@')[0]}`);
     await page.fill('#code', await generate({ secret }));
@@ -67,7 +73,13 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await mkdir(SCREENSHOTS, { recursive: true });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    firebreak = await createTestFirebreak(backend, { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, BREACH_ORGANIZATION_NAME: 'Acme Payments', LOGIN_MAX_FAILURES: '3' });
+    firebreak = await createTestFirebreak(backend, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: base,
+      BREACH_ORGANIZATION_NAME: 'Acme Payments',
+      LOGIN_MAX_FAILURES: '3',
+    });
     running = await listen(firebreak);
     userDataDir = await mkdtemp(path.join(tmpdir(), 'firebreak-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -204,7 +216,10 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
 
     // Readable at 360 px, and the admin pages.
     await page.setViewportSize({ width: 360, height: 780 });
-    const pageWidth = () => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    const pageWidth = () =>
+      page.evaluate(
+        () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+      );
     await page.goto(`${base}/incidents`);
     expect(await pageWidth()).toBeLessThanOrEqual(360);
     await shot('10-incidents-360px');
@@ -220,7 +235,10 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
   });
   it('keeps a viewer from acting, refuses a cross-site form, ends an idle session and locks out a guesser', async () => {
     await context.clearCookies();
-    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), { title: 'Read-only view', severity: 'sev3' });
+    const incident = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Read-only view',
+      severity: 'sev3',
+    });
     const reference = `INC-${incident.number}`;
     const viewer = await createDashboardUser(firebreak, 'viewer', 'vera@example.com');
     await logInWithEnrolment(viewer.email, viewer.password);

@@ -1,10 +1,10 @@
-import { createServer } from 'node:https';
-import type { Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultPlan } from './faults.ts';
+import type { Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { Fault } from './faults.ts';
-import type { TestCertificate } from './tls.ts';
+import { FaultPlan } from './faults.ts';
 import { closeAbruptly, listenOnLoopback } from './loopback.ts';
+import type { TestCertificate } from './tls.ts';
 
 export interface PagerDutyEvent {
   routing_key: string;
@@ -36,7 +36,10 @@ export class FakePagerDutyServer {
   }
 
   async start(port = 0): Promise<void> {
-    const server = createServer({ cert: this.certificate.cert, key: this.certificate.key }, (request, response) => void this.handle(request, response));
+    const server = createServer(
+      { cert: this.certificate.cert, key: this.certificate.key },
+      (request, response) => void this.handle(request, response),
+    );
     server.on('secureConnection', () => this.connections++);
     this.port = await listenOnLoopback(server, port);
     this.server = server;
@@ -69,7 +72,8 @@ export class FakePagerDutyServer {
     const errors: string[] = [];
     if (typeof event.routing_key !== 'string' || event.routing_key.length !== 32) errors.push("'routing_key' must be 32 characters");
     if (!['trigger', 'acknowledge', 'resolve'].includes(event.event_action)) errors.push("'event_action' is invalid");
-    if (event.event_action === 'trigger' && (!event.payload?.summary || !event.payload.source || !event.payload.severity)) errors.push("'payload' is missing summary, source or severity");
+    if (event.event_action === 'trigger' && (!event.payload?.summary || !event.payload.source || !event.payload.severity))
+      errors.push("'payload' is missing summary, source or severity");
     if (event.event_action !== 'trigger' && !event.dedup_key) errors.push("'dedup_key' is required to acknowledge or resolve");
     if (errors.length) return reply(400, { status: 'invalid event', message: 'Event object is invalid', errors });
     this.events.push({ ...event, at: Date.now() });

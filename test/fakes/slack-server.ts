@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { FaultPlan } from './faults.ts';
+import { createServer } from 'node:http';
 import type { Fault } from './faults.ts';
+import { FaultPlan } from './faults.ts';
 import { closeAbruptly, listenOnLoopback } from './loopback.ts';
 
 export interface SlackCall {
@@ -137,14 +137,22 @@ export class FakeSlackServer {
         if (!/^[a-z0-9][a-z0-9_-]{0,79}$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
         if (this.channelByName(name)) return { ok: false, error: 'name_taken' };
         // The creator (the bot) is a member of the channel it creates.
-        const channel: FakeChannel = { id: `C${String(this.channels.size).padStart(8, '0')}`, name, members: [], messages: [], botIsMember: true };
+        const channel: FakeChannel = {
+          id: `C${String(this.channels.size).padStart(8, '0')}`,
+          name,
+          members: [],
+          messages: [],
+          botIsMember: true,
+        };
         this.channels.set(channel.id, channel);
         return { ok: true, channel: { id: channel.id, name } };
       }
       case 'conversations.invite': {
         const channel = this.resolveChannel(args.channel);
         if (!channel) return { ok: false, error: 'channel_not_found' };
-        const users = String(args.users ?? '').split(',').filter(Boolean);
+        const users = String(args.users ?? '')
+          .split(',')
+          .filter(Boolean);
         if (users.every((user) => channel.members.includes(user))) return { ok: false, error: 'already_in_channel' };
         channel.members.push(...users.filter((user) => !channel.members.includes(user)));
         return { ok: true, channel: { id: channel.id } };
@@ -165,7 +173,12 @@ export class FakeSlackServer {
         return { ok: true, channel: channel.id, ts: message.ts };
       }
       case 'conversations.list': {
-        const channels = [...this.channels.values()].map((channel) => ({ id: channel.id, name: channel.name, is_channel: true, is_member: channel.botIsMember === true }));
+        const channels = [...this.channels.values()].map((channel) => ({
+          id: channel.id,
+          name: channel.name,
+          is_channel: true,
+          is_member: channel.botIsMember === true,
+        }));
         return { ok: true, channels, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.history': {

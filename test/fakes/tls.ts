@@ -19,9 +19,23 @@ export async function makeTestCertificate(): Promise<TestCertificate> {
   const keyFile = path.join(folder, 'key.pem');
   const certFile = path.join(folder, 'cert.pem');
   await promisify(execFile)('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=Firebreak test authority',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Firebreak test authority',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
   ]);
   return {
     cert: await readFile(certFile, 'utf8'),

@@ -18,7 +18,14 @@ export interface WebhookFixture {
   version: string;
   groupKey: string;
   status: string;
-  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; fingerprint: string }[];
+  alerts: {
+    status: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: string;
+    endsAt: string;
+    fingerprint: string;
+  }[];
   [field: string]: unknown;
 }
 

@@ -1,12 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFirebreak } from '../../server.ts';
-import type { Firebreak } from '../../server.ts';
-import { createLogger, createToken, loadConfig, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
-import { openTestDatabase } from './database.ts';
+import { createLogger, createToken, loadConfig, systemContext } from '../../platform/index.ts';
+import type { Firebreak } from '../../server.ts';
+import { createFirebreak } from '../../server.ts';
 import type { Backend } from './database.ts';
+import { openTestDatabase } from './database.ts';
 
 export const TEST_ADMIN_TOKEN = `fbk_test_admin_${'x'.repeat(40)}`;
 
@@ -15,7 +15,11 @@ export interface TestFirebreak extends Firebreak {
   /** A new token with the role, made directly in the database. */
   tokenFor(role: Role, name?: string): Promise<string>;
   /** app.request() with a bearer token and, for objects, a JSON body. */
-  request(method: string, path: string, options?: { token?: string | null; json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string | null; json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 /** The whole service on a fresh test database, with an admin token; call close() after. */
@@ -36,7 +40,10 @@ export async function createTestFirebreak(backend: Backend, env: Record<string, 
     ...firebreak,
     adminToken: TEST_ADMIN_TOKEN,
     async tokenFor(role, name) {
-      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), { name: name ?? `${role}-${++tokens}`, role });
+      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), {
+        name: name ?? `${role}-${++tokens}`,
+        role,
+      });
       return token;
     },
     request(method, requestPath, options = {}) {

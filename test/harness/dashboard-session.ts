@@ -1,6 +1,6 @@
 import { generate } from 'otplib';
-import { createUser, systemContext } from '../../platform/index.ts';
 import type { Role } from '../../platform/index.ts';
+import { createUser, systemContext } from '../../platform/index.ts';
 import type { Firebreak } from '../../server.ts';
 
 /** What the helpers need of an app: its fetch entry point and its database. */
@@ -49,7 +49,11 @@ export function browserFor(firebreak: App): Browser {
       return response;
     },
     async post(path, form, options = {}) {
-      const headers: Record<string, string> = { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+      const headers: Record<string, string> = {
+        cookie: jar.header(),
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+      };
       const origin = options.origin === undefined ? TEST_ORIGIN : options.origin;
       if (origin) headers.origin = origin;
       const response = await firebreak.app.request(path, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
@@ -66,8 +70,18 @@ export function csrfOf(html: string): string {
   return match[1];
 }
 
-export async function createDashboardUser(firebreak: App, role: Exclude<Role, 'ingest'>, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`, password = 'correct horse battery staple') {
-  const user = await createUser(systemContext(firebreak.database.db, firebreak.config), { email, name: `${role[0]?.toUpperCase()}${role.slice(1)} Person`, role, password });
+export async function createDashboardUser(
+  firebreak: App,
+  role: Exclude<Role, 'ingest'>,
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+  password = 'correct horse battery staple',
+) {
+  const user = await createUser(systemContext(firebreak.database.db, firebreak.config), {
+    email,
+    name: `${role[0]?.toUpperCase()}${role.slice(1)} Person`,
+    role,
+    password,
+  });
   return { ...user, password };
 }
 
@@ -77,10 +91,19 @@ export function totpCode(secret: string, offsetSeconds = 0): Promise<string> {
 }
 
 /** Logs in through the forms, enrolling an authenticator on the way if needed; answers the browser and the secret. */
-export async function logIn(firebreak: App, credentials: { email: string; password: string }, secret?: string): Promise<{ browser: Browser; secret: string }> {
+export async function logIn(
+  firebreak: App,
+  credentials: { email: string; password: string },
+  secret?: string,
+): Promise<{ browser: Browser; secret: string }> {
   const browser = browserFor(firebreak);
   const loginPage = await browser.get('/login');
-  const started = await browser.post('/login', { _csrf: csrfOf(await loginPage.text()), email: credentials.email, password: credentials.password, next: '/incidents' });
+  const started = await browser.post('/login', {
+    _csrf: csrfOf(await loginPage.text()),
+    email: credentials.email,
+    password: credentials.password,
+    next: '/incidents',
+  });
   const location = started.headers.get('location') ?? '';
   if (started.status !== 303) throw new Error(`password step answered ${started.status}: ${await started.text()}`);
   if (location.startsWith('/login/enrol')) {

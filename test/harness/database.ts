@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, runMigrations } from '../../platform/index.ts';
 import type { DatabaseHandle, DatabaseKind } from '../../platform/index.ts';
+import { openDatabase, runMigrations } from '../../platform/index.ts';
 
 export type Backend = DatabaseKind;
 

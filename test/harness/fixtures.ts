@@ -1,14 +1,14 @@
-import { describe, test as base } from 'vitest';
+import { test as base, describe } from 'vitest';
 import type { DatabaseHandle } from '../../platform/index.ts';
-import { listen } from '../../server.ts';
 import type { RunningServer } from '../../server.ts';
+import { listen } from '../../server.ts';
 import { FakeSmtpServer } from '../fakes/smtp-server.ts';
-import { createTestFirebreak } from './app.ts';
 import type { TestFirebreak } from './app.ts';
-import { databaseBackends, openTestDatabase } from './database.ts';
+import { createTestFirebreak } from './app.ts';
 import type { Backend } from './database.ts';
-import { createNotifierWorld } from './notifier.ts';
+import { databaseBackends, openTestDatabase } from './database.ts';
 import type { NotifierWorld } from './notifier.ts';
+import { createNotifierWorld } from './notifier.ts';
 
 /** A test's Firebreak listening on a free loopback port, with its background work running. */
 export interface TestServer extends RunningServer {

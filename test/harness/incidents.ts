@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { PHASES, assignRole, completeChecklistItem, declareIncident, getIncident, listChecklist, listTimeline, phaseIndex, transitionPhase } from '../../incidents/index.ts';
 import type { DeclareIncidentInput, Incident, Phase } from '../../incidents/index.ts';
-import { permissionsOf } from '../../platform/index.ts';
+import {
+  assignRole,
+  completeChecklistItem,
+  declareIncident,
+  getIncident,
+  listChecklist,
+  listTimeline,
+  PHASES,
+  phaseIndex,
+  transitionPhase,
+} from '../../incidents/index.ts';
 import type { ActionContext, Database, Role } from '../../platform/index.ts';
+import { permissionsOf } from '../../platform/index.ts';
 import type { Firebreak } from '../../server.ts';
 import { TEST_CONFIG } from './config.ts';
 
@@ -10,9 +20,23 @@ import { TEST_CONFIG } from './config.ts';
  * A person acting with a role, as a session would give them (their own user id): on a bare database
  * with the test configuration, or on a running Firebreak with its own.
  */
-export function personContext(target: Database | Pick<Firebreak, 'database' | 'config'>, role: Role, name: string, userId: string = randomUUID()): ActionContext {
-  const { db, config } = 'database' in target && 'config' in target ? { db: target.database.db, config: target.config } : { db: target as Database, config: TEST_CONFIG };
-  return { db, actor: { kind: 'user', id: userId, userId, name, role, permissions: permissionsOf(role) }, requestId: `test-${randomUUID()}`, sourceAddress: '127.0.0.1', config };
+export function personContext(
+  target: Database | Pick<Firebreak, 'database' | 'config'>,
+  role: Role,
+  name: string,
+  userId: string = randomUUID(),
+): ActionContext {
+  const { db, config } =
+    'database' in target && 'config' in target
+      ? { db: target.database.db, config: target.config }
+      : { db: target as Database, config: TEST_CONFIG };
+  return {
+    db,
+    actor: { kind: 'user', id: userId, userId, name, role, permissions: permissionsOf(role) },
+    requestId: `test-${randomUUID()}`,
+    sourceAddress: '127.0.0.1',
+    config,
+  };
 }
 
 /** A declared incident (sev2 by default). */

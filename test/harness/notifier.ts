@@ -1,11 +1,11 @@
-import { createTestFirebreak } from './app.ts';
-import type { TestFirebreak } from './app.ts';
-import type { Backend } from './database.ts';
 import { FakePagerDutyServer } from '../fakes/pagerduty-server.ts';
 import { FakeSlackServer } from '../fakes/slack-server.ts';
 import { FakeSmtpServer } from '../fakes/smtp-server.ts';
-import { makeTestCertificate } from '../fakes/tls.ts';
 import type { TestCertificate } from '../fakes/tls.ts';
+import { makeTestCertificate } from '../fakes/tls.ts';
+import type { TestFirebreak } from './app.ts';
+import { createTestFirebreak } from './app.ts';
+import type { Backend } from './database.ts';
 
 export const TEST_ROUTING_KEY = 'R0UT1NGKEY0000000000000000000001';
 export const TEST_SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';

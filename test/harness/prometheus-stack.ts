@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,7 +78,9 @@ export async function startBinary(
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${binary} exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/-/ready`).then((response) => response.ok).catch(() => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/-/ready`)
+      .then((response) => response.ok)
+      .catch(() => false);
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();

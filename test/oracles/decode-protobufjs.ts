@@ -1,5 +1,5 @@
+import { limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES, OtlpDecodeError, SpanRejections } from '../../collector/otlp/decode-limits.ts';
 import type { AttributeValue, ExceptionRecord, ResourceRecord, SpanRecord, TraceBatch } from '../../incidents/index.ts';
-import { OtlpDecodeError, SpanRejections, limitText, MAX_ATTRIBUTES, MAX_RESOURCE_ATTRIBUTES } from '../../collector/otlp/decode-limits.ts';
 import { ExportTraceServiceRequest } from './otlp-proto-schema.ts';
 
 /*
@@ -62,7 +62,8 @@ function toValue(value: AnyValueMessage | undefined, depth = 0): AttributeValue 
   if (which === 'boolValue') return value.boolValue ?? false;
   if (which === 'intValue') return longToNumber(value.intValue, false);
   if (which === 'doubleValue') return value.doubleValue ?? 0;
-  if (which === 'arrayValue' && value.arrayValue && depth < 4) return (value.arrayValue.values ?? []).slice(0, MAX_ATTRIBUTES).map((item) => toValue(item, depth + 1));
+  if (which === 'arrayValue' && value.arrayValue && depth < 4)
+    return (value.arrayValue.values ?? []).slice(0, MAX_ATTRIBUTES).map((item) => toValue(item, depth + 1));
   if (which === 'kvlistValue' && value.kvlistValue && depth < 4) return toAttributes(value.kvlistValue.values, depth + 1);
   if (which === 'bytesValue' && value.bytesValue) return Buffer.from(value.bytesValue.subarray(0, 768)).toString('base64');
   return null;
@@ -82,7 +83,8 @@ function toSpan(message: SpanMessage, rejections: SpanRejections, where: string)
   const parentLength = message.parentSpanId?.length ?? 0;
   if (traceLength !== 16) return rejections.reject(`${where}: trace_id must be 16 bytes, got ${traceLength}`);
   if (spanLength !== 8) return rejections.reject(`${where}: span_id must be 8 bytes, got ${spanLength}`);
-  if (parentLength !== 0 && parentLength !== 8) return rejections.reject(`${where}: parent_span_id must be empty or 8 bytes, got ${parentLength}`);
+  if (parentLength !== 0 && parentLength !== 8)
+    return rejections.reject(`${where}: parent_span_id must be empty or 8 bytes, got ${parentLength}`);
   if (!message.name) return rejections.reject(`${where}: name is required`);
   let httpStatus = 0;
   for (const kv of message.attributes ?? []) {
@@ -121,7 +123,12 @@ function toSpan(message: SpanMessage, rejections: SpanRejections, where: string)
     exception,
     details:
       statusCode === 2 || httpStatus >= 500
-        ? { traceId: hex(message.traceId), spanId: hex(message.spanId), parentSpanId: hex(message.parentSpanId), attributes: toAttributes(message.attributes) }
+        ? {
+            traceId: hex(message.traceId),
+            spanId: hex(message.spanId),
+            parentSpanId: hex(message.parentSpanId),
+            attributes: toAttributes(message.attributes),
+          }
         : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditVerification } from '../../../platform/index.ts';
-import { Layout, Time } from '../layout.tsx';
 import type { Viewer } from '../layout.tsx';
+import { Layout, Time } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
 
 export interface AuditFilters {

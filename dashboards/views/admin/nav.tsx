@@ -1,5 +1,5 @@
-import { Layout, can } from '../layout.tsx';
 import type { Viewer } from '../layout.tsx';
+import { can, Layout } from '../layout.tsx';
 
 /** The links to the admin pages this viewer may open. */
 export function AdminNav({ viewer, current }: { viewer: Viewer; current: string }) {

@@ -1,6 +1,6 @@
 import type { OutboxMessage } from '../../../notifier/index.ts';
-import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 import type { Viewer } from '../layout.tsx';
+import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 
 export function DeadMessagesPage({ viewer, messages, retried }: { viewer: Viewer; messages: OutboxMessage[]; retried: number | null }) {
   return (
@@ -10,7 +10,10 @@ export function DeadMessagesPage({ viewer, messages, retried }: { viewer: Viewer
       </p>
       <h1>Dead messages</h1>
       <Flash notice={retried ? `${retried} message(s) queued again.` : null} />
-      <p class="muted">Messages that failed every attempt. Fix the cause (credentials, an address), then retry: the messages held back behind one are sent with it, in order.</p>
+      <p class="muted">
+        Messages that failed every attempt. Fix the cause (credentials, an address), then retry: the messages held back behind one are sent
+        with it, in order.
+      </p>
       {messages.length === 0 ? (
         <p>No dead messages.</p>
       ) : (

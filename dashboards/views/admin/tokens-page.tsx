@@ -1,10 +1,20 @@
 import type { TokenSummary } from '../../../platform/index.ts';
 import { ROLES } from '../../../platform/index.ts';
-import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 import type { Viewer } from '../layout.tsx';
+import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
 
-export function TokensPage({ viewer, tokens, created, error }: { viewer: Viewer; tokens: TokenSummary[]; created?: { name: string; token: string } | null; error?: string | null }) {
+export function TokensPage({
+  viewer,
+  tokens,
+  created,
+  error,
+}: {
+  viewer: Viewer;
+  tokens: TokenSummary[];
+  created?: { name: string; token: string } | null;
+  error?: string | null;
+}) {
   return (
     <Layout title="API tokens" viewer={viewer} section="admin">
       <h1>API tokens</h1>
@@ -54,7 +64,11 @@ export function TokensPage({ viewer, tokens, created, error }: { viewer: Viewer;
                       revoked <Time at={token.revokedAt} />
                     </span>
                   ) : (
-                    <form method="post" action={`/admin/tokens/${token.id}/revoke`} data-confirm={`Revoke the token "${token.name}"? Clients using it stop working at once.`}>
+                    <form
+                      method="post"
+                      action={`/admin/tokens/${token.id}/revoke`}
+                      data-confirm={`Revoke the token "${token.name}"? Clients using it stop working at once.`}
+                    >
                       <CsrfField viewer={viewer} />
                       <button type="submit" class="danger">
                         Revoke

@@ -1,7 +1,7 @@
 import type { Role, UserSummary } from '../../../platform/index.ts';
 import { ROLES } from '../../../platform/index.ts';
-import { CsrfField, Flash, Layout } from '../layout.tsx';
 import type { Viewer } from '../layout.tsx';
+import { CsrfField, Flash, Layout } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
 
 const PERSON_ROLES = ROLES.filter((role) => role !== 'ingest');
@@ -18,7 +18,17 @@ function RoleSelect({ id, name, value }: { id: string; name: string; value?: Rol
   );
 }
 
-export function UsersPage({ viewer, users, error, notice }: { viewer: Viewer; users: UserSummary[]; error?: string | null; notice?: string | null }) {
+export function UsersPage({
+  viewer,
+  users,
+  error,
+  notice,
+}: {
+  viewer: Viewer;
+  users: UserSummary[];
+  error?: string | null;
+  notice?: string | null;
+}) {
   const now = Date.now();
   return (
     <Layout title="Users and roles" viewer={viewer} section="admin">
@@ -64,7 +74,9 @@ export function UsersPage({ viewer, users, error, notice }: { viewer: Viewer; us
                           <label for={`op-${user.id}`}>And</label>
                           <select id={`op-${user.id}`} name="operation">
                             <option value="">nothing else</option>
-                            <option value={user.disabledAt ? 'enable' : 'disable'}>{user.disabledAt ? 'enable' : 'disable (ends sessions)'}</option>
+                            <option value={user.disabledAt ? 'enable' : 'disable'}>
+                              {user.disabledAt ? 'enable' : 'disable (ends sessions)'}
+                            </option>
                             <option value="reset-mfa">reset authenticator</option>
                             {locked ? <option value="unlock">unlock</option> : null}
                           </select>

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { incidents } from '../../schema/incidents.ts';
 import { SEVERITIES } from '../../../platform/index.ts';
+import { incidents } from '../../schema/incidents.ts';
 
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];

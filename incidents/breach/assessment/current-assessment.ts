@@ -1,11 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../../platform/index.ts';
 import type { Incident } from '../../schema/incidents.ts';
-import type { Anchors, Facts } from '../regimes/index.ts';
+import type { Anchor, Anchors, FactName, Facts } from '../regimes/index.ts';
 import { ANCHORS, FACT_NAMES } from '../regimes/index.ts';
-import type { Anchor, FactName } from '../regimes/index.ts';
-import { breachFacts } from './schema/breach-facts.ts';
 import type { BreachFact } from './schema/breach-facts.ts';
+import { breachFacts } from './schema/breach-facts.ts';
 
 export interface FactValue {
   value: unknown;

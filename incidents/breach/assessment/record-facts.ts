@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { InvalidInputError, assertPermission, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
-import { appendTimelineEvent } from '../../timeline/index.ts';
+import { assertPermission, InvalidInputError, recordAudit } from '../../../platform/index.ts';
 import { getIncidentForUpdate } from '../../get-incident.ts';
 import { markIncidentBreach } from '../../incident-writes.ts';
+import { appendTimelineEvent } from '../../timeline/index.ts';
 import { recomputeObligations } from '../obligations/index.ts';
 import { ANCHORS } from '../regimes/index.ts';
 import { breachFacts } from './schema/breach-facts.ts';
@@ -35,11 +35,23 @@ export const BreachFactsInput = z.strictObject({
 export const RecordFactsInput = z
   .strictObject({
     facts: BreachFactsInput.default({}),
-    anchors: z.strictObject(Object.fromEntries(ANCHORS.map((anchor) => [anchor, Instant.nullable().optional()])) as Record<(typeof ANCHORS)[number], z.ZodOptional<z.ZodNullable<typeof Instant>>>).default({}),
+    anchors: z
+      .strictObject(
+        Object.fromEntries(ANCHORS.map((anchor) => [anchor, Instant.nullable().optional()])) as Record<
+          (typeof ANCHORS)[number],
+          z.ZodOptional<z.ZodNullable<typeof Instant>>
+        >,
+      )
+      .default({}),
     note: z.string().trim().max(2000).optional(),
   })
-  .refine((input) => Object.keys(input.facts).length + Object.keys(input.anchors).length > 0, { message: 'give at least one fact or anchor' })
-  .refine((input) => !input.facts.riskLevel || Boolean(input.facts.riskRationale), { message: 'a risk level needs its rationale (facts.riskRationale)', path: ['facts', 'riskRationale'] });
+  .refine((input) => Object.keys(input.facts).length + Object.keys(input.anchors).length > 0, {
+    message: 'give at least one fact or anchor',
+  })
+  .refine((input) => !input.facts.riskLevel || Boolean(input.facts.riskRationale), {
+    message: 'a risk level needs its rationale (facts.riskRationale)',
+    path: ['facts', 'riskRationale'],
+  });
 export type RecordFactsInput = z.input<typeof RecordFactsInput>;
 
 // Clocks may be a little apart; a moment further in the future than this is a mistake.
@@ -79,8 +91,17 @@ export async function recordBreachFacts(ctx: ActionContext, incidentIdOrReferenc
     if (input.facts.personalData === true && !incident.isBreach) {
       await markIncidentBreach(tx, incident.id);
     }
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'breach.facts_recorded', data: { facts: recorded, note: input.note ?? null } });
-    await recordAudit(tx, ctx, { action: 'breach.facts.record', targetType: 'incident', targetId: incident.id, details: { facts: recorded, note: input.note ?? null } });
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: incident.id,
+      type: 'breach.facts_recorded',
+      data: { facts: recorded, note: input.note ?? null },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'breach.facts.record',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { facts: recorded, note: input.note ?? null },
+    });
     const obligations = await recomputeObligations(tx, incident.id, now);
     return { incidentId: incident.id, recorded, obligations: obligations.length };
   });

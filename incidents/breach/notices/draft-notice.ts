@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, NotFoundError, assertPermission, recordAudit, personKey } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
-import { appendTimelineEvent } from '../../timeline/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, NotFoundError, personKey, recordAudit } from '../../../platform/index.ts';
 import { getIncidentForUpdate } from '../../get-incident.ts';
+import { appendTimelineEvent } from '../../timeline/index.ts';
 import { currentAssessment } from '../assessment/index.ts';
-import type { NoticeSettings } from './notice-settings.ts';
+import { breachIncidentRegimes, breachObligations } from '../obligations/index.ts';
 import { NOTICE_SECTIONS, RegimeDefinition } from '../regimes/index.ts';
+import type { NoticeSettings } from './notice-settings.ts';
 import { GENERIC_NOTICE_TEMPLATE, renderTemplate } from './render-notice.ts';
-import { breachIncidentRegimes } from '../obligations/index.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
-import { breachObligations } from '../obligations/index.ts';
 
 export const NoticeRecipientInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -26,7 +25,10 @@ export const SectionOverrides = z.partialRecord(
 
 export const DraftNoticeInput = z.strictObject({
   obligationId: z.uuid(),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as "en" or "de"').default('en'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as "en" or "de"')
+    .default('en'),
   recipients: z.array(NoticeRecipientInput).min(1).max(5000),
   subject: z.string().trim().min(1).max(300).optional(),
   greeting: z.string().trim().min(1).max(300).optional(),
@@ -57,7 +59,8 @@ export async function draftNotice(ctx: ActionContext, incidentIdOrReference: str
       .from(breachObligations)
       .where(and(eq(breachObligations.id, input.obligationId), eq(breachObligations.incidentId, incident.id)));
     if (!obligation) throw new NotFoundError(`No obligation "${input.obligationId}" on this incident.`);
-    if (obligation.status === 'not_applicable') throw new ConflictError(`"${obligation.title}" is not applicable: ${obligation.notApplicableReason ?? ''}`, 'not_applicable');
+    if (obligation.status === 'not_applicable')
+      throw new ConflictError(`"${obligation.title}" is not applicable: ${obligation.notApplicableReason ?? ''}`, 'not_applicable');
     const [application] = await tx.select().from(breachIncidentRegimes).where(eq(breachIncidentRegimes.id, obligation.incidentRegimeId));
     if (!application) throw new NotFoundError(`The regime of obligation "${obligation.id}" is gone.`);
     const regime = RegimeDefinition.parse(application.definition);
@@ -65,7 +68,9 @@ export async function draftNotice(ctx: ActionContext, incidentIdOrReference: str
     const available = Object.keys(templates).length ? templates : { en: GENERIC_NOTICE_TEMPLATE };
     const template = available[input.language];
     if (!template) {
-      throw new InvalidInputError(`Invalid request body: language: "${obligation.title}" has no notice template in "${input.language}"; there are: ${Object.keys(available).sort().join(', ')}.`);
+      throw new InvalidInputError(
+        `Invalid request body: language: "${obligation.title}" has no notice template in "${input.language}"; there are: ${Object.keys(available).sort().join(', ')}.`,
+      );
     }
     const assessment = await currentAssessment(tx, incident);
     const rendered = renderTemplate(template, { assessment, regime, language: input.language, organization: settings.organization });
@@ -88,8 +93,17 @@ export async function draftNotice(ctx: ActionContext, incidentIdOrReference: str
       .returning();
     if (!notice) throw new Error('notice insert returned no row');
     await tx.insert(breachNoticeRecipients).values(recipientRows(notice.id, input.recipients));
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'breach.notice_drafted', data: { notice: notice.id, obligation: obligation.key, recipients: input.recipients.length } });
-    await recordAudit(tx, ctx, { action: 'breach.notice.draft', targetType: 'breach_notice', targetId: notice.id, details: { obligation: obligation.id, language: input.language, recipients: input.recipients.length } });
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: incident.id,
+      type: 'breach.notice_drafted',
+      data: { notice: notice.id, obligation: obligation.key, recipients: input.recipients.length },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'breach.notice.draft',
+      targetType: 'breach_notice',
+      targetId: notice.id,
+      details: { obligation: obligation.id, language: input.language, recipients: input.recipients.length },
+    });
     return notice;
   });
 }

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, assertPermission, recordAudit, personKey } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
-import { NoticeRecipientInput, SectionOverrides, recipientRows } from './draft-notice.ts';
+import { assertPermission, ConflictError, personKey, recordAudit } from '../../../platform/index.ts';
+import { NoticeRecipientInput, recipientRows, SectionOverrides } from './draft-notice.ts';
 import { lockNotice } from './lock-notice.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
@@ -16,7 +16,9 @@ export const EditNoticeInput = z
     recipients: z.array(NoticeRecipientInput).min(1).max(5000).optional(),
     expectedVersion: z.number().int().min(1).optional(),
   })
-  .refine((input) => input.subject ?? input.greeting ?? input.sections ?? input.recipients, { message: 'give something to change: subject, greeting, sections or recipients' });
+  .refine((input) => input.subject ?? input.greeting ?? input.sections ?? input.recipients, {
+    message: 'give something to change: subject, greeting, sections or recipients',
+  });
 export type EditNoticeInput = z.input<typeof EditNoticeInput>;
 
 /** Edits a draft; whoever edits becomes one of its authors and can no longer approve it. */
@@ -25,7 +27,8 @@ export async function editNotice(ctx: ActionContext, noticeId: string, rawInput:
   const input = EditNoticeInput.parse(rawInput);
   return ctx.db.transaction(async (tx) => {
     const notice = await lockNotice(tx, noticeId, input.expectedVersion);
-    if (notice.status !== 'draft') throw new ConflictError(`The notice is ${notice.status}; only drafts can change. Draft a new notice instead.`, 'notice_not_draft');
+    if (notice.status !== 'draft')
+      throw new ConflictError(`The notice is ${notice.status}; only drafts can change. Draft a new notice instead.`, 'notice_not_draft');
     const sections = notice.sections.map((section) => {
       const override = input.sections?.[section.key as keyof typeof input.sections];
       return { key: section.key, heading: override?.heading ?? section.heading, body: override?.body ?? section.body };

@@ -1,14 +1,14 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { NotFoundError } from '../../../platform/index.ts';
-import type { Database } from '../../../platform/index.ts';
-import { getDeliveryStatus } from '../../../notifier/index.ts';
 import type { OutboxStatus } from '../../../notifier/index.ts';
-import { publicNoticeLink } from './notice-settings.ts';
+import { getDeliveryStatus } from '../../../notifier/index.ts';
+import type { Database } from '../../../platform/index.ts';
+import { NotFoundError } from '../../../platform/index.ts';
 import type { NoticeSettings } from './notice-settings.ts';
+import { publicNoticeLink } from './notice-settings.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
-import { breachNotices } from './schema/breach-notices.ts';
 import type { BreachNotice } from './schema/breach-notices.ts';
+import { breachNotices } from './schema/breach-notices.ts';
 
 export type RecipientDelivery =
   | { status: 'not_sent' }
@@ -18,8 +18,19 @@ export type RecipientDelivery =
 /** Notices with their recipients and each recipient's delivery status (from the outbox). */
 export async function presentNotices(db: Database, notices: BreachNotice[], settings: Pick<NoticeSettings, 'publicUrl'>) {
   if (notices.length === 0) return [];
-  const recipients = await db.select().from(breachNoticeRecipients).where(inArray(breachNoticeRecipients.noticeId, notices.map((notice) => notice.id)));
-  const statuses = await getDeliveryStatus(db, recipients.flatMap((recipient) => (recipient.messageKey ? [recipient.messageKey] : [])));
+  const recipients = await db
+    .select()
+    .from(breachNoticeRecipients)
+    .where(
+      inArray(
+        breachNoticeRecipients.noticeId,
+        notices.map((notice) => notice.id),
+      ),
+    );
+  const statuses = await getDeliveryStatus(
+    db,
+    recipients.flatMap((recipient) => (recipient.messageKey ? [recipient.messageKey] : [])),
+  );
   return notices.map((notice) => ({
     id: notice.id,
     incidentId: notice.incidentId,
@@ -41,7 +52,13 @@ export async function presentNotices(db: Database, notices: BreachNotice[], sett
       .map((recipient) => {
         const outbox = recipient.messageKey ? statuses.get(recipient.messageKey) : undefined;
         const delivery: RecipientDelivery = outbox
-          ? { status: outbox.status, attempts: outbox.attempts, lastError: outbox.lastError, deliveredAt: outbox.deliveredAt, nextAttemptAt: outbox.nextAttemptAt }
+          ? {
+              status: outbox.status,
+              attempts: outbox.attempts,
+              lastError: outbox.lastError,
+              deliveredAt: outbox.deliveredAt,
+              nextAttemptAt: outbox.nextAttemptAt,
+            }
           : notice.status === 'sent' && !recipient.email
             ? { status: 'public_page_only' }
             : { status: 'not_sent' };

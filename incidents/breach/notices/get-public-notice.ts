@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import { NotFoundError } from '../../../platform/index.ts';
 import type { Database } from '../../../platform/index.ts';
+import { NotFoundError } from '../../../platform/index.ts';
 import { personalize } from './render-notice.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
@@ -27,5 +27,11 @@ export async function getPublicNotice(db: Database, token: string): Promise<Publ
     .where(and(eq(breachNoticeRecipients.publicToken, token), eq(breachNotices.status, 'sent')));
   if (!row?.notice.sentAt) throw notFound;
   const letter = personalize(row.notice, row.recipientName);
-  return { language: row.notice.language, subject: letter.subject, greeting: letter.greeting, sections: letter.sections, publishedAt: row.notice.sentAt.toISOString() };
+  return {
+    language: row.notice.language,
+    subject: letter.subject,
+    greeting: letter.greeting,
+    sections: letter.sections,
+    publishedAt: row.notice.sentAt.toISOString(),
+  };
 }

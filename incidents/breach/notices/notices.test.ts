@@ -3,9 +3,28 @@ import type { TestFirebreak } from '../../../test/harness/app.ts';
 import { describeOnBackends, it, test } from '../../../test/harness/fixtures.ts';
 
 type Json = Record<string, unknown>;
-interface Recipient { id: string; name: string; email: string | null; publicUrl: string; delivery: { status: string } }
-interface Notice { id: string; status: string; subject: string; greeting: string; sections: { key: string; heading: string; body: string }[]; recipients: Recipient[] }
-interface Obligation { id: string; key: string; status: string; submittedVia: string | null; submissionReference: string | null }
+interface Recipient {
+  id: string;
+  name: string;
+  email: string | null;
+  publicUrl: string;
+  delivery: { status: string };
+}
+interface Notice {
+  id: string;
+  status: string;
+  subject: string;
+  greeting: string;
+  sections: { key: string; heading: string; body: string }[];
+  recipients: Recipient[];
+}
+interface Obligation {
+  id: string;
+  key: string;
+  status: string;
+  submittedVia: string | null;
+  submissionReference: string | null;
+}
 
 describeOnBackends('breach notices', () => {
   test.override('firebreakEnv', ({ smtp }) => ({ SMTP_URL: smtp.url, BREACH_ORGANIZATION_NAME: 'Acme Cloud' }));
@@ -18,7 +37,12 @@ describeOnBackends('breach notices', () => {
 
   /** A breach with every fact a letter needs except the measures taken, under GDPR. */
   async function breachUnderGdpr(firebreak: TestFirebreak): Promise<{ reference: string; incidentId: string; art34: Obligation }> {
-    const incident = await json<{ reference: string; id: string }>(await firebreak.request('POST', '/api/incidents', { json: { title: 'Internal: billing-db replica snapshot on public bucket', severity: 'sev1' } }), 201);
+    const incident = await json<{ reference: string; id: string }>(
+      await firebreak.request('POST', '/api/incidents', {
+        json: { title: 'Internal: billing-db replica snapshot on public bucket', severity: 'sev1' },
+      }),
+      201,
+    );
     await json(
       await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/facts`, {
         json: {
@@ -37,13 +61,19 @@ describeOnBackends('breach notices', () => {
       }),
       201,
     );
-    const applied = await json<{ obligations: Obligation[] }>(await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/regimes`, { json: { regimeId: 'gdpr' } }), 201);
+    const applied = await json<{ obligations: Obligation[] }>(
+      await firebreak.request('POST', `/api/incidents/${incident.reference}/breach/regimes`, { json: { regimeId: 'gdpr' } }),
+      201,
+    );
     const art34 = applied.obligations.find((obligation) => obligation.key === 'art34_data_subjects');
     if (art34?.status !== 'applicable') throw new Error(`Art. 34 should apply: ${JSON.stringify(applied.obligations)}`);
     return { reference: incident.reference, incidentId: incident.id, art34 };
   }
 
-  it('drafts, needs a second person to approve, e-mails every recipient over SMTP, publishes the pages and marks the obligation submitted', async ({ firebreak, smtp }) => {
+  it('drafts, needs a second person to approve, e-mails every recipient over SMTP, publishes the pages and marks the obligation submitted', async ({
+    firebreak,
+    smtp,
+  }) => {
     const { reference, incidentId, art34 } = await breachUnderGdpr(firebreak);
     const drafter = await firebreak.tokenFor('commander', 'drafter-dana');
     const approver = await firebreak.tokenFor('commander', 'approver-alex');
@@ -77,35 +107,58 @@ describeOnBackends('breach notices', () => {
     expect(draft.sections[0]?.body).toContain('Acme Cloud became aware');
 
     // The measures were never recorded: the gap is visible and blocks approval.
-    const incomplete = await json<{ error: { code: string; message: string } }>(await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }), 409);
+    const incomplete = await json<{ error: { code: string; message: string } }>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }),
+      409,
+    );
     expect(incomplete.error).toMatchObject({ code: 'notice_incomplete', message: expect.stringContaining('measuresTaken') });
     await json(
       await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, {
         token: drafter,
-        json: { sections: { whatWeAreDoing: { body: 'We closed the bucket, rotated every credential and engaged an outside forensic firm.' } } },
+        json: {
+          sections: { whatWeAreDoing: { body: 'We closed the bucket, rotated every credential and engaged an outside forensic firm.' } },
+        },
       }),
       200,
     );
 
     // Four eyes: not the drafter, not someone without the permission; sending waits for the approval.
-    const ownApproval = await json<{ error: { message: string } }>(await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: drafter, json: {} }), 403);
+    const ownApproval = await json<{ error: { message: string } }>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: drafter, json: {} }),
+      403,
+    );
     expect(ownApproval.error.message).toMatch(/Four eyes/);
     expect((await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: responder, json: {} })).status).toBe(403);
-    const early = await json<{ error: { code: string } }>(await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }), 409);
+    const early = await json<{ error: { code: string } }>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }),
+      409,
+    );
     expect(early.error.code).toBe('approval_required');
     const beforeSending = draft.recipients[0]?.publicUrl ?? '';
     expect((await firebreak.request('GET', new URL(beforeSending).pathname, { token: null })).status).toBe(404);
 
-    const approved = await json<Notice>(await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }), 200);
+    const approved = await json<Notice>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: approver, json: {} }),
+      200,
+    );
     expect(approved.status).toBe('approved');
-    expect((await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, { token: drafter, json: { subject: 'changed' } })).status).toBe(409);
+    expect(
+      (await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, { token: drafter, json: { subject: 'changed' } })).status,
+    ).toBe(409);
 
-    const sent = await json<Notice>(await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }), 200);
+    const sent = await json<Notice>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }),
+      200,
+    );
     expect(sent.status).toBe('sent');
     expect((await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} })).status).toBe(409);
 
     const status = await json<{ obligations: Obligation[] }>(await firebreak.request('GET', `/api/incidents/${reference}/breach`), 200);
-    expect(status.obligations.find((obligation) => obligation.id === art34.id)).toMatchObject({ status: 'submitted', submittedVia: 'notice', submissionReference: draft.id });
+    expect(status.obligations.find((obligation) => obligation.id === art34.id)).toMatchObject({
+      status: 'submitted',
+      submittedVia: 'notice',
+      submissionReference: draft.id,
+    });
 
     await firebreak.notifier.worker.drain();
     expect(smtp.received.map((mail) => mail.to).sort()).toEqual([['ana@example.com'], ['ben@example.com']]);
@@ -153,13 +206,22 @@ describeOnBackends('breach notices', () => {
     for (const secret of internal) expect(html, `public page leaks ${secret}`).not.toContain(secret);
 
     const carla = sent.recipients.find((recipient) => recipient.name === 'Carla Ruiz');
-    expect(await (await firebreak.request('GET', new URL(carla?.publicUrl ?? '').pathname, { token: null })).text()).toContain('Dear Carla Ruiz,');
+    expect(await (await firebreak.request('GET', new URL(carla?.publicUrl ?? '').pathname, { token: null })).text()).toContain(
+      'Dear Carla Ruiz,',
+    );
     expect((await firebreak.request('GET', `/notices/${'A'.repeat(43)}`, { token: null })).status).toBe(404);
     expect((await firebreak.request('GET', '/notices/short', { token: null })).status).toBe(404);
 
-    const audit = await json<{ entries: { action: string; actorName: string }[] }>(await firebreak.request('GET', '/api/audit?limit=100'), 200);
+    const audit = await json<{ entries: { action: string; actorName: string }[] }>(
+      await firebreak.request('GET', '/api/audit?limit=100'),
+      200,
+    );
     expect(audit.entries.map((entry) => `${entry.action} by ${entry.actorName}`)).toEqual(
-      expect.arrayContaining(['breach.notice.draft by drafter-dana', 'breach.notice.approve by approver-alex', 'breach.notice.send by drafter-dana']),
+      expect.arrayContaining([
+        'breach.notice.draft by drafter-dana',
+        'breach.notice.approve by approver-alex',
+        'breach.notice.send by drafter-dana',
+      ]),
     );
   });
 
@@ -171,12 +233,23 @@ describeOnBackends('breach notices', () => {
     const draft = await json<Notice>(
       await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
         token: drafter,
-        json: { obligationId: art34.id, language: 'de', recipients: [{ name: 'Jonas', email: 'jonas@example.de' }], sections: { whatWeAreDoing: { body: 'Wir haben den Zugang gesperrt.' } } },
+        json: {
+          obligationId: art34.id,
+          language: 'de',
+          recipients: [{ name: 'Jonas', email: 'jonas@example.de' }],
+          sections: { whatWeAreDoing: { body: 'Wir haben den Zugang gesperrt.' } },
+        },
       }),
       201,
     );
     expect(draft.subject).toMatch(/Benachrichtigung/);
-    await json(await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, { token: editor, json: { greeting: 'Guten Tag {{recipient.name}},' } }), 200);
+    await json(
+      await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, {
+        token: editor,
+        json: { greeting: 'Guten Tag {{recipient.name}},' },
+      }),
+      200,
+    );
     expect((await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: editor, json: {} })).status).toBe(403);
     expect((await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: third, json: {} })).status).toBe(200);
     await json(await firebreak.request('POST', `/api/breach/notices/${draft.id}/send`, { token: drafter, json: {} }), 200);
@@ -192,7 +265,11 @@ describeOnBackends('breach notices', () => {
     const draft = await json<Notice>(
       await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
         token: drafter,
-        json: { obligationId: art34.id, recipients: [{ name: 'Dee', email: 'dee@example.com' }], sections: { whatWeAreDoing: { body: 'We locked the bucket.' } } },
+        json: {
+          obligationId: art34.id,
+          recipients: [{ name: 'Dee', email: 'dee@example.com' }],
+          sections: { whatWeAreDoing: { body: 'We locked the bucket.' } },
+        },
       }),
       201,
     );
@@ -201,7 +278,11 @@ describeOnBackends('breach notices', () => {
     smtp.refuseNext(1, 451);
     await firebreak.notifier.worker.drain();
     const failed = await json<Notice>(await firebreak.request('GET', `/api/breach/notices/${draft.id}`), 200);
-    expect(failed.recipients[0]?.delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/451|Try again/) });
+    expect(failed.recipients[0]?.delivery).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringMatching(/451|Try again/),
+    });
     await firebreak.notifier.worker.drain(() => new Date(Date.now() + 3_600_000));
     const delivered = await json<Notice>(await firebreak.request('GET', `/api/breach/notices/${draft.id}`), 200);
     expect(delivered.recipients[0]?.delivery.status).toBe('delivered');
@@ -218,12 +299,29 @@ describeOnBackends('breach notices', () => {
       [{ obligationId: '00000000-0000-4000-8000-000000000000', recipients: [{ name: 'X' }] }, 404, /obligation/],
     ];
     for (const [body, status, message] of cases) {
-      const refused = await json<{ error: { message: string } }>(await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, { json: body }), status);
+      const refused = await json<{ error: { message: string } }>(
+        await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, { json: body }),
+        status,
+      );
       expect(refused.error.message).toMatch(message);
     }
     const viewer = await firebreak.tokenFor('viewer');
-    expect((await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, { token: viewer, json: { obligationId: art34.id, recipients: [{ name: 'X' }] } })).status).toBe(403);
-    expect((await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, { token: null, json: { obligationId: art34.id, recipients: [{ name: 'X' }] } })).status).toBe(401);
+    expect(
+      (
+        await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
+          token: viewer,
+          json: { obligationId: art34.id, recipients: [{ name: 'X' }] },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
+          token: null,
+          json: { obligationId: art34.id, recipients: [{ name: 'X' }] },
+        })
+      ).status,
+    ).toBe(401);
     const status = await json<{ notices: unknown[] }>(await firebreak.request('GET', `/api/incidents/${reference}/breach`), 200);
     expect(status.notices).toEqual([]);
   });

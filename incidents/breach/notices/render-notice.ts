@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Assessment } from '../assessment/index.ts';
-import { NOTICE_SECTIONS } from '../regimes/index.ts';
 import type { NoticeTemplate, RegimeDefinition } from '../regimes/index.ts';
+import { NOTICE_SECTIONS } from '../regimes/index.ts';
 import type { NoticeSectionContent } from './schema/breach-notices.ts';
 
 export const TO_BE_COMPLETED = '[to be completed';
@@ -50,7 +50,9 @@ export function fillPlaceholders(text: string, context: RenderContext): string {
     if (scope === 'anchors' && name) {
       const moment = context.assessment.anchors[name as keyof typeof context.assessment.anchors];
       if (!moment) return `${TO_BE_COMPLETED}: ${name}]`;
-      return DateTime.fromJSDate(moment, { zone: context.regime.timeZone }).setLocale(context.language).toLocaleString(DateTime.DATETIME_FULL);
+      return DateTime.fromJSDate(moment, { zone: context.regime.timeZone })
+        .setLocale(context.language)
+        .toLocaleString(DateTime.DATETIME_FULL);
     }
     return `${TO_BE_COMPLETED}: ${scope}${name ? `.${name}` : ''}]`;
   });
@@ -81,20 +83,36 @@ export interface RenderedLetter {
 }
 
 /** One recipient's copy of a notice. */
-export function personalize(notice: { subject: string; greeting: string; sections: NoticeSectionContent[] }, recipientName: string): RenderedLetter {
+export function personalize(
+  notice: { subject: string; greeting: string; sections: NoticeSectionContent[] },
+  recipientName: string,
+): RenderedLetter {
   const fill = (text: string) => text.replace(/\{\{\s*recipient\.name\s*\}\}/g, recipientName);
-  return { subject: fill(notice.subject), greeting: fill(notice.greeting), sections: notice.sections.map((section) => ({ heading: fill(section.heading), body: fill(section.body) })) };
+  return {
+    subject: fill(notice.subject),
+    greeting: fill(notice.greeting),
+    sections: notice.sections.map((section) => ({ heading: fill(section.heading), body: fill(section.body) })),
+  };
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 export function letterAsText(letter: RenderedLetter, publicLink: string): string {
-  const parts = [letter.greeting, ...letter.sections.map((section) => `${section.heading}\n${'-'.repeat(section.heading.length)}\n${section.body}`)];
+  const parts = [
+    letter.greeting,
+    ...letter.sections.map((section) => `${section.heading}\n${'-'.repeat(section.heading.length)}\n${section.body}`),
+  ];
   return `${parts.join('\n\n')}\n\nThis notice is also available at ${publicLink}\n`;
 }
 
 export function letterAsHtml(letter: RenderedLetter, publicLink: string, language: string): string {
-  const paragraphs = (text: string) => text.split(/\n{2,}/).map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`).join('');
-  const sections = letter.sections.map((section) => `<h2 style="font-size:1.1em">${escapeHtml(section.heading)}</h2>${paragraphs(section.body)}`).join('');
+  const paragraphs = (text: string) =>
+    text
+      .split(/\n{2,}/)
+      .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`)
+      .join('');
+  const sections = letter.sections
+    .map((section) => `<h2 style="font-size:1.1em">${escapeHtml(section.heading)}</h2>${paragraphs(section.body)}`)
+    .join('');
   return `<!doctype html><html lang="${escapeHtml(language)}"><body style="font-family:sans-serif;max-width:40em;line-height:1.5"><h1 style="font-size:1.3em">${escapeHtml(letter.subject)}</h1><p>${escapeHtml(letter.greeting)}</p>${sections}<p><a href="${escapeHtml(publicLink)}">${escapeHtml(publicLink)}</a></p></body></html>`;
 }

@@ -1,17 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, assertPermission, recordAudit } from '../../../platform/index.ts';
-import type { ActionContext } from '../../../platform/index.ts';
 import { enqueueMessage } from '../../../notifier/index.ts';
+import type { ActionContext } from '../../../platform/index.ts';
+import { assertPermission, ConflictError, recordAudit } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
+import { lockObligation, markSubmitted } from '../obligations/index.ts';
 import { lockNotice } from './lock-notice.ts';
-import { lockObligation } from '../obligations/index.ts';
-import { publicNoticeLink } from './notice-settings.ts';
 import type { NoticeSettings } from './notice-settings.ts';
+import { publicNoticeLink } from './notice-settings.ts';
 import { letterAsHtml, letterAsText, personalize } from './render-notice.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
-import { markSubmitted } from '../obligations/index.ts';
 
 export const SendNoticeInput = z.strictObject({
   /** Required when the obligation is late and no reason was recorded yet. */
@@ -30,13 +29,23 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
   assertPermission(ctx.actor, 'notices:draft');
   return ctx.db.transaction(async (tx) => {
     const notice = await lockNotice(tx, noticeId);
-    if (notice.status === 'draft') throw new ConflictError('The notice is not approved yet; a second person with "notices:approve" must approve it first.', 'approval_required');
-    if (notice.status === 'sent') throw new ConflictError(`The notice was sent already (${notice.sentAt?.toISOString() ?? ''}).`, 'already_sent');
+    if (notice.status === 'draft')
+      throw new ConflictError(
+        'The notice is not approved yet; a second person with "notices:approve" must approve it first.',
+        'approval_required',
+      );
+    if (notice.status === 'sent')
+      throw new ConflictError(`The notice was sent already (${notice.sentAt?.toISOString() ?? ''}).`, 'already_sent');
     const now = new Date();
     const obligation = await lockObligation(tx, notice.obligationId);
     const submitting = obligation.status === 'assessing' || obligation.status === 'applicable';
     if (submitting) {
-      await markSubmitted(tx, ctx.actor, obligation, { at: now, via: 'notice', reference: notice.id, delayReason: input.delayReason ?? null });
+      await markSubmitted(tx, ctx.actor, obligation, {
+        at: now,
+        via: 'notice',
+        reference: notice.id,
+        delayReason: input.delayReason ?? null,
+      });
     }
     const recipients = await tx.select().from(breachNoticeRecipients).where(eq(breachNoticeRecipients.noticeId, notice.id));
     let emailed = 0;
@@ -48,7 +57,12 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
       await enqueueMessage(tx, ctx.config, {
         channel: 'email',
         idempotencyKey: key,
-        payload: { to: recipient.email, subject: letter.subject, text: letterAsText(letter, link), html: letterAsHtml(letter, link, notice.language) },
+        payload: {
+          to: recipient.email,
+          subject: letter.subject,
+          text: letterAsText(letter, link),
+          html: letterAsHtml(letter, link, notice.language),
+        },
       });
       await tx.update(breachNoticeRecipients).set({ messageKey: key }).where(eq(breachNoticeRecipients.id, recipient.id));
       emailed++;
@@ -68,7 +82,13 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
       action: 'breach.notice.send',
       targetType: 'breach_notice',
       targetId: notice.id,
-      details: { recipients: recipients.length, emailed, obligation: obligation.id, submittedObligation: submitting, delayReason: input.delayReason ?? null },
+      details: {
+        recipients: recipients.length,
+        emailed,
+        obligation: obligation.id,
+        submittedObligation: submitting,
+        delayReason: input.delayReason ?? null,
+      },
     });
     return sent;
   });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ConflictError, assertPermission, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
-import { appendTimelineEvent } from '../../timeline/index.ts';
+import { assertPermission, ConflictError, recordAudit } from '../../../platform/index.ts';
 import { getIncidentForUpdate } from '../../get-incident.ts';
-import { recomputeObligations } from './recompute-obligations.ts';
+import { appendTimelineEvent } from '../../timeline/index.ts';
 import { getRegime } from '../regimes/index.ts';
+import { recomputeObligations } from './recompute-obligations.ts';
 import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
 import { breachObligations } from './schema/breach-obligations.ts';
 
@@ -38,9 +38,20 @@ export async function applyRegime(ctx: ActionContext, incidentIdOrReference: str
       })),
     );
     // A fresh row has no due time, so the recomputation below sets every due time and schedules every warning.
-    const obligations = (await recomputeObligations(tx, incident.id)).filter((obligation) => obligation.incidentRegimeId === application.id);
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'breach.regime_applied', data: { regime: definition.id, name: definition.name } });
-    await recordAudit(tx, ctx, { action: 'breach.regime.apply', targetType: 'incident', targetId: incident.id, details: { regime: definition.id } });
+    const obligations = (await recomputeObligations(tx, incident.id)).filter(
+      (obligation) => obligation.incidentRegimeId === application.id,
+    );
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: incident.id,
+      type: 'breach.regime_applied',
+      data: { regime: definition.id, name: definition.name },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'breach.regime.apply',
+      targetType: 'incident',
+      targetId: incident.id,
+      details: { regime: definition.id },
+    });
     return { regime: definition.id, obligations };
   });
 }

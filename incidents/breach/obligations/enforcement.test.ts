@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect } from 'vitest';
-import { createFirebreak } from '../../../server.ts';
-import type { Firebreak } from '../../../server.ts';
-import { createLogger, loadConfig, openDatabase, queryRows, systemContext } from '../../../platform/index.ts';
 import type { DatabaseHandle } from '../../../platform/index.ts';
-import { createEmptyPostgresDatabase, databaseBackends } from '../../../test/harness/database.ts';
+import { createLogger, loadConfig, openDatabase, queryRows, systemContext } from '../../../platform/index.ts';
+import type { Firebreak } from '../../../server.ts';
+import { createFirebreak } from '../../../server.ts';
 import type { Backend } from '../../../test/harness/database.ts';
+import { createEmptyPostgresDatabase, databaseBackends } from '../../../test/harness/database.ts';
 import { describeOnBackends, it } from '../../../test/harness/fixtures.ts';
 import { declareIncident } from '../../declare-incident.ts';
-import { applyRegime } from './apply-regime.ts';
-import { getBreachStatus } from '../get-breach-status.ts';
 import { recordBreachFacts } from '../assessment/record-facts.ts';
+import { getBreachStatus } from '../get-breach-status.ts';
+import { applyRegime } from './apply-regime.ts';
 
 const HOUR = 3_600_000;
 const logger = createLogger('silent');
@@ -30,7 +30,12 @@ async function persistentDatabase(backend: Backend): Promise<{ open(): Promise<D
 
 async function startFirebreak(database: DatabaseHandle): Promise<Firebreak> {
   const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-breach-app-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDirectory, SCHEDULER_ENABLED: 'false', FIREBREAK_BOOTSTRAP_TOKEN: `fbk_test_admin_${'y'.repeat(40)}` });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDirectory,
+    SCHEDULER_ENABLED: 'false',
+    FIREBREAK_BOOTSTRAP_TOKEN: `fbk_test_admin_${'y'.repeat(40)}`,
+  });
   return createFirebreak(config, { database, logger });
 }
 
@@ -44,8 +49,14 @@ async function breachUnderContract(firebreak: Firebreak, identifiedAt: Date): Pr
 }
 
 async function warningsSent(db: DatabaseHandle['db']): Promise<{ total: number; distinct: number; timeline: number }> {
-  const [row] = await queryRows<{ total: number; distinct: number }>(db, sql`select count(*)::int as total, count(distinct (obligation_id, due_at, point))::int as distinct from breach_warnings`);
-  const [events] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from timeline_events where type = 'breach.deadline_warning'`);
+  const [row] = await queryRows<{ total: number; distinct: number }>(
+    db,
+    sql`select count(*)::int as total, count(distinct (obligation_id, due_at, point))::int as distinct from breach_warnings`,
+  );
+  const [events] = await queryRows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from timeline_events where type = 'breach.deadline_warning'`,
+  );
   return { total: row?.total ?? 0, distinct: row?.distinct ?? 0, timeline: events?.count ?? 0 };
 }
 
@@ -92,7 +103,11 @@ describeOnBackends('deadline enforcement', (backend) => {
       sql`select data from timeline_events where type = 'breach.deadline_warning' order by id`,
     );
     expect(timeline).toHaveLength(7);
-    expect(timeline[0]?.data).toMatchObject({ overdue: false, obligation: expect.stringMatching(/contract-24h/), dueAt: new Date(start.getTime() + 23 * HOUR).toISOString() });
+    expect(timeline[0]?.data).toMatchObject({
+      overdue: false,
+      obligation: expect.stringMatching(/contract-24h/),
+      dueAt: new Date(start.getTime() + 23 * HOUR).toISOString(),
+    });
     await firebreak.close();
   });
 
@@ -125,7 +140,9 @@ describeOnBackends('concurrent breach writes', () => {
     const status = await getBreachStatus(firebreak.database.db, incidentId);
     const writes = [
       ...status.obligations.map((obligation) => submitObligation(ctx, obligation.id, { via: 'portal' })),
-      ...[2, 3, 4].map((hours) => recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - hours * HOUR).toISOString() } })),
+      ...[2, 3, 4].map((hours) =>
+        recordBreachFacts(ctx, incidentId, { anchors: { identifiedAt: new Date(start.getTime() - hours * HOUR).toISOString() } }),
+      ),
     ];
     await Promise.all(writes);
     const after = await getBreachStatus(firebreak.database.db, incidentId);

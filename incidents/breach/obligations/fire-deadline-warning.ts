@@ -1,16 +1,15 @@
 import { Counter } from 'prom-client';
-import { SYSTEM_ACTOR, defineMetric, epochMs, metricsRegistry, preparedStatement } from '../../../platform/index.ts';
-import type { Config, Database, Timer, Severity } from '../../../platform/index.ts';
 import { notifyIncidentChange } from '../../../notifier/index.ts';
-import { appendTimelineEvent } from '../../timeline/index.ts';
-import { currentCommander } from '../../roles/index.ts';
+import type { Config, Database, Severity, Timer } from '../../../platform/index.ts';
+import { defineMetric, epochMs, metricsRegistry, preparedStatement, SYSTEM_ACTOR } from '../../../platform/index.ts';
 import { incidentSnapshot } from '../../incident-snapshot.ts';
 import type { Phase } from '../../phases.ts';
-import { overdueWarningPoint } from '../regimes/index.ts';
-import { localIso } from '../regimes/index.ts';
-import type { BreachObligation } from './schema/breach-obligations.ts';
-import { isActive, scheduleWarningTimer } from './schedule-warnings.ts';
+import { currentCommander } from '../../roles/index.ts';
+import { appendTimelineEvent } from '../../timeline/index.ts';
+import { localIso, overdueWarningPoint } from '../regimes/index.ts';
 import type { WarningTimerPayload } from './schedule-warnings.ts';
+import { isActive, scheduleWarningTimer } from './schedule-warnings.ts';
+import type { BreachObligation } from './schema/breach-obligations.ts';
 
 export const breachWarningsSent = defineMetric(
   'firebreak_breach_warnings_total',
@@ -24,7 +23,10 @@ export const breachWarningsSent = defineMetric(
 );
 
 // A burst of due warnings runs this once each in one tick: a prepared statement (one round trip).
-const recordWarning = preparedStatement<[obligationId: string, point: string, dueAt: string, scheduledFor: string, firedAt: string, overdue: boolean], { id: string }>(`
+const recordWarning = preparedStatement<
+  [obligationId: string, point: string, dueAt: string, scheduledFor: string, firedAt: string, overdue: boolean],
+  { id: string }
+>(`
   insert into breach_warnings (obligation_id, point, due_at, scheduled_for, fired_at, overdue)
   values ($1::text::uuid, $2, $3::text::timestamptz, $4::text::timestamptz, $5::text::timestamptz, $6)
   on conflict do nothing
@@ -70,7 +72,13 @@ const dateOf = (epochMilliseconds: number | null) => (epochMilliseconds === null
 function payloadOf(timer: Timer): WarningTimerPayload | null {
   const payload = timer.payload as Partial<WarningTimerPayload>;
   if (typeof payload.obligationId !== 'string' || typeof payload.point !== 'string' || typeof payload.dueAt !== 'string') return null;
-  return { obligationId: payload.obligationId, point: payload.point, label: payload.label ?? payload.point, dueAt: payload.dueAt, overdueEveryHours: Number(payload.overdueEveryHours ?? 4) };
+  return {
+    obligationId: payload.obligationId,
+    point: payload.point,
+    label: payload.label ?? payload.point,
+    dueAt: payload.dueAt,
+    overdueEveryHours: Number(payload.overdueEveryHours ?? 4),
+  };
 }
 
 /**
@@ -85,7 +93,14 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date,
   const dueAt = dateOf(row?.effective_due_at ?? null);
   // A warning about a deadline that has since moved, or an obligation since closed, is stale: say nothing.
   if (!row || !isActive(row) || !dueAt || dueAt.toISOString() !== payload.dueAt) return;
-  const obligation = { id: row.id, title: row.title, regimeId: row.regime_id, key: row.key, recipient: row.recipient, suspendedUntil: dateOf(row.suspended_until) };
+  const obligation = {
+    id: row.id,
+    title: row.title,
+    regimeId: row.regime_id,
+    key: row.key,
+    recipient: row.recipient,
+    suspendedUntil: dateOf(row.suspended_until),
+  };
   const incident = {
     id: row.incident_id,
     number: row.incident_number,
@@ -99,7 +114,15 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date,
   };
   // The warning at the deadline itself is the last one before it passes; every later one is overdue.
   const overdue = payload.point.startsWith('overdue-') || now > dueAt;
-  const inserted = await recordWarning(tx, obligation.id, payload.point, dueAt.toISOString(), timer.dueAt.toISOString(), now.toISOString(), overdue);
+  const inserted = await recordWarning(
+    tx,
+    obligation.id,
+    payload.point,
+    dueAt.toISOString(),
+    timer.dueAt.toISOString(),
+    now.toISOString(),
+    overdue,
+  );
   if (inserted.length === 0) return;
   const timeZone = row.time_zone ?? 'UTC';
   const details = {
@@ -122,7 +145,15 @@ export async function fireDeadlineWarning(tx: Database, timer: Timer, now: Date,
     incident: incidentSnapshot(incident, await currentCommander(tx, incident.id)),
     at: now,
     actorName: SYSTEM_ACTOR.name,
-    deadline: { subject: 'breach_obligation', obligationId: obligation.id, title: obligation.title, regime: obligation.regimeId, point: payload.point, dueAt, overdue },
+    deadline: {
+      subject: 'breach_obligation',
+      obligationId: obligation.id,
+      title: obligation.title,
+      regime: obligation.regimeId,
+      point: payload.point,
+      dueAt,
+      overdue,
+    },
   });
   await appendTimelineEvent(tx, SYSTEM_ACTOR, { incidentId: incident.id, type: 'breach.deadline_warning', occurredAt: now, data: details });
   breachWarningsSent.inc({ overdue: String(overdue) });

@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../../platform/index.ts';
 import { incidents } from '../../schema/incidents.ts';
-import { computeDeadlines, warningPlanOf } from '../regimes/index.ts';
 import { currentAssessment } from '../assessment/index.ts';
-import { RegimeDefinition } from '../regimes/index.ts';
+import { computeDeadlines, RegimeDefinition, warningPlanOf } from '../regimes/index.ts';
 import { rescheduleWarnings } from './schedule-warnings.ts';
 import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
-import { breachObligations } from './schema/breach-obligations.ts';
 import type { BreachObligation, ObligationStatus } from './schema/breach-obligations.ts';
+import { breachObligations } from './schema/breach-obligations.ts';
 
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -23,12 +22,20 @@ export function effectiveDueOf(dueAt: Date | null, suspendedUntil: Date | null):
  * submission, suspension or decision changes.
  */
 export async function recomputeObligations(tx: Database, incidentId: string, now: Date = new Date()): Promise<BreachObligation[]> {
-  const [incident] = await tx.select({ id: incidents.id, identifiedAt: incidents.identifiedAt }).from(incidents).where(eq(incidents.id, incidentId));
+  const [incident] = await tx
+    .select({ id: incidents.id, identifiedAt: incidents.identifiedAt })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId));
   if (!incident) return [];
   const assessment = await currentAssessment(tx, incident);
   const applied = await tx.select().from(breachIncidentRegimes).where(eq(breachIncidentRegimes.incidentId, incidentId));
   // Locked: a concurrent submission must not be overwritten by a status computed from a stale read.
-  const rows = await tx.select().from(breachObligations).where(eq(breachObligations.incidentId, incidentId)).orderBy(breachObligations.id).for('update');
+  const rows = await tx
+    .select()
+    .from(breachObligations)
+    .where(eq(breachObligations.incidentId, incidentId))
+    .orderBy(breachObligations.id)
+    .for('update');
   const result: BreachObligation[] = [];
   for (const application of applied) {
     const regime = RegimeDefinition.parse(application.definition);
@@ -64,11 +71,21 @@ export async function recomputeObligations(tx: Database, incidentId: string, now
       }
       const [updated] = await tx
         .update(breachObligations)
-        .set({ status, notApplicableReason, dueAt: deadline.dueAt, clockStartedAt: deadline.startedAt, basis: deadline.basis, effectiveDueAt, version: row.version + 1, updatedAt: now })
+        .set({
+          status,
+          notApplicableReason,
+          dueAt: deadline.dueAt,
+          clockStartedAt: deadline.startedAt,
+          basis: deadline.basis,
+          effectiveDueAt,
+          version: row.version + 1,
+          updatedAt: now,
+        })
         .where(eq(breachObligations.id, row.id))
         .returning();
       if (!updated) continue;
-      const timingChanged = !sameTime(effectiveDueAt, row.effectiveDueAt) || !sameTime(deadline.startedAt, row.clockStartedAt) || status !== row.status;
+      const timingChanged =
+        !sameTime(effectiveDueAt, row.effectiveDueAt) || !sameTime(deadline.startedAt, row.clockStartedAt) || status !== row.status;
       if (timingChanged) await rescheduleWarnings(tx, updated, warningPlanOf(regime, definition), now);
       result.push(updated);
     }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { assertPermission, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
+import { assertPermission, recordAudit } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { lockObligation } from './lock-obligation.ts';
 import { breachObligations } from './schema/breach-obligations.ts';
@@ -19,8 +19,17 @@ export async function recordDelayReason(ctx: ActionContext, obligationId: string
       .set({ delayReason: input.reason, version: obligation.version + 1, updatedAt: new Date() })
       .where(eq(breachObligations.id, obligation.id))
       .returning();
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: obligation.incidentId, type: 'breach.delay_reason_recorded', data: { obligation: obligation.key, reason: input.reason } });
-    await recordAudit(tx, ctx, { action: 'breach.obligation.delay_reason', targetType: 'breach_obligation', targetId: obligation.id, details: { reason: input.reason } });
+    await appendTimelineEvent(tx, ctx.actor, {
+      incidentId: obligation.incidentId,
+      type: 'breach.delay_reason_recorded',
+      data: { obligation: obligation.key, reason: input.reason },
+    });
+    await recordAudit(tx, ctx, {
+      action: 'breach.obligation.delay_reason',
+      targetType: 'breach_obligation',
+      targetId: obligation.id,
+      details: { reason: input.reason },
+    });
     return updated ?? obligation;
   });
 }

@@ -1,8 +1,7 @@
-import { cancelTimers, scheduleTimer } from '../../../platform/index.ts';
 import type { Database } from '../../../platform/index.ts';
+import { cancelTimers, scheduleTimer } from '../../../platform/index.ts';
+import type { WarningPlan, WarningPoint } from '../regimes/index.ts';
 import { computeWarningPoints, overdueWarningPoint } from '../regimes/index.ts';
-import type { WarningPoint } from '../regimes/index.ts';
-import type { WarningPlan } from '../regimes/index.ts';
 import type { BreachObligation } from './schema/breach-obligations.ts';
 
 export const WARNING_TIMER_KIND = 'breach.warning';
@@ -16,15 +15,28 @@ export interface WarningTimerPayload extends Record<string, unknown> {
   overdueEveryHours: number;
 }
 
-export const isActive = (obligation: Pick<BreachObligation, 'status'>) => obligation.status === 'assessing' || obligation.status === 'applicable';
+export const isActive = (obligation: Pick<BreachObligation, 'status'>) =>
+  obligation.status === 'assessing' || obligation.status === 'applicable';
 
 /** Timer key: one per obligation, due time and point, so each warning of a schedule fires once. */
 export function warningTimerKey(obligationId: string, dueAt: Date, point: string): string {
   return `${obligationId}:${dueAt.getTime()}:${point}`;
 }
 
-export async function scheduleWarningTimer(tx: Database, obligationId: string, dueAt: Date, point: WarningPoint, plan: WarningPlan): Promise<void> {
-  const payload: WarningTimerPayload = { obligationId, point: point.point, label: point.label, dueAt: dueAt.toISOString(), overdueEveryHours: plan.overdueEveryHours };
+export async function scheduleWarningTimer(
+  tx: Database,
+  obligationId: string,
+  dueAt: Date,
+  point: WarningPoint,
+  plan: WarningPlan,
+): Promise<void> {
+  const payload: WarningTimerPayload = {
+    obligationId,
+    point: point.point,
+    label: point.label,
+    dueAt: dueAt.toISOString(),
+    overdueEveryHours: plan.overdueEveryHours,
+  };
   await scheduleTimer(tx, { kind: WARNING_TIMER_KIND, key: warningTimerKey(obligationId, dueAt, point.point), dueAt: point.at, payload });
 }
 

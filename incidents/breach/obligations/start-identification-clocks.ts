@@ -9,6 +9,10 @@ import { breachIncidentRegimes } from './schema/breach-incident-regimes.ts';
  * clocks run from it) start now, in the transaction that records the milestone.
  */
 export async function startIdentificationClocks(tx: Database, incidentId: string, at: Date): Promise<void> {
-  const [applied] = await tx.select({ id: breachIncidentRegimes.id }).from(breachIncidentRegimes).where(eq(breachIncidentRegimes.incidentId, incidentId)).limit(1);
+  const [applied] = await tx
+    .select({ id: breachIncidentRegimes.id })
+    .from(breachIncidentRegimes)
+    .where(eq(breachIncidentRegimes.incidentId, incidentId))
+    .limit(1);
   if (applied) await recomputeObligations(tx, incidentId, at);
 }

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, assertPermission, cancelTimers, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext, Actor, Database } from '../../../platform/index.ts';
+import { assertPermission, ConflictError, cancelTimers, InvalidInputError, recordAudit } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { lockObligation } from './lock-obligation.ts';
 import { recomputeObligations } from './recompute-obligations.ts';
 import { WARNING_TIMER_KIND } from './schedule-warnings.ts';
-import { breachObligations } from './schema/breach-obligations.ts';
 import type { BreachObligation } from './schema/breach-obligations.ts';
+import { breachObligations } from './schema/breach-obligations.ts';
 
 export const SUBMISSION_CHANNELS = ['notice', 'email', 'portal', 'letter', 'phone', 'other'] as const;
 
@@ -32,8 +32,13 @@ export async function markSubmitted(
   obligation: BreachObligation,
   submission: { at: Date; via: string; reference: string | null; delayReason: string | null },
 ): Promise<BreachObligation> {
-  if (obligation.status === 'submitted') throw new ConflictError(`"${obligation.title}" was submitted already (${obligation.submittedAt?.toISOString() ?? ''}).`, 'already_submitted');
-  if (obligation.status === 'not_applicable') throw new ConflictError(`"${obligation.title}" is marked not applicable: ${obligation.notApplicableReason ?? ''}`, 'not_applicable');
+  if (obligation.status === 'submitted')
+    throw new ConflictError(
+      `"${obligation.title}" was submitted already (${obligation.submittedAt?.toISOString() ?? ''}).`,
+      'already_submitted',
+    );
+  if (obligation.status === 'not_applicable')
+    throw new ConflictError(`"${obligation.title}" is marked not applicable: ${obligation.notApplicableReason ?? ''}`, 'not_applicable');
   const delayReason = submission.delayReason ?? obligation.delayReason;
   const late = obligation.effectiveDueAt !== null && submission.at > obligation.effectiveDueAt;
   if (late && !delayReason) {
@@ -72,10 +77,16 @@ export async function markSubmitted(
 export async function submitObligation(ctx: ActionContext, obligationId: string, input: SubmitObligationInput) {
   assertPermission(ctx.actor, 'breach:assess');
   const at = input.submittedAt ? new Date(input.submittedAt) : new Date();
-  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw new InvalidInputError(`Invalid request body: submittedAt: ${input.submittedAt ?? ''} is in the future.`);
+  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS)
+    throw new InvalidInputError(`Invalid request body: submittedAt: ${input.submittedAt ?? ''} is in the future.`);
   return ctx.db.transaction(async (tx) => {
     const obligation = await lockObligation(tx, obligationId, input.expectedVersion);
-    const updated = await markSubmitted(tx, ctx.actor, obligation, { at, via: input.via, reference: input.reference ?? null, delayReason: input.delayReason ?? null });
+    const updated = await markSubmitted(tx, ctx.actor, obligation, {
+      at,
+      via: input.via,
+      reference: input.reference ?? null,
+      delayReason: input.delayReason ?? null,
+    });
     await recordAudit(tx, ctx, {
       action: 'breach.obligation.submit',
       targetType: 'breach_obligation',

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { ConflictError, InvalidInputError, assertPermission, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, recordAudit } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { lockObligation } from './lock-obligation.ts';
 import { recomputeObligations } from './recompute-obligations.ts';
@@ -26,18 +26,33 @@ export async function suspendObligation(ctx: ActionContext, obligationId: string
   return ctx.db.transaction(async (tx) => {
     const obligation = await lockObligation(tx, obligationId);
     if (obligation.status === 'submitted' || obligation.status === 'not_applicable') {
-      throw new ConflictError(`"${obligation.title}" is ${obligation.status.replace('_', ' ')}; there is nothing to suspend.`, 'obligation_closed');
+      throw new ConflictError(
+        `"${obligation.title}" is ${obligation.status.replace('_', ' ')}; there is nothing to suspend.`,
+        'obligation_closed',
+      );
     }
     await tx
       .update(breachObligations)
-      .set({ suspendedUntil: until, suspensionGrantedBy: input.grantedBy, suspensionReason: input.reason, suspensionRecordedBy: ctx.actor.name, version: obligation.version + 1, updatedAt: new Date() })
+      .set({
+        suspendedUntil: until,
+        suspensionGrantedBy: input.grantedBy,
+        suspensionReason: input.reason,
+        suspensionRecordedBy: ctx.actor.name,
+        version: obligation.version + 1,
+        updatedAt: new Date(),
+      })
       .where(eq(breachObligations.id, obligation.id));
     await appendTimelineEvent(tx, ctx.actor, {
       incidentId: obligation.incidentId,
       type: 'breach.obligation_suspended',
       data: { obligation: obligation.key, until: until.toISOString(), grantedBy: input.grantedBy, reason: input.reason },
     });
-    await recordAudit(tx, ctx, { action: 'breach.obligation.suspend', targetType: 'breach_obligation', targetId: obligation.id, details: { until: until.toISOString(), grantedBy: input.grantedBy, reason: input.reason } });
+    await recordAudit(tx, ctx, {
+      action: 'breach.obligation.suspend',
+      targetType: 'breach_obligation',
+      targetId: obligation.id,
+      details: { until: until.toISOString(), grantedBy: input.grantedBy, reason: input.reason },
+    });
     const recomputed = await recomputeObligations(tx, obligation.incidentId);
     return recomputed.find((row) => row.id === obligation.id) ?? obligation;
   });

@@ -2,8 +2,8 @@ import { expect } from 'vitest';
 import { systemContext } from '../../../platform/index.ts';
 import { describeOnBackends, it } from '../../../test/harness/fixtures.ts';
 import { declareIncident } from '../../declare-incident.ts';
-import { applyRegime } from './apply-regime.ts';
 import { recordBreachFacts } from '../assessment/record-facts.ts';
+import { applyRegime } from './apply-regime.ts';
 
 const HOUR = 3_600_000;
 
@@ -22,8 +22,13 @@ describeOnBackends('deadline warnings through the notifier', () => {
 
     expect(await firebreak.scheduler.runDueTimers(new Date(start.getTime() + 11 * HOUR + 1000))).toBe(1);
     await firebreak.notifier.worker.drain();
-    const approaching = slack.callsOf('chat.postMessage').slice(postsBefore).map((call) => String(call.args.text));
-    expect(approaching.some((text) => /Deadline approaching/.test(text) && /Notify affected customers within 24 h \(contract-24h\)/.test(text))).toBe(true);
+    const approaching = slack
+      .callsOf('chat.postMessage')
+      .slice(postsBefore)
+      .map((call) => String(call.args.text));
+    expect(
+      approaching.some((text) => /Deadline approaching/.test(text) && /Notify affected customers within 24 h \(contract-24h\)/.test(text)),
+    ).toBe(true);
     expect(pagerduty.events).toHaveLength(0);
 
     expect(await firebreak.scheduler.runDueTimers(new Date(start.getTime() + 24 * HOUR))).toBe(4);

@@ -1,5 +1,5 @@
-import { RegimeDefinition } from './regime-definition.ts';
 import type { NoticeTemplate, RegimeDefinitionInput } from './regime-definition.ts';
+import { RegimeDefinition } from './regime-definition.ts';
 
 /** A letter to people whose data was involved, with the sections regulators expect (cf. HIPAA §164.404(c), GDPR Art. 34(2)). */
 const letterToPeople: NoticeTemplate = {
@@ -10,7 +10,10 @@ const letterToPeople: NoticeTemplate = {
       heading: 'What happened',
       body: 'On {{anchors.awareAt}}, {{organization}} became aware of a security incident affecting some of our systems. {{facts.natureOfBreach}}',
     },
-    whatInformationWasInvolved: { heading: 'What information was involved', body: 'The information involved may include: {{facts.dataCategories}}.' },
+    whatInformationWasInvolved: {
+      heading: 'What information was involved',
+      body: 'The information involved may include: {{facts.dataCategories}}.',
+    },
     whatWeAreDoing: { heading: 'What we are doing', body: '{{facts.measuresTaken}}' },
     whatYouCanDo: {
       heading: 'What you can do',
@@ -37,14 +40,20 @@ const letterToAuthority: NoticeTemplate = {
   subject: 'Notification of a personal data breach (Art. 33 GDPR) by {{organization}}',
   greeting: 'To {{recipient.name}},',
   sections: {
-    whatHappened: { heading: 'Nature of the personal data breach', body: '{{facts.natureOfBreach}} We became aware of the breach on {{anchors.awareAt}}.' },
+    whatHappened: {
+      heading: 'Nature of the personal data breach',
+      body: '{{facts.natureOfBreach}} We became aware of the breach on {{anchors.awareAt}}.',
+    },
     whatInformationWasInvolved: {
       heading: 'Categories and approximate number of data subjects and records concerned',
       body: 'Categories of data: {{facts.dataCategories}}. Approximate number of data subjects: {{facts.peopleAffected}}. Approximate number of records: {{facts.recordsAffected}}.',
     },
     whatWeAreDoing: { heading: 'Measures taken or proposed to address the breach', body: '{{facts.measuresTaken}}' },
     whatYouCanDo: { heading: 'Likely consequences of the breach', body: '{{facts.likelyConsequences}}' },
-    otherImportantInformation: { heading: 'Other information', body: 'Encryption of the data concerned: {{facts.encrypted}}. Risk assessment: {{facts.riskLevel}}. {{facts.riskRationale}}' },
+    otherImportantInformation: {
+      heading: 'Other information',
+      body: 'Encryption of the data concerned: {{facts.encrypted}}. Risk assessment: {{facts.riskLevel}}. {{facts.riskRationale}}',
+    },
     forMoreInformation: { heading: 'Data protection officer or contact point', body: '{{facts.contactPoint}}' },
   },
 };
@@ -53,10 +62,16 @@ const letterToPeopleGerman: NoticeTemplate = {
   subject: 'Benachrichtigung über eine Verletzung des Schutzes Ihrer personenbezogenen Daten',
   greeting: 'Sehr geehrte/r {{recipient.name}},',
   sections: {
-    whatHappened: { heading: 'Was ist passiert', body: 'Am {{anchors.awareAt}} hat {{organization}} von einem Sicherheitsvorfall erfahren. {{facts.natureOfBreach}}' },
+    whatHappened: {
+      heading: 'Was ist passiert',
+      body: 'Am {{anchors.awareAt}} hat {{organization}} von einem Sicherheitsvorfall erfahren. {{facts.natureOfBreach}}',
+    },
     whatInformationWasInvolved: { heading: 'Welche Daten betroffen sind', body: 'Betroffen sein können: {{facts.dataCategories}}.' },
     whatWeAreDoing: { heading: 'Was wir unternehmen', body: '{{facts.measuresTaken}}' },
-    whatYouCanDo: { heading: 'Was Sie tun können', body: 'Seien Sie vorsichtig bei unerwarteten Nachrichten, die nach Passwörtern oder persönlichen Daten fragen.' },
+    whatYouCanDo: {
+      heading: 'Was Sie tun können',
+      body: 'Seien Sie vorsichtig bei unerwarteten Nachrichten, die nach Passwörtern oder persönlichen Daten fragen.',
+    },
     otherImportantInformation: { heading: 'Weitere wichtige Informationen', body: '{{facts.likelyConsequences}}' },
     forMoreInformation: { heading: 'Weitere Auskünfte', body: 'Bei Fragen wenden Sie sich an {{facts.contactPoint}}.' },
   },
@@ -115,7 +130,9 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
           { fact: 'personalData', equals: true },
           { fact: 'riskLevel', equals: 'high' },
         ],
-        contentRequired: ['Art. 34(2): nature of the breach in clear and plain language, contact point, likely consequences, measures taken'],
+        contentRequired: [
+          'Art. 34(2): nature of the breach in clear and plain language, contact point, likely consequences, measures taken',
+        ],
         deadline: null,
         deadlineText: 'without undue delay',
         notices: { en: letterToPeople, de: letterToPeopleGerman },
@@ -133,7 +150,10 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'Early warning',
         recipient: 'csirt',
         trigger: 'A significant incident.',
-        contentRequired: ['whether the incident is suspected of being caused by unlawful or malicious acts', 'whether it could have a cross-border impact'],
+        contentRequired: [
+          'whether the incident is suspected of being caused by unlawful or malicious acts',
+          'whether it could have a cross-border impact',
+        ],
         deadline: { earliestOf: [{ anchor: 'awareAt', offset: { amount: 24, unit: 'hours' } }] },
       },
       {
@@ -141,7 +161,11 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'Incident notification',
         recipient: 'csirt',
         trigger: 'A significant incident.',
-        contentRequired: ['update of the early warning', 'initial assessment: severity and impact', 'indicators of compromise where available'],
+        contentRequired: [
+          'update of the early warning',
+          'initial assessment: severity and impact',
+          'indicators of compromise where available',
+        ],
         deadline: { earliestOf: [{ anchor: 'awareAt', offset: { amount: 72, unit: 'hours' } }] },
       },
       {
@@ -149,7 +173,12 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'Final report',
         recipient: 'csirt',
         trigger: 'Submission of the incident notification.',
-        contentRequired: ['detailed description, severity and impact', 'type of threat or root cause', 'mitigation measures applied and ongoing', 'cross-border impact'],
+        contentRequired: [
+          'detailed description, severity and impact',
+          'type of threat or root cause',
+          'mitigation measures applied and ongoing',
+          'cross-border impact',
+        ],
         deadline: { earliestOf: [{ afterSubmissionOf: 'incident_notification', offset: { amount: 1, unit: 'months' } }] },
       },
     ],
@@ -166,9 +195,14 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'File Form 8-K Item 1.05',
         recipient: 'sec',
         trigger: 'The registrant determines that a cybersecurity incident is material.',
-        contentRequired: ['material aspects of the nature, scope and timing of the incident', 'material impact or reasonably likely material impact on the registrant'],
+        contentRequired: [
+          'material aspects of the nature, scope and timing of the incident',
+          'material impact or reasonably likely material impact on the registrant',
+        ],
         // EDGAR's filing day ends at 5:30 p.m. Eastern for a filing to carry that day's date.
-        deadline: { earliestOf: [{ anchor: 'materialityDeterminedAt', offset: { amount: 4, unit: 'business_days' }, dueTimeOfDay: '17:30' }] },
+        deadline: {
+          earliestOf: [{ anchor: 'materialityDeterminedAt', offset: { amount: 4, unit: 'business_days' }, dueTimeOfDay: '17:30' }],
+        },
       },
     ],
   },
@@ -183,7 +217,13 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'Notify affected individuals (§164.404)',
         recipient: 'individuals',
         trigger: 'Discovery of a breach of unsecured protected health information.',
-        contentRequired: ['what happened, with dates of breach and discovery', 'types of PHI involved', 'steps individuals should take', 'what the entity is doing', 'contact procedures'],
+        contentRequired: [
+          'what happened, with dates of breach and discovery',
+          'types of PHI involved',
+          'steps individuals should take',
+          'what the entity is doing',
+          'contact procedures',
+        ],
         deadline: { earliestOf: [{ anchor: 'discoveredAt', offset: { amount: 60, unit: 'calendar_days' } }] },
         deadlineText: 'without unreasonable delay and in no case later than 60 calendar days after discovery',
         notices: { en: letterToPeople },
@@ -209,7 +249,8 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
   {
     id: 'dora',
     name: 'DORA (EU) 2022/2554, Article 19, major ICT-related incidents',
-    description: 'Initial notification, intermediate and final reports to the competent authority (time limits of the RTS/ITS on incident reporting).',
+    description:
+      'Initial notification, intermediate and final reports to the competent authority (time limits of the RTS/ITS on incident reporting).',
     timeZone: 'Europe/Brussels',
     obligations: [
       {
@@ -217,7 +258,11 @@ const BUILT_IN_INPUTS: RegimeDefinitionInput[] = [
         title: 'Initial notification',
         recipient: 'competent_authority',
         trigger: 'An ICT-related incident classified as major.',
-        contentRequired: ['classification criteria met', 'description of the incident', 'impact on other financial entities or third parties'],
+        contentRequired: [
+          'classification criteria met',
+          'description of the incident',
+          'impact on other financial entities or third parties',
+        ],
         // 4 hours from classification, but no later than 24 hours from awareness: the earlier of the two.
         deadline: {
           earliestOf: [

@@ -1,7 +1,15 @@
 import { DateTime } from 'luxon';
 import { addBusinessDays } from './business-days.ts';
+import type {
+  Anchor,
+  Condition,
+  DeadlineTerm,
+  FactName,
+  ObligationDefinition,
+  RegimeDefinition,
+  WarningPlan,
+} from './regime-definition.ts';
 import { DEFAULT_WARNING_PLAN, FACT_KINDS } from './regime-definition.ts';
-import type { Anchor, Condition, DeadlineTerm, FactName, ObligationDefinition, RegimeDefinition, WarningPlan } from './regime-definition.ts';
 
 export type Anchors = Partial<Record<Anchor, Date>>;
 export type Facts = Partial<Record<FactName, unknown>>;
@@ -124,7 +132,11 @@ export function computeWarningPoints(startedAt: Date | null, dueAt: Date, plan: 
 
 /** The warning that repeats once a deadline has passed: the nth (1-based) one. */
 export function overdueWarningPoint(dueAt: Date, plan: WarningPlan, n: number): WarningPoint {
-  return { point: `overdue-${n}`, label: `overdue by ${Math.round(plan.overdueEveryHours * n * 10) / 10} h`, at: new Date(dueAt.getTime() + plan.overdueEveryHours * n * 3_600_000) };
+  return {
+    point: `overdue-${n}`,
+    label: `overdue by ${Math.round(plan.overdueEveryHours * n * 10) / 10} h`,
+    at: new Date(dueAt.getTime() + plan.overdueEveryHours * n * 3_600_000),
+  };
 }
 
 export function warningPlanOf(regime: RegimeDefinition, obligation: ObligationDefinition): WarningPlan {
@@ -141,7 +153,11 @@ export function computeDeadlines(regime: RegimeDefinition, input: DeadlineInput)
     const { applicable, unmet } = evaluateConditions(obligation, facts);
     let best: { dueAt: Date; startedAt: Date; basis: string } | null = null;
     for (const term of obligation.deadline?.earliestOf ?? []) {
-      const startedAt = term.anchor ? input.anchors[term.anchor] : term.afterSubmissionOf ? input.submissions?.[term.afterSubmissionOf] : undefined;
+      const startedAt = term.anchor
+        ? input.anchors[term.anchor]
+        : term.afterSubmissionOf
+          ? input.submissions?.[term.afterSubmissionOf]
+          : undefined;
       if (!startedAt) continue;
       const dueAt = applyOffset(startedAt, term, regime);
       if (!best || dueAt < best.dueAt) best = { dueAt, startedAt, basis: describeTerm(term) };
@@ -165,6 +181,7 @@ export function factKindProblem(name: FactName, value: unknown): string | null {
   if (kind === 'boolean' && typeof value !== 'boolean') return `${name} must be true or false`;
   if (kind === 'number' && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) return `${name} must be a number ≥ 0`;
   if (kind === 'text' && typeof value !== 'string') return `${name} must be text`;
-  if (kind === 'list' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) return `${name} must be a list of text`;
+  if (kind === 'list' && !(Array.isArray(value) && value.every((item) => typeof item === 'string')))
+    return `${name} must be a list of text`;
   return null;
 }

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { ConflictError, assertPermission, invalidInputFromIssues, recordAudit } from '../../../platform/index.ts';
 import type { ActionContext, Database } from '../../../platform/index.ts';
+import { assertPermission, ConflictError, invalidInputFromIssues, recordAudit } from '../../../platform/index.ts';
 import { builtInRegime } from './built-in-regimes.ts';
+import type { CatalogRegime } from './regime-catalog.ts';
 import { RegimeDefinition } from './regime-definition.ts';
 import { breachRegimes } from './schema/breach-regimes.ts';
-import type { CatalogRegime } from './regime-catalog.ts';
 
 export function parseRegimeDefinition(input: unknown, where = 'regime'): RegimeDefinition {
   const parsed = RegimeDefinition.safeParse(input);
@@ -13,7 +13,8 @@ export function parseRegimeDefinition(input: unknown, where = 'regime'): RegimeD
 }
 
 async function assertWritable(tx: Database, id: string): Promise<void> {
-  if (builtInRegime(id)) throw new ConflictError(`Regime "${id}" is built in and cannot be changed; define your own with another id.`, 'regime_built_in');
+  if (builtInRegime(id))
+    throw new ConflictError(`Regime "${id}" is built in and cannot be changed; define your own with another id.`, 'regime_built_in');
   const [row] = await tx.select({ source: breachRegimes.source }).from(breachRegimes).where(eq(breachRegimes.id, id));
   if (row?.source === 'file') throw new ConflictError(`Regime "${id}" comes from the regimes file; change it there.`, 'regime_from_file');
 }
@@ -29,7 +30,8 @@ export async function createRegime(ctx: ActionContext, input: unknown): Promise<
       .values({ id: definition.id, definition, source: 'api', updatedBy: ctx.actor.name })
       .onConflictDoNothing()
       .returning();
-    if (!row) throw new ConflictError(`A regime "${definition.id}" exists already; PUT /api/regimes/${definition.id} changes it.`, 'regime_exists');
+    if (!row)
+      throw new ConflictError(`A regime "${definition.id}" exists already; PUT /api/regimes/${definition.id} changes it.`, 'regime_exists');
     await recordAudit(tx, ctx, { action: 'breach.regime.create', targetType: 'regime', targetId: definition.id, details: { definition } });
     return { source: 'api', definition, updatedBy: row.updatedBy, updatedAt: row.updatedAt };
   });

@@ -1,17 +1,29 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { InvalidInputError } from '../../../platform/index.ts';
-import { computeDeadlines } from './compute-deadlines.ts';
 import type { Anchors, Facts } from './compute-deadlines.ts';
-import { ANCHORS, FACT_NAMES } from './regime-definition.ts';
+import { computeDeadlines } from './compute-deadlines.ts';
 import type { RegimeDefinition } from './regime-definition.ts';
+import { ANCHORS, FACT_NAMES } from './regime-definition.ts';
 
 const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with a zone, e.g. "2026-03-27T12:00:00Z"' });
 
 export const EvaluateInput = z.strictObject({
-  anchors: z.strictObject(Object.fromEntries(ANCHORS.map((anchor) => [anchor, Instant.optional()])) as Record<(typeof ANCHORS)[number], z.ZodOptional<typeof Instant>>).default({}),
+  anchors: z
+    .strictObject(
+      Object.fromEntries(ANCHORS.map((anchor) => [anchor, Instant.optional()])) as Record<
+        (typeof ANCHORS)[number],
+        z.ZodOptional<typeof Instant>
+      >,
+    )
+    .default({}),
   submissions: z.record(z.string().max(63), Instant).default({}),
-  facts: z.partialRecord(z.enum(FACT_NAMES), z.union([z.string().max(2000), z.number(), z.boolean(), z.array(z.string().max(200)).max(200), z.null()])).default({}),
+  facts: z
+    .partialRecord(
+      z.enum(FACT_NAMES),
+      z.union([z.string().max(2000), z.number(), z.boolean(), z.array(z.string().max(200)).max(200), z.null()]),
+    )
+    .default({}),
 });
 export type EvaluateInput = z.input<typeof EvaluateInput>;
 
@@ -43,11 +55,17 @@ export function evaluateRegime(regime: RegimeDefinition, rawInput: EvaluateInput
   const keys = regime.obligations.map((obligation) => obligation.key);
   const unknown = Object.keys(input.submissions).filter((key) => !keys.includes(key));
   if (unknown.length) {
-    throw new InvalidInputError(`Invalid request body: submissions: ${unknown.map((key) => `"${key}"`).join(', ')} is not an obligation of "${regime.id}"; there are: ${keys.join(', ')}.`);
+    throw new InvalidInputError(
+      `Invalid request body: submissions: ${unknown.map((key) => `"${key}"`).join(', ')} is not an obligation of "${regime.id}"; there are: ${keys.join(', ')}.`,
+    );
   }
   const toDates = (record: Partial<Record<string, string>>) =>
     Object.fromEntries(Object.entries(record).flatMap(([key, value]) => (value ? [[key, new Date(value)]] : [])));
-  const deadlines = computeDeadlines(regime, { anchors: toDates(input.anchors) as Anchors, submissions: toDates(input.submissions), facts: input.facts as Facts });
+  const deadlines = computeDeadlines(regime, {
+    anchors: toDates(input.anchors) as Anchors,
+    submissions: toDates(input.submissions),
+    facts: input.facts as Facts,
+  });
   return {
     regime: regime.id,
     name: regime.name,

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { Database } from '../../../platform/index.ts';
+import { describeIssue } from '../../../platform/index.ts';
 import { builtInRegime } from './built-in-regimes.ts';
 import { RegimeDefinition } from './regime-definition.ts';
 import { breachRegimes } from './schema/breach-regimes.ts';
-import { describeIssue } from '../../../platform/index.ts';
-import type { Database } from '../../../platform/index.ts';
 
 const RegimesFile = z.strictObject({ regimes: z.array(RegimeDefinition).max(200) });
 
@@ -38,7 +38,10 @@ export async function loadRegimesFile(db: Database, path: string): Promise<strin
       await tx
         .insert(breachRegimes)
         .values({ id: definition.id, definition, source: 'file', updatedBy: `file ${path}` })
-        .onConflictDoUpdate({ target: breachRegimes.id, set: { definition, source: 'file', updatedBy: `file ${path}`, updatedAt: new Date() } });
+        .onConflictDoUpdate({
+          target: breachRegimes.id,
+          set: { definition, source: 'file', updatedBy: `file ${path}`, updatedAt: new Date() },
+        });
     }
   });
   return ids;

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { NotFoundError } from '../../../platform/index.ts';
 import type { Database } from '../../../platform/index.ts';
+import { NotFoundError } from '../../../platform/index.ts';
 import { BUILT_IN_REGIMES, builtInRegime } from './built-in-regimes.ts';
 import { RegimeDefinition } from './regime-definition.ts';
 import { breachRegimes } from './schema/breach-regimes.ts';
@@ -22,7 +22,10 @@ function fromRow(row: typeof breachRegimes.$inferSelect): CatalogRegime {
 /** Every regime: the built-in ones, then those operators defined (API or regimes file). */
 export async function listRegimes(db: Database): Promise<CatalogRegime[]> {
   const rows = await db.select().from(breachRegimes).orderBy(asc(breachRegimes.id));
-  return [...BUILT_IN_REGIMES.map((definition) => ({ source: 'built-in' as const, definition, updatedBy: null, updatedAt: null })), ...rows.map(fromRow)];
+  return [
+    ...BUILT_IN_REGIMES.map((definition) => ({ source: 'built-in' as const, definition, updatedBy: null, updatedAt: null })),
+    ...rows.map(fromRow),
+  ];
 }
 
 /** One regime by id; NotFoundError naming the ids there are. */

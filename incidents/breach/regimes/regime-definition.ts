@@ -73,18 +73,34 @@ export const Condition = z
     includesAny: z.array(z.string().max(200)).min(1).max(50).optional(),
     atLeast: z.number().optional(),
   })
-  .refine((condition) => [condition.equals, condition.oneOf, condition.includesAny, condition.atLeast].filter((test) => test !== undefined).length === 1, {
-    message: 'give exactly one of "equals", "oneOf", "includesAny", "atLeast"',
-  });
+  .refine(
+    (condition) =>
+      [condition.equals, condition.oneOf, condition.includesAny, condition.atLeast].filter((test) => test !== undefined).length === 1,
+    {
+      message: 'give exactly one of "equals", "oneOf", "includesAny", "atLeast"',
+    },
+  );
 export type Condition = z.infer<typeof Condition>;
 
 export const WarningPlan = z.strictObject({
   /** Percentages of the time between the start and the due time. */
   percentOfTime: z.array(z.number().gt(0).lt(100)).max(10).default([50, 75, 90]),
-  hoursBefore: z.array(z.number().gt(0).max(24 * 90)).max(10).default([1]),
+  hoursBefore: z
+    .array(
+      z
+        .number()
+        .gt(0)
+        .max(24 * 90),
+    )
+    .max(10)
+    .default([1]),
   atDeadline: z.boolean().default(true),
   /** Once overdue, warn again (and page) every so many hours until it is submitted or set aside. */
-  overdueEveryHours: z.number().min(0.25).max(24 * 7).default(4),
+  overdueEveryHours: z
+    .number()
+    .min(0.25)
+    .max(24 * 7)
+    .default(4),
 });
 export type WarningPlan = z.infer<typeof WarningPlan>;
 export const DEFAULT_WARNING_PLAN: WarningPlan = WarningPlan.parse({});
@@ -150,11 +166,14 @@ export const RegimeDefinition = z
       obligation.deadline?.earliestOf.forEach((term, termIndex) => {
         const path = ['obligations', index, 'deadline', 'earliestOf', termIndex, 'afterSubmissionOf'];
         if (term.afterSubmissionOf === undefined) return;
-        if (term.afterSubmissionOf === obligation.key) context.addIssue({ code: 'custom', path, message: 'an obligation cannot chain from itself' });
-        else if (!keys.includes(term.afterSubmissionOf)) context.addIssue({ code: 'custom', path, message: `no obligation "${term.afterSubmissionOf}" in this regime` });
+        if (term.afterSubmissionOf === obligation.key)
+          context.addIssue({ code: 'custom', path, message: 'an obligation cannot chain from itself' });
+        else if (!keys.includes(term.afterSubmissionOf))
+          context.addIssue({ code: 'custom', path, message: `no obligation "${term.afterSubmissionOf}" in this regime` });
       });
     });
-    if (hasChainCycle(regime.obligations)) context.addIssue({ code: 'custom', path: ['obligations'], message: 'chained submissions form a cycle' });
+    if (hasChainCycle(regime.obligations))
+      context.addIssue({ code: 'custom', path: ['obligations'], message: 'chained submissions form a cycle' });
   });
 export type RegimeDefinition = z.infer<typeof RegimeDefinition>;
 export type RegimeDefinitionInput = z.input<typeof RegimeDefinition>;
@@ -169,7 +188,12 @@ function isValidTimeZone(zone: string): boolean {
 }
 
 function hasChainCycle(obligations: ObligationDefinition[]): boolean {
-  const after = new Map(obligations.map((obligation) => [obligation.key, (obligation.deadline?.earliestOf ?? []).flatMap((term) => (term.afterSubmissionOf ? [term.afterSubmissionOf] : []))]));
+  const after = new Map(
+    obligations.map((obligation) => [
+      obligation.key,
+      (obligation.deadline?.earliestOf ?? []).flatMap((term) => (term.afterSubmissionOf ? [term.afterSubmissionOf] : [])),
+    ]),
+  );
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (key: string): boolean => {
     if (state.get(key) === 'done') return false;

@@ -3,10 +3,9 @@ import type { Database } from '../../../platform/index.ts';
 import { getIncident } from '../../get-incident.ts';
 import { incidentReference } from '../../incident-reference.ts';
 import { incidents } from '../../schema/incidents.ts';
-import { localIso } from '../regimes/index.ts';
-import { breachIncidentRegimes } from '../obligations/index.ts';
-import { breachObligations } from '../obligations/index.ts';
 import type { BreachObligation } from '../obligations/index.ts';
+import { breachIncidentRegimes, breachObligations } from '../obligations/index.ts';
+import { localIso } from '../regimes/index.ts';
 
 export type ComplianceOutcome = 'on_time' | 'late' | 'open' | 'overdue' | 'not_applicable' | 'untimed';
 
@@ -31,7 +30,14 @@ export async function buildComplianceReport(db: Database, options: { incident?: 
   const incidentIds = [...new Set(obligations.map((obligation) => obligation.incidentId))];
   const rows = incidentIds.length ? await db.select().from(incidents).where(inArray(incidents.id, incidentIds)) : [];
   const zones = incidentIds.length
-    ? new Map((await db.select({ id: breachIncidentRegimes.id, definition: breachIncidentRegimes.definition }).from(breachIncidentRegimes).where(inArray(breachIncidentRegimes.incidentId, incidentIds))).map((row) => [row.id, row.definition.timeZone]))
+    ? new Map(
+        (
+          await db
+            .select({ id: breachIncidentRegimes.id, definition: breachIncidentRegimes.definition })
+            .from(breachIncidentRegimes)
+            .where(inArray(breachIncidentRegimes.incidentId, incidentIds))
+        ).map((row) => [row.id, row.definition.timeZone]),
+      )
     : new Map<string, string>();
   const entries = obligations.map((obligation) => {
     const timeZone = zones.get(obligation.incidentRegimeId) ?? 'UTC';
@@ -52,13 +58,19 @@ export async function buildComplianceReport(db: Database, options: { incident?: 
       outcome: outcomeOf(obligation, now),
       delayReason: obligation.delayReason,
       notApplicableReason: obligation.notApplicableReason,
-      suspension: obligation.suspendedUntil ? { until: obligation.suspendedUntil.toISOString(), grantedBy: obligation.suspensionGrantedBy, reason: obligation.suspensionReason } : null,
+      suspension: obligation.suspendedUntil
+        ? { until: obligation.suspendedUntil.toISOString(), grantedBy: obligation.suspensionGrantedBy, reason: obligation.suspensionReason }
+        : null,
     };
   });
-  const totals = entries.reduce<Record<ComplianceOutcome, number>>(
-    (sum, entry) => ({ ...sum, [entry.outcome]: sum[entry.outcome] + 1 }),
-    { on_time: 0, late: 0, open: 0, overdue: 0, not_applicable: 0, untimed: 0 },
-  );
+  const totals = entries.reduce<Record<ComplianceOutcome, number>>((sum, entry) => ({ ...sum, [entry.outcome]: sum[entry.outcome] + 1 }), {
+    on_time: 0,
+    late: 0,
+    open: 0,
+    overdue: 0,
+    not_applicable: 0,
+    untimed: 0,
+  });
   const breaches = [...new Set(entries.map((entry) => entry.incident))].map((reference) => {
     const own = entries.filter((entry) => entry.incident === reference);
     return {
@@ -71,7 +83,17 @@ export async function buildComplianceReport(db: Database, options: { incident?: 
   return { generatedAt: now.toISOString(), totals, breaches, obligations: entries };
 }
 
-const CSV_COLUMNS = ['incident', 'regime', 'obligation', 'recipient', 'dueAt', 'submittedAt', 'outcome', 'delayReason', 'notApplicableReason'] as const;
+const CSV_COLUMNS = [
+  'incident',
+  'regime',
+  'obligation',
+  'recipient',
+  'dueAt',
+  'submittedAt',
+  'outcome',
+  'delayReason',
+  'notApplicableReason',
+] as const;
 
 export function complianceReportAsCsv(report: Awaited<ReturnType<typeof buildComplianceReport>>): string {
   const cell = (value: unknown) => {

@@ -1,13 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { NotFoundError } from '../../../platform/index.ts';
 import type { Database } from '../../../platform/index.ts';
+import { NotFoundError } from '../../../platform/index.ts';
 import { getIncident } from '../../get-incident.ts';
 import { incidentReference } from '../../incident-reference.ts';
 import { currentAssessment } from '../assessment/index.ts';
+import { breachIncidentRegimes, breachObligations, isLate } from '../obligations/index.ts';
 import { localIso } from '../regimes/index.ts';
-import { isLate } from '../obligations/index.ts';
-import { breachIncidentRegimes } from '../obligations/index.ts';
-import { breachObligations } from '../obligations/index.ts';
 
 /**
  * The report to a supervisory authority with the content GDPR Art. 33(3) requires, from the current
@@ -20,7 +18,10 @@ export async function buildRegulatorReport(db: Database, incidentIdOrReference: 
     .select()
     .from(breachIncidentRegimes)
     .where(and(eq(breachIncidentRegimes.incidentId, incident.id), eq(breachIncidentRegimes.regimeId, 'gdpr')));
-  if (!application) throw new NotFoundError(`${incidentReference(incident)} is not under the "gdpr" regime; apply it first (POST /api/incidents/${incidentReference(incident)}/breach/regimes).`);
+  if (!application)
+    throw new NotFoundError(
+      `${incidentReference(incident)} is not under the "gdpr" regime; apply it first (POST /api/incidents/${incidentReference(incident)}/breach/regimes).`,
+    );
   const obligations = await db.select().from(breachObligations).where(eq(breachObligations.incidentRegimeId, application.id));
   const art33 = obligations.find((obligation) => obligation.key === 'art33_authority');
   const art34 = obligations.find((obligation) => obligation.key === 'art34_data_subjects');
@@ -45,7 +46,9 @@ export async function buildRegulatorReport(db: Database, incidentIdOrReference: 
   const missing = [
     ...(content.a_nature.description ? [] : ['Art. 33(3)(a) nature of the breach (natureOfBreach)']),
     ...(content.a_nature.categoriesOfData.length ? [] : ['Art. 33(3)(a) categories of personal data (dataCategories)']),
-    ...(content.a_nature.approximateNumberOfDataSubjects === null ? ['Art. 33(3)(a) approximate number of data subjects (peopleAffected)'] : []),
+    ...(content.a_nature.approximateNumberOfDataSubjects === null
+      ? ['Art. 33(3)(a) approximate number of data subjects (peopleAffected)']
+      : []),
     ...(content.a_nature.approximateNumberOfRecords === null ? ['Art. 33(3)(a) approximate number of records (recordsAffected)'] : []),
     ...(content.b_contactPoint ? [] : ['Art. 33(3)(b) DPO or contact point (contactPoint)']),
     ...(content.c_likelyConsequences ? [] : ['Art. 33(3)(c) likely consequences (likelyConsequences)']),
@@ -68,7 +71,11 @@ export async function buildRegulatorReport(db: Database, incidentIdOrReference: 
       reasonsForDelay: art33?.delayReason ?? null,
     },
     content,
-    riskAssessment: { riskLevel: text(facts.riskLevel), rationale: text(facts.riskRationale), dataEncrypted: typeof facts.encrypted === 'boolean' ? facts.encrypted : null },
+    riskAssessment: {
+      riskLevel: text(facts.riskLevel),
+      rationale: text(facts.riskRationale),
+      dataEncrypted: typeof facts.encrypted === 'boolean' ? facts.encrypted : null,
+    },
     communicationToDataSubjects: {
       required: facts.riskLevel === 'high',
       state: art34?.status ?? null,
@@ -83,7 +90,12 @@ export type RegulatorReport = Awaited<ReturnType<typeof buildRegulatorReport>>;
 
 /** The same report as plain text, for a regulator's web form or an e-mail. */
 export function regulatorReportAsText(report: RegulatorReport): string {
-  const value = (item: unknown) => (item === null || item === undefined || (Array.isArray(item) && item.length === 0) ? '(not yet assessed)' : Array.isArray(item) ? item.join(', ') : String(item));
+  const value = (item: unknown) =>
+    item === null || item === undefined || (Array.isArray(item) && item.length === 0)
+      ? '(not yet assessed)'
+      : Array.isArray(item)
+        ? item.join(', ')
+        : String(item);
   const lines = [
     report.title,
     '',

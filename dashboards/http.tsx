@@ -49,7 +49,7 @@ export function safeNext(next: string | undefined | null): string {
 }
 
 /** hono's Origin / Sec-Fetch-Site check, accepting PUBLIC_URL's origin and the request's own. */
-export function originCheck(): MiddlewareHandler<AppEnv> {
+export function originCheck<E extends AppEnv = AppEnv>(): MiddlewareHandler<E> {
   return csrf({
     origin: (origin, c) => {
       const publicOrigin = new URL((c as Context<AppEnv>).var.deps.config.publicUrl).origin;
@@ -65,7 +65,7 @@ const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
  * something must come from this origin and carry the session's CSRF token.
  */
 export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardEnv> {
-  const checkOrigin = originCheck();
+  const checkOrigin = originCheck<DashboardEnv>();
   return async (c, next) => {
     const token = sessionTokenFromCookies(c.req.header('cookie'), policy);
     const { actor } = c.var.ctx;
@@ -76,7 +76,7 @@ export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardE
     c.set('sessionToken', token);
     c.set('viewer', { actor, csrfToken: csrfTokenFor(token) });
     if (SAFE_METHOD.test(c.req.method)) return next();
-    return checkOrigin(c as unknown as Context<AppEnv>, async () => {
+    return checkOrigin(c, async () => {
       const form = await c.req.parseBody();
       if (!verifyCsrfToken(token, typeof form._csrf === 'string' ? form._csrf : undefined)) {
         throw new ForbiddenError(

@@ -1,16 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { notifyIncidentChange } from '../../notifier/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { assertPermission, recordAudit } from '../../platform/index.ts';
-import { incidentReference } from '../incident-reference.ts';
-import { incidentSnapshot } from '../incident-snapshot.ts';
-import { updateIncident } from '../incident-writes.ts';
+import { assertPermission } from '../../platform/index.ts';
 import { lockIncident } from '../lock-incident.ts';
 import type { Incident } from '../schema/incidents.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
 import type { RoleHolder } from './current-roles.ts';
-import { commanderOf, currentRoles } from './current-roles.ts';
+import { currentRoles } from './current-roles.ts';
+import { recordRoleChange } from './record-role-change.ts';
 import { INCIDENT_ROLES, incidentRoles, SINGLE_HOLDER_ROLES } from './schema/incident-roles.ts';
 
 export const AssignRoleInput = z.object({
@@ -60,34 +56,16 @@ export async function assignRole(
       assignedAt: now,
       assignedByName: ctx.actor.name,
     });
-    const updated = await updateIncident(tx, incident, {});
-    const data = {
-      role: input.role,
-      name: input.name,
-      userId: input.userId ?? null,
-      previous: previous ? { name: previous.name, userId: previous.userId } : null,
-    };
-    await appendTimelineEvent(tx, ctx.actor, {
-      incidentId: incident.id,
+    return recordRoleChange(tx, ctx, incident, now, {
       type: previous ? 'role.handed_over' : 'role.assigned',
-      occurredAt: now,
-      data,
-    });
-    await recordAudit(tx, ctx, {
       action: previous ? 'incidents.role.hand_over' : 'incidents.role.assign',
-      targetType: 'incident',
-      targetId: incident.id,
-      details: { reference: incidentReference(incident), ...data },
+      facts: {
+        released: false,
+        role: input.role,
+        name: input.name,
+        userId: input.userId ?? null,
+        previous: previous ? { name: previous.name, userId: previous.userId } : null,
+      },
     });
-    const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, ctx.config, {
-      kind: 'roles_changed',
-      incident: incidentSnapshot(updated, commanderOf(after)),
-      at: now,
-      actorName: ctx.actor.name,
-      ...data,
-      released: false,
-    });
-    return { incident: updated, roles: after };
   });
 }

@@ -1,16 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { notifyIncidentChange } from '../../notifier/index.ts';
 import type { ActionContext } from '../../platform/index.ts';
-import { assertPermission, ConflictError, InvalidInputError, NotFoundError, recordAudit } from '../../platform/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, NotFoundError } from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
-import { incidentSnapshot } from '../incident-snapshot.ts';
-import { updateIncident } from '../incident-writes.ts';
 import { lockIncident } from '../lock-incident.ts';
 import type { Incident } from '../schema/incidents.ts';
-import { appendTimelineEvent } from '../timeline/index.ts';
 import type { RoleHolder } from './current-roles.ts';
-import { commanderOf, currentRoles } from './current-roles.ts';
+import { currentRoles } from './current-roles.ts';
+import { recordRoleChange } from './record-role-change.ts';
 import { INCIDENT_ROLES, incidentRoles } from './schema/incident-roles.ts';
 
 export const ReleaseRoleInput = z.object({
@@ -61,24 +58,10 @@ export async function releaseRole(
           isNull(incidentRoles.releasedAt),
         ),
       );
-    const updated = await updateIncident(tx, incident, {});
-    const data = { role: holder.role, name: holder.name, userId: holder.userId };
-    await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'role.released', occurredAt: now, data });
-    await recordAudit(tx, ctx, {
+    return recordRoleChange(tx, ctx, incident, now, {
+      type: 'role.released',
       action: 'incidents.role.release',
-      targetType: 'incident',
-      targetId: incident.id,
-      details: { reference: incidentReference(incident), ...data },
+      facts: { released: true, role: holder.role, name: holder.name, userId: holder.userId },
     });
-    const after = await currentRoles(tx, incident.id);
-    await notifyIncidentChange(tx, ctx.config, {
-      kind: 'roles_changed',
-      incident: incidentSnapshot(updated, commanderOf(after)),
-      at: now,
-      actorName: ctx.actor.name,
-      ...data,
-      released: true,
-    });
-    return { incident: updated, roles: after };
   });
 }

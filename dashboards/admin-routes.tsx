@@ -5,8 +5,8 @@ import {
   assertPermission,
   createToken,
   createUser,
+  DomainError,
   ForbiddenError,
-  InvalidInputError,
   listAuditEntries,
   listTokens,
   listUsers,
@@ -17,6 +17,7 @@ import {
   updateUser,
   verifyAuditChain,
 } from '../platform/index.ts';
+import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
 import { outboxAdminRoutes } from './outbox-routes.tsx';
@@ -25,6 +26,7 @@ import { AuditPage } from './views/admin/audit-page.tsx';
 import { AdminIndexPage } from './views/admin/nav.tsx';
 import { TokensPage } from './views/admin/tokens-page.tsx';
 import { UsersPage } from './views/admin/users-page.tsx';
+import { RefusedFormContext } from './views/form-fields.tsx';
 import { can } from './views/layout.tsx';
 
 const USER_NOTICES: Record<string, string> = {
@@ -49,12 +51,21 @@ export function adminRoutes(policy: LoginPolicy) {
       return renderPage(c, <AdminIndexPage viewer={viewer} />);
     })
     .get('/users', async (c) => {
-      const users = await listUsers(c.var.ctx);
-      return renderPage(c, <UsersPage viewer={c.var.viewer} users={users} notice={USER_NOTICES[c.req.query('done') ?? ''] ?? null} />);
+      const [users, refused] = await Promise.all([listUsers(c.var.ctx), takeRefusal(c, c.req.path)]);
+      return renderPage(
+        c,
+        <RefusedFormContext.Provider value={refused}>
+          <UsersPage
+            viewer={c.var.viewer}
+            users={users}
+            error={refused?.message ?? null}
+            notice={refused ? null : (USER_NOTICES[c.req.query('done') ?? ''] ?? null)}
+          />
+        </RefusedFormContext.Provider>,
+      );
     })
-    .post('/users', async (c) => {
-      const form = await c.req.parseBody();
-      try {
+    .post('/users', (c) =>
+      submitForm(c, '/admin/users', async (form) => {
         const input = parseForm(UserInput, {
           email: field(form, 'email'),
           name: field(form, 'name'),
@@ -63,22 +74,12 @@ export function adminRoutes(policy: LoginPolicy) {
           slackUserId: blankToUndefined(field(form, 'slackUserId')),
         });
         await createUser(c.var.ctx, input);
-      } catch (error) {
-        if (error instanceof InvalidInputError || (error instanceof Error && 'status' in error && error.status === 409)) {
-          return renderPage(
-            c,
-            <UsersPage viewer={c.var.viewer} users={await listUsers(c.var.ctx)} error={error.message} />,
-            error instanceof InvalidInputError ? 400 : 409,
-          );
-        }
-        throw error;
-      }
-      return c.redirect('/admin/users?done=created', 303);
-    })
-    .post('/users/:id', async (c) => {
-      const form = await c.req.parseBody();
-      const operation = field(form, 'operation');
-      try {
+        return '/admin/users?done=created';
+      }),
+    )
+    .post('/users/:id', (c) =>
+      submitForm(c, '/admin/users', async (form) => {
+        const operation = field(form, 'operation');
         const input = parseForm(UserUpdateInput, {
           role: blankToUndefined(field(form, 'role')),
           disabled: operation === 'disable' ? true : operation === 'enable' ? false : undefined,
@@ -86,31 +87,34 @@ export function adminRoutes(policy: LoginPolicy) {
           unlock: operation === 'unlock' ? true : undefined,
         });
         await updateUser(c.var.ctx, c.req.param('id'), input);
-      } catch (error) {
-        if (error instanceof InvalidInputError) {
-          return renderPage(c, <UsersPage viewer={c.var.viewer} users={await listUsers(c.var.ctx)} error={error.message} />, 400);
-        }
-        throw error;
-      }
-      return c.redirect('/admin/users?done=updated', 303);
+        return '/admin/users?done=updated';
+      }),
+    )
+    .get('/tokens', async (c) => {
+      const [tokens, refused] = await Promise.all([listTokens(c.var.ctx), takeRefusal(c, c.req.path)]);
+      return renderPage(
+        c,
+        <RefusedFormContext.Provider value={refused}>
+          <TokensPage viewer={c.var.viewer} tokens={tokens} error={refused?.message ?? null} />
+        </RefusedFormContext.Provider>,
+      );
     })
-    .get('/tokens', async (c) => renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} />))
     .post('/tokens', async (c) => {
       const form = await c.req.parseBody();
+      let created: { name: string; token: string };
       try {
         const input = parseForm(TokenInput, { name: field(form, 'name'), role: field(form, 'role') });
-        const { token } = await createToken(c.var.ctx, input);
-        // Shown in this response only (not a redirect): the value is never stored or shown again.
-        return renderPage(
-          c,
-          <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={{ name: input.name, token }} />,
-          200,
-        );
+        created = { name: input.name, token: (await createToken(c.var.ctx, input)).token };
       } catch (error) {
-        if (error instanceof InvalidInputError)
-          return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} error={error.message} />, 400);
-        throw error;
+        if (!(error instanceof DomainError) || ![400, 409].includes(error.status)) throw error;
+        // A refusal goes back to the page with the form as typed (Post/Redirect/Get).
+        await rememberRefusal(c, '/admin/tokens', { form: 'new-token', values: typedValues(form), ...describeRefusal(error) });
+        return c.redirect('/admin/tokens#form-new-token', 303);
       }
+      // The new token is shown in this answer only, not after a redirect: its value is never stored, so
+      // nothing could show it again. The page replaces its address with /admin/tokens (data-replace-url),
+      // so that a reload fetches the list instead of posting the form a second time.
+      return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={created} />, 200);
     })
     .post('/tokens/:id/revoke', async (c) => {
       await revokeToken(c.var.ctx, c.req.param('id'));

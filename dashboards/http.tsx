@@ -2,17 +2,16 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import type { z } from 'zod';
 import type { AppEnv, LoginPolicy } from '../platform/index.ts';
 import {
   csrfTokenFor,
   DomainError,
   ForbiddenError,
-  invalidInputFromIssues,
   sessionTokenFromCookies,
   UnauthorizedError,
   verifyCsrfToken,
 } from '../platform/index.ts';
+import { parseFormFields } from './form-refusals.ts';
 import type { Viewer } from './views/layout.tsx';
 import { Flash, Layout } from './views/layout.tsx';
 
@@ -35,12 +34,8 @@ export function field(form: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Validates what a form (or a query string) gave; a refusal names the fields, as the API's do. */
-export function parseForm<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw invalidInputFromIssues('form', parsed.error.issues);
-  return parsed.data;
-}
+/** Validates what a form (or a query string) gave, in plain words; a refusal names each field at fault. */
+export const parseForm = parseFormFields;
 
 /** Only same-site paths are followed after login ("//evil.example" is not a path). */
 export function safeNext(next: string | undefined | null): string {

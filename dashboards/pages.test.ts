@@ -98,8 +98,12 @@ describeOnBackends('dashboard pages', () => {
       severity: 'sev3',
       expectedVersion: String(version),
     });
-    expect(stale.status).toBe(409);
-    expect(await stale.text()).toContain('class="flash error"');
+    // Post/Redirect/Get: back to the page, which says why and shows the form again.
+    expect(stale.status).toBe(303);
+    const staleShown = await browser.follow(stale);
+    expect(staleShown.location).toBe(`/incidents/${reference}#form-form`);
+    expect(staleShown.html).toContain('class="flash error"');
+    expect(staleShown.html).toContain('changed since you loaded it');
 
     const moved = await browser.post(`/incidents/${reference}/phase`, {
       _csrf: csrf,
@@ -119,9 +123,15 @@ describeOnBackends('dashboard pages', () => {
     expect(final).toContain(`${user.name}`);
     expect(final).toMatch(/<dt>Commander<\/dt><dd>Commander Person<\/dd>/);
 
-    const invalid = await browser.post(`/incidents/${reference}/phase`, { _csrf: csrf, to: 'nowhere' });
-    expect(invalid.status).toBe(400);
-    expect(await invalid.text()).toContain('to:');
+    const invalid = await browser.follow(
+      await browser.post(`/incidents/${reference}/phase`, { _csrf: csrf, _form: 'phase', to: 'nowhere', reason: 'testing the refusal' }),
+    );
+    expect(invalid.location).toBe(`/incidents/${reference}#form-phase`);
+    // The refused form is open again, with what was typed and a message in plain words next to the field.
+    expect(invalid.html).toMatch(/<span class="field-error" id="phase-to-error">must be one of: preparation, identification/);
+    expect(invalid.html).toContain('value="testing the refusal"');
+    // A reload shows the page as it is: the refusal was for one view.
+    expect(await (await browser.get(`/incidents/${reference}`)).text()).not.toContain('field-error');
   });
 
   it('declares an incident from the list page', async ({ firebreak }) => {
@@ -139,9 +149,19 @@ describeOnBackends('dashboard pages', () => {
     const page = await (await browser.get(declared.headers.get('location') ?? '')).text();
     expect(page).toContain('Checkout is slow');
     expect(page).toContain('checkout, payments');
-    const empty = await browser.post('/incidents', { _csrf: csrfOf(list), title: '', severity: 'sev2' });
-    expect(empty.status).toBe(400);
-    expect(await empty.text()).toContain('title:');
+    const empty = await browser.follow(
+      await browser.post('/incidents', {
+        _csrf: csrfOf(list),
+        _form: 'declare',
+        title: '',
+        severity: 'sev1',
+        summary: 'Card payments fail',
+      }),
+    );
+    expect(empty.location).toBe('/incidents#form-declare');
+    expect(empty.html).toMatch(/<span class="field-error" id="declare-title-error">can&#39;t be empty<\/span>/);
+    expect(empty.html).toContain('Card payments fail</textarea>');
+    expect(empty.html).toMatch(/<option value="sev1" selected="">SEV1<\/option>/);
   });
 
   it('shows a viewer the incident without action forms and refuses their actions', async ({ firebreak }) => {
@@ -155,7 +175,8 @@ describeOnBackends('dashboard pages', () => {
     expect(page).toContain('can follow this incident but not change it');
     expect(page).not.toContain('/acknowledge"');
     expect(await (await browser.get('/incidents')).text()).not.toContain('Declare an incident');
-    expect((await browser.post('/incidents', { _csrf: csrfOf(page), title: 'x', severity: 'sev1' })).status).toBe(403);
+    const declared = await browser.follow(await browser.post('/incidents', { _csrf: csrfOf(page), title: 'x', severity: 'sev1' }));
+    expect(declared.html).toContain('lacks the permission');
     const csrf = csrfOf(page);
     for (const [path, form] of [
       ['acknowledge', {}],
@@ -165,8 +186,8 @@ describeOnBackends('dashboard pages', () => {
       ['roles', { role: 'commander', name: '' }],
     ] as const) {
       const refused = await browser.post(`/incidents/INC-${incident.number}/${path}`, { _csrf: csrf, ...form });
-      expect(refused.status, path).toBe(403);
-      expect(await refused.text()).toContain('lacks the permission');
+      expect(refused.status, path).toBe(303);
+      expect((await browser.follow(refused)).html).toContain('lacks the permission');
     }
     const unchanged = await getIncident(firebreak.database.db, incident.id);
     expect(unchanged).toMatchObject({ phase: 'preparation', severity: 'sev3', acknowledgedAt: null, version: incident.version });
@@ -255,15 +276,21 @@ describeOnBackends('dashboard pages', () => {
     const usersPage = await (await browser.get('/admin/users')).text();
     expect(usersPage).toContain(admin.email);
     const csrf = csrfOf(usersPage);
-    const weak = await browser.post('/admin/users', {
-      _csrf: csrf,
-      email: 'ana@example.com',
-      name: 'Ana',
-      role: 'commander',
-      password: 'short',
-    });
-    expect(weak.status).toBe(400);
-    expect(await weak.text()).toContain('password: must be at least 12 characters');
+    const weak = await browser.follow(
+      await browser.post('/admin/users', {
+        _csrf: csrf,
+        _form: 'new-user',
+        email: 'ana@example.com',
+        name: 'Ana',
+        role: 'commander',
+        password: 'short',
+      }),
+    );
+    expect(weak.location).toBe('/admin/users#form-new-user');
+    expect(weak.html).toContain('<span class="field-error" id="new-user-password-error">must be at least 12 characters</span>');
+    // What was typed comes back, except the password.
+    expect(weak.html).toContain('value="ana@example.com"');
+    expect(weak.html).not.toContain('value="short"');
     expect(
       (
         await browser.post('/admin/users', {

@@ -80,8 +80,8 @@ describeOnBackends('dashboard panels', () => {
     });
     expect(edited.status).toBe(303);
     const ownApproval = await browser.post(`/incidents/${reference}/notices/${noticeId}/approve`, { _csrf: csrfOf(withDraft) });
-    expect(ownApproval.status).toBe(403);
-    expect(await ownApproval.text()).toContain('Four eyes');
+    expect(ownApproval.status).toBe(303);
+    expect((await browser.follow(ownApproval)).html).toContain('Four eyes');
 
     const second = await logIn(firebreak, approver);
     const approverPage = await (await second.browser.get(`/incidents/${reference}`)).text();
@@ -95,7 +95,8 @@ describeOnBackends('dashboard panels', () => {
       _csrf: csrfOf(approved),
       delayReason: '',
     });
-    expect(late.status).toBe(400);
+    expect(late.status).toBe(303);
+    expect((await second.browser.follow(late)).html).toContain('delay');
     const sent = await second.browser.post(`/incidents/${reference}/notices/${noticeId}/send`, {
       _csrf: csrfOf(approved),
       delayReason: 'The contact list was on the affected system.',
@@ -141,7 +142,8 @@ describeOnBackends('dashboard panels', () => {
     expect(saved.status).toBe(303);
     page = await (await browser.get(`/incidents/${reference}`)).text();
     expect(page).toContain('Lock ordering bug');
-    expect((await browser.post(`/incidents/${reference}/rca/approve`, { _csrf: csrfOf(page) })).status).toBe(403);
+    const ownRca = await browser.follow(await browser.post(`/incidents/${reference}/rca/approve`, { _csrf: csrfOf(page) }));
+    expect(ownRca.html).toContain('class="flash error"');
 
     const other = await logIn(firebreak, reviewer);
     const reviewerPage = await (await other.browser.get(`/incidents/${reference}`)).text();

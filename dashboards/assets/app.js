@@ -131,7 +131,15 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // A page that answered a form itself (a secret shown once) names the address a reload should fetch
+  // instead of posting the form again.
+  function settleAddress() {
+    var marker = document.querySelector('[data-replace-url]');
+    if (marker && window.history && window.history.replaceState) window.history.replaceState(null, '', marker.getAttribute('data-replace-url'));
+  }
+
   function start() {
+    settleAddress();
     tickCountdowns();
     setInterval(tickCountdowns, 1000);
     var timeline = document.getElementById('timeline');

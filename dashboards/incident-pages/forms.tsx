@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { getIncidentDetail, listRecentTimeline } from '../../incidents/index.ts';
-import { DomainError } from '../../platform/index.ts';
+import { submitForm, takeRefusal } from '../form-refusals.ts';
 import type { DashboardEnv } from '../http.tsx';
 import { field, renderPage } from '../http.tsx';
+import { RefusedFormContext } from '../views/form-fields.tsx';
 import { IncidentPage } from '../views/incident-page.tsx';
 import { loadPanels } from './panels.tsx';
 
@@ -45,49 +46,49 @@ export const optionalVersion = (form: Record<string, unknown>) => {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 };
 
-/** The incident's page: its newest timeline events (or those before `before`), its panels, and a notice or an error. */
+/** The incident's page: its newest timeline events (or those before `before`), its panels, and a form just refused or done. */
 export async function renderIncidentPage(
   c: Context<DashboardEnv>,
   reference: string,
-  options: { error?: string; status?: 200 | 400 | 403 | 404 | 409 | 429; before?: number } = {},
+  options: { before?: number } = {},
 ): Promise<Response> {
   const db = c.var.ctx.db;
   const detail = await getIncidentDetail(db, reference);
-  const [timeline, panels] = await Promise.all([
+  const [timeline, panels, refused] = await Promise.all([
     listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE }),
     loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl),
+    takeRefusal(c, c.req.path),
   ]);
   const done = c.req.query('done') ?? '';
   const notice = Object.hasOwn(DONE_NOTICES, done) ? DONE_NOTICES[done as Done] : null;
   return renderPage(
     c,
-    <IncidentPage
-      viewer={c.var.viewer}
-      detail={detail}
-      timeline={{ ...timeline, before: options.before ?? null }}
-      panels={panels}
-      error={options.error ?? null}
-      notice={options.error ? null : notice}
-    />,
-    options.status ?? 200,
+    <RefusedFormContext.Provider value={refused}>
+      <IncidentPage
+        viewer={c.var.viewer}
+        detail={detail}
+        timeline={{ ...timeline, before: options.before ?? null }}
+        panels={panels}
+        error={refused?.message ?? null}
+        notice={refused ? null : notice}
+      />
+    </RefusedFormContext.Provider>,
   );
 }
 
-/** Runs one incident action; success goes back to the page (303), a refusal re-renders it with the reason. */
-export async function act(
+/**
+ * Runs one incident action (Post/Redirect/Get): success goes back to the page with what was done, a
+ * refusal goes back to the page, which shows the form again with what was typed and why.
+ */
+export function act(
   c: Context<DashboardEnv>,
   done: Done,
   run: (reference: string, form: Record<string, unknown>) => Promise<unknown>,
 ): Promise<Response> {
   const reference = c.req.param('ref') ?? '';
-  const form = await c.req.parseBody();
-  try {
+  const page = `/incidents/${encodeURIComponent(reference)}`;
+  return submitForm(c, page, async (form) => {
     await run(reference, form);
-  } catch (error) {
-    if (error instanceof DomainError && [400, 403, 409].includes(error.status)) {
-      return renderIncidentPage(c, reference, { error: error.message, status: error.status as 400 | 403 | 409 });
-    }
-    throw error;
-  }
-  return c.redirect(`/incidents/${encodeURIComponent(reference)}?done=${done}`, 303);
+    return `${page}?done=${done}`;
+  });
 }

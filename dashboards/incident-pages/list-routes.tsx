@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DeclareIncidentInput, declareIncident, IncidentListQuery, listIncidents } from '../../incidents/index.ts';
 import type { LoginPolicy } from '../../platform/index.ts';
-import { DomainError, severityRank } from '../../platform/index.ts';
+import { severityRank } from '../../platform/index.ts';
+import { submitForm, takeRefusal } from '../form-refusals.ts';
 import type { DashboardEnv } from '../http.tsx';
 import { field, parseForm, renderPage } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
+import { RefusedFormContext } from '../views/form-fields.tsx';
 import type { ListedIncident, ListFilters } from '../views/incident-list.tsx';
 import { IncidentListPage, IncidentRows } from '../views/incident-list.tsx';
 import { loadListDeadlines } from './panels.tsx';
@@ -52,11 +54,22 @@ export function listRoutes(policy: LoginPolicy, hub: TimelineHub) {
         c.header('Cache-Control', 'no-store');
         return c.html((<IncidentRows rows={rows} />).toString());
       }
-      return renderPage(c, <IncidentListPage viewer={c.var.viewer} rows={rows} filters={filters} liveUrl="/incidents/live" />);
+      const refused = await takeRefusal(c, c.req.path);
+      return renderPage(
+        c,
+        <RefusedFormContext.Provider value={refused}>
+          <IncidentListPage
+            viewer={c.var.viewer}
+            rows={rows}
+            filters={filters}
+            liveUrl="/incidents/live"
+            error={refused?.message ?? null}
+          />
+        </RefusedFormContext.Provider>,
+      );
     })
-    .post('/', async (c) => {
-      const form = await c.req.parseBody();
-      try {
+    .post('/', (c) =>
+      submitForm(c, '/incidents', async (form) => {
         const input = parseForm(DeclareIncidentInput, {
           title: field(form, 'title'),
           severity: field(form, 'severity'),
@@ -67,23 +80,9 @@ export function listRoutes(policy: LoginPolicy, hub: TimelineHub) {
             .filter(Boolean),
         });
         const incident = await declareIncident(c.var.ctx, input);
-        return c.redirect(`/incidents/INC-${incident.number}`, 303);
-      } catch (error) {
-        if (!(error instanceof DomainError) || ![400, 403].includes(error.status)) throw error;
-        const filters: ListFilters = { status: 'open' };
-        return renderPage(
-          c,
-          <IncidentListPage
-            viewer={c.var.viewer}
-            rows={await listRows(c, filters)}
-            filters={filters}
-            liveUrl="/incidents/live"
-            error={error.message}
-          />,
-          error.status as 400 | 403,
-        );
-      }
-    })
+        return `/incidents/INC-${incident.number}`;
+      }),
+    )
     .get('/live', (c) =>
       // The list page refetches its rows on each nudge.
       streamLive(c, hub, policy, async (stream) => {

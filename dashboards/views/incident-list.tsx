@@ -3,8 +3,9 @@ import { PHASES } from '../../incidents/index.ts';
 import type { Severity } from '../../platform/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
 import { Countdown } from './countdown.tsx';
+import { PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
 import type { Viewer } from './layout.tsx';
-import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
+import { can, Flash, Layout, Time } from './layout.tsx';
 
 export interface ListFilters {
   status: 'open' | 'closed' | 'all';
@@ -85,28 +86,23 @@ function Select({ name, label, value, options }: { name: string; label: string; 
 
 function DeclareForm({ viewer }: { viewer: Viewer }) {
   return (
-    <details class="card">
+    <details class="card" open={useRefused('declare')}>
       <summary>Declare an incident</summary>
-      <form method="post" action="/incidents">
-        <CsrfField viewer={viewer} />
-        <label for="declare-title">Title</label>
-        <input id="declare-title" name="title" type="text" required maxlength={300} />
-        <label for="declare-severity">Severity</label>
-        <select id="declare-severity" name="severity">
-          {SEVERITIES.map((severity) => (
-            <option value={severity} selected={severity === 'sev3'}>
-              {severity.toUpperCase()}
-            </option>
-          ))}
-        </select>
-        <label for="declare-services">Services (comma-separated)</label>
-        <input id="declare-services" name="services" type="text" />
-        <label for="declare-summary">What is happening</label>
-        <textarea id="declare-summary" name="summary" maxlength={20000}></textarea>
+      <PageForm id="declare" action="/incidents" viewer={viewer}>
+        <TextField form="declare" name="title" label="Title" required maxlength={300} />
+        <SelectField
+          form="declare"
+          name="severity"
+          label="Severity"
+          value="sev3"
+          options={SEVERITIES.map((severity) => ({ value: severity, label: severity.toUpperCase() }))}
+        />
+        <TextField form="declare" name="services" label="Services" hint="Comma-separated, such as checkout, payments" />
+        <TextAreaField form="declare" name="summary" label="What is happening" maxlength={20000} />
         <p>
           <button type="submit">Declare</button>
         </p>
-      </form>
+      </PageForm>
     </details>
   );
 }

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
 import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
+import { CheckboxField, PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
 import { TimelineItem } from './timeline.tsx';
@@ -136,12 +137,14 @@ function Roles({ detail }: { detail: IncidentDetail }) {
 }
 
 function ActionForm({
+  id,
   action,
   viewer,
   summary,
   children,
   open,
 }: {
+  id: string;
   action: string;
   viewer: Viewer;
   summary: string;
@@ -149,12 +152,11 @@ function ActionForm({
   open?: boolean;
 }) {
   return (
-    <details open={open}>
+    <details open={open || useRefused(id)}>
       <summary>{summary}</summary>
-      <form method="post" action={action}>
-        <CsrfField viewer={viewer} />
+      <PageForm id={id} action={action} viewer={viewer}>
         {children}
-      </form>
+      </PageForm>
     </details>
   );
 }
@@ -178,69 +180,55 @@ function Actions({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer })
     <section class="card actions" aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
       {can(viewer, 'incidents:acknowledge') && !incident.acknowledgedAt ? (
-        <form method="post" action={`${base}/acknowledge`}>
-          <CsrfField viewer={viewer} />
+        <PageForm id="acknowledge" action={`${base}/acknowledge`} viewer={viewer}>
           <button type="submit">Acknowledge</button>
-        </form>
+        </PageForm>
       ) : null}
       {can(viewer, 'incidents:transition') && !incident.closedAt ? (
-        <ActionForm action={`${base}/phase`} viewer={viewer} summary="Move to another phase" open={Boolean(nextPhase)}>
+        <ActionForm id="phase" action={`${base}/phase`} viewer={viewer} summary="Move to another phase" open={Boolean(nextPhase)}>
           <input type="hidden" name="expectedVersion" value={String(incident.version)} />
-          <label for="phase-to">Phase</label>
-          <select id="phase-to" name="to">
-            {PHASES.filter((phase) => phase !== incident.phase).map((phase) => (
-              <option value={phase} selected={phase === nextPhase}>
-                {words(phase)}
-              </option>
-            ))}
-          </select>
-          <label for="phase-reason">Reason (required to override the checklist)</label>
-          <input id="phase-reason" name="reason" type="text" maxlength={2000} />
-          <label>
-            <input type="checkbox" name="override" value="true" /> Override the unfinished checklist
-          </label>
+          <SelectField
+            form="phase"
+            name="to"
+            label="Phase"
+            value={nextPhase}
+            options={PHASES.filter((phase) => phase !== incident.phase).map((phase) => ({ value: phase, label: words(phase) }))}
+          />
+          <TextField form="phase" name="reason" label="Reason (required to override the checklist or to move back)" maxlength={2000} />
+          <CheckboxField form="phase" name="override" label="Override the unfinished checklist" />
           <p>
             <button type="submit">Move</button>
           </p>
         </ActionForm>
       ) : null}
       {can(viewer, 'incidents:note') ? (
-        <ActionForm action={`${base}/notes`} viewer={viewer} summary="Add a note" open>
-          <label for="note-text">Note</label>
-          <textarea id="note-text" name="text" required maxlength={20000}></textarea>
+        <ActionForm id="note" action={`${base}/notes`} viewer={viewer} summary="Add a note" open>
+          <TextAreaField form="note" name="text" label="Note" required maxlength={20000} />
           <p>
             <button type="submit">Add note</button>
           </p>
         </ActionForm>
       ) : null}
       {can(viewer, 'incidents:assign') ? (
-        <ActionForm action={`${base}/roles`} viewer={viewer} summary="Assign a role">
-          <label for="role-role">Role</label>
-          <select id="role-role" name="role">
-            {INCIDENT_ROLES.map((role) => (
-              <option value={role}>{words(role)}</option>
-            ))}
-          </select>
-          <label for="role-name">Name (leave empty for yourself)</label>
-          <input id="role-name" name="name" type="text" maxlength={200} />
+        <ActionForm id="role" action={`${base}/roles`} viewer={viewer} summary="Assign a role">
+          <SelectField form="role" name="role" label="Role" options={INCIDENT_ROLES.map((role) => ({ value: role, label: words(role) }))} />
+          <TextField form="role" name="name" label="Name (leave empty for yourself)" maxlength={200} />
           <p>
             <button type="submit">Assign</button>
           </p>
         </ActionForm>
       ) : null}
       {can(viewer, 'incidents:update') ? (
-        <ActionForm action={`${base}/severity`} viewer={viewer} summary="Change severity">
+        <ActionForm id="severity" action={`${base}/severity`} viewer={viewer} summary="Change severity">
           <input type="hidden" name="expectedVersion" value={String(incident.version)} />
-          <label for="severity-to">Severity</label>
-          <select id="severity-to" name="severity">
-            {SEVERITIES.map((severity) => (
-              <option value={severity} selected={severity === incident.severity}>
-                {severity.toUpperCase()}
-              </option>
-            ))}
-          </select>
-          <label for="severity-reason">Reason</label>
-          <input id="severity-reason" name="reason" type="text" maxlength={2000} />
+          <SelectField
+            form="severity"
+            name="severity"
+            label="Severity"
+            value={incident.severity}
+            options={SEVERITIES.map((severity) => ({ value: severity, label: severity.toUpperCase() }))}
+          />
+          <TextField form="severity" name="reason" label="Reason" maxlength={2000} />
           <p>
             <button type="submit">Change</button>
           </p>

@@ -30,6 +30,7 @@ export {
   pruneSessions,
   resolveActiveSession,
   sessionCookieName,
+  hashSessionToken,
   sessionTokenFromCookies,
   verifyCsrfToken,
 } from './sessions.ts';

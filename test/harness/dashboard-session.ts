@@ -37,6 +37,11 @@ export interface Browser {
   get(path: string): Promise<Response>;
   /** Posts a form from the test origin; `_csrf` is taken from `csrfFrom` (a page's HTML) unless given. */
   post(path: string, form: Record<string, string>, options?: { origin?: string | null }): Promise<Response>;
+  /**
+   * Follows a form's answer as a browser does: a 303 is followed to the page it names (Post/Redirect/Get),
+   * whose HTML is returned with where it came from; anything else is returned as it is.
+   */
+  follow(response: Response): Promise<{ status: number; location: string | null; html: string }>;
 }
 
 export function browserFor(firebreak: App): Browser {
@@ -59,6 +64,12 @@ export function browserFor(firebreak: App): Browser {
       const response = await firebreak.app.request(path, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
       jar.store(response);
       return response;
+    },
+    async follow(response) {
+      const location = response.status === 303 ? response.headers.get('location') : null;
+      if (!location) return { status: response.status, location: null, html: await response.text() };
+      const page = await this.get(location);
+      return { status: page.status, location, html: await page.text() };
     },
   };
 }

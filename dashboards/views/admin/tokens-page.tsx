@@ -1,5 +1,6 @@
 import type { TokenSummary } from '../../../platform/index.ts';
 import { ROLES } from '../../../platform/index.ts';
+import { PageForm, SelectField, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
@@ -21,9 +22,9 @@ export function TokensPage({
       <AdminNav viewer={viewer} current="/admin/tokens" />
       <Flash error={error} />
       {created ? (
-        <section class="card" role="status" aria-labelledby="created-title">
+        <section class="card" role="status" aria-labelledby="created-title" data-replace-url="/admin/tokens">
           <h2 id="created-title">Token "{created.name}" created</h2>
-          <p>Copy it now: it is shown only this once.</p>
+          <p>Copy it now: it is shown only this once (reloading the page shows the list, and makes no second token).</p>
           <p>
             <code class="secret" id="new-token">
               {created.token}
@@ -83,24 +84,11 @@ export function TokensPage({
       </section>
       <section class="card" aria-labelledby="new-token-title">
         <h2 id="new-token-title">New token</h2>
-        <form method="post" action="/admin/tokens" class="inline-form">
-          <CsrfField viewer={viewer} />
-          <div>
-            <label for="token-name">Name</label>
-            <input id="token-name" name="name" type="text" required maxlength={100} />
-          </div>
-          <div>
-            <label for="token-role">Role</label>
-            <select id="token-role" name="role">
-              {ROLES.map((role) => (
-                <option value={role} selected={role === 'ingest'}>
-                  {role}
-                </option>
-              ))}
-            </select>
-          </div>
+        <PageForm id="new-token" action="/admin/tokens" viewer={viewer} class="inline-form">
+          <TextField form="new-token" name="name" label="Name" required maxlength={100} />
+          <SelectField form="new-token" name="role" label="Role" value="ingest" options={ROLES} />
           <button type="submit">Create token</button>
-        </form>
+        </PageForm>
       </section>
     </Layout>
   );

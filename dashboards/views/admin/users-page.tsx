@@ -1,5 +1,6 @@
 import type { Role, UserSummary } from '../../../platform/index.ts';
 import { ROLES } from '../../../platform/index.ts';
+import { PageForm, SelectField, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { CsrfField, Flash, Layout } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
@@ -93,22 +94,23 @@ export function UsersPage({
       </section>
       <section class="card" aria-labelledby="new-user-title">
         <h2 id="new-user-title">New user</h2>
-        <form method="post" action="/admin/users">
-          <CsrfField viewer={viewer} />
-          <label for="new-email">E-mail</label>
-          <input id="new-email" name="email" type="email" required autocomplete="off" />
-          <label for="new-name">Name</label>
-          <input id="new-name" name="name" type="text" required />
-          <label for="new-role">Role</label>
-          <RoleSelect id="new-role" name="role" value="responder" />
-          <label for="new-password">Initial password (at least 12 characters; they enrol an authenticator at first login)</label>
-          <input id="new-password" name="password" type="password" required minlength={12} autocomplete="new-password" />
-          <label for="new-slack">Slack user id (optional)</label>
-          <input id="new-slack" name="slackUserId" type="text" />
+        <PageForm id="new-user" action="/admin/users" viewer={viewer}>
+          <TextField form="new-user" name="email" label="E-mail" type="email" required />
+          <TextField form="new-user" name="name" label="Name" required />
+          <SelectField form="new-user" name="role" label="Role" value="responder" options={PERSON_ROLES} />
+          <TextField
+            form="new-user"
+            name="password"
+            label="Initial password"
+            type="password"
+            required
+            hint="At least 12 characters; they enrol an authenticator at first login."
+          />
+          <TextField form="new-user" name="slackUserId" label="Slack user id (optional)" />
           <p>
             <button type="submit">Create user</button>
           </p>
-        </form>
+        </PageForm>
       </section>
     </Layout>
   );

@@ -135,7 +135,8 @@
   // instead of posting the form again.
   function settleAddress() {
     var marker = document.querySelector('[data-replace-url]');
-    if (marker && window.history && window.history.replaceState) window.history.replaceState(null, '', marker.getAttribute('data-replace-url'));
+    if (marker && window.history && window.history.replaceState)
+      window.history.replaceState(null, '', marker.getAttribute('data-replace-url'));
   }
 
   function start() {

@@ -23,6 +23,7 @@ export {
   createSessionResolver,
   csrfTokenFor,
   endSession,
+  hashSessionToken,
   listOwnSessions,
   loginPolicyFrom,
   logoutEverywhere,
@@ -30,7 +31,6 @@ export {
   pruneSessions,
   resolveActiveSession,
   sessionCookieName,
-  hashSessionToken,
   sessionTokenFromCookies,
   verifyCsrfToken,
 } from './sessions.ts';

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   compareMigrations,
+  compareWithHistory,
   formatLock,
   LOCK_FILE,
   MIGRATIONS_FOLDER,
   parseLock,
+  readHistoricalLockLines,
   readMigrations,
   recordMigrations,
 } from './check-migrations.ts';
@@ -54,20 +56,21 @@ describe('the migrations check', () => {
 
   it('refuses an edited journal entry, a removed migration, and a file the journal does not list', () => {
     const folder = copyOfMigrations();
+    let removed = '';
     editJournal(folder, (journal) => {
       const first = journal.entries[0];
       if (first) first.when = 1;
-      journal.entries.pop();
+      removed = String(journal.entries.pop()?.tag);
     });
     writeFileSync(path.join(folder, '0099_stray.sql'), 'select 1;\n');
     const { migrations, problems } = readMigrations(folder);
     expect(problems).toEqual([
-      '0002_alerts_fillfactor.sql is not in meta/_journal.json, so no database would ever apply it.',
+      `${removed}.sql is not in meta/_journal.json, so no database would ever apply it.`,
       '0099_stray.sql is not in meta/_journal.json, so no database would ever apply it.',
     ]);
     expect(compareMigrations(migrations, locked, locked)).toEqual([
       'The meta/_journal.json entry of 0000_initial changed after it was committed: restore it.',
-      '0002_alerts_fillfactor was committed, but it is no longer in meta/_journal.json: committed migrations stay, in their order.',
+      `${removed} was committed, but it is no longer in meta/_journal.json: committed migrations stay, in their order.`,
     ]);
   });
 
@@ -103,6 +106,25 @@ describe('the migrations check', () => {
     expect(compareMigrations(migrations, relocked.slice(1), locked)).toContain(
       'migrations.lock: the line of 0000_initial committed at HEAD was changed or removed; committed lines stay as they are.',
     );
+  });
+
+  it('holds every lock line of the history, so that an edit committed with its new line is still caught', () => {
+    const history = readHistoricalLockLines();
+    // This checkout's history has the lock as first committed; the lines it has now are among them.
+    expect(history.length).toBeGreaterThanOrEqual(locked.length);
+    expect(compareWithHistory(locked, history)).toEqual([]);
+    // A migration edited and its line rewritten in one commit: HEAD agrees with it, an earlier commit does not.
+    const rewritten = locked.map((line, index) => (index === 0 ? { ...line, sql: 'f'.repeat(64) } : line));
+    expect(
+      compareMigrations(
+        readMigrations(MIGRATIONS_FOLDER).migrations.map((line, index) => (index === 0 ? { ...line, sql: 'f'.repeat(64) } : line)),
+        rewritten,
+        rewritten,
+      ),
+    ).toEqual([]);
+    expect(compareWithHistory(rewritten, history)).toEqual([
+      'migrations.lock: the line of 0000_initial as an earlier commit had it is gone or changed; committed lines stay as they are.',
+    ]);
   });
 
   it('reads the lock it writes, and refuses a line it cannot read', () => {

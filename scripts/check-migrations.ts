@@ -106,19 +106,45 @@ export function compareMigrations(
   return problems;
 }
 
-/** The lock as committed at HEAD; null outside a git checkout, or before the lock was first committed. */
-export function readCommittedLock(): MigrationChecksum[] | null {
-  let text: string;
+function git(args: string[]): string | null {
   try {
-    text = execFileSync('git', ['show', `HEAD:${path.relative(repository, LOCK_FILE).split(path.sep).join('/')}`], {
-      cwd: repository,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    return execFileSync('git', args, { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return null;
   }
-  return parseLock(text);
+}
+
+const lockPath = () => path.relative(repository, LOCK_FILE).split(path.sep).join('/');
+
+/** The lock as committed at HEAD; null outside a git checkout, or before the lock was first committed. */
+export function readCommittedLock(): MigrationChecksum[] | null {
+  const text = git(['show', `HEAD:${lockPath()}`]);
+  return text === null ? null : parseLock(text);
+}
+
+/**
+ * Every line the lock has had in any commit of the history (none outside git): a migration edited and
+ * its line changed in one commit passes the comparison with HEAD, but not with the commits before it.
+ */
+export function readHistoricalLockLines(): MigrationChecksum[] {
+  const commits = git(['log', '--format=%H', '--', lockPath()])?.split('\n').filter(Boolean) ?? [];
+  const lines = new Map<string, MigrationChecksum>();
+  for (const commit of commits) {
+    const text = git(['show', `${commit}:${lockPath()}`]);
+    if (text === null) continue;
+    for (const line of parseLock(text)) lines.set(`${line.tag} ${line.sql} ${line.journal}`, line);
+  }
+  return [...lines.values()];
+}
+
+/** The lines of earlier commits' locks that the lock no longer holds exactly: each a sentence saying so. */
+export function compareWithHistory(locked: MigrationChecksum[], history: MigrationChecksum[]): string[] {
+  return history
+    .filter((line) => !locked.some((kept) => sameLine(kept, line)))
+    .map(
+      (line) =>
+        `migrations.lock: the line of ${line.tag} as an earlier commit had it is gone or changed; committed lines stay as they are.`,
+    );
 }
 
 /** The lock with lines for migrations it lacks; the lines committed at HEAD (or, without git, all present ones) are kept as they are. */
@@ -145,12 +171,12 @@ function main(): number {
   } else if (!existsSync(LOCK_FILE)) {
     problems.push('platform/database/migrations.lock is missing: restore it (git checkout), or make it with --record.');
   }
-  problems.push(...compareMigrations(migrations, locked, committed));
+  problems.push(...compareMigrations(migrations, locked, committed), ...compareWithHistory(locked, readHistoricalLockLines()));
   if (problems.length > 0) {
     for (const problem of problems) console.error(problem);
     return 1;
   }
-  const against = committed ? 'migrations.lock and its committed lines at HEAD' : 'migrations.lock (no committed lock to compare with)';
+  const against = committed ? 'migrations.lock and its lines in every commit' : 'migrations.lock (no committed lock to compare with)';
   console.log(`Migrations: ${migrations.length} unchanged against ${against}.`);
   return 0;
 }

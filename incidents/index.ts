@@ -1,5 +1,7 @@
 // The incidents part's surface: other parts import from here only.
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
+export type { ActionItem } from './action-items/index.ts';
+export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
 export type { Alert, AlertSettings, ReceivedAlert } from './alerts/index.ts';
 export {
   alertFingerprint,
@@ -29,6 +31,7 @@ export {
 } from './breach/index.ts';
 export { changeSeverity, SeverityInput } from './change-severity.ts';
 export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
+export { editIncident, IncidentEdit } from './edit-incident.ts';
 export { getIncident } from './get-incident.ts';
 export type { IncidentDetail } from './get-incident-detail.ts';
 export { getIncidentDetail } from './get-incident-detail.ts';
@@ -48,5 +51,14 @@ export type { Incident } from './schema/incidents.ts';
 export type { AttributeValue, ExceptionRecord, IncidentTraces, ResourceRecord, SpanRecord, TraceBatch } from './service-health/index.ts';
 export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
-export { appendTimelineEvent, listRecentTimeline, listTimeline, parseTimelineAnnouncement, TIMELINE_CHANNEL } from './timeline/index.ts';
+export {
+  addEvidence,
+  appendTimelineEvent,
+  EvidenceInput,
+  listEvidence,
+  listRecentTimeline,
+  listTimeline,
+  parseTimelineAnnouncement,
+  TIMELINE_CHANNEL,
+} from './timeline/index.ts';
 export { TransitionInput, transitionPhase } from './transition-phase.ts';

@@ -27,6 +27,11 @@ const DONE_NOTICES = {
   notice_sent: 'Notice sent: delivery status below.',
   rca: 'Analysis saved.',
   rca_approved: 'Analysis approved.',
+  incident_edited: 'Incident updated.',
+  evidence: 'Evidence added.',
+  action_item: 'Action item added.',
+  action_item_updated: 'Action item saved.',
+  action_item_done: 'Action item done.',
 };
 
 type Done = keyof typeof DONE_NOTICES;

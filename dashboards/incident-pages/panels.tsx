@@ -1,8 +1,19 @@
 import type { Incident, IncidentDetail } from '../../incidents/index.ts';
-import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
+import {
+  buildComplianceReport,
+  findRca,
+  getBreachStatus,
+  listActionItems,
+  listEvidence,
+  listIncidentAlerts,
+  listIncidentTraces,
+} from '../../incidents/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
+import { listPeople } from '../../platform/index.ts';
+import { ActionItemsPanel } from '../views/action-items-panel.tsx';
 import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
 import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
+import { EvidencePanel } from '../views/evidence-panel.tsx';
 import type { IncidentPanels } from '../views/incident-page.tsx';
 import type { Viewer } from '../views/layout.tsx';
 import { can } from '../views/layout.tsx';
@@ -47,15 +58,25 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [alerts, traces, breach, rca] = await Promise.all([
+  const [alerts, traces, breach, rca, actionItems, evidence, people] = await Promise.all([
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
     can(viewer, 'breach:read') ? getBreachStatus(db, incidentId, { publicUrl }) : null,
     findRca(db, incidentId),
+    listActionItems(db, incidentId),
+    listEvidence(db, incidentId),
+    can(viewer, 'rca:write') ? listPeople(db) : [],
   ]);
   return {
     top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
-    main: [<RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />],
-    side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],
+    main: [
+      <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
+      <ActionItemsPanel items={actionItems} people={people} viewer={viewer} reference={detail.reference} />,
+    ],
+    side: [
+      <EvidencePanel evidence={evidence} viewer={viewer} reference={detail.reference} />,
+      alerts ? <AlertsPanel alerts={alerts} /> : null,
+      traces ? <TracesPanel traces={traces} /> : null,
+    ],
   };
 }

@@ -5,6 +5,7 @@ import type { DashboardEnv } from '../http.tsx';
 import { renderError, requireViewer } from '../http.tsx';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { breachNoticeRoutes } from './breach-notice-routes.tsx';
+import { followUpRoutes } from './follow-up-routes.tsx';
 import { lifecycleRoutes } from './lifecycle-routes.tsx';
 import { listRoutes } from './list-routes.tsx';
 import { pageRoutes } from './page-routes.tsx';
@@ -27,6 +28,7 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
       .route('/', lifecycleRoutes)
       .route('/', breachNoticeRoutes)
       .route('/', rcaRoutes)
+      .route('/', followUpRoutes)
       .route('/', reportRoutes)
       .onError(renderError)
   );

@@ -3,6 +3,7 @@ import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
 import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
 import { CheckboxField, PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
+import { IncidentEditForm } from './incident-edit.tsx';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
 import { TimelineItem } from './timeline.tsx';
@@ -234,6 +235,7 @@ function Actions({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer })
           </p>
         </ActionForm>
       ) : null}
+      <IncidentEditForm incident={incident} viewer={viewer} reference={reference} />
     </section>
   );
 }

@@ -54,6 +54,42 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
       };
     case 'rca.approved':
       return { what: 'Analysis approved', detail: str(data.authorName) ? `written by ${str(data.authorName)}` : null };
+    case 'incident.updated': {
+      const changes = (data.changes ?? {}) as Record<string, { to?: unknown }>;
+      const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value ?? '')).slice(0, 300);
+      return {
+        what: `Incident edited: ${Object.keys(changes).join(', ') || 'nothing changed'}`,
+        detail:
+          Object.entries(changes)
+            .map(([field, change]) => `${field}: ${shown(change.to)}`)
+            .join('\n') || null,
+      };
+    }
+    case 'evidence.added':
+      return {
+        what: `Evidence: ${str(data.title) ?? ''}`,
+        detail: [str(data.url), str(data.sha256) && `sha256 ${str(data.sha256)}`].filter(Boolean).join('\n') || null,
+      };
+    case 'action_item.created':
+      return {
+        what: `Action item: ${str(data.title) ?? ''}`,
+        detail: `owner ${str(data.ownerName) ?? '?'}${str(data.dueAt) ? `, due ${str(data.dueAt)?.slice(0, 10)}` : ''}`,
+      };
+    case 'action_item.updated': {
+      const changes = (data.changes ?? {}) as Record<string, { to?: unknown }>;
+      return {
+        what: `Action item ${changes.status?.to === 'done' ? 'done' : 'changed'}: ${str(data.title) ?? ''}`,
+        detail:
+          Object.entries(changes)
+            .map(([field, change]) => `${field}: ${String(change.to ?? '—').slice(0, 160)}`)
+            .join('\n') || null,
+      };
+    }
+    case 'action_item.overdue':
+      return {
+        what: `Action item overdue: ${str(data.title) ?? ''}`,
+        detail: `owner ${str(data.ownerName) ?? '?'} reminded${str(data.remindedVia) ? ` by ${words(data.remindedVia)}` : ''}`,
+      };
     case 'incident.closed':
       return { what: 'Incident closed', detail: str(data.reason) };
     case 'breach.deadline_warning':

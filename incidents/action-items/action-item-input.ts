@@ -5,11 +5,16 @@ export const NewActionItem = z
   .object({
     title: z.string().trim().min(1).max(300),
     description: z.string().trim().max(20_000).default(''),
-    ownerName: z.string().trim().min(1).max(200),
+    /** Who does it: a name, or a person with an account (ownerUserId), whose name is then taken. */
+    ownerName: z.string().trim().min(1).max(200).optional(),
     ownerUserId: z.uuid().optional(),
     dueAt: z.coerce.date().optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.ownerName !== undefined || input.ownerUserId !== undefined, {
+    message: 'an action item needs an owner: ownerName or ownerUserId',
+    path: ['ownerUserId'],
+  });
 export type NewActionItem = z.input<typeof NewActionItem>;
 
 export const ActionItemUpdate = z

@@ -4,6 +4,7 @@ import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
 import { NewActionItem } from './action-item-input.ts';
+import { resolveOwner } from './action-item-owner.ts';
 import { planActionItemReminder } from './action-item-reminders.ts';
 import type { ActionItem } from './schema/action-items.ts';
 import { actionItems } from './schema/action-items.ts';
@@ -14,12 +15,14 @@ export async function createActionItem(ctx: ActionContext, idOrReference: string
   const input = NewActionItem.parse(rawInput);
   return ctx.db.transaction(async (tx) => {
     const incident = await getIncident(tx, idOrReference);
+    const owner = await resolveOwner(tx, input);
     const [item] = await tx
       .insert(actionItems)
       .values({
         incidentId: incident.id,
         ...input,
-        ownerUserId: input.ownerUserId ?? null,
+        ownerName: owner.ownerName ?? '',
+        ownerUserId: owner.ownerUserId ?? null,
         dueAt: input.dueAt ?? null,
         createdByName: ctx.actor.name,
       })

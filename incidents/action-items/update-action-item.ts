@@ -6,6 +6,7 @@ import { getIncident } from '../get-incident.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
 import { ActionItemUpdate } from './action-item-input.ts';
+import { resolveOwner } from './action-item-owner.ts';
 import { planActionItemReminder } from './action-item-reminders.ts';
 import type { ActionItem } from './schema/action-items.ts';
 import { actionItems } from './schema/action-items.ts';
@@ -20,10 +21,12 @@ export async function updateActionItem(
   rawInput: ActionItemUpdate,
 ): Promise<ActionItem> {
   assertPermission(ctx.actor, 'rca:write');
-  const { expectedVersion, ...changes } = ActionItemUpdate.parse(rawInput);
-  if (Object.keys(changes).length === 0) throw new InvalidInputError('Send at least one field to change (status, ownerName, dueAt, ...).');
+  const { expectedVersion, ...requested } = ActionItemUpdate.parse(rawInput);
+  if (Object.keys(requested).length === 0)
+    throw new InvalidInputError('Send at least one field to change (status, ownerName, dueAt, ...).');
   return ctx.db.transaction(async (tx) => {
     const incident = await getIncident(tx, idOrReference);
+    const changes = requested.ownerUserId ? { ...requested, ...(await resolveOwner(tx, requested)) } : requested;
     const [item] = z.uuid().safeParse(itemId).success
       ? await tx
           .select()

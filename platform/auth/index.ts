@@ -37,5 +37,5 @@ export {
 export type { TokenSummary } from './tokens.ts';
 export { authenticateToken, createToken, generateToken, hashToken, listTokens, revokeToken, TokenInput } from './tokens.ts';
 export { UserUpdateInput, updateUser } from './update-user.ts';
-export type { UserSummary } from './users.ts';
-export { createUser, findSlackUserIds, findUserBySlackId, listUsers, UserInput } from './users.ts';
+export type { Person, UserSummary } from './users.ts';
+export { createUser, findPerson, findSlackUserIds, findUserBySlackId, listPeople, listUsers, UserInput } from './users.ts';

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { Database } from '../database/index.ts';
@@ -69,4 +69,30 @@ export async function findSlackUserIds(db: Database, userIds: string[]): Promise
   if (ids.length === 0) return new Map();
   const rows = await db.select({ id: users.id, slackUserId: users.slackUserId }).from(users).where(inArray(users.id, ids));
   return new Map(rows.flatMap((row) => (row.slackUserId ? [[row.id, row.slackUserId] as const] : [])));
+}
+
+/** Whom work can be given to: a person with an account, and how to reach them directly. */
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  slackUserId: string | null;
+}
+
+const personColumns = { id: users.id, name: users.name, email: users.email, slackUserId: users.slackUserId };
+
+/** The people with an enabled account, by name (to pick an owner of work from; any reader may see them). */
+export async function listPeople(db: Database): Promise<Person[]> {
+  return db.select(personColumns).from(users).where(isNull(users.disabledAt)).orderBy(asc(users.name), asc(users.email));
+}
+
+/** One person with an enabled account by user id, or null (an unknown id, a disabled account). */
+export async function findPerson(db: Database, userId: string): Promise<Person | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return null;
+  const [row] = await db
+    .select(personColumns)
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .limit(1);
+  return row ?? null;
 }

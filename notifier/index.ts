@@ -1,5 +1,7 @@
 export type { IncidentHooks, Notifier, NotifierDeps } from './create-notifier.ts';
 export { createNotifier } from './create-notifier.ts';
+export type { PersonalMessage, Recipient } from './direct-messages.ts';
+export { enqueueSlackMessage, messagePerson } from './direct-messages.ts';
 export type { EnqueuedMessage } from './enqueue-message.ts';
 export { EnqueueMessageInput, enqueueMessage } from './enqueue-message.ts';
 export { escalateIncident } from './escalation.ts';

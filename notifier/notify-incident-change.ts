@@ -61,7 +61,11 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       const name = deadlineName(change);
       const dueAt = change.deadline.dueAt.toISOString();
       const due = ` <!date^${Math.floor(change.deadline.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>`;
-      if (change.deadline.subject === 'action_item') return { text: `:clipboard: ${name}: it was due${due}.`, broadcast: false };
+      if (change.deadline.subject === 'action_item')
+        return {
+          text: `:clipboard: Reminder: action item "${change.deadline.title}" (owner ${change.deadline.ownerName}) was due${due} and is not done yet.`,
+          broadcast: false,
+        };
       return change.deadline.overdue
         ? { text: `:rotating_light: *Overdue:* ${name} was due${due}.`, broadcast: true }
         : { text: `:alarm_clock: *Deadline approaching:* ${name} is due${due}.`, broadcast: true };

@@ -31,6 +31,15 @@ export const SlackPostPayload = z.object({
 });
 export type SlackPostPayload = z.infer<typeof SlackPostPayload>;
 
+/** slack.message: a message to one Slack conversation that is not an incident's: a person (DM) or a named channel. */
+export const SlackMessagePayload = z.object({
+  /** A user id (U…: a direct message from the app), a channel id, or "#name". */
+  channel: z.string().min(1).max(200),
+  text: z.string().min(1).max(40_000),
+  blocks: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+});
+export type SlackMessagePayload = z.infer<typeof SlackMessagePayload>;
+
 export const PAGE_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 export type PageAction = (typeof PAGE_ACTIONS)[number];
 
@@ -60,6 +69,7 @@ export type EmailPayload = z.infer<typeof EmailPayload>;
 export const SlackMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slack.sync_incident'), payload: SlackSyncPayload }),
   z.object({ kind: z.literal('slack.post'), payload: SlackPostPayload }),
+  z.object({ kind: z.literal('slack.message'), payload: SlackMessagePayload }),
 ]);
 export type SlackMessage = z.infer<typeof SlackMessage>;
 

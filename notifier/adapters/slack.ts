@@ -201,6 +201,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): ChannelAdapter
           return sync(db, stored.payload);
         case 'slack.post':
           return post(db, message, stored.payload);
+        case 'slack.message': {
+          const { channel, text, blocks } = stored.payload;
+          const answer = await call('chat.postMessage', () =>
+            client.chat.postMessage({ channel, text, ...(blocks ? { blocks: blocks as never } : {}) }),
+          );
+          return { channel: answer.channel ?? channel, ts: answer.ts ?? null };
+        }
       }
     },
   };

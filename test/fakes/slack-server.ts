@@ -57,9 +57,24 @@ export class FakeSlackServer {
     return [...this.channels.values()].find((channel) => channel.name === name.replace(/^#/, ''));
   }
 
+  /** The app's direct-message conversation with a user, as chat.postMessage to their user id opens it. */
+  directMessagesTo(userId: string): FakeChannel | undefined {
+    return this.channels.get(`D${userId}`);
+  }
+
+  /** A channel that exists already (as a team's #postmortems would), addressable by id or name. */
+  addChannel(name: string): FakeChannel {
+    const channel = { id: `C0${name.toUpperCase().replaceAll(/[^A-Z0-9]/g, '')}`, name, members: [], messages: [] };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
   private resolveChannel(reference: unknown): FakeChannel | undefined {
     if (typeof reference !== 'string') return undefined;
-    return this.channels.get(reference) ?? this.channelByName(reference);
+    // Slack posts to a user id in the app's direct-message conversation with them.
+    if (/^[UW][A-Z0-9]+$/.test(reference) && !this.channels.has(`D${reference}`))
+      this.channels.set(`D${reference}`, { id: `D${reference}`, name: '', members: [reference], messages: [] });
+    return this.channels.get(reference) ?? this.channels.get(`D${reference}`) ?? this.channelByName(reference);
   }
 
   async start(port = 0): Promise<void> {

@@ -5,8 +5,34 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** The Subject header, unfolded and decoded (RFC 2047). */
   subject: string;
   messageId: string;
+  /** The body as a person reads it: quoted-printable decoded (every part, text and HTML). */
+  text: string;
+}
+
+/** Quoted-printable (or the Q encoding of headers, where "_" is a space) to text. */
+function decodeQuotedPrintable(encoded: string, header = false): string {
+  const bytes: number[] = [];
+  const source = header ? encoded.replaceAll('_', ' ') : encoded.replace(/=\r?\n/g, '');
+  for (let index = 0; index < source.length; index++) {
+    const hex = source.slice(index + 1, index + 3);
+    if (source[index] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      index += 2;
+    } else bytes.push(...Buffer.from(source[index] ?? '', 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** A header's encoded words decoded; adjacent ones are joined first, since a character may span two. */
+function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?UTF-8\?([QB])\?/gi, '')
+    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_word, encoding: string, data: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data, true),
+    );
 }
 
 /**
@@ -44,12 +70,14 @@ export class FakeSmtpServer {
             return;
           }
           const raw = Buffer.concat(chunks).toString('utf8');
+          const headers = raw.slice(0, raw.search(/\r?\n\r?\n/)).replace(/\r?\n[ \t]+/g, ' ');
           this.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((recipient) => recipient.address),
             raw,
-            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            subject: decodeHeader(/^Subject: (.*)$/m.exec(headers)?.[1]?.trim() ?? ''),
             messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+            text: /quoted-printable/i.test(raw) ? decodeQuotedPrintable(raw.slice(headers.length)) : raw.slice(headers.length),
           });
           callback();
         });

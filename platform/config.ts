@@ -85,6 +85,21 @@ export const ConfigSchema = z.object({
     .min(0.01)
     .max(24 * 30)
     .default(24),
+  /** Where an approved root-cause analysis is sent: Slack channels (#postmortems) and e-mail addresses, comma-separated. */
+  RCA_DISTRIBUTION: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .map((target) => target.trim())
+          .filter(Boolean)
+          .every(
+            (target) => /^#[a-z0-9][a-z0-9_-]{0,79}$/.test(target) || /^C[A-Z0-9]{6,}$/.test(target) || z.email().safeParse(target).success,
+          ),
+      'must list Slack channels (#postmortems, or a channel id such as C024BE91L) and e-mail addresses, separated by commas',
+    )
+    .default(''),
   SESSION_IDLE_MINUTES: z.coerce
     .number()
     .int()

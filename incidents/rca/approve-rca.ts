@@ -5,6 +5,7 @@ import { assertPermission, ConflictError, DomainError, NotFoundError, personKey,
 import { incidentReference } from '../incident-reference.ts';
 import { lockIncident } from '../lock-incident.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
+import { distributeRca } from './distribute-rca.ts';
 import type { RootCauseAnalysis } from './schema/root-cause-analyses.ts';
 import { rootCauseAnalyses } from './schema/root-cause-analyses.ts';
 
@@ -28,7 +29,7 @@ function missingParts(rca: RootCauseAnalysis): string[] {
   return missing;
 }
 
-/** A second person approves the analysis; the incident can then be closed. */
+/** A second person approves the analysis (sent then to RCA_DISTRIBUTION); the incident can then be closed. */
 export async function approveRca(ctx: ActionContext, idOrReference: string, rawInput: ApproveRcaInput = {}): Promise<RootCauseAnalysis> {
   assertPermission(ctx.actor, 'rca:approve');
   const input = ApproveRcaInput.parse(rawInput);
@@ -76,7 +77,8 @@ export async function approveRca(ctx: ActionContext, idOrReference: string, rawI
       .where(and(eq(rootCauseAnalyses.incidentId, incident.id), eq(rootCauseAnalyses.version, rca.version)))
       .returning();
     if (!approved) throw new ConflictError('The analysis changed while approving; read it again.', 'stale_version');
-    const data = { version: approved.version, authorName: rca.authorName };
+    const distributedTo = await distributeRca(tx, ctx.config, incident, reference, approved);
+    const data = { version: approved.version, authorName: rca.authorName, distributedTo };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'rca.approved', occurredAt: now, data });
     await recordAudit(tx, ctx, {
       action: 'incidents.rca.approve',

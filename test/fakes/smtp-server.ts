@@ -8,7 +8,7 @@ export interface ReceivedMail {
   /** The Subject header, unfolded and decoded (RFC 2047). */
   subject: string;
   messageId: string;
-  /** The body as a person reads it: quoted-printable decoded (every part, text and HTML). */
+  /** The body as a person reads it: quoted-printable decoded (every part, text and HTML), lines ending in LF. */
   text: string;
 }
 
@@ -77,7 +77,10 @@ export class FakeSmtpServer {
             raw,
             subject: decodeHeader(/^Subject: (.*)$/m.exec(headers)?.[1]?.trim() ?? ''),
             messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
-            text: /quoted-printable/i.test(raw) ? decodeQuotedPrintable(raw.slice(headers.length)) : raw.slice(headers.length),
+            text: (/quoted-printable/i.test(raw) ? decodeQuotedPrintable(raw.slice(headers.length)) : raw.slice(headers.length)).replaceAll(
+              '\r\n',
+              '\n',
+            ),
           });
           callback();
         });

@@ -29,6 +29,10 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
   const shot = async (name: string) => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-lifecycle-${name}.png`), fullPage: true });
   };
+  /** One part of the page (for the documentation). */
+  const shotOf = async (selector: string, name: string) => {
+    await page.locator(selector).screenshot({ path: path.join(SCREENSHOTS, `${backend}-lifecycle-${name}.png`) });
+  };
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -83,6 +87,7 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     await page.fill('#edit-summary', 'Card payments fail for EU customers since 10:02 UTC.');
     await page.fill('#edit-services', 'checkout, payments-gateway');
     await shot('01-edit-form');
+    await shotOf('#form-edit', '01-edit-form-only');
     await page.click('#form-edit button[type=submit]');
     await page.waitForURL(/done=incident_edited/);
     expect(await page.textContent('#incident-title')).toContain('Checkout errors after the 4.2.1 deploy');
@@ -108,6 +113,7 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     expect(await evidence.first().textContent()).toContain('Gateway access log');
     expect(await evidence.first().locator('a').getAttribute('href')).toBe('https://storage.example.com/inc/gateway-access.log.gz');
     await shot('04-evidence-added');
+    await shotOf('#evidence', '04-evidence-panel');
 
     // An action item with an owner picked from the people, and a due date.
     const panel = page.locator('#action-items');
@@ -123,6 +129,9 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     expect(await item.textContent()).toContain('owner Bo Chen');
     expect(await item.textContent()).toContain('2031-05-01');
     await shot('06-action-item-added');
+    await item.locator('summary:has-text("Edit")').click();
+    await shotOf('#action-items', '06-action-items-panel');
+    await item.locator('summary:has-text("Edit")').click();
 
     await item.locator('button:has-text("Mark done")').click();
     await page.waitForURL(/done=action_item_done/);

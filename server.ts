@@ -3,10 +3,9 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { openAPIRouteHandler } from 'hono-openapi';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
-import { registerDashboards } from './dashboards/index.ts';
+import { apiDocsRoutes, registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
   alertRoutes,
@@ -38,6 +37,7 @@ import {
   loadConfig,
   localUrl,
   lockEmbeddedDatabase,
+  openApiDocument,
   openDatabase,
   platformRoutes,
   runMigrations,
@@ -137,21 +137,10 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   deps.publicPaths.push('/pagerduty');
   registerDashboards(app, deps, { scheduler, services });
 
-  app.get(
-    '/openapi.json',
-    openAPIRouteHandler(app, {
-      documentation: {
-        info: {
-          title: 'Firebreak',
-          version: '0.1.0',
-          description: 'Incident response: alerts and traces in, incidents, deadlines and notifications out.',
-        },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-        security: [{ bearer: [] }],
-      },
-    }),
-  );
-  deps.publicPaths.push('/openapi.json');
+  let openApi: Promise<unknown> | null = null;
+  app.get('/openapi.json', async (c) => c.json(await (openApi ??= openApiDocument(app))));
+  app.route('/api/docs', apiDocsRoutes);
+  deps.publicPaths.push('/openapi.json', '/api/docs');
 
   return {
     app,

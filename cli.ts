@@ -1,44 +1,51 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionContext, Config, DatabaseHandle } from './platform/index.ts';
 import {
-  ConfigError,
   createLogger,
   createToken,
   createUser,
+  describeFatalError,
   EmbeddedDatabaseBusyError,
   ensureInitialAdmin,
+  FIREBREAK_VERSION,
+  INITIAL_TOKEN_FILE,
   invalidInputFromIssues,
   listTokens,
   loadConfig,
   lockEmbeddedDatabase,
+  OperatorError,
   openDatabase,
   ROLES,
   revokeToken,
   runMigrations,
+  SERVER_URL_FILE,
   systemContext,
   TokenInput,
   UserInput,
   verifyAuditChain,
 } from './platform/index.ts';
-import { runServer } from './server.ts';
 
-const USAGE = `Usage: firebreak <command> [options]
+type ParseArgsOptionsConfig = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-Commands:
-  serve                                   run the server (same as npm start)
-  migrate                                 apply database migrations and exit
-  token create --name N --role R          create an API token; prints it alone on the last line
-  token list                              list tokens (never their values)
-  token revoke <id-or-name>               revoke a token
-  user create --email E --name N --role R create a dashboard user; the password is read from
-              [--password-file F] [--slack-user U]  F, or FIREBREAK_USER_PASSWORD
-  audit verify                            check the audit trail's hash chain; exit 1 if broken
+interface Command {
+  /** The arguments after `firebreak <name>`. */
+  synopsis: string;
+  summary: string;
+  /** Lines of help below the synopsis. */
+  details?: string;
+  options: ParseArgsOptionsConfig;
+  positionals?: number;
+  /** Answers the exit code; -1 leaves the process running (serve). */
+  run(config: Config, values: Values, positionals: string[]): Promise<number>;
+}
 
-Roles: ${ROLES.join(', ')}
-The database is DATABASE_URL, or the embedded one in DATA_DIR (only while no server holds it).`;
-
-class UsageError extends Error {}
+const DATABASE_NOTE = `The database is DATABASE_URL, or the embedded one in DATA_DIR. While a server runs on the embedded
+database, token, user and audit commands go through that server's HTTP API, as the admin whose token
+is in FIREBREAK_TOKEN or DATA_DIR/${INITIAL_TOKEN_FILE}.`;
 
 /** Opens the configured database for a one-off command, holding the embedded lock if it is PGlite. */
 async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
@@ -53,6 +60,58 @@ async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => 
     }
   } finally {
     await release?.();
+  }
+}
+
+type ServerRequest = <T>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown) => Promise<T>;
+
+async function readTrimmed(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').then(
+    (text) => text.trim() || null,
+    () => null,
+  );
+}
+
+/** The HTTP API of the server that holds the embedded database, called as an admin. */
+async function runningServer(config: Config, busy: EmbeddedDatabaseBusyError): Promise<ServerRequest> {
+  const url = await readTrimmed(path.join(config.dataDirectory, SERVER_URL_FILE));
+  if (!url) throw busy;
+  const token = process.env.FIREBREAK_TOKEN || (await readTrimmed(path.join(config.dataDirectory, INITIAL_TOKEN_FILE)));
+  if (!token) {
+    throw new OperatorError(
+      `The server at ${url} holds the embedded database. Give an admin API token in FIREBREAK_TOKEN ` +
+        `(make one at ${url}/admin/tokens).`,
+    );
+  }
+  return async <T>(method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((error: Error) => {
+      throw new OperatorError(`Could not reach the Firebreak server at ${url} (${error.message}).`);
+    });
+    const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    if (!response.ok) {
+      const reason = answer?.error?.message ?? `HTTP ${response.status}`;
+      const hint = response.status === 401 ? ' Give an admin API token in FIREBREAK_TOKEN.' : '';
+      throw new OperatorError(`The Firebreak server at ${url} refused: ${reason}${hint}`);
+    }
+    return answer as T;
+  };
+}
+
+/** Runs on the database when this process can open it, otherwise through the server that holds it. */
+async function onDatabaseOrServer<T>(
+  config: Config,
+  local: (ctx: ActionContext, handle: DatabaseHandle) => Promise<T>,
+  remote: (request: ServerRequest) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withDatabase(config, (handle) => local(cliContext(handle, config), handle));
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseBusyError)) throw error;
+    return remote(await runningServer(config, error));
   }
 }
 
@@ -74,72 +133,135 @@ function parse<T>(
   return result.data;
 }
 
-export async function runCli(argv: string[], config: Config = loadConfig()): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      role: { type: 'string' },
-      email: { type: 'string' },
-      'password-file': { type: 'string' },
-      'slack-user': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [command, subcommand, argument] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  const key = [command, subcommand].filter(Boolean).join(' ');
-  switch (command === 'serve' || command === 'migrate' ? command : key) {
-    case 'serve':
+const text = (values: Values, name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+
+interface TokenLine {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  revokedAt: Date | string | null;
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    synopsis: '',
+    summary: 'run the server (same as npm start)',
+    details: 'Settings are environment variables (PORT, HOST, DATA_DIR, DATABASE_URL, LOG_FORMAT, …; see the README).',
+    options: {},
+    async run(config) {
+      // Loaded only here: the other commands start without the whole service's code.
+      const { runServer } = await import('./server.ts');
       await runServer(config);
       return -1;
-    case 'migrate':
+    },
+  },
+  migrate: {
+    synopsis: '',
+    summary: 'apply database migrations and exit',
+    options: {},
+    async run(config) {
       await withDatabase(config, async (handle) => {
-        await ensureInitialAdmin(handle.db, config, createLogger(config.LOG_LEVEL));
+        await ensureInitialAdmin(handle.db, config, createLogger(config.LOG_LEVEL, config.LOG_FORMAT));
       });
       console.log('migrations applied');
       return 0;
-    case 'token create': {
-      const input = parse(TokenInput, { name: values.name, role: values.role });
-      const token = await withDatabase(config, async (handle) => (await createToken(cliContext(handle, config), input)).token);
+    },
+  },
+  'token create': {
+    synopsis: '--name N --role R',
+    summary: 'create an API token; prints it alone on the last line',
+    details: `Roles: ${ROLES.join(', ')}. The token is shown only now; Firebreak keeps only its hash.`,
+    options: { name: { type: 'string' }, role: { type: 'string' } },
+    async run(config, values) {
+      const input = parse(TokenInput, { name: text(values, 'name'), role: text(values, 'role') });
+      const token = await onDatabaseOrServer(
+        config,
+        async (ctx) => (await createToken(ctx, input)).token,
+        async (request) => (await request<{ token: string }>('POST', '/api/tokens', input)).token,
+      );
       console.log(`created ${input.role} token "${input.name}"; it is shown only now:`);
       console.log(token);
       return 0;
-    }
-    case 'token list':
-      await withDatabase(config, async (handle) => {
-        for (const token of await listTokens(cliContext(handle, config))) {
-          const state = token.revokedAt ? `revoked ${token.revokedAt.toISOString()}` : 'live';
-          console.log([token.id, token.name, token.role, token.prefix, state].join('\t'));
-        }
-      });
+    },
+  },
+  'token list': {
+    synopsis: '',
+    summary: 'list tokens (never their values)',
+    details: 'One line a token, tab-separated: id, name, role, prefix, live or revoked.',
+    options: {},
+    async run(config) {
+      const tokens = await onDatabaseOrServer<TokenLine[]>(
+        config,
+        (ctx) => listTokens(ctx),
+        async (request) => (await request<{ tokens: TokenLine[] }>('GET', '/api/tokens')).tokens,
+      );
+      for (const token of tokens) {
+        const state = token.revokedAt ? `revoked ${new Date(token.revokedAt).toISOString()}` : 'live';
+        console.log([token.id, token.name, token.role, token.prefix, state].join('\t'));
+      }
       return 0;
-    case 'token revoke': {
-      if (!argument) throw new UsageError('token revoke needs the id or name of the token.');
-      const revoked = await withDatabase(config, (handle) => revokeToken(cliContext(handle, config), argument));
+    },
+  },
+  'token revoke': {
+    synopsis: '<id-or-name>',
+    summary: 'revoke a token',
+    options: {},
+    positionals: 1,
+    async run(config, _values, [idOrName]) {
+      if (!idOrName) throw new OperatorError('token revoke needs the id or name of the token (npx firebreak token revoke --help).', 2);
+      const revoked = await onDatabaseOrServer<{ id: string; name: string }>(
+        config,
+        (ctx) => revokeToken(ctx, idOrName),
+        (request) => request('DELETE', `/api/tokens/${encodeURIComponent(idOrName)}`),
+      );
       console.log(`revoked token "${revoked.name}" (${revoked.id})`);
       return 0;
-    }
-    case 'user create': {
-      const password = values['password-file'] ? readFileSync(values['password-file'], 'utf8').trim() : process.env.FIREBREAK_USER_PASSWORD;
-      if (!password) throw new UsageError('Give the password with --password-file F or FIREBREAK_USER_PASSWORD.');
+    },
+  },
+  'user create': {
+    synopsis: '--email E --name N --role R [--password-file F] [--slack-user U]',
+    summary: 'create a dashboard user',
+    details:
+      'The password is read from the file F, or from FIREBREAK_USER_PASSWORD (12 characters or more).\n' +
+      'The user enrols an authenticator app (TOTP) at first login.',
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      'password-file': { type: 'string' },
+      'slack-user': { type: 'string' },
+    },
+    async run(config, values) {
+      const passwordFile = text(values, 'password-file');
+      const password = passwordFile ? readFileSync(passwordFile, 'utf8').trim() : process.env.FIREBREAK_USER_PASSWORD;
+      if (!password) throw new OperatorError('Give the password with --password-file F or FIREBREAK_USER_PASSWORD.', 2);
       const input = parse(UserInput, {
-        email: values.email,
-        name: values.name,
-        role: values.role,
+        email: text(values, 'email'),
+        name: text(values, 'name'),
+        role: text(values, 'role'),
         password,
-        slackUserId: values['slack-user'],
+        slackUserId: text(values, 'slack-user'),
       });
-      const user = await withDatabase(config, (handle) => createUser(cliContext(handle, config), input));
+      const user = await onDatabaseOrServer<{ id: string; email: string; role: string }>(
+        config,
+        (ctx) => createUser(ctx, input),
+        (request) => request('POST', '/api/users', input),
+      );
       console.log(`created ${user.role} user ${user.email} (${user.id}); they enrol an authenticator at first login`);
       return 0;
-    }
-    case 'audit verify': {
-      const result = await withDatabase(config, (handle) => verifyAuditChain(handle.db));
+    },
+  },
+  'audit verify': {
+    synopsis: '',
+    summary: "check the audit trail's hash chain; exit 1 if broken",
+    options: {},
+    async run(config) {
+      const result = await onDatabaseOrServer(
+        config,
+        (_ctx, handle) => verifyAuditChain(handle.db),
+        (request) => request<Awaited<ReturnType<typeof verifyAuditChain>>>('GET', '/api/audit/verify'),
+      );
       for (const problem of result.problems) console.log(`${problem.kind}\tentry ${problem.position}\t${problem.message}`);
       console.log(
         result.ok
@@ -147,10 +269,83 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
           : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
       );
       return result.ok ? 0 : 1;
-    }
-    default:
-      throw new UsageError(`Unknown command "${key}".`);
+    },
+  },
+};
+
+const COMMON_OPTIONS: ParseArgsOptionsConfig = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+};
+
+function usage(): string {
+  const width = 32;
+  const lines = Object.entries(COMMANDS).map(([name, command]) => {
+    const call = `${name} ${command.synopsis}`.trimEnd();
+    return call.length > width ? `  ${call}\n  ${' '.repeat(width)}  ${command.summary}` : `  ${call.padEnd(width)}  ${command.summary}`;
+  });
+  return [
+    'Usage: firebreak <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command takes --help (-h) and --version (-v).',
+    '',
+    DATABASE_NOTE,
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  return [`Usage: firebreak ${name} ${command.synopsis}`.trimEnd(), '', `${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.`]
+    .concat(command.details ? ['', command.details] : [])
+    .concat(name === 'serve' || name === 'migrate' ? [] : ['', DATABASE_NOTE])
+    .join('\n');
+}
+
+/** The command named by the leading words of argv (`token create`), and the arguments after it. */
+function findCommand(argv: string[]): { name: string; command: Command | undefined; rest: string[] } {
+  const words = argv.slice(0, 2).filter((word, index) => !word.startsWith('-') && (index === 0 || !argv[0]?.startsWith('-')));
+  for (const length of [2, 1]) {
+    const name = words.slice(0, length).join(' ');
+    if (words.length >= length && COMMANDS[name]) return { name, command: COMMANDS[name], rest: argv.slice(length) };
   }
+  return { name: words.join(' '), command: undefined, rest: argv.slice(words.length) };
+}
+
+function parseOrRefuse(name: string, command: Command | undefined, rest: string[]): { values: Values; positionals: string[] } {
+  try {
+    return parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...COMMON_OPTIONS, ...command?.options } });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0]?.replace(/\.?\s*To specify a positional.*$/, '') : String(error);
+    const help = command ? `npx firebreak ${name} --help` : 'npx firebreak --help';
+    throw new OperatorError(`${reason} (see ${help})`, 2);
+  }
+}
+
+export async function runCli(argv: string[], config?: Config): Promise<number> {
+  const { name, command, rest } = findCommand(argv);
+  const { values, positionals } = parseOrRefuse(name, command, rest);
+  if (values.version) {
+    console.log(`firebreak ${FIREBREAK_VERSION}`);
+    return 0;
+  }
+  if (!command) {
+    const group = Object.keys(COMMANDS).filter((known) => known.startsWith(`${name} `));
+    if (name && group.length)
+      throw new OperatorError(`"${name}" needs one of: ${group.map((known) => known.slice(name.length + 1)).join(', ')}.`, 2);
+    if (name) throw new OperatorError(`Unknown command "${name}" (see npx firebreak --help).`, 2);
+    console.log(usage());
+    return values.help ? 0 : 2;
+  }
+  if (values.help) {
+    console.log(commandHelp(name, command));
+    return 0;
+  }
+  if (positionals.length > (command.positionals ?? 0)) {
+    throw new OperatorError(`Unexpected argument "${positionals.at(-1)}" for "${name}" (see npx firebreak ${name} --help).`, 2);
+  }
+  return command.run(config ?? loadConfig(), values, positionals);
 }
 
 const isMain = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
@@ -160,10 +355,8 @@ if (isMain || process.env.FIREBREAK_CLI === '1') {
       if (code >= 0) process.exit(code);
     })
     .catch((error: unknown) => {
-      if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-      else if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError) console.error(error.message);
-      else if (error instanceof Error && 'status' in error) console.error(error.message);
-      else console.error(error);
-      process.exit(error instanceof UsageError ? 2 : 1);
+      const fatal = describeFatalError(error);
+      console.error(fatal.text);
+      process.exit(fatal.exitCode);
     });
 }

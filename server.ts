@@ -1,10 +1,11 @@
+import { rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { openAPIRouteHandler } from 'hono-openapi';
 import { alertmanagerRoutes } from './collector/alertmanager/index.ts';
 import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
-import { registerDashboards } from './dashboards/index.ts';
+import { apiDocsRoutes, registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
   alertRoutes,
@@ -28,14 +29,22 @@ import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } 
 import {
   createBaseApp,
   createLogger,
+  describeFatalError,
   ensureInitialAdmin,
+  formatStartBanner,
+  isPrettyLogFormat,
+  listenError,
   loadConfig,
+  localUrl,
   lockEmbeddedDatabase,
+  openApiDocument,
   openDatabase,
   platformRoutes,
   runMigrations,
   Scheduler,
+  SERVER_URL_FILE,
   secretsAtStartup,
+  startBanner,
   startSelfTracing,
 } from './platform/index.ts';
 
@@ -68,7 +77,7 @@ export interface FirebreakOptions {
 
 /** Builds the whole service: database (migrated), first admin, scheduler, and every part's routes. */
 export async function createFirebreak(config: Config, options: FirebreakOptions = {}): Promise<Firebreak> {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const database =
     options.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: config.DATABASE_POOL_SIZE }));
@@ -128,21 +137,10 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   deps.publicPaths.push('/pagerduty');
   registerDashboards(app, deps, { scheduler, services });
 
-  app.get(
-    '/openapi.json',
-    openAPIRouteHandler(app, {
-      documentation: {
-        info: {
-          title: 'Firebreak',
-          version: '0.1.0',
-          description: 'Incident response: alerts and traces in, incidents, deadlines and notifications out.',
-        },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-        security: [{ bearer: [] }],
-      },
-    }),
-  );
-  deps.publicPaths.push('/openapi.json');
+  let openApi: Promise<unknown> | null = null;
+  app.get('/openapi.json', async (c) => c.json(await (openApi ??= openApiDocument(app))));
+  app.route('/api/docs', apiDocsRoutes);
+  deps.publicPaths.push('/openapi.json', '/api/docs');
 
   return {
     app,
@@ -174,13 +172,25 @@ export interface RunningServer {
 /** Listens on HOST:PORT with the background services running. */
 export async function listen(firebreak: Firebreak): Promise<RunningServer> {
   const { config, logger } = firebreak;
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: firebreak.app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started as Server));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) => reject(listenError(error, config.HOST, config.PORT));
+    const started = serve({ fetch: firebreak.app.fetch, port: config.PORT, hostname: config.HOST }, () => {
+      started.off('error', refused);
+      resolve(started as Server);
+    });
+    started.once('error', refused);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   firebreak.startBackground();
-  logger.info({ url: `http://${config.HOST}:${port}`, database: firebreak.database.kind }, 'firebreak listening');
+  const banner = await startBanner(config, firebreak.database, port);
+  // A terminal gets the banner as a block to read; a log shipper gets the same facts as fields of one line.
+  if (isPrettyLogFormat(config.LOG_FORMAT)) {
+    logger.info({ url: banner.url }, 'firebreak listening');
+    if (config.LOG_LEVEL !== 'silent') process.stdout.write(formatStartBanner(banner));
+  } else {
+    logger.info({ ...banner, databaseKind: firebreak.database.kind }, 'firebreak listening');
+  }
 
   let closing: Promise<void> | null = null;
   const shutdown = () => {
@@ -202,9 +212,17 @@ export async function listen(firebreak: Firebreak): Promise<RunningServer> {
 /** `npm start` and `firebreak serve`: run until SIGTERM or SIGINT. */
 export async function runServer(config: Config = loadConfig()): Promise<RunningServer> {
   const stopTracing = startSelfTracing(config);
-  const releaseLock = config.DATABASE_URL ? null : await lockEmbeddedDatabase(config.dataDirectory);
+  const lock = config.DATABASE_URL ? null : await lockEmbeddedDatabase(config.dataDirectory);
+  const urlFile = path.join(config.dataDirectory, SERVER_URL_FILE);
+  const releaseLock = lock && (() => rm(urlFile, { force: true }).finally(lock));
   try {
-    const running = await listen(await createFirebreak(config));
+    const firebreak = await createFirebreak(config);
+    const running = await listen(firebreak).catch(async (error: unknown) => {
+      await firebreak.close();
+      throw error;
+    });
+    // `npx firebreak token create` and its kind find the server that holds the embedded database here.
+    if (lock) await writeFile(urlFile, `${localUrl(config.HOST, running.port)}\n`, { mode: 0o600 });
     const onSignal = (signal: NodeJS.Signals) => {
       running.firebreak.logger.info({ signal }, 'signal received');
       void running
@@ -224,10 +242,9 @@ export async function runServer(config: Config = loadConfig()): Promise<RunningS
 
 const isMain = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
 if (isMain) {
-  const { ConfigError } = await import('./platform/index.ts');
   runServer().catch((error: unknown) => {
-    if (error instanceof ConfigError) console.error(error.message);
-    else console.error(error);
-    process.exit(1);
+    const fatal = describeFatalError(error);
+    console.error(fatal.text);
+    process.exit(fatal.exitCode);
   });
 }

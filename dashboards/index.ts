@@ -72,3 +72,4 @@ export function registerDashboards(
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };
 }
+export { apiDocsRoutes } from './api-docs/routes.ts';

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { InvalidInputError, READ_RESPONSES, WRITE_RESPONSES } from '../platform/index.ts';
+import { InvalidInputError, jsonResponse, READ_RESPONSES, SEVERITIES, WRITE_RESPONSES } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
+import { PHASES } from './phases.ts';
 import type { Incident } from './schema/incidents.ts';
+import { INCIDENT_SOURCES } from './schema/incidents.ts';
 
 // What every room's routes under /api/incidents/{id} share: the path parameter, the incident as the
 // API shows it, the documented responses, and optimistic concurrency through ETag and If-Match.
@@ -14,8 +16,45 @@ export function presentIncident(incident: Incident) {
   return { ...incident, reference: incidentReference(incident) };
 }
 
+const moment = z.iso.datetime();
+
+/** The incident as presentIncident shows it, for /openapi.json. */
+export const IncidentView = z
+  .object({
+    id: z.uuid(),
+    number: z.int(),
+    reference: z.string().meta({ example: 'INC-42' }),
+    title: z.string(),
+    summary: z.string(),
+    severity: z.enum(SEVERITIES),
+    phase: z.enum(PHASES),
+    source: z.enum(INCIDENT_SOURCES),
+    groupKey: z.string().nullable().meta({ description: 'The correlation key alerts join by; null for declared incidents' }),
+    services: z.array(z.string()),
+    labels: z.record(z.string(), z.string()),
+    isBreach: z.boolean(),
+    startedAt: moment,
+    detectedAt: moment,
+    acknowledgedAt: moment.nullable(),
+    identifiedAt: moment.nullable(),
+    containedAt: moment.nullable(),
+    eradicatedAt: moment.nullable(),
+    recoveredAt: moment.nullable(),
+    resolvedAt: moment.nullable(),
+    closedAt: moment.nullable(),
+    version: z.int().meta({ description: 'Send it back in If-Match (or expectedVersion) to guard a change' }),
+    createdAt: moment,
+    updatedAt: moment,
+  })
+  .meta({ id: 'Incident' });
+
+/** The incident after a change: the route's 200 answer. */
+export const incidentResponse = jsonResponse('The incident as it is now', IncidentView);
+
 export const readResponses = { ...READ_RESPONSES, 404: { description: 'No such incident (or item)' } };
 export const writeResponses = { ...WRITE_RESPONSES, ...readResponses };
+/** writeResponses with the incident as the answer. */
+export const incidentWriteResponses = { ...writeResponses, 200: incidentResponse };
 
 export const ifMatchParameter = {
   name: 'If-Match',

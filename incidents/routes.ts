@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
 import type { AppEnv } from '../platform/index.ts';
-import { requirePermission, validate } from '../platform/index.ts';
+import { jsonResponse, requirePermission, validate } from '../platform/index.ts';
 import { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 import { actionItemRoutes } from './action-items/index.ts';
 import { changeSeverity, SeverityInput } from './change-severity.ts';
@@ -9,7 +10,17 @@ import { CloseInput, closeIncident } from './close-incident.ts';
 import { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 import { editIncident, IncidentEdit } from './edit-incident.ts';
 import { getIncidentDetail } from './get-incident-detail.ts';
-import { expectedVersionOf, IncidentParam, ifMatchParameter, presentIncident, readResponses, versionTag, writeResponses } from './http.ts';
+import {
+  expectedVersionOf,
+  IncidentParam,
+  IncidentView,
+  ifMatchParameter,
+  incidentWriteResponses,
+  presentIncident,
+  readResponses,
+  versionTag,
+  writeResponses,
+} from './http.ts';
 import { IncidentListQuery, listIncidents } from './list-incidents.ts';
 import { noteRoutes } from './notes/index.ts';
 import { checklistRoutes } from './playbooks/index.ts';
@@ -25,7 +36,17 @@ const tags = ['incidents'];
 const lifecycleRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describeRoute({ summary: 'List incidents, newest first', tags, responses: readResponses }),
+    describeRoute({
+      summary: 'List incidents, newest first',
+      tags,
+      responses: {
+        ...readResponses,
+        200: jsonResponse(
+          'A page of incidents; pass nextCursor as cursor for the next one',
+          z.object({ incidents: z.array(IncidentView), nextCursor: z.string().nullable() }),
+        ),
+      },
+    }),
     requirePermission('incidents:read'),
     validate('query', IncidentListQuery),
     async (c) => {
@@ -35,7 +56,14 @@ const lifecycleRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
-    describeRoute({ summary: 'Declare an incident', tags, responses: writeResponses }),
+    describeRoute({
+      summary: 'Declare an incident',
+      tags,
+      responses: {
+        ...Object.fromEntries(Object.entries(writeResponses).filter(([status]) => status !== '200')),
+        201: jsonResponse('The incident declared', IncidentView),
+      },
+    }),
     requirePermission('incidents:declare'),
     validate('json', DeclareIncidentInput),
     async (c) => c.json(presentIncident(await declareIncident(c.var.ctx, c.req.valid('json'))), 201),
@@ -45,7 +73,22 @@ const lifecycleRoutes = new Hono<AppEnv>()
     describeRoute({
       summary: 'An incident by id or reference (INC-42), with its roles and response figures; ETag is its version',
       tags,
-      responses: readResponses,
+      responses: {
+        ...readResponses,
+        200: jsonResponse(
+          'The incident with its commander, roles, response figures, current checklist, what blocks the next phase, analysis and action items',
+          IncidentView.extend({
+            commander: z.unknown(),
+            roles: z.array(z.unknown()),
+            figures: z.unknown(),
+            currentChecklist: z.unknown(),
+            nextPhase: IncidentView.shape.phase.nullable(),
+            blockers: z.array(z.string()),
+            rca: z.unknown(),
+            actionItems: z.array(z.unknown()),
+          }),
+        ),
+      },
     }),
     requirePermission('incidents:read'),
     validate('param', IncidentParam),
@@ -70,7 +113,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
     describeRoute({
       summary: 'Correct the title, summary, services or labels',
       tags,
-      responses: writeResponses,
+      responses: incidentWriteResponses,
       parameters: [ifMatchParameter],
     }),
     requirePermission('incidents:update'),
@@ -88,7 +131,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/acknowledge',
-    describeRoute({ summary: 'Acknowledge an incident (idempotent)', tags, responses: writeResponses }),
+    describeRoute({ summary: 'Acknowledge an incident (idempotent)', tags, responses: incidentWriteResponses }),
     requirePermission('incidents:acknowledge'),
     validate('param', IncidentParam),
     validate('json', AcknowledgeInput),
@@ -100,7 +143,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
       summary:
         'Move to another phase: forward one at a time with the exit checklist done (or override with a reason), backward with a reason',
       tags,
-      responses: writeResponses,
+      responses: incidentWriteResponses,
       parameters: [ifMatchParameter],
     }),
     requirePermission('incidents:transition'),
@@ -118,7 +161,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/severity',
-    describeRoute({ summary: 'Change the severity', tags, responses: writeResponses, parameters: [ifMatchParameter] }),
+    describeRoute({ summary: 'Change the severity', tags, responses: incidentWriteResponses, parameters: [ifMatchParameter] }),
     requirePermission('incidents:update'),
     validate('param', IncidentParam),
     validate('json', SeverityInput),
@@ -137,7 +180,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
     describeRoute({
       summary: 'Close the incident once its analysis is approved',
       tags,
-      responses: writeResponses,
+      responses: incidentWriteResponses,
       parameters: [ifMatchParameter],
     }),
     requirePermission('incidents:transition'),

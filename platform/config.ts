@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './auth/secret-box.ts';
+import { LOG_FORMATS } from './logger.ts';
 import { SEVERITIES } from './severity.ts';
 
 const booleanFlag = z
@@ -25,6 +26,7 @@ export const ConfigSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   PUBLIC_URL: optionalUrl,
   FIREBREAK_BOOTSTRAP_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Seals stored secrets (TOTP seeds); see platform/auth/secret-box.ts. */

@@ -3,12 +3,38 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import { AuditQuery, listAuditEntries, verifyAuditChain } from './audit/index.ts';
+import { ROLES } from './auth/roles.ts';
 import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.ts';
 import { createUser, listUsers, UserInput } from './auth/users.ts';
 import { migrationStatus, queryRows } from './database/index.ts';
 import type { AppEnv } from './http/index.ts';
-import { requirePermission, validate } from './http/index.ts';
+import { jsonResponse, requirePermission, validate } from './http/index.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
+
+const moment = z.iso.datetime();
+const TokenView = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    prefix: z.string().meta({ description: 'The first characters of the token, to tell tokens apart' }),
+    createdBy: z.string().nullable(),
+    createdAt: moment,
+    lastUsedAt: moment.nullable(),
+    revokedAt: moment.nullable(),
+  })
+  .meta({ id: 'Token' });
+const UserView = z
+  .object({
+    id: z.uuid(),
+    email: z.email(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    slackUserId: z.string().nullable(),
+  })
+  .loose()
+  .meta({ id: 'User' });
+const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 
 /** A named check that /readyz reports; a part that cannot deliver says so here. */
 export interface ReadinessCheck {
@@ -21,46 +47,105 @@ export interface ReadinessCheck {
 /** /healthz, /readyz, /metrics, /api/me, tokens, users and the audit trail. */
 export function platformRoutes(readiness: ReadinessCheck[] = []) {
   return new Hono<AppEnv>()
-    .get('/healthz', describeRoute({ summary: 'The process is up', tags: ['operations'] }), (c) => c.json({ status: 'ok' }))
-    .get('/readyz', describeRoute({ summary: 'The database is reachable and migrated', tags: ['operations'] }), async (c) => {
-      const { database } = c.var.deps;
-      const checks: Record<string, { ok: boolean; detail?: string }> = {};
-      try {
-        await queryRows(database.db, sql`select 1`);
-        const status = await migrationStatus(database);
-        checks.database = { ok: true, detail: database.kind };
-        checks.migrations = {
-          ok: status.applied >= status.known,
-          detail: `${status.applied} of ${status.known} applied`,
-        };
-      } catch (error) {
-        checks.database = { ok: false, detail: (error as Error).message };
-      }
-      let ready = Object.values(checks).every((check) => check.ok);
-      for (const extra of readiness) {
-        const result = await extra.check().catch((error: Error) => ({ ok: false, detail: error.message }));
-        checks[extra.name] = result;
-        if (extra.required && !result.ok) ready = false;
-      }
-      return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
-    })
-    .get('/metrics', describeRoute({ summary: 'Prometheus metrics (firebreak_* and process)', tags: ['operations'] }), async (c) => {
-      c.header('Content-Type', metricsRegistry.contentType);
-      return c.body(await collectMetrics({ db: c.var.deps.database.db, logger: c.var.logger }));
-    })
-    .get('/api/me', describeRoute({ summary: 'Who the caller is and what they may do', tags: ['auth'] }), (c) => {
-      const { actor } = c.var.ctx;
-      return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
-    })
+    .get(
+      '/healthz',
+      describeRoute({
+        summary: 'The process is up',
+        tags: ['operations'],
+        responses: { 200: jsonResponse('Up', z.object({ status: z.literal('ok') })) },
+      }),
+      (c) => c.json({ status: 'ok' }),
+    )
+    .get(
+      '/readyz',
+      describeRoute({
+        summary: 'The database is reachable and migrated',
+        tags: ['operations'],
+        responses: {
+          200: jsonResponse('Ready', z.object({ status: z.literal('ready'), checks: z.record(z.string(), Check) })),
+          503: jsonResponse(
+            'Not ready: the checks say what fails',
+            z.object({ status: z.literal('not ready'), checks: z.record(z.string(), Check) }),
+          ),
+        },
+      }),
+      async (c) => {
+        const { database } = c.var.deps;
+        const checks: Record<string, { ok: boolean; detail?: string }> = {};
+        try {
+          await queryRows(database.db, sql`select 1`);
+          const status = await migrationStatus(database);
+          checks.database = { ok: true, detail: database.kind };
+          checks.migrations = {
+            ok: status.applied >= status.known,
+            detail: `${status.applied} of ${status.known} applied`,
+          };
+        } catch (error) {
+          checks.database = { ok: false, detail: (error as Error).message };
+        }
+        let ready = Object.values(checks).every((check) => check.ok);
+        for (const extra of readiness) {
+          const result = await extra.check().catch((error: Error) => ({ ok: false, detail: error.message }));
+          checks[extra.name] = result;
+          if (extra.required && !result.ok) ready = false;
+        }
+        return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+      },
+    )
+    .get(
+      '/metrics',
+      describeRoute({
+        summary: 'Prometheus metrics (firebreak_* and process)',
+        tags: ['operations'],
+        responses: {
+          200: { description: 'The Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      }),
+      async (c) => {
+        c.header('Content-Type', metricsRegistry.contentType);
+        return c.body(await collectMetrics({ db: c.var.deps.database.db, logger: c.var.logger }));
+      },
+    )
+    .get(
+      '/api/me',
+      describeRoute({
+        summary: 'Who the caller is and what they may do',
+        tags: ['auth'],
+        responses: {
+          200: jsonResponse(
+            'The caller',
+            z.object({ kind: z.string(), id: z.string(), name: z.string(), role: z.enum(ROLES), permissions: z.array(z.string()) }),
+          ),
+        },
+      }),
+      (c) => {
+        const { actor } = c.var.ctx;
+        return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
+      },
+    )
     .get(
       '/api/tokens',
-      describeRoute({ summary: 'List API tokens (never their values)', tags: ['auth'] }),
+      describeRoute({
+        summary: 'List API tokens (never their values)',
+        tags: ['auth'],
+        responses: { 200: jsonResponse('Every token, revoked ones too', z.object({ tokens: z.array(TokenView) })) },
+      }),
       requirePermission('tokens:manage'),
       async (c) => c.json({ tokens: await listTokens(c.var.ctx) }),
     )
     .post(
       '/api/tokens',
-      describeRoute({ summary: 'Create an API token; the value is shown once', tags: ['auth'] }),
+      describeRoute({
+        summary: 'Create an API token; the value is shown once',
+        tags: ['auth'],
+        responses: {
+          201: jsonResponse(
+            'The token (in token: keep it, it is not shown again) and its summary',
+            TokenView.extend({ token: z.string().meta({ example: 'fbk_…' }) }),
+          ),
+          409: { description: 'A token of that name exists' },
+        },
+      }),
       requirePermission('tokens:manage'),
       validate('json', TokenInput),
       async (c) => {
@@ -70,17 +155,35 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
     )
     .delete(
       '/api/tokens/:idOrName',
-      describeRoute({ summary: 'Revoke an API token by id or name', tags: ['auth'] }),
+      describeRoute({
+        summary: 'Revoke an API token by id or name',
+        tags: ['auth'],
+        responses: { 200: jsonResponse('The token, revoked', TokenView), 404: { description: 'No such token' } },
+      }),
       requirePermission('tokens:manage'),
       validate('param', z.object({ idOrName: z.string().min(1).max(200) })),
       async (c) => c.json(await revokeToken(c.var.ctx, c.req.valid('param').idOrName)),
     )
-    .get('/api/users', describeRoute({ summary: 'List dashboard users', tags: ['auth'] }), requirePermission('users:manage'), async (c) =>
-      c.json({ users: await listUsers(c.var.ctx) }),
+    .get(
+      '/api/users',
+      describeRoute({
+        summary: 'List dashboard users',
+        tags: ['auth'],
+        responses: { 200: jsonResponse('Every user', z.object({ users: z.array(UserView) })) },
+      }),
+      requirePermission('users:manage'),
+      async (c) => c.json({ users: await listUsers(c.var.ctx) }),
     )
     .post(
       '/api/users',
-      describeRoute({ summary: 'Create a dashboard user', tags: ['auth'] }),
+      describeRoute({
+        summary: 'Create a dashboard user',
+        tags: ['auth'],
+        responses: {
+          201: jsonResponse('The user; they enrol an authenticator at first login', UserView),
+          409: { description: 'The e-mail or Slack id is taken' },
+        },
+      }),
       requirePermission('users:manage'),
       validate('json', UserInput),
       async (c) => c.json(await createUser(c.var.ctx, c.req.valid('json')), 201),
@@ -94,7 +197,20 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
     )
     .get(
       '/api/audit/verify',
-      describeRoute({ summary: 'Verify the audit hash chain', tags: ['audit'] }),
+      describeRoute({
+        summary: 'Verify the audit hash chain',
+        tags: ['audit'],
+        responses: {
+          200: jsonResponse(
+            'Whether the chain is intact, and each changed, removed or reordered entry',
+            z.object({
+              ok: z.boolean(),
+              entries: z.int(),
+              problems: z.array(z.object({ kind: z.string(), position: z.int(), message: z.string() }).loose()),
+            }),
+          ),
+        },
+      }),
       requirePermission('audit:read'),
       async (c) => c.json(await verifyAuditChain(c.var.ctx.db)),
     );

@@ -1,10 +1,12 @@
-import { execFile } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createLogger, loadConfig, lockEmbeddedDatabase, openDatabase } from '../platform/index.ts';
+import { createLogger, FIREBREAK_VERSION, loadConfig, lockEmbeddedDatabase, openDatabase } from '../platform/index.ts';
 import { createFirebreak } from '../server.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from './harness/database.ts';
 
@@ -102,4 +104,151 @@ describe('firebreak CLI with the embedded database', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command/);
   });
+});
+
+/** An error a person can act on: one line on stderr, no stack trace. */
+function expectOneLineError(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+const COMMANDS = ['serve', 'migrate', 'token create', 'token list', 'token revoke', 'user create', 'audit verify'];
+
+describe('firebreak --help, --version and wrong arguments', () => {
+  it('gives help and the version for the command and for every command, touching no database', async () => {
+    const env = { DATA_DIR: path.join(tmpdir(), 'firebreak-cli-never-created') };
+    const overview = await firebreakCli(['--help'], env);
+    expect(overview.code).toBe(0);
+    for (const command of COMMANDS) expect(overview.stdout).toContain(`  ${command}`);
+    expect((await firebreakCli(['--version'], env)).stdout.trim()).toBe(`firebreak ${FIREBREAK_VERSION}`);
+
+    const answers = await Promise.all(
+      COMMANDS.map(async (command) => ({
+        command,
+        help: await firebreakCli([...command.split(' '), '--help'], env),
+        version: await firebreakCli([...command.split(' '), '-v'], env),
+      })),
+    );
+    for (const { command, help, version } of answers) {
+      expect(help.code, command).toBe(0);
+      expect(help.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: firebreak ${command}\\b`));
+      expect(version.stdout.trim(), command).toBe(`firebreak ${FIREBREAK_VERSION}`);
+    }
+    await expect(stat(env.DATA_DIR)).rejects.toThrow();
+  }, 120_000);
+
+  it('refuses unknown options, commands and extra arguments in one line, exit code 2', async () => {
+    const env = { DATA_DIR: path.join(tmpdir(), 'firebreak-cli-never-created') };
+    const option = await firebreakCli(['token', 'create', '--name', 'x', '--rol', 'admin'], env);
+    expect(option.code).toBe(2);
+    expectOneLineError(option.stderr, /Unknown option '--rol'.*npx firebreak token create --help/);
+    const serveOption = await firebreakCli(['serve', '--port', '9000'], env);
+    expect(serveOption.code).toBe(2);
+    expectOneLineError(serveOption.stderr, /Unknown option '--port'/);
+    const group = await firebreakCli(['token'], env);
+    expect(group.code).toBe(2);
+    expectOneLineError(group.stderr, /"token" needs one of: create, list, revoke/);
+    const extra = await firebreakCli(['token', 'revoke', 'a', 'b'], env);
+    expect(extra.code).toBe(2);
+    expectOneLineError(extra.stderr, /Unexpected argument "b"/);
+  }, 120_000);
+
+  it('refuses to serve on an embedded database a running server holds, in one line', async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-busy-'));
+    const release = await lockEmbeddedDatabase(dataDirectory);
+    try {
+      const refused = await firebreakCli(['serve'], { DATA_DIR: dataDirectory, PORT: '0' });
+      expect(refused.code).toBe(1);
+      expectOneLineError(refused.stderr, new RegExp(`in use by Firebreak process ${process.pid}`));
+    } finally {
+      await release();
+    }
+  });
+});
+
+interface ServingChild {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout: () => string;
+  /** Resolves once stdout matches, rejects if the process ends first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+}
+
+function serveInChild(env: Record<string, string>): ServingChild {
+  const child = spawn(process.execPath, [cli, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let errors = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => output,
+    waitFor: (pattern) =>
+      new Promise((resolve, reject) => {
+        const look = () => {
+          const match = output.match(pattern);
+          if (match) {
+            child.stdout.off('data', look);
+            resolve(match);
+          }
+        };
+        child.stdout.on('data', look);
+        look();
+        void exited.then((code) => reject(new Error(`serve ended (${code}) before ${pattern}: ${output}${errors}`)));
+      }),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('firebreak serve on the embedded database', () => {
+  it('prints a banner with the URL, the admin token and the next step, which works beside the running server', async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-serve-'));
+    const server = serveInChild({ DATA_DIR: dataDirectory, PORT: '0', LOG_FORMAT: 'pretty' });
+    try {
+      const [, url = ''] = await server.waitFor(/Firebreak is running at (http:\/\/127\.0\.0\.1:\d+)\n/);
+      await server.waitFor(/Next: [^\n]*\n[^\n]*npx firebreak user create/);
+      const tokenFile = path.join(dataDirectory, 'initial-admin-token');
+      expect(server.stdout()).toContain(`admin API token: ${tokenFile}`);
+      expect(server.stdout()).toContain(`${url}/api/docs`);
+      // Readable log lines, not JSON.
+      expect(server.stdout()).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: firebreak listening/m);
+      expect(server.stdout()).not.toMatch(/^\{"level"/m);
+
+      // The banner's next step, while the server holds the embedded database: through its API.
+      const env = { DATA_DIR: dataDirectory, FIREBREAK_USER_PASSWORD: 'a long passphrase' };
+      const user = await firebreakCli(['user', 'create', '--email', 'ana@example.com', '--name', 'Ana', '--role', 'admin'], env);
+      expect(user.stderr).toBe('');
+      expect(user.stdout).toMatch(/created admin user ana@example.com/);
+      const created = await firebreakCli(['token', 'create', '--name', 'prom', '--role', 'ingest'], env);
+      expect(created.code).toBe(0);
+      const token = created.stdout.trim().split('\n').at(-1) ?? '';
+      const me = await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await me.json()) as { role: string }).role).toBe('ingest');
+      expect((await firebreakCli(['token', 'list'], env)).stdout).toMatch(/\tprom\tingest\t.*\tlive/);
+      const refused = await firebreakCli(['token', 'list'], { ...env, FIREBREAK_TOKEN: 'fbk_not-a-token' });
+      expect(refused.code).toBe(1);
+      expectOneLineError(refused.stderr, /refused: .*FIREBREAK_TOKEN/);
+
+      // Another server on the same port: one line, exit 1.
+      const port = new URL(url).port;
+      const second = await firebreakCli(['serve'], { DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-port-')), PORT: port });
+      expect(second.code).toBe(1);
+      expectOneLineError(second.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      await server.stop();
+    }
+  }, 240_000);
 });

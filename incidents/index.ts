@@ -32,7 +32,7 @@ export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 export { getIncident } from './get-incident.ts';
 export type { IncidentDetail } from './get-incident-detail.ts';
 export { getIncidentDetail } from './get-incident-detail.ts';
-export { IncidentListQuery, listIncidents } from './list-incidents.ts';
+export { hasAnyIncident, IncidentListQuery, listIncidents } from './list-incidents.ts';
 export { addNote, NoteInput } from './notes/index.ts';
 export { notifierHooks } from './notifier-hooks.ts';
 export type { Phase } from './phases.ts';

@@ -48,5 +48,12 @@ export type { Incident } from './schema/incidents.ts';
 export type { AttributeValue, ExceptionRecord, IncidentTraces, ResourceRecord, SpanRecord, TraceBatch } from './service-health/index.ts';
 export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
-export { appendTimelineEvent, listRecentTimeline, listTimeline, parseTimelineAnnouncement, TIMELINE_CHANNEL } from './timeline/index.ts';
+export {
+  appendTimelineEvent,
+  findLatestEvent,
+  listRecentTimeline,
+  listTimeline,
+  parseTimelineAnnouncement,
+  TIMELINE_CHANNEL,
+} from './timeline/index.ts';
 export { TransitionInput, transitionPhase } from './transition-phase.ts';

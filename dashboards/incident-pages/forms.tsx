@@ -27,6 +27,7 @@ const DONE_NOTICES = {
   notice_sent: 'Notice sent: delivery status below.',
   rca: 'Analysis saved.',
   rca_approved: 'Analysis approved.',
+  retried: 'Message queued again: it goes out now.',
 };
 
 type Done = keyof typeof DONE_NOTICES;

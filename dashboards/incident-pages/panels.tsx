@@ -1,5 +1,13 @@
 import type { Incident, IncidentDetail } from '../../incidents/index.ts';
-import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
+import {
+  buildComplianceReport,
+  findLatestEvent,
+  findRca,
+  getBreachStatus,
+  listIncidentAlerts,
+  listIncidentTraces,
+} from '../../incidents/index.ts';
+import { getIncidentDelivery } from '../../notifier/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
 import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
 import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
@@ -7,6 +15,7 @@ import type { IncidentPanels } from '../views/incident-page.tsx';
 import type { Viewer } from '../views/layout.tsx';
 import { can } from '../views/layout.tsx';
 import { RcaPanel } from '../views/rca-panel.tsx';
+import { ToldPanel } from '../views/told-panel.tsx';
 
 export interface ListDeadline {
   dueAt: Date;
@@ -43,11 +52,20 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
   return deadlines;
 }
 
+async function loadTold(ctx: ActionContext, detail: IncidentDetail) {
+  const [delivery, acknowledgement] = await Promise.all([
+    getIncidentDelivery(ctx.db, ctx.config, detail.incident.id),
+    detail.incident.acknowledgedAt ? findLatestEvent(ctx.db, detail.incident.id, 'incident.acknowledged') : null,
+  ]);
+  return { delivery, acknowledgement };
+}
+
 /** The incident page's evidence, breach and RCA panels, each shown to those allowed to read it. */
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [alerts, traces, breach, rca] = await Promise.all([
+  const [told, alerts, traces, breach, rca] = await Promise.all([
+    can(viewer, 'notifications:read') ? loadTold(ctx, detail) : null,
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
     can(viewer, 'breach:read') ? getBreachStatus(db, incidentId, { publicUrl }) : null,
@@ -56,6 +74,10 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
   return {
     top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
     main: [<RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />],
-    side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],
+    side: [
+      told ? <ToldPanel viewer={viewer} reference={detail.reference} incident={detail.incident} {...told} /> : null,
+      alerts ? <AlertsPanel alerts={alerts} /> : null,
+      traces ? <TracesPanel traces={traces} /> : null,
+    ],
   };
 }

@@ -10,6 +10,7 @@ import { listRoutes } from './list-routes.tsx';
 import { pageRoutes } from './page-routes.tsx';
 import { rcaRoutes } from './rca-routes.tsx';
 import { reportRoutes } from './report-routes.tsx';
+import { toldRoutes } from './told-routes.tsx';
 
 /** /incidents: the list, each incident's page, their live streams and the forms that act on an incident. */
 export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
@@ -28,6 +29,7 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
       .route('/', breachNoticeRoutes)
       .route('/', rcaRoutes)
       .route('/', reportRoutes)
+      .route('/', toldRoutes)
       .onError(renderError)
   );
 }

@@ -1,10 +1,14 @@
 import type { Child } from 'hono/jsx';
+import type { DeliveryChannels } from '../../notifier/index.ts';
 import type { Actor, Permission } from '../../platform/index.ts';
 import { ASSET_PATHS } from '../assets.ts';
+import { DeliveryBanner } from './delivery-banner.tsx';
 
 export interface Viewer {
   actor: Actor;
   csrfToken: string;
+  /** Which channels tell people about incidents (for the banner shown while none does). */
+  channels?: DeliveryChannels;
 }
 
 export type Section = 'incidents' | 'admin' | 'account' | 'login';
@@ -91,6 +95,7 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
             </>
           ) : null}
         </header>
+        {viewer ? <DeliveryBanner channels={viewer.channels} isAdmin={can(viewer, 'users:manage')} /> : null}
         <main id="main">{children}</main>
       </body>
     </html>

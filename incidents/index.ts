@@ -1,14 +1,23 @@
 // The incidents part's surface: other parts import from here only.
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
-export type { Alert, AlertSettings, ReceivedAlert } from './alerts/index.ts';
+export type { Alert, AlertSettings, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
 export {
+  AlertListQuery,
   alertFingerprint,
   alertRoutes,
   alertSettingsFrom,
+  createSilence,
+  expireSilence,
+  formatMatcher,
+  getSilence,
+  listAlerts,
   listIncidentAlerts,
+  listSilences,
   receiveAlerts,
   registerAlerting,
+  SilenceInput,
   silenceRoutes,
+  silenceStatus,
 } from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
 export {

@@ -76,7 +76,7 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
     main: [<RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />],
     side: [
       told ? <ToldPanel viewer={viewer} reference={detail.reference} incident={detail.incident} {...told} /> : null,
-      alerts ? <AlertsPanel alerts={alerts} /> : null,
+      alerts ? <AlertsPanel alerts={alerts} reference={detail.reference} canSilence={can(viewer, 'silences:write')} /> : null,
       traces ? <TracesPanel traces={traces} /> : null,
     ],
   };

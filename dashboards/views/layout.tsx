@@ -11,7 +11,7 @@ export interface Viewer {
   channels?: DeliveryChannels;
 }
 
-export type Section = 'incidents' | 'admin' | 'account' | 'login';
+export type Section = 'incidents' | 'alerts' | 'silences' | 'services' | 'admin' | 'account' | 'login';
 
 /** The hidden field every dashboard form carries. */
 export function CsrfField({ viewer }: { viewer: Viewer }) {
@@ -78,6 +78,21 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
                   <NavLink href="/incidents" current={section === 'incidents'}>
                     Incidents
                   </NavLink>
+                  {can(viewer, 'alerts:read') ? (
+                    <>
+                      <NavLink href="/alerts" current={section === 'alerts'}>
+                        Alerts
+                      </NavLink>
+                      <NavLink href="/silences" current={section === 'silences'}>
+                        Silences
+                      </NavLink>
+                    </>
+                  ) : null}
+                  {can(viewer, 'services:read') ? (
+                    <NavLink href="/services" current={section === 'services'}>
+                      Services
+                    </NavLink>
+                  ) : null}
                   {isAdmin ? (
                     <NavLink href="/admin" current={section === 'admin'}>
                       Admin

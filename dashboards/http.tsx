@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import { getDeliveryChannels } from '../notifier/index.ts';
 import type { AppEnv, LoginPolicy } from '../platform/index.ts';
 import {
   csrfTokenFor,
@@ -69,7 +70,7 @@ export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardE
       throw new UnauthorizedError('Log in to the dashboard first.');
     }
     c.set('sessionToken', token);
-    c.set('viewer', { actor, csrfToken: csrfTokenFor(token) });
+    c.set('viewer', { actor, csrfToken: csrfTokenFor(token), channels: await getDeliveryChannels(c.var.ctx.db, c.var.deps.config) });
     if (SAFE_METHOD.test(c.req.method)) return next();
     return checkOrigin(c, async () => {
       const form = await c.req.parseBody();

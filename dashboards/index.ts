@@ -4,6 +4,7 @@ import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
 import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
 import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
+import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
 import { assetRoutes } from './assets.ts';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
@@ -69,6 +70,8 @@ export function registerDashboards(
   app.route('/account', accountRoutes(policy));
   app.route('/incidents', incidentPageRoutes(policy, hub));
   app.route('/admin', adminRoutes(policy));
+  app.route('/alerts', alertPageRoutes(policy));
+  app.route('/silences', silencePageRoutes(policy));
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };
 }

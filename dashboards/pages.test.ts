@@ -119,7 +119,7 @@ describeOnBackends('dashboard pages', () => {
     const final = await (await browser.get(`/incidents/${reference}?done=phase`)).text();
     expect(final).toContain('Phase changed.');
     expect(final).toContain('Rolled back 4.2.1');
-    expect(final).toContain('Phase: preparation → identification');
+    expect(final).toContain('Moved from preparation to identification');
     expect(final).toContain(`${user.name}`);
     expect(final).toMatch(/<dt>Commander<\/dt><dd>Commander Person<\/dd>/);
 

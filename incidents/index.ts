@@ -2,15 +2,24 @@
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 export type { ActionItem } from './action-items/index.ts';
 export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
-export type { Alert, AlertSettings, ReceivedAlert } from './alerts/index.ts';
+export type { Alert, AlertSettings, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
 export {
+  AlertListQuery,
   alertFingerprint,
   alertRoutes,
   alertSettingsFrom,
+  createSilence,
+  expireSilence,
+  formatMatcher,
+  getSilence,
+  listAlerts,
   listIncidentAlerts,
+  listSilences,
   receiveAlerts,
   registerAlerting,
+  SilenceInput,
   silenceRoutes,
+  silenceStatus,
 } from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
 export {
@@ -35,7 +44,7 @@ export { editIncident, IncidentEdit } from './edit-incident.ts';
 export { getIncident } from './get-incident.ts';
 export type { IncidentDetail } from './get-incident-detail.ts';
 export { getIncidentDetail } from './get-incident-detail.ts';
-export { IncidentListQuery, listIncidents } from './list-incidents.ts';
+export { hasAnyIncident, IncidentListQuery, listIncidents } from './list-incidents.ts';
 export { addNote, NoteInput } from './notes/index.ts';
 export { notifierHooks } from './notifier-hooks.ts';
 export type { Phase } from './phases.ts';
@@ -55,6 +64,7 @@ export {
   addEvidence,
   appendTimelineEvent,
   EvidenceInput,
+  findLatestEvent,
   listEvidence,
   listRecentTimeline,
   listTimeline,

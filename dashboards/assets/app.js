@@ -45,11 +45,13 @@
     var item = template.content.firstElementChild;
     if (!item || !item.id || document.getElementById(item.id)) return;
     item.classList.add('fresh');
-    // Newest first: place before the first item with a smaller event id.
+    // Newest first by when it happened (data-at), then by id: place before the first item older than it.
+    var at = Number(item.getAttribute('data-at'));
     var id = Number(item.getAttribute('data-event-id'));
     var children = list.children;
     for (var i = 0; i < children.length; i++) {
-      if (Number(children[i].getAttribute('data-event-id')) < id) {
+      var otherAt = Number(children[i].getAttribute('data-at'));
+      if (otherAt < at || (otherAt === at && Number(children[i].getAttribute('data-event-id')) < id)) {
         list.insertBefore(item, children[i]);
         return;
       }

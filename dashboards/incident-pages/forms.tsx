@@ -5,6 +5,8 @@ import type { DashboardEnv } from '../http.tsx';
 import { field, renderPage } from '../http.tsx';
 import { RefusedFormContext } from '../views/form-fields.tsx';
 import { IncidentPage } from '../views/incident-page.tsx';
+import type { TimelineFilter } from '../views/timeline.tsx';
+import { TIMELINE_FILTERS } from '../views/timeline.tsx';
 import { loadPanels } from './panels.tsx';
 
 // What the incident pages' routes share: reading form fields, the incident page (with what a form
@@ -32,6 +34,7 @@ const DONE_NOTICES = {
   action_item: 'Action item added.',
   action_item_updated: 'Action item saved.',
   action_item_done: 'Action item done.',
+  retried: 'Message queued again: it goes out now.',
 };
 
 type Done = keyof typeof DONE_NOTICES;
@@ -55,12 +58,16 @@ export const optionalVersion = (form: Record<string, unknown>) => {
 export async function renderIncidentPage(
   c: Context<DashboardEnv>,
   reference: string,
-  options: { before?: number } = {},
+  options: { before?: number; filter?: TimelineFilter } = {},
 ): Promise<Response> {
   const db = c.var.ctx.db;
   const detail = await getIncidentDetail(db, reference);
   const [timeline, panels, refused] = await Promise.all([
-    listRecentTimeline(db, detail.incident.id, { before: options.before, limit: TIMELINE_PAGE_SIZE }),
+    listRecentTimeline(db, detail.incident.id, {
+      before: options.before,
+      limit: TIMELINE_PAGE_SIZE,
+      types: options.filter ? TIMELINE_FILTERS[options.filter].types : undefined,
+    }),
     loadPanels(c.var.ctx, c.var.viewer, detail, c.var.deps.config.publicUrl),
     takeRefusal(c, c.req.path),
   ]);
@@ -72,7 +79,7 @@ export async function renderIncidentPage(
       <IncidentPage
         viewer={c.var.viewer}
         detail={detail}
-        timeline={{ ...timeline, before: options.before ?? null }}
+        timeline={{ ...timeline, before: options.before ?? null, filter: options.filter ?? null }}
         panels={panels}
         error={refused?.message ?? null}
         notice={refused ? null : notice}

@@ -1,47 +1,61 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DeclareIncidentInput, declareIncident, IncidentListQuery, listIncidents } from '../../incidents/index.ts';
+import { DeclareIncidentInput, declareIncident, hasAnyIncident, IncidentListQuery, listIncidents } from '../../incidents/index.ts';
 import type { LoginPolicy } from '../../platform/index.ts';
-import { severityRank } from '../../platform/index.ts';
 import { submitForm, takeRefusal } from '../form-refusals.ts';
 import type { DashboardEnv } from '../http.tsx';
 import { field, parseForm, renderPage } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { RefusedFormContext } from '../views/form-fields.tsx';
-import type { ListedIncident, ListFilters } from '../views/incident-list.tsx';
+import type { ListFilters, ListPage } from '../views/incident-list.tsx';
 import { IncidentListPage, IncidentRows } from '../views/incident-list.tsx';
 import { loadListDeadlines } from './panels.tsx';
+
+const optionalText = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
+  z.string().max(200, 'Keep it under 200 characters.').optional(),
+);
 
 // The filter form's empty choices ("any phase") arrive as '' and mean no filter.
 const ListFilterQuery = z.object({
   status: z.enum(['open', 'closed', 'all']).default('open'),
   phase: z.preprocess((value) => value || undefined, IncidentListQuery.shape.phase),
   severity: z.preprocess((value) => value || undefined, IncidentListQuery.shape.severity),
-  service: z.preprocess((value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined), z.string().max(200).optional()),
+  service: optionalText,
+  commander: optionalText,
+  q: optionalText,
   breach: z.preprocess((value) => value || undefined, z.enum(['true', 'false']).optional()),
 });
 
-/** Most urgent first: the soonest breach deadline, then severity, then the oldest detection. */
-function sortByUrgency(rows: ListedIncident[]): ListedIncident[] {
-  return [...rows].sort((a, b) => {
-    const dueA = a.deadline?.dueAt.getTime() ?? Number.POSITIVE_INFINITY;
-    const dueB = b.deadline?.dueAt.getTime() ?? Number.POSITIVE_INFINITY;
-    if (dueA !== dueB) return dueA - dueB;
-    const severity = severityRank(a.incident.severity) - severityRank(b.incident.severity);
-    if (severity !== 0) return severity;
-    return a.incident.detectedAt.getTime() - b.incident.detectedAt.getTime();
-  });
+const PAGE_SIZE = 50;
+
+/** The list's address with these filters (and a cursor), without the empty ones. */
+function listHref(filters: ListFilters, cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  if (cursor) params.set('cursor', cursor);
+  return `/incidents?${params.toString()}`;
 }
 
-async function listRows(c: Context<DashboardEnv>, filters: ListFilters): Promise<ListedIncident[]> {
+async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: string | undefined): Promise<ListPage> {
   const db = c.var.ctx.db;
-  const page = await listIncidents(db, { ...filters, limit: 200 });
+  // Open incidents most urgent first; closed ones (and all) newest first, as one looks back at them.
+  const order = filters.status === 'open' ? 'urgency' : 'newest';
+  const page = await listIncidents(db, { ...filters, order, cursor, limit: PAGE_SIZE });
   const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
-  return sortByUrgency(
-    page.incidents.map((incident) => ({ incident, reference: `INC-${incident.number}`, deadline: deadlines.get(incident.id) ?? null })),
-  );
+  const rows = page.incidents.map((incident) => ({
+    incident,
+    reference: `INC-${incident.number}`,
+    deadline: deadlines.get(incident.id) ?? null,
+  }));
+  return {
+    rows,
+    nextHref: page.nextCursor ? listHref(filters, page.nextCursor) : null,
+    firstHref: cursor ? listHref(filters) : null,
+    empty: rows.length === 0 && !cursor && !(await hasAnyIncident(db)),
+  };
 }
 
 /** GET /incidents (filtered; ?fragment=rows for the live refresh), POST /incidents (declare), GET /incidents/live. */
@@ -49,10 +63,11 @@ export function listRoutes(policy: LoginPolicy, hub: TimelineHub) {
   return new Hono<DashboardEnv>()
     .get('/', async (c) => {
       const filters: ListFilters = parseForm(ListFilterQuery, c.req.query());
-      const rows = await listRows(c, filters);
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await listPage(c, filters, cursor);
       if (c.req.query('fragment') === 'rows') {
         c.header('Cache-Control', 'no-store');
-        return c.html((<IncidentRows rows={rows} />).toString());
+        return c.html((<IncidentRows rows={page.rows} />).toString());
       }
       const refused = await takeRefusal(c, c.req.path);
       return renderPage(
@@ -60,9 +75,11 @@ export function listRoutes(policy: LoginPolicy, hub: TimelineHub) {
         <RefusedFormContext.Provider value={refused}>
           <IncidentListPage
             viewer={c.var.viewer}
-            rows={rows}
+            page={page}
             filters={filters}
             liveUrl="/incidents/live"
+            publicUrl={c.var.deps.config.publicUrl}
+            declareOpen={c.req.query('declare') === 'open'}
             error={refused?.message ?? null}
           />
         </RefusedFormContext.Provider>,

@@ -6,7 +6,8 @@ import type { DashboardEnv } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { IncidentSummary } from '../views/incident-page.tsx';
-import { TimelineItem } from '../views/timeline.tsx';
+import type { TimelineFilter } from '../views/timeline.tsx';
+import { TIMELINE_FILTERS, TimelineItem } from '../views/timeline.tsx';
 import { renderIncidentPage } from './forms.tsx';
 
 /** Renders each viewer's "incident" update once per change, however many viewers there are. */
@@ -32,11 +33,16 @@ export function pageRoutes(policy: LoginPolicy, hub: TimelineHub) {
   return new Hono<DashboardEnv>()
     .get('/:ref', async (c) => {
       const before = Number(c.req.query('before'));
-      return renderIncidentPage(c, c.req.param('ref'), { before: Number.isInteger(before) && before > 0 ? before : undefined });
+      const show = c.req.query('show') ?? '';
+      return renderIncidentPage(c, c.req.param('ref'), {
+        before: Number.isInteger(before) && before > 0 ? before : undefined,
+        filter: Object.hasOwn(TIMELINE_FILTERS, show) ? (show as TimelineFilter) : undefined,
+      });
     })
     .get('/:ref/live', async (c) => {
       const db = c.var.ctx.db;
       const incident = await getIncident(db, c.req.param('ref'));
+      const reference = `INC-${incident.number}`;
       const lastEventId = Number(c.req.header('last-event-id'));
       renderSummary ??= summaryRenderer(db);
       const summaries = renderSummary;
@@ -49,7 +55,7 @@ export function pageRoutes(policy: LoginPolicy, hub: TimelineHub) {
                 await stream.writeSSE({
                   event: 'timeline',
                   id: String(event.id),
-                  data: (<TimelineItem event={event} />).toString().replace(/\n/g, ' '),
+                  data: (<TimelineItem event={event} reference={reference} />).toString().replace(/\n/g, ' '),
                 });
               }
               const last = events.at(-1);

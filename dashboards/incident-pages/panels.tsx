@@ -1,6 +1,7 @@
 import type { Incident, IncidentDetail } from '../../incidents/index.ts';
 import {
   buildComplianceReport,
+  findLatestEvent,
   findRca,
   getBreachStatus,
   listActionItems,
@@ -8,6 +9,7 @@ import {
   listIncidentAlerts,
   listIncidentTraces,
 } from '../../incidents/index.ts';
+import { getIncidentDelivery } from '../../notifier/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
 import { listPeople } from '../../platform/index.ts';
 import { ActionItemsPanel } from '../views/action-items-panel.tsx';
@@ -18,6 +20,7 @@ import type { IncidentPanels } from '../views/incident-page.tsx';
 import type { Viewer } from '../views/layout.tsx';
 import { can } from '../views/layout.tsx';
 import { RcaPanel } from '../views/rca-panel.tsx';
+import { ToldPanel } from '../views/told-panel.tsx';
 
 export interface ListDeadline {
   dueAt: Date;
@@ -54,11 +57,20 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
   return deadlines;
 }
 
+async function loadTold(ctx: ActionContext, detail: IncidentDetail) {
+  const [delivery, acknowledgement] = await Promise.all([
+    getIncidentDelivery(ctx.db, ctx.config, detail.incident.id),
+    detail.incident.acknowledgedAt ? findLatestEvent(ctx.db, detail.incident.id, 'incident.acknowledged') : null,
+  ]);
+  return { delivery, acknowledgement };
+}
+
 /** The incident page's evidence, breach and RCA panels, each shown to those allowed to read it. */
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [alerts, traces, breach, rca, actionItems, evidence, people] = await Promise.all([
+  const [told, alerts, traces, breach, rca, actionItems, evidence, people] = await Promise.all([
+    can(viewer, 'notifications:read') ? loadTold(ctx, detail) : null,
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
     can(viewer, 'breach:read') ? getBreachStatus(db, incidentId, { publicUrl }) : null,
@@ -74,8 +86,9 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
       <ActionItemsPanel items={actionItems} people={people} viewer={viewer} reference={detail.reference} />,
     ],
     side: [
+      told ? <ToldPanel viewer={viewer} reference={detail.reference} incident={detail.incident} {...told} /> : null,
       <EvidencePanel evidence={evidence} viewer={viewer} reference={detail.reference} />,
-      alerts ? <AlertsPanel alerts={alerts} /> : null,
+      alerts ? <AlertsPanel alerts={alerts} reference={detail.reference} canSilence={can(viewer, 'silences:write')} /> : null,
       traces ? <TracesPanel traces={traces} /> : null,
     ],
   };

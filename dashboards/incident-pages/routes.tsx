@@ -11,6 +11,7 @@ import { listRoutes } from './list-routes.tsx';
 import { pageRoutes } from './page-routes.tsx';
 import { rcaRoutes } from './rca-routes.tsx';
 import { reportRoutes } from './report-routes.tsx';
+import { toldRoutes } from './told-routes.tsx';
 
 /** /incidents: the list, each incident's page, their live streams and the forms that act on an incident. */
 export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
@@ -30,6 +31,7 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
       .route('/', rcaRoutes)
       .route('/', followUpRoutes)
       .route('/', reportRoutes)
+      .route('/', toldRoutes)
       .onError(renderError)
   );
 }

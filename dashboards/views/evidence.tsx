@@ -1,22 +1,43 @@
 import type { Alert, IncidentTraces } from '../../incidents/index.ts';
+import { AlertStateBadge, alertState, distinguishingLabels, SilenceLink } from './alert-state.tsx';
 import { Time } from './layout.tsx';
 
-export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
+export function AlertsPanel({ alerts, reference, canSilence }: { alerts: Alert[]; reference: string; canSilence: boolean }) {
+  const distinguishing = distinguishingLabels(alerts);
+  const firing = alerts.filter((alert) => alertState(alert) === 'firing').length;
   return (
     <section class="card" aria-labelledby="alerts-title" id="alerts">
-      <h2 id="alerts-title">Alerts ({alerts.length})</h2>
+      <h2 id="alerts-title">
+        Alerts ({firing} firing of {alerts.length})
+      </h2>
       {alerts.length === 0 ? (
         <p class="muted">No alerts joined this incident.</p>
       ) : (
         <ul class="evidence">
           {alerts.slice(0, 100).map((alert) => (
-            <li data-alert-status={alert.status}>
+            <li data-alert-status={alertState(alert)} id={`alert-${alert.id}`}>
               <div class="what">
-                {alert.labels.alertname ?? alert.fingerprint} <span class="badge">{alert.status}</span>
+                <AlertStateBadge alert={alert} /> {alert.labels.alertname ?? alert.fingerprint}
+              </div>
+              <div class="labels">
+                {Object.entries(alert.labels)
+                  .filter(([name]) => distinguishing.has(name))
+                  .map(([name, value]) => (
+                    <code>{`${name}=${value}`}</code>
+                  ))}
               </div>
               {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}
               <div class="meta">
-                since <Time at={alert.startsAt} />
+                {alertState(alert) === 'firing' ? 'firing since' : 'fired from'} <Time at={alert.startsAt} />
+                {alertState(alert) !== 'firing' ? (
+                  <>
+                    {' to '}
+                    <Time at={alert.resolvedAt ?? alert.endsAt} />
+                  </>
+                ) : null}
+                {' · '}
+                <a href={`/alerts?incident=${reference}#alert-${alert.id}`}>in the alert list</a>
+                {canSilence ? <SilenceLink alert={alert} /> : null}
                 {alert.generatorUrl && /^https?:\/\//.test(alert.generatorUrl) ? (
                   <>
                     {' · '}
@@ -25,13 +46,6 @@ export function AlertsPanel({ alerts }: { alerts: Alert[] }) {
                     </a>
                   </>
                 ) : null}
-              </div>
-              <div class="labels">
-                {Object.entries(alert.labels)
-                  .filter(([name]) => name !== 'alertname')
-                  .map(([name, value]) => (
-                    <code>{`${name}=${value}`}</code>
-                  ))}
               </div>
             </li>
           ))}

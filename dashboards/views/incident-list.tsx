@@ -1,9 +1,11 @@
+import type { Child } from 'hono/jsx';
 import type { Incident, Phase } from '../../incidents/index.ts';
 import { PHASES } from '../../incidents/index.ts';
 import type { Severity } from '../../platform/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
 import { Countdown } from './countdown.tsx';
 import { PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
+import { GettingStarted } from './getting-started.tsx';
 import type { Viewer } from './layout.tsx';
 import { can, Flash, Layout, Time } from './layout.tsx';
 
@@ -12,7 +14,18 @@ export interface ListFilters {
   phase?: Phase;
   severity?: Severity;
   service?: string;
+  commander?: string;
+  q?: string;
   breach?: 'true' | 'false';
+}
+
+/** One page of the list, and the links to the next one and back to the first. */
+export interface ListPage {
+  rows: ListedIncident[];
+  nextHref: string | null;
+  firstHref: string | null;
+  /** No incident exists at all (not merely none matching the filters). */
+  empty: boolean;
 }
 
 /** A row of the list: the incident and its soonest breach deadline, if a clock runs. */
@@ -24,11 +37,33 @@ export interface ListedIncident {
 
 const words = (value: string) => value.replaceAll('_', ' ');
 
-export function IncidentRows({ rows }: { rows: ListedIncident[] }) {
+/** How long an incident has been open (or was, once closed): "3d 4h", "2h 5m", "7m". */
+export function openFor(incident: Pick<Incident, 'detectedAt' | 'closedAt'>, now: Date): string {
+  const minutes = Math.max(0, Math.floor(((incident.closedAt ?? now).getTime() - incident.detectedAt.getTime()) / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${minutes % 60}m`;
+  return `${minutes}m`;
+}
+
+/** A cell that names its column on a phone, where the table stacks into cards (the header is then hidden). */
+function Cell({ label, children }: { label: string; children: Child }) {
+  return (
+    <td>
+      <span class="cell-label" aria-hidden="true">
+        {label}
+      </span>
+      <div class="cell-value">{children}</div>
+    </td>
+  );
+}
+
+export function IncidentRows({ rows, now = new Date() }: { rows: ListedIncident[]; now?: Date }) {
   if (rows.length === 0) {
     return (
       <tr>
-        <td colspan={7}>No incidents match these filters.</td>
+        <td colspan={8}>No incidents match these filters.</td>
       </tr>
     );
   }
@@ -36,17 +71,17 @@ export function IncidentRows({ rows }: { rows: ListedIncident[] }) {
     <>
       {rows.map(({ incident, reference, deadline }) => (
         <tr data-incident={reference}>
-          <td data-label="Incident">
+          <Cell label="Incident">
             <a href={`/incidents/${reference}`}>
               <strong>{reference}</strong> {incident.title}
             </a>
-          </td>
-          <td data-label="Severity">
+          </Cell>
+          <Cell label="Severity">
             <span class={`badge sev-${incident.severity}`}>{incident.severity.toUpperCase()}</span>
-          </td>
-          <td data-label="Phase">{incident.closedAt ? 'closed' : words(incident.phase)}</td>
-          <td data-label="Services">{incident.services.join(', ') || <span class="muted">—</span>}</td>
-          <td data-label="Deadline">
+          </Cell>
+          <Cell label="Phase">{incident.closedAt ? 'closed' : words(incident.phase)}</Cell>
+          <Cell label="Services">{incident.services.join(', ') || <span class="muted">—</span>}</Cell>
+          <Cell label="Deadline">
             {deadline ? (
               <>
                 <span class="muted">{deadline.label}: </span>
@@ -57,11 +92,15 @@ export function IncidentRows({ rows }: { rows: ListedIncident[] }) {
             ) : (
               <span class="muted">—</span>
             )}
-          </td>
-          <td data-label="Acknowledged">{incident.acknowledgedAt ? 'yes' : <strong>no</strong>}</td>
-          <td data-label="Detected">
+          </Cell>
+          <Cell label="Acknowledged">{incident.acknowledgedAt ? 'yes' : <strong>no</strong>}</Cell>
+          <Cell label="Open for">
+            <span data-open-for>{openFor(incident, now)}</span>
+            {incident.closedAt ? <span class="muted"> (closed)</span> : null}
+          </Cell>
+          <Cell label="Detected">
             <Time at={incident.detectedAt} />
-          </td>
+          </Cell>
         </tr>
       ))}
     </>
@@ -84,9 +123,9 @@ function Select({ name, label, value, options }: { name: string; label: string; 
   );
 }
 
-function DeclareForm({ viewer }: { viewer: Viewer }) {
+function DeclareForm({ viewer, open }: { viewer: Viewer; open: boolean }) {
   return (
-    <details class="card" open={useRefused('declare')}>
+    <details class="card" open={open || useRefused('declare')}>
       <summary>Declare an incident</summary>
       <PageForm id="declare" action="/incidents" viewer={viewer}>
         <TextField form="declare" name="title" label="Title" required maxlength={300} />
@@ -107,25 +146,54 @@ function DeclareForm({ viewer }: { viewer: Viewer }) {
   );
 }
 
+function TextFilter({ name, label, value, hint }: { name: string; label: string; value: string | undefined; hint?: string }) {
+  return (
+    <div>
+      <label for={`filter-${name}`}>{label}</label>
+      <input id={`filter-${name}`} name={name} type="search" value={value ?? ''} maxlength={200} placeholder={hint} />
+    </div>
+  );
+}
+
 export function IncidentListPage({
   viewer,
-  rows,
+  page,
   filters,
   liveUrl,
+  publicUrl,
+  declareOpen = false,
   error,
 }: {
   viewer: Viewer;
-  rows: ListedIncident[];
+  page: ListPage;
   filters: ListFilters;
   liveUrl: string;
+  publicUrl: string;
+  declareOpen?: boolean;
   error?: string | null;
 }) {
   return (
     <Layout title="Incidents" viewer={viewer} section="incidents">
       <h1>Incidents</h1>
       <Flash error={error} />
-      {can(viewer, 'incidents:declare') ? <DeclareForm viewer={viewer} /> : null}
-      <form class="card filters" method="get" action="/incidents" role="search" aria-label="Filter incidents">
+      {can(viewer, 'incidents:declare') ? <DeclareForm viewer={viewer} open={declareOpen} /> : null}
+      {page.empty ? <GettingStarted viewer={viewer} publicUrl={publicUrl} /> : null}
+      <form class="card filters" method="get" action="/incidents" role="search" aria-label="Search and filter incidents">
+        <div class="wide">
+          <label for="filter-q">Search</label>
+          <input
+            id="filter-q"
+            name="q"
+            type="search"
+            value={filters.q ?? ''}
+            maxlength={200}
+            placeholder="title, INC-42, team=payments"
+            aria-describedby="filter-q-hint"
+          />
+          <span class="hint" id="filter-q-hint">
+            Title, reference, service or label
+          </span>
+        </div>
         <div>
           <label for="filter-status">Status</label>
           <select id="filter-status" name="status">
@@ -138,10 +206,8 @@ export function IncidentListPage({
         </div>
         <Select name="phase" label="Phase" value={filters.phase} options={PHASES} />
         <Select name="severity" label="Severity" value={filters.severity} options={SEVERITIES} />
-        <div>
-          <label for="filter-service">Service</label>
-          <input id="filter-service" name="service" type="search" value={filters.service ?? ''} />
-        </div>
+        <TextFilter name="service" label="Service" value={filters.service} hint="part of a name" />
+        <TextFilter name="commander" label="Commander" value={filters.commander} hint="part of a name" />
         <div>
           <label for="filter-breach">Breach</label>
           <select id="filter-breach" name="breach">
@@ -155,14 +221,14 @@ export function IncidentListPage({
           </select>
         </div>
         <div>
-          <button type="submit">Filter</button>
+          <button type="submit">Search</button>
         </div>
       </form>
       <p id="live-status" class="live-status" role="status" aria-live="polite">
-        Most urgent first: the soonest breach deadline, then severity.
+        {filters.status === 'open' ? 'Most urgent first: breaches, then severity, then the longest open.' : 'Newest first.'}
       </p>
-      <table class="responsive">
-        <caption class="visually-hidden">Incidents, most urgent first</caption>
+      <table class="responsive incident-list">
+        <caption class="visually-hidden">Incidents</caption>
         <thead>
           <tr>
             <th scope="col">Incident</th>
@@ -171,13 +237,24 @@ export function IncidentListPage({
             <th scope="col">Services</th>
             <th scope="col">Deadline</th>
             <th scope="col">Acknowledged</th>
+            <th scope="col">Open for</th>
             <th scope="col">Detected</th>
           </tr>
         </thead>
         <tbody id="incident-rows" data-live={liveUrl}>
-          <IncidentRows rows={rows} />
+          <IncidentRows rows={page.rows} />
         </tbody>
       </table>
+      {page.nextHref || page.firstHref ? (
+        <nav class="pager" aria-label="Incident pages">
+          {page.firstHref ? <a href={page.firstHref}>← First page</a> : <span></span>}
+          {page.nextHref ? (
+            <a href={page.nextHref} rel="next">
+              Next page →
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
     </Layout>
   );
 }

@@ -1,12 +1,15 @@
 import type { Child } from 'hono/jsx';
-import type { IncidentDetail, TimelineEvent } from '../../incidents/index.ts';
+import type { IncidentDetail } from '../../incidents/index.ts';
 import { INCIDENT_ROLES, PHASES, phaseIndex } from '../../incidents/index.ts';
 import { SEVERITIES } from '../../platform/index.ts';
 import { CheckboxField, PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
 import { IncidentEditForm } from './incident-edit.tsx';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, can, Flash, Layout, Time } from './layout.tsx';
-import { TimelineItem } from './timeline.tsx';
+import type { TimelinePage } from './timeline.tsx';
+import { TimelineSection } from './timeline.tsx';
+
+export type { TimelinePage } from './timeline.tsx';
 
 const words = (value: string) => value.replaceAll('_', ' ');
 
@@ -240,33 +243,6 @@ function Actions({ detail, viewer }: { detail: IncidentDetail; viewer: Viewer })
   );
 }
 
-export interface TimelinePage {
-  events: TimelineEvent[];
-  nextBefore: number | null;
-  /** Set when this page is an older one (not the live head). */
-  before: number | null;
-}
-
-function Timeline({ reference, page }: { reference: string; page: TimelinePage }) {
-  return (
-    <section class="card" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Timeline</h2>
-      <p id="live-status" class="live-status" role="status" aria-live="polite">
-        {page.before ? 'Older events (not live).' : 'Newest first.'}
-      </p>
-      <ol id="timeline" class="timeline" data-live={page.before ? undefined : `/incidents/${reference}/live`} aria-live="off">
-        {page.events.map((event) => (
-          <TimelineItem event={event} />
-        ))}
-      </ol>
-      <nav class="pager" aria-label="Timeline pages">
-        {page.before ? <a href={`/incidents/${reference}#timeline-title`}>Newest events</a> : <span></span>}
-        {page.nextBefore ? <a href={`/incidents/${reference}?before=${page.nextBefore}#timeline-title`}>Older events</a> : null}
-      </nav>
-    </section>
-  );
-}
-
 /** Extra panels other parts provide (evidence, breach, RCA); each renders itself or nothing. */
 export interface IncidentPanels {
   /** Under the summary, full width: what must not be missed (breach clocks). */
@@ -301,7 +277,7 @@ export function IncidentPage({
       <div class="grid two">
         <div>
           <Actions detail={detail} viewer={viewer} />
-          <Timeline reference={detail.reference} page={timeline} />
+          <TimelineSection reference={detail.reference} page={timeline} />
           {panels.main}
         </div>
         <div>

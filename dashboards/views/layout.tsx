@@ -1,13 +1,17 @@
 import type { Child } from 'hono/jsx';
+import type { DeliveryChannels } from '../../notifier/index.ts';
 import type { Actor, Permission } from '../../platform/index.ts';
 import { ASSET_PATHS } from '../assets.ts';
+import { DeliveryBanner } from './delivery-banner.tsx';
 
 export interface Viewer {
   actor: Actor;
   csrfToken: string;
+  /** Which channels tell people about incidents (for the banner shown while none does). */
+  channels?: DeliveryChannels;
 }
 
-export type Section = 'incidents' | 'admin' | 'account' | 'login';
+export type Section = 'incidents' | 'alerts' | 'silences' | 'services' | 'admin' | 'account' | 'login';
 
 /** The hidden field every dashboard form carries. */
 export function CsrfField({ viewer }: { viewer: Viewer }) {
@@ -74,6 +78,21 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
                   <NavLink href="/incidents" current={section === 'incidents'}>
                     Incidents
                   </NavLink>
+                  {can(viewer, 'alerts:read') ? (
+                    <>
+                      <NavLink href="/alerts" current={section === 'alerts'}>
+                        Alerts
+                      </NavLink>
+                      <NavLink href="/silences" current={section === 'silences'}>
+                        Silences
+                      </NavLink>
+                    </>
+                  ) : null}
+                  {can(viewer, 'services:read') ? (
+                    <NavLink href="/services" current={section === 'services'}>
+                      Services
+                    </NavLink>
+                  ) : null}
                   {isAdmin ? (
                     <NavLink href="/admin" current={section === 'admin'}>
                       Admin
@@ -91,6 +110,7 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
             </>
           ) : null}
         </header>
+        {viewer ? <DeliveryBanner channels={viewer.channels} isAdmin={can(viewer, 'users:manage')} /> : null}
         <main id="main">{children}</main>
       </body>
     </html>

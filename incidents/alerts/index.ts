@@ -2,10 +2,17 @@
 
 export type { AlertSettings } from './alert-settings.ts';
 export { alertSettingsFrom } from './alert-settings.ts';
+export { createSilence, SilenceInput } from './create-silence.ts';
+export { expireSilence } from './expire-silence.ts';
 export { alertFingerprint } from './fingerprint.ts';
 export type { ReceivedAlert } from './ingest-shapes.ts';
-export { listIncidentAlerts } from './list-alerts.ts';
+export { AlertListQuery, listAlerts, listIncidentAlerts } from './list-alerts.ts';
+export { getSilence, listSilences } from './list-silences.ts';
+export { formatMatcher } from './matchers.ts';
 export { receiveAlerts } from './receive-alerts.ts';
 export { registerAlerting } from './register-alerting.ts';
 export { alertRoutes, silenceRoutes } from './routes.ts';
 export type { Alert } from './schema/alerts.ts';
+export type { Silence } from './schema/silences.ts';
+export type { SilenceStatus } from './silence-status.ts';
+export { silenceStatus } from './silence-status.ts';

@@ -29,6 +29,7 @@ Commands:
   serve                                   run the server (same as npm start)
   migrate                                 apply database migrations and exit
   token create --name N --role R          create an API token; prints it alone on the last line
+              [--value-file F]            or take its value (32+ characters) from F, printing nothing
   token list                              list tokens (never their values)
   token revoke <id-or-name>               revoke a token
   user create --email E --name N --role R create a dashboard user; the password is read from
@@ -84,6 +85,7 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
       email: { type: 'string' },
       'password-file': { type: 'string' },
       'slack-user': { type: 'string' },
+      'value-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,7 +107,13 @@ export async function runCli(argv: string[], config: Config = loadConfig()): Pro
       return 0;
     case 'token create': {
       const input = parse(TokenInput, { name: values.name, role: values.role });
-      const token = await withDatabase(config, async (handle) => (await createToken(cliContext(handle, config), input)).token);
+      const preset = values['value-file'] ? readFileSync(values['value-file'], 'utf8').trim() : undefined;
+      if (preset !== undefined && preset.length < 32) throw new UsageError('The token in --value-file must be at least 32 characters.');
+      const token = await withDatabase(config, async (handle) => (await createToken(cliContext(handle, config), input, preset)).token);
+      if (preset !== undefined) {
+        console.log(`created ${input.role} token "${input.name}" from ${values['value-file']}`);
+        return 0;
+      }
       console.log(`created ${input.role} token "${input.name}"; it is shown only now:`);
       console.log(token);
       return 0;

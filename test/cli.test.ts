@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +87,34 @@ describe('firebreak CLI with the embedded database', () => {
       const token = (await readFile(file, 'utf8')).trim();
       const me = await firebreak.app.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
       expect(((await me.json()) as { role: string }).role).toBe('admin');
+    } finally {
+      await firebreak.close();
+    }
+  });
+
+  it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-value-'));
+    const file = path.join(dataDirectory, 'ingest-token');
+    const value = 'compose-ingest-token-0123456789abcdef';
+    await writeFile(file, `${value}\n`);
+    const short = path.join(dataDirectory, 'short');
+    await writeFile(short, 'too-short');
+    const refused = await firebreakCli(['token', 'create', '--name', 'am', '--role', 'ingest', '--value-file', short], {
+      DATA_DIR: dataDirectory,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/at least 32 characters/);
+
+    const created = await firebreakCli(['token', 'create', '--name', 'am', '--role', 'ingest', '--value-file', file], {
+      DATA_DIR: dataDirectory,
+    });
+    expect(created.code).toBe(0);
+    expect(created.stdout).not.toContain(value);
+    const config = loadConfig({ DATA_DIR: dataDirectory, LOG_LEVEL: 'silent' });
+    const firebreak = await createFirebreak(config, { logger: createLogger('silent') });
+    try {
+      const me = await firebreak.app.request('/api/me', { headers: { authorization: `Bearer ${value}` } });
+      expect(((await me.json()) as { role: string }).role).toBe('ingest');
     } finally {
       await firebreak.close();
     }

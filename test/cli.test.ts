@@ -92,7 +92,10 @@ describe('firebreak CLI with the embedded database', () => {
     }
   });
 
-  it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', async () => {
+  // Three CLI processes and a server: give it room on a busy machine.
+  it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', {
+    timeout: 120_000,
+  }, async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-value-'));
     const file = path.join(dataDirectory, 'ingest-token');
     const value = 'compose-ingest-token-0123456789abcdef';

@@ -57,7 +57,11 @@ export class Podman {
 /** The Debian mirror apt uses on this machine (deb.debian.org when none is configured). */
 async function debianMirror(): Promise<string> {
   const { stdout } = await outcome('sh', ['-c', 'cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null']);
-  const match = /(https?:\/\/\S+\/debian)\b(?!-)/.exec(stdout);
+  const sources = stdout
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
+  const match = /(https?:\/\/\S+\/debian)\/?(?=\s|$)/m.exec(sources);
   return match?.[1] ?? 'http://deb.debian.org/debian';
 }
 

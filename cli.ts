@@ -169,17 +169,31 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'token create': {
-    synopsis: '--name N --role R',
+    synopsis: '--name N --role R [--value-file F]',
     summary: 'create an API token; prints it alone on the last line',
-    details: `Roles: ${ROLES.join(', ')}. The token is shown only now; Firebreak keeps only its hash.`,
-    options: { name: { type: 'string' }, role: { type: 'string' } },
+    details: `Roles: ${ROLES.join(', ')}. The token is shown only now; Firebreak keeps only its hash.
+--value-file F takes the token's value (32+ characters) from F instead and prints nothing of it, so
+that a deployment can hand the same file to Alertmanager or Prometheus.`,
+    options: { name: { type: 'string' }, role: { type: 'string' }, 'value-file': { type: 'string' } },
     async run(config, values) {
       const input = parse(TokenInput, { name: text(values, 'name'), role: text(values, 'role') });
+      const valueFile = text(values, 'value-file');
+      const preset = valueFile ? readFileSync(valueFile, 'utf8').trim() : undefined;
+      if (preset !== undefined && preset.length < 32)
+        throw new OperatorError('The token in --value-file must be at least 32 characters.', 2);
       const token = await onDatabaseOrServer(
         config,
-        async (ctx) => (await createToken(ctx, input)).token,
-        async (request) => (await request<{ token: string }>('POST', '/api/tokens', input)).token,
+        async (ctx) => (await createToken(ctx, input, preset)).token,
+        async (request) => {
+          if (preset !== undefined)
+            throw new OperatorError('--value-file needs the database itself: stop the server holding DATA_DIR first.', 2);
+          return (await request<{ token: string }>('POST', '/api/tokens', input)).token;
+        },
       );
+      if (preset !== undefined) {
+        console.log(`created ${input.role} token "${input.name}" from ${valueFile}`);
+        return 0;
+      }
       console.log(`created ${input.role} token "${input.name}"; it is shown only now:`);
       console.log(token);
       return 0;

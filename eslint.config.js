@@ -98,7 +98,7 @@ const surfaceImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'test-results/', 'platform/database/migrations/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'test-results/', 'platform/database/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,6 +1,6 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -89,6 +89,37 @@ describe('firebreak CLI with the embedded database', () => {
       const token = (await readFile(file, 'utf8')).trim();
       const me = await firebreak.app.request('/api/me', { headers: { authorization: `Bearer ${token}` } });
       expect(((await me.json()) as { role: string }).role).toBe('admin');
+    } finally {
+      await firebreak.close();
+    }
+  });
+
+  // Three CLI processes and a server: give it room on a busy machine.
+  it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', {
+    timeout: 120_000,
+  }, async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-value-'));
+    const file = path.join(dataDirectory, 'ingest-token');
+    const value = 'compose-ingest-token-0123456789abcdef';
+    await writeFile(file, `${value}\n`);
+    const short = path.join(dataDirectory, 'short');
+    await writeFile(short, 'too-short');
+    const refused = await firebreakCli(['token', 'create', '--name', 'am', '--role', 'ingest', '--value-file', short], {
+      DATA_DIR: dataDirectory,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/at least 32 characters/);
+
+    const created = await firebreakCli(['token', 'create', '--name', 'am', '--role', 'ingest', '--value-file', file], {
+      DATA_DIR: dataDirectory,
+    });
+    expect(created.code).toBe(0);
+    expect(created.stdout).not.toContain(value);
+    const config = loadConfig({ DATA_DIR: dataDirectory, LOG_LEVEL: 'silent' });
+    const firebreak = await createFirebreak(config, { logger: createLogger('silent') });
+    try {
+      const me = await firebreak.app.request('/api/me', { headers: { authorization: `Bearer ${value}` } });
+      expect(((await me.json()) as { role: string }).role).toBe('ingest');
     } finally {
       await firebreak.close();
     }

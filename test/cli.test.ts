@@ -76,7 +76,7 @@ describe('firebreak CLI with the embedded database', () => {
     }
     const created = await firebreakCli(['token', 'create', '--name', 't', '--role', 'viewer'], { DATA_DIR: dataDirectory });
     expect(created.code).toBe(0);
-  });
+  }, 120_000);
 
   it('writes the first admin token to DATA_DIR/initial-admin-token with mode 0600', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-first-'));

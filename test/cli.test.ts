@@ -58,7 +58,7 @@ describe.runIf(databaseBackends.includes('postgres'))('firebreak CLI with DATABA
     } finally {
       await database.drop();
     }
-  });
+  }, 120_000);
 });
 
 describe('firebreak CLI with the embedded database', () => {
@@ -92,7 +92,7 @@ describe('firebreak CLI with the embedded database', () => {
     } finally {
       await firebreak.close();
     }
-  });
+  }, 120_000);
 
   it('explains bad arguments', async () => {
     const result = await firebreakCli(['token', 'create', '--name', 'x', '--role', 'king'], {

@@ -72,7 +72,7 @@ describeOnBackends('/openapi.json', () => {
       expect(Object.keys(document.paths?.[path]?.post?.responses ?? {}), path).toContain('201');
       expect(Object.keys(document.paths?.[path]?.post?.responses ?? {}), path).not.toContain('200');
     }
-  });
+  }, 120_000);
 
   it('answers in the shapes it documents', async ({ firebreak }) => {
     const document = (await SwaggerParser.dereference(

@@ -53,6 +53,9 @@ export const incidentResponse = jsonResponse('The incident as it is now', Incide
 
 export const readResponses = { ...READ_RESPONSES, 404: { description: 'No such incident (or item)' } };
 export const writeResponses = { ...WRITE_RESPONSES, ...readResponses };
+const { 200: _ok, ...writeErrors } = writeResponses;
+/** writeResponses of a route that creates something: 201 instead of 200. */
+export const createdResponses = { ...writeErrors, 201: { description: 'Created; the body is what was created' } };
 /** writeResponses with the incident as the answer. */
 export const incidentWriteResponses = { ...writeResponses, 200: incidentResponse };
 

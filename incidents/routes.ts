@@ -11,6 +11,7 @@ import { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 import { editIncident, IncidentEdit } from './edit-incident.ts';
 import { getIncidentDetail } from './get-incident-detail.ts';
 import {
+  createdResponses,
   expectedVersionOf,
   IncidentParam,
   IncidentView,
@@ -19,7 +20,6 @@ import {
   presentIncident,
   readResponses,
   versionTag,
-  writeResponses,
 } from './http.ts';
 import { IncidentListQuery, listIncidents } from './list-incidents.ts';
 import { noteRoutes } from './notes/index.ts';
@@ -60,7 +60,7 @@ const lifecycleRoutes = new Hono<AppEnv>()
       summary: 'Declare an incident',
       tags,
       responses: {
-        ...Object.fromEntries(Object.entries(writeResponses).filter(([status]) => status !== '200')),
+        ...createdResponses,
         201: jsonResponse('The incident declared', IncidentView),
       },
     }),

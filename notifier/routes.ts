@@ -76,7 +76,7 @@ export function notificationRoutes() {
     )
     .post(
       '/routing-rules',
-      describeRoute({ summary: 'Add a routing rule', tags: ['notifications'] }),
+      describeRoute({ summary: 'Add a routing rule', tags: ['notifications'], responses: { 201: { description: 'The rule, created' } } }),
       requirePermission('routing:write'),
       validate('json', RoutingRuleInput),
       async (c) => c.json(await createRoutingRule(c.var.ctx, c.req.valid('json')), 201),

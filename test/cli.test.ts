@@ -58,7 +58,7 @@ describe.runIf(databaseBackends.includes('postgres'))('firebreak CLI with DATABA
     } finally {
       await database.drop();
     }
-  });
+  }, 120_000);
 });
 
 describe('firebreak CLI with the embedded database', () => {
@@ -76,7 +76,7 @@ describe('firebreak CLI with the embedded database', () => {
     }
     const created = await firebreakCli(['token', 'create', '--name', 't', '--role', 'viewer'], { DATA_DIR: dataDirectory });
     expect(created.code).toBe(0);
-  });
+  }, 120_000);
 
   it('writes the first admin token to DATA_DIR/initial-admin-token with mode 0600', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-first-'));
@@ -92,7 +92,7 @@ describe('firebreak CLI with the embedded database', () => {
     } finally {
       await firebreak.close();
     }
-  });
+  }, 120_000);
 
   // Three CLI processes and a server: give it room on a busy machine.
   it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', {

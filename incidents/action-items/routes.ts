@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../platform/index.ts';
 import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
-import { IncidentParam, readResponses, writeResponses } from '../http.ts';
+import { createdResponses, IncidentParam, readResponses, writeResponses } from '../http.ts';
 import { ActionItemUpdate, NewActionItem } from './action-item-input.ts';
 import { createActionItem } from './create-action-item.ts';
 import { listActionItems } from './list-action-items.ts';
@@ -26,7 +26,7 @@ export const actionItemRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/action-items',
-    describeRoute({ summary: 'Add an action item (owner, due date); overdue ones are reminded', tags, responses: writeResponses }),
+    describeRoute({ summary: 'Add an action item (owner, due date); overdue ones are reminded', tags, responses: createdResponses }),
     requirePermission('rca:write'),
     validate('param', IncidentParam),
     validate('json', NewActionItem),

@@ -38,7 +38,11 @@ export const silenceRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
-    describeRoute({ summary: 'Create a silence (Alertmanager matchers, start, end, comment)', tags: ['alerts'] }),
+    describeRoute({
+      summary: 'Create a silence (Alertmanager matchers, start, end, comment)',
+      tags: ['alerts'],
+      responses: { 201: { description: 'The silence, created' } },
+    }),
     requirePermission('silences:write'),
     validate('json', SilenceInput),
     async (c) => c.json(presentSilence(await createSilence(c.var.ctx, c.req.valid('json'))), 201),

@@ -60,7 +60,11 @@ export const regimeRoutes = new Hono<AppEnv>()
   )
   .post(
     '/',
-    describeRoute({ summary: 'Define a regime (obligations and deadline rules as data)', tags: ['breach'] }),
+    describeRoute({
+      summary: 'Define a regime (obligations and deadline rules as data)',
+      tags: ['breach'],
+      responses: { 201: { description: 'Created' } },
+    }),
     requirePermission('regimes:write'),
     validate('json', z.record(z.string(), z.unknown())),
     async (c) => c.json(presentRegime(await createRegime(c.var.ctx, c.req.valid('json'))), 201),
@@ -113,7 +117,11 @@ export const breachRoutes = new Hono<AppEnv>()
   )
   .post(
     '/incidents/:id/breach/facts',
-    describeRoute({ summary: 'Record assessment facts and anchor moments (append-only); deadlines are recomputed', tags: ['breach'] }),
+    describeRoute({
+      summary: 'Record assessment facts and anchor moments (append-only); deadlines are recomputed',
+      tags: ['breach'],
+      responses: { 201: { description: 'Created' } },
+    }),
     requirePermission('breach:assess'),
     validate('param', IdParam),
     validate('json', RecordFactsInput),
@@ -121,7 +129,11 @@ export const breachRoutes = new Hono<AppEnv>()
   )
   .post(
     '/incidents/:id/breach/regimes',
-    describeRoute({ summary: 'Put the incident under a regime: its obligations, due times and warnings', tags: ['breach'] }),
+    describeRoute({
+      summary: 'Put the incident under a regime: its obligations, due times and warnings',
+      tags: ['breach'],
+      responses: { 201: { description: 'Created' } },
+    }),
     requirePermission('breach:assess'),
     validate('param', IdParam),
     validate('json', ApplyRegimeInput),
@@ -129,7 +141,11 @@ export const breachRoutes = new Hono<AppEnv>()
   )
   .post(
     '/incidents/:id/breach/notices',
-    describeRoute({ summary: "Draft a notice for an obligation from its regime's template", tags: ['breach'] }),
+    describeRoute({
+      summary: "Draft a notice for an obligation from its regime's template",
+      tags: ['breach'],
+      responses: { 201: { description: 'Created' } },
+    }),
     requirePermission('notices:draft'),
     validate('param', IdParam),
     validate('json', DraftNoticeInput),

@@ -3,7 +3,7 @@ import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppEnv } from '../../platform/index.ts';
 import { requirePermission, validate } from '../../platform/index.ts';
-import { IncidentParam, readResponses, writeResponses } from '../http.ts';
+import { createdResponses, IncidentParam, readResponses, writeResponses } from '../http.ts';
 import { addNote, NoteInput } from './add-note.ts';
 import { editNote, NoteEdit } from './edit-note.ts';
 import { listNoteRevisions } from './list-note-revisions.ts';
@@ -15,7 +15,7 @@ const NoteParam = IncidentParam.extend({ noteId: z.string().min(1).max(100) });
 export const noteRoutes = new Hono<AppEnv>()
   .post(
     '/:id/notes',
-    describeRoute({ summary: 'Add a note to the timeline', tags, responses: writeResponses }),
+    describeRoute({ summary: 'Add a note to the timeline', tags, responses: createdResponses }),
     requirePermission('incidents:note'),
     validate('param', IncidentParam),
     validate('json', NoteInput),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../platform/index.ts';
 import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
-import { IncidentParam, readResponses, writeResponses } from '../http.ts';
+import { createdResponses, IncidentParam, readResponses, writeResponses } from '../http.ts';
 import { addChecklistItem, NewChecklistItem } from './add-checklist-item.ts';
 import { ChecklistItemUpdate, completeChecklistItem } from './complete-checklist-item.ts';
 import { listChecklist } from './list-checklist.ts';
@@ -25,7 +25,7 @@ export const checklistRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/checklist',
-    describeRoute({ summary: "Add an item to one of the incident's exit checklists", tags, responses: writeResponses }),
+    describeRoute({ summary: "Add an item to one of the incident's exit checklists", tags, responses: createdResponses }),
     requirePermission('incidents:checklist'),
     validate('param', IncidentParam),
     validate('json', NewChecklistItem),

@@ -3,7 +3,7 @@ import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../../platform/index.ts';
 import { requirePermission, validate } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
-import { IncidentParam, readResponses, writeResponses } from '../http.ts';
+import { createdResponses, IncidentParam, readResponses } from '../http.ts';
 import { addEvidence, EvidenceInput } from './add-evidence.ts';
 import { listTimeline, TimelineQuery } from './list-timeline.ts';
 
@@ -24,7 +24,7 @@ export const timelineRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/evidence',
-    describeRoute({ summary: 'Record evidence (title, where it is kept, its SHA-256) on the timeline', tags, responses: writeResponses }),
+    describeRoute({ summary: 'Record evidence (title, where it is kept, its SHA-256) on the timeline', tags, responses: createdResponses }),
     requirePermission('incidents:note'),
     validate('param', IncidentParam),
     validate('json', EvidenceInput),

@@ -54,7 +54,25 @@ describeOnBackends('/openapi.json', () => {
     }
     expect(problems).toEqual([]);
     expect(operations).toBeGreaterThan(80);
-  });
+
+    // Creations answer 201, and say so.
+    for (const path of [
+      '/api/incidents',
+      '/api/tokens',
+      '/api/users',
+      '/api/silences',
+      '/api/regimes',
+      '/api/notifications/routing-rules',
+      '/api/incidents/{id}/notes',
+      '/api/incidents/{id}/evidence',
+      '/api/incidents/{id}/checklist',
+      '/api/incidents/{id}/action-items',
+      '/api/incidents/{id}/breach/facts',
+    ]) {
+      expect(Object.keys(document.paths?.[path]?.post?.responses ?? {}), path).toContain('201');
+      expect(Object.keys(document.paths?.[path]?.post?.responses ?? {}), path).not.toContain('200');
+    }
+  }, 120_000);
 
   it('answers in the shapes it documents', async ({ firebreak }) => {
     const document = (await SwaggerParser.dereference(

@@ -52,8 +52,11 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         what: `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}`,
         detail: Array.isArray(data.fields) ? data.fields.join(', ') : null,
       };
-    case 'rca.approved':
-      return { what: 'Analysis approved', detail: str(data.authorName) ? `written by ${str(data.authorName)}` : null };
+    case 'rca.approved': {
+      const sentTo = Array.isArray(data.distributedTo) ? data.distributedTo.map(String).join(', ') : '';
+      const written = str(data.authorName) ? `written by ${str(data.authorName)}` : null;
+      return { what: 'Analysis approved', detail: [written, sentTo && `sent to ${sentTo}`].filter(Boolean).join('; ') || null };
+    }
     case 'incident.updated': {
       const changes = (data.changes ?? {}) as Record<string, { to?: unknown }>;
       const shown = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value ?? '')).slice(0, 300);

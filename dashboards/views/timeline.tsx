@@ -118,11 +118,14 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         what: `${event.actorName} ${event.type === 'rca.started' ? 'started' : 'edited'} the root-cause analysis`,
         detail: Array.isArray(data.fields) ? `Changed: ${data.fields.join(', ')}` : null,
       };
-    case 'rca.approved':
+    case 'rca.approved': {
+      const sentTo = Array.isArray(data.distributedTo) ? data.distributedTo.map(String).join(', ') : '';
+      const written = str(data.authorName) ? `written by ${str(data.authorName)}` : null;
       return {
         what: `${event.actorName} approved the analysis`,
-        detail: str(data.authorName) ? `written by ${str(data.authorName)}` : null,
+        detail: [written, sentTo && `sent to ${sentTo}`].filter(Boolean).join('; ') || null,
       };
+    }
     case 'action_item.created':
       return {
         what: `Action item for ${words(data.ownerName)}: ${str(data.title) ?? ''}`,

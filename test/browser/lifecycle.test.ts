@@ -57,7 +57,10 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
-  it('a commander edits the incident, adds evidence, gives an action item an owner and a due date, and marks it done', async () => {
+  // A whole session in a browser: on a machine shared with other test runs it takes longer than the default 30 s.
+  it('a commander edits the incident, adds evidence, gives an action item an owner and a due date, and marks it done', {
+    timeout: 120_000,
+  }, async () => {
     const system = systemContext(firebreak.database.db, firebreak.config);
     const incident = await declareIncident(system, { title: 'Checkout erors', severity: 'sev2', services: ['checkout'] });
     const reference = `INC-${incident.number}`;
@@ -139,6 +142,16 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     expect(await page.textContent('#timeline')).toContain('Gate deploys on a canary');
     await shot('07-action-item-done');
 
+    // Readable on a phone: nothing wider than the screen, the hash and long titles wrap.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.reload();
+    const pageWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(pageWidth).toBeLessThanOrEqual(360);
+    await shot('08-incident-360px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // What the page did is what the incident holds, and the browser never called the API.
     const stored = await getIncident(firebreak.database.db, incident.id);
     expect(stored).toMatchObject({ title: 'Checkout errors after the 4.2.1 deploy', services: ['checkout', 'payments-gateway'] });
@@ -147,5 +160,6 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
     expect(saved?.dueAt?.toISOString()).toBe('2031-05-01T23:59:59.999Z');
     expect(requested.filter((request) => request.includes('/api/'))).toEqual([]);
     expect(requested.filter((request) => request.startsWith('POST'))).toHaveLength(5);
+    expect(requested.filter((request) => request.startsWith('GET /incidents/'))).not.toEqual([]);
   });
 });

@@ -33,22 +33,18 @@ interface Overlap {
   b: string;
 }
 
-/**
- * Every pair of visible text boxes (each line of each text node, from Range.getClientRects) that
- * overlap by more than a pixel each way, and whether the page scrolls sideways.
- */
-function measureLayout(page: Page): Promise<{ overlaps: Overlap[]; boxes: number; scrollWidth: number; width: number }> {
-  return page.evaluate(() => {
-    const boxes: { left: number; top: number; right: number; bottom: number; node: number; text: string }[] = [];
+// Runs in the page (a string: this project's TypeScript has no DOM types).
+const MEASURE_LAYOUT = `(() => {
+    const boxes = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     let node = walker.nextNode();
     let index = 0;
     while (node) {
-      const text = node.textContent?.trim() ?? '';
+      const text = (node.textContent || '').trim();
       const parent = node.parentElement;
       // Text in a closed <details> (but its summary) is not shown, though Chromium still lays it out.
-      const closed = parent?.closest('details:not([open])');
-      const hidden = closed && !parent?.closest('summary')?.parentElement?.isSameNode(closed);
+      const closed = parent && parent.closest('details:not([open])');
+      const hidden = closed && !(parent.closest('summary') && parent.closest('summary').parentElement === closed);
       if (text && parent && !hidden && parent.checkVisibility() && !parent.closest('script, style, option, .visually-hidden, .skip')) {
         const range = document.createRange();
         range.selectNodeContents(node);
@@ -60,19 +56,26 @@ function measureLayout(page: Page): Promise<{ overlaps: Overlap[]; boxes: number
       index += 1;
       node = walker.nextNode();
     }
-    const overlaps: { a: string; b: string }[] = [];
+    const overlaps = [];
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i];
         const b = boxes[j];
-        if (!a || !b || a.node === b.node) continue;
+        if (a.node === b.node) continue;
         const width = Math.min(a.right, b.right) - Math.max(a.left, b.left);
         const height = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
         if (width > 1 && height > 1) overlaps.push({ a: a.text, b: b.text });
       }
     }
-    return { overlaps, boxes: boxes.length, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth };
-  });
+    return { overlaps, boxes: boxes.length, scrollWidth: document.documentElement.scrollWidth, width: document.documentElement.clientWidth };
+  })()`;
+
+/**
+ * Every pair of visible text boxes (each line of each text node, from Range.getClientRects) that
+ * overlap by more than a pixel each way, and whether the page scrolls sideways.
+ */
+function measureLayout(page: Page): Promise<{ overlaps: Overlap[]; boxes: number; scrollWidth: number; width: number }> {
+  return page.evaluate(MEASURE_LAYOUT);
 }
 
 describe.each(databaseBackends)('the list and incident pages at phone and desktop widths on %s', (backend) => {

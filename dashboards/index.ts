@@ -10,6 +10,7 @@ import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { defineDeadlineMetrics } from './metrics.ts';
+import { servicePageRoutes } from './service-routes.tsx';
 
 export { TimelineHub } from './live/timeline-hub.ts';
 
@@ -72,6 +73,7 @@ export function registerDashboards(
   app.route('/admin', adminRoutes(policy));
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));
+  app.route('/services', servicePageRoutes(policy));
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };
 }

@@ -57,8 +57,27 @@ export { buildIncidentReport, renderReportMarkdown } from './reports/index.ts';
 export { AssignRoleInput, assignRole, INCIDENT_ROLES } from './roles/index.ts';
 export { incidentRoutes } from './routes.ts';
 export type { Incident } from './schema/incidents.ts';
-export type { AttributeValue, ExceptionRecord, IncidentTraces, ResourceRecord, SpanRecord, TraceBatch } from './service-health/index.ts';
-export { incidentTraceRoutes, listIncidentTraces, registerServiceHealth, serviceRoutes, sloRoutes } from './service-health/index.ts';
+export type {
+  AttributeValue,
+  ExceptionRecord,
+  IncidentTraces,
+  OperationSeries,
+  ResourceRecord,
+  SeriesPoint,
+  ServiceHealth,
+  SloStatus,
+  SpanRecord,
+  TraceBatch,
+} from './service-health/index.ts';
+export {
+  getServiceHealth,
+  getServiceSeries,
+  incidentTraceRoutes,
+  listIncidentTraces,
+  registerServiceHealth,
+  serviceRoutes,
+  sloRoutes,
+} from './service-health/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
 export {
   addEvidence,

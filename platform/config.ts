@@ -46,6 +46,11 @@ export const ConfigSchema = z.object({
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
   OTEL_SERVICE_NAME: z.string().min(1).default('firebreak'),
+  /** A tracing UI's trace page with {traceId} in it (Jaeger: http://jaeger:16686/trace/{traceId}); unset: no links. */
+  TRACE_UI_URL_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/[^\s]*\{traceId\}/, 'must be an http(s) address containing {traceId}, such as http://jaeger:16686/trace/{traceId}')
+    .optional(),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_API_URL: z.url().default('https://slack.com/api/'),

@@ -89,7 +89,7 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
       told ? <ToldPanel viewer={viewer} reference={detail.reference} incident={detail.incident} {...told} /> : null,
       <EvidencePanel evidence={evidence} viewer={viewer} reference={detail.reference} />,
       alerts ? <AlertsPanel alerts={alerts} reference={detail.reference} canSilence={can(viewer, 'silences:write')} /> : null,
-      traces ? <TracesPanel traces={traces} /> : null,
+      traces ? <TracesPanel traces={traces} traceUiTemplate={ctx.config.TRACE_UI_URL_TEMPLATE} /> : null,
     ],
   };
 }

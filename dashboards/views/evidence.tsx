@@ -55,7 +55,12 @@ export function AlertsPanel({ alerts, reference, canSilence }: { alerts: Alert[]
   );
 }
 
-export function TracesPanel({ traces }: { traces: IncidentTraces }) {
+/** The tracing UI's page of a trace, from TRACE_UI_URL_TEMPLATE, or null when none is configured. */
+export function traceUrl(template: string | undefined, traceId: string): string | null {
+  return template ? template.replaceAll('{traceId}', encodeURIComponent(traceId)) : null;
+}
+
+export function TracesPanel({ traces, traceUiTemplate }: { traces: IncidentTraces; traceUiTemplate?: string }) {
   return (
     <section class="card" aria-labelledby="traces-title" id="traces">
       <h2 id="traces-title">Traces</h2>
@@ -71,7 +76,15 @@ export function TracesPanel({ traces }: { traces: IncidentTraces }) {
             {traces.traces.slice(0, 20).map((trace) => (
               <li>
                 <div class="what">
-                  Trace <code>{trace.traceId}</code> · {trace.services.join(', ')}
+                  Trace{' '}
+                  {traceUrl(traceUiTemplate, trace.traceId) ? (
+                    <a href={traceUrl(traceUiTemplate, trace.traceId) ?? ''} rel="noopener" data-trace-link>
+                      <code>{trace.traceId}</code>
+                    </a>
+                  ) : (
+                    <code>{trace.traceId}</code>
+                  )}{' '}
+                  · {trace.services.join(', ')}
                 </div>
                 <ul>
                   {trace.spans.slice(0, 5).map((span) => (

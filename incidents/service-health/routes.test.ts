@@ -4,35 +4,12 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { serverSpansJson } from '../../test/harness/otlp-spans.ts';
 
 const AT = Date.parse('2026-11-21T04:40:00Z');
 
-/** An OTLP/JSON request of SERVER spans ending at AT, one per duration; `errors` of them with status ERROR. */
-function spansJson(service: string, durationsMs: number[], errors = 0, endMs = AT) {
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [
-          {
-            spans: durationsMs.map((duration, i) => {
-              const end = BigInt(endMs - i) * 1_000_000n;
-              return {
-                traceId: `${endMs.toString(16)}${i.toString(16)}`.padStart(32, 'a'),
-                spanId: `${endMs.toString(16)}${i.toString(16)}`.slice(-16).padStart(16, 'b'),
-                name: 'GET /search',
-                kind: 2,
-                startTimeUnixNano: String(end - BigInt(Math.round(duration * 1e6))),
-                endTimeUnixNano: String(end),
-                status: { code: i < errors ? 2 : 0 },
-              };
-            }),
-          },
-        ],
-      },
-    ],
-  };
-}
+/** SERVER spans ending at AT unless told otherwise. */
+const spansJson = (service: string, durationsMs: number[], errors = 0, endMs = AT) => serverSpansJson(service, durationsMs, errors, endMs);
 
 interface SloBody {
   id: string;

@@ -9,7 +9,7 @@ import { field, parseForm, renderPage } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { RefusedFormContext } from '../views/form-fields.tsx';
-import type { ListFilters, ListPage } from '../views/incident-list.tsx';
+import type { ListedIncident, ListFilters, ListPage } from '../views/incident-list.tsx';
 import { IncidentListPage, IncidentRows } from '../views/incident-list.tsx';
 import { loadListDeadlines } from './panels.tsx';
 
@@ -39,17 +39,36 @@ function listHref(filters: ListFilters, cursor?: string): string {
   return `/incidents?${params.toString()}`;
 }
 
+/**
+ * Breaches lead the urgency order; among the rows of this page that have a running deadline, the
+ * soonest comes first (the database orders by breach, severity and age, which a cursor can follow;
+ * the due time is computed, so it is ordered here, within the places those rows already hold).
+ */
+function soonestDeadlinesFirst(rows: ListedIncident[]): ListedIncident[] {
+  const places = rows.flatMap((row, index) => (row.deadline ? [index] : []));
+  const byDue = places
+    .map((index) => rows[index])
+    .sort((a, b) => (a?.deadline?.dueAt.getTime() ?? 0) - (b?.deadline?.dueAt.getTime() ?? 0));
+  const result = [...rows];
+  places.forEach((place, rank) => {
+    const row = byDue[rank];
+    if (row) result[place] = row;
+  });
+  return result;
+}
+
 async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: string | undefined): Promise<ListPage> {
   const db = c.var.ctx.db;
   // Open incidents most urgent first; closed ones (and all) newest first, as one looks back at them.
   const order = filters.status === 'open' ? 'urgency' : 'newest';
   const page = await listIncidents(db, { ...filters, order, cursor, limit: PAGE_SIZE });
   const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
-  const rows = page.incidents.map((incident) => ({
+  const listed = page.incidents.map((incident) => ({
     incident,
     reference: `INC-${incident.number}`,
     deadline: deadlines.get(incident.id) ?? null,
   }));
+  const rows = order === 'urgency' ? soonestDeadlinesFirst(listed) : listed;
   return {
     rows,
     nextHref: page.nextCursor ? listHref(filters, page.nextCursor) : null,

@@ -9,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Two test files at a time: most tests wait on a database or a child process, and the machines have two cores.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
   },

@@ -9,7 +9,7 @@ import { field, parseForm, renderPage } from '../http.tsx';
 import { streamLive } from '../live/live-stream.ts';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { RefusedFormContext } from '../views/form-fields.tsx';
-import type { ListFilters, ListPage } from '../views/incident-list.tsx';
+import type { ListedIncident, ListFilters, ListPage } from '../views/incident-list.tsx';
 import { IncidentListPage, IncidentRows } from '../views/incident-list.tsx';
 import { loadListDeadlines } from './panels.tsx';
 
@@ -39,17 +39,31 @@ function listHref(filters: ListFilters, cursor?: string): string {
   return `/incidents?${params.toString()}`;
 }
 
+function soonestDeadlineFirst(rows: ListedIncident[]): ListedIncident[] {
+  const due = (row: ListedIncident) => row.deadline?.dueAt.getTime() ?? Number.POSITIVE_INFINITY;
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => {
+      const clocks = Number(a.row.incident.isBreach && b.row.incident.isBreach) && due(a.row) - due(b.row);
+      return Number.isNaN(clocks) || !clocks ? a.index - b.index : clocks;
+    })
+    .map(({ row }) => row);
+}
+
 async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: string | undefined): Promise<ListPage> {
   const db = c.var.ctx.db;
   // Open incidents most urgent first; closed ones (and all) newest first, as one looks back at them.
   const order = filters.status === 'open' ? 'urgency' : 'newest';
   const page = await listIncidents(db, { ...filters, order, cursor, limit: PAGE_SIZE });
   const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
-  const rows = page.incidents.map((incident) => ({
+  const listed = page.incidents.map((incident) => ({
     incident,
     reference: `INC-${incident.number}`,
     deadline: deadlines.get(incident.id) ?? null,
   }));
+  // Breaches come first in the urgency order; among them the soonest running deadline leads. (A clock
+  // is no column the keyset can page by, so this orders within the page: the breaches are on the first.)
+  const rows = order === 'urgency' ? soonestDeadlineFirst(listed) : listed;
   return {
     rows,
     nextHref: page.nextCursor ? listHref(filters, page.nextCursor) : null,

@@ -116,10 +116,12 @@ export function adminRoutes(policy: LoginPolicy) {
       // so that a reload fetches the list instead of posting the form a second time.
       return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={created} />, 200);
     })
-    .post('/tokens/:id/revoke', async (c) => {
-      await revokeToken(c.var.ctx, c.req.param('id'));
-      return c.redirect('/admin/tokens', 303);
-    })
+    .post('/tokens/:id/revoke', (c) =>
+      submitForm(c, '/admin/tokens', async () => {
+        await revokeToken(c.var.ctx, c.req.param('id'));
+        return '/admin/tokens';
+      }),
+    )
     .get('/audit', async (c) => {
       assertPermission(c.var.ctx.actor, 'audit:read');
       const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== ''));

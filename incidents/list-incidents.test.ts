@@ -8,7 +8,7 @@ import { assignRole } from './roles/index.ts';
 const references = (page: { incidents: { number: number }[] }) => page.incidents.map((incident) => `INC-${incident.number}`);
 
 describeOnBackends('the incident list', () => {
-  it('searches title, reference, services and labels, and matches parts of service and commander names', async ({
+  it('searches title, reference, services and labels, and matches parts of service and commander names', { timeout: 90_000 }, async ({
     database,
     firebreak,
   }) => {
@@ -48,7 +48,7 @@ describeOnBackends('the incident list', () => {
     expect(containsPattern('a%b_c\\')).toBe('%a\\%b\\_c\\\\%');
   });
 
-  it('pages with cursors in a stable order, newest first or most urgent first, without gaps or repeats', async ({
+  it('pages with cursors in a stable order, newest first or most urgent first, without gaps or repeats', { timeout: 90_000 }, async ({
     database,
     firebreak,
   }) => {

@@ -39,22 +39,15 @@ function listHref(filters: ListFilters, cursor?: string): string {
   return `/incidents?${params.toString()}`;
 }
 
-/**
- * Breaches lead the urgency order; among the rows of this page that have a running deadline, the
- * soonest comes first (the database orders by breach, severity and age, which a cursor can follow;
- * the due time is computed, so it is ordered here, within the places those rows already hold).
- */
-function soonestDeadlinesFirst(rows: ListedIncident[]): ListedIncident[] {
-  const places = rows.flatMap((row, index) => (row.deadline ? [index] : []));
-  const byDue = places
-    .map((index) => rows[index])
-    .sort((a, b) => (a?.deadline?.dueAt.getTime() ?? 0) - (b?.deadline?.dueAt.getTime() ?? 0));
-  const result = [...rows];
-  places.forEach((place, rank) => {
-    const row = byDue[rank];
-    if (row) result[place] = row;
-  });
-  return result;
+function soonestDeadlineFirst(rows: ListedIncident[]): ListedIncident[] {
+  const due = (row: ListedIncident) => row.deadline?.dueAt.getTime() ?? Number.POSITIVE_INFINITY;
+  return rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => {
+      const clocks = Number(a.row.incident.isBreach && b.row.incident.isBreach) && due(a.row) - due(b.row);
+      return Number.isNaN(clocks) || !clocks ? a.index - b.index : clocks;
+    })
+    .map(({ row }) => row);
 }
 
 async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: string | undefined): Promise<ListPage> {
@@ -68,7 +61,9 @@ async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: 
     reference: `INC-${incident.number}`,
     deadline: deadlines.get(incident.id) ?? null,
   }));
-  const rows = order === 'urgency' ? soonestDeadlinesFirst(listed) : listed;
+  // Breaches come first in the urgency order; among them the soonest running deadline leads. (A clock
+  // is no column the keyset can page by, so this orders within the page: the breaches are on the first.)
+  const rows = order === 'urgency' ? soonestDeadlineFirst(listed) : listed;
   return {
     rows,
     nextHref: page.nextCursor ? listHref(filters, page.nextCursor) : null,

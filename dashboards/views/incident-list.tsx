@@ -225,7 +225,9 @@ export function IncidentListPage({
         </div>
       </form>
       <p id="live-status" class="live-status" role="status" aria-live="polite">
-        {filters.status === 'open' ? 'Most urgent first: breaches, then severity, then the longest open.' : 'Newest first.'}
+        {filters.status === 'open'
+          ? 'Most urgent first: breaches (the soonest deadline first), then severity, then the longest open.'
+          : 'Newest first.'}
       </p>
       <table class="responsive incident-list">
         <caption class="visually-hidden">Incidents</caption>

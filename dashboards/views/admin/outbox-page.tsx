@@ -2,14 +2,24 @@ import type { OutboxMessage } from '../../../notifier/index.ts';
 import type { Viewer } from '../layout.tsx';
 import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
 
-export function DeadMessagesPage({ viewer, messages, retried }: { viewer: Viewer; messages: OutboxMessage[]; retried: number | null }) {
+export function DeadMessagesPage({
+  viewer,
+  messages,
+  retried,
+  error,
+}: {
+  viewer: Viewer;
+  messages: OutboxMessage[];
+  retried: number | null;
+  error?: string | null;
+}) {
   return (
     <Layout title="Dead messages" viewer={viewer} section="admin">
       <p>
         <a href="/admin">← Admin</a>
       </p>
       <h1>Dead messages</h1>
-      <Flash notice={retried ? `${retried} message(s) queued again.` : null} />
+      <Flash error={error} notice={retried ? `${retried} message(s) queued again.` : null} />
       <p class="muted">
         Messages that failed every attempt. Fix the cause (credentials, an address), then retry: the messages held back behind one are sent
         with it, in order.

@@ -15,3 +15,4 @@ export * from './scheduler/index.ts';
 export type { Severity } from './severity.ts';
 export { isAtLeast, SEVERITIES, severityRank } from './severity.ts';
 export * from './telemetry/index.ts';
+export * from './text/index.ts';

@@ -1,0 +1,66 @@
+import { expect } from 'vitest';
+import { declareIncident } from '../incidents/index.ts';
+import { systemContext } from '../platform/index.ts';
+import { browserFor, createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
+import { describeOnBackends, it } from '../test/harness/fixtures.ts';
+import { safeNext } from './http.tsx';
+
+describeOnBackends('dashboard security', () => {
+  it('sends a login only to paths on this site (M1): no tabs, backslashes, controls or //', async ({ firebreak }) => {
+    for (const hostile of [
+      '/\t/evil.example',
+      '/%09/evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/x\\..\\..\\/evil.example',
+      '/\r\nSet-Cookie: a=b',
+      '/\u0000',
+      'https://evil.example',
+      '/\n/evil.example',
+    ]) {
+      const next = safeNext(decodeURIComponentSafe(hostile));
+      expect(new URL(next, 'http://here.invalid').origin, hostile).toBe('http://here.invalid');
+      // eslint-disable-next-line no-control-regex -- control characters are what must not survive
+      expect(next, hostile).not.toMatch(/[\u0000-\u001f\\]|^\/\//);
+    }
+    expect(safeNext('/incidents/INC-1?tab=notes#x')).toBe('/incidents/INC-1?tab=notes#x');
+
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser } = await logIn(firebreak, user);
+    for (const next of ['%0d%0aSet-Cookie:%20a=b', '/%0d%0aX', '/%09/evil.example', '/\u00e9t\u00e9']) {
+      const response = await browser.get(`/login?next=${next}`);
+      expect(response.status, next).toBe(303);
+      expect(new URL(response.headers.get('location') ?? '', 'http://here.invalid').origin).toBe('http://here.invalid');
+    }
+  }, 120_000);
+
+  it('refuses form text with U+0000 or a lone surrogate with 400 naming the field, and stores nothing', async ({ firebreak }) => {
+    const declared = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Queue stuck',
+      severity: 'sev3',
+    });
+    const incident = { reference: `INC-${declared.number}` };
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser } = await logIn(firebreak, user);
+    const page = await (await browser.get(`/incidents/${incident.reference}`)).text();
+    const response = await browser.post(`/incidents/${incident.reference}/notes`, { _csrf: csrfOf(page), text: 'nul \u0000 here' });
+    expect(response.status).toBeLessThan(500);
+    const shown = await browser.follow(response);
+    expect(response.status).toBe(400);
+    expect(shown.html).toContain('text contains U+0000');
+    const after = await (await browser.get(`/incidents/${incident.reference}`)).text();
+    expect(after).not.toContain('nul \ufffd here');
+    const login = browserFor(firebreak);
+    const form = csrfOf(await (await login.get('/login')).text());
+    const refused = await login.post('/login', { _csrf: form, email: 'a\u0000@example.com', password: 'x\ud800', next: '/' });
+    expect(refused.status).toBe(400);
+  }, 120_000);
+});
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

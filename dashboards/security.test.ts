@@ -64,3 +64,34 @@ function decodeURIComponentSafe(text: string): string {
     return text;
   }
 }
+
+describeOnBackends('login behind a reverse proxy (TRUSTED_PROXIES)', () => {
+  it.override({ firebreakEnv: { TRUSTED_PROXIES: '127.0.0.1, ::1', LOGIN_RATE_LIMIT: '3', PUBLIC_URL: 'http://firebreak.test' } });
+
+  it('counts failures per client named by the proxy, and ignores X-Forwarded-For from others', async ({ server }) => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const page = await fetch(`${base}/login`);
+    const cookie = (page.headers.getSetCookie() ?? []).map((line) => line.split(';')[0]).join('; ');
+    const csrf = csrfOf(await page.text());
+    const attempt = async (forwardedFor: string) =>
+      (
+        await fetch(`${base}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie,
+            origin: 'http://firebreak.test',
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-forwarded-for': forwardedFor,
+          },
+          body: new URLSearchParams({ _csrf: csrf, email: `x${Math.random()}@example.com`, password: 'wrong password!!' }).toString(),
+        })
+      ).status;
+    for (let i = 0; i < 3; i++) expect(await attempt('198.51.100.1')).toBe(401);
+    expect(await attempt('198.51.100.1')).toBe(429);
+    // Another client behind the same proxy is not held back by the first one's failures…
+    expect(await attempt('198.51.100.2')).toBe(401);
+    // …and a client cannot pick its address by writing the header itself: the proxy's last hop counts.
+    expect(await attempt('203.0.113.5, 198.51.100.1')).toBe(429);
+  }, 120_000);
+});

@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
@@ -7,6 +8,7 @@ import type { Permission } from '../auth/roles.ts';
 import { authenticateToken } from '../auth/tokens.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { httpRequestDuration, httpRequests } from '../telemetry/metrics.ts';
+import { clientAddress, parseTrustedProxies } from './client-address.ts';
 import type { AppEnv } from './env.ts';
 
 export const ANONYMOUS_ACTOR: Actor = { kind: 'system', id: 'anonymous', name: 'anonymous', role: 'viewer', permissions: new Set() };
@@ -40,13 +42,23 @@ export function observeRequests(): MiddlewareHandler<AppEnv> {
   };
 }
 
+const trustedProxiesOf = new WeakMap<object, BlockList | null>();
+
+/** The client's address: the socket's peer, or what a trusted proxy (TRUSTED_PROXIES) says in X-Forwarded-For. */
 function sourceAddressOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | null {
+  const { config } = c.var.deps;
+  let trusted = trustedProxiesOf.get(config);
+  if (trusted === undefined) {
+    trusted = config.TRUSTED_PROXIES.trim() ? parseTrustedProxies(config.TRUSTED_PROXIES) : null;
+    trustedProxiesOf.set(config, trusted);
+  }
+  let peer: string | null = null;
   try {
-    return getConnInfo(c).remote.address ?? null;
+    peer = getConnInfo(c).remote.address ?? null;
   } catch {
     // app.request() in tests has no socket.
-    return null;
   }
+  return clientAddress(peer, c.req.header('x-forwarded-for'), trusted);
 }
 
 /**

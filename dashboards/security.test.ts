@@ -1,6 +1,8 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { declareIncident } from '../incidents/index.ts';
-import { systemContext } from '../platform/index.ts';
+import { loginPolicyFrom, resolveActiveSession, sessionTokenFromCookies, systemContext } from '../platform/index.ts';
+import { sessions } from '../platform/schema/sessions.ts';
 import { browserFor, createDashboardUser, csrfOf, logIn } from '../test/harness/dashboard-session.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { safeNext } from './http.tsx';
@@ -32,6 +34,38 @@ describeOnBackends('dashboard security', () => {
       expect(response.status, next).toBe(303);
       expect(new URL(response.headers.get('location') ?? '', 'http://here.invalid').origin).toBe('http://here.invalid');
     }
+  }, 120_000);
+
+  it('does not count the live-update stream and its heartbeat as activity for the idle timeout (M4)', async ({ firebreak }) => {
+    const user = await createDashboardUser(firebreak, 'viewer');
+    const { browser } = await logIn(firebreak, user);
+    const { db } = firebreak.database;
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    await db.update(sessions).set({ lastSeenAt: tenMinutesAgo }).where(eq(sessions.userId, user.id));
+    const lastSeen = async () =>
+      (
+        await db
+          .select({ at: sessions.lastSeenAt })
+          .from(sessions)
+          .where(and(eq(sessions.userId, user.id), eq(sessions.stage, 'active'), isNull(sessions.revokedAt)))
+      ).map((row) => row.at.getTime());
+    const stream = await firebreak.app.request('/incidents/live', {
+      headers: { cookie: browser.jar.header(), accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(2000),
+    });
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+    expect(await lastSeen()).toEqual([tenMinutesAgo.getTime()]);
+    // The heartbeat checks the session without touching it: an open page alone lets it go idle.
+    const token = sessionTokenFromCookies(browser.jar.header(), loginPolicyFrom(firebreak.config));
+    if (!token) throw new Error('no session cookie');
+    const policy = loginPolicyFrom(firebreak.config);
+    const beforeIdle = new Date(tenMinutesAgo.getTime() + policy.idleTimeoutMs - 60_000);
+    expect(await resolveActiveSession(db, token, policy, beforeIdle, { touch: false })).not.toBeNull();
+    expect(await resolveActiveSession(db, token, policy, new Date(tenMinutesAgo.getTime() + policy.idleTimeoutMs + 60_000))).toBeNull();
+    // A page the person opens is activity.
+    await browser.get('/incidents');
+    expect((await lastSeen())[0]).toBeGreaterThan(tenMinutesAgo.getTime());
   }, 120_000);
 
   it('refuses form text with U+0000 or a lone surrogate with 400 naming the field, and stores nothing', async ({ firebreak }) => {

@@ -77,7 +77,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       actor = await authenticateToken(db, match[1]);
       if (!actor) throw new UnauthorizedError('The bearer token is unknown or revoked.');
     } else if (deps.resolveSession) {
-      actor = await deps.resolveSession(c.req.header('cookie'), db);
+      // A live-update stream (EventSource asks for text/event-stream, and reconnects by itself) and the
+      // refreshes it triggers (X-Firebreak-Live) are not the person's activity: an open page must not
+      // hold the idle timeout off.
+      const isLive = /\btext\/event-stream\b/.test(c.req.header('accept') ?? '') || c.req.header('x-firebreak-live') !== undefined;
+      actor = await deps.resolveSession(c.req.header('cookie'), db, { touch: !isLive });
     }
     const isPublic = deps.publicPaths.some(
       (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),

@@ -7,7 +7,7 @@ import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.
 import { createUser, listUsers, UserInput } from './auth/users.ts';
 import { migrationStatus, queryRows } from './database/index.ts';
 import type { AppEnv } from './http/index.ts';
-import { requirePermission, validate } from './http/index.ts';
+import { ANONYMOUS_ACTOR, requirePermission, validate } from './http/index.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
 
 /** A named check that /readyz reports; a part that cannot deliver says so here. */
@@ -42,7 +42,12 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
         checks[extra.name] = result;
         if (extra.required && !result.ok) ready = false;
       }
-      return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+      const status = ready ? 'ready' : 'not ready';
+      if (!ready) c.var.logger.warn({ checks }, 'not ready');
+      // Anyone may ask whether the service is ready; only a caller with credentials sees why (the
+      // checks name the configuration and carry the database's own error messages).
+      if (c.var.ctx.actor === ANONYMOUS_ACTOR) return c.json({ status }, ready ? 200 : 503);
+      return c.json({ status, checks }, ready ? 200 : 503);
     })
     .get('/metrics', describeRoute({ summary: 'Prometheus metrics (firebreak_* and process)', tags: ['operations'] }), async (c) => {
       c.header('Content-Type', metricsRegistry.contentType);

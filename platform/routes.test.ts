@@ -45,6 +45,19 @@ describeOnBackends('platform routes', () => {
     expect((await firebreak.request('DELETE', '/api/tokens/no-such-token')).status).toBe(404);
   });
 
+  it('revokes every token of a name and audits each one it revoked', async ({ firebreak }) => {
+    for (let i = 0; i < 2; i++) {
+      expect((await firebreak.request('POST', '/api/tokens', { json: { name: 'ci-sender', role: 'ingest' } })).status).toBe(201);
+    }
+    const revoked = await firebreak.request('DELETE', '/api/tokens/ci-sender');
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ name: 'ci-sender', revokedCount: 2 });
+    const audit = (await (await firebreak.request('GET', '/api/audit?action=tokens.token.revoke')).json()) as {
+      entries: { targetId: string }[];
+    };
+    expect(new Set(audit.entries.map((entry) => entry.targetId)).size).toBe(2);
+  });
+
   it('answers 400 to malformed JSON and to invalid fields, naming the problem', async ({ firebreak }) => {
     const malformed = await firebreak.request('POST', '/api/tokens', {
       body: '{"name": "x",',

@@ -68,6 +68,29 @@ describeOnBackends('dashboard security', () => {
     expect((await lastSeen())[0]).toBeGreaterThan(tenMinutesAgo.getTime());
   }, 120_000);
 
+  it('refuses a changing API request carried by the dashboard cookie alone unless it comes from the dashboard', async ({ firebreak }) => {
+    const declared = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
+      title: 'Cookie only',
+      severity: 'sev3',
+    });
+    const user = await createDashboardUser(firebreak, 'responder');
+    const { browser } = await logIn(firebreak, user);
+    const acknowledge = (headers: Record<string, string>) =>
+      firebreak.app.request(`/api/incidents/INC-${declared.number}/acknowledge`, {
+        method: 'POST',
+        headers: { cookie: browser.jar.header(), 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
+    expect((await acknowledge({})).status).toBe(403);
+    expect((await acknowledge({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await acknowledge({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(
+      (await firebreak.request('GET', `/api/incidents/INC-${declared.number}`, { token: null, headers: { cookie: browser.jar.header() } }))
+        .status,
+    ).toBe(200);
+    expect((await acknowledge({ origin: 'http://firebreak.test' })).status).toBe(200);
+  }, 120_000);
+
   it('refuses form text with U+0000 or a lone surrogate with 400 naming the field, and stores nothing', async ({ firebreak }) => {
     const declared = await declareIncident(systemContext(firebreak.database.db, firebreak.config), {
       title: 'Queue stuck',

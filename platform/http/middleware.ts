@@ -6,7 +6,7 @@ import { routePath } from 'hono/route';
 import { type Actor, assertPermission } from '../auth/actor.ts';
 import type { Permission } from '../auth/roles.ts';
 import { authenticateToken } from '../auth/tokens.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { httpRequestDuration, httpRequests } from '../telemetry/metrics.ts';
 import { clientAddress, parseTrustedProxies } from './client-address.ts';
 import type { AppEnv } from './env.ts';
@@ -61,6 +61,20 @@ function sourceAddressOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | 
   return clientAddress(peer, c.req.header('x-forwarded-for'), trusted);
 }
 
+const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
+
+/**
+ * The API answers a dashboard cookie on a changing request only from the dashboard's own pages: a
+ * body-less POST needs no CORS preflight, so SameSite alone would be the only guard. Browsers send
+ * Origin (or Sec-Fetch-Site) with every POST; a request with neither is not from a page of ours.
+ */
+function assertSameOrigin(c: Parameters<MiddlewareHandler<AppEnv>>[0]): void {
+  const origin = c.req.header('origin');
+  const ours = [new URL(c.var.deps.config.publicUrl).origin, new URL(c.req.url).origin];
+  if (origin ? ours.includes(origin) : c.req.header('sec-fetch-site') === 'same-origin') return;
+  throw new ForbiddenError('A dashboard session may change things through the API only from the dashboard itself; use a bearer token.');
+}
+
 /**
  * Resolves the caller from a bearer token or a dashboard session. Every path needs one, except the
  * public prefixes in deps.publicPaths; those run with the anonymous actor.
@@ -82,6 +96,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       // hold the idle timeout off.
       const isLive = /\btext\/event-stream\b/.test(c.req.header('accept') ?? '') || c.req.header('x-firebreak-live') !== undefined;
       actor = await deps.resolveSession(c.req.header('cookie'), db, { touch: !isLive });
+      if (actor && !SAFE_METHOD.test(c.req.method) && c.req.path.startsWith('/api/')) assertSameOrigin(c);
     }
     const isPublic = deps.publicPaths.some(
       (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),

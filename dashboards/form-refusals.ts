@@ -1,7 +1,7 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { DomainError, hashSessionToken, InvalidInputError } from '../platform/index.ts';
+import { DomainError, hashSessionToken, InvalidInputError, replaceUnsafeText } from '../platform/index.ts';
 import type { DashboardEnv } from './http.tsx';
 import { formRefusals } from './schema/form-refusals.ts';
 
@@ -86,7 +86,8 @@ export function describeRefusal(error: DomainError): { message: string; fieldErr
 export function typedValues(form: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(form)) {
-    if (typeof value === 'string' && !NOT_KEPT.test(name)) values[name] = value.slice(0, MAX_VALUE_LENGTH);
+    if (typeof value === 'string' && !NOT_KEPT.test(name))
+      values[replaceUnsafeText(name)] = replaceUnsafeText(value.slice(0, MAX_VALUE_LENGTH));
   }
   return values;
 }

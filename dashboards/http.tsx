@@ -8,8 +8,11 @@ import {
   csrfTokenFor,
   DomainError,
   ForbiddenError,
+  findUnsafeText,
+  InvalidInputError,
   sessionTokenFromCookies,
   UnauthorizedError,
+  unsafeText,
   verifyCsrfToken,
 } from '../platform/index.ts';
 import { parseFormFields } from './form-refusals.ts';
@@ -40,8 +43,32 @@ export const parseForm = parseFormFields;
 
 /** Only same-site paths are followed after login ("//evil.example" is not a path). */
 export function safeNext(next: string | undefined | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return '/incidents';
-  return next;
+  const fallback = '/incidents';
+  // Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil" and
+  // "/\\evil" lead off the site: anything of the kind is refused, not cleaned.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (!next || next.length > 2048 || !next.startsWith('/') || next.startsWith('//') || /[\u0000-\u001f\u007f\\]/.test(next))
+    return fallback;
+  const base = 'http://next.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base || url.pathname.startsWith('/login')) return fallback;
+  // Serialised by URL: percent-encoded, so that it can go into a Location header as it is.
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Refuses (400, naming the field) a form holding U+0000 or a lone surrogate: checked once, here, for every form. */
+export function refuseUnsafeForm(form: Record<string, unknown>): void {
+  const found = findUnsafeText(form);
+  if (!found) return;
+  unsafeText.inc({ source: 'form', action: 'refused' });
+  const name = found.path.replace(/\.\d+$/, '');
+  throw new InvalidInputError(`Please correct the form: ${name} ${found.reason}.`, { fields: { [name]: found.reason } });
 }
 
 /** hono's Origin / Sec-Fetch-Site check, accepting PUBLIC_URL's origin and the request's own. */
@@ -79,6 +106,7 @@ export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardE
           'This form expired or did not come from this dashboard (its CSRF token is missing or wrong). Reload the page and try again.',
         );
       }
+      refuseUnsafeForm(form);
       await next();
     });
   };

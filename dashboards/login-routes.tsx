@@ -16,7 +16,7 @@ import {
   startTotpEnrolment,
   TotpCodeInput,
 } from '../platform/index.ts';
-import { field, originCheck, renderError, renderPage, safeNext } from './http.tsx';
+import { field, originCheck, refuseUnsafeForm, renderError, renderPage, safeNext } from './http.tsx';
 import { CodePage, EnrolPage, PasswordPage, SameSiteHop } from './views/login-pages.tsx';
 
 type LoginContext = Context<AppEnv>;
@@ -48,6 +48,7 @@ function assertLoginForm(c: LoginContext, policy: LoginPolicy, form: Record<stri
   const submitted = field(form, '_csrf');
   const ok = cookie.length > 0 && cookie.length === submitted.length && timingSafeEqual(Buffer.from(cookie), Buffer.from(submitted));
   if (!ok) throw new ForbiddenError('This login form expired or did not come from this site; reload the page and try again.');
+  refuseUnsafeForm(form);
 }
 
 function originOf(c: LoginContext): LoginOrigin {

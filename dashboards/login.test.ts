@@ -169,23 +169,35 @@ describeOnBackends('dashboard login', () => {
     }
   });
 
-  it('locks an account after repeated failures, even against the right password, and audits it', async ({ firebreak }) => {
+  it('slows an account down after repeated failures, says the same for unknown e-mails, and audits it', async ({ firebreak }) => {
     const user = await createDashboardUser(firebreak, 'responder');
     const browser = browserFor(firebreak);
     const form = csrfOf(await (await browser.get('/login')).text());
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const failed = await browser.post('/login', { _csrf: form, email: user.email, password: 'wrong password!!', next: '/' });
-      expect(failed.status).toBe(401);
-      expect(await failed.text()).toContain('The e-mail address or password is not right.');
+    const answers: Record<string, { status: number; retryAfter: string | null; text: string }> = {};
+    for (const email of [user.email, 'nobody-here@example.com']) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const failed = await browser.post('/login', { _csrf: form, email, password: 'wrong password!!', next: '/' });
+        expect(failed.status).toBe(401);
+        expect(await failed.text()).toContain('The e-mail address or password is not right.');
+      }
+      const slowed = await browser.post('/login', { _csrf: form, email, password: user.password, next: '/' });
+      const text = await slowed.text();
+      answers[email === user.email ? 'known' : 'unknown'] = {
+        status: slowed.status,
+        // Seconds left to wait (at most 30), which differ with the time the test took.
+        retryAfter: Number(slowed.headers.get('retry-after')) <= 30 ? 'up to 30' : slowed.headers.get('retry-after'),
+        text: (/<div class="flash error"[^>]*>([^<]*)</.exec(text)?.[1] ?? text).replace(/\b\d+ seconds?/, 'N seconds'),
+      };
     }
-    const locked = await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' });
-    expect(locked.status).toBe(429);
-    expect(locked.headers.get('retry-after')).toBe('900');
-    expect(await locked.text()).toContain('this account is locked for 15 more minutes');
+    // The same answer whether or not the account exists: nobody learns which e-mail addresses have one.
+    expect(answers.known).toEqual(answers.unknown);
+    expect(answers.known).toMatchObject({ status: 429, retryAfter: 'up to 30' });
+    expect(answers.known?.text).toMatch(/Too many failed logins for this e-mail address; wait N seconds and try again/);
     const audit = await listAuditEntries(firebreak.database.db, { action: 'auth.user.locked', limit: 10 });
+    expect(audit.entries).toHaveLength(1);
     expect(audit.entries[0]).toMatchObject({ targetId: user.id, details: { failures: 3 } });
 
-    // An admin lifts the lockout.
+    // An admin lifts the delay.
     const admin = await createDashboardUser(firebreak, 'admin');
     const { browser: adminBrowser } = await logIn(firebreak, admin);
     const usersPage = await (await adminBrowser.get('/admin/users')).text();
@@ -196,6 +208,28 @@ describeOnBackends('dashboard login', () => {
     });
     expect(unlocked.status).toBe(303);
     expect((await browser.post('/login', { _csrf: form, email: user.email, password: user.password, next: '/' })).status).toBe(303);
+  });
+
+  it('counts a burst of attempts before hashing any: no more tries than the limits allow', async ({ firebreak }) => {
+    const user = await createDashboardUser(firebreak, 'responder');
+    const browser = browserFor(firebreak);
+    const form = csrfOf(await (await browser.get('/login')).text());
+    const burst = async (emailOf: (i: number) => string) =>
+      (
+        await Promise.all(
+          Array.from({ length: 14 }, (_, i) =>
+            browser.post('/login', { _csrf: form, email: emailOf(i), password: 'wrong password!!', next: '/' }),
+          ),
+        )
+      ).map((response) => response.status);
+    const onAccount = await burst(() => user.email);
+    // LOGIN_MAX_FAILURES is 3: at most three of the burst reach the password check.
+    expect(onAccount.filter((status) => status === 401).length).toBeLessThanOrEqual(3);
+    expect(onAccount.filter((status) => status === 429).length).toBeGreaterThanOrEqual(11);
+    const spread = await burst((i) => `someone${i}@example.com`);
+    // LOGIN_RATE_LIMIT is 8 failures per address, three of them spent above.
+    expect(spread.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(spread.every((status) => status === 401 || status === 429)).toBe(true);
   });
 
   it('rate-limits failed logins from one address, known accounts or not', async ({ firebreak }) => {

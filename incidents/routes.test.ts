@@ -178,6 +178,9 @@ describeOnBackends('incident lifecycle routes', () => {
       ['POST', 'action-items', { title: 'Fix', ownerName: 'Bo', dueAt: 'next tuesday' }, /dueAt:/],
       ['PUT', 'rca', { fiveWhys: [{ question: 'Why?' }] }, /fiveWhys\.0\.answer:/],
       ['PUT', 'rca', { rootCause: 'typo in field name' }, /rootCause/],
+      ['POST', 'notes', { text: 'nul \u0000 here' }, /text: contains U\+0000/],
+      ['POST', 'notes', { text: 'half \ud800 a pair' }, /text: is not valid Unicode/],
+      ['POST', 'roles', { role: 'scribe', name: 'x\u0000' }, /name: contains U\+0000/],
     ];
     for (const [method, path, json, message] of cases) {
       const response = await firebreak.request(method, `/api/incidents/${incident.reference}/${path}`, { json });
@@ -201,6 +204,15 @@ describeOnBackends('incident lifecycle routes', () => {
     expect(notJson.status).toBe(415);
     expect(await timelineTypes(firebreak, incident.reference)).toEqual(before);
     expect((await firebreak.request('POST', '/api/incidents/INC-99999/acknowledge', { json: {} })).status).toBe(404);
+    const nulTitle = await firebreak.request('POST', '/api/incidents', { json: { title: 'x\u0000', severity: 'sev2' } });
+    expect(nulTitle.status).toBe(400);
+    expect(((await nulTitle.json()) as ErrorBody).error.message).toMatch(/title: contains U\+0000/);
+    const nulLabel = await firebreak.request('POST', '/api/incidents', { json: { title: 'x', severity: 'sev2', services: ['a\u0000'] } });
+    expect(nulLabel.status).toBe(400);
+    const surrogateTitle = await firebreak.request('PATCH', `/api/incidents/${incident.reference}`, { json: { title: 'a\udc00' } });
+    expect(surrogateTitle.status).toBe(400);
+    expect(((await surrogateTitle.json()) as ErrorBody).error.message).toMatch(/title: is not valid Unicode/);
+    expect(((await nulLabel.json()) as ErrorBody).error.message).toMatch(/services\.0: contains U\+0000/);
   });
 
   it('refuses callers without the permission (403 naming it) and without credentials (401)', async ({ firebreak }) => {

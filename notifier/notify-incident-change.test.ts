@@ -203,7 +203,7 @@ describeOnBackends('notifications with nothing configured', () => {
     }).catch(() => undefined);
     const messages = (await (await firebreak.request('GET', '/api/notifications/messages')).json()) as { messages: unknown[] };
     expect(messages.messages).toEqual([]);
-    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as {
+    const ready = (await (await firebreak.request('GET', '/readyz')).json()) as {
       status: string;
       checks: Record<string, { ok: boolean; detail: string }>;
     };

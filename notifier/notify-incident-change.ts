@@ -10,7 +10,7 @@ import { resolveRoutes } from './routing/resolve-routes.ts';
 import { incidentEscalations } from './schema/incident-escalations.ts';
 import type { NotifierSettings } from './settings.ts';
 import { settingsFromConfig } from './settings.ts';
-import { phaseLabel } from './slack/blocks.ts';
+import { escapeSlack, phaseLabel } from './slack/blocks.ts';
 import { enqueueSlackPost, enqueueSlackSync } from './slack/enqueue-slack.ts';
 import type { StoredSnapshot } from './stored-snapshot.ts';
 import { storeSnapshot } from './stored-snapshot.ts';
@@ -24,7 +24,8 @@ function deadlineName({ deadline }: DeadlineWarning): string {
 
 /** The line posted in the incident's channel for a change, or null when the summary update says it all. */
 function describeChange(change: IncidentChange): { text: string; broadcast: boolean } | null {
-  const by = change.actorName;
+  // Everything people typed is escaped for Slack's mrkdwn (<!channel>, disguised links).
+  const by = escapeSlack(change.actorName);
   switch (change.kind) {
     case 'opened':
       return null;
@@ -32,23 +33,23 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       return { text: `:white_check_mark: Acknowledged by ${by} (via ${change.via}).`, broadcast: false };
     case 'phase_changed':
       return {
-        text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`,
+        text: `:arrow_forward: Phase ${phaseLabel(change.from)} → *${phaseLabel(change.to)}* (by ${by})${change.reason ? `: ${escapeSlack(change.reason)}` : '.'}`,
         broadcast: false,
       };
     case 'severity_changed':
       return {
-        text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${change.reason}` : '.'}`,
+        text: `:warning: Severity ${change.from.toUpperCase()} → *${change.to.toUpperCase()}* (by ${by})${change.reason ? `: ${escapeSlack(change.reason)}` : '.'}`,
         broadcast: true,
       };
     case 'roles_changed':
       return {
-        text: `:bust_in_silhouette: ${change.name} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`,
+        text: `:bust_in_silhouette: ${escapeSlack(change.name)} ${change.released ? 'is no longer' : 'is now'} ${change.role} (by ${by}).`,
         broadcast: false,
       };
     case 'alert_joined': {
       const first = change.alerts[0];
       // An empty label is no label (Prometheus): such an alert goes by its fingerprint.
-      const alert = first?.alertname || first?.fingerprint;
+      const alert = escapeSlack(first?.alertname || first?.fingerprint || '');
       return { text: `:bell: ${alert ? `Alert *${alert}*` : 'Another alert'} joined the incident.`, broadcast: false };
     }
     case 'resolved':
@@ -58,7 +59,7 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     case 'closed':
       return { text: `:lock: Closed by ${by}.`, broadcast: true };
     case 'deadline_warning': {
-      const name = deadlineName(change);
+      const name = escapeSlack(deadlineName(change));
       const dueAt = change.deadline.dueAt.toISOString();
       const due = ` <!date^${Math.floor(change.deadline.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${dueAt}>`;
       if (change.deadline.subject === 'action_item')
@@ -73,7 +74,7 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     case 'note_added':
       // A note that came from Slack is already in the channel.
       if (change.source === 'slack') return null;
-      return { text: `:memo: Note by ${by}: ${change.text.slice(0, 2900)}`, broadcast: false };
+      return { text: `:memo: Note by ${by}: ${escapeSlack(change.text.slice(0, 2900))}`, broadcast: false };
   }
 }
 
@@ -144,7 +145,7 @@ async function notifyPagerDuty(
     case 'deadline_warning': {
       // Only a breach deadline that has passed pages; an overdue action item is a reminder.
       if (change.deadline.subject !== 'breach_obligation' || !change.deadline.overdue) return;
-      const name = deadlineName(change);
+      const name = escapeSlack(deadlineName(change));
       const routingKeys = new Set(routes.pages.map((route) => route.routingKeys[0]).filter((routingKey) => routingKey !== undefined));
       const fallback = settings.defaults.pagerdutyRoutingKey;
       if (routingKeys.size === 0 && fallback) routingKeys.add(fallback);

@@ -169,7 +169,7 @@ describeOnBackends('outbox without SMTP', () => {
     expect(status).toMatchObject({ status: 'dead' });
     expect(status?.lastError).toMatch(/SMTP_URL/);
     expect(await firebreak.notifier.worker.drain()).toMatchObject({ claimed: 0 });
-    const ready = (await (await firebreak.request('GET', '/readyz', { token: null })).json()) as {
+    const ready = (await (await firebreak.request('GET', '/readyz')).json()) as {
       status: string;
       checks: Record<string, { ok: boolean; detail: string }>;
     };

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { TestFirebreak } from '../test/harness/app.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
 import { enqueueMessage } from './index.ts';
+import { outboxMessages } from './schema/outbox-messages.ts';
 
 /** Two e-mails, written dead at once (no SMTP_URL): something to list. */
 async function enqueueNotices(firebreak: TestFirebreak): Promise<void> {
@@ -79,5 +80,36 @@ describeOnBackends('notification routes', () => {
     expect((await firebreak.request('DELETE', `/api/notifications/routing-rules/${created.id}`)).status).toBe(404);
     const listed = (await (await firebreak.request('GET', '/api/notifications/routing-rules')).json()) as { rules: { name: string }[] };
     expect(listed.rules.map((entry) => entry.name)).toEqual(['other']);
+  });
+  it('shows routing keys and other secrets only to those who manage them (M5)', async ({ firebreak }) => {
+    const key = 'SECRETKEY00000000000000000000042';
+    const rule = {
+      name: 'db',
+      services: ['postgres'],
+      pagerdutyRoutingKey: key,
+      escalationRoutingKeys: ['ESCALATEKEY000000000000000000099'],
+    };
+    expect((await firebreak.request('POST', '/api/notifications/routing-rules', { json: rule })).status).toBe(201);
+    await firebreak.database.db.insert(outboxMessages).values({
+      channel: 'pagerduty',
+      kind: 'pagerduty.trigger',
+      idempotencyKey: 'with-secret',
+      maxAttempts: 3,
+      payload: { routingKey: key, action: 'trigger', summary: 'x', customDetails: { headers: { token: 'xoxb-secret-token' } } },
+    });
+    const viewer = await firebreak.tokenFor('viewer');
+    const asViewer = async (path: string) => JSON.stringify(await (await firebreak.request('GET', path, { token: viewer })).json());
+    const rules = await asViewer('/api/notifications/routing-rules');
+    const messages = await asViewer('/api/notifications/messages');
+    const id = (JSON.parse(messages) as { messages: { id: string }[] }).messages[0]?.id;
+    const one = await asViewer(`/api/notifications/messages/${id}`);
+    for (const shown of [rules, messages, one]) {
+      expect(shown).not.toContain('SECRETKEY');
+      expect(shown).not.toContain('ESCALATEKEY');
+      expect(shown).not.toContain('xoxb-secret-token');
+    }
+    expect(rules).toContain('…0042');
+    // The admin, who manages routing, sees the keys.
+    expect(JSON.stringify(await (await firebreak.request('GET', '/api/notifications/routing-rules')).json())).toContain(key);
   });
 });

@@ -7,6 +7,7 @@ import { NotFoundError, requirePermission, validate } from '../platform/index.ts
 import { escalateIncident } from './escalation.ts';
 import { getDeliveryStatus } from './get-delivery-status.ts';
 import { listMessages, MessageListQuery } from './list-messages.ts';
+import { secretsFor } from './redact-secrets.ts';
 import { retryMessage } from './retry-message.ts';
 import { createRoutingRule } from './routing/create-routing-rule.ts';
 import { deleteRoutingRule } from './routing/delete-routing-rule.ts';
@@ -37,7 +38,7 @@ export function notificationRoutes() {
       }),
       requirePermission('notifications:read'),
       validate('query', MessageListQuery),
-      async (c) => c.json(await listMessages(c.var.ctx.db, c.req.valid('query'))),
+      async (c) => c.json(secretsFor(c.var.ctx.actor, await listMessages(c.var.ctx.db, c.req.valid('query')))),
     )
     .get(
       '/messages/:id',
@@ -48,7 +49,7 @@ export function notificationRoutes() {
         const { id } = c.req.valid('param');
         const [message] = await c.var.ctx.db.select().from(outboxMessages).where(eq(outboxMessages.id, id));
         if (!message) throw new NotFoundError(`No outbox message ${id}.`);
-        return c.json(message);
+        return c.json(secretsFor(c.var.ctx.actor, message));
       },
     )
     .post(
@@ -72,7 +73,7 @@ export function notificationRoutes() {
       '/routing-rules',
       describeRoute({ summary: 'Routing rules: which incidents go to which Slack channel and PagerDuty key', tags: ['notifications'] }),
       requirePermission('notifications:read'),
-      async (c) => c.json({ rules: await listRoutingRules(c.var.ctx.db) }),
+      async (c) => c.json({ rules: secretsFor(c.var.ctx.actor, await listRoutingRules(c.var.ctx.db)) }),
     )
     .post(
       '/routing-rules',

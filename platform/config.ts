@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from './auth/secret-box.ts';
+import { parseTrustedProxies } from './http/client-address.ts';
 import { LOG_FORMATS } from './logger.ts';
 import { SEVERITIES } from './severity.ts';
 
@@ -127,6 +128,17 @@ export const ConfigSchema = z.object({
     .max(24 * 60)
     .default(15),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client; empty: none. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((value, context) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `must list IP addresses or CIDR ranges: ${(error as Error).message}` });
+      }
+    }),
   SLACK_BROADCAST_CHANNEL: z.string().min(1).optional(),
   SLACK_MIN_SEVERITY: z.enum(SEVERITIES).default('sev3'),
   PAGERDUTY_MIN_SEVERITY: z.enum(SEVERITIES).default('sev2'),

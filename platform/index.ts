@@ -18,4 +18,5 @@ export { isAtLeast, SEVERITIES, severityRank } from './severity.ts';
 export type { StartBanner } from './start-banner.ts';
 export { formatStartBanner, localUrl, SERVER_URL_FILE, startBanner } from './start-banner.ts';
 export * from './telemetry/index.ts';
+export * from './text/index.ts';
 export { FIREBREAK_VERSION } from './version.ts';

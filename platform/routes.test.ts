@@ -6,7 +6,10 @@ describeOnBackends('platform routes', () => {
     expect((await firebreak.request('GET', '/healthz', { token: null })).status).toBe(200);
     const ready = await firebreak.request('GET', '/readyz', { token: null });
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
+    // The public answer is the status alone: configuration and database errors are for operators.
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const detailed = await firebreak.request('GET', '/readyz', { token: await firebreak.tokenFor('viewer') });
+    expect(await detailed.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
   });
 
   it('tells the caller who they are and what they may do', async ({ firebreak }) => {
@@ -40,6 +43,19 @@ describeOnBackends('platform routes', () => {
     expect(route.status).toBe(404);
     expect(((await route.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await firebreak.request('DELETE', '/api/tokens/no-such-token')).status).toBe(404);
+  });
+
+  it('revokes every token of a name and audits each one it revoked', async ({ firebreak }) => {
+    for (let i = 0; i < 2; i++) {
+      expect((await firebreak.request('POST', '/api/tokens', { json: { name: 'ci-sender', role: 'ingest' } })).status).toBe(201);
+    }
+    const revoked = await firebreak.request('DELETE', '/api/tokens/ci-sender');
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ name: 'ci-sender', revokedCount: 2 });
+    const audit = (await (await firebreak.request('GET', '/api/audit?action=tokens.token.revoke')).json()) as {
+      entries: { targetId: string }[];
+    };
+    expect(new Set(audit.entries.map((entry) => entry.targetId)).size).toBe(2);
   });
 
   it('answers 400 to malformed JSON and to invalid fields, naming the problem', async ({ firebreak }) => {

@@ -8,7 +8,7 @@ import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.
 import { createUser, listUsers, UserInput } from './auth/users.ts';
 import { migrationStatus, queryRows } from './database/index.ts';
 import type { AppEnv } from './http/index.ts';
-import { jsonResponse, requirePermission, validate } from './http/index.ts';
+import { ANONYMOUS_ACTOR, jsonResponse, requirePermission, validate } from './http/index.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
 
 const moment = z.iso.datetime();
@@ -62,10 +62,13 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
         summary: 'The database is reachable and migrated',
         tags: ['operations'],
         responses: {
-          200: jsonResponse('Ready', z.object({ status: z.literal('ready'), checks: z.record(z.string(), Check) })),
+          200: jsonResponse(
+            'Ready; the checks only for a caller with credentials',
+            z.object({ status: z.literal('ready'), checks: z.record(z.string(), Check).optional() }),
+          ),
           503: jsonResponse(
             'Not ready: the checks say what fails',
-            z.object({ status: z.literal('not ready'), checks: z.record(z.string(), Check) }),
+            z.object({ status: z.literal('not ready'), checks: z.record(z.string(), Check).optional() }),
           ),
         },
       }),
@@ -89,7 +92,12 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
           checks[extra.name] = result;
           if (extra.required && !result.ok) ready = false;
         }
-        return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+        const status = ready ? 'ready' : 'not ready';
+        if (!ready) c.var.logger.warn({ checks }, 'not ready');
+        // Anyone may ask whether the service is ready; only a caller with credentials sees why (the
+        // checks name the configuration and carry the database's own error messages).
+        if (c.var.ctx.actor === ANONYMOUS_ACTOR) return c.json({ status }, ready ? 200 : 503);
+        return c.json({ status, checks }, ready ? 200 : 503);
       },
     )
     .get(

@@ -183,6 +183,55 @@ describeOnBackends('POST /v1/traces', (backend) => {
     expect(service).toMatchObject({ service: 'json-rules', requests: 2, errors: 1 });
   });
 
+  it('replaces U+0000 and lone surrogates from outside with U+FFFD, counts them, and keeps flushing', async ({ firebreak }) => {
+    const { post, flush, health } = await tracesClient(firebreak);
+    const now = BigInt(Date.parse('2026-11-21T04:40:00Z')) * 1_000_000n;
+    const text = (value: string) => ({ stringValue: value });
+    const span = (name: string, id: string, extra: Record<string, unknown> = {}) => ({
+      traceId: id.repeat(32),
+      spanId: id.repeat(16),
+      name,
+      kind: 2,
+      startTimeUnixNano: String(now - 5_000_000n),
+      endTimeUnixNano: String(now),
+      ...extra,
+    });
+    const hostile = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: text('nul\u0000svc') }] },
+          scopeSpans: [
+            {
+              spans: [
+                span('GET /\u0000', 'a', {
+                  status: { code: 2, message: 'bad \u0000 status \ud800' },
+                  attributes: [{ key: 'k\u0000', value: text('v\udfff') }],
+                  events: [{ name: 'exception', attributes: [{ key: 'exception.message', value: text('user typed \u0000') }] }],
+                }),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const response = await post(JSON.stringify(hostile), { 'content-type': 'application/json' });
+    expect(response.status).toBe(200);
+    await flush();
+    const clean = {
+      resourceSpans: [
+        { resource: { attributes: [{ key: 'service.name', value: text('clean') }] }, scopeSpans: [{ spans: [span('GET /ok', 'b')] }] },
+      ],
+    };
+    expect((await post(JSON.stringify(clean), { 'content-type': 'application/json' })).status).toBe(200);
+    await flush();
+    const services = (await health()).services;
+    expect(services.find((service) => service.service === 'clean')?.requests).toBe(1);
+    const replaced = services.find((service) => service.service === 'nul\ufffdsvc');
+    expect(replaced?.operations).toEqual([expect.objectContaining({ name: 'GET /\ufffd', requests: 1, errors: 1 })]);
+    const metrics = await (await firebreak.request('GET', '/metrics')).text();
+    expect(metrics).toMatch(/firebreak_unsafe_text_total\{source="otlp",action="replaced"\} [1-9]/);
+  });
+
   describe('bad input', () => {
     const statusOf = async (response: Response) =>
       GoogleRpcStatus.toObject(GoogleRpcStatus.decode(await bytesOf(response))) as { code: number; message: string };

@@ -4,7 +4,7 @@ import { describeRoute } from 'hono-openapi';
 import { Counter } from 'prom-client';
 import type { TraceBatch } from '../../incidents/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
-import { defineMetric, metricsRegistry, requirePermission } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, replaceUnsafeTextDeep, requirePermission, unsafeText } from '../../platform/index.ts';
 import { OtlpAdmission } from './admission.ts';
 import { decodeTracesJson } from './decode-json.ts';
 import { describeRejections, OtlpDecodeError } from './decode-limits.ts';
@@ -170,6 +170,10 @@ export function otlpRoutes(options: OtlpRouteOptions) {
         const received = await readLimited(c.req.raw.body, options.maxBodyBytes);
         const body = await decodeContent(received, c.req.header('content-encoding'), options.maxBodyBytes);
         const batch = await decode(encoding, body);
+        // OTLP has no way to refuse one text: U+0000 and lone surrogates (end users' text in exception
+        // messages) become U+FFFD here, once, so that nothing downstream meets them.
+        const replaced = replaceUnsafeTextDeep(batch.resources);
+        if (replaced) unsafeText.inc({ source: 'otlp', action: 'replaced' }, replaced);
         options.sink.record(batch);
         const message = batch.rejectedSpans ? describeRejections(batch) : '';
         otlpRequests.inc({ encoding, outcome: batch.rejectedSpans ? 'partial' : 'ok' });

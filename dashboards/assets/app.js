@@ -98,7 +98,7 @@
       pending = null;
       var target = new URL(window.location.href);
       target.searchParams.set('fragment', 'rows');
-      fetch(target.toString(), { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      fetch(target.toString(), { headers: { accept: 'text/html', 'x-firebreak-live': 'refresh' }, credentials: 'same-origin' })
         .then(function (response) {
           return response.ok ? response.text() : Promise.reject(response.status);
         })

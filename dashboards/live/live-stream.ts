@@ -58,7 +58,7 @@ async function holdOpen(stream: SSEStreamingApi, hub: TimelineHub, db: Database,
     const removeStop = hub.onStop(() => finish());
     const heartbeat = setInterval(() => {
       void (async () => {
-        const actor = await resolveActiveSession(db, sessionToken, policy).catch(() => null);
+        const actor = await resolveActiveSession(db, sessionToken, policy, new Date(), { touch: false }).catch(() => null);
         if (!actor) {
           await stream.writeSSE({ event: 'ended', data: 'session ended' }).catch(() => undefined);
           finish();

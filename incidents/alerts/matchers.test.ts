@@ -43,4 +43,19 @@ describe('Alertmanager matchers', () => {
     expect(() => parseMatchers('instance=~"db-("')).toThrow(/invalid regular expression/);
     expect(() => parseMatchers('summary="bad \\q escape"')).toThrow(/unknown escape/);
   });
+
+  it('uses RE2 semantics, as Prometheus and Alertmanager do: linear time, no backreferences or lookaround', () => {
+    for (const pattern of ['(a)\\\\1', 'db(?=-1)', '(?<!x)db', 'a{1001}']) {
+      expect(() => parseMatchers(`instance=~"${pattern}"`), pattern).toThrow(/invalid regular expression/);
+    }
+    expect(() => parseMatchers(`instance=~"${'a|'.repeat(600)}a"`)).toThrow(/longer than 1024/);
+    // Backtracking engines take time exponential in the label's length on this pattern; RE2 does not.
+    const [nested] = parseMatchers('instance=~"([a-z0-9.:-]+)+!"');
+    if (!nested) throw new Error('no matcher');
+    expect(matchesLabels(nested, { instance: `${'a'.repeat(40)}:9100` })).toBe(false);
+    expect(matchesLabels(nested, { instance: 'db-1:9100!' })).toBe(true);
+    // RE2's dot matches a line break inside a label value, as in Prometheus ((?s) is on).
+    expect(matchesAll(parseMatchers('summary=~"a.b"'), { summary: 'a\nb' })).toBe(true);
+    expect(matchesAll(parseMatchers('summary=~"\\\\d+"'), { summary: '42' })).toBe(true);
+  });
 });

@@ -1,3 +1,4 @@
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { InvalidInputError } from '../../platform/index.ts';
 
@@ -66,26 +67,37 @@ export function parseMatchers(text: string): Matcher[] {
   return matchers;
 }
 
-const compiled = new Map<string, RegExp>();
+/** Longest regex a matcher may hold; RE2 bounds the time of a match, this bounds the size of the program. */
+export const MAX_REGEX_LENGTH = 1024;
 
-/** Regex matchers are anchored at both ends, as in Alertmanager: `=~"api-.*"` does not match "my-api-1". */
-export function anchoredRegex(pattern: string): RegExp {
+const compiled = new Map<string, RE2JS | Error>();
+
+/**
+ * Compiles a matcher's regex with RE2 (re2js): the semantics Prometheus and Alertmanager use, and a
+ * match in time linear in the label's length, whatever the pattern. Matching is anchored at both ends
+ * (`=~"api-.*"` does not match "my-api-1") and `.` matches a line break, as in Prometheus.
+ */
+function compile(pattern: string): RE2JS | Error {
   let regex = compiled.get(pattern);
   if (!regex) {
-    regex = new RegExp(`^(?:${pattern})$`, 'su');
+    try {
+      if (pattern.length > MAX_REGEX_LENGTH) throw new Error(`longer than ${MAX_REGEX_LENGTH} characters`);
+      regex = RE2JS.compile(pattern, RE2JS.DOTALL);
+    } catch (error) {
+      regex = error instanceof Error ? error : new Error(String(error));
+    }
     if (compiled.size > 1000) compiled.clear();
     compiled.set(pattern, regex);
   }
   return regex;
 }
 
-/** Throws InvalidInputError if a regex matcher does not compile. */
+/** Throws InvalidInputError if a regex matcher does not compile under RE2 or is too long. */
 export function checkMatcher(matcher: Matcher): Matcher {
   if (matcher.isRegex) {
-    try {
-      anchoredRegex(matcher.value);
-    } catch (error) {
-      throw new InvalidInputError(`matcher ${formatMatcher(matcher)}: invalid regular expression (${(error as Error).message}).`);
+    const regex = compile(matcher.value);
+    if (regex instanceof Error) {
+      throw new InvalidInputError(`matcher ${formatMatcher(matcher).slice(0, 300)}: invalid regular expression (${regex.message}).`);
     }
   }
   return matcher;
@@ -94,8 +106,12 @@ export function checkMatcher(matcher: Matcher): Matcher {
 /** A missing label matches as the empty string, as in Alertmanager (`team=""` matches alerts without a team). */
 export function matchesLabels(matcher: Matcher, labels: Readonly<Record<string, string>>): boolean {
   const value = labels[matcher.name] ?? '';
-  const equal = matcher.isRegex ? anchoredRegex(matcher.value).test(value) : value === matcher.value;
-  return equal === matcher.isEqual;
+  if (!matcher.isRegex) return (value === matcher.value) === matcher.isEqual;
+  const regex = compile(matcher.value);
+  // A stored matcher that RE2 refuses (written before RE2) matches nothing, whether = or !=: a silence
+  // holding it mutes nothing rather than everything.
+  if (regex instanceof Error) return false;
+  return regex.matches(value) === matcher.isEqual;
 }
 
 export function matchesAll(matchers: readonly Matcher[], labels: Readonly<Record<string, string>>): boolean {

@@ -37,6 +37,9 @@ function batch(service: string, spans: number, errors: number): TraceBatch {
   };
 }
 
+const aggregatorWith = (maxPendingRows = 1000) =>
+  new ServiceHealthAggregator({ windowSeconds: 10, evidencePerMinute: 20, maxOperationsPerService: 10, maxPendingRows, logger });
+
 describeOnBackends('service health aggregation', () => {
   const requestsOf = async (firebreak: TestFirebreak, service: string) =>
     (await getServiceHealth(firebreak.database.db, { service, until: new Date(AT + 1000) })).find((health) => health.service === service)
@@ -58,13 +61,7 @@ describeOnBackends('service health aggregation', () => {
   });
 
   it('keeps the counts in memory when the database refuses a flush, and writes them with the next one', async ({ firebreak }) => {
-    const aggregator = new ServiceHealthAggregator({
-      windowSeconds: 10,
-      evidencePerMinute: 20,
-      maxOperationsPerService: 10,
-      maxPendingRows: 1000,
-      logger,
-    });
+    const aggregator = aggregatorWith();
     aggregator.record(batch('worker', 12, 2), AT);
     const closed = await openDatabase({});
     await closed.close();
@@ -76,14 +73,26 @@ describeOnBackends('service health aggregation', () => {
     expect(await requestsOf(firebreak, 'worker')).toBe(20);
   });
 
+  it('drops a row the database refuses (U+0000 that slipped past the edge) and writes the others', async ({ firebreak }) => {
+    const aggregator = aggregatorWith();
+    const poisoned = batch('poisoned', 3, 1);
+    const span = poisoned.resources[0]?.spans[0];
+    if (span) span.statusMessage = 'nul \u0000 here';
+    const named = batch('bad\u0000name', 2, 0);
+    aggregator.record(poisoned, AT);
+    aggregator.record(named, AT);
+    aggregator.record(batch('healthy', 5, 1), AT);
+    await aggregator.flush(firebreak.database.db);
+    expect(aggregator.pending).toEqual({ windows: 0, evidence: 0 });
+    expect(await requestsOf(firebreak, 'healthy')).toBe(5);
+    expect(await requestsOf(firebreak, 'poisoned')).toBe(3);
+    aggregator.record(batch('healthy', 4, 0), AT);
+    await aggregator.flush(firebreak.database.db);
+    expect(await requestsOf(firebreak, 'healthy')).toBe(9);
+  });
+
   it('answers 503 with Retry-After while the in-memory windows are full', async ({ firebreak }) => {
-    const aggregator = new ServiceHealthAggregator({
-      windowSeconds: 10,
-      evidencePerMinute: 20,
-      maxOperationsPerService: 10,
-      maxPendingRows: 1,
-      logger,
-    });
+    const aggregator = aggregatorWith(1);
     const app = createBaseApp({
       config: firebreak.config,
       database: firebreak.database,

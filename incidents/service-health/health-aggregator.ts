@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Counter, Histogram } from 'prom-client';
 import type { Database, Logger } from '../../platform/index.ts';
-import { defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { defineMetric, isDataError, metricsRegistry } from '../../platform/index.ts';
 import { LATENCY_BUCKET_COUNT, latencyBucketOf } from './latency-buckets.ts';
 import type { NewErrorSpan } from './schema/error-spans.ts';
 import { errorSpans } from './schema/error-spans.ts';
@@ -61,6 +61,17 @@ const flushDuration = defineMetric(
       help: 'Time to write one window of service health and evidence to the database.',
       labelNames: ['result'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [metricsRegistry],
+    }),
+);
+
+const flushRowsDropped = defineMetric(
+  'firebreak_trace_flush_rows_dropped_total',
+  () =>
+    new Counter({
+      name: 'firebreak_trace_flush_rows_dropped_total',
+      help: 'Service-health rows (windows, evidence) the database refused and a flush dropped so that the others were written.',
+      labelNames: ['kind'] as const,
       registers: [metricsRegistry],
     }),
 );
@@ -189,51 +200,103 @@ export class ServiceHealthAggregator {
     this.pruneEvidenceBudget();
     if (windows.size === 0 && evidence.length === 0) return { windows: 0, evidence: 0 };
     const started = performance.now();
+    // Sorted, so that concurrent flushes (other replicas) lock rows in the same order and cannot deadlock.
+    const rows = [...windows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, window]) => window);
     try {
-      await db.transaction(async (tx) => {
-        // Sorted, so that concurrent flushes (other replicas) lock rows in the same order and cannot deadlock.
-        const rows = [...windows.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([, window]) => ({
-            service: window.service,
-            spanName: window.spanName,
-            spanKind: window.spanKind,
-            windowStart: new Date(window.windowStartMs),
-            windowSeconds: this.options.windowSeconds,
-            requests: window.requests,
-            errors: window.errors,
-            latencySumMs: window.latencySumMs,
-            latencyBuckets: window.buckets,
-          }));
-        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-          await tx
-            .insert(serviceWindows)
-            .values(rows.slice(i, i + ROWS_PER_STATEMENT))
-            .onConflictDoUpdate({
-              target: [serviceWindows.service, serviceWindows.spanName, serviceWindows.spanKind, serviceWindows.windowStart],
-              set: {
-                requests: sql`${serviceWindows.requests} + excluded.requests`,
-                errors: sql`${serviceWindows.errors} + excluded.errors`,
-                latencySumMs: sql`${serviceWindows.latencySumMs} + excluded.latency_sum_ms`,
-                latencyBuckets: sql`(select array_agg(coalesce(a, 0) + coalesce(b, 0) order by i)
-                from unnest(${serviceWindows.latencyBuckets}, excluded.latency_buckets) with ordinality as sums(a, b, i))`,
-              },
-            });
-        }
-        for (let i = 0; i < evidence.length; i += ROWS_PER_STATEMENT) {
-          await tx
-            .insert(errorSpans)
-            .values(evidence.slice(i, i + ROWS_PER_STATEMENT))
-            .onConflictDoNothing();
-        }
-      });
+      await this.write(db, rows, evidence);
       flushDuration.observe({ result: 'ok' }, (performance.now() - started) / 1000);
       return { windows: windows.size, evidence: evidence.length };
     } catch (error) {
+      if (!isDataError(error)) {
+        flushDuration.observe({ result: 'failed' }, (performance.now() - started) / 1000);
+        this.restore(windows, evidence);
+        throw error;
+      }
+    }
+    // The database refused a value (text a sender slipped past the edge): find the rows it refuses by
+    // halving, drop them with a metric and a log line, and write every other row.
+    try {
+      const dropped = { windows: 0, evidence: 0 };
+      await this.writeIsolated(db, rows, 'windows', dropped);
+      await this.writeIsolated(db, evidence, 'evidence', dropped);
+      flushDuration.observe({ result: 'partial' }, (performance.now() - started) / 1000);
+      return { windows: windows.size - dropped.windows, evidence: evidence.length - dropped.evidence };
+    } catch (error) {
       flushDuration.observe({ result: 'failed' }, (performance.now() - started) / 1000);
-      this.restore(windows, evidence);
+      // Rows already written by the isolation pass are written: only a failure of the database itself
+      // gets here, and putting back everything would count those twice; what failed is lost with a log line.
+      this.options.logger.error({ err: error }, 'service health flush failed while isolating a refused row');
       throw error;
     }
+  }
+
+  private async write(db: Database, windows: WindowAccumulator[], evidence: NewErrorSpan[]): Promise<void> {
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < windows.length; i += ROWS_PER_STATEMENT) {
+        await tx
+          .insert(serviceWindows)
+          .values(windows.slice(i, i + ROWS_PER_STATEMENT).map((window) => this.windowRow(window)))
+          .onConflictDoUpdate({
+            target: [serviceWindows.service, serviceWindows.spanName, serviceWindows.spanKind, serviceWindows.windowStart],
+            set: {
+              requests: sql`${serviceWindows.requests} + excluded.requests`,
+              errors: sql`${serviceWindows.errors} + excluded.errors`,
+              latencySumMs: sql`${serviceWindows.latencySumMs} + excluded.latency_sum_ms`,
+              latencyBuckets: sql`(select array_agg(coalesce(a, 0) + coalesce(b, 0) order by i)
+                from unnest(${serviceWindows.latencyBuckets}, excluded.latency_buckets) with ordinality as sums(a, b, i))`,
+            },
+          });
+      }
+      for (let i = 0; i < evidence.length; i += ROWS_PER_STATEMENT) {
+        await tx
+          .insert(errorSpans)
+          .values(evidence.slice(i, i + ROWS_PER_STATEMENT))
+          .onConflictDoNothing();
+      }
+    });
+  }
+
+  private async writeIsolated<Row extends WindowAccumulator | NewErrorSpan>(
+    db: Database,
+    rows: Row[],
+    kind: 'windows' | 'evidence',
+    dropped: { windows: number; evidence: number },
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      if (kind === 'windows') await this.write(db, rows as WindowAccumulator[], []);
+      else await this.write(db, [], rows as NewErrorSpan[]);
+      return;
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (rows.length === 1) {
+        dropped[kind]++;
+        flushRowsDropped.inc({ kind });
+        const row = rows[0] as Row;
+        this.options.logger.warn(
+          { kind, service: JSON.stringify(row.service).slice(0, 200), err: error },
+          'service health row refused by the database; dropped so that the others are written',
+        );
+        return;
+      }
+    }
+    const half = Math.ceil(rows.length / 2);
+    await this.writeIsolated(db, rows.slice(0, half), kind, dropped);
+    await this.writeIsolated(db, rows.slice(half), kind, dropped);
+  }
+
+  private windowRow(window: WindowAccumulator) {
+    return {
+      service: window.service,
+      spanName: window.spanName,
+      spanKind: window.spanKind,
+      windowStart: new Date(window.windowStartMs),
+      windowSeconds: this.options.windowSeconds,
+      requests: window.requests,
+      errors: window.errors,
+      latencySumMs: window.latencySumMs,
+      latencyBuckets: window.buckets,
+    };
   }
 
   private restore(windows: Map<string, WindowAccumulator>, evidence: NewErrorSpan[]): void {

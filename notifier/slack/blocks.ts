@@ -46,26 +46,28 @@ export function statusOf(snapshot: StoredSnapshot): string {
 
 /** The summary message in the incident channel, with its buttons; kept current with chat.update. */
 export function renderSummary(snapshot: StoredSnapshot, link: string, facts: IncidentFacts | null): { text: string; blocks: Block[] } {
-  const title = `${SEVERITY_EMOJI[snapshot.severity]} ${snapshot.reference} · ${snapshot.title}`;
+  // The header is plain_text (Slack shows it as it is); everything else is mrkdwn and escaped.
+  const plainTitle = `${SEVERITY_EMOJI[snapshot.severity]} ${snapshot.reference} · ${snapshot.title}`;
+  const title = `${SEVERITY_EMOJI[snapshot.severity]} ${snapshot.reference} · ${escapeSlack(snapshot.title)}`;
   const fields = [
     `*Severity*\n${snapshot.severity.toUpperCase()}`,
     `*Phase*\n${phaseLabel(snapshot.phase)}`,
-    `*Commander*\n${snapshot.commander?.name ?? '_unassigned_'}`,
+    `*Commander*\n${snapshot.commander ? escapeSlack(snapshot.commander.name) : '_unassigned_'}`,
     `*Status*\n${statusOf(snapshot)}`,
-    `*Services*\n${snapshot.services.length ? snapshot.services.join(', ') : '_none_'}`,
+    `*Services*\n${snapshot.services.length ? escapeSlack(snapshot.services.join(', ')) : '_none_'}`,
   ];
   if (facts) {
     const firing = facts.alerts.filter((alert) => alert.status === 'firing').length;
     fields.push(`*Alerts*\n${facts.alerts.length ? `${firing} firing of ${facts.alerts.length}` : '_none_'}`);
   }
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: title.replace(/:[a-z_]+: /, '').slice(0, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: plainTitle.replace(/:[a-z_]+: /, '').slice(0, 150) } },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (facts && facts.deadlines.length > 0) {
     const lines = facts.deadlines.map((deadline) => {
       const due = Math.floor(new Date(deadline.dueAt).getTime() / 1000);
-      return `${deadline.overdue ? ':rotating_light: *overdue*' : ':alarm_clock:'} ${deadline.name}: <!date^${due}^{date_short_pretty} {time}|${deadline.dueAt}>`;
+      return `${deadline.overdue ? ':rotating_light: *overdue*' : ':alarm_clock:'} ${escapeSlack(deadline.name)}: <!date^${due}^{date_short_pretty} {time}|${deadline.dueAt}>`;
     });
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Deadlines*\n${lines.join('\n')}` } });
   }
@@ -102,7 +104,7 @@ export function renderSummary(snapshot: StoredSnapshot, link: string, facts: Inc
 /** The announcement in a broadcast channel: one line and a link, kept current like the summary. */
 export function renderAnnouncement(snapshot: StoredSnapshot, link: string, channelId: string | null): { text: string; blocks: Block[] } {
   const where = channelId ? ` in <#${channelId}>` : '';
-  const text = `${SEVERITY_EMOJI[snapshot.severity]} *${snapshot.reference}* ${snapshot.title} — ${snapshot.severity.toUpperCase()}, ${phaseLabel(snapshot.phase)}, ${statusOf(snapshot).toLowerCase()}${where}`;
+  const text = `${SEVERITY_EMOJI[snapshot.severity]} *${snapshot.reference}* ${escapeSlack(snapshot.title)} — ${snapshot.severity.toUpperCase()}, ${phaseLabel(snapshot.phase)}, ${statusOf(snapshot).toLowerCase()}${where}`;
   return {
     text,
     blocks: [
@@ -110,4 +112,13 @@ export function renderAnnouncement(snapshot: StoredSnapshot, link: string, chann
       { type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open the timeline>` }] },
     ],
   };
+}
+
+/**
+ * Text from people (titles, notes, names, alert text) escaped for Slack's mrkdwn: `&`, `<` and `>`
+ * become entities, so that `<!channel>`, `<@U…>` and disguised links `<https://evil|docs>` show as
+ * typed instead of pinging everyone or hiding where a link goes.
+ */
+export function escapeSlack(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }

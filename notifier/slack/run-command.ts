@@ -1,7 +1,7 @@
 import type { ActionContext } from '../../platform/index.ts';
 import { InvalidInputError } from '../../platform/index.ts';
 import { timelineUrl } from '../stored-snapshot.ts';
-import { phaseLabel } from './blocks.ts';
+import { escapeSlack, phaseLabel } from './blocks.ts';
 import { incidentForChannel } from './incident-for-channel.ts';
 import type { SlackHandlers } from './slack-handlers.ts';
 
@@ -40,7 +40,7 @@ export async function runCommand(
 ): Promise<SlackReply> {
   const words = input.text.trim().split(/\s+/).filter(Boolean);
   const subcommand = (words.shift() ?? 'help').toLowerCase();
-  const by = ctx.actor.name;
+  const by = escapeSlack(ctx.actor.name);
   switch (subcommand) {
     case 'declare': {
       const severity =
@@ -51,7 +51,7 @@ export async function runCommand(
       const detail = await handlers.getIncidentDetail(ctx.db, incident.id);
       return {
         response_type: 'in_channel',
-        text: `:rotating_light: ${by} declared *${detail.reference}* ${title} (${severity.toUpperCase()}).`,
+        text: `:rotating_light: ${by} declared *${detail.reference}* ${escapeSlack(title)} (${severity.toUpperCase()}).`,
       };
     }
     case 'ack':
@@ -79,7 +79,7 @@ export async function runCommand(
       if (!text) throw new InvalidInputError('Write the note: `/incident note INC-42 Rolled back deploy 1234`.');
       await handlers.addNote(ctx, reference, { text, source: 'slack' });
       const detail = await handlers.getIncidentDetail(ctx.db, reference);
-      return { response_type: 'in_channel', text: `:memo: Note added to ${detail.reference} by ${by}: ${text}` };
+      return { response_type: 'in_channel', text: `:memo: Note added to ${detail.reference} by ${by}: ${escapeSlack(text)}` };
     }
     case 'status': {
       const reference = await takeIncident(ctx, words, input.channelId);
@@ -88,7 +88,7 @@ export async function runCommand(
       const link = timelineUrl(input.publicUrl, { reference: ref });
       return {
         response_type: 'ephemeral',
-        text: `*${ref}* ${incident.title}\n${incident.severity.toUpperCase()} · ${phaseLabel(incident.phase)} · ${status} · commander: ${commander?.name ?? 'unassigned'}\n<${link}|Open the timeline>`,
+        text: `*${ref}* ${escapeSlack(incident.title)}\n${incident.severity.toUpperCase()} · ${phaseLabel(incident.phase)} · ${status} · commander: ${escapeSlack(commander?.name ?? 'unassigned')}\n<${link}|Open the timeline>`,
       };
     }
     case 'help':

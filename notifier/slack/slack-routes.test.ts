@@ -10,6 +10,7 @@ import { signSlackRequest } from './verify-signature.ts';
 interface Incident {
   id: string;
   reference: string;
+  title: string;
   phase: string;
   acknowledgedAt: string | null;
 }
@@ -142,6 +143,18 @@ describeOnBackends('Slack in', () => {
     expect(status).toMatchObject({ response_type: 'ephemeral' });
     expect(status.text).toMatch(/INC-1\* Checkout errors\nSEV2 · preparation · acknowledged/);
     expect(((await (await command('U0VIEWER', 'frobnicate')).json()) as { text: string }).text).toMatch(/Unknown subcommand "frobnicate"/);
+  });
+
+  it('replaces U+0000 and lone surrogates typed in Slack with U+FFFD, and goes on working', async ({ world }) => {
+    const { command, incident } = slackIn(world);
+    const declared = await command('U0RESPONDER', 'declare sev2 Checkout \u0000 errors \ud800');
+    expect(declared.status).toBe(200);
+    expect((await incident('INC-1')).title).toBe('Checkout \ufffd errors \ufffd');
+    expect((await command('U0RESPONDER', 'note INC-1 half \udc00 pair')).status).toBe(200);
+    const timeline = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/timeline')).json()) as {
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    expect(timeline.events.find((event) => event.type === 'note.added')?.data).toMatchObject({ text: 'half \ufffd pair' });
   });
 
   it('refuses a Slack user without the permission, and one not linked to any user, changing nothing', async ({ world }) => {

@@ -4,7 +4,15 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppEnv, Logger } from '../../platform/index.ts';
-import { DomainError, InvalidInputError, UnavailableError } from '../../platform/index.ts';
+import {
+  DomainError,
+  InvalidInputError,
+  isUnsafeText,
+  replaceUnsafeText,
+  replaceUnsafeTextDeep,
+  UnavailableError,
+  unsafeText,
+} from '../../platform/index.ts';
 import { recordPinnedMessage } from './record-pinned-message.ts';
 import { runAction } from './run-action.ts';
 import type { SlackReply } from './run-command.ts';
@@ -54,6 +62,28 @@ async function verifiedBody(c: Context<AppEnv>): Promise<string> {
   return raw;
 }
 
+/*
+ * Slack cannot be told "400, field x": what people type there reaches us whatever it holds. So U+0000
+ * and lone surrogates are replaced with U+FFFD (and counted) here, once, before anything else reads it.
+ */
+function slackForm(raw: string): URLSearchParams {
+  const form = new URLSearchParams();
+  let replaced = 0;
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (isUnsafeText(value) || isUnsafeText(name)) replaced++;
+    form.append(replaceUnsafeText(name), replaceUnsafeText(value));
+  }
+  if (replaced) unsafeText.inc({ source: 'slack', action: 'replaced' }, replaced);
+  return form;
+}
+
+function slackJson(text: string): unknown {
+  const parsed: unknown = JSON.parse(text);
+  const replaced = replaceUnsafeTextDeep(parsed);
+  if (replaced) unsafeText.inc({ source: 'slack', action: 'replaced' }, replaced);
+  return parsed;
+}
+
 /** A person-readable line for an error, for an ephemeral reply; unknown errors are logged and kept vague. */
 function explain(error: unknown, logger: Logger): string {
   if (error instanceof DomainError) return `:no_entry: ${error.message}`;
@@ -88,7 +118,7 @@ async function sendToResponseUrl(url: string | undefined, reply: SlackReply, log
 export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
   return new Hono<AppEnv>()
     .post('/commands', describeRoute({ summary: 'Slack slash command /incident (signed by Slack)', tags: ['slack'] }), async (c) => {
-      const form = new URLSearchParams(await verifiedBody(c));
+      const form = slackForm(await verifiedBody(c));
       const { logger, deps } = c.var;
       const work = (async (): Promise<SlackReply> => {
         try {
@@ -111,11 +141,11 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
       '/actions',
       describeRoute({ summary: 'Slack interactivity: the buttons of incident messages (signed by Slack)', tags: ['slack'] }),
       async (c) => {
-        const form = new URLSearchParams(await verifiedBody(c));
+        const form = slackForm(await verifiedBody(c));
         const { logger, deps } = c.var;
         let payload: z.infer<typeof BlockActionsPayload>;
         try {
-          const parsed = BlockActionsPayload.safeParse(JSON.parse(form.get('payload') ?? ''));
+          const parsed = BlockActionsPayload.safeParse(slackJson(form.get('payload') ?? ''));
           if (!parsed.success) return c.body(null, 200);
           payload = parsed.data;
         } catch {
@@ -147,7 +177,7 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
         const { logger, deps } = c.var;
         let envelope: z.infer<typeof EventEnvelope>;
         try {
-          const parsed = EventEnvelope.safeParse(JSON.parse(raw));
+          const parsed = EventEnvelope.safeParse(slackJson(raw));
           if (!parsed.success) return c.body(null, 200);
           envelope = parsed.data;
         } catch {

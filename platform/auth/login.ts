@@ -1,4 +1,4 @@
-import { and, count, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, max, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify as verifyTotpCode } from 'otplib';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -66,49 +66,85 @@ function minutesUntil(until: Date, now: Date): number {
   return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
 }
 
-async function assertNotRateLimited(db: Database, origin: LoginOrigin, policy: LoginPolicy, now: Date): Promise<void> {
-  const since = new Date(now.getTime() - policy.rateWindowMs);
-  const [row] = await db
-    .select({ failures: count() })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.sourceAddress, origin.sourceAddress ?? 'unknown'), gt(loginFailures.at, since)));
-  if ((row?.failures ?? 0) >= policy.rateLimit) {
-    const minutes = Math.ceil(policy.rateWindowMs / 60_000);
-    throw new LoginError('rate_limited', `Too many failed logins from your address; try again in ${minutes} minutes.`, minutes * 60);
-  }
+/**
+ * How long an account's next attempt waits after `failures` recent failures: nothing below
+ * LOGIN_MAX_FAILURES, then 30 s, doubling with each failure, up to LOGIN_LOCKOUT_MINUTES. A stranger
+ * can slow an account down this way, never lock its owner out: the per-address limit bounds how many
+ * failures one client can add.
+ */
+function accountDelayMs(failures: number, policy: LoginPolicy): number {
+  if (failures < policy.maxFailures) return 0;
+  return Math.min(policy.lockoutMs, 30_000 * 2 ** Math.min(20, failures - policy.maxFailures));
+}
+
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
 }
 
 /**
- * Counts a failed attempt against the address and, for a known user, towards the lockout; the
- * attempt that reaches the limit locks the account and is audited.
+ * Claims a login attempt before the password hash or the code check. Under advisory locks on the
+ * client's address and on the e-mail (so that a burst is counted one by one, across replicas), it
+ * counts the recent failures of each, refuses with 429 when the address is over LOGIN_RATE_LIMIT or
+ * the account must still wait, and otherwise records the attempt as a failure until it succeeds.
+ * The e-mail need not belong to an account: the answer is the same either way. Answers the record's id.
  */
-async function recordFailure(
+async function claimAttempt(
   db: Database,
   email: string,
   step: 'password' | 'totp',
-  user: User | null,
+  user: Pick<User, 'id' | 'name' | 'role' | 'email'> | null,
   origin: LoginOrigin,
   policy: LoginPolicy,
   now: Date,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.insert(loginFailures).values({ email, sourceAddress: origin.sourceAddress ?? 'unknown', step, at: now });
-    if (!user) return;
-    const [updated] = await tx
-      .update(users)
-      .set({ failedLoginCount: sql`${users.failedLoginCount} + 1` })
-      .where(eq(users.id, user.id))
-      .returning({ failedLoginCount: users.failedLoginCount });
-    if (!updated || updated.failedLoginCount < policy.maxFailures) return;
-    const lockedUntil = new Date(now.getTime() + policy.lockoutMs);
-    await tx.update(users).set({ lockedUntil, failedLoginCount: 0 }).where(eq(users.id, user.id));
-    await recordAudit(tx, contextFor(user, origin), {
-      action: 'auth.user.locked',
-      targetType: 'user',
-      targetId: user.id,
-      details: { email: user.email, failures: updated.failedLoginCount, lockedUntil: lockedUntil.toISOString(), step },
-    });
+): Promise<number> {
+  const address = origin.sourceAddress ?? 'unknown';
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`firebreak-login-address:${address}`}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`firebreak-login-email:${email}`}))`);
+    const [fromAddress] = await tx
+      .select({ failures: count() })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.sourceAddress, address), gt(loginFailures.at, new Date(now.getTime() - policy.rateWindowMs))));
+    if ((fromAddress?.failures ?? 0) >= policy.rateLimit) {
+      const minutes = Math.ceil(policy.rateWindowMs / 60_000);
+      throw new LoginError('rate_limited', `Too many failed logins from your address; try again in ${minutes} minutes.`, minutes * 60);
+    }
+    const [forAccount] = await tx
+      .select({ failures: count(), last: max(loginFailures.at) })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.email, email), gt(loginFailures.at, new Date(now.getTime() - policy.lockoutMs))));
+    const failures = forAccount?.failures ?? 0;
+    const last = forAccount?.last ? new Date(forAccount.last).getTime() : 0;
+    const wait = last + accountDelayMs(failures, policy) - now.getTime();
+    if (wait > 0) {
+      throw new LoginError(
+        'locked',
+        `Too many failed logins for this e-mail address; wait ${describeWait(wait)} and try again.`,
+        Math.ceil(wait / 1000),
+      );
+    }
+    const [claimed] = await tx
+      .insert(loginFailures)
+      .values({ email, sourceAddress: address, step, at: now })
+      .returning({ id: loginFailures.id });
+    if (user && failures + 1 === policy.maxFailures) {
+      await recordAudit(tx, contextFor(user, origin), {
+        action: 'auth.user.locked',
+        targetType: 'user',
+        targetId: user.id,
+        details: { email: user.email, failures: failures + 1, step, delaySeconds: accountDelayMs(failures + 1, policy) / 1000 },
+      });
+    }
+    if (!claimed) throw new Error('login attempt not recorded');
+    return claimed.id;
   });
+}
+
+/** A password step that succeeded is not a failure; the account's failures are forgotten only at a full login (activate). */
+async function releaseAttempt(db: Database, attemptId: number): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.id, attemptId));
 }
 
 function assertNotLocked(user: User, now: Date): void {
@@ -116,7 +152,7 @@ function assertNotLocked(user: User, now: Date): void {
     const minutes = minutesUntil(user.lockedUntil, now);
     throw new LoginError(
       'locked',
-      `Too many failed attempts: this account is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`,
+      `Too many failed logins for this e-mail address; wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
       minutes * 60,
     );
   }
@@ -137,14 +173,14 @@ export async function loginWithPassword(
   policy: LoginPolicy,
 ): Promise<PasswordStepResult> {
   const now = origin.now ?? new Date();
-  await assertNotRateLimited(db, origin, policy, now);
   const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
+  const attempt = await claimAttempt(db, input.email, 'password', user && !user.disabledAt ? user : null, origin, policy, now);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (user) assertNotLocked(user, now);
   if (!user || !passwordOk || user.disabledAt) {
-    await recordFailure(db, input.email, 'password', user && !user.disabledAt ? user : null, origin, policy, now);
     throw new LoginError('invalid_credentials', 'The e-mail address or password is not right.');
   }
+  assertNotLocked(user, now);
+  await releaseAttempt(db, attempt);
   const { token } = await createSession(db, {
     userId: user.id,
     stage: 'mfa',
@@ -175,6 +211,8 @@ async function activate(
 ): Promise<string> {
   await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, pending.id));
   await tx.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  // A full login forgets the account's failures (and so its delay); the attempt that led here included.
+  await tx.delete(loginFailures).where(eq(loginFailures.email, user.email));
   const { token, session } = await createSession(tx, {
     userId: user.id,
     stage: 'active',
@@ -221,9 +259,9 @@ export async function loginWithTotp(
   policy: LoginPolicy,
 ): Promise<string> {
   const now = origin.now ?? new Date();
-  await assertNotRateLimited(db, origin, policy, now);
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
+  await claimAttempt(db, user.email, 'totp', user, origin, policy, now);
   if (!user.totpEnabled || !user.totpSecret)
     throw new LoginError('invalid_code', 'This account has no authenticator yet: enrol one first.');
   const secret = policy.secrets.open(user.totpSecret, user.id);
@@ -231,7 +269,6 @@ export async function loginWithTotp(
     (await checkCode(tx, user, secret, code, now)) ? activate(tx, session, user, origin, policy, now, 'password+totp') : null,
   );
   if (token) return token;
-  await recordFailure(db, user.email, 'totp', user, origin, policy, now);
   throw new LoginError('invalid_code', 'That code is not right (or was already used); enter the current code from your authenticator app.');
 }
 
@@ -273,9 +310,9 @@ export async function confirmTotpEnrolment(
   policy: LoginPolicy,
 ): Promise<string> {
   const now = origin.now ?? new Date();
-  await assertNotRateLimited(db, origin, policy, now);
   const { session, user } = await pendingSession(db, pendingToken, policy, now);
   assertNotLocked(user, now);
+  await claimAttempt(db, user.email, 'totp', user, origin, policy, now);
   if (user.totpEnabled || !session.pendingTotpSecret)
     throw new LoginError('session_expired', 'Start the enrolment again from the login page.');
   const secret = policy.secrets.open(session.pendingTotpSecret, user.id);
@@ -296,7 +333,6 @@ export async function confirmTotpEnrolment(
     return activate(tx, session, user, origin, policy, now, 'password+totp-enrolment');
   });
   if (token) return token;
-  await recordFailure(db, user.email, 'totp', user, origin, policy, now);
   throw new LoginError('invalid_code', 'That code is not right; scan the QR code again and enter the current 6-digit code.');
 }
 

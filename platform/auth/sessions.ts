@@ -150,10 +150,12 @@ export async function resolveActiveSession(
   token: string,
   policy: LoginPolicy,
   now: Date = new Date(),
+  options: { touch?: boolean } = {},
 ): Promise<Actor | null> {
   const found = await findSession(db, token, policy, now, 'active');
   if (!found) return null;
-  if (now.getTime() - found.session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+  // Checks that are not the person's doing (the live stream's heartbeat) pass touch: false.
+  if (options.touch !== false && now.getTime() - found.session.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
     await db
       .update(sessions)
       .set({ lastSeenAt: now })
@@ -164,9 +166,9 @@ export async function resolveActiveSession(
 
 /** The `deps.resolveSession` hook: Cookie header to actor. */
 export function createSessionResolver(policy: LoginPolicy) {
-  return async (cookieHeader: string | undefined, db: Database): Promise<Actor | null> => {
+  return async (cookieHeader: string | undefined, db: Database, options: { touch?: boolean } = {}): Promise<Actor | null> => {
     const token = sessionTokenFromCookies(cookieHeader, policy);
-    return token ? resolveActiveSession(db, token, policy) : null;
+    return token ? resolveActiveSession(db, token, policy, new Date(), options) : null;
   };
 }
 

@@ -85,24 +85,31 @@ export async function listTokens(ctx: ActionContext): Promise<TokenSummary[]> {
 }
 
 /** Revokes by id or by name; the next request with that token is refused. */
-export async function revokeToken(ctx: ActionContext, idOrName: string): Promise<TokenSummary> {
+/**
+ * Revokes the live token with this id, or every live token with this name; each one revoked has its
+ * own audit entry. Answers the first, with how many were revoked.
+ */
+export async function revokeToken(ctx: ActionContext, idOrName: string): Promise<TokenSummary & { revokedCount: number }> {
   assertPermission(ctx.actor, 'tokens:manage');
   const isUuid = z.uuid().safeParse(idOrName).success;
   return ctx.db.transaction(async (tx) => {
     const match = isUuid ? eq(apiTokens.id, idOrName) : eq(apiTokens.name, idOrName);
-    const [row] = await tx
+    const rows = await tx
       .update(apiTokens)
       .set({ revokedAt: new Date() })
       .where(and(match, isNull(apiTokens.revokedAt)))
       .returning();
-    if (!row) throw new NotFoundError(`No live token with id or name "${idOrName}".`);
-    await recordAudit(tx, ctx, {
-      action: 'tokens.token.revoke',
-      targetType: 'api_token',
-      targetId: row.id,
-      details: { name: row.name, role: row.role },
-    });
-    return summarize(row);
+    const [first] = rows;
+    if (!first) throw new NotFoundError(`No live token with id or name "${idOrName}".`);
+    for (const row of rows) {
+      await recordAudit(tx, ctx, {
+        action: 'tokens.token.revoke',
+        targetType: 'api_token',
+        targetId: row.id,
+        details: { name: row.name, role: row.role, ...(rows.length > 1 ? { revokedTogether: rows.length } : {}) },
+      });
+    }
+    return { ...summarize(first), revokedCount: rows.length };
   });
 }
 

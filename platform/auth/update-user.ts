@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { loginFailures } from '../schema/login-failures.ts';
 import { users } from '../schema/users.ts';
 import { type ActionContext, assertPermission } from './actor.ts';
 import { ROLES } from './roles.ts';
@@ -44,6 +45,8 @@ export async function updateUser(ctx: ActionContext, userId: string, input: User
     }
     const [after] = await tx.update(users).set(changes).where(eq(users.id, userId)).returning();
     if (!after) throw new NotFoundError(`No user "${userId}".`);
+    // The login delay is counted from the account's recent failures: lifting it forgets them.
+    if (input.unlock) await tx.delete(loginFailures).where(eq(loginFailures.email, after.email));
     // A new role takes effect at the next request anyway; disabling and resetting MFA must end sessions now.
     const endedSessions = input.disabled || input.resetAuthenticator ? await endAllSessions(tx, userId) : 0;
     await recordAudit(tx, ctx, {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -82,16 +82,32 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   };
 }
 
+/**
+ * The embedded database holds everything (password hashes, sealed secrets, the audit trail): its
+ * folders are the service user's alone (0700, which alone keeps others out of every file inside),
+ * and its files are made 0600 when it opens and closes. PGlite sets 0666 on the files it creates
+ * whatever the umask, and an earlier version left them so.
+ */
+async function keepPrivate(dataDirectory: string, dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDirectory, 0o700);
+  await chmod(dataDir, 0o700);
+  for (const entry of await readdir(dataDir, { withFileTypes: true, recursive: true })) {
+    await chmod(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o700 : 0o600);
+  }
+}
+
 async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   let dataDir: string | undefined;
   if (options.dataDirectory) {
     dataDir = path.join(options.dataDirectory, 'pglite');
-    await mkdir(dataDir, { recursive: true });
+    await keepPrivate(options.dataDirectory, dataDir);
   }
   // Loaded only when used: PGlite costs about 40 MB of resident memory, which a server on Postgres never needs.
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = await PGlite.create({ dataDir, loadDataDir: options.pgliteSnapshot });
+  if (options.dataDirectory && dataDir) await keepPrivate(options.dataDirectory, dataDir);
   const db = drizzlePglite({ client, ...drizzleOptions }) as unknown as Database;
   return {
     db,
@@ -101,7 +117,10 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
     async listen(channel, onMessage) {
       return client.listen(channel, onMessage);
     },
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      if (options.dataDirectory && dataDir) await keepPrivate(options.dataDirectory, dataDir);
+    },
   };
 }
 

@@ -5,7 +5,12 @@ import type { DatabaseHandle } from '../database/index.ts';
 import type { Logger } from '../logger.ts';
 
 /** Resolves a dashboard session (cookie) to an actor; the dashboards part provides it. */
-export type SessionResolver = (cookieHeader: string | undefined, db: DatabaseHandle['db']) => Promise<Actor | null>;
+/** Cookie header to actor; `touch: false` checks the session without counting the request as activity. */
+export type SessionResolver = (
+  cookieHeader: string | undefined,
+  db: DatabaseHandle['db'],
+  options?: { touch?: boolean },
+) => Promise<Actor | null>;
 
 /** What the app is built from; tests build it with their own database and config. */
 export interface AppDeps {

@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
@@ -5,8 +6,9 @@ import { routePath } from 'hono/route';
 import { type Actor, assertPermission } from '../auth/actor.ts';
 import type { Permission } from '../auth/roles.ts';
 import { authenticateToken } from '../auth/tokens.ts';
-import { UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { httpRequestDuration, httpRequests } from '../telemetry/metrics.ts';
+import { clientAddress, parseTrustedProxies } from './client-address.ts';
 import type { AppEnv } from './env.ts';
 
 export const ANONYMOUS_ACTOR: Actor = { kind: 'system', id: 'anonymous', name: 'anonymous', role: 'viewer', permissions: new Set() };
@@ -40,13 +42,37 @@ export function observeRequests(): MiddlewareHandler<AppEnv> {
   };
 }
 
+const trustedProxiesOf = new WeakMap<object, BlockList | null>();
+
+/** The client's address: the socket's peer, or what a trusted proxy (TRUSTED_PROXIES) says in X-Forwarded-For. */
 function sourceAddressOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | null {
+  const { config } = c.var.deps;
+  let trusted = trustedProxiesOf.get(config);
+  if (trusted === undefined) {
+    trusted = config.TRUSTED_PROXIES.trim() ? parseTrustedProxies(config.TRUSTED_PROXIES) : null;
+    trustedProxiesOf.set(config, trusted);
+  }
+  let peer: string | null = null;
   try {
-    return getConnInfo(c).remote.address ?? null;
+    peer = getConnInfo(c).remote.address ?? null;
   } catch {
     // app.request() in tests has no socket.
-    return null;
   }
+  return clientAddress(peer, c.req.header('x-forwarded-for'), trusted);
+}
+
+const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
+
+/**
+ * The API answers a dashboard cookie on a changing request only from the dashboard's own pages: a
+ * body-less POST needs no CORS preflight, so SameSite alone would be the only guard. Browsers send
+ * Origin (or Sec-Fetch-Site) with every POST; a request with neither is not from a page of ours.
+ */
+function assertSameOrigin(c: Parameters<MiddlewareHandler<AppEnv>>[0]): void {
+  const origin = c.req.header('origin');
+  const ours = [new URL(c.var.deps.config.publicUrl).origin, new URL(c.req.url).origin];
+  if (origin ? ours.includes(origin) : c.req.header('sec-fetch-site') === 'same-origin') return;
+  throw new ForbiddenError('A dashboard session may change things through the API only from the dashboard itself; use a bearer token.');
 }
 
 /**
@@ -65,7 +91,12 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       actor = await authenticateToken(db, match[1]);
       if (!actor) throw new UnauthorizedError('The bearer token is unknown or revoked.');
     } else if (deps.resolveSession) {
-      actor = await deps.resolveSession(c.req.header('cookie'), db);
+      // A live-update stream (EventSource asks for text/event-stream, and reconnects by itself) and the
+      // refreshes it triggers (X-Firebreak-Live) are not the person's activity: an open page must not
+      // hold the idle timeout off.
+      const isLive = /\btext\/event-stream\b/.test(c.req.header('accept') ?? '') || c.req.header('x-firebreak-live') !== undefined;
+      actor = await deps.resolveSession(c.req.header('cookie'), db, { touch: !isLive });
+      if (actor && !SAFE_METHOD.test(c.req.method) && c.req.path.startsWith('/api/')) assertSameOrigin(c);
     }
     const isPublic = deps.publicPaths.some(
       (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { MiddlewareHandler, ValidationTargets } from 'hono';
 import { uniqueSymbol, validator } from 'hono-openapi';
 import { InvalidInputError, UnsupportedMediaTypeError } from '../errors.ts';
+import { findUnsafeText, unsafeText } from '../text/index.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -22,6 +23,19 @@ export function invalidInputFromIssues(where: string, issues: readonly Issue[]):
   return new InvalidInputError(`Invalid ${where}: ${described.join('; ')}${more}`, { issues: described });
 }
 
+/**
+ * Text from outside is checked here, once, for U+0000 and lone surrogates (which the database refuses
+ * and no reader can use): 400 naming the field, before any schema or domain code sees it.
+ */
+function refuseUnsafeText(target: string, value: unknown): void {
+  const found = findUnsafeText(value);
+  if (found) {
+    unsafeText.inc({ source: 'api', action: 'refused' });
+    const message = `${found.path}: ${found.reason}`;
+    throw new InvalidInputError(`Invalid ${targetNames[target] ?? target}: ${message}`, { issues: [message] });
+  }
+}
+
 const targetNames: Record<string, string> = {
   json: 'request body',
   query: 'query parameters',
@@ -38,15 +52,21 @@ export function validate<Schema extends StandardSchemaV1, Target extends keyof V
   const inner = validator(target, schema, (result) => {
     if (!result.success) throw invalidInputFromIssues(targetNames[target] ?? target, result.error);
   });
-  if (target !== 'json') return inner;
   const checked: MiddlewareHandler = async (c, next) => {
-    const contentType = c.req.header('content-type');
-    if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType, ['application/json']);
-    try {
-      await c.req.json();
-    } catch (error) {
-      throw new InvalidInputError(`Request body is not valid JSON: ${(error as Error).message}`, undefined, 'malformed_json');
-    }
+    if (target === 'json') {
+      const contentType = c.req.header('content-type');
+      if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType, ['application/json']);
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch (error) {
+        throw new InvalidInputError(`Request body is not valid JSON: ${(error as Error).message}`, undefined, 'malformed_json');
+      }
+      refuseUnsafeText(target, body);
+    } else if (target === 'query') refuseUnsafeText(target, c.req.queries());
+    else if (target === 'param') refuseUnsafeText(target, c.req.param());
+    else if (target === 'header') refuseUnsafeText(target, c.req.header());
+    else if (target === 'form') refuseUnsafeText(target, await c.req.parseBody({ all: true }));
     return inner(c, next);
   };
   return Object.assign(checked, { [uniqueSymbol]: (inner as unknown as Record<symbol, unknown>)[uniqueSymbol] }) as unknown as typeof inner;

@@ -1,0 +1,1 @@
+export { describeUnsafeText, findUnsafeText, isUnsafeText, replaceUnsafeText, replaceUnsafeTextDeep, unsafeText } from './unsafe-text.ts';

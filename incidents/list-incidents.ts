@@ -1,8 +1,9 @@
 import type { SQL } from 'drizzle-orm';
-import { and, arrayContains, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, isNotNull, isNull, not, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../platform/index.ts';
 import { InvalidInputError, SEVERITIES } from '../platform/index.ts';
+import { hasOpenObligation } from './breach/index.ts';
 import { PHASES } from './phases.ts';
 import type { Incident } from './schema/incidents.ts';
 import { incidents } from './schema/incidents.ts';
@@ -43,8 +44,9 @@ function decodeCursor(cursor: string): Cursor {
 /** Newest first, filtered; `nextCursor` continues the list. */
 export async function listIncidents(db: Database, query: IncidentListQuery): Promise<{ incidents: Incident[]; nextCursor: string | null }> {
   const filters: (SQL | undefined)[] = [];
-  if (query.status === 'open') filters.push(isNull(incidents.closedAt));
-  if (query.status === 'closed') filters.push(isNotNull(incidents.closedAt));
+  // A closed incident that still owes a breach obligation counts as open: its clock still runs.
+  if (query.status === 'open') filters.push(or(isNull(incidents.closedAt), hasOpenObligation(incidents.id)));
+  if (query.status === 'closed') filters.push(and(isNotNull(incidents.closedAt), not(hasOpenObligation(incidents.id))));
   if (query.phase) filters.push(eq(incidents.phase, query.phase));
   if (query.severity) filters.push(eq(incidents.severity, query.severity));
   if (query.service) filters.push(arrayContains(incidents.services, [query.service]));

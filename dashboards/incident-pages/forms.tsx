@@ -24,9 +24,18 @@ const DONE_NOTICES = {
   notice_drafted: 'Notice drafted: another person must approve it.',
   notice_edited: 'Draft saved.',
   notice_approved: 'Notice approved.',
-  notice_sent: 'Notice sent: delivery status below.',
+  notice_sent: 'Notice sent: the obligation counts as submitted once the e-mails are delivered (status below).',
   rca: 'Analysis saved.',
   rca_approved: 'Analysis approved.',
+  breach_marked: 'Marked as a breach: the default clocks have started.',
+  facts: 'Assessment recorded; deadlines recomputed.',
+  regime_applied: 'Regime applied.',
+  regime_withdrawn: 'Regime withdrawn.',
+  submitted: 'Submission recorded.',
+  delay_reason: 'Delay reason recorded.',
+  suspended: 'Suspension recorded.',
+  retried: 'Delivery retried.',
+  closed: 'Incident closed.',
 };
 
 type Done = keyof typeof DONE_NOTICES;

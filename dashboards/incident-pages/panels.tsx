@@ -1,7 +1,15 @@
 import type { Incident, IncidentDetail } from '../../incidents/index.ts';
-import { buildComplianceReport, findRca, getBreachStatus, listIncidentAlerts, listIncidentTraces } from '../../incidents/index.ts';
+import {
+  buildComplianceReport,
+  findRca,
+  getBreachStatus,
+  listIncidentAlerts,
+  listIncidentTraces,
+  listRegimes,
+} from '../../incidents/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
 import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
+import { ClosePanel } from '../views/close-panel.tsx';
 import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
 import type { IncidentPanels } from '../views/incident-page.tsx';
 import type { Viewer } from '../views/layout.tsx';
@@ -47,15 +55,28 @@ export async function loadListDeadlines(db: Database, publicUrl: string, listed:
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [alerts, traces, breach, rca] = await Promise.all([
+  const [alerts, traces, breach, rca, regimes] = await Promise.all([
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
     can(viewer, 'breach:read') ? getBreachStatus(db, incidentId, { publicUrl }) : null,
     findRca(db, incidentId),
+    can(viewer, 'breach:assess') ? listRegimes(db) : [],
   ]);
+  const catalog = regimes.map((regime) => ({ id: regime.definition.id, name: regime.definition.name }));
+  const sending = { organization: Boolean(ctx.config.BREACH_ORGANIZATION_NAME), smtp: Boolean(ctx.config.SMTP_URL) };
   return {
-    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
-    main: [<RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />],
+    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} catalog={catalog} sending={sending} /> : null],
+    main: [
+      <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
+      <ClosePanel
+        viewer={viewer}
+        reference={detail.reference}
+        phase={detail.incident.phase}
+        closed={Boolean(detail.incident.closedAt)}
+        version={detail.incident.version}
+        breach={breach}
+      />,
+    ],
     side: [alerts ? <AlertsPanel alerts={alerts} /> : null, traces ? <TracesPanel traces={traces} /> : null],
   };
 }

@@ -44,7 +44,16 @@ export function IncidentRows({ rows }: { rows: ListedIncident[] }) {
           <td data-label="Severity">
             <span class={`badge sev-${incident.severity}`}>{incident.severity.toUpperCase()}</span>
           </td>
-          <td data-label="Phase">{incident.closedAt ? 'closed' : words(incident.phase)}</td>
+          <td data-label="Phase">
+            {incident.closedAt ? 'closed' : words(incident.phase)}
+            {incident.closedAt && deadline ? (
+              <div>
+                <span class="badge breach" data-owes="true">
+                  obligations still open
+                </span>
+              </div>
+            ) : null}
+          </td>
           <td data-label="Services">{incident.services.join(', ') || <span class="muted">—</span>}</td>
           <td data-label="Deadline">
             {deadline ? (

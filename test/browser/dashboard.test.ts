@@ -167,7 +167,7 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
     await shot('07-notice-approved');
     await page.click('article[data-status="approved"] form[action$="/send"] button');
     await page.waitForURL(/done=notice_sent/);
-    const link = page.locator('article[data-status="sent"] a[href*="/notices/"]').first();
+    const link = page.locator('article[data-status="sent"] td[data-label="Public page"] a').first();
     const publicUrl = (await link.getAttribute('href')) ?? '';
     expect(publicUrl.startsWith(`${base}/notices/`)).toBe(true);
     await shot('08-notice-sent');

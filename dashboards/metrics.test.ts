@@ -23,10 +23,7 @@ describeOnBackends('the /metrics gauges read from the database', () => {
         json: { facts: { personalData: true, natureOfBreach: 'A bucket was public.' }, anchors: { identifiedAt, awareAt: identifiedAt } },
       });
       expect(facts.status).toBe(201);
-      expect(
-        (await other.request('POST', `/api/incidents/INC-${incident.number}/breach/regimes`, { json: { regimeId: 'contract-24h' } }))
-          .status,
-      ).toBe(201);
+      // personalData: true applied BREACH_DEFAULT_REGIMES (contract-24h among them) by itself.
 
       // One after the other, then both at once (the gauges must not be shared between the two scrapes).
       const scrapes = [[await scrape(firebreak), await scrape(other)]];

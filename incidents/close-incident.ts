@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notifyIncidentChange } from '../notifier/index.ts';
 import type { ActionContext } from '../platform/index.ts';
 import { assertPermission, ConflictError, recordAudit } from '../platform/index.ts';
+import { openObligations } from './breach/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import { incidentSnapshot } from './incident-snapshot.ts';
 import { updateIncident } from './incident-writes.ts';
@@ -64,12 +65,27 @@ export async function closeIncident(ctx: ActionContext, idOrReference: string, r
         { openItems: open },
       );
     }
+    // Closing does not stop a breach clock: a commander who closes anyway says why, on the record.
+    const owed = (await openObligations(tx, incident.id)).map((obligation) => ({
+      regime: obligation.regime,
+      obligation: obligation.title,
+      dueAt: obligation.dueAt?.toISOString() ?? null,
+    }));
+    if (owed.length > 0 && !input.override) {
+      const list = owed.map((entry) => `"${entry.obligation}" (${entry.regime}, due ${entry.dueAt ?? 'without undue delay'})`).join(', ');
+      throw new ConflictError(
+        `${reference} still owes ${owed.length} breach obligation(s): ${list}. Submit them, withdraw their regime, or override with a reason.`,
+        'obligations_open',
+        { openObligations: owed },
+      );
+    }
     const now = new Date();
     const updated = await updateIncident(tx, incident, { closedAt: now, resolvedAt: incident.resolvedAt ?? now });
     const data = {
       reason: input.reason ?? null,
-      override: open.length > 0,
+      override: open.length > 0 || owed.length > 0,
       ...(open.length > 0 ? { skippedItems: open } : {}),
+      ...(owed.length > 0 ? { openObligations: owed } : {}),
       rcaApprovedBy: rca.approvedByName,
     };
     await appendTimelineEvent(tx, ctx.actor, { incidentId: incident.id, type: 'incident.closed', occurredAt: now, data });

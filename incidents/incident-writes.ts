@@ -48,9 +48,15 @@ export async function setIncidentResolvedAt(tx: Database, incidentId: string, va
 }
 
 /**
- * Marks the incident a breach (personal data is involved); the caller holds its row
- * (getIncidentForUpdate). The version stays: the mark is only ever set, so no edit can undo it.
+ * Marks the incident a breach (personal data is involved, or suspected). The version stays: the mark is
+ * only ever set, so no edit can undo it. Answers whether this call set it: the WHERE clause lets one
+ * of any number of concurrent callers do what becoming a breach entails.
  */
-export async function markIncidentBreach(tx: Database, incidentId: string): Promise<void> {
-  await tx.update(incidents).set({ isBreach: true }).where(eq(incidents.id, incidentId));
+export async function markIncidentBreach(tx: Database, incidentId: string): Promise<boolean> {
+  const marked = await tx
+    .update(incidents)
+    .set({ isBreach: true })
+    .where(and(eq(incidents.id, incidentId), eq(incidents.isBreach, false)))
+    .returning({ id: incidents.id });
+  return marked.length > 0;
 }

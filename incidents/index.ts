@@ -23,22 +23,39 @@ export {
 } from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
 export {
+  ApplyRegimeInput,
+  applyRegime,
   approveNotice,
   BUILT_IN_REGIMES,
   breachRoutes,
   buildComplianceReport,
+  DelayReasonInput,
   DraftNoticeInput,
   draftNotice,
   EditNoticeInput,
   editNotice,
   getBreachStatus,
+  getNotice,
   getPublicNotice,
+  listRegimes,
+  MarkBreachInput,
+  markBreach,
+  RecordFactsInput,
+  recordBreachFacts,
+  recordDelayReason,
   regimeRoutes,
   registerBreach,
   SendNoticeInput,
+  SubmitObligationInput,
+  SuspendObligationInput,
   sendNotice,
+  submitObligation,
+  suspendObligation,
+  WithdrawRegimeInput,
+  withdrawRegime,
 } from './breach/index.ts';
 export { changeSeverity, SeverityInput } from './change-severity.ts';
+export { CloseInput, closeIncident } from './close-incident.ts';
 export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 export { editIncident, IncidentEdit } from './edit-incident.ts';
 export { getIncident } from './get-incident.ts';

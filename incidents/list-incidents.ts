@@ -1,8 +1,9 @@
 import type { SQL } from 'drizzle-orm';
-import { and, asc, desc, eq, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, not, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../platform/index.ts';
 import { InvalidInputError, SEVERITIES } from '../platform/index.ts';
+import { hasOpenObligation } from './breach/index.ts';
 import { parseIncidentNumber } from './incident-reference.ts';
 import { PHASES } from './phases.ts';
 import type { Incident } from './schema/incidents.ts';
@@ -85,8 +86,9 @@ function searchCondition(q: string): SQL | undefined {
 export async function listIncidents(db: Database, input: IncidentListQuery): Promise<{ incidents: Incident[]; nextCursor: string | null }> {
   const query = IncidentListQuery.parse(input);
   const filters: (SQL | undefined)[] = [];
-  if (query.status === 'open') filters.push(isNull(incidents.closedAt));
-  if (query.status === 'closed') filters.push(isNotNull(incidents.closedAt));
+  // A closed incident that still owes a breach obligation counts as open: its clock still runs.
+  if (query.status === 'open') filters.push(or(isNull(incidents.closedAt), hasOpenObligation(incidents.id)));
+  if (query.status === 'closed') filters.push(and(isNotNull(incidents.closedAt), not(hasOpenObligation(incidents.id))));
   if (query.phase) filters.push(eq(incidents.phase, query.phase));
   if (query.severity) filters.push(eq(incidents.severity, query.severity));
   if (query.service?.trim())

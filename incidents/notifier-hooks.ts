@@ -1,7 +1,7 @@
 import type { IncidentHooks } from '../notifier/index.ts';
 import { acknowledgeIncident } from './acknowledge-incident.ts';
 import { listIncidentAlerts } from './alerts/index.ts';
-import { getBreachStatus } from './breach/index.ts';
+import { getBreachStatus, markBreach, noticeMessageSettled } from './breach/index.ts';
 import { declareIncident } from './declare-incident.ts';
 import { getIncidentDetail } from './get-incident-detail.ts';
 import { addNote } from './notes/index.ts';
@@ -30,9 +30,11 @@ export const notifierHooks: IncidentHooks = {
     acknowledgeIncident,
     addNote,
     declareIncident,
+    markBreach: (ctx, idOrReference, input) => markBreach(ctx, idOrReference, { ...input, via: 'slack' }),
     getIncidentDetail,
     transitionPhase: (ctx, idOrReference, input) => transitionPhase(ctx, idOrReference, TransitionInput.parse(input)),
     phases: PHASES,
   },
   pagerduty: { acknowledgeIncident },
+  messageSettled: noticeMessageSettled,
 };

@@ -9,7 +9,7 @@ import { createEmailAdapter } from './adapters/email.ts';
 import { createPagerDutyAdapter } from './adapters/pagerduty.ts';
 import { createSlackAdapter, createSlackClient } from './adapters/slack.ts';
 import { ESCALATION_TIMER, handleEscalationTimer } from './escalation.ts';
-import type { ChannelAdapter } from './outbox-worker.ts';
+import type { ChannelAdapter, SettledHook } from './outbox-worker.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
 import { pagerdutyRoutes } from './pagerduty/pagerduty-routes.ts';
@@ -31,6 +31,8 @@ export interface IncidentHooks {
   describeIncident(db: Database, incidentId: string): Promise<IncidentFacts | null>;
   /** What Slack's commands, buttons and pins do. */
   slack: SlackHandlers;
+  /** Told when a message is delivered or given up on (a breach notice is submitted once its e-mails arrive). */
+  messageSettled?: SettledHook;
   /** What PagerDuty's webhook does. */
   pagerduty: PagerDutyHandlers;
 }
@@ -126,6 +128,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       backoff: { baseMs: config.OUTBOX_BACKOFF_BASE_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
     },
     logger.child({ part: 'notifier' }),
+    deps.incidents.messageSettled ?? null,
   );
 
   const readiness: ReadinessCheck[] = [

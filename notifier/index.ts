@@ -13,7 +13,7 @@ export type { IncidentChange, IncidentChangeKind, IncidentSnapshot } from './inc
 export { listMessages, MessageListQuery } from './list-messages.ts';
 export { notifyIncidentChange } from './notify-incident-change.ts';
 export { EmailPayload } from './outbox-payloads.ts';
-export type { ChannelAdapter } from './outbox-worker.ts';
+export type { ChannelAdapter, SettledHook, SettledMessage } from './outbox-worker.ts';
 export { OutboxWorker } from './outbox-worker.ts';
 export type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
 export { verifyPagerDutySignature } from './pagerduty/pagerduty-routes.ts';

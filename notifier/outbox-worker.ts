@@ -17,6 +17,19 @@ export interface ChannelAdapter {
   close?(): Promise<void>;
 }
 
+/** A message's final outcome, told to whoever queued it (a breach notice waits for its e-mails). */
+export interface SettledMessage {
+  id: string;
+  channel: OutboxChannel;
+  idempotencyKey: string;
+  outcome: 'delivered' | 'dead';
+  at: Date;
+  error: string | null;
+}
+
+/** Runs in the transaction that records the outcome; what it throws is logged, never undoes the outcome. */
+export type SettledHook = (tx: Database, message: SettledMessage) => Promise<void>;
+
 export interface OutboxWorkerOptions {
   batchSize: number;
   concurrency: number;
@@ -56,6 +69,7 @@ export class OutboxWorker {
     private readonly adapters: ReadonlyMap<OutboxChannel, ChannelAdapter>,
     private readonly options: OutboxWorkerOptions,
     private readonly logger: Logger,
+    private readonly onSettled: SettledHook | null = null,
   ) {}
 
   start(): void {
@@ -189,10 +203,14 @@ export class OutboxWorker {
     try {
       const result = await this.withTimeout(adapter.deliver(message, this.database.db));
       const deliveredAt = new Date();
-      await this.database.db
-        .update(outboxMessages)
-        .set({ status: 'delivered', deliveredAt, result, lastError: null, lockedUntil: null, claimToken: null })
-        .where(and(eq(outboxMessages.id, message.id), eq(outboxMessages.claimToken, claimTokenOf(message))));
+      await this.database.db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(outboxMessages)
+          .set({ status: 'delivered', deliveredAt, result, lastError: null, lockedUntil: null, claimToken: null })
+          .where(and(eq(outboxMessages.id, message.id), eq(outboxMessages.claimToken, claimTokenOf(message))))
+          .returning({ id: outboxMessages.id });
+        if (updated) await this.settle(tx, message, 'delivered', deliveredAt, null);
+      });
       deliveryAttempts.inc({ channel: message.channel, outcome: 'delivered' });
       deliveryLatency.observe({ channel: message.channel }, (deliveredAt.getTime() - message.createdAt.getTime()) / 1000);
       return 'delivered';
@@ -252,13 +270,34 @@ export class OutboxWorker {
   private async recordDead(message: OutboxMessage, reason: string, failures = message.failures): Promise<void> {
     const now = new Date();
     await this.database.db.transaction(async (tx) => {
-      await tx
+      const [updated] = await tx
         .update(outboxMessages)
         .set({ status: 'dead', failures, lastError: reason, deadAt: now, lockedUntil: null, claimToken: null })
-        .where(and(eq(outboxMessages.id, message.id), eq(outboxMessages.claimToken, claimTokenOf(message))));
+        .where(and(eq(outboxMessages.id, message.id), eq(outboxMessages.claimToken, claimTokenOf(message))))
+        .returning({ id: outboxMessages.id });
       if (message.orderingKey) await holdBackFollowers(tx, message, now);
+      if (updated) await this.settle(tx, message, 'dead', now, reason);
     });
     deliveryAttempts.inc({ channel: message.channel, outcome: 'dead' });
+  }
+
+  /** Tells the hook in a savepoint of the outcome's transaction, so that a failing hook never undoes the outcome. */
+  private async settle(tx: Database, message: OutboxMessage, outcome: SettledMessage['outcome'], at: Date, error: string | null) {
+    if (!this.onSettled) return;
+    const hook = this.onSettled;
+    const settled: SettledMessage = {
+      id: message.id,
+      channel: message.channel,
+      idempotencyKey: message.idempotencyKey,
+      outcome,
+      at,
+      error,
+    };
+    try {
+      await tx.transaction((savepoint) => hook(savepoint, settled));
+    } catch (hookError) {
+      this.logger.error({ err: hookError, messageId: message.id, outcome }, 'outbox: the settled-message hook failed');
+    }
   }
 
   private async refreshGauge(): Promise<void> {

@@ -60,7 +60,19 @@ export const ConfigSchema = z.object({
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().min(3).default('Firebreak <firebreak@localhost>'),
   BREACH_REGIMES_FILE: z.string().min(1).optional(),
-  BREACH_ORGANIZATION_NAME: z.string().trim().min(1).max(200).default('Our organisation'),
+  /** Required to send a notice or a regulator report: the letters carry it. */
+  BREACH_ORGANIZATION_NAME: z.string().trim().min(1).max(200).optional(),
+  /** Regimes applied by themselves, once, when an incident becomes a (suspected) breach; empty: none. */
+  BREACH_DEFAULT_REGIMES: z
+    .string()
+    .regex(/^\s*([a-z0-9][a-z0-9_-]*\s*(,\s*[a-z0-9][a-z0-9_-]*\s*)*)?$/, 'must be regime ids separated by commas')
+    .default('contract-24h,contract-48h')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   ALERT_GROUP_BY: z
     .string()
     .regex(/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*)*$/, 'must be label names separated by commas')

@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   approval_required: 409,
   already_sent: 409,
   no_escalation: 409,
+  not_configured: 409,
+  obligations_open: 409,
   slo_from_file: 409,
   slo_burning: 409,
   payload_too_large: 413,

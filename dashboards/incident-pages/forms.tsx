@@ -26,7 +26,7 @@ const DONE_NOTICES = {
   notice_drafted: 'Notice drafted: another person must approve it.',
   notice_edited: 'Draft saved.',
   notice_approved: 'Notice approved.',
-  notice_sent: 'Notice sent: delivery status below.',
+  notice_sent: 'Notice sent: the obligation counts as submitted once the e-mails are delivered (status below).',
   rca: 'Analysis saved.',
   rca_approved: 'Analysis approved.',
   incident_edited: 'Incident updated.',
@@ -34,7 +34,15 @@ const DONE_NOTICES = {
   action_item: 'Action item added.',
   action_item_updated: 'Action item saved.',
   action_item_done: 'Action item done.',
-  retried: 'Message queued again: it goes out now.',
+  breach_marked: 'Marked as a breach: the default clocks have started.',
+  facts: 'Assessment recorded; deadlines recomputed.',
+  regime_applied: 'Regime applied.',
+  regime_withdrawn: 'Regime withdrawn.',
+  submitted: 'Submission recorded.',
+  delay_reason: 'Delay reason recorded.',
+  suspended: 'Suspension recorded.',
+  retried: 'Queued again: it goes out now.',
+  closed: 'Incident closed.',
 };
 
 type Done = keyof typeof DONE_NOTICES;

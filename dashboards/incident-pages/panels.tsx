@@ -8,12 +8,14 @@ import {
   listEvidence,
   listIncidentAlerts,
   listIncidentTraces,
+  listRegimes,
 } from '../../incidents/index.ts';
 import { getIncidentDelivery } from '../../notifier/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
 import { listPeople } from '../../platform/index.ts';
 import { ActionItemsPanel } from '../views/action-items-panel.tsx';
 import { BreachPanel, warnAtOf } from '../views/breach-panel.tsx';
+import { ClosePanel } from '../views/close-panel.tsx';
 import { AlertsPanel, TracesPanel } from '../views/evidence.tsx';
 import { EvidencePanel } from '../views/evidence-panel.tsx';
 import type { IncidentPanels } from '../views/incident-page.tsx';
@@ -69,7 +71,7 @@ async function loadTold(ctx: ActionContext, detail: IncidentDetail) {
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [told, alerts, traces, breach, rca, actionItems, evidence, people] = await Promise.all([
+  const [told, alerts, traces, breach, rca, actionItems, evidence, people, regimes] = await Promise.all([
     can(viewer, 'notifications:read') ? loadTold(ctx, detail) : null,
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
@@ -78,12 +80,23 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
     listActionItems(db, incidentId),
     listEvidence(db, incidentId),
     can(viewer, 'rca:write') ? listPeople(db) : [],
+    can(viewer, 'breach:assess') ? listRegimes(db) : [],
   ]);
+  const catalog = regimes.map((regime) => ({ id: regime.definition.id, name: regime.definition.name }));
+  const sending = { organization: Boolean(ctx.config.BREACH_ORGANIZATION_NAME), smtp: Boolean(ctx.config.SMTP_URL) };
   return {
-    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} /> : null],
+    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} catalog={catalog} sending={sending} /> : null],
     main: [
       <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
       <ActionItemsPanel items={actionItems} people={people} viewer={viewer} reference={detail.reference} />,
+      <ClosePanel
+        viewer={viewer}
+        reference={detail.reference}
+        phase={detail.incident.phase}
+        closed={Boolean(detail.incident.closedAt)}
+        version={detail.incident.version}
+        breach={breach}
+      />,
     ],
     side: [
       told ? <ToldPanel viewer={viewer} reference={detail.reference} incident={detail.incident} {...told} /> : null,

@@ -5,6 +5,7 @@ import type { DashboardEnv } from '../http.tsx';
 import { renderError, requireViewer } from '../http.tsx';
 import type { TimelineHub } from '../live/timeline-hub.ts';
 import { breachNoticeRoutes } from './breach-notice-routes.tsx';
+import { breachRoutes } from './breach-routes.tsx';
 import { followUpRoutes } from './follow-up-routes.tsx';
 import { lifecycleRoutes } from './lifecycle-routes.tsx';
 import { listRoutes } from './list-routes.tsx';
@@ -28,6 +29,7 @@ export function incidentPageRoutes(policy: LoginPolicy, hub: TimelineHub) {
       .route('/', pageRoutes(policy, hub))
       .route('/', lifecycleRoutes)
       .route('/', breachNoticeRoutes)
+      .route('/', breachRoutes)
       .route('/', rcaRoutes)
       .route('/', followUpRoutes)
       .route('/', reportRoutes)

@@ -102,6 +102,20 @@ describe.each(databaseBackends)('the public notice page on a phone, on %s', (bac
         'For more information',
       ]);
       expect(await page.textContent('body')).toContain('Dear Globex Corporation,');
+      // The stylesheet arrives as written (once it was HTML-escaped, and its font rule broke): the
+      // letterhead names the organisation on a tinted band, and headings take the accent colour.
+      const styled = await page.evaluate<{ letterhead: string; band: string; heading: string }>(`({
+        letterhead: document.querySelector('header.letterhead')?.textContent ?? '',
+        band: getComputedStyle(document.querySelector('header.letterhead')).backgroundColor,
+        heading: getComputedStyle(document.querySelector('h2')).color,
+      })`);
+      expect(styled.letterhead).toBe('Acme Cloud');
+      expect(styled.band).not.toBe('rgba(0, 0, 0, 0)');
+      expect(styled.heading).not.toBe(await page.evaluate<string>('getComputedStyle(document.body).color'));
+      const html = await (await fetch(`http://127.0.0.1:${running.port}${noticePath}`)).text();
+      expect(html).toContain('"Segoe UI"');
+      expect(html).not.toContain('&quot;Segoe');
+      expect(html).toContain('@media print');
     } finally {
       await context.close();
     }

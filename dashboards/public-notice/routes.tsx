@@ -16,7 +16,8 @@ export const publicNoticeRoutes = new Hono<AppEnv>().get(
     c.header('X-Robots-Tag', 'noindex, nofollow');
     try {
       const notice = await getPublicNotice(c.var.ctx.db, c.req.param('token'));
-      return c.html(`<!doctype html>${(<NoticePage notice={notice} />).toString()}`);
+      const organization = c.var.deps.config.BREACH_ORGANIZATION_NAME ?? null;
+      return c.html(`<!doctype html>${(<NoticePage notice={notice} organization={organization} />).toString()}`);
     } catch (error) {
       if (error instanceof NotFoundError) return c.html(`<!doctype html>${(<NoticeNotFoundPage />).toString()}`, 404);
       throw error;

@@ -1,7 +1,11 @@
 import type { getBreachStatus } from '../../incidents/index.ts';
+import { AssessmentTable, FactsForm, MarkBreachForm } from './breach-assessment.tsx';
+import type { SendingState } from './breach-notices.tsx';
+import { BreachNotices } from './breach-notices.tsx';
 import { Countdown } from './countdown.tsx';
+import { PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
 import type { Viewer } from './layout.tsx';
-import { CsrfField, can, Time } from './layout.tsx';
+import { can, Time } from './layout.tsx';
 
 export type BreachStatus = Awaited<ReturnType<typeof getBreachStatus>>;
 type Obligation = BreachStatus['obligations'][number];
@@ -18,12 +22,22 @@ export function warnAtOf(obligation: Pick<Obligation, 'warningsSent' | 'nextWarn
 function ObligationRow({ obligation }: { obligation: Obligation }) {
   const active = ACTIVE.has(obligation.state) && obligation.effectiveDueAt;
   return (
-    <tr data-obligation={obligation.key} data-state={obligation.state}>
+    <tr data-obligation={obligation.key} data-regime={obligation.regimeId} data-state={obligation.state}>
       <td data-label="Obligation">
         <strong>{obligation.title}</strong>
-        <div class="muted">to {obligation.recipient}</div>
+        <div class="muted">
+          to {words(obligation.recipient)} · {obligation.regimeId}
+        </div>
       </td>
-      <td data-label="State">{words(obligation.state)}</td>
+      <td data-label="State">
+        <span class={`badge state-${obligation.state}`}>{words(obligation.state)}</span>
+        {obligation.notApplicableReason ? <div class="muted">{obligation.notApplicableReason}</div> : null}
+        {obligation.suspendedUntil ? (
+          <div class="muted">
+            suspended until <Time at={obligation.suspendedUntil} /> ({obligation.suspensionGrantedBy})
+          </div>
+        ) : null}
+      </td>
       <td data-label="Due">
         {obligation.effectiveDueAt ? (
           <>
@@ -33,7 +47,7 @@ function ObligationRow({ obligation }: { obligation: Obligation }) {
             ) : null}
           </>
         ) : (
-          <span class="muted">{obligation.basis ?? 'without undue delay'}</span>
+          <span class="muted">{obligation.basis ?? 'starts when its anchor is known'}</span>
         )}
       </td>
       <td data-label="Time left">
@@ -42,28 +56,206 @@ function ObligationRow({ obligation }: { obligation: Obligation }) {
         ) : obligation.submittedAt ? (
           <span>
             submitted <Time at={obligation.submittedAt} />
+            {obligation.submittedVia && obligation.submittedVia !== 'notice' ? ` (${obligation.submittedVia}, outside Firebreak)` : ''}
             {obligation.late ? <strong> (late)</strong> : null}
+            {obligation.submissionReference && obligation.submittedVia !== 'notice' ? (
+              <div class="muted">evidence: {obligation.submissionReference}</div>
+            ) : null}
           </span>
         ) : (
           <span class="muted">—</span>
         )}
-        {obligation.delayReasonMissing ? <div class="muted">a delay reason is owed</div> : null}
+        {obligation.delayReasonMissing ? <div class="field-error">a delay reason is owed</div> : null}
+        {obligation.delayReason ? <div class="muted">delay: {obligation.delayReason}</div> : null}
       </td>
     </tr>
   );
 }
 
-export function BreachPanel({ status, viewer, reference }: { status: BreachStatus; viewer: Viewer; reference: string }) {
-  if (status.obligations.length === 0 && status.notices.length === 0 && !status.incident.isBreach) return null;
-  const draftable = status.obligations.filter((obligation) => ACTIVE.has(obligation.state));
+/** What a commander does to one open obligation: record it sent outside Firebreak, a delay reason, a suspension. */
+function ObligationActions({ obligation, viewer, reference }: { obligation: Obligation; viewer: Viewer; reference: string }) {
+  const base = `/incidents/${reference}/breach/obligations/${obligation.id}`;
+  const submitId = `obligation-submit-${obligation.id.slice(0, 8)}`;
+  const delayId = `obligation-delay-${obligation.id.slice(0, 8)}`;
+  const suspendId = `obligation-suspend-${obligation.id.slice(0, 8)}`;
+  return (
+    <div class="obligation-actions" data-actions-for={obligation.key} data-regime={obligation.regimeId}>
+      <details open={useRefused(submitId)}>
+        <summary>{`Record "${obligation.title}" as sent outside Firebreak`}</summary>
+        <PageForm id={submitId} action={`${base}/submit`} viewer={viewer}>
+          <SelectField
+            form={submitId}
+            name="via"
+            label="Sent by"
+            value="email"
+            options={[
+              { value: 'email', label: 'e-mail from another system' },
+              { value: 'portal', label: "the regulator's portal" },
+              { value: 'letter', label: 'letter' },
+              { value: 'phone', label: 'phone' },
+              { value: 'other', label: 'other' },
+            ]}
+          />
+          <TextField form={submitId} name="submittedAt" type="datetime-local" label="Sent at (UTC; blank: now)" />
+          <TextField form={submitId} name="reference" label="Evidence (receipt number, ticket, file)" required maxlength={500} />
+          <TextAreaField form={submitId} name="note" label="Why outside Firebreak" required maxlength={2000} rows={2} />
+          {obligation.late && !obligation.delayReason ? (
+            <TextAreaField form={submitId} name="delayReason" label="Reasons for the delay" required maxlength={5000} rows={2} />
+          ) : null}
+          <p>
+            <button type="submit">Record submission</button>
+          </p>
+        </PageForm>
+      </details>
+      {obligation.late || obligation.delayReasonMissing ? (
+        <details open={useRefused(delayId)}>
+          <summary>Record the reasons for the delay</summary>
+          <PageForm id={delayId} action={`${base}/delay-reason`} viewer={viewer}>
+            <TextAreaField form={delayId} name="reason" label="Reasons for the delay" required maxlength={5000} rows={2} />
+            <p>
+              <button type="submit">Record reason</button>
+            </p>
+          </PageForm>
+        </details>
+      ) : null}
+      {obligation.effectiveDueAt ? (
+        <details open={useRefused(suspendId)}>
+          <summary>Record a sanctioned suspension</summary>
+          <PageForm id={suspendId} action={`${base}/suspend`} viewer={viewer}>
+            <p class="hint">Only when an authority sanctioned a delay (e.g. a law-enforcement request); the deadline moves to its end.</p>
+            <TextField form={suspendId} name="until" type="datetime-local" label="Suspended until (UTC)" required />
+            <TextField form={suspendId} name="grantedBy" label="Granted by" required maxlength={300} />
+            <TextAreaField form={suspendId} name="reason" label="Reason" required maxlength={5000} rows={2} />
+            <p>
+              <button type="submit" class="secondary">
+                Record suspension
+              </button>
+            </p>
+          </PageForm>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+/** The regimes the incident is under, how each came to apply, and the forms to apply or withdraw one. */
+function Regimes({
+  status,
+  viewer,
+  reference,
+  catalog,
+}: {
+  status: BreachStatus;
+  viewer: Viewer;
+  reference: string;
+  catalog: { id: string; name: string }[];
+}) {
+  const active = status.regimes.filter((regime) => !regime.withdrawnAt);
+  const applicable = catalog.filter((regime) => !status.regimes.some((applied) => applied.id === regime.id));
+  return (
+    <>
+      <ul class="regimes">
+        {status.regimes.map((regime) => (
+          <li data-regime={regime.id} data-withdrawn={regime.withdrawnAt ? 'true' : undefined}>
+            {regime.withdrawnAt ? <s>{regime.name}</s> : <strong>{regime.name}</strong>}{' '}
+            <span class="muted">
+              {regime.automatic ? 'applied automatically' : `applied by ${regime.appliedBy}`}, <Time at={regime.appliedAt} />
+            </span>
+            {regime.withdrawnAt ? (
+              <div class="muted">
+                withdrawn by {regime.withdrawnBy}, <Time at={regime.withdrawnAt} />: {regime.withdrawalReason}
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {can(viewer, 'breach:assess') ? (
+        <div class="actions">
+          {applicable.length ? (
+            <details open={useRefused('regime-apply')}>
+              <summary>Apply a regime</summary>
+              <PageForm id="regime-apply" action={`/incidents/${reference}/breach/regimes`} viewer={viewer}>
+                <SelectField
+                  form="regime-apply"
+                  name="regimeId"
+                  label="Regime"
+                  options={applicable.map((regime) => ({ value: regime.id, label: regime.name }))}
+                />
+                <p>
+                  <button type="submit">Apply</button>
+                </p>
+              </PageForm>
+            </details>
+          ) : null}
+          {active.length ? (
+            <details open={useRefused('regime-withdraw')}>
+              <summary>Withdraw a regime from this incident</summary>
+              <PageForm id="regime-withdraw" action={`/incidents/${reference}/breach/regimes/withdraw`} viewer={viewer}>
+                <SelectField
+                  form="regime-withdraw"
+                  name="regimeId"
+                  label="Regime"
+                  options={active.map((regime) => ({ value: regime.id, label: regime.name }))}
+                />
+                <TextAreaField
+                  form="regime-withdraw"
+                  name="reason"
+                  label="Why it does not apply"
+                  hint="At least 10 characters; kept on the timeline and in the audit trail."
+                  required
+                  maxlength={2000}
+                  rows={2}
+                />
+                <p>
+                  <button type="submit" class="secondary">
+                    Withdraw
+                  </button>
+                </p>
+              </PageForm>
+            </details>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export function BreachPanel({
+  status,
+  viewer,
+  reference,
+  catalog = [],
+  sending,
+}: {
+  status: BreachStatus;
+  viewer: Viewer;
+  reference: string;
+  catalog?: { id: string; name: string }[];
+  sending?: SendingState;
+}) {
+  if (!status.incident.isBreach && status.obligations.length === 0 && status.notices.length === 0) {
+    if (!can(viewer, 'breach:assess')) return null;
+    return (
+      <section class="card" aria-labelledby="breach-title" id="breach">
+        <h2 id="breach-title">Breach notification</h2>
+        <p class="muted">
+          Personal data involved, or suspected? Marking the incident starts the notification clocks of the default regimes.
+        </p>
+        <MarkBreachForm viewer={viewer} reference={reference} />
+      </section>
+    );
+  }
+  const open = status.obligations.filter((obligation) => ACTIVE.has(obligation.state));
   return (
     <section class="card" aria-labelledby="breach-title" id="breach">
-      <h2 id="breach-title">Breach notification</h2>
-      {status.regimes.length ? <p class="muted">Regimes: {status.regimes.map((regime) => regime.name).join(', ')}</p> : null}
+      <h2 id="breach-title">
+        Breach notification {status.incident.isBreach ? <span class="badge breach">personal-data breach</span> : null}
+      </h2>
+      <Regimes status={status} viewer={viewer} reference={reference} catalog={catalog} />
       {status.obligations.length === 0 ? (
-        <p class="muted">No regime applied yet.</p>
+        <p class="muted">No regime applies yet.</p>
       ) : (
-        <table class="responsive">
+        <table class="responsive obligations">
           <thead>
             <tr>
               <th scope="col">Obligation</th>
@@ -79,124 +271,17 @@ export function BreachPanel({ status, viewer, reference }: { status: BreachStatu
           </tbody>
         </table>
       )}
-      <h3>Notices</h3>
-      {status.notices.length === 0 ? <p class="muted">No notice drafted.</p> : null}
-      {status.notices.map((notice) => (
-        <article class="card" data-notice={notice.id} data-status={notice.status}>
-          <h4>
-            {notice.subject} <span class="badge">{notice.status}</span>
-          </h4>
-          <p class="muted">
-            drafted by {notice.draftedBy}
-            {notice.approvedBy ? `, approved by ${notice.approvedBy}` : ''}
-            {notice.sentBy ? `, sent by ${notice.sentBy}` : ''}
-          </p>
-          <details>
-            <summary>Read the notice</summary>
-            <p>{notice.greeting}</p>
-            {notice.sections.map((section) => (
-              <>
-                <h5>{section.heading}</h5>
-                <p class="detail">{section.body}</p>
-              </>
-            ))}
-          </details>
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Recipient</th>
-                <th scope="col">Delivery</th>
-                <th scope="col">Public page</th>
-              </tr>
-            </thead>
-            <tbody>
-              {notice.recipients.slice(0, 50).map((recipient) => (
-                <tr>
-                  <td data-label="Recipient">
-                    {recipient.name}
-                    {recipient.email ? <div class="muted">{recipient.email}</div> : null}
-                  </td>
-                  <td data-label="Delivery" data-delivery={recipient.delivery.status}>
-                    {words(recipient.delivery.status)}
-                    {'attempts' in recipient.delivery && recipient.delivery.attempts ? ` (${recipient.delivery.attempts} attempt(s))` : ''}
-                    {'lastError' in recipient.delivery && recipient.delivery.lastError ? (
-                      <div class="muted">{recipient.delivery.lastError}</div>
-                    ) : null}
-                  </td>
-                  <td data-label="Public page">
-                    {notice.status === 'sent' ? <a href={recipient.publicUrl}>open</a> : <span class="muted">after sending</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {notice.recipients.length > 50 ? <p class="muted">and {notice.recipients.length - 50} more recipients</p> : null}
-          {notice.status === 'draft' && can(viewer, 'notices:draft') ? (
-            <details>
-              <summary>Edit the draft</summary>
-              <form method="post" action={`/incidents/${reference}/notices/${notice.id}/edit`}>
-                <CsrfField viewer={viewer} />
-                <input type="hidden" name="expectedVersion" value={String(notice.version)} />
-                <label for={`subject-${notice.id}`}>Subject</label>
-                <input id={`subject-${notice.id}`} name="subject" type="text" value={notice.subject} maxlength={300} />
-                <label for={`greeting-${notice.id}`}>Greeting</label>
-                <input id={`greeting-${notice.id}`} name="greeting" type="text" value={notice.greeting} maxlength={300} />
-                {notice.sections.map((section) => (
-                  <>
-                    <label for={`section-${notice.id}-${section.key}`}>{section.heading}</label>
-                    <textarea id={`section-${notice.id}-${section.key}`} name={`section.${section.key}`}>
-                      {section.body}
-                    </textarea>
-                  </>
-                ))}
-                <p>
-                  <button type="submit" class="secondary">
-                    Save draft
-                  </button>
-                </p>
-              </form>
-            </details>
-          ) : null}
-          {notice.status === 'draft' && can(viewer, 'notices:approve') ? (
-            <form method="post" action={`/incidents/${reference}/notices/${notice.id}/approve`}>
-              <CsrfField viewer={viewer} />
-              <input type="hidden" name="expectedVersion" value={String(notice.version)} />
-              <button type="submit">Approve notice</button>
-            </form>
-          ) : null}
-          {notice.status === 'approved' && can(viewer, 'notices:draft') ? (
-            <form method="post" action={`/incidents/${reference}/notices/${notice.id}/send`}>
-              <CsrfField viewer={viewer} />
-              <label for={`delay-${notice.id}`}>Reason for the delay (only if the deadline has passed)</label>
-              <input id={`delay-${notice.id}`} name="delayReason" type="text" maxlength={5000} />
-              <p>
-                <button type="submit">Send notice</button>
-              </p>
-            </form>
-          ) : null}
-        </article>
-      ))}
-      {draftable.length > 0 && can(viewer, 'notices:draft') ? (
-        <details>
-          <summary>Draft a notice</summary>
-          <form method="post" action={`/incidents/${reference}/notices`}>
-            <CsrfField viewer={viewer} />
-            <label for="notice-obligation">For</label>
-            <select id="notice-obligation" name="obligationId">
-              {draftable.map((obligation) => (
-                <option value={obligation.id}>{`${obligation.title} (to ${obligation.recipient})`}</option>
-              ))}
-            </select>
-            <label for="notice-recipients">Recipients, one per line: Name &lt;e-mail&gt; (the e-mail is optional)</label>
-            <textarea id="notice-recipients" name="recipients" required></textarea>
-            <label for="notice-language">Language</label>
-            <input id="notice-language" name="language" type="text" value="en" maxlength={10} />
-            <p>
-              <button type="submit">Draft</button>
-            </p>
-          </form>
-        </details>
-      ) : null}
+      {can(viewer, 'breach:assess')
+        ? open.map((obligation) => <ObligationActions obligation={obligation} viewer={viewer} reference={reference} />)
+        : null}
+      <h3>Assessment</h3>
+      <AssessmentTable status={status} />
+      <FactsForm status={status} viewer={viewer} reference={reference} />
+      <BreachNotices status={status} viewer={viewer} reference={reference} sending={sending} />
+      <p class="report-links">
+        <a href={`/api/incidents/${reference}/breach/report?format=text`}>Regulator report</a> ·{' '}
+        <a href={`/api/breach/compliance?incident=${reference}&format=csv`}>Compliance report (CSV)</a>
+      </p>
     </section>
   );
 }

@@ -79,7 +79,16 @@ export function IncidentRows({ rows, now = new Date() }: { rows: ListedIncident[
           <Cell label="Severity">
             <span class={`badge sev-${incident.severity}`}>{incident.severity.toUpperCase()}</span>
           </Cell>
-          <Cell label="Phase">{incident.closedAt ? 'closed' : words(incident.phase)}</Cell>
+          <Cell label="Phase">
+            {incident.closedAt ? 'closed' : words(incident.phase)}
+            {incident.closedAt && deadline ? (
+              <div>
+                <span class="badge breach" data-owes="true">
+                  obligations still open
+                </span>
+              </div>
+            ) : null}
+          </Cell>
           <Cell label="Services">{incident.services.join(', ') || <span class="muted">—</span>}</Cell>
           <Cell label="Deadline">
             {deadline ? (

@@ -30,7 +30,7 @@ export async function getBreachStatus(
     .select()
     .from(breachObligations)
     .where(eq(breachObligations.incidentId, incident.id))
-    .orderBy(asc(breachObligations.createdAt), asc(breachObligations.key));
+    .orderBy(asc(breachObligations.createdAt), asc(breachObligations.regimeId), asc(breachObligations.key));
   const warnings = obligations.length
     ? await db
         .select()
@@ -65,6 +65,13 @@ export async function getBreachStatus(
     incident: { id: incident.id, reference: incidentReference(incident), title: incident.title, isBreach: incident.isBreach },
     assessment: {
       current: assessment.current,
+      history: assessment.history.map((row) => ({
+        name: row.name,
+        value: row.value,
+        actorName: row.actorName,
+        recordedAt: row.recordedAt,
+        note: row.note,
+      })),
       anchors: Object.fromEntries(Object.entries(assessment.anchors).map(([name, at]) => [name, at.toISOString()])),
     },
     regimes: applications.map((application) => ({
@@ -73,6 +80,10 @@ export async function getBreachStatus(
       timeZone: application.definition.timeZone,
       appliedBy: application.appliedBy,
       appliedAt: application.appliedAt,
+      automatic: application.automatic,
+      withdrawnAt: application.withdrawnAt,
+      withdrawnBy: application.withdrawnBy,
+      withdrawalReason: application.withdrawalReason,
     })),
     obligations: obligations.map((obligation) => {
       const regime = regimes.get(obligation.incidentRegimeId);

@@ -6,6 +6,7 @@ type Json = Record<string, unknown>;
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 describeOnBackends('breach API', () => {
+  it.override({ firebreakEnv: { BREACH_ORGANIZATION_NAME: 'Acme Cloud' } });
   async function json<T = Json>(response: Response, status: number): Promise<T> {
     const body = (await response.json()) as T;
     if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(body)}`);

@@ -6,6 +6,7 @@ import type { AppEnv } from '../../platform/index.ts';
 import { requirePermission, validate } from '../../platform/index.ts';
 import { RecordFactsInput, recordBreachFacts } from './assessment/index.ts';
 import { getBreachStatus } from './get-breach-status.ts';
+import { MarkBreachInput, markBreach } from './mark-breach.ts';
 import type { NoticeSettings } from './notices/index.ts';
 import {
   approveNotice,
@@ -14,6 +15,7 @@ import {
   EditNoticeInput,
   editNotice,
   getNotice,
+  organizationOf,
   SendNoticeInput,
   sendNotice,
 } from './notices/index.ts';
@@ -28,6 +30,8 @@ import {
   SuspendObligationInput,
   submitObligation,
   suspendObligation,
+  WithdrawRegimeInput,
+  withdrawRegime,
 } from './obligations/index.ts';
 import type { CatalogRegime } from './regimes/index.ts';
 import { createRegime, deleteRegime, EvaluateInput, evaluateRegime, getRegime, listRegimes, updateRegime } from './regimes/index.ts';
@@ -128,6 +132,28 @@ export const breachRoutes = new Hono<AppEnv>()
     async (c) => c.json(await recordBreachFacts(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
   )
   .post(
+    '/incidents/:id/breach/mark',
+    describeRoute({
+      summary: 'Mark the incident a (suspected) breach: BREACH_DEFAULT_REGIMES apply, once; marking again changes nothing',
+      tags: ['breach'],
+    }),
+    requirePermission('breach:assess'),
+    validate('param', IdParam),
+    validate('json', MarkBreachInput.omit({ via: true })),
+    async (c) => c.json(await markBreach(c.var.ctx, c.req.valid('param').id, { ...c.req.valid('json'), via: 'api' })),
+  )
+  .post(
+    '/incidents/:id/breach/regimes/withdraw',
+    describeRoute({
+      summary: 'Withdraw a regime from this incident, with a reason: its open obligations no longer apply',
+      tags: ['breach'],
+    }),
+    requirePermission('breach:assess'),
+    validate('param', IdParam),
+    validate('json', WithdrawRegimeInput),
+    async (c) => c.json(await withdrawRegime(c.var.ctx, c.req.valid('param').id, c.req.valid('json'))),
+  )
+  .post(
     '/incidents/:id/breach/regimes',
     describeRoute({
       summary: 'Put the incident under a regime: its obligations, due times and warnings',
@@ -161,7 +187,8 @@ export const breachRoutes = new Hono<AppEnv>()
     validate('param', IdParam),
     validate('query', ReportQuery),
     async (c) => {
-      const report = await buildRegulatorReport(c.var.ctx.db, c.req.valid('param').id, c.var.deps.config.BREACH_ORGANIZATION_NAME);
+      const organization = organizationOf(noticeSettings(c), 'The regulator report');
+      const report = await buildRegulatorReport(c.var.ctx.db, c.req.valid('param').id, organization);
       if (c.req.valid('query').format === 'text') return c.text(regulatorReportAsText(report));
       return c.json(report);
     },

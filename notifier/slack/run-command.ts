@@ -16,6 +16,7 @@ export const COMMAND_HELP = [
   '`/incident phase [INC-42] <phase> [reason]` move to a phase (add `--override` with a reason to skip an open checklist)',
   '`/incident note [INC-42] <text>` add a note to the timeline',
   '`/incident status [INC-42]` show where the incident stands',
+  '`/incident breach [INC-42] [--confirmed] [note]` mark a suspected (or confirmed) personal-data breach: the breach clocks start',
   'In an incident channel the incident can be left out.',
 ].join('\n');
 
@@ -89,6 +90,19 @@ export async function runCommand(
       return {
         response_type: 'ephemeral',
         text: `*${ref}* ${escapeSlack(incident.title)}\n${incident.severity.toUpperCase()} · ${phaseLabel(incident.phase)} · ${status} · commander: ${escapeSlack(commander?.name ?? 'unassigned')}\n<${link}|Open the timeline>`,
+      };
+    }
+    case 'breach': {
+      const reference = await takeIncident(ctx, words, input.channelId);
+      const suspected = !words.includes('--confirmed');
+      const note = words.filter((word) => word !== '--confirmed').join(' ') || undefined;
+      const result = await handlers.markBreach(ctx, reference, { suspected, note });
+      const detail = await handlers.getIncidentDetail(ctx.db, reference);
+      if (!result.marked) return { response_type: 'ephemeral', text: `${detail.reference} is already marked a breach; its clocks run.` };
+      const clocks = result.regimesApplied.length ? ` Clocks started: ${result.regimesApplied.join(', ')}.` : '';
+      return {
+        response_type: 'in_channel',
+        text: `:lock: ${detail.reference} marked a ${suspected ? 'suspected ' : ''}personal-data breach by ${by}.${clocks}`,
       };
     }
     case 'help':

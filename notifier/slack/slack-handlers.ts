@@ -23,6 +23,12 @@ export interface SlackHandlers {
   acknowledgeIncident(ctx: ActionContext, idOrReference: string, input: { via: 'slack' }): Promise<unknown>;
   transitionPhase(ctx: ActionContext, idOrReference: string, input: { to: string; reason?: string; override?: boolean }): Promise<unknown>;
   addNote(ctx: ActionContext, idOrReference: string, input: { text: string; source: 'slack' }): Promise<unknown>;
+  /** Marks a (suspected) breach; the default regimes' clocks start once. */
+  markBreach(
+    ctx: ActionContext,
+    idOrReference: string,
+    input: { suspected: boolean; note?: string },
+  ): Promise<{ marked: boolean; regimesApplied: string[] }>;
   declareIncident(ctx: ActionContext, input: { title: string; severity: Severity }): Promise<{ id: string }>;
   getIncidentDetail(db: Database, idOrReference: string): Promise<SlackIncidentDetail>;
   /** The phases in order, for "next phase". */

@@ -157,6 +157,28 @@ describeOnBackends('Slack in', () => {
     expect(timeline.events.find((event) => event.type === 'note.added')?.data).toMatchObject({ text: 'half \ufffd pair' });
   });
 
+  it('marks a suspected breach with /incident breach, starting the default clocks once', async ({ world }) => {
+    const { command } = slackIn(world);
+    await command('U0COMMANDER', 'declare sev1 Customer export readable');
+    const marked = (await (await command('U0COMMANDER', 'breach INC-1 bucket was public')).json()) as {
+      response_type: string;
+      text: string;
+    };
+    expect(marked).toMatchObject({ response_type: 'in_channel' });
+    expect(marked.text).toMatch(/INC-1 marked a suspected personal-data breach by Ana\. Clocks started: contract-24h, contract-48h\./);
+    const again = (await (await command('U0COMMANDER', 'breach INC-1 --confirmed')).json()) as { response_type: string; text: string };
+    expect(again).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/already marked a breach/) });
+    const breach = (await (await world.firebreak.request('GET', '/api/incidents/INC-1/breach')).json()) as {
+      regimes: { id: string; automatic: boolean }[];
+    };
+    expect(breach.regimes).toMatchObject([
+      { id: 'contract-24h', automatic: true },
+      { id: 'contract-48h', automatic: true },
+    ]);
+    const refused = (await (await command('U0RESPONDER', 'breach INC-1')).json()) as { text: string };
+    expect(refused.text).toMatch(/lacks the permission "breach:assess"/);
+  });
+
   it('refuses a Slack user without the permission, and one not linked to any user, changing nothing', async ({ world }) => {
     const { command, button, incident } = slackIn(world);
     await command('U0RESPONDER', 'declare sev2 Checkout errors');

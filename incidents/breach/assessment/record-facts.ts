@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ActionContext } from '../../../platform/index.ts';
 import { assertPermission, InvalidInputError, recordAudit } from '../../../platform/index.ts';
 import { getIncidentForUpdate } from '../../get-incident.ts';
-import { markIncidentBreach } from '../../incident-writes.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
+import { becomeBreach } from '../mark-breach.ts';
 import { recomputeObligations } from '../obligations/index.ts';
 import { ANCHORS } from '../regimes/index.ts';
 import { breachFacts } from './schema/breach-facts.ts';
@@ -88,9 +88,8 @@ export async function recordBreachFacts(ctx: ActionContext, incidentIdOrReferenc
       })),
     );
     const recorded = Object.fromEntries(entries);
-    if (input.facts.personalData === true && !incident.isBreach) {
-      await markIncidentBreach(tx, incident.id);
-    }
+    const regimesApplied =
+      input.facts.personalData === true ? await becomeBreach(tx, ctx, incident.id, { suspected: false, via: 'facts' }) : null;
     await appendTimelineEvent(tx, ctx.actor, {
       incidentId: incident.id,
       type: 'breach.facts_recorded',
@@ -103,6 +102,6 @@ export async function recordBreachFacts(ctx: ActionContext, incidentIdOrReferenc
       details: { facts: recorded, note: input.note ?? null },
     });
     const obligations = await recomputeObligations(tx, incident.id, now);
-    return { incidentId: incident.id, recorded, obligations: obligations.length };
+    return { incidentId: incident.id, recorded, obligations: obligations.length, regimesApplied: regimesApplied ?? [] };
   });
 }

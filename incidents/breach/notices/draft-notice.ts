@@ -9,6 +9,7 @@ import { currentAssessment } from '../assessment/index.ts';
 import { breachIncidentRegimes, breachObligations } from '../obligations/index.ts';
 import { NOTICE_SECTIONS, RegimeDefinition } from '../regimes/index.ts';
 import type { NoticeSettings } from './notice-settings.ts';
+import { organizationOf } from './notice-settings.ts';
 import { GENERIC_NOTICE_TEMPLATE, renderTemplate } from './render-notice.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
@@ -73,7 +74,12 @@ export async function draftNotice(ctx: ActionContext, incidentIdOrReference: str
       );
     }
     const assessment = await currentAssessment(tx, incident);
-    const rendered = renderTemplate(template, { assessment, regime, language: input.language, organization: settings.organization });
+    const rendered = renderTemplate(template, {
+      assessment,
+      regime,
+      language: input.language,
+      organization: organizationOf(settings, 'Drafting a notice'),
+    });
     const sections = rendered.sections.map((section) => {
       const override = input.sections?.[section.key as keyof typeof input.sections];
       return { key: section.key, heading: override?.heading ?? section.heading, body: override?.body ?? section.body };

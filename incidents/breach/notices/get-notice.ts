@@ -13,7 +13,15 @@ import { breachNotices } from './schema/breach-notices.ts';
 export type RecipientDelivery =
   | { status: 'not_sent' }
   | { status: 'public_page_only' }
-  | { status: OutboxStatus; attempts: number; lastError: string | null; deliveredAt: Date | null; nextAttemptAt: Date | null };
+  | {
+      status: OutboxStatus;
+      /** The outbox message, for a retry. */
+      messageId: string;
+      attempts: number;
+      lastError: string | null;
+      deliveredAt: Date | null;
+      nextAttemptAt: Date | null;
+    };
 
 /** Notices with their recipients and each recipient's delivery status (from the outbox). */
 export async function presentNotices(db: Database, notices: BreachNotice[], settings: Pick<NoticeSettings, 'publicUrl'>) {
@@ -54,6 +62,7 @@ export async function presentNotices(db: Database, notices: BreachNotice[], sett
         const delivery: RecipientDelivery = outbox
           ? {
               status: outbox.status,
+              messageId: outbox.id,
               attempts: outbox.attempts,
               lastError: outbox.lastError,
               deliveredAt: outbox.deliveredAt,

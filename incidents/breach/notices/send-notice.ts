@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { enqueueMessage } from '../../../notifier/index.ts';
 import type { ActionContext } from '../../../platform/index.ts';
-import { assertPermission, ConflictError, recordAudit } from '../../../platform/index.ts';
+import { assertPermission, ConflictError, InvalidInputError, recordAudit } from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
-import { lockObligation, markSubmitted } from '../obligations/index.ts';
+import { breachObligations, lockObligation, markSubmitted } from '../obligations/index.ts';
 import { lockNotice } from './lock-notice.ts';
 import type { NoticeSettings } from './notice-settings.ts';
-import { publicNoticeLink } from './notice-settings.ts';
+import { organizationOf, publicNoticeLink } from './notice-settings.ts';
 import { letterAsHtml, letterAsText, personalize } from './render-notice.ts';
 import { breachNoticeRecipients } from './schema/breach-notice-recipients.ts';
 import { breachNotices } from './schema/breach-notices.ts';
@@ -23,10 +23,13 @@ export const noticeMessageKey = (recipientId: string) => `breach-notice:${recipi
 
 /**
  * Sends an approved notice: an e-mail per recipient with an address (through the outbox, retried
- * there), the public page for every recipient, and the obligation marked submitted — one transaction.
+ * there) and the public page for every recipient. The obligation is submitted when the e-mails are
+ * delivered (noticeMessageSettled), not now; a notice without e-mail addresses submits it at once.
+ * Without SMTP_URL a notice with e-mail addresses is refused: nothing would arrive.
  */
 export async function sendNotice(ctx: ActionContext, noticeId: string, input: SendNoticeInput, settings: NoticeSettings) {
   assertPermission(ctx.actor, 'notices:draft');
+  organizationOf(settings, 'Sending a notice');
   return ctx.db.transaction(async (tx) => {
     const notice = await lockNotice(tx, noticeId);
     if (notice.status === 'draft')
@@ -38,16 +41,34 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
       throw new ConflictError(`The notice was sent already (${notice.sentAt?.toISOString() ?? ''}).`, 'already_sent');
     const now = new Date();
     const obligation = await lockObligation(tx, notice.obligationId);
-    const submitting = obligation.status === 'assessing' || obligation.status === 'applicable';
-    if (submitting) {
-      await markSubmitted(tx, ctx.actor, obligation, {
-        at: now,
-        via: 'notice',
-        reference: notice.id,
-        delayReason: input.delayReason ?? null,
-      });
-    }
     const recipients = await tx.select().from(breachNoticeRecipients).where(eq(breachNoticeRecipients.noticeId, notice.id));
+    const withEmail = recipients.filter((recipient) => recipient.email).length;
+    if (withEmail > 0 && !ctx.config.SMTP_URL) {
+      throw new ConflictError(
+        `E-mail is not configured (SMTP_URL is unset), so the ${withEmail} e-mail(s) of this notice cannot be delivered. Configure SMTP_URL, or send the notice yourself and record "sent outside Firebreak" on the obligation with a reason and evidence.`,
+        'not_configured',
+      );
+    }
+    const open = obligation.status === 'assessing' || obligation.status === 'applicable';
+    const delayReason = input.delayReason ?? obligation.delayReason;
+    if (open && obligation.effectiveDueAt && obligation.effectiveDueAt < now && !delayReason) {
+      throw new InvalidInputError(
+        `"${obligation.title}" was due ${obligation.effectiveDueAt.toISOString()}; a late notice needs the reasons for the delay (delayReason).`,
+        undefined,
+        'delay_reason_required',
+      );
+    }
+    if (open && input.delayReason) {
+      await tx
+        .update(breachObligations)
+        .set({ delayReason: input.delayReason, version: obligation.version + 1, updatedAt: now })
+        .where(eq(breachObligations.id, obligation.id));
+    }
+    // Only the public pages: nothing to wait for.
+    const submitting = open && withEmail === 0;
+    if (submitting) {
+      await markSubmitted(tx, ctx.actor, { ...obligation, delayReason }, { at: now, via: 'notice', reference: notice.id, delayReason });
+    }
     let emailed = 0;
     for (const recipient of recipients) {
       const link = publicNoticeLink(settings, recipient.publicToken);
@@ -76,7 +97,14 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
     await appendTimelineEvent(tx, ctx.actor, {
       incidentId: notice.incidentId,
       type: 'breach.notice_sent',
-      data: { notice: notice.id, obligation: obligation.key, recipients: recipients.length, emailed, submittedObligation: submitting },
+      data: {
+        notice: notice.id,
+        obligation: obligation.key,
+        recipients: recipients.length,
+        queued: emailed,
+        submittedObligation: submitting,
+        awaitingDelivery: open && emailed > 0,
+      },
     });
     await recordAudit(tx, ctx, {
       action: 'breach.notice.send',
@@ -84,7 +112,7 @@ export async function sendNotice(ctx: ActionContext, noticeId: string, input: Se
       targetId: notice.id,
       details: {
         recipients: recipients.length,
-        emailed,
+        queued: emailed,
         obligation: obligation.id,
         submittedObligation: submitting,
         delayReason: input.delayReason ?? null,

@@ -1,9 +1,10 @@
 // The obligations room's surface: what other rooms and parts use of it.
-export { ApplyRegimeInput, applyRegime } from './apply-regime.ts';
+export { ApplyRegimeInput, applyDefaultRegimes, applyRegime, WithdrawRegimeInput, withdrawRegime } from './apply-regime.ts';
 export { decideNotApplicable, NotApplicableInput } from './decide-not-applicable.ts';
 export { fireDeadlineWarning } from './fire-deadline-warning.ts';
 export { lockObligation } from './lock-obligation.ts';
 export { isLate, obligationState } from './obligation-state.ts';
+export { hasOpenObligation, openObligations } from './open-obligations.ts';
 export { recomputeObligations } from './recompute-obligations.ts';
 export { DelayReasonInput, recordDelayReason } from './record-delay-reason.ts';
 export { isActive, WARNING_TIMER_KIND } from './schedule-warnings.ts';

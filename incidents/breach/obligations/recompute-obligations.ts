@@ -37,7 +37,8 @@ export async function recomputeObligations(tx: Database, incidentId: string, now
     .orderBy(breachObligations.id)
     .for('update');
   const result: BreachObligation[] = [];
-  for (const application of applied) {
+  // A withdrawn regime's obligations are settled: they keep the state the withdrawal left them in.
+  for (const application of applied.filter((candidate) => !candidate.withdrawnAt)) {
     const regime = RegimeDefinition.parse(application.definition);
     const own = rows.filter((row) => row.incidentRegimeId === application.id);
     const submissions = Object.fromEntries(own.flatMap((row) => (row.submittedAt ? [[row.key, row.submittedAt]] : [])));

@@ -14,7 +14,10 @@ export const SUBMISSION_CHANNELS = ['notice', 'email', 'portal', 'letter', 'phon
 export const SubmitObligationInput = z.strictObject({
   submittedAt: z.iso.datetime({ offset: true }).optional(),
   via: z.enum(SUBMISSION_CHANNELS),
+  /** Where the proof is (a portal receipt number, a ticket, a file): the evidence of the submission. */
   reference: z.string().trim().min(1).max(500).optional(),
+  /** Why it was submitted outside Firebreak (e.g. e-mail is not configured, the regulator wants its portal). */
+  note: z.string().trim().min(1).max(2000).optional(),
   delayReason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(5000).optional(),
   expectedVersion: z.number().int().min(1).optional(),
 });
@@ -30,7 +33,8 @@ export async function markSubmitted(
   tx: Database,
   actor: Actor,
   obligation: BreachObligation,
-  submission: { at: Date; via: string; reference: string | null; delayReason: string | null },
+  submission: { at: Date; via: string; reference: string | null; delayReason: string | null; note?: string | null },
+  options: { allowMissingDelayReason?: boolean } = {},
 ): Promise<BreachObligation> {
   if (obligation.status === 'submitted')
     throw new ConflictError(
@@ -41,7 +45,7 @@ export async function markSubmitted(
     throw new ConflictError(`"${obligation.title}" is marked not applicable: ${obligation.notApplicableReason ?? ''}`, 'not_applicable');
   const delayReason = submission.delayReason ?? obligation.delayReason;
   const late = obligation.effectiveDueAt !== null && submission.at > obligation.effectiveDueAt;
-  if (late && !delayReason) {
+  if (late && !delayReason && !options.allowMissingDelayReason) {
     throw new InvalidInputError(
       `"${obligation.title}" was due ${obligation.effectiveDueAt?.toISOString() ?? ''}; a late submission needs the reasons for the delay (delayReason).`,
       undefined,
@@ -56,6 +60,7 @@ export async function markSubmitted(
       submittedVia: submission.via,
       submissionReference: submission.reference,
       submittedBy: actor.name,
+      submissionNote: submission.note ?? null,
       delayReason,
       version: obligation.version + 1,
       updatedAt: new Date(),
@@ -67,7 +72,14 @@ export async function markSubmitted(
   await appendTimelineEvent(tx, actor, {
     incidentId: obligation.incidentId,
     type: 'breach.obligation_submitted',
-    data: { regime: obligation.regimeId, obligation: obligation.key, via: submission.via, reference: submission.reference, late },
+    data: {
+      regime: obligation.regimeId,
+      obligation: obligation.key,
+      via: submission.via,
+      reference: submission.reference,
+      note: submission.note ?? null,
+      late,
+    },
   });
   await recomputeObligations(tx, obligation.incidentId);
   return updated;
@@ -86,12 +98,19 @@ export async function submitObligation(ctx: ActionContext, obligationId: string,
       via: input.via,
       reference: input.reference ?? null,
       delayReason: input.delayReason ?? null,
+      note: input.note ?? null,
     });
     await recordAudit(tx, ctx, {
       action: 'breach.obligation.submit',
       targetType: 'breach_obligation',
       targetId: obligation.id,
-      details: { submittedAt: at.toISOString(), via: input.via, reference: input.reference ?? null, delayReason: updated.delayReason },
+      details: {
+        submittedAt: at.toISOString(),
+        via: input.via,
+        reference: input.reference ?? null,
+        note: input.note ?? null,
+        delayReason: updated.delayReason,
+      },
     });
     return updated;
   });

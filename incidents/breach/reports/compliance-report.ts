@@ -55,6 +55,7 @@ export async function buildComplianceReport(db: Database, options: { incident?: 
       submittedAt: obligation.submittedAt?.toISOString() ?? null,
       submittedVia: obligation.submittedVia,
       submissionReference: obligation.submissionReference,
+      submissionNote: obligation.submissionNote,
       outcome: outcomeOf(obligation, now),
       delayReason: obligation.delayReason,
       notApplicableReason: obligation.notApplicableReason,

@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { incidents } from '../../../schema/incidents.ts';
 import type { RegimeDefinition } from '../../regimes/index.ts';
 
@@ -17,6 +17,12 @@ export const breachIncidentRegimes = pgTable(
     definition: jsonb().$type<RegimeDefinition>().notNull(),
     appliedBy: text().notNull(),
     appliedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Applied by BREACH_DEFAULT_REGIMES when the incident became a breach, not by a person's choice. */
+    automatic: boolean().notNull().default(false),
+    /** Withdrawn for this incident (with a person's reason): its open obligations no longer apply. */
+    withdrawnAt: timestamp({ withTimezone: true, precision: 3 }),
+    withdrawnBy: text(),
+    withdrawalReason: text(),
   },
   (table) => [uniqueIndex('breach_incident_regimes_incident_regime_idx').on(table.incidentId, table.regimeId)],
 );

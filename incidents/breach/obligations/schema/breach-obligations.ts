@@ -42,6 +42,8 @@ export const breachObligations = pgTable(
     submittedVia: text(),
     submissionReference: text(),
     submittedBy: text(),
+    /** Why a submission was recorded by hand (sent outside Firebreak), in the person's words. */
+    submissionNote: text(),
     delayReason: text(),
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

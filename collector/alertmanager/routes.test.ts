@@ -258,18 +258,13 @@ describeOnBackends('Alertmanager ingestion', () => {
 
     it('hostile strings: control characters and invalid label names are refused', async ({ firebreak }) => {
       const expectRefused = await refusals(firebreak);
-      await expectRefused(
-        '/api/v2/alerts',
-        [alert({ alertname: 'X\u0000Y' })],
-        400,
-        /labels\.alertname: label value contains a control character/,
-      );
+      await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\u0000Y' })], 400, /0\.labels\.alertname: contains U\+0000 \(NUL\)/);
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X', job: 'a\u001b[31mred' })], 400, /labels\.job: .*control character/);
       await expectRefused(
         '/api/v2/alerts',
         [alert({ alertname: 'X' }, { annotations: { summary: 'nul \u0000 here' } })],
         400,
-        /annotations\.summary: .*control character/,
+        /annotations\.summary: contains U\+0000 \(NUL\)/,
       );
       await expectRefused(
         '/api/v2/alerts',

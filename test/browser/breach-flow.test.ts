@@ -216,6 +216,17 @@ describe.each(databaseBackends)('a breach run from the web in Chromium on %s', (
     await commander.click('form[action$="/rca"] button[type=submit]');
     await commander.waitForURL(/done=rca/);
     await shot(commander, '08-rca-written', '#rca');
+    // The analysis's follow-up gets an owner and a due date (the checklist of this phase asks for one).
+    const actionItems = commander.locator('#action-items');
+    await actionItems.locator('#action-item-title').fill('Lint storage bucket policies in CI');
+    await actionItems.locator('#action-item-ownerUserId').selectOption({ label: `${reviewerUser.name} (${reviewerUser.email})` });
+    await actionItems.locator('#action-item-dueOn').fill('2031-05-01');
+    await actionItems.locator('#form-action-item button[type=submit]').click();
+    await commander.waitForURL(/done=action_item$/);
+    const item = commander.locator('#action-items li[data-action-item]');
+    expect(await item.count()).toBe(1);
+    expect(await item.textContent()).toContain(`owner ${reviewerUser.name}`);
+    await shot(commander, '08b-action-item', '#action-items');
     await reviewer.goto(incidentPage);
     await reviewer.click('form[action$="/rca/approve"] button');
     await reviewer.waitForURL(/done=rca_approved/);
@@ -223,8 +234,8 @@ describe.each(databaseBackends)('a breach run from the web in Chromium on %s', (
 
     // 8. Closing is refused while the 48 h obligation is open, naming it.
     await commander.goto(incidentPage);
-    for (let guard = 0; guard < 5 && (await commander.locator('button[aria-label^="Mark done"]').count()) > 0; guard++) {
-      await commander.locator('button[aria-label^="Mark done"]').first().click();
+    for (let guard = 0; guard < 5 && (await commander.locator('ul.checklist button[aria-label^="Mark done"]').count()) > 0; guard++) {
+      await commander.locator('ul.checklist button[aria-label^="Mark done"]').first().click();
       await commander.waitForURL(/done=checklist/);
     }
     await commander.click('#form-close button[type=submit]');

@@ -13,6 +13,8 @@ export interface Actor {
   permissions: ReadonlySet<Permission>;
   /** The person behind the action, where there is one (users, and Slack users mapped to users). */
   userId?: string;
+  /** An admin reset this user's password: the dashboard opens nothing but the change form until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 /**

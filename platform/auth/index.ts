@@ -12,6 +12,7 @@ export {
   startTotpEnrolment,
   TotpCodeInput,
 } from './login.ts';
+export { changePassword, PasswordChangeInput, PasswordResetInput, resetPassword } from './password-change.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { resealTotpSeeds, secretsAtStartup } from './reseal-totp-seeds.ts';
 export type { Permission, Role } from './roles.ts';

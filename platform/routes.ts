@@ -24,6 +24,8 @@ const TokenView = z
     createdAt: moment,
     lastUsedAt: moment.nullable(),
     revokedAt: moment.nullable(),
+    ownerUserId: z.uuid().nullable().meta({ description: 'The person the token acts for; null for a service token' }),
+    kind: z.enum(['person', 'service']).meta({ description: 'A service token belongs to nobody and can never approve' }),
   })
   .meta({ id: 'Token' });
 const UserView = z

@@ -26,6 +26,18 @@ export function personKey(actor: Actor): string {
 }
 
 /**
+ * Four-eyes approvals need a person: a service token (one that belongs to nobody) may draft and send,
+ * never approve, as a second token minted by the drafter would otherwise count as a second person.
+ */
+export function assertPersonMayApprove(actor: Actor): void {
+  if (actor.kind === 'token' && !actor.userId) {
+    throw new ForbiddenError(
+      `The token "${actor.name}" is a service token, which belongs to no person and cannot approve (four eyes compare people). Approve as a person, or with a token that person made.`,
+    );
+  }
+}
+
+/**
  * What every domain action receives: the database, the actor, where the request came from, and the
  * configuration the service was started with (how to route, group and notify are settings).
  */

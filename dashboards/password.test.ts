@@ -86,6 +86,8 @@ describeOnBackends('password change and reset', () => {
     expect(account).toContain('An admin reset your password');
     const refused = await browser.post('/incidents', { _csrf: csrfOf(account), title: 'x', severity: 'SEV3' });
     expect(refused.status).toBe(403);
+    // The API, called with the session's cookie, is closed too.
+    expect((await browser.get('/api/incidents')).status).toBe(403);
 
     await nextCodeAllowed(firebreak, user.id);
     const changed = await browser.post('/account/password', {

@@ -10,6 +10,8 @@ import {
   listAuditEntries,
   listTokens,
   listUsers,
+  PasswordResetInput,
+  resetPassword,
   revokeToken,
   TokenInput,
   UserInput,
@@ -77,6 +79,20 @@ export function adminRoutes(policy: LoginPolicy) {
         return '/admin/users?done=created';
       }),
     )
+    .post('/users/password-reset', async (c) => {
+      const form = await c.req.parseBody();
+      let reset: Awaited<ReturnType<typeof resetPassword>>;
+      try {
+        const input = parseForm(PasswordResetInput, { password: blankToUndefined(form.password) });
+        reset = await resetPassword(c.var.ctx, field(form, 'userId'), input);
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![400, 404].includes(error.status)) throw error;
+        await rememberRefusal(c, '/admin/users', { form: 'password-reset', values: typedValues(form), ...describeRefusal(error) });
+        return c.redirect('/admin/users#form-password-reset', 303);
+      }
+      // Like a new token, a generated password is shown in this answer only (it is never stored).
+      return renderPage(c, <UsersPage viewer={c.var.viewer} users={await listUsers(c.var.ctx)} reset={reset} />);
+    })
     .post('/users/:id', (c) =>
       submitForm(c, '/admin/users', async (form) => {
         const operation = field(form, 'operation');

@@ -82,6 +82,7 @@ export function originCheck<E extends AppEnv = AppEnv>(): MiddlewareHandler<E> {
 }
 
 const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
+const FORCED_CHANGE_PATHS = /^\/(account|account\/password|logout(\/everywhere)?)\/?$/;
 
 /**
  * Dashboard pages need a logged-in session (bearer tokens are for the API). Forms that change
@@ -97,6 +98,11 @@ export function requireViewer(policy: LoginPolicy): MiddlewareHandler<DashboardE
       throw new UnauthorizedError('Log in to the dashboard first.');
     }
     c.set('sessionToken', token);
+    // After an admin's reset, nothing opens but the account page (to change it) and logging out.
+    if (actor.mustChangePassword && !FORCED_CHANGE_PATHS.test(c.req.path)) {
+      if (c.req.method === 'GET') return c.redirect('/account#form-password', 303);
+      throw new ForbiddenError('An admin reset your password: change it on your account page first.');
+    }
     c.set('viewer', { actor, csrfToken: csrfTokenFor(token), channels: await getDeliveryChannels(c.var.ctx.db, c.var.deps.config) });
     if (SAFE_METHOD.test(c.req.method)) return next();
     return checkOrigin(c, async () => {

@@ -308,7 +308,10 @@ describeOnBackends('dashboard pages', () => {
     const createdPage = await created.text();
     const token = /id="new-token">(fbk_[A-Za-z0-9_-]+)</.exec(createdPage)?.[1] ?? '';
     expect(token).toMatch(/^fbk_/);
-    expect(await (await browser.get('/admin/tokens')).text()).not.toContain(token);
+    const tokensPage = await (await browser.get('/admin/tokens')).text();
+    expect(tokensPage).not.toContain(token);
+    // The admin's new token is theirs; the bootstrap token belongs to nobody and is marked a service token.
+    expect(tokensPage.match(/· service/g)).toHaveLength(1);
 
     const audit = await (await browser.get('/admin/audit?action=users.user.create')).text();
     expect(audit).toContain('ana@example.com');

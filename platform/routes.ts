@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import { AuditQuery, listAuditEntries, verifyAuditChain } from './audit/index.ts';
+import { changePassword, PasswordChangeInput, PasswordResetInput, resetPassword } from './auth/password-change.ts';
 import { ROLES } from './auth/roles.ts';
+import { loginPolicyFrom } from './auth/sessions.ts';
 import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.ts';
 import { createUser, listUsers, UserInput } from './auth/users.ts';
 import { migrationStatus, queryRows } from './database/index.ts';
@@ -22,6 +24,8 @@ const TokenView = z
     createdAt: moment,
     lastUsedAt: moment.nullable(),
     revokedAt: moment.nullable(),
+    ownerUserId: z.uuid().nullable().meta({ description: 'The person the token acts for; null for a service token' }),
+    kind: z.enum(['person', 'service']).meta({ description: 'A service token belongs to nobody and can never approve' }),
   })
   .meta({ id: 'Token' });
 const UserView = z
@@ -130,6 +134,42 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
         const { actor } = c.var.ctx;
         return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
       },
+    )
+    .post(
+      '/api/me/password',
+      describeRoute({
+        summary: "Change the caller's own password (current password and an authenticator code)",
+        tags: ['auth'],
+        responses: {
+          200: jsonResponse(
+            'Changed; every session of the person ended',
+            z.object({ changed: z.literal(true), endedSessions: z.number().int() }),
+          ),
+        },
+      }),
+      validate('json', PasswordChangeInput),
+      async (c) => {
+        const { config, secrets } = c.var.deps;
+        const result = await changePassword(c.var.ctx, c.req.valid('json'), loginPolicyFrom(config, secrets), null);
+        return c.json({ changed: true as const, ...result });
+      },
+    )
+    .post(
+      '/api/users/:id/password-reset',
+      describeRoute({
+        summary: "Reset a user's password; they must change it at next login",
+        tags: ['auth'],
+        responses: {
+          200: jsonResponse(
+            'The temporary password (shown once) and whether Firebreak generated it',
+            z.object({ temporaryPassword: z.string(), generated: z.boolean(), email: z.email() }),
+          ),
+          404: { description: 'No such user' },
+        },
+      }),
+      requirePermission('users:manage'),
+      validate('json', PasswordResetInput),
+      async (c) => c.json(await resetPassword(c.var.ctx, c.req.param('id'), c.req.valid('json'))),
     )
     .get(
       '/api/tokens',

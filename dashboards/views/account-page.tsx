@@ -1,12 +1,24 @@
 import type { SessionSummary } from '../../platform/index.ts';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, Flash, Layout, Time } from './layout.tsx';
+import { PasswordChangeForm } from './password-form.tsx';
 
-export function AccountPage({ viewer, sessions, notice }: { viewer: Viewer; sessions: SessionSummary[]; notice?: string | null }) {
+export function AccountPage({
+  viewer,
+  sessions,
+  notice,
+  error,
+}: {
+  viewer: Viewer;
+  sessions: SessionSummary[];
+  notice?: string | null;
+  error?: string | null;
+}) {
   return (
     <Layout title="Your account" viewer={viewer} section="account">
       <h1>{viewer.actor.name}</h1>
-      <Flash notice={notice} />
+      <Flash notice={notice} error={error} />
+      {viewer.actor.mustChangePassword ? <PasswordChangeForm viewer={viewer} /> : null}
       <section class="card" aria-labelledby="perm-title">
         <h2 id="perm-title">Role: {viewer.actor.role}</h2>
         <p class="muted">{[...viewer.actor.permissions].sort().join(', ') || 'no permissions'}</p>
@@ -46,6 +58,7 @@ export function AccountPage({ viewer, sessions, notice }: { viewer: Viewer; sess
           </p>
         </form>
       </section>
+      {viewer.actor.mustChangePassword ? null : <PasswordChangeForm viewer={viewer} />}
     </Layout>
   );
 }

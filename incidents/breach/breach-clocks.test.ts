@@ -258,7 +258,8 @@ describeOnBackends('breach notices without e-mail or a name', () => {
         }),
         201,
       );
-      await json(await firebreak.request('POST', `/api/breach/notices/${notice.id}/approve`, { json: {} }), 200);
+      const approver = await firebreak.tokenFor('admin', 'Ada Approver');
+      await json(await firebreak.request('POST', `/api/breach/notices/${notice.id}/approve`, { token: approver, json: {} }), 200);
       const refused = await json<{ error: { code: string; message: string } }>(
         await firebreak.request('POST', `/api/breach/notices/${notice.id}/send`, { token: drafter, json: {} }),
         409,

@@ -1,7 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ActionContext } from '../../platform/index.ts';
-import { assertPermission, ConflictError, DomainError, NotFoundError, personKey, recordAudit } from '../../platform/index.ts';
+import {
+  assertPermission,
+  assertPersonMayApprove,
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  personKey,
+  recordAudit,
+} from '../../platform/index.ts';
 import { incidentReference } from '../incident-reference.ts';
 import { lockIncident } from '../lock-incident.ts';
 import { appendTimelineEvent } from '../timeline/index.ts';
@@ -32,6 +40,7 @@ function missingParts(rca: RootCauseAnalysis): string[] {
 /** A second person approves the analysis (sent then to RCA_DISTRIBUTION); the incident can then be closed. */
 export async function approveRca(ctx: ActionContext, idOrReference: string, rawInput: ApproveRcaInput = {}): Promise<RootCauseAnalysis> {
   assertPermission(ctx.actor, 'rca:approve');
+  assertPersonMayApprove(ctx.actor);
   const input = ApproveRcaInput.parse(rawInput);
   return ctx.db.transaction(async (tx) => {
     const incident = await lockIncident(tx, idOrReference);

@@ -1,4 +1,6 @@
 import { expect } from 'vitest';
+import { authenticateToken, createToken, systemContext } from '../../platform/index.ts';
+import { users } from '../../platform/schema/users.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { advanceTo, completePhaseChecklist, declareCommandedIncident, personContext, timelineTypes } from '../../test/harness/incidents.ts';
 import { closeIncident } from '../close-incident.ts';
@@ -22,6 +24,42 @@ const completeAnalysis = {
 };
 
 describeOnBackends('root-cause analysis', () => {
+  it('counts a token as the person it belongs to, and refuses service tokens', async ({ database }) => {
+    const admin = personContext(database.db, 'admin', 'Ada');
+    const [person] = await database.db
+      .insert(users)
+      .values({ email: 'ada@example.com', name: 'Ada', role: 'admin', passwordHash: 'none' })
+      .returning({ id: users.id });
+    const ownerId = person?.id ?? '';
+    const ada = { ...admin, actor: { ...admin.actor, id: ownerId, userId: ownerId } };
+    // Ada mints a token, and with that token a second one: both are Ada.
+    const first = await createToken(ada, { name: 'ada-1', role: 'admin' });
+    const firstActor = await authenticateToken(database.db, first.token);
+    if (!firstActor) throw new Error('token not accepted');
+    const second = await createToken({ ...ada, actor: firstActor }, { name: 'ada-2', role: 'admin' });
+    const secondActor = await authenticateToken(database.db, second.token);
+    expect(secondActor).toMatchObject({ kind: 'token', userId: ownerId });
+
+    const author = { ...ada, actor: firstActor };
+    const incident = await declareCommandedIncident(author);
+    await advanceTo(author, incident.id, 'root_cause_analysis');
+    await writeRca(author, incident.id, completeAnalysis);
+    if (!secondActor) throw new Error('token not accepted');
+    await expect(approveRca({ ...ada, actor: secondActor }, incident.id)).rejects.toBeInstanceOf(SelfApprovalError);
+    await expect(approveRca(ada, incident.id)).rejects.toBeInstanceOf(SelfApprovalError);
+
+    const service = await createToken(systemContext(database.db, ada.config), { name: 'bot', role: 'admin' });
+    expect(service.summary.kind).toBe('service');
+    const serviceActor = await authenticateToken(database.db, service.token);
+    if (!serviceActor) throw new Error('token not accepted');
+    await expect(approveRca({ ...ada, actor: serviceActor }, incident.id)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/service token/),
+    });
+    const reviewer = personContext(database.db, 'commander', 'Bo');
+    expect((await approveRca(reviewer, incident.id)).status).toBe('approved');
+  });
+
   it('is approved by a second person only, and then the incident closes', async ({ database }) => {
     const author = personContext(database.db, 'commander', 'Ana');
     const reviewer = personContext(database.db, 'commander', 'Bo');

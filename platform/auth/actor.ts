@@ -13,6 +13,8 @@ export interface Actor {
   permissions: ReadonlySet<Permission>;
   /** The person behind the action, where there is one (users, and Slack users mapped to users). */
   userId?: string;
+  /** An admin reset this user's password: the dashboard opens nothing but the change form until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -21,6 +23,18 @@ export interface Actor {
  */
 export function personKey(actor: Actor): string {
   return actor.userId ? `user:${actor.userId}` : `${actor.kind}:${actor.id}`;
+}
+
+/**
+ * Four-eyes approvals need a person: a service token (one that belongs to nobody) may draft and send,
+ * never approve, as a second token minted by the drafter would otherwise count as a second person.
+ */
+export function assertPersonMayApprove(actor: Actor): void {
+  if (actor.kind === 'token' && !actor.userId) {
+    throw new ForbiddenError(
+      `The token "${actor.name}" is a service token, which belongs to no person and cannot approve (four eyes compare people). Approve as a person, or with a token that person made.`,
+    );
+  }
 }
 
 /**

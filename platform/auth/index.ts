@@ -1,5 +1,5 @@
 export type { ActionContext, Actor } from './actor.ts';
-export { assertPermission, can, personKey, SYSTEM_ACTOR, systemContext } from './actor.ts';
+export { assertPermission, assertPersonMayApprove, can, personKey, SYSTEM_ACTOR, systemContext } from './actor.ts';
 export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';
 export type { LoginOrigin, PasswordStepResult, TotpEnrolment } from './login.ts';
 export {
@@ -12,6 +12,7 @@ export {
   startTotpEnrolment,
   TotpCodeInput,
 } from './login.ts';
+export { changePassword, PasswordChangeInput, PasswordResetInput, resetPassword } from './password-change.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { resealTotpSeeds, secretsAtStartup } from './reseal-totp-seeds.ts';
 export type { Permission, Role } from './roles.ts';

@@ -90,7 +90,7 @@ function describeWait(ms: number): string {
  * the account must still wait, and otherwise records the attempt as a failure until it succeeds.
  * The e-mail need not belong to an account: the answer is the same either way. Answers the record's id.
  */
-async function claimAttempt(
+export async function claimAttempt(
   db: Database,
   email: string,
   step: 'password' | 'totp',
@@ -143,7 +143,7 @@ async function claimAttempt(
 }
 
 /** A password step that succeeded is not a failure; the account's failures are forgotten only at a full login (activate). */
-async function releaseAttempt(db: Database, attemptId: number): Promise<void> {
+export async function releaseAttempt(db: Database, attemptId: number): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.id, attemptId));
 }
 
@@ -231,7 +231,7 @@ async function activate(
 }
 
 /** Accepts a code once: the time step must be later than the last one this user used. */
-async function checkCode(tx: Database, user: User, secret: string, code: string, now: Date): Promise<boolean> {
+export async function checkCode(tx: Database, user: User, secret: string, code: string, now: Date): Promise<boolean> {
   const result = await verifyTotpCode({
     secret,
     token: code,

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { recordAudit } from '../audit/index.ts';
 import type { Config } from '../config.ts';
@@ -130,8 +130,16 @@ export async function findSession(
   return row;
 }
 
-export function actorForUser(user: Pick<User, 'id' | 'name' | 'role'>): Actor {
-  return { kind: 'user', id: user.id, name: user.name, role: user.role, permissions: permissionsOf(user.role), userId: user.id };
+export function actorForUser(user: Pick<User, 'id' | 'name' | 'role'> & { mustChangePassword?: boolean }): Actor {
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    permissions: permissionsOf(user.role),
+    userId: user.id,
+    ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
+  };
 }
 
 /** The session token in a Cookie header, if there is one. */
@@ -191,6 +199,17 @@ export async function endAllSessions(tx: Database, userId: string, now: Date = n
     .update(sessions)
     .set({ revokedAt: now })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+/** Ends every session of a user but the one behind `keepToken` (after a password change). */
+export async function endOtherSessions(tx: Database, userId: string, keepToken: string | null, now: Date = new Date()): Promise<number> {
+  const keep = keepToken ? ne(sessions.tokenHash, hashSessionToken(keepToken)) : undefined;
+  const ended = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep))
     .returning({ id: sessions.id });
   return ended.length;
 }

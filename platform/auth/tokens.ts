@@ -31,6 +31,10 @@ export interface TokenSummary {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** The person the token acts for; null for a service token. */
+  ownerUserId: string | null;
+  /** 'person' acts as its owner (four eyes count it as them); 'service' belongs to nobody and never approves. */
+  kind: 'person' | 'service';
 }
 
 /** A new random token: 32 bytes of entropy, base64url, with a recognisable prefix. */
@@ -44,17 +48,24 @@ export function hashToken(token: string): string {
 
 function summarize(token: ApiToken): TokenSummary {
   const { tokenHash: _hash, ...summary } = token;
-  return summary;
+  return { ...summary, kind: token.ownerUserId ? 'person' : 'service' };
 }
 
-/** Stores a token's hash; answers the summary and the token itself, which is never shown again. */
+/**
+ * Stores a token's hash; answers the summary and the token itself, which is never shown again. The
+ * token belongs to the person creating it (a token made with a person's token belongs to that person
+ * too); one made by Firebreak itself (the CLI, the bootstrap) is a service token unless `owner` names
+ * a user.
+ */
 export async function createToken(
   ctx: ActionContext,
   input: TokenInput,
   presetToken?: string,
+  options: { owner?: string | null } = {},
 ): Promise<{ token: string; summary: TokenSummary }> {
   assertPermission(ctx.actor, 'tokens:manage');
   const token = presetToken ?? generateToken();
+  const ownerUserId = ctx.actor.userId ?? options.owner ?? null;
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiTokens)
@@ -64,6 +75,7 @@ export async function createToken(
         tokenHash: hashToken(token),
         prefix: token.slice(0, DISPLAY_PREFIX_LENGTH),
         createdBy: ctx.actor.name,
+        ownerUserId,
       })
       .onConflictDoNothing()
       .returning();
@@ -72,7 +84,7 @@ export async function createToken(
       action: 'tokens.token.create',
       targetType: 'api_token',
       targetId: row.id,
-      details: { name: row.name, role: row.role, prefix: row.prefix },
+      details: { name: row.name, role: row.role, prefix: row.prefix, owner: row.ownerUserId },
     });
     return { token, summary: summarize(row) };
   });
@@ -114,9 +126,14 @@ export async function revokeToken(ctx: ActionContext, idOrName: string): Promise
 }
 
 // Every API request and every ingest delivery looks its token up: a prepared statement, not a query built each time.
-const selectLiveToken = preparedStatement<[tokenHash: string], { id: string; name: string; role: Role; last_used_at: number | null }>(`
-  select id::text as id, name, role, ${epochMs('last_used_at')} as last_used_at
-  from api_tokens where token_hash = $1 and revoked_at is null limit 1`);
+// A person's token stops with their account: a disabled owner's tokens are refused.
+const selectLiveToken = preparedStatement<
+  [tokenHash: string],
+  { id: string; name: string; role: Role; last_used_at: number | null; owner_user_id: string | null }
+>(`
+  select t.id::text as id, t.name, t.role, ${epochMs('t.last_used_at')} as last_used_at, t.owner_user_id::text as owner_user_id
+  from api_tokens t left join users u on u.id = t.owner_user_id
+  where t.token_hash = $1 and t.revoked_at is null and (t.owner_user_id is null or u.disabled_at is null) limit 1`);
 
 /** The actor a bearer token stands for, or null when it is unknown or revoked. */
 export async function authenticateToken(db: Database, token: string): Promise<Actor | null> {
@@ -131,7 +148,14 @@ export async function authenticateToken(db: Database, token: string): Promise<Ac
       .set({ lastUsedAt: new Date(now) })
       .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))));
   }
-  return { kind: 'token', id: row.id, name: row.name, role: row.role, permissions: permissionsOf(row.role) };
+  return {
+    kind: 'token',
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    permissions: permissionsOf(row.role),
+    ...(row.owner_user_id ? { userId: row.owner_user_id } : {}),
+  };
 }
 
 /** True when some live admin token exists. */

@@ -9,6 +9,9 @@ import { type ActionContext, assertPermission } from './actor.ts';
 import { hashPassword } from './passwords.ts';
 import { ROLES } from './roles.ts';
 
+/** What a password must be, wherever one is set (a new user, a change, an admin's reset). */
+export const NewPassword = z.string().min(12, 'must be at least 12 characters').max(256);
+
 export const UserInput = z.object({
   email: z
     .email()
@@ -16,7 +19,7 @@ export const UserInput = z.object({
     .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES).refine((role) => role !== 'ingest', 'people cannot have the ingest role'),
-  password: z.string().min(12, 'must be at least 12 characters').max(256),
+  password: NewPassword,
   slackUserId: z
     .string()
     .regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id such as U024BE7LH')

@@ -97,6 +97,9 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       const isLive = /\btext\/event-stream\b/.test(c.req.header('accept') ?? '') || c.req.header('x-firebreak-live') !== undefined;
       actor = await deps.resolveSession(c.req.header('cookie'), db, { touch: !isLive });
       if (actor && !SAFE_METHOD.test(c.req.method) && c.req.path.startsWith('/api/')) assertSameOrigin(c);
+      // After an admin's password reset the session opens nothing but the change, in the API as on pages.
+      if (actor?.mustChangePassword && c.req.path.startsWith('/api/') && !/^\/api\/me(\/password)?$/.test(c.req.path))
+        throw new ForbiddenError('An admin reset your password: change it first (on your account page, or POST /api/me/password).');
     }
     const isPublic = deps.publicPaths.some(
       (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),

@@ -1,5 +1,6 @@
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../auth/roles.ts';
+import { users } from './users.ts';
 
 export const apiTokens = pgTable(
   'api_tokens',
@@ -12,6 +13,11 @@ export const apiTokens = pgTable(
     /** The first characters of the token, so a person can tell their tokens apart. */
     prefix: text().notNull(),
     createdBy: text(),
+    /**
+     * The person the token acts for (whoever created it, when a person did): four-eyes rules compare
+     * people, so a token counts as its owner. Null for a service token, which can never approve.
+     */
+    ownerUserId: uuid().references(() => users.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),

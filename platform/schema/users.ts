@@ -17,6 +17,8 @@ export const users = pgTable('users', {
   slackUserId: text().unique(),
   failedLoginCount: integer().notNull().default(0),
   lockedUntil: timestamp({ withTimezone: true }),
+  /** Set by an admin's password reset: every dashboard page sends the user to change it first. */
+  mustChangePassword: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   disabledAt: timestamp({ withTimezone: true }),
 });

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Role } from '../../platform/index.ts';
 import { createLogger, createToken, loadConfig, systemContext } from '../../platform/index.ts';
+import { users } from '../../platform/schema/users.ts';
 import type { Firebreak } from '../../server.ts';
 import { createFirebreak } from '../../server.ts';
 import type { Backend } from './database.ts';
@@ -12,8 +14,12 @@ export const TEST_ADMIN_TOKEN = `fbk_test_admin_${'x'.repeat(40)}`;
 
 export interface TestFirebreak extends Firebreak {
   adminToken: string;
-  /** A new token with the role, made directly in the database. */
-  tokenFor(role: Role, name?: string): Promise<string>;
+  /**
+   * A new token with the role, made directly in the database. Each belongs to a person of its own (a
+   * user row made for it, who cannot log in), so that two tokens are two people for four eyes; pass
+   * `service: true` for a service token, which belongs to nobody.
+   */
+  tokenFor(role: Role, name?: string, options?: { service?: boolean }): Promise<string>;
   /** app.request() with a bearer token and, for objects, a JSON body. */
   request(
     method: string,
@@ -39,10 +45,23 @@ export async function createTestFirebreak(backend: Backend, env: Record<string, 
   return {
     ...firebreak,
     adminToken: TEST_ADMIN_TOKEN,
-    async tokenFor(role, name) {
-      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), {
-        name: name ?? `${role}-${++tokens}`,
-        role,
+    async tokenFor(role, name, options = {}) {
+      const tokenName = name ?? `${role}-${++tokens}`;
+      let owner: string | null = null;
+      if (!options.service) {
+        const [person] = await firebreak.database.db
+          .insert(users)
+          .values({
+            email: `token-owner-${randomUUID()}@example.com`,
+            name: tokenName,
+            role: role === 'ingest' ? 'viewer' : role,
+            passwordHash: 'none: this person logs in with a token only',
+          })
+          .returning({ id: users.id });
+        owner = person?.id ?? null;
+      }
+      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), { name: tokenName, role }, undefined, {
+        owner,
       });
       return token;
     },

@@ -49,7 +49,14 @@ export function TokensPage({
             {tokens.map((token) => (
               <tr>
                 <td data-label="Name">{token.name}</td>
-                <td data-label="Role">{token.role}</td>
+                <td data-label="Role">
+                  {token.role}{' '}
+                  {token.kind === 'service' ? (
+                    <span class="muted" title="Belongs to no person: it can never approve a notice or an analysis">
+                      · service
+                    </span>
+                  ) : null}
+                </td>
                 <td data-label="Prefix">
                   <code>{token.prefix}…</code>
                 </td>

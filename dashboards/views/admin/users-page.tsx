@@ -4,6 +4,8 @@ import { PageForm, SelectField, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { CsrfField, Flash, Layout } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
+import type { PasswordResetDone } from './password-reset.tsx';
+import { PasswordResetForm, PasswordResetResult } from './password-reset.tsx';
 
 const PERSON_ROLES = ROLES.filter((role) => role !== 'ingest');
 
@@ -24,11 +26,13 @@ export function UsersPage({
   users,
   error,
   notice,
+  reset,
 }: {
   viewer: Viewer;
   users: UserSummary[];
   error?: string | null;
   notice?: string | null;
+  reset?: PasswordResetDone | null;
 }) {
   const now = Date.now();
   return (
@@ -36,6 +40,7 @@ export function UsersPage({
       <h1>Users and roles</h1>
       <AdminNav viewer={viewer} current="/admin/users" />
       <Flash error={error} notice={notice} />
+      {reset ? <PasswordResetResult done={reset} /> : null}
       <section class="card" aria-labelledby="users-title">
         <h2 id="users-title">Users</h2>
         <table class="responsive">
@@ -60,6 +65,7 @@ export function UsersPage({
                   <td data-label="Status">
                     {user.disabledAt ? 'disabled' : locked ? 'locked' : 'active'}
                     {user.totpEnabled ? ' · MFA on' : ' · MFA not enrolled yet'}
+                    {user.mustChangePassword ? ' · must change password' : ''}
                   </td>
                   <td data-label="Change">
                     {self ? (
@@ -92,6 +98,7 @@ export function UsersPage({
           </tbody>
         </table>
       </section>
+      <PasswordResetForm viewer={viewer} users={users} />
       <section class="card" aria-labelledby="new-user-title">
         <h2 id="new-user-title">New user</h2>
         <PageForm id="new-user" action="/admin/users" viewer={viewer}>

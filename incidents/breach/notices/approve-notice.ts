@@ -1,6 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { ActionContext } from '../../../platform/index.ts';
-import { assertPermission, ConflictError, ForbiddenError, personKey, recordAudit } from '../../../platform/index.ts';
+import {
+  assertPermission,
+  assertPersonMayApprove,
+  ConflictError,
+  ForbiddenError,
+  personKey,
+  recordAudit,
+} from '../../../platform/index.ts';
 import { appendTimelineEvent } from '../../timeline/index.ts';
 import { lockNotice } from './lock-notice.ts';
 import { unfinishedParts } from './render-notice.ts';
@@ -9,6 +16,7 @@ import { breachNotices } from './schema/breach-notices.ts';
 /** Approves a draft: a second person with notices:approve, never one of its authors (four eyes). */
 export async function approveNotice(ctx: ActionContext, noticeId: string, expectedVersion?: number) {
   assertPermission(ctx.actor, 'notices:approve');
+  assertPersonMayApprove(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     const notice = await lockNotice(tx, noticeId, expectedVersion);
     if (notice.status !== 'draft') throw new ConflictError(`The notice is ${notice.status} already.`, 'notice_not_draft');

@@ -70,6 +70,53 @@ describeOnBackends('breach notices', () => {
     return { reference: incident.reference, incidentId: incident.id, art34 };
   }
 
+  it('compares people, not tokens: a token minted by the drafter and a service token cannot approve', async ({ firebreak }) => {
+    const { reference, art34 } = await breachUnderGdpr(firebreak);
+    // An admin with a token of their own mints a second one with it: both act for the same person.
+    const adminToken = await firebreak.tokenFor('admin', 'admin-ada');
+    const minted = await json<{ token: string; kind: string; ownerUserId: string }>(
+      await firebreak.request('POST', '/api/tokens', { token: adminToken, json: { name: 'ada-second', role: 'admin' } }),
+      201,
+    );
+    expect(minted).toMatchObject({ kind: 'person', ownerUserId: expect.any(String) });
+    const draft = await json<Notice>(
+      await firebreak.request('POST', `/api/incidents/${reference}/breach/notices`, {
+        token: adminToken,
+        json: { obligationId: art34.id, recipients: [{ name: 'Ana Silva', email: 'ana@example.com' }] },
+      }),
+      201,
+    );
+    await json(
+      await firebreak.request('PATCH', `/api/breach/notices/${draft.id}`, {
+        token: adminToken,
+        json: { sections: { whatWeAreDoing: { body: 'We closed the bucket and rotated every credential.' } } },
+      }),
+      200,
+    );
+    const twoTokens = await json<{ error: { message: string } }>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: minted.token, json: {} }),
+      403,
+    );
+    expect(twoTokens.error.message).toMatch(/Four eyes/);
+    // The bootstrap token and tokens Firebreak makes itself belong to nobody: they never approve.
+    const service = await json<{ error: { message: string } }>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { json: {} }),
+      403,
+    );
+    expect(service.error.message).toMatch(/service token/);
+    const serviceToken = await firebreak.tokenFor('admin', 'deploy-bot', { service: true });
+    expect((await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: serviceToken, json: {} })).status).toBe(
+      403,
+    );
+    // A second person is accepted.
+    const other = await firebreak.tokenFor('commander', 'approver-bo');
+    const approved = await json<Notice>(
+      await firebreak.request('POST', `/api/breach/notices/${draft.id}/approve`, { token: other, json: {} }),
+      200,
+    );
+    expect(approved.status).toBe('approved');
+  });
+
   it('drafts, needs a second person to approve, e-mails every recipient over SMTP, publishes the pages and marks the obligation submitted', async ({
     firebreak,
     smtp,

@@ -3,5 +3,6 @@ export { AuditCheckpoint, AuditCheckpointError, createAuditCheckpoint, parseAudi
 export { AuditQuery, listAuditEntries } from './list-audit.ts';
 export type { AuditContext, AuditInput } from './record-audit.ts';
 export { GENESIS_HASH, hashAuditEntry, recordAudit } from './record-audit.ts';
+export { AUDIT_CHECKPOINT_JOB, registerAuditCheckpoints } from './scheduled-checkpoint.ts';
 export type { AuditProblem, AuditVerification, VerifyOptions } from './verify-audit.ts';
 export { verifyAuditChain } from './verify-audit.ts';

@@ -24,6 +24,7 @@ import {
   ROLES,
   revokeToken,
   runMigrations,
+  runtimeRoleGrants,
   SERVER_URL_FILE,
   systemContext,
   TokenInput,
@@ -266,6 +267,24 @@ that a deployment can hand the same file to Alertmanager or Prometheus.`,
         (request) => request('POST', '/api/users', input),
       );
       console.log(`created ${user.role} user ${user.email} (${user.id}); they enrol an authenticator at first login`);
+      return 0;
+    },
+  },
+  'db grants': {
+    synopsis: '[--role NAME]',
+    summary: 'print the SQL for a runtime database role that cannot alter the audit trail',
+    details: `--role NAME  the role to create and grant (default firebreak_app)
+Run the SQL with psql as the role that owns the tables (the one that runs \`firebreak migrate\`), in
+Firebreak's database, and again after each upgrade. The role can use every table but owns none (so it
+cannot disable the append-only triggers), and has no UPDATE, DELETE or TRUNCATE on audit_entries.
+Touches no database.`,
+    options: { role: { type: 'string' } },
+    async run(_config, values) {
+      try {
+        process.stdout.write(runtimeRoleGrants(text(values, 'role') ?? 'firebreak_app'));
+      } catch (error) {
+        throw new OperatorError(`${(error as Error).message}.`, 2);
+      }
       return 0;
     },
   },

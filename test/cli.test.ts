@@ -185,7 +185,17 @@ function expectOneLineError(stderr: string, pattern: RegExp) {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-const COMMANDS = ['serve', 'migrate', 'token create', 'token list', 'token revoke', 'user create', 'audit verify', 'audit checkpoint'];
+const COMMANDS = [
+  'serve',
+  'migrate',
+  'token create',
+  'token list',
+  'token revoke',
+  'user create',
+  'audit verify',
+  'audit checkpoint',
+  'db grants',
+];
 
 describe('firebreak --help, --version and wrong arguments', () => {
   it('gives help and the version for the command and for every command, touching no database', async () => {
@@ -225,6 +235,18 @@ describe('firebreak --help, --version and wrong arguments', () => {
     expect(extra.code).toBe(2);
     expectOneLineError(extra.stderr, /Unexpected argument "b"/);
   }, 120_000);
+
+  it('prints the runtime role SQL for db grants, and refuses a role name that is not an identifier', async () => {
+    const env = { DATA_DIR: path.join(tmpdir(), 'firebreak-cli-never-created') };
+    const printed = await firebreakCli(['db', 'grants', '--role', 'fb_runtime'], env);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('CREATE ROLE fb_runtime LOGIN');
+    expect(printed.stdout).toContain('REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM fb_runtime;');
+    const refused = await firebreakCli(['db', 'grants', '--role', 'x; drop table y'], env);
+    expect(refused.code).toBe(2);
+    expectOneLineError(refused.stderr, /role name/);
+    await expect(stat(env.DATA_DIR)).rejects.toThrow();
+  });
 
   it('refuses to serve on an embedded database a running server holds, in one line', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-busy-'));

@@ -16,12 +16,14 @@ interface Incident {
 }
 
 /** Requests to /slack signed as Slack signs them, and an incident as the API shows it. */
-// Slack signs each request afresh; two equal requests within a second still differ in their timestamp.
-let sent = 0;
+// Slack signs each request afresh: every request here gets a timestamp of its own (rising, and within
+// the five minutes), so two equal requests are never one replayed.
+let lastTimestamp = 0;
 
 function slackIn(world: NotifierWorld) {
   function signedPost(path: string, body: string, contentType: string, options: { secret?: string; timestamp?: number } = {}) {
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000) - (sent++ % 120);
+    lastTimestamp = Math.max(Math.floor(Date.now() / 1000) - 200, lastTimestamp + 1);
+    const timestamp = options.timestamp ?? lastTimestamp;
     return world.firebreak.request('POST', path, {
       token: null,
       body,

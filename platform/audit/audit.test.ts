@@ -178,7 +178,12 @@ describeOnBackends('audit chain', () => {
     await handle.db.transaction((tx) =>
       recordAudit(tx, systemContext(handle.db, TEST_CONFIG), { action: 'test.after', targetType: 'thing' }),
     );
-    expect(await verifyAuditChain(handle.db, TEST_CONFIG, { checkpoint })).toEqual({ ok: true, entries: 6, problems: [] });
+    expect(await verifyAuditChain(handle.db, TEST_CONFIG, { checkpoint })).toEqual({
+      ok: true,
+      entries: 6,
+      problems: [],
+      checkpointAt: checkpoint.at,
+    });
     const other = `${checkpoint.hash.slice(0, -1)}${checkpoint.hash.endsWith('0') ? '1' : '0'}`;
     await tamper(handle, sql`update audit_entries set hash = ${other} where position = 5`);
     const result = await verifyAuditChain(handle.db, TEST_CONFIG, { checkpoint });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ActionContext, Config, DatabaseHandle } from './platform/index.ts';
+import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle } from './platform/index.ts';
 import {
+  AuditCheckpointError,
+  createAuditCheckpoint,
   createLogger,
   createToken,
   createUser,
@@ -18,9 +20,11 @@ import {
   lockEmbeddedDatabase,
   OperatorError,
   openDatabase,
+  parseAuditCheckpoint,
   ROLES,
   revokeToken,
   runMigrations,
+  runtimeRoleGrants,
   SERVER_URL_FILE,
   systemContext,
   TokenInput,
@@ -266,26 +270,107 @@ that a deployment can hand the same file to Alertmanager or Prometheus.`,
       return 0;
     },
   },
+  'db grants': {
+    synopsis: '[--role NAME]',
+    summary: 'print the SQL for a runtime database role that cannot alter the audit trail',
+    details: `--role NAME  the role to create and grant (default firebreak_app)
+Run the SQL with psql as the role that owns the tables (the one that runs \`firebreak migrate\`), in
+Firebreak's database, and again after each upgrade. The role can use every table but owns none (so it
+cannot disable the append-only triggers), and has no UPDATE, DELETE or TRUNCATE on audit_entries.
+Touches no database.`,
+    options: { role: { type: 'string' } },
+    async run(_config, values) {
+      try {
+        process.stdout.write(runtimeRoleGrants(text(values, 'role') ?? 'firebreak_app'));
+      } catch (error) {
+        throw new OperatorError(`${(error as Error).message}.`, 2);
+      }
+      return 0;
+    },
+  },
   'audit verify': {
-    synopsis: '',
+    synopsis: '[--checkpoint FILE]',
     summary: "check the audit trail's hash chain; exit 1 if broken",
-    options: {},
-    async run(config) {
+    details: `--checkpoint FILE  also check against a head written by \`audit checkpoint\`: every entry up to it must
+                   still be there, unchanged (the chain alone cannot tell that its last entries were dropped).`,
+    options: { checkpoint: { type: 'string' } },
+    async run(config, values) {
+      const file = text(values, 'checkpoint');
+      const checkpointText = file
+        ? await readFile(file, 'utf8').catch(() => {
+            throw new OperatorError(`Cannot read the checkpoint file ${file}.`);
+          })
+        : undefined;
       const result = await onDatabaseOrServer(
         config,
-        (_ctx, handle) => verifyAuditChain(handle.db),
-        (request) => request<Awaited<ReturnType<typeof verifyAuditChain>>>('GET', '/api/audit/verify'),
+        (_ctx, handle) => verifyWithCheckpoint(handle, config, checkpointText),
+        (request) =>
+          checkpointText === undefined
+            ? request<AuditVerification>('GET', '/api/audit/verify')
+            : request<AuditVerification>('POST', '/api/audit/verify', { checkpoint: parseJson(checkpointText) }),
       );
+      const [only] = result.problems;
+      if (only && result.problems.length === 1) {
+        console.log(`audit chain BROKEN: ${only.message}`);
+        return 1;
+      }
       for (const problem of result.problems) console.log(`${problem.kind}\tentry ${problem.position}\t${problem.message}`);
+      const matches = checkpointText === undefined ? '' : `, checkpoint of ${result.checkpointAt ?? '?'} matches`;
       console.log(
         result.ok
-          ? `audit chain intact: ${result.entries} entries`
+          ? `audit chain intact: ${result.entries} entries${matches}`
           : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
       );
       return result.ok ? 0 : 1;
     },
   },
+  'audit checkpoint': {
+    synopsis: '[--out FILE]',
+    summary: "write the audit trail's signed head, to keep outside the database",
+    details: `The head is the last entry's position and hash, the number of entries and the time, signed with
+the audit key (derived from FIREBREAK_SECRET_KEY). Keep it where the database's users cannot write;
+\`audit verify --checkpoint FILE\` then fails if any entry up to it was deleted or changed.
+--out FILE  write it there (mode 0600) instead of standard output`,
+    options: { out: { type: 'string' } },
+    async run(config, values) {
+      const checkpoint = await onDatabaseOrServer(
+        config,
+        (_ctx, handle) => createAuditCheckpoint(handle.db, config),
+        (request) => request<AuditCheckpoint>('POST', '/api/audit/checkpoints'),
+      );
+      const out = text(values, 'out');
+      if (!out) {
+        console.log(JSON.stringify(checkpoint, null, 2));
+        return 0;
+      }
+      await writeFile(out, `${JSON.stringify(checkpoint, null, 2)}\n`, { mode: 0o600 });
+      console.log(`audit checkpoint: entry ${checkpoint.position} of ${checkpoint.entries}, written to ${out}`);
+      return 0;
+    },
+  },
 };
+
+function parseJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+async function verifyWithCheckpoint(
+  handle: DatabaseHandle,
+  config: Config,
+  checkpointText: string | undefined,
+): Promise<AuditVerification> {
+  try {
+    const checkpoint = checkpointText === undefined ? undefined : parseAuditCheckpoint(checkpointText, config);
+    return await verifyAuditChain(handle.db, config, { checkpoint });
+  } catch (error) {
+    if (error instanceof AuditCheckpointError) throw new OperatorError(`The checkpoint is refused: ${error.message}.`);
+    throw error;
+  }
+}
 
 const COMMON_OPTIONS: ParseArgsOptionsConfig = {
   help: { type: 'boolean', short: 'h' },

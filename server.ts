@@ -40,6 +40,7 @@ import {
   openApiDocument,
   openDatabase,
   platformRoutes,
+  registerAuditCheckpoints,
   runMigrations,
   Scheduler,
   SERVER_URL_FILE,
@@ -101,6 +102,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
   registerAlerting(scheduler, config);
+  registerAuditCheckpoints(scheduler, config);
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);

@@ -150,7 +150,7 @@ export function adminRoutes(policy: LoginPolicy) {
       };
       const [page, verification] = await Promise.all([
         listAuditEntries(c.var.ctx.db, query),
-        c.req.query('verify') === '1' ? verifyAuditChain(c.var.ctx.db) : Promise.resolve(null),
+        c.req.query('verify') === '1' ? verifyAuditChain(c.var.ctx.db, c.var.ctx.config) : Promise.resolve(null),
       ]);
       return renderPage(
         c,

@@ -43,6 +43,9 @@ export const ConfigSchema = z.object({
       'must list 32-byte keys (64 hex digits or base64), separated by commas',
     )
     .optional(),
+  /** Where the audit chain's signed head is written every hour (platform/audit/scheduled-checkpoint.ts); unset: not written. */
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_KEEP: z.coerce.number().int().min(1).default(168),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

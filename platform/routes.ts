@@ -2,13 +2,22 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { AuditQuery, listAuditEntries, verifyAuditChain } from './audit/index.ts';
+import {
+  AuditCheckpoint,
+  AuditCheckpointError,
+  AuditQuery,
+  createAuditCheckpoint,
+  listAuditEntries,
+  parseAuditCheckpoint,
+  verifyAuditChain,
+} from './audit/index.ts';
 import { changePassword, PasswordChangeInput, PasswordResetInput, resetPassword } from './auth/password-change.ts';
 import { ROLES } from './auth/roles.ts';
 import { loginPolicyFrom } from './auth/sessions.ts';
 import { createToken, listTokens, revokeToken, TokenInput } from './auth/tokens.ts';
 import { createUser, listUsers, UserInput } from './auth/users.ts';
 import { migrationStatus, queryRows } from './database/index.ts';
+import { InvalidInputError } from './errors.ts';
 import type { AppEnv } from './http/index.ts';
 import { ANONYMOUS_ACTOR, jsonResponse, requirePermission, validate } from './http/index.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
@@ -38,6 +47,12 @@ const UserView = z
   })
   .loose()
   .meta({ id: 'User' });
+const AuditVerificationView = z.object({
+  ok: z.boolean(),
+  entries: z.int(),
+  problems: z.array(z.object({ kind: z.string(), position: z.int(), message: z.string() }).loose()),
+  checkpointAt: moment.optional(),
+});
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 
 /** A named check that /readyz reports; a part that cannot deliver says so here. */
@@ -249,17 +264,42 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
         summary: 'Verify the audit hash chain',
         tags: ['audit'],
         responses: {
-          200: jsonResponse(
-            'Whether the chain is intact, and each changed, removed or reordered entry',
-            z.object({
-              ok: z.boolean(),
-              entries: z.int(),
-              problems: z.array(z.object({ kind: z.string(), position: z.int(), message: z.string() }).loose()),
-            }),
-          ),
+          200: jsonResponse('Whether the chain is intact, and each changed, removed or reordered entry', AuditVerificationView),
         },
       }),
       requirePermission('audit:read'),
-      async (c) => c.json(await verifyAuditChain(c.var.ctx.db)),
+      async (c) => c.json(await verifyAuditChain(c.var.ctx.db, c.var.ctx.config)),
+    )
+    .post(
+      '/api/audit/verify',
+      describeRoute({
+        summary: 'Verify the audit hash chain against a checkpoint',
+        description:
+          'The checkpoint is what POST /api/audit/checkpoints (or `firebreak audit checkpoint`) wrote; 400 if its signature does not match.',
+        tags: ['audit'],
+        responses: { 200: jsonResponse('As GET, and every entry up to the checkpoint that is missing or differs', AuditVerificationView) },
+      }),
+      requirePermission('audit:read'),
+      validate('json', z.object({ checkpoint: z.unknown() })),
+      async (c) => {
+        let checkpoint: AuditCheckpoint;
+        try {
+          checkpoint = parseAuditCheckpoint(JSON.stringify(c.req.valid('json').checkpoint), c.var.ctx.config);
+        } catch (error) {
+          if (error instanceof AuditCheckpointError) throw new InvalidInputError(`The checkpoint is refused: ${error.message}.`);
+          throw error;
+        }
+        return c.json(await verifyAuditChain(c.var.ctx.db, c.var.ctx.config, { checkpoint }));
+      },
+    )
+    .post(
+      '/api/audit/checkpoints',
+      describeRoute({
+        summary: "Sign the audit chain's head, to keep outside the database",
+        tags: ['audit'],
+        responses: { 200: jsonResponse('The signed head: last position and hash, number of entries, time, signature', AuditCheckpoint) },
+      }),
+      requirePermission('audit:read'),
+      async (c) => c.json(await createAuditCheckpoint(c.var.ctx.db, c.var.ctx.config)),
     );
 }

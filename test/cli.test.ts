@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createLogger, FIREBREAK_VERSION, loadConfig, lockEmbeddedDatabase, openDatabase } from '../platform/index.ts';
 import { createFirebreak } from '../server.ts';
@@ -125,6 +126,45 @@ describe('firebreak CLI with the embedded database', () => {
     }
   });
 
+  it('checkpoints the audit head and catches the last entries deleted after it, in one line', { timeout: 120_000 }, async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-checkpoint-'));
+    const env = { DATA_DIR: dataDirectory };
+    for (const name of ['a', 'b', 'c'])
+      expect((await firebreakCli(['token', 'create', '--name', name, '--role', 'viewer'], env)).code).toBe(0);
+    const file = path.join(dataDirectory, 'head.json');
+    const written = await firebreakCli(['audit', 'checkpoint', '--out', file], env);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/audit checkpoint: entry \d+ of \d+, written to .*head\.json/);
+    const checkpoint = JSON.parse(await readFile(file, 'utf8')) as { position: number; signature: string };
+    expect(checkpoint.signature).toMatch(/^[0-9a-f]{64}$/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const intact = await firebreakCli(['audit', 'verify', '--checkpoint', file], env);
+    expect(intact.code, intact.stdout + intact.stderr).toBe(0);
+    expect(intact.stdout).toMatch(/audit chain intact: \d+ entries, checkpoint of .* matches/);
+
+    // Someone with the table's rights drops the last entry: the chain alone still looks whole.
+    const database = await openDatabase({ dataDirectory });
+    try {
+      await database.db.execute(sql`alter table audit_entries disable trigger audit_entries_append_only`);
+      await database.db.execute(sql`delete from audit_entries where position = ${checkpoint.position}`);
+    } finally {
+      await database.close();
+    }
+    expect((await firebreakCli(['audit', 'verify'], env)).code).toBe(0);
+    const broken = await firebreakCli(['audit', 'verify', '--checkpoint', file], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^audit chain BROKEN: entries ${checkpoint.position}\\.\\.${checkpoint.position} of the checkpoint of .* are missing$`),
+      ),
+    ]);
+
+    await writeFile(file, JSON.stringify({ ...checkpoint, position: 1 }));
+    const forged = await firebreakCli(['audit', 'verify', '--checkpoint', file], env);
+    expect(forged.code).toBe(1);
+    expectOneLineError(forged.stderr, /checkpoint signature does not match/);
+  });
+
   it('explains bad arguments', async () => {
     const result = await firebreakCli(['token', 'create', '--name', 'x', '--role', 'king'], {
       DATA_DIR: await mkdtemp(path.join(tmpdir(), 'fb-')),
@@ -145,7 +185,17 @@ function expectOneLineError(stderr: string, pattern: RegExp) {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-const COMMANDS = ['serve', 'migrate', 'token create', 'token list', 'token revoke', 'user create', 'audit verify'];
+const COMMANDS = [
+  'serve',
+  'migrate',
+  'token create',
+  'token list',
+  'token revoke',
+  'user create',
+  'audit verify',
+  'audit checkpoint',
+  'db grants',
+];
 
 describe('firebreak --help, --version and wrong arguments', () => {
   it('gives help and the version for the command and for every command, touching no database', async () => {
@@ -185,6 +235,18 @@ describe('firebreak --help, --version and wrong arguments', () => {
     expect(extra.code).toBe(2);
     expectOneLineError(extra.stderr, /Unexpected argument "b"/);
   }, 120_000);
+
+  it('prints the runtime role SQL for db grants, and refuses a role name that is not an identifier', async () => {
+    const env = { DATA_DIR: path.join(tmpdir(), 'firebreak-cli-never-created') };
+    const printed = await firebreakCli(['db', 'grants', '--role', 'fb_runtime'], env);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('CREATE ROLE fb_runtime LOGIN');
+    expect(printed.stdout).toContain('REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM fb_runtime;');
+    const refused = await firebreakCli(['db', 'grants', '--role', 'x; drop table y'], env);
+    expect(refused.code).toBe(2);
+    expectOneLineError(refused.stderr, /role name/);
+    await expect(stat(env.DATA_DIR)).rejects.toThrow();
+  });
 
   it('refuses to serve on an embedded database a running server holds, in one line', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-busy-'));

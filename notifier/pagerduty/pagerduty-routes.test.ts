@@ -17,9 +17,11 @@ const webhook = (world: NotifierWorld, body: unknown, secret = SECRET) => {
     },
   });
 };
-const acknowledged = (incidentKey: string) => ({
+let eventNumber = 0;
+const acknowledged = (incidentKey: string, occurredAt = new Date()) => ({
   event: {
-    id: 'E1',
+    id: `E-ack-${++eventNumber}`,
+    occurred_at: occurredAt.toISOString(),
     event_type: 'incident.acknowledged',
     resource_type: 'incident',
     agent: { id: 'PU1', type: 'user_reference', summary: 'Pat Oncall' },
@@ -49,9 +51,28 @@ describeOnBackends('PagerDuty webhook', () => {
     // PagerDuty retries deliveries: a second one changes nothing.
     expect(await (await webhook(world, acknowledged(incident.id))).json()).toMatchObject({ handled: true });
     const other = await webhook(world, {
-      event: { id: 'E2', event_type: 'incident.priority_updated', data: { incident_key: incident.id } },
+      event: {
+        id: 'E2',
+        occurred_at: new Date().toISOString(),
+        event_type: 'incident.priority_updated',
+        data: { incident_key: incident.id },
+      },
     });
     expect(await other.json()).toEqual({ handled: false });
     expect((await webhook(world, { nothing: true })).status).toBe(400);
+  });
+
+  it('refuses replays: an event seen before, or one that occurred outside five minutes', async ({ world }) => {
+    const incident = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });
+    const event = acknowledged(incident.id);
+    expect(await (await webhook(world, event)).json()).toMatchObject({ handled: true });
+    const replay = await webhook(world, event);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ handled: false, reason: `event ${event.event.id} was already received` });
+    const stale = await webhook(world, acknowledged(incident.id, new Date(Date.now() - 6 * 60_000)));
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as { error: { message: string } }).error.message).toMatch(/more than five minutes away from now/);
+    const undated = await webhook(world, { event: { id: 'E9', event_type: 'incident.acknowledged', data: { incident_key: incident.id } } });
+    expect(undated.status).toBe(400);
   });
 });

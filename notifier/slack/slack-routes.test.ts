@@ -16,9 +16,14 @@ interface Incident {
 }
 
 /** Requests to /slack signed as Slack signs them, and an incident as the API shows it. */
+// Slack signs each request afresh: every request here gets a timestamp of its own (rising, and within
+// the five minutes), so two equal requests are never one replayed.
+let lastTimestamp = 0;
+
 function slackIn(world: NotifierWorld) {
   function signedPost(path: string, body: string, contentType: string, options: { secret?: string; timestamp?: number } = {}) {
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    lastTimestamp = Math.max(Math.floor(Date.now() / 1000) - 200, lastTimestamp + 1);
+    const timestamp = options.timestamp ?? lastTimestamp;
     return world.firebreak.request('POST', path, {
       token: null,
       body,
@@ -113,6 +118,18 @@ describeOnBackends('Slack in', () => {
     expect(tampered.status).toBe(401);
     expect((await world.firebreak.request('GET', '/api/incidents')).status).toBe(200);
     expect(((await (await world.firebreak.request('GET', '/api/incidents')).json()) as { incidents: unknown[] }).incidents).toEqual([]);
+  });
+
+  it('refuses an exact replay of a signed request, within the window too', async ({ world }) => {
+    const { signedPost } = slackIn(world);
+    const challenge = JSON.stringify({ type: 'url_verification', challenge: 'chal-1', token: 'x' });
+    const timestamp = Math.floor(Date.now() / 1000) - 60;
+    expect((await signedPost('/slack/events', challenge, 'application/json', { timestamp })).status).toBe(200);
+    const replay = await signedPost('/slack/events', challenge, 'application/json', { timestamp });
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { error: { message: string } }).error.message).toMatch(/already received \(a replay\?\)/);
+    // Signed again, the same body is a new request.
+    expect((await signedPost('/slack/events', challenge, 'application/json', { timestamp: timestamp + 1 })).status).toBe(200);
   });
 
   it('declares, acknowledges, notes and reports status through /incident, as the linked user', async ({ world }) => {

@@ -10,16 +10,18 @@ import {
   isUnsafeText,
   replaceUnsafeText,
   replaceUnsafeTextDeep,
+  UnauthorizedError,
   UnavailableError,
   unsafeText,
 } from '../../platform/index.ts';
+import { ReplayGuard } from '../replay-guard.ts';
 import { recordPinnedMessage } from './record-pinned-message.ts';
 import { runAction } from './run-action.ts';
 import type { SlackReply } from './run-command.ts';
 import { runCommand } from './run-command.ts';
 import { slackContext } from './slack-actor.ts';
 import type { SlackHandlers } from './slack-handlers.ts';
-import { verifySlackSignature } from './verify-signature.ts';
+import { SIGNATURE_WINDOW_SECONDS, verifySlackSignature } from './verify-signature.ts';
 
 /** Slack gives up after 3 s; past this much work the answer goes later through response_url. */
 const ANSWER_BUDGET_MS = 2500;
@@ -54,11 +56,14 @@ const PinAdded = z.object({
 });
 
 /** Reads the raw body and checks Slack's signature over it; refuses with 503 when no signing secret is set. */
-async function verifiedBody(c: Context<AppEnv>): Promise<string> {
+async function verifiedBody(c: Context<AppEnv>, replays: ReplayGuard): Promise<string> {
   const secret = c.var.deps.config.SLACK_SIGNING_SECRET;
   if (!secret) throw new UnavailableError('Slack is not configured here: SLACK_SIGNING_SECRET is unset.');
   const raw = await c.req.text();
-  verifySlackSignature(secret, { timestamp: c.req.header('x-slack-request-timestamp'), signature: c.req.header('x-slack-signature') }, raw);
+  const signature = c.req.header('x-slack-signature');
+  verifySlackSignature(secret, { timestamp: c.req.header('x-slack-request-timestamp'), signature }, raw);
+  // A valid signature is good for the whole window: the same one twice is a replay.
+  if (signature && !replays.firstTime(signature)) throw new UnauthorizedError('This Slack request was already received (a replay?).');
   return raw;
 }
 
@@ -116,9 +121,11 @@ async function sendToResponseUrl(url: string | undefined, reply: SlackReply, log
  * without SLACK_BOT_TOKEN) reads a pinned message that the event does not carry.
  */
 export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
+  // A timestamp is accepted from five minutes before to five after: a signature lives ten minutes.
+  const replays = new ReplayGuard(2 * SIGNATURE_WINDOW_SECONDS * 1000);
   return new Hono<AppEnv>()
     .post('/commands', describeRoute({ summary: 'Slack slash command /incident (signed by Slack)', tags: ['slack'] }), async (c) => {
-      const form = slackForm(await verifiedBody(c));
+      const form = slackForm(await verifiedBody(c, replays));
       const { logger, deps } = c.var;
       const work = (async (): Promise<SlackReply> => {
         try {
@@ -141,7 +148,7 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
       '/actions',
       describeRoute({ summary: 'Slack interactivity: the buttons of incident messages (signed by Slack)', tags: ['slack'] }),
       async (c) => {
-        const form = slackForm(await verifiedBody(c));
+        const form = slackForm(await verifiedBody(c, replays));
         const { logger, deps } = c.var;
         let payload: z.infer<typeof BlockActionsPayload>;
         try {
@@ -173,7 +180,7 @@ export function slackRoutes(handlers: SlackHandlers, client: WebClient | null) {
       '/events',
       describeRoute({ summary: 'Slack Events API: url_verification, pinned messages become notes (signed by Slack)', tags: ['slack'] }),
       async (c) => {
-        const raw = await verifiedBody(c);
+        const raw = await verifiedBody(c, replays);
         const { logger, deps } = c.var;
         let envelope: z.infer<typeof EventEnvelope>;
         try {

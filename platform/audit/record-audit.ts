@@ -1,14 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { desc, sql } from 'drizzle-orm';
 import type { ActionContext } from '../auth/actor.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../database/index.ts';
 import type { AuditEntry } from '../schema/audit-entries.ts';
 import { auditEntries } from '../schema/audit-entries.ts';
-
-/** What an audit entry records of the action: who acted, and from which request and address. */
-export type AuditContext = Pick<ActionContext, 'actor' | 'requestId' | 'sourceAddress'>;
-
-import type { Database } from '../database/index.ts';
+import type { AuditKey } from './audit-key.ts';
+import { auditKeysFrom } from './audit-key.ts';
 import { canonicalJson } from './canonical-json.ts';
+
+/**
+ * What an audit entry records of the action: who acted, and from which request and address; and the
+ * configuration whose FIREBREAK_SECRET_KEY keys the chain.
+ */
+export type AuditContext = Pick<ActionContext, 'actor' | 'requestId' | 'sourceAddress'> & {
+  config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>;
+};
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,8 +32,15 @@ export interface AuditInput {
 
 type HashedFields = Omit<AuditEntry, 'hash'>;
 
-/** The hash of an entry: SHA-256 over the previous hash and the entry's canonical content. */
-export function hashAuditEntry(entry: HashedFields): string {
+/** Keyed hashes name their algorithm and key: `hmac-sha256:<key id>:<hex>`. Unkeyed ones are bare hex. */
+export const KEYED_HASH_PREFIX = 'hmac-sha256:';
+
+/**
+ * The hash of an entry over the previous hash and the entry's canonical content: HMAC-SHA256 under
+ * the audit key, so that nobody without FIREBREAK_SECRET_KEY can recompute the chain after changing
+ * it. `key` null gives the plain SHA-256 of entries written before the chain was keyed.
+ */
+export function hashAuditEntry(entry: HashedFields, key: AuditKey | null): string {
   const content = canonicalJson({
     position: entry.position,
     at: entry.at.toISOString(),
@@ -40,7 +54,9 @@ export function hashAuditEntry(entry: HashedFields): string {
     sourceAddress: entry.sourceAddress,
     details: entry.details,
   });
-  return createHash('sha256').update(entry.previousHash).update('\n').update(content).digest('hex');
+  if (!key) return createHash('sha256').update(entry.previousHash).update('\n').update(content).digest('hex');
+  const mac = createHmac('sha256', key.key).update(entry.previousHash).update('\n').update(content).digest('hex');
+  return `${KEYED_HASH_PREFIX}${key.id}:${mac}`;
 }
 
 /**
@@ -70,5 +86,5 @@ export async function recordAudit(tx: Database, ctx: AuditContext, input: AuditI
     details,
     previousHash: last?.hash ?? GENESIS_HASH,
   };
-  await tx.insert(auditEntries).values({ ...entry, hash: hashAuditEntry(entry) });
+  await tx.insert(auditEntries).values({ ...entry, hash: hashAuditEntry(entry, auditKeysFrom(ctx.config).current) });
 }

@@ -1,24 +1,49 @@
 import { asc, gt } from 'drizzle-orm';
+import type { Config } from '../config.ts';
 import type { Database } from '../database/index.ts';
 import { auditEntries } from '../schema/audit-entries.ts';
-import { GENESIS_HASH, hashAuditEntry } from './record-audit.ts';
+import type { AuditKey } from './audit-key.ts';
+import { auditKeysFrom } from './audit-key.ts';
+import type { AuditCheckpoint } from './checkpoint.ts';
+import { GENESIS_HASH, hashAuditEntry, KEYED_HASH_PREFIX } from './record-audit.ts';
 
 export interface AuditProblem {
   position: number;
-  kind: 'changed' | 'removed' | 'reordered';
+  /** unverifiable: keyed with a key this configuration does not have (FIREBREAK_SECRET_KEY changed without PREVIOUS). */
+  kind: 'changed' | 'removed' | 'reordered' | 'unverifiable';
   message: string;
+}
+
+export interface VerifyOptions {
+  /** A checkpoint taken before (parseAuditCheckpoint): its entries must all still be there, unchanged. */
+  checkpoint?: AuditCheckpoint;
 }
 
 export interface AuditVerification {
   ok: boolean;
   entries: number;
   problems: AuditProblem[];
+  /** The time of the checkpoint verified against, if one was given. */
+  checkpointAt?: string;
 }
 
 const PAGE = 1000;
 
-/** Walks the whole chain and reports every entry that was changed, removed or reordered. */
-export async function verifyAuditChain(db: Database): Promise<AuditVerification> {
+/**
+ * Walks the whole chain and reports every entry that was changed, removed or reordered. Entries are
+ * keyed (HMAC under the audit key); unkeyed ones are accepted only before the first keyed one, where
+ * the chain was when it was keyed. With a checkpoint, also every entry up to it that is missing or
+ * differs, which the chain alone cannot tell when its last entries were dropped.
+ */
+export async function verifyAuditChain(
+  db: Database,
+  config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>,
+  options: VerifyOptions = {},
+): Promise<AuditVerification> {
+  const keys = auditKeysFrom(config).all;
+  const checkpoint = options.checkpoint;
+  const unknownKeys = new Set<string>();
+  let keyed = false;
   const problems: AuditProblem[] = [];
   let expectedPosition = 1;
   let previousHash = GENESIS_HASH;
@@ -46,8 +71,27 @@ export async function verifyAuditChain(db: Database): Promise<AuditVerification>
           message: `entry ${entry.position} does not follow the entry stored before it`,
         });
       }
-      if (hashAuditEntry(entry) !== entry.hash) {
+      const key = keyOf(entry.hash, keys);
+      if (key === 'unknown') {
+        const keyId = entry.hash.split(':')[1] ?? '';
+        if (!unknownKeys.has(keyId)) {
+          unknownKeys.add(keyId);
+          problems.push({
+            position: entry.position,
+            kind: 'unverifiable',
+            message: `entry ${entry.position} is keyed with audit key ${keyId}, which is neither FIREBREAK_SECRET_KEY's nor in FIREBREAK_SECRET_KEY_PREVIOUS`,
+          });
+        }
+      } else if ((key === null && keyed) || hashAuditEntry(entry, key) !== entry.hash) {
         problems.push({ position: entry.position, kind: 'changed', message: `entry ${entry.position} was changed after it was written` });
+      }
+      keyed ||= key !== null;
+      if (checkpoint && entry.position === checkpoint.position && entry.hash !== checkpoint.hash) {
+        problems.push({
+          position: entry.position,
+          kind: 'changed',
+          message: `entry ${entry.position} differs from the checkpoint of ${checkpoint.at}`,
+        });
       }
       expectedPosition = entry.position + 1;
       previousHash = entry.hash;
@@ -55,5 +99,19 @@ export async function verifyAuditChain(db: Database): Promise<AuditVerification>
     }
     if (page.length < PAGE) break;
   }
-  return { ok: problems.length === 0, entries, problems };
+  if (checkpoint && after < checkpoint.position) {
+    problems.push({
+      position: after + 1,
+      kind: 'removed',
+      message: `entries ${after + 1}..${checkpoint.position} of the checkpoint of ${checkpoint.at} are missing`,
+    });
+  }
+  return { ok: problems.length === 0, entries, problems, ...(checkpoint ? { checkpointAt: checkpoint.at } : {}) };
+}
+
+/** The key an entry's hash names: null for an unkeyed hash, 'unknown' for a key this configuration does not have. */
+function keyOf(hash: string, keys: readonly AuditKey[]): AuditKey | null | 'unknown' {
+  if (!hash.startsWith(KEYED_HASH_PREFIX)) return null;
+  const keyId = hash.slice(KEYED_HASH_PREFIX.length).split(':')[0];
+  return keys.find((key) => key.id === keyId) ?? 'unknown';
 }

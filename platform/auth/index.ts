@@ -18,7 +18,7 @@ export { resealTotpSeeds, secretsAtStartup } from './reseal-totp-seeds.ts';
 export type { Permission, Role } from './roles.ts';
 export { PERMISSIONS, permissionsOf, ROLE_PERMISSIONS, ROLES } from './roles.ts';
 export type { SecretBox } from './secret-box.ts';
-export { createSecretBox, parseSecretKey, SECRET_KEY_FILE, SecretBoxError, secretBoxFrom } from './secret-box.ts';
+export { createSecretBox, parseSecretKey, SECRET_KEY_FILE, SecretBoxError, secretBoxFrom, secretKeysFrom } from './secret-box.ts';
 export type { LoginPolicy, SessionSummary } from './sessions.ts';
 export {
   createSessionResolver,

@@ -58,8 +58,8 @@ function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-function contextFor(user: Pick<User, 'id' | 'name' | 'role'>, origin: LoginOrigin): AuditContext {
-  return { actor: actorForUser(user), requestId: origin.requestId, sourceAddress: origin.sourceAddress };
+function contextFor(user: Pick<User, 'id' | 'name' | 'role'>, origin: LoginOrigin, policy: LoginPolicy): AuditContext {
+  return { actor: actorForUser(user), requestId: origin.requestId, sourceAddress: origin.sourceAddress, config: policy.keyConfig };
 }
 
 function minutesUntil(until: Date, now: Date): number {
@@ -130,7 +130,7 @@ export async function claimAttempt(
       .values({ email, sourceAddress: address, step, at: now })
       .returning({ id: loginFailures.id });
     if (user && failures + 1 === policy.maxFailures) {
-      await recordAudit(tx, contextFor(user, origin), {
+      await recordAudit(tx, contextFor(user, origin, policy), {
         action: 'auth.user.locked',
         targetType: 'user',
         targetId: user.id,
@@ -221,7 +221,7 @@ async function activate(
     userAgent: origin.userAgent,
     sourceAddress: origin.sourceAddress,
   });
-  await recordAudit(tx, contextFor(user, origin), {
+  await recordAudit(tx, contextFor(user, origin, policy), {
     action: 'auth.session.login',
     targetType: 'session',
     targetId: session.id,
@@ -324,7 +324,7 @@ export async function confirmTotpEnrolment(
       .where(and(eq(users.id, user.id), eq(users.totpEnabled, false)))
       .returning({ id: users.id });
     if (!enrolled) return null;
-    await recordAudit(tx, contextFor(user, origin), {
+    await recordAudit(tx, contextFor(user, origin, policy), {
       action: 'auth.totp.enrol',
       targetType: 'user',
       targetId: user.id,

@@ -85,12 +85,14 @@ export function parseSecretKey(value: string): Buffer | null {
   return null;
 }
 
+type KeyConfig = Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>;
+
 /**
- * The box for this configuration: FIREBREAK_SECRET_KEY when set (replicas must share it), otherwise a
- * key made once in DATA_DIR/secret.key (readable by its owner only), which suits one instance with
- * its data directory.
+ * The secret keys of this configuration, current first: FIREBREAK_SECRET_KEY when set (replicas must
+ * share it), otherwise a key made once in DATA_DIR/secret.key (readable by its owner only), which suits
+ * one instance with its data directory; then those in FIREBREAK_SECRET_KEY_PREVIOUS.
  */
-export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>): SecretBox {
+export function secretKeysFrom(config: KeyConfig): { current: Buffer; previous: Buffer[] } {
   const previous = (config.FIREBREAK_SECRET_KEY_PREVIOUS ?? '')
     .split(',')
     .filter((value) => value.trim() !== '')
@@ -103,7 +105,7 @@ export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIR
   if (config.FIREBREAK_SECRET_KEY) {
     const key = parseSecretKey(config.FIREBREAK_SECRET_KEY);
     if (!key) throw new SecretBoxError('FIREBREAK_SECRET_KEY must be 32 bytes: 64 hex digits, or base64 (openssl rand -base64 32)');
-    return createSecretBox(key, previous);
+    return { current: key, previous };
   }
   const file = path.join(config.dataDirectory, SECRET_KEY_FILE);
   mkdirSync(config.dataDirectory, { recursive: true });
@@ -114,5 +116,11 @@ export function secretBoxFrom(config: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIR
   }
   const key = parseSecretKey(readFileSync(file, 'utf8'));
   if (!key) throw new SecretBoxError(`${file} does not hold a 32-byte key in base64`);
-  return createSecretBox(key, previous);
+  return { current: key, previous };
+}
+
+/** The box for this configuration's keys (secretKeysFrom). */
+export function secretBoxFrom(config: KeyConfig): SecretBox {
+  const keys = secretKeysFrom(config);
+  return createSecretBox(keys.current, keys.previous);
 }

@@ -31,6 +31,8 @@ export interface LoginPolicy {
   secureCookies: boolean;
   /** Seals the TOTP seeds stored for users (and pending enrolments). */
   secrets: SecretBox;
+  /** Where the audit chain's key comes from (FIREBREAK_SECRET_KEY): logins are audited. */
+  keyConfig: Pick<Config, 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS' | 'dataDirectory'>;
 }
 
 export function loginPolicyFrom(config: Config, secrets: SecretBox = secretBoxFrom(config)): LoginPolicy {
@@ -43,6 +45,7 @@ export function loginPolicyFrom(config: Config, secrets: SecretBox = secretBoxFr
     rateWindowMs: 15 * 60_000,
     secureCookies: config.publicUrl.startsWith('https:'),
     secrets,
+    keyConfig: config,
   };
 }
 

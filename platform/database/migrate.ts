@@ -27,12 +27,31 @@ export async function runMigrations(handle: DatabaseHandle): Promise<void> {
   await handle.withDedicatedConnection(async (db) => {
     await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
     try {
+      if (await isRuntimeRole(db)) {
+        // A role that owns the tables not (see `firebreak db grants`) cannot migrate; it only checks.
+        const status = await migrationStatus({ ...handle, db });
+        if (status.applied < status.known) {
+          throw new Error(
+            `the database has ${status.applied} of this version's ${status.known} migrations, and this role does not own the tables: run \`npx firebreak migrate\` as their owner first`,
+          );
+        }
+        return;
+      }
       await migratePostgres(db as unknown as PostgresJsDatabase, config);
       await installGuards(db);
     } finally {
       await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
     }
   });
+}
+
+/** Whether this connection's role does not own the tables (a runtime role from `firebreak db grants`). */
+async function isRuntimeRole(db: Database): Promise<boolean> {
+  const [table] = await queryRows<{ owns: boolean }>(
+    db,
+    sql`select pg_has_role(relowner, 'USAGE') as owns from pg_class where oid = to_regclass('public.audit_entries')`,
+  );
+  return table !== undefined && !table.owns;
 }
 
 /**

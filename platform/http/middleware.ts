@@ -21,7 +21,8 @@ export function observeRequests(): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     const logger = c.var.deps.logger.child({ requestId: c.var.requestId });
     c.set('logger', logger);
-    await tracer.startActiveSpan(`${c.req.method} ${c.req.path}`, async (span) => {
+    // Named after the route once it is known: the path itself may hold a secret.
+    await tracer.startActiveSpan(c.req.method, async (span) => {
       try {
         await next();
       } finally {
@@ -34,7 +35,10 @@ export function observeRequests(): MiddlewareHandler<AppEnv> {
         span.setAttributes({ 'http.request.method': c.req.method, 'http.route': route, 'http.response.status_code': c.res.status });
         if (c.res.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
-        const line = { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) };
+        // The path only, never the query (it can carry addresses, search terms, keys); and where the
+        // path holds a secret (a public notice's token), the route instead of the path.
+        const path = route.includes(':token') ? route : c.req.path;
+        const line = { method: c.req.method, path, status: c.res.status, ms: Math.round(seconds * 1000) };
         if (c.res.status >= 500) logger.error(line, 'request failed');
         else logger.debug(line, 'request');
       }

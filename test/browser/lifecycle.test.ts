@@ -1,29 +1,23 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { generate } from 'otplib';
-import type { BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident, getIncident, listActionItems } from '../../incidents/index.ts';
 import { createUser, systemContext } from '../../platform/index.ts';
-import type { RunningServer } from '../../server.ts';
-import { listen } from '../../server.ts';
-import { createTestFirebreak, type TestFirebreak } from '../harness/app.ts';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../harness/chromium.ts';
+import type { TestFirebreak } from '../harness/app.ts';
+import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
+import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
-import { freePort } from '../harness/prometheus-stack.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
 describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chromium on %s', (backend) => {
+  let browser: DashboardBrowser;
   let firebreak: TestFirebreak;
-  let running: RunningServer;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
-  let userDataDir: string;
   const requested: string[] = [];
 
   const shot = async (name: string) => {
@@ -36,25 +30,13 @@ describe.each(databaseBackends)('the rest of the lifecycle from the web, in Chro
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    firebreak = await createTestFirebreak(backend, { PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base });
-    running = await listen(firebreak);
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'firebreak-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_EXECUTABLE,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openDashboardBrowser(backend);
+    ({ firebreak, page, base } = browser);
     page.on('request', (request) => requested.push(`${request.method()} ${new URL(request.url()).pathname}`));
   });
 
   afterAll(async () => {
-    await context?.close();
-    await running?.shutdown();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   // A whole session in a browser: on a machine shared with other test runs it takes longer than the default 30 s.

@@ -1,32 +1,27 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident, listTimeline } from '../../incidents/index.ts';
 import { systemContext } from '../../platform/index.ts';
-import type { RunningServer } from '../../server.ts';
-import { listen } from '../../server.ts';
-import { createTestFirebreak, type TestFirebreak } from '../harness/app.ts';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../harness/chromium.ts';
+import type { TestFirebreak } from '../harness/app.ts';
+import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
+import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
-import { freePort } from '../harness/free-port.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/alertmanager-webhook/01-firing.json');
 
 describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => {
   let firebreak: TestFirebreak;
-  let running: RunningServer;
+  let browser: DashboardBrowser;
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let userDataDir: string;
 
   const shot = async (name: string) => {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-${name}.png`), fullPage: true });
@@ -58,31 +53,13 @@ describe.each(databaseBackends)('the dashboard in Chromium on %s', (backend) => 
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    firebreak = await createTestFirebreak(backend, {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      BREACH_ORGANIZATION_NAME: 'Acme Payments',
-      LOGIN_MAX_FAILURES: '3',
-    });
-    running = await listen(firebreak);
-    userDataDir = await mkdtemp(path.join(tmpdir(), 'firebreak-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_EXECUTABLE,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openDashboardBrowser(backend, { BREACH_ORGANIZATION_NAME: 'Acme Payments', LOGIN_MAX_FAILURES: '3' });
+    ({ firebreak, context, page, base } = browser);
     page.on('dialog', (dialog) => void dialog.accept());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await running?.shutdown();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   it('logs in with TOTP, shows an alert becoming an incident live, runs it, counts down, approves and publishes a notice', async () => {

@@ -316,9 +316,10 @@ Touches no database.`,
       }
       for (const problem of result.problems) console.log(`${problem.kind}\tentry ${problem.position}\t${problem.message}`);
       const matches = checkpointText === undefined ? '' : `, checkpoint of ${result.checkpointAt ?? '?'} matches`;
+      const pruned = result.prunedThrough ? ` from entry ${result.prunedThrough + 1} (1..${result.prunedThrough} pruned by retention)` : '';
       console.log(
         result.ok
-          ? `audit chain intact: ${result.entries} entries${matches}`
+          ? `audit chain intact: ${result.entries} entries${pruned}${matches}`
           : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
       );
       return result.ok ? 0 : 1;

@@ -8,8 +8,11 @@ import { OTLP_TRACES_PATH, otlpRoutes } from './collector/otlp/index.ts';
 import { apiDocsRoutes, registerDashboards } from './dashboards/index.ts';
 import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
+  alertRetention,
   alertRoutes,
+  breachRecordRetention,
   breachRoutes,
+  healthWindowRetention,
   incidentRoutes,
   incidentTraceRoutes,
   notifierHooks,
@@ -22,11 +25,13 @@ import {
   serviceRoutes,
   silenceRoutes,
   sloRoutes,
+  spanRetention,
 } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
-import { createNotifier } from './notifier/index.ts';
+import { createNotifier, deliveredMessageRetention } from './notifier/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import {
+  auditRetention,
   createBaseApp,
   createLogger,
   describeFatalError,
@@ -41,12 +46,15 @@ import {
   openDatabase,
   platformRoutes,
   registerAuditCheckpoints,
+  registerRetention,
   runMigrations,
   Scheduler,
   SERVER_URL_FILE,
   secretsAtStartup,
+  sessionRetention,
   startBanner,
   startSelfTracing,
+  warnAboutShortRetention,
 } from './platform/index.ts';
 
 /** Something that runs beside the HTTP server (a worker, the scheduler) and stops with it. */
@@ -137,7 +145,23 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/slack', notifier.slackRoutes);
   app.route('/pagerduty', notifier.pagerdutyRoutes);
   deps.publicPaths.push('/pagerduty');
-  registerDashboards(app, deps, { scheduler, services });
+  registerDashboards(app, deps, { services });
+
+  // One job enforces every data class's limit (docs/operations.md, "Retention").
+  warnAboutShortRetention(config, logger);
+  registerRetention(scheduler, {
+    batchSize: config.RETENTION_BATCH_SIZE,
+    logger,
+    rules: [
+      { retention: alertRetention, days: config.ALERT_RETENTION_DAYS },
+      { retention: spanRetention, days: config.TRACE_EVIDENCE_RETENTION_DAYS },
+      { retention: healthWindowRetention, days: config.TRACE_WINDOW_RETENTION_DAYS },
+      { retention: deliveredMessageRetention, days: config.OUTBOX_RETENTION_DAYS },
+      { retention: sessionRetention(config), days: config.SESSION_RETENTION_DAYS },
+      { retention: breachRecordRetention, days: config.BREACH_RETENTION_DAYS },
+      { retention: auditRetention(config), days: config.AUDIT_RETENTION_DAYS },
+    ],
+  });
 
   let openApi: Promise<unknown> | null = null;
   app.get('/openapi.json', async (c) => c.json(await (openApi ??= openApiDocument(app))));

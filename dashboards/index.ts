@@ -1,7 +1,7 @@
 // The dashboards part's surface: server.ts mounts it with registerDashboards().
 import type { Hono } from 'hono';
-import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
-import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
+import type { AppDeps, AppEnv } from '../platform/index.ts';
+import { createSessionResolver, loginPolicyFrom } from '../platform/index.ts';
 import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
 import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
@@ -22,13 +22,9 @@ interface Service {
 
 /**
  * Mounts the dashboard (login, incident pages, admin), provides cookie sessions to the app, and
- * registers the live timeline and the pruning of old sessions.
+ * registers the live timeline (old sessions go with the retention job: platform/retention).
  */
-export function registerDashboards(
-  app: Hono<AppEnv>,
-  deps: AppDeps,
-  options: { scheduler: Scheduler; services: Service[] },
-): { hub: TimelineHub } {
+export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { services: Service[] }): { hub: TimelineHub } {
   const policy = loginPolicyFrom(deps.config, deps.secrets);
   deps.resolveSession = createSessionResolver(policy);
   deps.loginPath = '/login';
@@ -59,10 +55,6 @@ export function registerDashboards(
       process.off('SIGINT', endStreams);
       await hub.stop();
     },
-  });
-  options.scheduler.every('dashboard-session-pruning', '17 * * * *', async (tx, now) => {
-    await pruneSessions(tx, now);
-    await pruneLoginFailures(tx, now);
   });
 
   app.route('/assets', assetRoutes);

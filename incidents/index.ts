@@ -6,6 +6,7 @@ export type { Alert, AlertSettings, ReceivedAlert, Silence, SilenceStatus } from
 export {
   AlertListQuery,
   alertFingerprint,
+  alertRetention,
   alertRoutes,
   alertSettingsFrom,
   createSilence,
@@ -27,6 +28,7 @@ export {
   applyRegime,
   approveNotice,
   BUILT_IN_REGIMES,
+  breachRecordRetention,
   breachRoutes,
   buildComplianceReport,
   DelayReasonInput,
@@ -89,11 +91,13 @@ export type {
 export {
   getServiceHealth,
   getServiceSeries,
+  healthWindowRetention,
   incidentTraceRoutes,
   listIncidentTraces,
   registerServiceHealth,
   serviceRoutes,
   sloRoutes,
+  spanRetention,
 } from './service-health/index.ts';
 export type { TimelineEvent } from './timeline/index.ts';
 export {

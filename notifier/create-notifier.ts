@@ -13,7 +13,6 @@ import type { ChannelAdapter, SettledHook } from './outbox-worker.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 import type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
 import { pagerdutyRoutes } from './pagerduty/pagerduty-routes.ts';
-import { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';
 import { notificationRoutes } from './routes.ts';
 import type { OutboxChannel } from './schema/outbox-messages.ts';
 import { routingRules } from './schema/routing-rules.ts';
@@ -101,11 +100,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     : null;
   const adapters = buildAdapters(deps, slackClient);
   scheduler.onTimer(ESCALATION_TIMER, (tx, timer, now) => handleEscalationTimer(tx, timer, now, settings));
-  scheduler.every(OUTBOX_RETENTION_JOB, '0 3-59/10 * * * *', async (tx, now) => {
-    const deleted = await pruneDeliveredMessages(tx, now, config.OUTBOX_RETENTION_DAYS);
-    if (deleted > 0)
-      logger.info({ deleted, retentionDays: config.OUTBOX_RETENTION_DAYS }, 'outbox: delivered Slack and PagerDuty messages pruned');
-  });
 
   const unconfigured: string[] = [];
   if (!config.SLACK_BOT_TOKEN) unconfigured.push('Slack (SLACK_BOT_TOKEN unset): no incident channels or posts are queued');

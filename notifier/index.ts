@@ -17,7 +17,7 @@ export type { ChannelAdapter, SettledHook, SettledMessage } from './outbox-worke
 export { OutboxWorker } from './outbox-worker.ts';
 export type { PagerDutyHandlers } from './pagerduty/pagerduty-routes.ts';
 export { verifyPagerDutySignature } from './pagerduty/pagerduty-routes.ts';
-export { OUTBOX_RETENTION_JOB, pruneDeliveredMessages } from './prune-outbox.ts';
+export { deliveredMessageRetention } from './prune-outbox.ts';
 export { retryIncidentMessage } from './retry-incident-message.ts';
 export { retryMessage } from './retry-message.ts';
 export type { OutboxMessage, OutboxStatus } from './schema/outbox-messages.ts';

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { queryRows } from '../platform/index.ts';
+import { queryRows, RETENTION_JOB } from '../platform/index.ts';
 import { describeOnBackends, it } from '../test/harness/fixtures.ts';
-import { OUTBOX_RETENTION_JOB } from './index.ts';
 
 describeOnBackends('outbox retention', () => {
   it.override({ firebreakEnv: { OUTBOX_RETENTION_DAYS: '30' } });
@@ -25,7 +24,7 @@ describeOnBackends('outbox retention', () => {
         insert into outbox_messages (channel, kind, idempotency_key, payload, max_attempts, status, delivered_at, created_at, next_attempt_at)
         values (${channel}, ${`${channel}.test`}, ${key}, '{}'::jsonb, 10, ${status}, ${deliveredAt}::timestamptz, ${daysAgo(500)}::timestamptz, ${daysAgo(500)}::timestamptz)`);
     }
-    expect(await firebreak.scheduler.runJob(OUTBOX_RETENTION_JOB, now)).toBe(true);
+    expect(await firebreak.scheduler.runJob(RETENTION_JOB, now)).toBe(true);
     const kept = await queryRows<{ idempotency_key: string }>(
       firebreak.database.db,
       sql`select idempotency_key from outbox_messages order by idempotency_key`,

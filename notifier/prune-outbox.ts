@@ -1,25 +1,32 @@
-import { sql } from 'drizzle-orm';
-import type { Database } from '../platform/index.ts';
+import { and, eq, inArray, min, sql } from 'drizzle-orm';
+import type { RetentionClass } from '../platform/index.ts';
 import { queryRows } from '../platform/index.ts';
-
-export const OUTBOX_RETENTION_JOB = 'outbox-retention';
-const BATCH = 5_000;
+import { outboxMessages } from './schema/outbox-messages.ts';
 
 /**
- * Deletes Slack and PagerDuty messages delivered more than `retentionDays` ago, a batch at a time (a
- * periodic job). E-mails are kept: they are breach notices, the evidence that customers were told.
- * Messages not delivered (pending, waiting to retry, dead) are kept whatever their age. Answers how
- * many it deleted.
+ * Delivered messages as a retention class (OUTBOX_RETENTION_DAYS): Slack and PagerDuty messages are
+ * deleted that long after delivery. E-mails are kept: they are breach notices, the evidence that
+ * customers were told. Messages not delivered (pending, waiting to retry, dead) are kept whatever their age.
  */
-export async function pruneDeliveredMessages(tx: Database, now: Date, retentionDays: number): Promise<number> {
-  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-  const deleted = await queryRows<{ id: string }>(
-    tx,
-    sql`delete from outbox_messages where id in (
-      select id from outbox_messages
-      where status = 'delivered' and channel in ('slack', 'pagerduty') and delivered_at < ${cutoff.toISOString()}::timestamptz
-      limit ${BATCH})
-    returning id`,
-  );
-  return deleted.length;
-}
+export const deliveredMessageRetention: RetentionClass = {
+  name: 'delivered_messages',
+  async oldestRowAt(db) {
+    const [row] = await db
+      .select({ oldest: min(outboxMessages.deliveredAt) })
+      .from(outboxMessages)
+      .where(and(eq(outboxMessages.status, 'delivered'), inArray(outboxMessages.channel, ['slack', 'pagerduty'])));
+    return row?.oldest ?? null;
+  },
+  async deleteBatch(tx, cutoff, limit) {
+    const deleted = await queryRows<{ id: string }>(
+      tx,
+      sql`delete from outbox_messages where id in (
+        select id from outbox_messages
+        where status = 'delivered' and channel in ('slack', 'pagerduty') and delivered_at < ${cutoff.toISOString()}::timestamptz
+        order by delivered_at
+        limit ${limit})
+      returning id`,
+    );
+    return deleted.length;
+  },
+};

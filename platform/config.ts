@@ -11,6 +11,9 @@ const booleanFlag = z
 
 const optionalUrl = z.url().optional();
 
+/** Three years: how long audit entries and breach records are kept unless a shorter time is set on purpose. */
+export const MINIMUM_RECORD_RETENTION_DAYS = 1095;
+
 /** Every environment variable Firebreak reads. The README documents each one. */
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -190,6 +193,14 @@ export const ConfigSchema = z.object({
   TRACE_WINDOW_RETENTION_DAYS: z.coerce.number().int().min(4).max(3650).default(8),
   TRACE_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SLO_CONFIG_FILE: z.string().min(1).optional(),
+  /** Resolved alerts are deleted this many days after they resolved (platform/retention). */
+  ALERT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** Ended sessions and failed-login records are deleted this many days after they ended. */
+  SESSION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1),
+  /** Below MINIMUM_RECORD_RETENTION_DAYS only on purpose: the start-up log warns (platform/retention). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(MINIMUM_RECORD_RETENTION_DAYS),
+  BREACH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(MINIMUM_RECORD_RETENTION_DAYS),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -52,6 +52,8 @@ const AuditVerificationView = z.object({
   entries: z.int(),
   problems: z.array(z.object({ kind: z.string(), position: z.int(), message: z.string() }).loose()),
   checkpointAt: moment.optional(),
+  /** Entries 1..prunedThrough were deleted by retention; the chain is verified from the next one. */
+  prunedThrough: z.int().optional(),
 });
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
 

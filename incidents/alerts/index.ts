@@ -1,5 +1,6 @@
 // The alerts domain: alerts, their correlation into incidents, silences.
 
+export { alertRetention } from './alert-retention.ts';
 export type { AlertSettings } from './alert-settings.ts';
 export { alertSettingsFrom } from './alert-settings.ts';
 export { createSilence, SilenceInput } from './create-silence.ts';

@@ -1,6 +1,7 @@
 // The breach part's surface (re-exported from incidents/index.ts).
 
 export { RecordFactsInput, recordBreachFacts } from './assessment/index.ts';
+export { breachRecordRetention } from './breach-retention.ts';
 export { getBreachStatus } from './get-breach-status.ts';
 export { MarkBreachInput, markBreach } from './mark-breach.ts';
 export type { PublicNotice } from './notices/index.ts';

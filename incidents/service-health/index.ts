@@ -9,3 +9,4 @@ export { listIncidentTraces } from './list-incident-traces.ts';
 export { registerServiceHealth } from './register-service-health.ts';
 export { incidentTraceRoutes, serviceRoutes, sloRoutes } from './routes.ts';
 export type { AttributeValue, ExceptionRecord, ResourceRecord, SpanRecord, TraceBatch } from './trace-batch.ts';
+export { healthWindowRetention, spanRetention } from './trace-retention.ts';

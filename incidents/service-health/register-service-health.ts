@@ -3,11 +3,9 @@ import { systemContext } from '../../platform/index.ts';
 import { evaluateSlos } from './evaluate-slos.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
 import { loadSloFile } from './load-slo-file.ts';
-import { purgeTraceData } from './purge-trace-data.ts';
 import { raiseSloAlerts, sloAlertSettings } from './raise-slo-alerts.ts';
 
 export const SLO_EVALUATION_JOB = 'slo-evaluation';
-export const TRACE_RETENTION_JOB = 'trace-retention';
 /** A burning SLO's alert is refreshed every evaluation (30 s) and would expire this long after the last. */
 const HEARTBEAT_SECONDS = 180;
 
@@ -26,7 +24,7 @@ export interface ServiceHealth {
 
 /**
  * Sets up service health on a replica: the in-memory aggregator OTLP feeds, its periodic flush, the
- * SLO evaluation and retention jobs, and SLO_CONFIG_FILE (applied now; a bad file stops the start).
+ * SLO evaluation job, and SLO_CONFIG_FILE (applied now; a bad file stops the start).
  */
 export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<ServiceHealth> {
   const { config, database, logger, scheduler } = deps;
@@ -59,14 +57,6 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
       publicUrl: config.publicUrl,
     });
   });
-  scheduler.every(TRACE_RETENTION_JOB, '0 17 * * * *', async (tx, now) => {
-    const purged = await purgeTraceData(tx, now, {
-      windowDays: config.TRACE_WINDOW_RETENTION_DAYS,
-      evidenceDays: config.TRACE_EVIDENCE_RETENTION_DAYS,
-    });
-    if (purged.windows || purged.evidence) logger.info(purged, 'trace data past retention purged');
-  });
-
   let timer: NodeJS.Timeout | null = null;
   return {
     aggregator,

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { RETENTION_JOB } from '../../platform/index.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { serverSpansJson } from '../../test/harness/otlp-spans.ts';
@@ -134,7 +135,7 @@ describeOnBackends('services and SLO routes', (backend) => {
     }
   });
 
-  it('purges windows and evidence past their retention in the trace-retention job', async ({ firebreak }) => {
+  it('purges windows and evidence past their retention in the retention job', async ({ firebreak }) => {
     const old = AT - 40 * 24 * 3600_000;
     await ingest(firebreak, spansJson('billing', [10, 10], 2, old));
     await ingest(firebreak, spansJson('billing', [10, 10], 2, AT));
@@ -155,11 +156,11 @@ describeOnBackends('services and SLO routes', (backend) => {
     expect(await evidence()).toBe(2);
 
     // Windows go after TRACE_WINDOW_RETENTION_DAYS (8) by their time; evidence after TRACE_EVIDENCE_RETENTION_DAYS (30) from arrival.
-    expect(await firebreak.scheduler.runJob('trace-retention', new Date(AT))).toBe(true);
+    expect(await firebreak.scheduler.runJob(RETENTION_JOB, new Date(AT))).toBe(true);
     expect(await windows(old + 1000)).toBe(0);
     expect(await windows(AT + 1000)).toBe(2);
     expect(await evidence()).toBe(2);
-    expect(await firebreak.scheduler.runJob('trace-retention', new Date(Date.now() + 31 * 24 * 3600_000))).toBe(true);
+    expect(await firebreak.scheduler.runJob(RETENTION_JOB, new Date(Date.now() + 31 * 24 * 3600_000))).toBe(true);
     expect(await evidence()).toBe(0);
   });
 });

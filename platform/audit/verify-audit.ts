@@ -5,6 +5,7 @@ import { auditEntries } from '../schema/audit-entries.ts';
 import type { AuditKey } from './audit-key.ts';
 import { auditKeysFrom } from './audit-key.ts';
 import type { AuditCheckpoint } from './checkpoint.ts';
+import { latestPruneAnchor, signPruneAnchor } from './prune-audit.ts';
 import { GENESIS_HASH, hashAuditEntry, KEYED_HASH_PREFIX } from './record-audit.ts';
 
 export interface AuditProblem {
@@ -25,6 +26,8 @@ export interface AuditVerification {
   problems: AuditProblem[];
   /** The time of the checkpoint verified against, if one was given. */
   checkpointAt?: string;
+  /** Entries 1..prunedThrough were deleted by retention; the chain was verified from the next one. */
+  prunedThrough?: number;
 }
 
 const PAGE = 1000;
@@ -33,7 +36,9 @@ const PAGE = 1000;
  * Walks the whole chain and reports every entry that was changed, removed or reordered. Entries are
  * keyed (HMAC under the audit key); unkeyed ones are accepted only before the first keyed one, where
  * the chain was when it was keyed. With a checkpoint, also every entry up to it that is missing or
- * differs, which the chain alone cannot tell when its last entries were dropped.
+ * differs, which the chain alone cannot tell when its last entries were dropped. After retention cut
+ * the start of the chain, the walk starts at the latest signed prune anchor: the oldest kept entry must
+ * follow it, with the hash of the last entry deleted as its previous hash.
  */
 export async function verifyAuditChain(
   db: Database,
@@ -49,6 +54,22 @@ export async function verifyAuditChain(
   let previousHash = GENESIS_HASH;
   let entries = 0;
   let after = 0;
+  const anchor = await latestPruneAnchor(db);
+  if (anchor) {
+    const key = keys.find((candidate) => candidate.id === anchor.keyId);
+    if (!key || signPruneAnchor(anchor, key) !== anchor.signature) {
+      problems.push({
+        position: anchor.prunedThrough,
+        kind: key ? 'changed' : 'unverifiable',
+        message: key
+          ? `the record that entries 1..${anchor.prunedThrough} were pruned does not carry the audit key's signature`
+          : `the record that entries 1..${anchor.prunedThrough} were pruned is signed with audit key ${anchor.keyId}, which this configuration does not have`,
+      });
+    }
+    expectedPosition = anchor.prunedThrough + 1;
+    previousHash = anchor.hash;
+    after = anchor.prunedThrough;
+  }
   for (;;) {
     const page = await db
       .select()
@@ -106,7 +127,13 @@ export async function verifyAuditChain(
       message: `entries ${after + 1}..${checkpoint.position} of the checkpoint of ${checkpoint.at} are missing`,
     });
   }
-  return { ok: problems.length === 0, entries, problems, ...(checkpoint ? { checkpointAt: checkpoint.at } : {}) };
+  return {
+    ok: problems.length === 0,
+    entries,
+    problems,
+    ...(checkpoint ? { checkpointAt: checkpoint.at } : {}),
+    ...(anchor ? { prunedThrough: anchor.prunedThrough } : {}),
+  };
 }
 
 /** The key an entry's hash names: null for an unkeyed hash, 'unknown' for a key this configuration does not have. */

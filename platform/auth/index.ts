@@ -8,7 +8,6 @@ export {
   loginWithPassword,
   loginWithTotp,
   PasswordLoginInput,
-  pruneLoginFailures,
   startTotpEnrolment,
   TotpCodeInput,
 } from './login.ts';
@@ -19,6 +18,7 @@ export type { Permission, Role } from './roles.ts';
 export { PERMISSIONS, permissionsOf, ROLE_PERMISSIONS, ROLES } from './roles.ts';
 export type { SecretBox } from './secret-box.ts';
 export { createSecretBox, parseSecretKey, SECRET_KEY_FILE, SecretBoxError, secretBoxFrom, secretKeysFrom } from './secret-box.ts';
+export { sessionRetention } from './session-retention.ts';
 export type { LoginPolicy, SessionSummary } from './sessions.ts';
 export {
   createSessionResolver,
@@ -29,7 +29,6 @@ export {
   loginPolicyFrom,
   logoutEverywhere,
   MFA_STEP_TTL_MS,
-  pruneSessions,
   resolveActiveSession,
   sessionCookieName,
   sessionTokenFromCookies,

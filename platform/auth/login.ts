@@ -335,8 +335,3 @@ export async function confirmTotpEnrolment(
   if (token) return token;
   throw new LoginError('invalid_code', 'That code is not right; scan the QR code again and enter the current 6-digit code.');
 }
-
-/** Deletes failed-login records older than a day (a periodic job). */
-export async function pruneLoginFailures(tx: Database, now: Date): Promise<void> {
-  await tx.delete(loginFailures).where(lt(loginFailures.at, new Date(now.getTime() - 86_400_000)));
-}

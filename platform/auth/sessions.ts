@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { recordAudit } from '../audit/index.ts';
 import type { Config } from '../config.ts';
@@ -270,10 +270,4 @@ export async function listOwnSessions(
       sourceAddress: session.sourceAddress,
       current: session.tokenHash === currentHash,
     }));
-}
-
-/** Deletes sessions that ended more than a day ago (a periodic job). */
-export async function pruneSessions(tx: Database, now: Date): Promise<void> {
-  const dayAgo = new Date(now.getTime() - 86_400_000);
-  await tx.delete(sessions).where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo)));
 }

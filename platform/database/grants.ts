@@ -26,7 +26,8 @@ GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${role};
 -- At startup Firebreak checks that the migrations are applied (it applies none as this role).
 GRANT USAGE ON SCHEMA drizzle TO ${role};
 GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role};
--- The audit trail is append-only: insert and read, never change or remove.
-REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM ${role};
+-- The audit trail is append-only: insert and read, never change or remove. Retention cuts its oldest
+-- entries through firebreak_prune_audit_entries(), which runs as the owner, only up to a signed anchor.
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries, audit_prune_anchors FROM ${role};
 `;
 }

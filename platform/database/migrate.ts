@@ -58,7 +58,16 @@ async function isRuntimeRole(db: Database): Promise<boolean> {
  * Tables whose rows are history: once written, never changed or removed. The code has no path that
  * updates or deletes them; these triggers make the database refuse it too.
  */
-export const APPEND_ONLY_TABLES = ['audit_entries', 'timeline_events', 'note_revisions', 'breach_facts'] as const;
+export const APPEND_ONLY_TABLES = ['audit_entries', 'audit_prune_anchors', 'timeline_events', 'note_revisions', 'breach_facts'] as const;
+
+/**
+ * The row guard of each history table whose rows retention may delete (under a condition the database
+ * checks itself); the others refuse every UPDATE and DELETE.
+ */
+const ROW_GUARDS: Partial<Record<(typeof APPEND_ONLY_TABLES)[number], string>> = {
+  audit_entries: 'firebreak_guard_audit_entries',
+  breach_facts: 'firebreak_guard_breach_facts',
+};
 
 /** Triggers migrations cannot express, installed idempotently after every migration run. */
 async function installGuards(db: Database): Promise<void> {
@@ -67,14 +76,51 @@ async function installGuards(db: Database): Promise<void> {
     begin
       raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
     end $$`);
+  // Retention deletes the start of the audit chain only up to a recorded, signed prune anchor
+  // (platform/audit/prune-audit.ts); everything else stays refused.
+  await db.execute(sql`
+    create or replace function firebreak_guard_audit_entries() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'DELETE' and old.position <= coalesce((select max(pruned_through) from audit_prune_anchors), 0) then
+        return old;
+      end if;
+      raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
+    end $$`);
+  // A runtime role (firebreak db grants) has no DELETE on the trail: it prunes through this function,
+  // which runs as the owner and deletes no further than the latest anchor.
+  await db.execute(sql`
+    create or replace function firebreak_prune_audit_entries(through bigint) returns bigint
+    language plpgsql security definer set search_path = public, pg_temp as $$
+    declare
+      deleted bigint;
+    begin
+      delete from audit_entries
+      where position <= least(through, coalesce((select max(pruned_through) from audit_prune_anchors), 0));
+      get diagnostics deleted = row_count;
+      return deleted;
+    end $$`);
+  // Breach records go only with their incident closed and no obligation still to be met.
+  await db.execute(sql`
+    create or replace function firebreak_guard_breach_facts() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'DELETE'
+        and exists (select 1 from incidents where id = old.incident_id and closed_at is not null)
+        and not exists (
+          select 1 from breach_obligations
+          where incident_id = old.incident_id and status in ('assessing', 'applicable')) then
+        return old;
+      end if;
+      raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
+    end $$`);
   for (const table of APPEND_ONLY_TABLES) {
     const rowTrigger = sql.identifier(`${table}_append_only`);
     const truncateTrigger = sql.identifier(`${table}_no_truncate`);
     const target = sql.identifier(table);
+    const guard = sql.identifier(ROW_GUARDS[table] ?? 'firebreak_refuse_change');
     await db.execute(sql`drop trigger if exists ${rowTrigger} on ${target}`);
     await db.execute(sql`
       create trigger ${rowTrigger} before update or delete on ${target}
-      for each row execute function firebreak_refuse_change()`);
+      for each row execute function ${guard}()`);
     await db.execute(sql`drop trigger if exists ${truncateTrigger} on ${target}`);
     await db.execute(sql`
       create trigger ${truncateTrigger} before truncate on ${target}

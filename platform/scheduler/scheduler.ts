@@ -27,8 +27,12 @@ interface RegisteredHandler {
   concurrent: boolean;
 }
 
-/** A periodic job; it runs in a transaction that holds the job's lock, so one replica runs it at a time. */
-export type JobRun = (tx: Database, now: Date) => Promise<void>;
+/**
+ * A periodic job; it runs in a transaction that holds the job's lock, so one replica runs it at a time.
+ * A job that works through a backlog answers 'more' to run again at once, in a new transaction: each
+ * batch commits on its own, so no lock is held for the whole backlog.
+ */
+export type JobRun = (tx: Database, now: Date) => Promise<'more' | undefined> | Promise<void>;
 
 interface Job {
   name: string;
@@ -37,6 +41,8 @@ interface Job {
 }
 
 const TIMER_BATCH = 200;
+// A job answering 'more' forever (a bug) still ends its run; the next tick goes on.
+const MAX_JOB_BATCHES = 1_000;
 const TIMER_TICK = '* * * * * *';
 
 function lockKeyOf(name: string): bigint {
@@ -53,6 +59,7 @@ export class Scheduler {
   private readonly running = new Set<string>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly db: Database,
@@ -71,6 +78,7 @@ export class Scheduler {
   }
 
   start(): void {
+    this.stopping = false;
     // Timers are checked every second, so a warning leaves within a second or two of its due time.
     this.tasks.push(cron.schedule(TIMER_TICK, () => this.track(this.runDueTimers()), { name: 'timers', noOverlap: true }));
     for (const job of this.jobs.values()) {
@@ -81,6 +89,7 @@ export class Scheduler {
 
   /** Stops ticking and waits for the runs in progress. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.tasks.splice(0).map((task) => task.stop()));
     await Promise.allSettled([...this.inFlight]);
   }
@@ -175,12 +184,19 @@ export class Scheduler {
     if (this.running.has(name)) return false;
     this.running.add(name);
     try {
-      return await this.db.transaction(async (tx) => {
-        const [lock] = await queryRows<{ acquired: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockKeyOf(name)}) as acquired`);
-        if (!lock?.acquired) return false;
-        await job.run(tx, now);
-        return true;
-      });
+      let ran = false;
+      // A stopping service ends a backlog between batches; what is left waits for the next run.
+      for (let batch = 0; batch < MAX_JOB_BATCHES && !(batch > 0 && this.stopping); batch++) {
+        const outcome = await this.db.transaction(async (tx) => {
+          const [lock] = await queryRows<{ acquired: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockKeyOf(name)}) as acquired`);
+          if (!lock?.acquired) return 'locked';
+          return (await job.run(tx, now)) ?? 'done';
+        });
+        if (outcome === 'locked') break;
+        ran = true;
+        if (outcome === 'done') break;
+      }
+      return ran;
     } catch (error) {
       this.logger.error({ err: error, job: name }, 'scheduled job failed');
       return false;

@@ -45,6 +45,7 @@ import {
   openApiDocument,
   openDatabase,
   platformRoutes,
+  redactorFrom,
   registerAuditCheckpoints,
   registerRetention,
   runMigrations,
@@ -87,6 +88,8 @@ export interface FirebreakOptions {
 /** Builds the whole service: database (migrated), first admin, scheduler, and every part's routes. */
 export async function createFirebreak(config: Config, options: FirebreakOptions = {}): Promise<Firebreak> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  // A REDACTION_RULES_FILE that cannot be read or compiled stops the start here, naming the rule.
+  redactorFrom(config);
   const database =
     options.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: config.DATABASE_POOL_SIZE }));

@@ -200,6 +200,10 @@ export const ConfigSchema = z.object({
   /** Below MINIMUM_RECORD_RETENTION_DAYS only on purpose: the start-up log warns (platform/retention). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(MINIMUM_RECORD_RETENTION_DAYS),
   BREACH_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(MINIMUM_RECORD_RETENTION_DAYS),
+  /** Card numbers, SSNs, tokens and secrets in alerts and spans are replaced before storage (platform/redaction). */
+  REDACTION_ENABLED: booleanFlag.default(true),
+  /** Extra and overriding redaction rules (YAML or JSON, RE2 patterns); a bad file stops the start. */
+  REDACTION_RULES_FILE: z.string().min(1).optional(),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
 });
 

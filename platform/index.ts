@@ -10,6 +10,7 @@ export * from './http/index.ts';
 export type { LogFormat, Logger } from './logger.ts';
 export { createLogger, isPrettyLogFormat } from './logger.ts';
 export { describeFatalError, listenError, OperatorError } from './operator-errors.ts';
+export * from './redaction/index.ts';
 export * from './retention/index.ts';
 export type { ReadinessCheck } from './routes.ts';
 export { platformRoutes } from './routes.ts';

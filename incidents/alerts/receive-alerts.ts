@@ -1,12 +1,13 @@
 import { Counter } from 'prom-client';
 import type { ActionContext, Actor } from '../../platform/index.ts';
-import { defineMetric, metricsRegistry } from '../../platform/index.ts';
+import { defineMetric, metricsRegistry, redactorFrom } from '../../platform/index.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { queueOf } from './ingest-queue.ts';
 import type { Incoming, ReceivedAlert, ReceiveOptions, ReceiveSummary } from './ingest-shapes.ts';
 import type { Delivery } from './merge-alert.ts';
+import { redactAlerts } from './redact-alerts.ts';
 
 const alertsReceived = defineMetric(
   'firebreak_alerts_received_total',
@@ -56,7 +57,8 @@ function toIncoming(
  * Takes in a batch of alerts in one transaction: upserts them by fingerprint (Alertmanager's merge
  * rules), correlates firing ones into incidents by group key (correlation.ts), records joins,
  * resolutions and re-fires on the incidents' timelines and tells the notifier. A repeated delivery
- * writes nothing. Requests arriving together share a transaction (ingest-queue.ts); what one does is
+ * writes nothing. Sensitive values in labels and annotations are redacted first (redact-alerts.ts).
+ * Requests arriving together share a transaction (ingest-queue.ts); what one does is
  * in ingest-transaction.ts. The alerts are judged with the settings of ctx.config (ALERT_*) unless
  * options.settings says otherwise; ctx.actor is who delivered them.
  */
@@ -66,7 +68,8 @@ export async function receiveAlerts(
   options: ReceiveOptions = {},
 ): Promise<ReceiveSummary> {
   const settings = options.settings ?? alertSettingsFrom(ctx.config);
-  const incoming = toIncoming(received, ctx.actor, options, settings);
+  const redactor = redactorFrom(ctx.config);
+  const incoming = toIncoming(redactor ? redactAlerts(received, redactor) : received, ctx.actor, options, settings);
   const summary = await queueOf(ctx.db).submit({
     incoming,
     settings,

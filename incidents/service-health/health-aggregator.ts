@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Counter, Histogram } from 'prom-client';
-import type { Database, Logger } from '../../platform/index.ts';
+import type { Database, Logger, Redactor } from '../../platform/index.ts';
 import { defineMetric, isDataError, metricsRegistry } from '../../platform/index.ts';
 import { LATENCY_BUCKET_COUNT, latencyBucketOf } from './latency-buckets.ts';
 import type { NewErrorSpan } from './schema/error-spans.ts';
@@ -17,6 +17,8 @@ export interface AggregatorOptions {
   maxOperationsPerService: number;
   /** Buffered window rows beyond which ingestion answers 503 (the database is not keeping up). */
   maxPendingRows: number;
+  /** Replaces sensitive values in what evidence keeps (attributes, exception, status message); null: kept as sent. */
+  redactor?: Redactor | null;
   logger: Logger;
 }
 
@@ -164,6 +166,11 @@ export class ServiceHealthAggregator {
     const used = this.evidenceBudget.get(budgetKey) ?? 0;
     if (used >= this.options.evidencePerMinute) return false;
     this.evidenceBudget.set(budgetKey, used + 1);
+    // Only evidence is stored (other spans are only counted), so only evidence is redacted.
+    const redactor = this.options.redactor;
+    const exception = span.exception;
+    const stacktrace = exception?.stacktrace ? exception.stacktrace.slice(0, STACKTRACE_LIMIT) : null;
+    const redact = (text: string, source: 'span_event' | 'span_status') => (redactor ? redactor.text(text, source) : text);
     this.evidence.push({
       traceId: details.traceId,
       spanId: details.spanId,
@@ -174,13 +181,13 @@ export class ServiceHealthAggregator {
       startedAt: new Date(endMs - span.durationMs),
       durationMs: span.durationMs,
       statusCode: span.statusCode,
-      statusMessage: span.statusMessage,
+      statusMessage: redact(span.statusMessage, 'span_status'),
       httpStatus: span.httpStatus || null,
-      exceptionType: span.exception?.type || null,
-      exceptionMessage: span.exception?.message || null,
-      exceptionStacktrace: span.exception?.stacktrace ? span.exception.stacktrace.slice(0, STACKTRACE_LIMIT) : null,
-      attributes: details.attributes,
-      resource: resource.attributes,
+      exceptionType: exception?.type || null,
+      exceptionMessage: exception?.message ? redact(exception.message, 'span_event') : null,
+      exceptionStacktrace: stacktrace ? redact(stacktrace, 'span_event') : null,
+      attributes: redactor ? redactor.value(details.attributes, 'span_attribute') : details.attributes,
+      resource: redactor ? redactor.record(resource.attributes, 'span_resource') : resource.attributes,
     });
     return true;
   }

@@ -1,5 +1,5 @@
 import type { Config, Database, DatabaseHandle, Logger, Scheduler } from '../../platform/index.ts';
-import { systemContext } from '../../platform/index.ts';
+import { redactorFrom, systemContext } from '../../platform/index.ts';
 import { evaluateSlos } from './evaluate-slos.ts';
 import { ServiceHealthAggregator } from './health-aggregator.ts';
 import { loadSloFile } from './load-slo-file.ts';
@@ -33,6 +33,7 @@ export async function registerServiceHealth(deps: ServiceHealthDeps): Promise<Se
     evidencePerMinute: config.TRACE_EVIDENCE_PER_MINUTE,
     maxOperationsPerService: config.TRACE_MAX_OPERATIONS_PER_SERVICE,
     maxPendingRows: 200_000,
+    redactor: redactorFrom(config),
     logger,
   });
   if (config.SLO_CONFIG_FILE) {

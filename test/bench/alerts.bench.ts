@@ -282,6 +282,8 @@ export async function bench(): Promise<void> {
     LOG_LEVEL: 'warn',
     PORT: '0',
     DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
+    // REDACTION_ENABLED=false npm run bench alerts: the cost of redaction at ingest, by difference.
+    REDACTION_ENABLED: process.env.REDACTION_ENABLED,
   });
   const firebreak = await createFirebreak(config, { logger: createLogger('warn') });
   const running = await listen(firebreak);

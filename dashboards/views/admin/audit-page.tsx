@@ -33,7 +33,10 @@ export function AuditPage({
         {verification ? (
           verification.ok ? (
             <p class="flash ok" role="status" id="verify-result">
-              Intact: all {verification.entries} entries verified.
+              Intact: all {verification.entries} entries verified
+              {verification.prunedThrough
+                ? `, from entry ${verification.prunedThrough + 1}: entries 1 to ${verification.prunedThrough} were deleted by retention (AUDIT_RETENTION_DAYS), and the chain is anchored where they end.`
+                : '.'}
             </p>
           ) : (
             <div class="flash error" role="alert" id="verify-result">

@@ -20,6 +20,7 @@ export {
   SilenceInput,
   silenceRoutes,
   silenceStatus,
+  silentSourceIncidents,
 } from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
 export {

@@ -28,6 +28,8 @@ function digestedFacts(change: IncidentChange): object {
     }
     case 'resolved':
       return change.via === 'alerts' ? { via: change.via, alerts: change.alerts } : { via: change.via };
+    case 'signals_expired':
+      return { count: change.count, alerts: change.alerts };
     case 'reopened':
       return { alerts: change.alerts };
     case 'closed':

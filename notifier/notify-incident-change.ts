@@ -54,6 +54,15 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     }
     case 'resolved':
       return { text: ':large_green_circle: Resolved: every signal has recovered.', broadcast: true };
+    case 'signals_expired': {
+      const names = [...new Set(change.alerts.map((alert) => alert.alertname || alert.fingerprint))].slice(0, 5).map(escapeSlack);
+      const what =
+        change.count === 1 ? `Alert *${names[0] ?? ''}*` : `${change.count} alerts (${names.map((name) => `*${name}*`).join(', ')})`;
+      return {
+        text: `:grey_question: Source went silent: ${what} expired without a resolution. Nothing says it recovered; the incident stays open and pages stand. Check that Prometheus and Alertmanager still send.`,
+        broadcast: true,
+      };
+    }
     case 'reopened':
       return { text: ':red_circle: Reopened: an alert fired again.', broadcast: true };
     case 'closed':

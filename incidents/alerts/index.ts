@@ -16,3 +16,4 @@ export type { Alert } from './schema/alerts.ts';
 export type { Silence } from './schema/silences.ts';
 export type { SilenceStatus } from './silence-status.ts';
 export { silenceStatus } from './silence-status.ts';
+export { silentSourceIncidents } from './silent-sources.ts';

@@ -10,6 +10,7 @@ import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
   alertRoutes,
   breachRoutes,
+  heartbeatRoutes,
   incidentRoutes,
   incidentTraceRoutes,
   notifierHooks,
@@ -17,6 +18,7 @@ import {
   regimeRoutes,
   registerAlerting,
   registerBreach,
+  registerHeartbeats,
   registerIncidents,
   registerServiceHealth,
   serviceRoutes,
@@ -106,6 +108,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);
+  app.route('/api/heartbeats', heartbeatRoutes);
+  await registerHeartbeats(scheduler, database.db, config, logger);
   await registerIncidents({ config, database, logger, scheduler });
 
   const serviceHealth = await registerServiceHealth({ config, database, logger, scheduler });

@@ -80,10 +80,14 @@ export interface AlertsJoined extends ChangeOf<'alert_joined'> {
   count: number;
 }
 
-/** Every signal recovered: the last firing alert resolved, or the incident was moved to recovery. */
+/**
+ * Every signal recovered: the last firing alert resolved, the incident was moved to recovery, or the
+ * heartbeat whose silence opened it is heard again.
+ */
 export type IncidentResolved =
   | (ChangeOf<'resolved'> & { via: 'recovery' })
-  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
+  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] })
+  | (ChangeOf<'resolved'> & { via: 'heartbeat'; heartbeat: string });
 
 /**
  * The incident's last firing alerts expired: their source stopped refreshing them and nobody said they

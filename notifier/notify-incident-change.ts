@@ -53,6 +53,11 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       return { text: `:bell: ${alert ? `Alert *${alert}*` : 'Another alert'} joined the incident.`, broadcast: false };
     }
     case 'resolved':
+      if (change.via === 'heartbeat')
+        return {
+          text: `:large_green_circle: Resolved: heartbeat *${escapeSlack(change.heartbeat)}* is heard again; the alerting pipeline delivers.`,
+          broadcast: true,
+        };
       return { text: ':large_green_circle: Resolved: every signal has recovered.', broadcast: true };
     case 'signals_expired': {
       const names = [...new Set(change.alerts.map((alert) => alert.alertname || alert.fingerprint))].slice(0, 5).map(escapeSlack);

@@ -179,6 +179,13 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         what: `${words(data.obligation)} suspended until ${str(data.until)?.slice(0, 16).replace('T', ' ') ?? '?'} UTC`,
         detail: str(data.reason),
       };
+    case 'heartbeat.missed':
+      return {
+        what: `Heartbeat ${words(data.heartbeat)} missed: the alerting pipeline is silent`,
+        detail: `Nothing matching {${str(data.matchers) ?? ''}} arrived for ${Number(data.intervalSeconds) + Number(data.graceSeconds)} s; last heard ${str(data.lastHeardAt) ?? 'never'}.`,
+      };
+    case 'heartbeat.heard':
+      return { what: `Heartbeat ${words(data.heartbeat)} heard again: the alerting pipeline delivers`, detail: null };
     case 'breach.delay_reason_recorded':
       return { what: `Reason for the delay of ${words(data.obligation)} recorded`, detail: str(data.reason) };
     default: {

@@ -4,6 +4,8 @@ import { defineMetric, metricsRegistry } from '../../platform/index.ts';
 import type { AlertSettings } from './alert-settings.ts';
 import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { hearHeartbeats, takeHeartbeats } from './heartbeats/index.ts';
+import { summarize } from './ingest-outcomes.ts';
 import { queueOf } from './ingest-queue.ts';
 import type { Incoming, ReceivedAlert, ReceiveOptions, ReceiveSummary } from './ingest-shapes.ts';
 import type { Delivery } from './merge-alert.ts';
@@ -58,7 +60,8 @@ function toIncoming(
  * resolutions and re-fires on the incidents' timelines and tells the notifier. A repeated delivery
  * writes nothing. Requests arriving together share a transaction (ingest-queue.ts); what one does is
  * in ingest-transaction.ts. The alerts are judged with the settings of ctx.config (ALERT_*) unless
- * options.settings says otherwise; ctx.actor is who delivered them.
+ * options.settings says otherwise; ctx.actor is who delivered them. Alerts matching a heartbeat are
+ * taken as heartbeats (heartbeats/), beside the ingest transaction, and not stored as alerts.
  */
 export async function receiveAlerts(
   ctx: ActionContext,
@@ -66,15 +69,17 @@ export async function receiveAlerts(
   options: ReceiveOptions = {},
 ): Promise<ReceiveSummary> {
   const settings = options.settings ?? alertSettingsFrom(ctx.config);
-  const incoming = toIncoming(received, ctx.actor, options, settings);
-  const summary = await queueOf(ctx.db).submit({
-    incoming,
-    settings,
-    config: ctx.config,
-    now: options.now ?? null,
-    received: received.length,
-  });
   const source = options.source ?? 'api';
+  const now = options.now ?? new Date();
+  const { heard, alerts } = await takeHeartbeats(ctx.db, received, source, now);
+  const incoming = toIncoming(alerts, ctx.actor, options, settings);
+  const [summary] = await Promise.all([
+    // A delivery of heartbeats alone (Alertmanager's Watchdog route) needs no ingest transaction.
+    incoming.size === 0 && heard.length > 0
+      ? summarize(incoming, received.length, new Map())
+      : queueOf(ctx.db).submit({ incoming, settings, config: ctx.config, now: options.now ?? null, received: received.length }),
+    hearHeartbeats(ctx, heard, now),
+  ]);
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
   }

@@ -56,8 +56,8 @@ async function knownHeartbeats(db: Database): Promise<KnownHeartbeat[]> {
 
 /**
  * Splits a delivery into the heartbeats it carries (the ids of those heard: a firing alert matching
- * one, from its path) and the alerts to ingest. A heartbeat's own alert is consumed: it is always
- * firing by design, and as an alert it would open an incident that never ends.
+ * one, from its path) and the alerts to ingest. A heartbeat's own alert is consumed, whichever path
+ * brought it: it is always firing by design, and as an alert it would open an incident that never ends.
  */
 export async function takeHeartbeats<Alert extends { labels: Record<string, string>; endsAt: Date | null }>(
   db: Database,
@@ -70,15 +70,13 @@ export async function takeHeartbeats<Alert extends { labels: Record<string, stri
   const heard = new Set<string>();
   const rest: Alert[] = [];
   for (const alert of alerts) {
-    const matched = list.filter(
-      (heartbeat) => (heartbeat.source === null || heartbeat.source === source) && matchesAll(heartbeat.matchers, alert.labels),
-    );
+    const matched = list.filter((heartbeat) => matchesAll(heartbeat.matchers, alert.labels));
     if (matched.length === 0) {
       rest.push(alert);
       continue;
     }
     const firing = alert.endsAt === null || alert.endsAt.getTime() > now.getTime();
-    if (firing) for (const heartbeat of matched) heard.add(heartbeat.id);
+    for (const heartbeat of matched) if (firing && (heartbeat.source === null || heartbeat.source === source)) heard.add(heartbeat.id);
   }
   return { heard: [...heard], alerts: rest };
 }

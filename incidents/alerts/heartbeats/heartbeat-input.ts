@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError, SEVERITIES } from '../../../platform/index.ts';
+import { InvalidInputError, invalidInputFromIssues, SEVERITIES } from '../../../platform/index.ts';
 import type { Matcher } from '../matchers.ts';
 import { matchesLabels, parseMatchers } from '../matchers.ts';
 
@@ -57,7 +57,9 @@ export interface HeartbeatValues {
 
 /** Validates a heartbeat and turns it into stored values; bad matchers answer 400 naming them. */
 export function heartbeatValues(rawInput: HeartbeatInput): HeartbeatValues {
-  const input = HeartbeatInput.parse(rawInput);
+  const parsed = HeartbeatInput.safeParse(rawInput);
+  if (!parsed.success) throw invalidInputFromIssues('heartbeat', parsed.error.issues);
+  const input = parsed.data;
   const matchers = parseMatchers(input.matchers);
   // As for silences: matchers that all match the empty string would take every alert for a heartbeat.
   if (matchers.length === 0 || matchers.every((matcher) => matchesLabels(matcher, {})))

@@ -13,6 +13,7 @@ import {
   breachRecordRetention,
   breachRoutes,
   healthWindowRetention,
+  heartbeatRoutes,
   incidentRoutes,
   incidentTraceRoutes,
   notifierHooks,
@@ -20,6 +21,7 @@ import {
   regimeRoutes,
   registerAlerting,
   registerBreach,
+  registerHeartbeats,
   registerIncidents,
   registerServiceHealth,
   serviceRoutes,
@@ -117,6 +119,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);
+  app.route('/api/heartbeats', heartbeatRoutes);
+  await registerHeartbeats(scheduler, database.db, config, logger);
   await registerIncidents({ config, database, logger, scheduler });
 
   const serviceHealth = await registerServiceHealth({ config, database, logger, scheduler });

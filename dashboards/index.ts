@@ -6,6 +6,7 @@ import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
 import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
 import { assetRoutes } from './assets.ts';
+import { heartbeatPageRoutes } from './heartbeat-routes.tsx';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
@@ -65,6 +66,7 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
   app.route('/admin', adminRoutes(policy));
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));
+  app.route('/heartbeats', heartbeatPageRoutes(policy));
   app.route('/services', servicePageRoutes(policy));
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };

@@ -2,25 +2,32 @@
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 export type { ActionItem } from './action-items/index.ts';
 export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
-export type { Alert, AlertSettings, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
+export type { Alert, AlertSettings, HeartbeatView, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
 export {
   AlertListQuery,
   alertFingerprint,
   alertRetention,
   alertRoutes,
   alertSettingsFrom,
+  createHeartbeat,
   createSilence,
+  deleteHeartbeat,
   expireSilence,
   formatMatcher,
   getSilence,
+  HeartbeatInput,
+  heartbeatRoutes,
   listAlerts,
+  listHeartbeats,
   listIncidentAlerts,
   listSilences,
   receiveAlerts,
   registerAlerting,
+  registerHeartbeats,
   SilenceInput,
   silenceRoutes,
   silenceStatus,
+  silentSourceIncidents,
 } from './alerts/index.ts';
 export type { PublicNotice } from './breach/index.ts';
 export {

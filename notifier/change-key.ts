@@ -27,7 +27,10 @@ function digestedFacts(change: IncidentChange): object {
       return { alertname: first?.alertname ?? null, fingerprint: first?.fingerprint ?? null, count: change.count, alerts: change.alerts };
     }
     case 'resolved':
+      if (change.via === 'heartbeat') return { via: change.via, heartbeat: change.heartbeat };
       return change.via === 'alerts' ? { via: change.via, alerts: change.alerts } : { via: change.via };
+    case 'signals_expired':
+      return { count: change.count, alerts: change.alerts };
     case 'reopened':
       return { alerts: change.alerts };
     case 'closed':

@@ -80,10 +80,25 @@ export interface AlertsJoined extends ChangeOf<'alert_joined'> {
   count: number;
 }
 
-/** Every signal recovered: the last firing alert resolved, or the incident was moved to recovery. */
+/**
+ * Every signal recovered: the last firing alert resolved, the incident was moved to recovery, or the
+ * heartbeat whose silence opened it is heard again.
+ */
 export type IncidentResolved =
   | (ChangeOf<'resolved'> & { via: 'recovery' })
-  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
+  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] })
+  | (ChangeOf<'resolved'> & { via: 'heartbeat'; heartbeat: string });
+
+/**
+ * The incident's last firing alerts expired: their source stopped refreshing them and nobody said they
+ * recovered (Prometheus or Alertmanager went quiet). The incident stays open and pages stay as they are.
+ */
+export interface SignalsExpired extends ChangeOf<'signals_expired'> {
+  /** The first of them (at most 20). */
+  alerts: ChangedAlert[];
+  /** How many expired, listed or not. */
+  count: number;
+}
 
 export interface IncidentReopened extends ChangeOf<'reopened'> {
   alerts: ChangedAlert[];
@@ -138,6 +153,7 @@ export type IncidentChange =
   | RoleReleased
   | AlertsJoined
   | IncidentResolved
+  | SignalsExpired
   | IncidentReopened
   | IncidentClosed
   | DeadlineWarning

@@ -53,7 +53,21 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       return { text: `:bell: ${alert ? `Alert *${alert}*` : 'Another alert'} joined the incident.`, broadcast: false };
     }
     case 'resolved':
+      if (change.via === 'heartbeat')
+        return {
+          text: `:large_green_circle: Resolved: heartbeat *${escapeSlack(change.heartbeat)}* is heard again; the alerting pipeline delivers.`,
+          broadcast: true,
+        };
       return { text: ':large_green_circle: Resolved: every signal has recovered.', broadcast: true };
+    case 'signals_expired': {
+      const names = [...new Set(change.alerts.map((alert) => alert.alertname || alert.fingerprint))].slice(0, 5).map(escapeSlack);
+      const what =
+        change.count === 1 ? `Alert *${names[0] ?? ''}*` : `${change.count} alerts (${names.map((name) => `*${name}*`).join(', ')})`;
+      return {
+        text: `:grey_question: Source went silent: ${what} expired without a resolution. Nothing says it recovered; the incident stays open and pages stand. Check that Prometheus and Alertmanager still send.`,
+        broadcast: true,
+      };
+    }
     case 'reopened':
       return { text: ':red_circle: Reopened: an alert fired again.', broadcast: true };
     case 'closed':

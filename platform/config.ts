@@ -105,6 +105,8 @@ export const ConfigSchema = z.object({
     .max(30 * 24 * 3600)
     .default(1800),
   ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Heartbeats (dead man's switches) to apply at start, YAML or JSON; see docs/alerts.md. */
+  HEARTBEATS_FILE: z.string().min(1).optional(),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
   ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce
     .number()

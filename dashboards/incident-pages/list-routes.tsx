@@ -1,7 +1,14 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DeclareIncidentInput, declareIncident, hasAnyIncident, IncidentListQuery, listIncidents } from '../../incidents/index.ts';
+import {
+  DeclareIncidentInput,
+  declareIncident,
+  hasAnyIncident,
+  IncidentListQuery,
+  listIncidents,
+  silentSourceIncidents,
+} from '../../incidents/index.ts';
 import type { LoginPolicy } from '../../platform/index.ts';
 import { submitForm, takeRefusal } from '../form-refusals.ts';
 import type { DashboardEnv } from '../http.tsx';
@@ -55,11 +62,18 @@ async function listPage(c: Context<DashboardEnv>, filters: ListFilters, cursor: 
   // Open incidents most urgent first; closed ones (and all) newest first, as one looks back at them.
   const order = filters.status === 'open' ? 'urgency' : 'newest';
   const page = await listIncidents(db, { ...filters, order, cursor, limit: PAGE_SIZE });
-  const deadlines = await loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents);
+  const [deadlines, silent] = await Promise.all([
+    loadListDeadlines(db, c.var.deps.config.publicUrl, page.incidents),
+    silentSourceIncidents(
+      db,
+      page.incidents.filter((incident) => !incident.resolvedAt && !incident.closedAt).map((incident) => incident.id),
+    ),
+  ]);
   const listed = page.incidents.map((incident) => ({
     incident,
     reference: `INC-${incident.number}`,
     deadline: deadlines.get(incident.id) ?? null,
+    silentAlerts: silent.get(incident.id),
   }));
   // Breaches come first in the urgency order; among them the soonest running deadline leads. (A clock
   // is no column the keyset can page by, so this orders within the page: the breaches are on the first.)

@@ -9,6 +9,7 @@ import {
   listIncidentAlerts,
   listIncidentTraces,
   listRegimes,
+  silentSourceIncidents,
 } from '../../incidents/index.ts';
 import { getIncidentDelivery } from '../../notifier/index.ts';
 import type { ActionContext, Database } from '../../platform/index.ts';
@@ -22,6 +23,7 @@ import type { IncidentPanels } from '../views/incident-page.tsx';
 import type { Viewer } from '../views/layout.tsx';
 import { can } from '../views/layout.tsx';
 import { RcaPanel } from '../views/rca-panel.tsx';
+import { SilentSourceBanner } from '../views/silent-source.tsx';
 import { ToldPanel } from '../views/told-panel.tsx';
 
 export interface ListDeadline {
@@ -71,7 +73,7 @@ async function loadTold(ctx: ActionContext, detail: IncidentDetail) {
 export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: IncidentDetail, publicUrl: string): Promise<IncidentPanels> {
   const { db } = ctx;
   const incidentId = detail.incident.id;
-  const [told, alerts, traces, breach, rca, actionItems, evidence, people, regimes] = await Promise.all([
+  const [told, alerts, traces, breach, rca, actionItems, evidence, people, regimes, silent] = await Promise.all([
     can(viewer, 'notifications:read') ? loadTold(ctx, detail) : null,
     can(viewer, 'alerts:read') ? listIncidentAlerts(db, incidentId) : null,
     can(viewer, 'services:read') ? listIncidentTraces(db, incidentId) : null,
@@ -81,11 +83,15 @@ export async function loadPanels(ctx: ActionContext, viewer: Viewer, detail: Inc
     listEvidence(db, incidentId),
     can(viewer, 'rca:write') ? listPeople(db) : [],
     can(viewer, 'breach:assess') ? listRegimes(db) : [],
+    detail.incident.resolvedAt || detail.incident.closedAt ? new Map<string, number>() : silentSourceIncidents(db, [incidentId]),
   ]);
   const catalog = regimes.map((regime) => ({ id: regime.definition.id, name: regime.definition.name }));
   const sending = { organization: Boolean(ctx.config.BREACH_ORGANIZATION_NAME), smtp: Boolean(ctx.config.SMTP_URL) };
   return {
-    top: [breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} catalog={catalog} sending={sending} /> : null],
+    top: [
+      <SilentSourceBanner expired={silent.get(incidentId)} />,
+      breach ? <BreachPanel status={breach} viewer={viewer} reference={detail.reference} catalog={catalog} sending={sending} /> : null,
+    ],
     main: [
       <RcaPanel rca={rca} viewer={viewer} reference={detail.reference} phase={detail.incident.phase} />,
       <ActionItemsPanel items={actionItems} people={people} viewer={viewer} reference={detail.reference} />,

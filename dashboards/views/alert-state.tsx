@@ -7,13 +7,18 @@ export type AlertState = 'firing' | 'resolved' | 'expired';
  * went quiet and its end time passed, which is not the same as recovering).
  */
 export function alertState(alert: Alert, now: Date = new Date()): AlertState {
+  // A firing alert whose end passed is expired already, though the expiry job has not marked it yet.
   if (alert.status === 'firing') return alert.endsAt && alert.endsAt.getTime() <= now.getTime() ? 'expired' : 'firing';
-  return alert.endsAtIsTimeout ? 'expired' : 'resolved';
+  return alert.status;
 }
 
 export function AlertStateBadge({ alert }: { alert: Alert }) {
   const state = alertState(alert);
-  return <span class={`badge alert-${state}`}>{state === 'firing' ? '● firing' : state === 'resolved' ? '✓ resolved' : '◌ expired'}</span>;
+  return (
+    <span class={`badge alert-${state}`}>
+      {state === 'firing' ? '● firing' : state === 'resolved' ? '✓ resolved' : '◌ expired — source silent'}
+    </span>
+  );
 }
 
 /** The labels whose values differ between the alerts (what tells one from the next); all but alertname for a single alert. */

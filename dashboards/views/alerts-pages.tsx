@@ -5,7 +5,7 @@ import type { Viewer } from './layout.tsx';
 import { can, Flash, Layout, Time } from './layout.tsx';
 
 export interface AlertFilters {
-  status: 'firing' | 'resolved' | 'all';
+  status: 'firing' | 'expired' | 'resolved' | 'all';
   filter?: string;
   incident?: string;
 }
@@ -59,7 +59,7 @@ export function AlertsPage({
         <div>
           <label for="alerts-status">State</label>
           <select id="alerts-status" name="status">
-            {(['firing', 'resolved', 'all'] as const).map((status) => (
+            {(['firing', 'expired', 'resolved', 'all'] as const).map((status) => (
               <option value={status} selected={filters.status === status}>
                 {status}
               </option>

@@ -8,6 +8,7 @@ import { PageForm, SelectField, TextAreaField, TextField, useRefused } from './f
 import { GettingStarted } from './getting-started.tsx';
 import type { Viewer } from './layout.tsx';
 import { can, Flash, Layout, Time } from './layout.tsx';
+import { SilentSourceBadge } from './silent-source.tsx';
 
 export interface ListFilters {
   status: 'open' | 'closed' | 'all';
@@ -33,6 +34,8 @@ export interface ListedIncident {
   incident: Incident;
   reference: string;
   deadline: { dueAt: Date; warnAt: Date | null; label: string } | null;
+  /** How many of its alerts expired, when none fires any more (their source went silent). */
+  silentAlerts?: number;
 }
 
 const words = (value: string) => value.replaceAll('_', ' ');
@@ -69,7 +72,7 @@ export function IncidentRows({ rows, now = new Date() }: { rows: ListedIncident[
   }
   return (
     <>
-      {rows.map(({ incident, reference, deadline }) => (
+      {rows.map(({ incident, reference, deadline, silentAlerts }) => (
         <tr data-incident={reference}>
           <Cell label="Incident">
             <a href={`/incidents/${reference}`}>
@@ -81,6 +84,7 @@ export function IncidentRows({ rows, now = new Date() }: { rows: ListedIncident[
           </Cell>
           <Cell label="Phase">
             {incident.closedAt ? 'closed' : words(incident.phase)}
+            <SilentSourceBadge expired={silentAlerts} />
             {incident.closedAt && deadline ? (
               <div>
                 <span class="badge breach" data-owes="true">

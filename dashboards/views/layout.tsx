@@ -11,7 +11,7 @@ export interface Viewer {
   channels?: DeliveryChannels;
 }
 
-export type Section = 'incidents' | 'alerts' | 'silences' | 'services' | 'admin' | 'account' | 'login';
+export type Section = 'incidents' | 'alerts' | 'silences' | 'heartbeats' | 'services' | 'admin' | 'account' | 'login';
 
 /** The hidden field every dashboard form carries. */
 export function CsrfField({ viewer }: { viewer: Viewer }) {
@@ -85,6 +85,9 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
                       </NavLink>
                       <NavLink href="/silences" current={section === 'silences'}>
                         Silences
+                      </NavLink>
+                      <NavLink href="/heartbeats" current={section === 'heartbeats'}>
+                        Heartbeats
                       </NavLink>
                     </>
                   ) : null}

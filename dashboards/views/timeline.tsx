@@ -50,7 +50,12 @@ const describeChanges = (changes: Changes): string | null =>
     .map(([field, change]) => `${field}: ${shownValue(change.to)}`)
     .join('\n') || null;
 
-const ALERT_VERBS: Record<string, string> = { 'alert.fired': 'fired', 'alert.refired': 'fired again', 'alert.resolved': 'resolved' };
+const ALERT_VERBS: Record<string, string> = {
+  'alert.fired': 'fired',
+  'alert.refired': 'fired again',
+  'alert.resolved': 'resolved',
+  'alert.expired': 'expired: its source went silent, no resolution received',
+};
 
 /** One sentence a person reads for an event ("api-1:9100 resolved"), and the detail under it. */
 export function describeEvent(event: TimelineEvent): { what: string; detail: string | null } {
@@ -98,12 +103,13 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
       return { what: `${event.actorName} reopened a checklist item`, detail: str(data.text) };
     case 'alert.fired':
     case 'alert.refired':
-    case 'alert.resolved': {
+    case 'alert.resolved':
+    case 'alert.expired': {
       const name = str(data.alertname);
       const identity = alertIdentity(data);
       const subject = name && name !== identity ? `${name} on ${identity}` : identity;
       return {
-        what: `${subject} ${ALERT_VERBS[event.type]}${str(data.severity) && event.type !== 'alert.resolved' ? ` (${words(data.severity).toUpperCase()})` : ''}`,
+        what: `${subject} ${ALERT_VERBS[event.type]}${str(data.severity) && event.type !== 'alert.resolved' && event.type !== 'alert.expired' ? ` (${words(data.severity).toUpperCase()})` : ''}`,
         detail: str(data.summary),
       };
     }
@@ -173,6 +179,13 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         what: `${words(data.obligation)} suspended until ${str(data.until)?.slice(0, 16).replace('T', ' ') ?? '?'} UTC`,
         detail: str(data.reason),
       };
+    case 'heartbeat.missed':
+      return {
+        what: `Heartbeat ${words(data.heartbeat)} missed: the alerting pipeline is silent`,
+        detail: `Nothing matching {${str(data.matchers) ?? ''}} arrived for ${Number(data.intervalSeconds) + Number(data.graceSeconds)} s; last heard ${str(data.lastHeardAt) ?? 'never'}.`,
+      };
+    case 'heartbeat.heard':
+      return { what: `Heartbeat ${words(data.heartbeat)} heard again: the alerting pipeline delivers`, detail: null };
     case 'breach.delay_reason_recorded':
       return { what: `Reason for the delay of ${words(data.obligation)} recorded`, detail: str(data.reason) };
     default: {
@@ -248,7 +261,12 @@ export function groupStorms(events: TimelineEvent[]): Entry[] {
   return entries;
 }
 
-const STORM_VERBS: Record<string, string> = { 'alert.fired': 'joined', 'alert.refired': 'fired again', 'alert.resolved': 'resolved' };
+const STORM_VERBS: Record<string, string> = {
+  'alert.fired': 'joined',
+  'alert.refired': 'fired again',
+  'alert.resolved': 'resolved',
+  'alert.expired': 'expired (source silent)',
+};
 
 function StormItem({ type, events, reference }: { type: string; events: TimelineEvent[]; reference: string }) {
   const names = [...new Set(events.map((event) => alertIdentity(event.data)))];

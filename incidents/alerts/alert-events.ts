@@ -15,7 +15,7 @@ export interface PendingEvent {
   joinedNew: boolean;
 }
 
-const TIMELINE_TYPES = { fired: 'alert.fired', resolved: 'alert.resolved', refired: 'alert.refired' } as const;
+const TIMELINE_TYPES = { fired: 'alert.fired', resolved: 'alert.resolved', expired: 'alert.expired', refired: 'alert.refired' } as const;
 
 /** What a timeline entry or a message says about an alert. */
 export function describeAlert(fingerprint: string, labels: Record<string, string>, state: AlertState) {
@@ -46,7 +46,7 @@ export async function recordAlertEvents(tx: Database, events: readonly PendingEv
     actor_type: pending.actor.kind,
     actor_id: pending.actor.id,
     actor_name: pending.actor.name,
-    occurred_at: (pending.event.type === 'resolved' ? pending.event.at : pending.state.startsAt).toISOString(),
+    occurred_at: ('at' in pending.event ? pending.event.at : pending.state.startsAt).toISOString(),
     previous_end: pending.event.type === 'refired' ? pending.event.previousEnd.toISOString() : null,
   }));
   const inserted = await appendAlertEvents(tx, JSON.stringify(rows));

@@ -10,9 +10,10 @@ import { settleIncidents } from './settle-incidents.ts';
 const BATCH = 500;
 
 /**
- * Resolves firing alerts whose endsAt passed without a heartbeat moving it (the sender stopped
- * sending, or its last word was a resolve timeout). Alerts a request is changing right now are left
- * for the next run. Returns how many it resolved. The incidents it resolves notify under `config`.
+ * Marks expired the firing alerts whose endsAt passed without a heartbeat moving it (the sender
+ * stopped sending, or its last word was a resolve timeout). Expiry is not recovery: nobody said the
+ * alert is over, so it resolves no incident and no page (see settleIncidents). Alerts a request is
+ * changing right now are left for the next run. Returns how many expired.
  */
 export async function expireAlerts(tx: Database, now: Date, config: Config): Promise<number> {
   const due = await tx
@@ -28,9 +29,9 @@ export async function expireAlerts(tx: Database, now: Date, config: Config): Pro
   );
   const free = due.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.groupKey)));
   if (free.length === 0) return 0;
-  const resolved = await tx
+  const expired = await tx
     .update(alerts)
-    .set({ status: 'resolved', resolvedAt: alerts.endsAt, endsAtIsTimeout: false, updatedAt: now })
+    .set({ status: 'expired', resolvedAt: null, updatedAt: now })
     .where(
       and(
         inArray(
@@ -44,20 +45,20 @@ export async function expireAlerts(tx: Database, now: Date, config: Config): Pro
     .returning();
   const events: PendingEvent[] = [];
   const touched = new Set<string>();
-  for (const row of resolved) {
+  for (const row of expired) {
     if (!row.incidentId) continue;
     touched.add(row.incidentId);
     events.push({
       incidentId: row.incidentId,
       actor: SYSTEM_ACTOR,
-      event: { type: 'resolved', at: row.endsAt ?? now },
+      event: { type: 'expired', at: row.endsAt ?? now },
       fingerprint: row.fingerprint,
       labels: row.labels,
-      state: { ...row, status: 'resolved' },
+      state: row,
       joinedNew: false,
     });
   }
   await recordAlertEvents(tx, events);
   await settleIncidents(tx, { now, config }, touched, events);
-  return resolved.length;
+  return expired.length;
 }

@@ -6,6 +6,17 @@ export { alertSettingsFrom } from './alert-settings.ts';
 export { createSilence, SilenceInput } from './create-silence.ts';
 export { expireSilence } from './expire-silence.ts';
 export { alertFingerprint } from './fingerprint.ts';
+export type { HeartbeatState, HeartbeatView } from './heartbeats/index.ts';
+export {
+  createHeartbeat,
+  deleteHeartbeat,
+  getHeartbeat,
+  HeartbeatInput,
+  heartbeatRoutes,
+  listHeartbeats,
+  registerHeartbeats,
+  updateHeartbeat,
+} from './heartbeats/index.ts';
 export type { ReceivedAlert } from './ingest-shapes.ts';
 export { AlertListQuery, listAlerts, listIncidentAlerts } from './list-alerts.ts';
 export { getSilence, listSilences } from './list-silences.ts';
@@ -17,3 +28,4 @@ export type { Alert } from './schema/alerts.ts';
 export type { Silence } from './schema/silences.ts';
 export type { SilenceStatus } from './silence-status.ts';
 export { silenceStatus } from './silence-status.ts';
+export { silentSourceIncidents } from './silent-sources.ts';

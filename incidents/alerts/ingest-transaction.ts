@@ -148,7 +148,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       if (event.type === 'refired') outcome.refired++;
     }
     for (const event of merge.events) {
-      const target = event.type === 'resolved' ? (row?.incidentId ?? null) : incidentId;
+      const target = event.type === 'resolved' || event.type === 'expired' ? (row?.incidentId ?? null) : incidentId;
       if (!target) continue;
       touchedIncidents.add(target);
       events.push({

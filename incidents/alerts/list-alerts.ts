@@ -61,11 +61,11 @@ export async function listAlerts(db: Database, rawQuery: AlertListQuery): Promis
   return { alerts: page, nextCursor: rows.length > query.limit && last ? Buffer.from(String(last.id)).toString('base64url') : null };
 }
 
-/** The alerts of an incident, firing first, then by when they started (the incident page). */
+/** The alerts of an incident, firing first, then expired, then resolved, each by when they started (the incident page). */
 export async function listIncidentAlerts(db: Database, incidentId: string): Promise<Alert[]> {
   return db
     .select()
     .from(alerts)
     .where(eq(alerts.incidentId, incidentId))
-    .orderBy(asc(alerts.status), asc(alerts.startsAt), asc(alerts.id));
+    .orderBy(sql`case ${alerts.status} when 'firing' then 0 when 'expired' then 1 else 2 end`, asc(alerts.startsAt), asc(alerts.id));
 }

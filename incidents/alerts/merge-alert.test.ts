@@ -70,9 +70,26 @@ describe('mergeAlert (Alertmanager merge rules)', () => {
       events: [{ type: 'refired', previousEnd: at('09:40:00') }],
       next: { status: 'firing', startsAt: at('09:55:00') },
     });
-    // A firing row whose endsAt passed unseen by the expiry job: resolved, then re-fired.
+    // A firing row whose endsAt passed unseen by the expiry job: expired (nobody resolved it), then re-fired.
     const lapsed = stored('firing', '09:30:00', '09:40:00');
-    expect(mergeAlert(lapsed, delivery('09:55:00', '10:04:00'), now).events.map((event) => event.type)).toEqual(['resolved', 'refired']);
+    expect(mergeAlert(lapsed, delivery('09:55:00', '10:04:00'), now).events.map((event) => event.type)).toEqual(['expired', 'refired']);
+  });
+
+  it('an expired alert is not resolved: its sender coming back re-fires it, a resolution recovers it', () => {
+    const expired = stored('expired', '09:30:00', '09:40:00');
+    // The same episode again (an Alertmanager restarted re-sends what it holds, same startsAt).
+    expect(mergeAlert(expired, delivery('09:30:00', null), now)).toMatchObject({
+      change: 'transition',
+      events: [{ type: 'refired', previousEnd: at('09:40:00') }],
+      next: { status: 'firing', endsAt: null },
+    });
+    expect(mergeAlert(expired, delivery('09:30:00', '09:58:00'), now)).toMatchObject({
+      change: 'transition',
+      events: [{ type: 'resolved', at: at('09:58:00') }],
+      next: { status: 'resolved', endsAt: at('09:58:00') },
+    });
+    // A stale resolution of an earlier episode leaves it expired.
+    expect(mergeAlert(expired, delivery('09:00:00', '09:10:00'), now).change).toBe('unchanged');
   });
 
   it('webhook alerts fire with no endsAt until a resolution arrives', () => {

@@ -19,8 +19,10 @@ export type Delivery = Omit<AlertState, 'status'>;
 export type AlertEvent =
   /** A new alert fires. */
   | { type: 'fired' }
-  /** The episode ended (endsAt is its end). */
+  /** The episode ended: its sender resolved it (endsAt is its end). */
   | { type: 'resolved'; at: Date }
+  /** The episode ended without a resolution: its sender stopped refreshing it and endsAt passed. */
+  | { type: 'expired'; at: Date }
   /** A resolved alert fires again; `previousEnd` is when its last episode ended. */
   | { type: 'refired'; previousEnd: Date };
 
@@ -78,9 +80,11 @@ export function mergeAlert(existing: AlertState | undefined, delivery: Delivery,
   }
 
   // A firing row whose endsAt passed is over, even if the expiry job has not marked it yet.
-  const expired = existing.status === 'firing' && existing.endsAt !== null && !isFiring(existing.endsAt, now);
+  const lapsed = existing.status === 'firing' && existing.endsAt !== null && !isFiring(existing.endsAt, now);
+  // An expired alert that fires again is a re-fire, even within the episode that expired: its sender
+  // went silent and came back (an Alertmanager restarted re-sends what it held with the same startsAt).
   const episodeOver =
-    existing.status === 'resolved' || (expired && existing.endsAt !== null && delivery.startsAt.getTime() > existing.endsAt.getTime());
+    existing.status !== 'firing' || (lapsed && existing.endsAt !== null && delivery.startsAt.getTime() > existing.endsAt.getTime());
 
   if (firing && episodeOver) {
     const previousEnd = existing.endsAt ?? now;
@@ -94,7 +98,8 @@ export function mergeAlert(existing: AlertState | undefined, delivery: Delivery,
     const events: AlertEvent[] =
       existing.status === 'firing'
         ? [
-            { type: 'resolved', at: previousEnd },
+            // Nobody resolved it: the sender let it lapse, and now sends a new episode.
+            { type: 'expired', at: previousEnd },
             { type: 'refired', previousEnd },
           ]
         : [{ type: 'refired', previousEnd }];
@@ -130,6 +135,7 @@ export function mergeAlert(existing: AlertState | undefined, delivery: Delivery,
     // A late resolution of an earlier episode: the current one still fires.
     return { next: existing, change: 'unchanged', events: [] };
   }
+  // A firing alert resolves; an expired one whose silent sender is back and says it is over recovers now.
   const next: AlertState = { status: 'resolved', startsAt, endsAt, endsAtIsTimeout: false, ...content };
   return { next, change: 'transition', events: [{ type: 'resolved', at: endsAt }] };
 }

@@ -4,6 +4,8 @@ import { defineMetric, metricsRegistry, redactorFrom } from '../../platform/inde
 import type { AlertSettings } from './alert-settings.ts';
 import { alertSettingsFrom, boundedGroupKey, groupKeyOf, severityOf } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { hearHeartbeats, takeHeartbeats } from './heartbeats/index.ts';
+import { summarize } from './ingest-outcomes.ts';
 import { queueOf } from './ingest-queue.ts';
 import type { Incoming, ReceivedAlert, ReceiveOptions, ReceiveSummary } from './ingest-shapes.ts';
 import type { Delivery } from './merge-alert.ts';
@@ -60,7 +62,8 @@ function toIncoming(
  * writes nothing. Sensitive values in labels and annotations are redacted first (redact-alerts.ts).
  * Requests arriving together share a transaction (ingest-queue.ts); what one does is
  * in ingest-transaction.ts. The alerts are judged with the settings of ctx.config (ALERT_*) unless
- * options.settings says otherwise; ctx.actor is who delivered them.
+ * options.settings says otherwise; ctx.actor is who delivered them. Alerts matching a heartbeat are
+ * taken as heartbeats (heartbeats/), beside the ingest transaction, and not stored as alerts.
  */
 export async function receiveAlerts(
   ctx: ActionContext,
@@ -69,15 +72,18 @@ export async function receiveAlerts(
 ): Promise<ReceiveSummary> {
   const settings = options.settings ?? alertSettingsFrom(ctx.config);
   const redactor = redactorFrom(ctx.config);
-  const incoming = toIncoming(redactor ? redactAlerts(received, redactor) : received, ctx.actor, options, settings);
-  const summary = await queueOf(ctx.db).submit({
-    incoming,
-    settings,
-    config: ctx.config,
-    now: options.now ?? null,
-    received: received.length,
-  });
   const source = options.source ?? 'api';
+  const now = options.now ?? new Date();
+  const redacted = redactor ? redactAlerts(received, redactor) : received;
+  const { heard, alerts } = await takeHeartbeats(ctx.db, redacted, source, now);
+  const incoming = toIncoming(alerts, ctx.actor, options, settings);
+  const [summary] = await Promise.all([
+    // A delivery of heartbeats alone (Alertmanager's Watchdog route) needs no ingest transaction.
+    incoming.size === 0 && heard.length > 0
+      ? summarize(incoming, received.length, new Map())
+      : queueOf(ctx.db).submit({ incoming, settings, config: ctx.config, now: options.now ?? null, received: received.length }),
+    hearHeartbeats(ctx, heard, now),
+  ]);
   for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
   }

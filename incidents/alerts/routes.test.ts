@@ -6,7 +6,6 @@ import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { describeAlert } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { receiveAlerts } from './receive-alerts.ts';
-import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 
 interface ErrorBody {
   error: { code: string; message: string };
@@ -173,35 +172,6 @@ describeOnBackends('alerts, silences and correlation', () => {
     });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ status: 'pending', matchersText: 'service="db", severity!="critical"' });
-  });
-
-  it('resolves alerts whose endsAt passed without a heartbeat (the expiry job), and then the incident', async ({ firebreak }) => {
-    const { send, listAlerts, count, timelineTypes } = await alertsService(firebreak);
-    const sent = await send([
-      alert({ alertname: 'Flaky', service: 'api', instance: 'a' }, minutes(1)),
-      alert({ alertname: 'Flaky', service: 'api', instance: 'b' }, minutes(3)),
-    ]);
-    const [incidentId] = sent.incidentsOpened;
-    if (!incidentId) throw new Error('expected an incident');
-    expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 2 * 60_000))).toBe(true);
-    expect((await listAlerts('?status=firing')).alerts.map((row) => row.labels.instance)).toEqual(['b']);
-    const [midway] = await queryRows<{ resolved: boolean }>(
-      firebreak.database.db,
-      sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`,
-    );
-    expect(midway?.resolved).toBe(false);
-    expect(await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 4 * 60_000))).toBe(true);
-    expect((await listAlerts('?status=firing')).alerts).toHaveLength(0);
-    const [after] = await queryRows<{ resolved: boolean }>(
-      firebreak.database.db,
-      sql`select resolved_at is not null as resolved from incidents where id = ${incidentId}`,
-    );
-    expect(after?.resolved).toBe(true);
-    expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.fired', 'alert.resolved', 'alert.resolved']);
-    // A second run finds nothing more to do.
-    const events = await count('timeline_events');
-    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, new Date(Date.now() + 5 * 60_000));
-    expect(await count('timeline_events')).toBe(events);
   });
 
   it('a re-fire within the window returns to its incident even after recovery; later it opens a new one', async ({ firebreak }) => {

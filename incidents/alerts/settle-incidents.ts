@@ -16,7 +16,9 @@ const MAX_LISTED = 20;
 /**
  * After the alert rows are written: an incident whose last firing alert resolved is resolved (once),
  * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
- * of them. The caller holds the group locks of these incidents, so the counts cannot race.
+ * of them. Expiry is not recovery: an incident with an expired alert stays open, and one whose last
+ * firing alerts expired hears that their source went silent. The caller holds the group locks of
+ * these incidents, so the counts cannot race.
  */
 export async function settleIncidents(
   tx: Database,
@@ -35,19 +37,21 @@ export async function settleIncidents(
     if (mine) mine.push(pending);
     else byIncident.set(pending.incidentId, [pending]);
   }
+  const ending = (pending: PendingEvent) => pending.event.type === 'resolved' || pending.event.type === 'expired';
   // Only an incident that lost a firing alert can have none left; the index on (incident_id, status) answers.
-  const resolving = [...incidentIds].filter((id) => byIncident.get(id)?.some((pending) => pending.event.type === 'resolved'));
+  const resolving = [...incidentIds].filter((id) => byIncident.get(id)?.some(ending));
   const unknown = new Set([...incidentIds].filter((id) => !known.has(id)));
-  const [firingRows, read] = await Promise.all([
+  const [unresolvedRows, read] = await Promise.all([
     resolving.length > 0
       ? tx
-          .selectDistinct({ incidentId: alerts.incidentId })
+          .selectDistinct({ incidentId: alerts.incidentId, status: alerts.status })
           .from(alerts)
-          .where(and(inArray(alerts.incidentId, resolving), eq(alerts.status, 'firing')))
+          .where(and(inArray(alerts.incidentId, resolving), inArray(alerts.status, ['firing', 'expired'])))
       : Promise.resolve([]),
     incidentRefs(tx, unknown),
   ]);
-  const stillFiring = new Set(firingRows.map((row) => row.incidentId));
+  const stillFiring = new Set(unresolvedRows.filter((row) => row.status === 'firing').map((row) => row.incidentId));
+  const stillExpired = new Set(unresolvedRows.filter((row) => row.status === 'expired').map((row) => row.incidentId));
   const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
   for (const incident of refs) {
     const mine = byIncident.get(incident.id) ?? [];
@@ -58,7 +62,7 @@ export async function settleIncidents(
         .filter((pending) => kinds.includes(pending.event.type))
         .slice(0, MAX_LISTED)
         .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
-    const gained = mine.some((pending) => pending.event.type !== 'resolved');
+    const gained = mine.some((pending) => !ending(pending));
     // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
     // worth a message: a storm of fifty instances should not post fifty times.
     const ownAlert = incident.alertname;
@@ -66,6 +70,23 @@ export async function settleIncidents(
       (pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert),
     );
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
+      if (stillExpired.has(incident.id)) {
+        // Nothing fires any more, but what expired never said it recovered: the incident stays open and
+        // people hear that its source went silent (once per batch of expiries, not per alert).
+        const expired = mine.filter((pending) => pending.event.type === 'expired');
+        if (expired.length === 0 || incident.resolved) continue;
+        const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
+        if (!full) continue;
+        await notifyIncidentChange(tx, config, {
+          kind: 'signals_expired',
+          incident: incidentSnapshot(full),
+          at: now,
+          actorName: actor.name,
+          alerts: listed(['expired']),
+          count: expired.length,
+        });
+        continue;
+      }
       const updated = await setIncidentResolvedAt(tx, incident.id, now);
       if (updated) {
         await notifyIncidentChange(tx, config, {

@@ -36,8 +36,15 @@ export function describeEvent(event: TimelineEvent): string {
       return `Opened: ${text(data.title)} (${text(data.severity)})`;
     case 'alert.fired':
     case 'alert.refired':
-    case 'alert.resolved': {
-      const verb = event.type === 'alert.fired' ? 'fired' : event.type === 'alert.refired' ? 'fired again' : 'resolved';
+    case 'alert.resolved':
+    case 'alert.expired': {
+      const verbs = {
+        'alert.fired': 'fired',
+        'alert.refired': 'fired again',
+        'alert.resolved': 'resolved',
+        'alert.expired': 'expired (its source went silent)',
+      };
+      const verb = verbs[event.type];
       return `Alert ${text(data.alertname) || text(data.fingerprint)} ${verb}${data.summary ? `: ${text(data.summary)}` : ''}`;
     }
     case 'rca.started':

@@ -58,7 +58,10 @@ export function renderSummary(snapshot: StoredSnapshot, link: string, facts: Inc
   ];
   if (facts) {
     const firing = facts.alerts.filter((alert) => alert.status === 'firing').length;
-    fields.push(`*Alerts*\n${facts.alerts.length ? `${firing} firing of ${facts.alerts.length}` : '_none_'}`);
+    // Expired alerts were not resolved by their source: it went silent, which is not a recovery.
+    const expired = facts.alerts.filter((alert) => alert.status === 'expired').length;
+    const silent = expired > 0 ? `, ${expired} expired (source went silent)` : '';
+    fields.push(`*Alerts*\n${facts.alerts.length ? `${firing} firing${silent} of ${facts.alerts.length}` : '_none_'}`);
   }
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: plainTitle.replace(/:[a-z_]+: /, '').slice(0, 150) } },

@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'traces:ingest',
   'alerts:read',
   'silences:write',
+  'heartbeats:write',
   'services:read',
   'slos:write',
   'incidents:read',
@@ -54,6 +55,7 @@ const command: Permission[] = [
   'notices:draft',
   'notices:approve',
   'slos:write',
+  'heartbeats:write',
   'notifications:retry',
 ];
 

@@ -45,15 +45,19 @@ export interface RunningBinary {
   stop(): Promise<void>;
 }
 
-/** Writes the files into a temp folder and starts the binary with args(folder, port); resolves when it answers /-/ready. */
+/**
+ * Writes the files into a temp folder and starts the binary with args(folder, port); resolves when it
+ * answers /-/ready. `port` restarts one where its senders expect it; default a free one.
+ */
 export async function startBinary(
   binary: string,
   files: Record<string, string>,
   args: (directory: string, port: number) => string[],
+  port?: number,
 ): Promise<RunningBinary> {
   const directory = await mkdtemp(path.join(tmpdir(), `firebreak-${path.basename(binary)}-`));
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(directory, name), content);
-  const port = await freePort();
+  port ??= await freePort();
   const child: ChildProcess = spawn(binary, args(directory, port), { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

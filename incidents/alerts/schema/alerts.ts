@@ -3,7 +3,11 @@ import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from
 import { SEVERITIES } from '../../../platform/index.ts';
 import { incidents } from '../../schema/incidents.ts';
 
-export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+/**
+ * firing; resolved (its sender said so); expired (its sender stopped refreshing it and its endsAt
+ * passed: Firebreak does not know whether it recovered, so it is not treated as a recovery).
+ */
+export const ALERT_STATUSES = ['firing', 'resolved', 'expired'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 export const ALERT_SOURCES = ['alertmanager', 'prometheus', 'slo', 'api'] as const;
@@ -37,6 +41,7 @@ export const alerts = pgTable(
     incidentId: uuid().references(() => incidents.id),
     /** The silence that muted this episode; a muted alert joins no incident and pages nobody. */
     silenceId: uuid(),
+    /** When its sender resolved it; null while it fires and when it expired instead. */
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -12,6 +12,7 @@ import {
   breachRoutes,
   incidentRoutes,
   incidentTraceRoutes,
+  inhibitRuleRoutes,
   notifierHooks,
   playbookRoutes,
   regimeRoutes,
@@ -106,6 +107,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);
+  app.route('/api/inhibit-rules', inhibitRuleRoutes);
   await registerIncidents({ config, database, logger, scheduler });
 
   const serviceHealth = await registerServiceHealth({ config, database, logger, scheduler });

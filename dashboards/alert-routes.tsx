@@ -24,7 +24,18 @@ const text = z.preprocess(
   (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
   z.string().max(2000).optional(),
 );
-const AlertFilterQuery = z.object({ status: z.enum(['firing', 'resolved', 'all']).default('firing'), filter: text, incident: text });
+const AlertFilterQuery = z.object({
+  status: z.enum(['firing', 'resolved', 'all']).default('firing'),
+  filter: text,
+  incident: text,
+  event: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .optional(),
+  ),
+});
 
 /** /alerts: the alert list with its filters. */
 export function alertPageRoutes(policy: LoginPolicy) {

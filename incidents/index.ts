@@ -2,19 +2,25 @@
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 export type { ActionItem } from './action-items/index.ts';
 export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
-export type { Alert, AlertSettings, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
+export type { Alert, AlertSettings, InhibitRule, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
 export {
   AlertListQuery,
   alertFingerprint,
   alertRoutes,
   alertSettingsFrom,
+  createInhibitRule,
   createSilence,
+  deleteInhibitRule,
   expireSilence,
   formatMatcher,
   getSilence,
+  InhibitRuleInput,
+  inhibitRuleRoutes,
   listAlerts,
   listIncidentAlerts,
+  listInhibitRules,
   listSilences,
+  presentInhibitRule,
   receiveAlerts,
   registerAlerting,
   SilenceInput,

@@ -73,20 +73,25 @@ export interface RoleReleased extends ChangeOf<'roles_changed'> {
   userId: string | null;
 }
 
+/** What one delivery did to the alerts of an open incident: joins, re-fires, resolutions. */
 export interface AlertsJoined extends ChangeOf<'alert_joined'> {
   /** The first of them (at most 20). */
   alerts: ChangedAlert[];
-  /** How many joined, listed or not. */
+  /** How many changed, listed or not. */
   count: number;
+  /** The sentence the timeline entry of the delivery says ("37 alerts joined: HighErrorRate on api-1…api-37"). */
+  text?: string;
 }
 
 /** Every signal recovered: the last firing alert resolved, or the incident was moved to recovery. */
 export type IncidentResolved =
   | (ChangeOf<'resolved'> & { via: 'recovery' })
-  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] });
+  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] /** The delivery's timeline sentence. */; text?: string });
 
 export interface IncidentReopened extends ChangeOf<'reopened'> {
   alerts: ChangedAlert[];
+  /** The delivery's timeline sentence ("HighErrorRate on api-1 fired again"). */
+  text?: string;
 }
 
 export interface IncidentClosed extends ChangeOf<'closed'> {

@@ -103,6 +103,8 @@ export const ConfigSchema = z.object({
     .default(1800),
   ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
+  /** Alertmanager's inhibit_rules (YAML), loaded at start; the API's rules stay beside them. */
+  INHIBIT_RULES_FILE: z.string().min(1).optional(),
   ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce
     .number()
     .min(0.01)

@@ -13,7 +13,7 @@ const alertsReceived = defineMetric(
   () =>
     new Counter({
       name: 'firebreak_alerts_received_total',
-      help: 'Alerts received, by source and what they changed (created, updated, unchanged, resolved, refired, silenced).',
+      help: 'Alerts received, by source and what they changed (created, updated, unchanged, resolved, refired, silenced, inhibited).',
       labelNames: ['source', 'outcome'] as const,
       registers: [metricsRegistry],
     }),
@@ -75,7 +75,7 @@ export async function receiveAlerts(
     received: received.length,
   });
   const source = options.source ?? 'api';
-  for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
+  for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced', 'inhibited'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
   }
   return summary;

@@ -37,6 +37,8 @@ export const alerts = pgTable(
     incidentId: uuid().references(() => incidents.id),
     /** The silence that muted this episode; a muted alert joins no incident and pages nobody. */
     silenceId: uuid(),
+    /** The fingerprint of the firing alert that inhibited this episode (an inhibition rule); it joins no incident. */
+    inhibitedBy: text(),
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

@@ -61,10 +61,12 @@ const selectRules = preparedStatement<[], { id: string; source_matchers: Matcher
 
 // Firing alerts holding the plain name="value" matchers of some rule's source side (no index on
 // labels: a filter on the firing alerts, not a seek); the rules' regex matchers are checked in JS.
-// With no rules it finds nothing at once. Issued beside selectRules: no round trip of its own.
+// With no rules the first (uncorrelated) condition is false once for all, and no alert is read.
+// Issued beside selectRules: no round trip of its own.
 const selectSourceCandidates = preparedStatement<[now: string], { fingerprint: string; labels: Record<string, string> }>(`
   select a.fingerprint, a.labels from alerts a
-  where a.status = 'firing' and (a.ends_at is null or a.ends_at > $1::text::timestamptz)
+  where exists (select 1 from inhibit_rules)
+    and a.status = 'firing' and (a.ends_at is null or a.ends_at > $1::text::timestamptz)
     and exists (
       select 1 from inhibit_rules r
       where a.labels @> (

@@ -16,6 +16,7 @@ import {
   heartbeatRoutes,
   incidentRoutes,
   incidentTraceRoutes,
+  inhibitRuleRoutes,
   notifierHooks,
   playbookRoutes,
   regimeRoutes,
@@ -121,6 +122,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/silences', silenceRoutes);
   app.route('/api/heartbeats', heartbeatRoutes);
   await registerHeartbeats(scheduler, database.db, config, logger);
+  app.route('/api/inhibit-rules', inhibitRuleRoutes);
   await registerIncidents({ config, database, logger, scheduler });
 
   const serviceHealth = await registerServiceHealth({ config, database, logger, scheduler });

@@ -28,6 +28,13 @@ const AlertFilterQuery = z.object({
   status: z.enum(['firing', 'expired', 'resolved', 'all']).default('firing'),
   filter: text,
   incident: text,
+  event: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
+    z
+      .string()
+      .regex(/^\d{1,15}$/)
+      .optional(),
+  ),
 });
 
 /** /alerts: the alert list with its filters. */

@@ -2,7 +2,7 @@
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 export type { ActionItem } from './action-items/index.ts';
 export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
-export type { Alert, AlertSettings, HeartbeatView, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
+export type { Alert, AlertSettings, HeartbeatView, InhibitRule, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
 export {
   AlertListQuery,
   alertFingerprint,
@@ -10,17 +10,23 @@ export {
   alertRoutes,
   alertSettingsFrom,
   createHeartbeat,
+  createInhibitRule,
   createSilence,
   deleteHeartbeat,
+  deleteInhibitRule,
   expireSilence,
   formatMatcher,
   getSilence,
   HeartbeatInput,
   heartbeatRoutes,
+  InhibitRuleInput,
+  inhibitRuleRoutes,
   listAlerts,
   listHeartbeats,
   listIncidentAlerts,
+  listInhibitRules,
   listSilences,
+  presentInhibitRule,
   receiveAlerts,
   registerAlerting,
   registerHeartbeats,

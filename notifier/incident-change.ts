@@ -73,11 +73,14 @@ export interface RoleReleased extends ChangeOf<'roles_changed'> {
   userId: string | null;
 }
 
+/** What one delivery did to the alerts of an open incident: joins, re-fires, resolutions. */
 export interface AlertsJoined extends ChangeOf<'alert_joined'> {
   /** The first of them (at most 20). */
   alerts: ChangedAlert[];
-  /** How many joined, listed or not. */
+  /** How many changed, listed or not. */
   count: number;
+  /** The sentence the timeline entry of the delivery says ("37 alerts joined: HighErrorRate on api-1…api-37"). */
+  text?: string;
 }
 
 /**
@@ -86,7 +89,7 @@ export interface AlertsJoined extends ChangeOf<'alert_joined'> {
  */
 export type IncidentResolved =
   | (ChangeOf<'resolved'> & { via: 'recovery' })
-  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] })
+  | (ChangeOf<'resolved'> & { via: 'alerts'; alerts: ChangedAlert[] /** The delivery's timeline sentence. */; text?: string })
   | (ChangeOf<'resolved'> & { via: 'heartbeat'; heartbeat: string });
 
 /**
@@ -102,6 +105,8 @@ export interface SignalsExpired extends ChangeOf<'signals_expired'> {
 
 export interface IncidentReopened extends ChangeOf<'reopened'> {
   alerts: ChangedAlert[];
+  /** The delivery's timeline sentence ("HighErrorRate on api-1 fired again"). */
+  text?: string;
 }
 
 export interface IncidentClosed extends ChangeOf<'closed'> {

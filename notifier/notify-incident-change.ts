@@ -47,6 +47,7 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
         broadcast: false,
       };
     case 'alert_joined': {
+      if (change.text) return { text: `:bell: ${escapeSlack(change.text)}.`, broadcast: false };
       const first = change.alerts[0];
       // An empty label is no label (Prometheus): such an alert goes by its fingerprint.
       const alert = escapeSlack(first?.alertname || first?.fingerprint || '');
@@ -58,7 +59,10 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
           text: `:large_green_circle: Resolved: heartbeat *${escapeSlack(change.heartbeat)}* is heard again; the alerting pipeline delivers.`,
           broadcast: true,
         };
-      return { text: ':large_green_circle: Resolved: every signal has recovered.', broadcast: true };
+      return {
+        text: `:large_green_circle: Resolved: every signal has recovered${change.via === 'alerts' && change.text ? ` (${escapeSlack(change.text)})` : ''}.`,
+        broadcast: true,
+      };
     case 'signals_expired': {
       const names = [...new Set(change.alerts.map((alert) => alert.alertname || alert.fingerprint))].slice(0, 5).map(escapeSlack);
       const what =
@@ -69,7 +73,7 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
       };
     }
     case 'reopened':
-      return { text: ':red_circle: Reopened: an alert fired again.', broadcast: true };
+      return { text: `:red_circle: Reopened: ${change.text ? escapeSlack(change.text) : 'an alert fired again'}.`, broadcast: true };
     case 'closed':
       return { text: `:lock: Closed by ${by}.`, broadcast: true };
     case 'deadline_warning': {

@@ -108,6 +108,8 @@ export const ConfigSchema = z.object({
   /** Heartbeats (dead man's switches) to apply at start, YAML or JSON; see docs/alerts.md. */
   HEARTBEATS_FILE: z.string().min(1).optional(),
   PLAYBOOKS_FILE: z.string().min(1).optional(),
+  /** Alertmanager's inhibit_rules (YAML), loaded at start; the API's rules stay beside them. */
+  INHIBIT_RULES_FILE: z.string().min(1).optional(),
   ACTION_ITEM_REMINDER_INTERVAL_HOURS: z.coerce
     .number()
     .min(0.01)

@@ -123,11 +123,13 @@ export function readCommittedLock(): MigrationChecksum[] | null {
 }
 
 /**
- * Every line the lock has had in any commit of the history (none outside git): a migration edited and
- * its line changed in one commit passes the comparison with HEAD, but not with the commits before it.
+ * Every line the lock has had in any commit of the main line of history (none outside git): a migration
+ * edited and its line changed in one commit passes the comparison with HEAD, but not with the commits
+ * before it. Only first parents count: a branch's migration that was renumbered when the branch was
+ * merged (two branches each made a 0006) never reached a database of the main line.
  */
 export function readHistoricalLockLines(): MigrationChecksum[] {
-  const commits = git(['log', '--format=%H', '--', lockPath()])?.split('\n').filter(Boolean) ?? [];
+  const commits = git(['log', '--first-parent', '--format=%H', '--', lockPath()])?.split('\n').filter(Boolean) ?? [];
   const lines = new Map<string, MigrationChecksum>();
   for (const commit of commits) {
     const text = git(['show', `${commit}:${lockPath()}`]);

@@ -19,11 +19,11 @@ async function alertmanagerService(firebreak: TestFirebreak) {
       Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
     timelineTypes: async (incidentId: string) =>
       (
-        await queryRows<{ type: string }>(
+        await queryRows<{ type: string; text: string | null }>(
           firebreak.database.db,
-          sql`select type from timeline_events where incident_id = ${incidentId} order by id`,
+          sql`select type, data ->> 'text' as text from timeline_events where incident_id = ${incidentId} order by id`,
         )
-      ).map((row) => row.type),
+      ).map((row) => (row.text ? `${row.type}: ${row.text}` : row.type)),
     incidentRows: () =>
       queryRows<{ id: string; title: string; severity: string; group_key: string; resolved: boolean; services: string[] }>(
         firebreak.database.db,
@@ -54,7 +54,10 @@ describeOnBackends('Alertmanager ingestion', () => {
     });
     expect(disk).toMatchObject({ severity: 'sev3', services: ['db'] });
     if (!errors || !disk) throw new Error('expected two incidents');
-    expect(await timelineTypes(errors.id)).toEqual(['incident.opened', 'alert.fired', 'alert.fired']);
+    expect(await timelineTypes(errors.id)).toEqual([
+      'incident.opened',
+      'alerts.changed: 2 alerts joined: HighErrorRate on api-1:9100, api-2:9100',
+    ]);
     // The identity Alertmanager printed is the one stored.
     expect((await alertRows()).map((row) => row.fingerprint)).toEqual(['07374bc745014510', '7087ed00a57347e7', 'eaa2c0810570653c']);
 
@@ -66,18 +69,14 @@ describeOnBackends('Alertmanager ingestion', () => {
     expect((await post('/ingest/alertmanager', webhookFixture('06-firing'))).status).toBe(200);
 
     expect(await count('incidents')).toBe(2);
+    // One entry per delivery, each one sentence.
     expect(await timelineTypes(errors.id)).toEqual([
       'incident.opened',
-      'alert.fired',
-      'alert.fired',
-      'alert.resolved',
-      'alert.resolved',
-      'alert.refired',
-      'alert.refired',
-      'alert.resolved',
-      'alert.resolved',
-      'alert.refired',
-      'alert.refired',
+      'alerts.changed: 2 alerts joined: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts resolved: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts resolved: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100',
     ]);
     const rows = await alertRows();
     expect(rows.find((row) => row.fingerprint === '07374bc745014510')).toMatchObject({
@@ -123,12 +122,9 @@ describeOnBackends('Alertmanager ingestion', () => {
     expect(await count('incidents')).toBe(2);
     expect(await timelineTypes(errors.id)).toEqual([
       'incident.opened',
-      'alert.fired',
-      'alert.fired',
-      'alert.resolved',
-      'alert.resolved',
-      'alert.refired',
-      'alert.refired',
+      'alerts.changed: 2 alerts joined: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts resolved: HighErrorRate on api-1:9100, api-2:9100',
+      'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100',
     ]);
     expect((await incidentRows())[0]?.resolved).toBe(false);
   });

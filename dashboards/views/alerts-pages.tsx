@@ -8,6 +8,8 @@ export interface AlertFilters {
   status: 'firing' | 'expired' | 'resolved' | 'all';
   filter?: string;
   incident?: string;
+  /** A delivery's timeline entry: only the alerts behind it. */
+  event?: string;
 }
 
 export interface ListedAlert {
@@ -71,9 +73,16 @@ export function AlertsPage({
           <input id="alerts-incident" name="incident" type="search" value={filters.incident ?? ''} placeholder="INC-42" maxlength={100} />
         </div>
         <div>
+          {filters.event ? <input type="hidden" name="event" value={filters.event} /> : null}
           <button type="submit">Search</button>
         </div>
       </form>
+      {filters.event ? (
+        <p class="card delivery-filter">
+          The alerts of one delivery (timeline entry {filters.event}).{' '}
+          <a href={`/alerts?${query({ ...filters, event: undefined })}`}>Show all alerts</a>
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <p class="card">No alerts match.</p>
       ) : (

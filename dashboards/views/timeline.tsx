@@ -11,7 +11,7 @@ const NOISY_KEY = /(^id$|Id$|Url$|^fingerprint$|^dueLocal$|^notice$)/;
 /** The filters of the timeline: which event types each shows (by prefix or whole type). */
 export const TIMELINE_FILTERS = {
   notes: { label: 'Notes', types: ['note.'] },
-  alerts: { label: 'Alerts', types: ['alert.', 'evidence.'] },
+  alerts: { label: 'Alerts', types: ['alert.', 'alerts.', 'evidence.'] },
   phases: { label: 'Phases', types: ['phase.', 'incident.', 'severity.', 'role.'] },
   breach: { label: 'Breach', types: ['breach.'] },
   messages: { label: 'Messages', types: ['breach.notice_sent', 'breach.deadline_warning', 'action_item.overdue'] },
@@ -113,6 +113,8 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
         detail: str(data.summary),
       };
     }
+    case 'alerts.changed':
+      return { what: str(data.text) ?? 'Alerts changed', detail: null };
     case 'evidence.added':
       return {
         what: `${event.actorName} added evidence: ${str(data.title) ?? 'untitled'}`,
@@ -229,8 +231,20 @@ export function TimelineItem({ event, reference }: { event: TimelineEvent; refer
       {detail ? <div class="detail">{detail}</div> : null}
       <div class="meta">
         <EventTime event={event} href={permalink(reference, event)} /> · {event.actorName}
+        {event.type === 'alerts.changed' ? <DeliveryLink event={event} /> : null}
       </div>
     </li>
+  );
+}
+
+/** The alerts behind a delivery's entry, on the alerts page. */
+function DeliveryLink({ event }: { event: TimelineEvent }) {
+  const count = ['joined', 'refired', 'resolved'].reduce((sum, kind) => sum + (Number(event.data[kind]) || 0), 0);
+  return (
+    <>
+      {' · '}
+      <a href={`/alerts?status=all&event=${event.id}`}>{count === 1 ? 'the alert' : `the ${count} alerts`}</a>
+    </>
   );
 }
 

@@ -1,5 +1,8 @@
-import type { Actor, Database } from '../../platform/index.ts';
+import type { Actor, Database, Severity } from '../../platform/index.ts';
+import { severityRank } from '../../platform/index.ts';
 import { prepareTimelineAppend } from '../timeline/index.ts';
+import type { AlertChanges } from './describe-alert-changes.ts';
+import { describeAlertChanges } from './describe-alert-changes.ts';
 import type { AlertEvent, AlertState } from './merge-alert.ts';
 
 /** Something that happened to an alert of an incident, waiting to be written. */
@@ -15,9 +18,10 @@ export interface PendingEvent {
   joinedNew: boolean;
 }
 
-const TIMELINE_TYPES = { fired: 'alert.fired', resolved: 'alert.resolved', expired: 'alert.expired', refired: 'alert.refired' } as const;
+/** The timeline entry type of what one delivery did to an incident's alerts. */
+export const ALERTS_CHANGED = 'alerts.changed';
 
-/** What a timeline entry or a message says about an alert. */
+/** What a message says about an alert. */
 export function describeAlert(fingerprint: string, labels: Record<string, string>, state: AlertState) {
   return {
     fingerprint,
@@ -31,44 +35,88 @@ export function describeAlert(fingerprint: string, labels: Record<string, string
   };
 }
 
+/** What one transaction did to one incident's alerts: the sentence, and the alerts behind it. */
+export interface IncidentAlertChanges {
+  incidentId: string;
+  actor: Actor;
+  /** When it happened: the earliest of its events. */
+  occurredAt: Date;
+  changes: AlertChanges;
+  /** describeAlertChanges(changes): what the timeline, Slack and the report say. */
+  text: string;
+  /** The worst severity among the alerts that fire. */
+  severity: Severity | null;
+}
+
 /**
- * Appends every event to its incident's timeline in one statement, which announces them to live
- * viewers, each incident's together (delivered on commit). Run it after the alert rows are written:
- * an event's description (labels, severity, times, ...) is read from its alert's row by the
- * statement, not sent again from here (a storm's joins would otherwise travel, and be parsed, twice).
+ * The events of one transaction, per incident. An alert that resolved and fired again in the same
+ * delivery (its old episode had ended unseen) is told once, as fired again.
+ */
+export function alertChangesByIncident(events: readonly PendingEvent[]): Map<string, IncidentAlertChanges> {
+  const byIncident = new Map<string, IncidentAlertChanges>();
+  const refiredIn = new Set(events.filter((pending) => pending.event.type === 'refired').map((p) => `${p.incidentId}:${p.fingerprint}`));
+  for (const pending of events) {
+    const at = pending.event.type === 'resolved' || pending.event.type === 'expired' ? pending.event.at : pending.state.startsAt;
+    let entry = byIncident.get(pending.incidentId);
+    if (!entry) {
+      entry = {
+        incidentId: pending.incidentId,
+        actor: pending.actor,
+        occurredAt: at,
+        changes: { joined: [], refired: [], resolved: [], expired: [] },
+        text: '',
+        severity: null,
+      };
+      byIncident.set(pending.incidentId, entry);
+    }
+    if (at.getTime() < entry.occurredAt.getTime()) entry.occurredAt = at;
+    const named = { fingerprint: pending.fingerprint, labels: pending.labels };
+    if (pending.event.type === 'resolved' || pending.event.type === 'expired') {
+      if (!refiredIn.has(`${pending.incidentId}:${pending.fingerprint}`)) entry.changes[pending.event.type].push(named);
+      continue;
+    }
+    entry.changes[pending.event.type === 'fired' ? 'joined' : 'refired'].push(named);
+    const severity = pending.state.severity;
+    if (entry.severity === null || severityRank(severity) < severityRank(entry.severity)) entry.severity = severity;
+  }
+  for (const entry of byIncident.values()) entry.text = describeAlertChanges(entry.changes);
+  return byIncident;
+}
+
+/**
+ * Appends one timeline entry per incident for what this transaction did to its alerts ("37 alerts
+ * joined: …"), with the fingerprints behind it (the alerts page lists them), in one statement that
+ * announces them to live viewers (delivered on commit). A storm is one row, not one per alert.
  */
 export async function recordAlertEvents(tx: Database, events: readonly PendingEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((pending) => ({
-    fingerprint: pending.fingerprint,
-    incident_id: pending.incidentId,
-    type: TIMELINE_TYPES[pending.event.type],
-    actor_type: pending.actor.kind,
-    actor_id: pending.actor.id,
-    actor_name: pending.actor.name,
-    occurred_at: ('at' in pending.event ? pending.event.at : pending.state.startsAt).toISOString(),
-    previous_end: pending.event.type === 'refired' ? pending.event.previousEnd.toISOString() : null,
+  const rows = [...alertChangesByIncident(events).values()].map((entry) => ({
+    incident_id: entry.incidentId,
+    actor_type: entry.actor.kind,
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name,
+    occurred_at: entry.occurredAt.toISOString(),
+    data: {
+      text: entry.text,
+      severity: entry.severity,
+      joined: entry.changes.joined.length,
+      refired: entry.changes.refired.length,
+      resolved: entry.changes.resolved.length,
+      expired: entry.changes.expired.length,
+      fingerprints: {
+        joined: entry.changes.joined.map((alert) => alert.fingerprint),
+        refired: entry.changes.refired.map((alert) => alert.fingerprint),
+        resolved: entry.changes.resolved.map((alert) => alert.fingerprint),
+        expired: entry.changes.expired.map((alert) => alert.fingerprint),
+      },
+    },
   }));
-  const inserted = await appendAlertEvents(tx, JSON.stringify(rows));
-  // Each event names an alert this transaction wrote or holds: one that is missing is a bug, not a skip.
-  if (inserted !== rows.length)
-    throw new Error(`recordAlertEvents: ${rows.length - inserted} of ${rows.length} events name an alert that is not stored`);
+  const inserted = await appendAlertChanges(tx, JSON.stringify(rows));
+  if (inserted !== rows.length) throw new Error(`recordAlertEvents: ${inserted} of ${rows.length} timeline entries were written`);
 }
 
-/** An ISO 8601 UTC time with milliseconds, as Date.prototype.toISOString() writes it. */
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** The `data` of an alert's timeline entry, from its row `a`: what describeAlert() says of it. */
-const ALERT_EVENT_DATA = `jsonb_build_object('fingerprint', a.fingerprint, 'alertname', a.labels ->> 'alertname', 'severity', a.severity,
-  'summary', a.annotations ->> 'summary', 'labels', a.labels, 'startsAt', ${iso('a.starts_at')}, 'endsAt', ${iso('a.ends_at')},
-  'generatorUrl', a.generator_url)`;
-
-// Entries are appended in the order given (a re-fire's resolution before its new firing).
-const appendAlertEvents = prepareTimelineAppend<[rows: string]>(`
-  select e.incident_id, e.type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at,
-    ${ALERT_EVENT_DATA} || case when e.previous_end is null then '{}'::jsonb else jsonb_build_object('previousEnd', ${iso('e.previous_end')}) end as data,
-    e.position
-  from rows from (jsonb_to_recordset($1::text::jsonb) as (fingerprint text, incident_id uuid, type text, actor_type text, actor_id text,
-      actor_name text, occurred_at timestamptz, previous_end timestamptz))
-    with ordinality as e(fingerprint, incident_id, type, actor_type, actor_id, actor_name, occurred_at, previous_end, position)
-    join alerts a on a.fingerprint = e.fingerprint`);
+const appendAlertChanges = prepareTimelineAppend<[rows: string]>(`
+  select e.incident_id, '${ALERTS_CHANGED}' as type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at, e.data, e.position
+  from rows from (jsonb_to_recordset($1::text::jsonb) as (incident_id uuid, actor_type text, actor_id text, actor_name text,
+      occurred_at timestamptz, data jsonb))
+    with ordinality as e(incident_id, actor_type, actor_id, actor_name, occurred_at, data, position)`);

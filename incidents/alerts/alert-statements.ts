@@ -14,6 +14,8 @@ export interface StoredAlert extends AlertState {
   groupKey: string;
   incidentId: string | null;
   silenceId: string | null;
+  /** The fingerprint of the alert that inhibits this one (an inhibition rule). */
+  inhibitedBy: string | null;
 }
 
 interface StoredAlertRow {
@@ -28,11 +30,13 @@ interface StoredAlertRow {
   group_key: string;
   incident_id: string | null;
   silence_id: string | null;
+  inhibited_by: string | null;
 }
 
 const selectByFingerprint = preparedStatement<[fingerprints: string], StoredAlertRow>(`
   select fingerprint, status, ${epochMs('starts_at')} as starts_at, ${epochMs('ends_at')} as ends_at, ends_at_is_timeout,
-    annotations, generator_url, severity, group_key, incident_id::text as incident_id, silence_id::text as silence_id
+    annotations, generator_url, severity, group_key, incident_id::text as incident_id, silence_id::text as silence_id,
+    inhibited_by
   from alerts
   where fingerprint = any(string_to_array($1::text, ','))`);
 
@@ -53,6 +57,7 @@ export async function selectAlerts(db: Database, fingerprints: readonly string[]
       groupKey: row.group_key,
       incidentId: row.incident_id,
       silenceId: row.silence_id,
+      inhibitedBy: row.inhibited_by,
     });
   }
   return found;
@@ -78,19 +83,20 @@ export interface AlertRowWrite {
   groupKey: string;
   incidentId: string | null;
   silenceId: string | null;
+  inhibitedBy: string | null;
   resolvedAt: Date | null;
 }
 
 const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`
-  insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, created_at, updated_at)
-  select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, resolved_at, $2::text::timestamptz, $2::text::timestamptz
+  insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, created_at, updated_at)
+  select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, $2::text::timestamptz, $2::text::timestamptz
   from jsonb_to_recordset($1::text::jsonb) as v(fingerprint text, labels jsonb, annotations jsonb, severity text, status text, starts_at timestamptz, ends_at timestamptz,
-    ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, resolved_at timestamptz)
+    ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, inhibited_by text, resolved_at timestamptz)
   on conflict (fingerprint) do update set
     annotations = excluded.annotations, severity = excluded.severity, status = excluded.status, starts_at = excluded.starts_at,
     ends_at = excluded.ends_at, ends_at_is_timeout = excluded.ends_at_is_timeout, generator_url = excluded.generator_url,
     group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
-    resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
+    inhibited_by = excluded.inhibited_by, resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
 
 /**
  * One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. Its plan
@@ -114,6 +120,7 @@ export async function writeAlertRows(db: Database, writes: AlertRowWrite[], now:
       group_key: write.groupKey,
       incident_id: write.incidentId,
       silence_id: write.silenceId,
+      inhibited_by: write.inhibitedBy,
       resolved_at: write.resolvedAt?.toISOString() ?? null,
     }));
   await upsertAlerts(db, JSON.stringify(rows), now.toISOString());

@@ -8,11 +8,13 @@ import { lockKeys, lockName } from './advisory-locks.ts';
 import type { IncidentRef, StoredAlert } from './alert-statements.ts';
 import { incidentCandidates } from './alert-statements.ts';
 import type { IngestContext, Plan } from './ingest-shapes.ts';
+import type { Inhibition } from './inhibition.ts';
+import { findInhibitor } from './inhibition.ts';
 import type { MergeResult } from './merge-alert.ts';
 
 /*
  * Where an alert is joined to an incident. A firing alert that belongs to no incident yet goes, in this
- * order: nowhere if a silence mutes it; back to its own incident if it fires again within the re-fire
+ * order: nowhere if a silence or an inhibition rule mutes it; back to its own incident if it fires again within the re-fire
  * window (ALERT_REFIRE_WINDOW_SECONDS) and that incident is not closed; to the open incident of its
  * group (one not recovered nor closed); else to a new incident, opened once for all its group's alerts.
  */
@@ -32,6 +34,8 @@ export interface Placements extends Map<string, Placement> {
 export interface Placement {
   incidentId: string | null;
   silenceId: string | null;
+  /** The alert that inhibits this one (an inhibition rule): it joins no incident. */
+  inhibitedBy: string | null;
   groupKey: string;
   isNewIncident: boolean;
 }
@@ -39,6 +43,8 @@ export interface Placement {
 /** What the ingest transaction already read under its locks, so that correlation need not read it again. */
 export interface Preloaded {
   silences: ActiveSilence[] | null;
+  /** The inhibition rules and the firing alerts that may inhibit (null: no rules). */
+  inhibition: Inhibition | null;
   candidates: IncidentRef[];
   /** The groups whose open incidents `candidates` holds (found or not). */
   queriedGroups: Set<string>;
@@ -63,10 +69,12 @@ export async function correlate(
   const unmuted: Plan[] = [];
   for (const plan of plans) {
     const silence = findSilence(silences, plan.incoming.labels);
-    if (silence)
+    const inhibitedBy = silence ? null : findInhibitor(preloaded.inhibition, plan.incoming.fingerprint, plan.incoming.labels);
+    if (silence || inhibitedBy)
       placement.set(plan.incoming.fingerprint, {
         incidentId: null,
-        silenceId: silence.id,
+        silenceId: silence?.id ?? null,
+        inhibitedBy,
         groupKey: plan.incoming.groupKey,
         isNewIncident: false,
       });
@@ -106,6 +114,7 @@ export async function correlate(
       placement.set(plan.incoming.fingerprint, {
         incidentId: previous.id,
         silenceId: null,
+        inhibitedBy: null,
         groupKey: previous.groupKey,
         isNewIncident: false,
       });
@@ -116,6 +125,7 @@ export async function correlate(
       placement.set(plan.incoming.fingerprint, {
         incidentId: open.id,
         silenceId: null,
+        inhibitedBy: null,
         groupKey: plan.incoming.groupKey,
         isNewIncident: false,
       });
@@ -139,6 +149,7 @@ export async function correlate(
         placement.set(plan.incoming.fingerprint, {
           incidentId: incident.id,
           silenceId: null,
+          inhibitedBy: null,
           groupKey: incident.groupKey,
           isNewIncident: false,
         });
@@ -162,7 +173,13 @@ export async function correlate(
       alertname: incident.labels.alertname ?? null,
     });
     for (const plan of members)
-      placement.set(plan.incoming.fingerprint, { incidentId: incident.id, silenceId: null, groupKey, isNewIncident: true });
+      placement.set(plan.incoming.fingerprint, {
+        incidentId: incident.id,
+        silenceId: null,
+        inhibitedBy: null,
+        groupKey,
+        isNewIncident: true,
+      });
   }
   return placement;
 }

@@ -18,13 +18,18 @@ export {
   updateHeartbeat,
 } from './heartbeats/index.ts';
 export type { ReceivedAlert } from './ingest-shapes.ts';
+export { InhibitRuleInput } from './inhibit-rule-input.ts';
+export { inhibitRuleRoutes } from './inhibit-rule-routes.ts';
+export { createInhibitRule, deleteInhibitRule, listInhibitRules, presentInhibitRule } from './inhibit-rules.ts';
 export { AlertListQuery, listAlerts, listIncidentAlerts } from './list-alerts.ts';
 export { getSilence, listSilences } from './list-silences.ts';
+export { loadInhibitRulesFile } from './load-inhibit-rules-file.ts';
 export { formatMatcher } from './matchers.ts';
 export { receiveAlerts } from './receive-alerts.ts';
 export { registerAlerting } from './register-alerting.ts';
 export { alertRoutes, silenceRoutes } from './routes.ts';
 export type { Alert } from './schema/alerts.ts';
+export type { InhibitRule } from './schema/inhibit-rules.ts';
 export type { Silence } from './schema/silences.ts';
 export type { SilenceStatus } from './silence-status.ts';
 export { silenceStatus } from './silence-status.ts';

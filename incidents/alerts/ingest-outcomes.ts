@@ -8,6 +8,7 @@ export interface Outcome {
   resolved: number;
   refired: number;
   silenced: boolean;
+  inhibited: boolean;
   opened: string | null;
   joined: string | null;
 }
@@ -18,7 +19,17 @@ export type Outcomes = Map<string, Outcome>;
 export function outcomeOf(outcomes: Outcomes, fingerprint: string): Outcome {
   let outcome = outcomes.get(fingerprint);
   if (!outcome) {
-    outcome = { created: false, updated: false, unchanged: false, resolved: 0, refired: 0, silenced: false, opened: null, joined: null };
+    outcome = {
+      created: false,
+      updated: false,
+      unchanged: false,
+      resolved: 0,
+      refired: 0,
+      silenced: false,
+      inhibited: false,
+      opened: null,
+      joined: null,
+    };
     outcomes.set(fingerprint, outcome);
   }
   return outcome;
@@ -34,6 +45,7 @@ export function summarize(incoming: ReadonlyMap<string, Incoming>, received: num
     resolved: 0,
     refired: 0,
     silenced: 0,
+    inhibited: 0,
     incidentsOpened: [],
     incidentsJoined: [],
   };
@@ -46,6 +58,7 @@ export function summarize(incoming: ReadonlyMap<string, Incoming>, received: num
     if (outcome.updated) summary.updated++;
     if (outcome.unchanged) summary.unchanged++;
     if (outcome.silenced) summary.silenced++;
+    if (outcome.inhibited) summary.inhibited++;
     summary.resolved += outcome.resolved;
     summary.refired += outcome.refired;
     if (outcome.opened) opened.add(outcome.opened);

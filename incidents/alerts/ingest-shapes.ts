@@ -42,6 +42,8 @@ export interface ReceiveSummary {
   refired: number;
   /** Firing alerts muted by a silence: stored, but they joined and paged nothing. */
   silenced: number;
+  /** Firing alerts muted by an inhibition rule (a firing source alert): stored, but they joined and paged nothing. */
+  inhibited: number;
   incidentsOpened: string[];
   /** Existing incidents that gained or regained an alert. */
   incidentsJoined: string[];

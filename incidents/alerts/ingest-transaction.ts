@@ -11,6 +11,7 @@ import { correlate, needsCorrelation } from './correlation.ts';
 import type { Outcomes } from './ingest-outcomes.ts';
 import { outcomeOf } from './ingest-outcomes.ts';
 import type { Incoming, IngestContext, Plan } from './ingest-shapes.ts';
+import { readInhibition } from './inhibition.ts';
 import { mergeAlert } from './merge-alert.ts';
 import { settleIncidents } from './settle-incidents.ts';
 
@@ -55,7 +56,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // A group is locked exclusively to open its incident or to resolve one of its alerts (the last one
   // resolves the incident), and shared to join an open incident, so that joins run side by side.
   const sharedGroups = new Set<string>();
-  let preloaded: Preloaded = { silences: null, candidates: [], queriedGroups: new Set() };
+  let preloaded: Preloaded = { silences: null, inhibition: null, candidates: [], queriedGroups: new Set() };
   if (transitions.length > 0) {
     const exclusiveGroups = new Set<string>();
     const correlating = transitions.filter((plan) => needsCorrelation(plan.row, plan.merge));
@@ -71,17 +72,23 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     const keys = [...lockedFingerprints].map((fingerprint) => lockName('alert', fingerprint));
     for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockName('group', group));
     // Everything read after the locks sees what the previous holders committed.
-    const [, fresh, silences, candidates] = await Promise.all([
+    const delivered = [...plans.values()].map((plan) => ({
+      fingerprint: plan.incoming.fingerprint,
+      labels: plan.incoming.labels,
+      firing: plan.merge.next.status === 'firing',
+    }));
+    const [, fresh, silences, inhibition, candidates] = await Promise.all([
       lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
       selectAlerts(tx, [...lockedFingerprints]),
       correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
+      correlating.length > 0 ? readInhibition(tx, now, delivered) : Promise.resolve(null),
       incidentCandidates(
         tx,
         new Set(correlating.map((plan) => plan.incoming.groupKey)),
         new Set(correlating.flatMap((plan) => plan.row?.incidentId ?? [])),
       ),
     ]);
-    preloaded = { silences, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
+    preloaded = { silences, inhibition, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
     const lateKeys: string[] = [];
     for (const plan of transitions) {
       const row = fresh.get(plan.incoming.fingerprint);
@@ -122,9 +129,14 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     const placed = placement.get(item.fingerprint);
     const incidentId = placed ? placed.incidentId : (row?.incidentId ?? null);
     const silenceId = placed ? placed.silenceId : merge.next.status === 'firing' ? (row?.silenceId ?? null) : null;
+    const inhibitedBy = placed ? placed.inhibitedBy : merge.next.status === 'firing' ? (row?.inhibitedBy ?? null) : null;
     const groupKey = placed?.incidentId ? placed.groupKey : (row?.groupKey ?? item.groupKey);
     const unchangedPlacement =
-      row !== undefined && incidentId === row.incidentId && silenceId === row.silenceId && groupKey === row.groupKey;
+      row !== undefined &&
+      incidentId === row.incidentId &&
+      silenceId === row.silenceId &&
+      inhibitedBy === row.inhibitedBy &&
+      groupKey === row.groupKey;
     const outcome = outcomeOf(outcomes, item.fingerprint);
     if (merge.change === 'unchanged' && unchangedPlacement) {
       outcome.unchanged = true;
@@ -137,12 +149,14 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       state: merge.next,
       incidentId,
       silenceId,
+      inhibitedBy,
       groupKey,
       resolvedAt: merge.next.status === 'resolved' ? (merge.next.endsAt ?? now) : null,
     });
     if (!row) outcome.created = true;
     else if (merge.change !== 'transition') outcome.updated = true;
     if (silenceId && !incidentId && merge.next.status === 'firing' && (!row || row.silenceId !== silenceId)) outcome.silenced = true;
+    if (inhibitedBy && !incidentId && merge.next.status === 'firing' && (!row || row.inhibitedBy !== inhibitedBy)) outcome.inhibited = true;
     for (const event of merge.events) {
       if (event.type === 'resolved') outcome.resolved++;
       if (event.type === 'refired') outcome.refired++;

@@ -1,9 +1,11 @@
 import type { SQL } from 'drizzle-orm';
-import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../platform/index.ts';
 import { InvalidInputError } from '../../platform/index.ts';
 import { getIncident } from '../get-incident.ts';
+import { getTimelineEvent } from '../timeline/index.ts';
+import { ALERTS_CHANGED } from './alert-events.ts';
 import type { Matcher } from './matchers.ts';
 import { parseMatchers } from './matchers.ts';
 import type { Alert } from './schema/alerts.ts';
@@ -18,6 +20,8 @@ export const AlertListQuery = z.object({
   /** An incident id or reference (INC-42). */
   incident: z.string().min(1).max(100).optional(),
   silenced: z.enum(['true', 'false']).optional(),
+  /** The id of a timeline entry of a delivery ("37 alerts joined: …"): the alerts behind it. */
+  event: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -39,7 +43,20 @@ function decodeCursor(cursor: string): number {
   return id;
 }
 
-/** Alerts newest first, filtered by status, label matchers, incident and silence; `nextCursor` continues. */
+/** The alerts a delivery's timeline entry names. */
+async function deliveredFingerprints(db: Database, eventId: number): Promise<string[]> {
+  const event = await getTimelineEvent(db, eventId);
+  const named = event.data.fingerprints;
+  if (event.type !== ALERTS_CHANGED || !named || typeof named !== 'object')
+    throw new InvalidInputError(`event: timeline entry ${eventId} is not a delivery of alerts`);
+  const lists = Object.values(named as Record<string, unknown>);
+  const fingerprints = lists.flatMap((list) =>
+    Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [],
+  );
+  return fingerprints.length > 0 ? fingerprints : [''];
+}
+
+/** Alerts newest first, filtered by status, label matchers, incident, silence and delivery; `nextCursor` continues. */
 export async function listAlerts(db: Database, rawQuery: AlertListQuery): Promise<{ alerts: Alert[]; nextCursor: string | null }> {
   const query = AlertListQuery.parse(rawQuery);
   const filters: (SQL | undefined)[] = [];
@@ -49,6 +66,7 @@ export async function listAlerts(db: Database, rawQuery: AlertListQuery): Promis
   if (query.incident) filters.push(eq(alerts.incidentId, (await getIncident(db, query.incident)).id));
   if (query.silenced === 'true') filters.push(sql`${alerts.silenceId} is not null and ${alerts.incidentId} is null`);
   if (query.silenced === 'false') filters.push(sql`${alerts.silenceId} is null`);
+  if (query.event !== undefined) filters.push(inArray(alerts.fingerprint, await deliveredFingerprints(db, query.event)));
   if (query.cursor) filters.push(lt(alerts.id, decodeCursor(query.cursor)));
   const rows = await db
     .select()

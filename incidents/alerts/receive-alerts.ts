@@ -16,7 +16,7 @@ const alertsReceived = defineMetric(
   () =>
     new Counter({
       name: 'firebreak_alerts_received_total',
-      help: 'Alerts received, by source and what they changed (created, updated, unchanged, resolved, refired, silenced).',
+      help: 'Alerts received, by source and what they changed (created, updated, unchanged, resolved, refired, silenced, inhibited).',
       labelNames: ['source', 'outcome'] as const,
       registers: [metricsRegistry],
     }),
@@ -84,7 +84,7 @@ export async function receiveAlerts(
       : queueOf(ctx.db).submit({ incoming, settings, config: ctx.config, now: options.now ?? null, received: received.length }),
     hearHeartbeats(ctx, heard, now),
   ]);
-  for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced'] as const) {
+  for (const outcome of ['created', 'updated', 'unchanged', 'resolved', 'refired', 'silenced', 'inhibited'] as const) {
     if (summary[outcome] > 0) alertsReceived.inc({ source, outcome }, summary[outcome]);
   }
   return summary;

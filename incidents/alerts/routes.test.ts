@@ -3,7 +3,6 @@ import { expect } from 'vitest';
 import { queryRows, systemContext } from '../../platform/index.ts';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { describeAlert } from './alert-events.ts';
 import { alertFingerprint } from './fingerprint.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 
@@ -43,11 +42,11 @@ async function alertsService(firebreak: TestFirebreak) {
       Number((await queryRows<{ n: number }>(firebreak.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]?.n),
     timelineTypes: async (incidentId: string) =>
       (
-        await queryRows<{ type: string }>(
+        await queryRows<{ type: string; text: string | null }>(
           firebreak.database.db,
-          sql`select type from timeline_events where incident_id = ${incidentId} order by id`,
+          sql`select type, data ->> 'text' as text from timeline_events where incident_id = ${incidentId} order by id`,
         )
-      ).map((row) => row.type),
+      ).map((row) => (row.text ? `${row.type}: ${row.text}` : row.type)),
   };
 }
 
@@ -188,7 +187,12 @@ describeOnBackends('alerts, silences and correlation', () => {
     await db.execute(sql`update incidents set recovered_at = ${t(-49).toISOString()}::timestamptz where id = ${incidentId}`);
     const back = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: null }], { now: t(-45) });
     expect(back).toMatchObject({ refired: 1, incidentsOpened: [], incidentsJoined: [incidentId] });
-    expect(await timelineTypes(incidentId)).toEqual(['incident.opened', 'alert.fired', 'alert.resolved', 'alert.refired']);
+    expect(await timelineTypes(incidentId)).toEqual([
+      'incident.opened',
+      'alerts.changed: QueueBacklog on billing joined',
+      'alerts.changed: QueueBacklog on billing resolved',
+      'alerts.changed: QueueBacklog on billing fired again',
+    ]);
     await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(-45), endsAt: t(-40) }], { now: t(-40) });
     // 40 minutes later: beyond the default 30-minute window.
     const later = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: t(0), endsAt: null }], { now: t(0) });
@@ -196,7 +200,7 @@ describeOnBackends('alerts, silences and correlation', () => {
     expect(later.incidentsOpened[0]).not.toBe(incidentId);
   });
 
-  it('each alert event on the timeline describes its alert as written, in the order things happened', async ({ firebreak }) => {
+  it('each delivery is one timeline entry: its sentence and the alerts behind it, in the order things happened', async ({ firebreak }) => {
     const db = firebreak.database.db;
     const system = systemContext(db, firebreak.config);
     const labels = { alertname: 'DiskFull', service: 'storage', severity: 'critical', instance: 'db-1' };
@@ -214,23 +218,21 @@ describeOnBackends('alerts, silences and correlation', () => {
 
     const entries = await queryRows<{ type: string; occurred_at: number; data: unknown }>(
       db,
-      sql`select type, (extract(epoch from occurred_at) * 1000)::float8 as occurred_at, data from timeline_events where incident_id = ${incidentId} and type like 'alert.%' order by id`,
+      sql`select type, (extract(epoch from occurred_at) * 1000)::float8 as occurred_at, data from timeline_events where incident_id = ${incidentId} and type like 'alert%' order by id`,
     );
     const fingerprint = alertFingerprint(labels);
-    const described = (startsAt: Date, endsAt: Date | null) =>
-      describeAlert(fingerprint, labels, {
-        status: 'firing',
-        startsAt,
-        endsAt,
-        endsAtIsTimeout: false,
-        annotations,
-        generatorUrl,
-        severity: 'sev1',
-      });
+    const entry = (text: string, kind: 'joined' | 'refired' | 'resolved', severity: string | null) => ({
+      text,
+      severity,
+      joined: kind === 'joined' ? 1 : 0,
+      refired: kind === 'refired' ? 1 : 0,
+      resolved: kind === 'resolved' ? 1 : 0,
+      fingerprints: { joined: [], refired: [], resolved: [], [kind]: [fingerprint] },
+    });
     expect(entries).toEqual([
-      { type: 'alert.fired', occurred_at: t(-60).getTime(), data: described(t(-60), t(-30)) },
-      { type: 'alert.resolved', occurred_at: t(-40).getTime(), data: described(t(-60), t(-40)) },
-      { type: 'alert.refired', occurred_at: t(-20).getTime(), data: { ...described(t(-20), null), previousEnd: t(-40).toISOString() } },
+      { type: 'alerts.changed', occurred_at: t(-60).getTime(), data: entry('DiskFull on db-1 joined', 'joined', 'sev1') },
+      { type: 'alerts.changed', occurred_at: t(-40).getTime(), data: entry('DiskFull on db-1 resolved', 'resolved', null) },
+      { type: 'alerts.changed', occurred_at: t(-20).getTime(), data: entry('DiskFull on db-1 fired again', 'refired', 'sev1') },
     ]);
   });
 
@@ -271,7 +273,8 @@ describeOnBackends('alerts, silences and correlation', () => {
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(2);
     expect(await count('alerts')).toBe(2);
     expect(await count('incidents')).toBe(1);
-    expect(await count('timeline_events')).toBe(3);
+    // The incident opened, and one entry for the delivery that brought both alerts.
+    expect(await count('timeline_events')).toBe(2);
   });
 
   it('requests arriving while transactions are in flight share the next one (group commit)', async ({ firebreak }) => {

@@ -5,7 +5,7 @@ import { incidentSnapshot } from '../incident-snapshot.ts';
 import { setIncidentResolvedAt } from '../incident-writes.ts';
 import { incidents } from '../schema/incidents.ts';
 import type { PendingEvent } from './alert-events.ts';
-import { describeAlert } from './alert-events.ts';
+import { alertChangesByIncident, describeAlert } from './alert-events.ts';
 import type { IncidentRef } from './alert-statements.ts';
 import { incidentRefs } from './alert-statements.ts';
 import type { AlertEvent } from './merge-alert.ts';
@@ -15,10 +15,11 @@ const MAX_LISTED = 20;
 
 /**
  * After the alert rows are written: an incident whose last firing alert resolved is resolved (once),
- * one that was resolved and has a firing alert again is reopened, and one that gained alerts hears
- * of them. Expiry is not recovery: an incident with an expired alert stays open, and one whose last
- * firing alerts expired hears that their source went silent. The caller holds the group locks of
- * these incidents, so the counts cannot race.
+ * one that was resolved and has a firing alert again is reopened, and one whose alerts changed
+ * otherwise hears of them once per delivery, in the words of its timeline entry. Expiry is not
+ * recovery: an incident with an expired alert stays open, and one whose last firing alerts expired
+ * hears that their source went silent. The caller holds the group locks of these incidents, so the
+ * counts cannot race.
  */
 export async function settleIncidents(
   tx: Database,
@@ -52,7 +53,10 @@ export async function settleIncidents(
   ]);
   const stillFiring = new Set(unresolvedRows.filter((row) => row.status === 'firing').map((row) => row.incidentId));
   const stillExpired = new Set(unresolvedRows.filter((row) => row.status === 'expired').map((row) => row.incidentId));
+  // The sentence of each incident's timeline entry: its Slack line says the same.
+  const sentences = alertChangesByIncident(events);
   const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
+  const joinedNews: { incidentId: string; actorName: string; news: PendingEvent[]; text: string | undefined }[] = [];
   for (const incident of refs) {
     const mine = byIncident.get(incident.id) ?? [];
     const actor = mine[0]?.actor;
@@ -63,12 +67,9 @@ export async function settleIncidents(
         .slice(0, MAX_LISTED)
         .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
     const gained = mine.some((pending) => !ending(pending));
-    // Another instance of the incident's own alert joining is recorded on the timeline, but is not news
-    // worth a message: a storm of fifty instances should not post fifty times.
-    const ownAlert = incident.alertname;
-    const joined = mine.filter(
-      (pending) => pending.event.type === 'fired' && !pending.joinedNew && (ownAlert === null || pending.labels.alertname !== ownAlert),
-    );
+    const text = sentences.get(incident.id)?.text;
+    // One message per delivery: the alerts that opened the incident are told by its opening.
+    const news = mine.filter((pending) => !(pending.event.type === 'fired' && pending.joinedNew));
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       if (stillExpired.has(incident.id)) {
         // Nothing fires any more, but what expired never said it recovered: the incident stays open and
@@ -96,6 +97,7 @@ export async function settleIncidents(
           actorName: actor.name,
           via: 'alerts',
           alerts: listed(['resolved']),
+          text,
         });
       }
       continue;
@@ -109,21 +111,39 @@ export async function settleIncidents(
           at: now,
           actorName: actor.name,
           alerts: listed(['fired', 'refired']),
+          text,
         });
         continue;
       }
     }
-    if (joined.length > 0) {
-      const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
-      if (!full) continue;
+    if (news.length > 0) joinedNews.push({ incidentId: incident.id, actorName: actor.name, news, text });
+  }
+  if (joinedNews.length === 0) return;
+  // Deliveries that changed alerts of open incidents: one read of those incidents, then their
+  // messages side by side (their statements pipelined on the transaction's connection).
+  const fullRows = await tx
+    .select()
+    .from(incidents)
+    .where(
+      inArray(
+        incidents.id,
+        joinedNews.map((item) => item.incidentId),
+      ),
+    );
+  const byId = new Map(fullRows.map((row) => [row.id, row]));
+  await Promise.all(
+    joinedNews.map(async ({ incidentId, actorName, news, text }) => {
+      const full = byId.get(incidentId);
+      if (!full) return;
       await notifyIncidentChange(tx, config, {
         kind: 'alert_joined',
         incident: incidentSnapshot(full),
         at: now,
-        actorName: actor.name,
-        alerts: joined.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
-        count: joined.length,
+        actorName,
+        alerts: news.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+        count: news.length,
+        text,
       });
-    }
-  }
+    }),
+  );
 }

@@ -67,7 +67,7 @@ describe.each(databaseBackends)('incident report on %s', (backend) => {
       'Note edited (revision 2): Confirmed: deploy 4711',
       'Phase recovery → root cause analysis',
       '### containment (2/2)',
-      'Alert HighErrorRate fired: 5xx above 5%',
+      'HighErrorRate on checkout joined',
       'Analysis approved (written by Ana)',
     ]) {
       expect(markdown).toContain(expected);

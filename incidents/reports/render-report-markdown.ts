@@ -47,6 +47,8 @@ export function describeEvent(event: TimelineEvent): string {
       const verb = verbs[event.type];
       return `Alert ${text(data.alertname) || text(data.fingerprint)} ${verb}${data.summary ? `: ${text(data.summary)}` : ''}`;
     }
+    case 'alerts.changed':
+      return text(data.text);
     case 'rca.started':
     case 'rca.updated':
       return `Analysis ${event.type === 'rca.started' ? 'started' : 'edited'}: ${Array.isArray(data.fields) ? data.fields.join(', ') : ''}`;

@@ -2,6 +2,7 @@
 export { addEvidence, EvidenceInput } from './add-evidence.ts';
 export { appendTimelineEvent, prepareTimelineAppend } from './append-timeline-event.ts';
 export { findLatestEvent } from './find-latest-event.ts';
+export { getTimelineEvent } from './get-timeline-event.ts';
 export { listEvidence } from './list-evidence.ts';
 export { listRecentTimeline } from './list-recent-timeline.ts';
 export { listTimeline, TimelineQuery } from './list-timeline.ts';

@@ -237,6 +237,7 @@ async function storageFloor(
           groupKey: incident?.group_key ?? 'floor',
           incidentId: incident?.id ?? null,
           silenceId: null,
+          inhibitedBy: null,
           resolvedAt: null,
         });
         if (incident && withTimeline)

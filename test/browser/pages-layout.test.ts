@@ -150,18 +150,14 @@ describe.each(databaseBackends)('the list and incident pages at phone and deskto
     expect(await page.locator('#incident-rows .cell-label', { hasText: 'Acknowledged' }).first().isVisible()).toBe(true);
   });
 
-  it('lays the incident page out without overlapping text, with its storm folded and unfolded', { timeout: 120_000 }, async () => {
+  it('lays the incident page out without overlapping text, its storm one line', { timeout: 120_000 }, async () => {
     for (const width of [1280, 390]) {
       const layout = await visit(`/incidents/${reference}`, width, 'incident');
       expect(layout.boxes).toBeGreaterThan(60);
       expect(layout.overlaps).toEqual([]);
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
     }
-    await expect.poll(() => page.textContent('#timeline')).toMatch(/5 alerts joined|6 alerts joined/);
-    await page.click('#timeline li.storm summary');
-    await expect.poll(() => page.locator('#timeline li.storm ol li').first().isVisible()).toBe(true);
-    const unfolded = await measureLayout(page);
-    expect(unfolded.overlaps).toEqual([]);
+    await expect.poll(() => page.textContent('#timeline')).toMatch(/[56] alerts joined/);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-layout-incident-storm-390.png`), fullPage: true });
     expect(await page.textContent('#told')).toContain('Who is being told');
     expect(await page.textContent('#nobody-told')).toContain('Nobody is being paged or told');

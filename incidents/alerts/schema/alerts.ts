@@ -41,6 +41,8 @@ export const alerts = pgTable(
     incidentId: uuid().references(() => incidents.id),
     /** The silence that muted this episode; a muted alert joins no incident and pages nobody. */
     silenceId: uuid(),
+    /** The fingerprint of the firing alert that inhibited this episode (an inhibition rule); it joins no incident. */
+    inhibitedBy: text(),
     /** When its sender resolved it; null while it fires and when it expired instead. */
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

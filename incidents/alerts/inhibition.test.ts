@@ -1,0 +1,198 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import type { RunningBinary } from '../../test/harness/prometheus-stack.ts';
+import { eventually, startBinary } from '../../test/harness/prometheus-stack.ts';
+import { alertFingerprint } from './fingerprint.ts';
+
+// Alertmanager's documented example first (critical mutes warning of the same alertname, cluster and
+// service), then a rule whose source also matches its target side, then the deprecated map form.
+const RULES = `
+route:
+  receiver: 'null'
+receivers:
+  - name: 'null'
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity="warning"]
+    equal: [alertname, cluster, service]
+  - source_matchers: [alertname="NodeDown"]
+    target_matchers: [cluster="east"]
+    equal: [cluster]
+  - source_match:
+      alertname: ClusterDown
+    target_match_re:
+      alertname: 'Pod.*|Service.*'
+    equal: [cluster]
+`;
+
+type Labels = Record<string, string>;
+const minutes = (offset: number) => new Date(Date.now() + offset * 60_000).toISOString();
+const firing = (labels: Labels) => ({ labels, annotations: {}, startsAt: minutes(-5), endsAt: minutes(10) });
+const resolved = (labels: Labels) => ({ labels, annotations: {}, startsAt: minutes(-5), endsAt: minutes(-1) });
+
+// Sources (and some targets) in one delivery; the other targets in a later one.
+const FIRST = [
+  firing({ alertname: 'HighLatency', severity: 'critical', cluster: 'west', service: 'api' }),
+  firing({ alertname: 'HighLatency', severity: 'warning', cluster: 'west', service: 'api' }),
+  firing({ alertname: 'DiskFull', severity: 'critical' }),
+  firing({ alertname: 'NodeDown', cluster: 'east', instance: 'n1' }),
+  firing({ alertname: 'NodeDown', cluster: 'east', instance: 'n2' }),
+  firing({ alertname: 'ClusterDown', cluster: 'south', severity: 'page' }),
+  resolved({ alertname: 'ClusterDown', cluster: 'central', severity: 'page' }),
+];
+const SECOND = [
+  firing({ alertname: 'HighLatency', severity: 'warning', cluster: 'north', service: 'api' }),
+  firing({ alertname: 'DiskFull', severity: 'warning' }),
+  firing({ alertname: 'DiskFull', severity: 'warning', service: 'db' }),
+  firing({ alertname: 'PodCrashLooping', cluster: 'east', pod: 'web-1' }),
+  firing({ alertname: 'PodCrashLooping', cluster: 'south', pod: 'web-2' }),
+  firing({ alertname: 'ServiceDown', cluster: 'south', severity: 'warning', service: 'api' }),
+  firing({ alertname: 'PodPending', cluster: 'central', pod: 'web-3' }),
+];
+
+let alertmanager: RunningBinary;
+// Firebreak reads the same file at start (INHIBIT_RULES_FILE): Alertmanager's own YAML, as it is.
+const rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-inhibit-')), 'alertmanager.yml');
+writeFileSync(rulesFile, RULES);
+/** What the real Alertmanager computes: each active alert's fingerprint and the alerts inhibiting it. */
+let expected: Map<string, string[]>;
+
+beforeAll(async () => {
+  alertmanager = await startBinary('/usr/bin/prometheus-alertmanager', { 'alertmanager.yml': RULES }, (dir, port) => [
+    `--config.file=${dir}/alertmanager.yml`,
+    `--storage.path=${dir}/data`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+  ]);
+  const url = `http://127.0.0.1:${alertmanager.port}/api/v2/alerts`;
+  for (const batch of [FIRST, SECOND]) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+    expect(response.status).toBe(200);
+  }
+  // Alertmanager's inhibitor learns of alerts asynchronously: read until two reads agree.
+  let previous = '';
+  expected = await eventually(
+    async () => {
+      const listed = (await (await fetch(url)).json()) as { fingerprint: string; status: { inhibitedBy: string[] } }[];
+      const now = JSON.stringify(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy.sort()]).sort());
+      const stable = now === previous && listed.length === FIRST.length + SECOND.length - 1;
+      previous = now;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return stable ? new Map(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy])) : undefined;
+    },
+    20_000,
+    'Alertmanager to list the alerts it holds',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await alertmanager?.stop();
+});
+
+describeOnBackends('inhibition rules', () => {
+  it.override({ firebreakEnv: { INHIBIT_RULES_FILE: rulesFile } });
+
+  it('mutes on the API v2 path exactly the alerts the real Alertmanager mutes, from its own YAML rules', { timeout: 60_000 }, async ({
+    firebreak,
+  }) => {
+    const ingest = await firebreak.tokenFor('ingest');
+    const reader = await firebreak.tokenFor('viewer');
+    for (const batch of [FIRST, SECOND]) {
+      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
+      expect(response.status).toBe(200);
+    }
+    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
+      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null }[];
+    };
+    const ours = new Map(listed.alerts.map((alert) => [alert.fingerprint, alert]));
+    expect([...ours.keys()].sort()).toEqual([...expected.keys()].sort());
+    const mutedByAlertmanager = [...expected]
+      .filter(([, by]) => by.length > 0)
+      .map(([fingerprint]) => fingerprint)
+      .sort();
+    const mutedByUs = listed.alerts
+      .filter((alert) => alert.inhibitedBy !== null)
+      .map((alert) => alert.fingerprint)
+      .sort();
+    // The documented cases are all there: equal labels, equal-empty, a two-sided rule, the deprecated form.
+    expect(mutedByAlertmanager).toHaveLength(5);
+    expect(mutedByUs).toEqual(mutedByAlertmanager);
+    for (const fingerprint of mutedByUs) {
+      const alert = ours.get(fingerprint);
+      expect(expected.get(fingerprint)).toContain(alert?.inhibitedBy);
+      // An inhibited alert is stored, and opens or joins nothing.
+      expect(alert?.incidentId).toBeNull();
+    }
+  });
+
+  it('evaluates an inhibited alert again once its source resolves', { timeout: 60_000 }, async ({ firebreak }) => {
+    const ingest = await firebreak.tokenFor('ingest');
+    const send = async (batch: unknown[]) =>
+      (await (await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch })).json()) as {
+        inhibited: number;
+        incidentsOpened: string[];
+        incidentsJoined: string[];
+      };
+    const source = { alertname: 'HighLatency', severity: 'critical', cluster: 'west', service: 'api' };
+    const target = { ...source, severity: 'warning' };
+    expect(await send([firing(source), firing(target)])).toMatchObject({ inhibited: 1 });
+    expect(await send([resolved(source)])).toMatchObject({ inhibited: 0 });
+    // Its next delivery (Prometheus re-sends every minute) finds no firing source: it joins the group's incident.
+    const again = await send([firing(target)]);
+    expect([...again.incidentsOpened, ...again.incidentsJoined]).toHaveLength(1);
+    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing')).json()) as {
+      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null }[];
+    };
+    const released = listed.alerts.find((alert) => alert.fingerprint === alertFingerprint(target));
+    expect(released).toMatchObject({ inhibitedBy: null });
+    expect(released?.incidentId).not.toBeNull();
+  });
+
+  it('keeps rules as data: list, add, show, remove; refuses bad rules, strangers and other roles', { timeout: 60_000 }, async ({
+    firebreak,
+  }) => {
+    const admin = await firebreak.tokenFor('admin');
+    const viewer = await firebreak.tokenFor('viewer');
+    const fromFile = (await (await firebreak.request('GET', '/api/inhibit-rules', { token: viewer })).json()) as {
+      inhibitRules: { id: string; origin: string; sourceMatchersText: string; targetMatchersText: string }[];
+    };
+    expect(fromFile.inhibitRules).toHaveLength(3);
+    expect(fromFile.inhibitRules.every((rule) => rule.origin === 'file')).toBe(true);
+    expect(fromFile.inhibitRules.map((rule) => rule.targetMatchersText)).toContain('alertname=~"Pod.*|Service.*"');
+
+    const rule = {
+      source_matchers: ['alertname="ClusterDown"'],
+      target_matchers: ['severity=~"warning|info"'],
+      equal: ['cluster'],
+      comment: 'cluster down mutes its symptoms',
+    };
+    const created = await firebreak.request('POST', '/api/inhibit-rules', { token: admin, json: rule });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(await (await firebreak.request('GET', `/api/inhibit-rules/${id}`, { token: viewer })).json()).toMatchObject({
+      sourceMatchersText: 'alertname="ClusterDown"',
+      targetMatchersText: 'severity=~"warning|info"',
+      equal: ['cluster'],
+      origin: 'api',
+    });
+
+    const badMatcher = await firebreak.request('POST', '/api/inhibit-rules', {
+      token: admin,
+      json: { source_matchers: ['alertname=~"("'] },
+    });
+    expect(badMatcher.status).toBe(400);
+    expect(JSON.stringify(await badMatcher.json())).toContain('invalid regular expression');
+    const badLabel = await firebreak.request('POST', '/api/inhibit-rules', { token: admin, json: { equal: ['not a label'] } });
+    expect(badLabel.status).toBe(400);
+    expect((await firebreak.request('POST', '/api/inhibit-rules', { token: null, json: rule })).status).toBe(401);
+    expect((await firebreak.request('POST', '/api/inhibit-rules', { token: viewer, json: rule })).status).toBe(403);
+    expect((await firebreak.request('DELETE', `/api/inhibit-rules/${id}`, { token: viewer })).status).toBe(403);
+    expect((await firebreak.request('DELETE', `/api/inhibit-rules/${fromFile.inhibitRules[0]?.id}`, { token: admin })).status).toBe(409);
+
+    expect((await firebreak.request('DELETE', `/api/inhibit-rules/${id}`, { token: admin })).status).toBe(200);
+    expect((await firebreak.request('GET', `/api/inhibit-rules/${id}`, { token: viewer })).status).toBe(404);
+  });
+});

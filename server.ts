@@ -24,9 +24,10 @@ import {
   sloRoutes,
 } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
-import { createNotifier } from './notifier/index.ts';
+import { announceAccess, createNotifier } from './notifier/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import {
+  accessRoutes,
   createBaseApp,
   createLogger,
   describeFatalError,
@@ -40,6 +41,7 @@ import {
   openApiDocument,
   openDatabase,
   platformRoutes,
+  registerAccess,
   registerAuditCheckpoints,
   runMigrations,
   Scheduler,
@@ -137,6 +139,9 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/slack', notifier.slackRoutes);
   app.route('/pagerduty', notifier.pagerdutyRoutes);
   deps.publicPaths.push('/pagerduty');
+  // Elevations and access reviews are platform's; the notifier's outbox announces them.
+  app.route('/', accessRoutes(announceAccess));
+  await registerAccess({ scheduler, db: database.db, config, announce: announceAccess });
   registerDashboards(app, deps, { scheduler, services });
 
   let openApi: Promise<unknown> | null = null;

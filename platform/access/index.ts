@@ -1,3 +1,5 @@
+export type { AccessReview } from '../schema/access-reviews.ts';
+export type { Elevation, ElevationStatus } from '../schema/elevations.ts';
 export type { AccessReviewReport, ReviewedChange, ReviewedPerson, ReviewedToken } from './access-review.ts';
 export { AccessReviewQuery, buildAccessReview } from './access-review.ts';
 export { accessReviewCsv, csvCell } from './access-review-csv.ts';

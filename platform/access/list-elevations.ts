@@ -17,10 +17,14 @@ export const ElevationListQuery = z.object({
 });
 export type ElevationListQuery = z.infer<typeof ElevationListQuery>;
 
-/** Elevations, newest first: an admin sees everyone's, anyone else their own. */
-export async function listElevations(ctx: ActionContext, query: ElevationListQuery): Promise<Elevation[]> {
+/** Elevations, newest first: an admin sees everyone's (unless `ownOnly`), anyone else their own. */
+export async function listElevations(
+  ctx: ActionContext,
+  query: ElevationListQuery,
+  options: { ownOnly?: boolean } = {},
+): Promise<Elevation[]> {
   const filters: SQL[] = [];
-  if (!can(ctx.actor, 'users:manage')) {
+  if (options.ownOnly || !can(ctx.actor, 'users:manage')) {
     if (!ctx.actor.userId) return [];
     filters.push(eq(elevations.userId, ctx.actor.userId));
   }

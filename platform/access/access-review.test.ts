@@ -29,9 +29,7 @@ function parseCsv(text: string): string[][] {
 }
 
 describeOnBackends('access review', () => {
-  it('lists people and tokens, elevations and changes, as JSON and as formula-safe CSV', async ({ world }) => {
-    const { firebreak } = world;
-    world.slack.addChannel('incidents');
+  it('lists people and tokens, elevations and changes, as JSON and as formula-safe CSV', async ({ firebreak }) => {
     const ana = await firebreak.tokenFor('admin', 'Ana Admin');
     const system = systemContext(firebreak.database.db, firebreak.config);
     const hostile = await createUser(system, {

@@ -12,7 +12,7 @@ import type { Elevation } from '../schema/elevations.ts';
 import { elevations } from '../schema/elevations.ts';
 import { timers } from '../schema/timers.ts';
 import { users } from '../schema/users.ts';
-import { lastLogins } from './last-logins.ts';
+import { lastLogins, loginMethodOf } from './last-logins.ts';
 import { ACCESS_REVIEW_TIMER } from './review-reminder.ts';
 
 export const AccessReviewQuery = z.object({
@@ -133,7 +133,7 @@ export async function buildAccessReview(ctx: ActionContext, query: AccessReviewQ
       email: person.email,
       role: person.role,
       status: person.disabledAt ? 'disabled' : 'active',
-      login: 'password',
+      login: loginMethodOf(person),
       mfa: person.totpEnabled ? 'totp' : 'none',
       lastLoginAt: logins.get(person.id)?.at ?? null,
       lastLoginMethod: logins.get(person.id)?.method ?? null,

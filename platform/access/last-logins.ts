@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../database/index.ts';
 import { queryRows } from '../database/index.ts';
+import type { User } from '../schema/users.ts';
 
 export interface LastLogin {
   at: Date;
@@ -20,4 +21,12 @@ export async function lastLogins(db: Database): Promise<Map<string, LastLogin>> 
         order by actor_id, at desc`,
   );
   return new Map(rows.map((row) => [row.user_id, { at: new Date(row.at), method: row.method }]));
+}
+
+/**
+ * How a person logs in, for the access review: "password" (local password and TOTP) until single
+ * sign-on gives people an identity provider, whose name this answers then.
+ */
+export function loginMethodOf(_person: Pick<User, 'id'>): string {
+  return 'password';
 }

@@ -187,7 +187,7 @@ export function AccessReviewPage({
         </PageForm>
         {report.reviews.length > 0 ? (
           <>
-            <h3>Earlier reviews</h3>
+            <h3>Recorded reviews</h3>
             <ul id="past-reviews">
               {report.reviews.map((review) => (
                 <li>

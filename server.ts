@@ -31,9 +31,10 @@ import {
   spanRetention,
 } from './incidents/index.ts';
 import type { Notifier } from './notifier/index.ts';
-import { createNotifier, deliveredMessageRetention } from './notifier/index.ts';
+import { announceAccess, createNotifier, deliveredMessageRetention } from './notifier/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import {
+  accessRoutes,
   auditRetention,
   createBaseApp,
   createLogger,
@@ -49,6 +50,7 @@ import {
   openDatabase,
   platformRoutes,
   redactorFrom,
+  registerAccess,
   registerAuditCheckpoints,
   registerRetention,
   runMigrations,
@@ -154,6 +156,9 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/slack', notifier.slackRoutes);
   app.route('/pagerduty', notifier.pagerdutyRoutes);
   deps.publicPaths.push('/pagerduty');
+  // Elevations and access reviews are platform's; the notifier's outbox announces them.
+  app.route('/', accessRoutes(announceAccess));
+  await registerAccess({ scheduler, db: database.db, config, announce: announceAccess });
   registerDashboards(app, deps, { services });
 
   // One job enforces every data class's limit (docs/operations.md, "Retention").

@@ -10,6 +10,7 @@ import {
   PasswordChangeInput,
   sessionCookieName,
 } from '../platform/index.ts';
+import { ELEVATION_NOTICES, elevationAccountRoutes, listOwnElevations } from './elevation-routes.tsx';
 import { submitForm, takeRefusal } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
@@ -18,6 +19,7 @@ import { RefusedFormContext } from './views/form-fields.tsx';
 
 const ACCOUNT_NOTICES: Record<string, string> = {
   'password-changed': 'Your password is changed; your other browsers are logged out.',
+  ...ELEVATION_NOTICES,
 };
 const secret = (form: Record<string, unknown>, name: string) => (typeof form[name] === 'string' ? form[name] : '');
 
@@ -26,13 +28,19 @@ export function accountRoutes(policy: LoginPolicy) {
   return new Hono<DashboardEnv>()
     .use(requireViewer(policy))
     .get('/', async (c) => {
-      const [sessions, refused] = await Promise.all([listOwnSessions(c.var.ctx, c.var.sessionToken, policy), takeRefusal(c, '/account')]);
+      const [sessions, refused, elevations] = await Promise.all([
+        listOwnSessions(c.var.ctx, c.var.sessionToken, policy),
+        takeRefusal(c, '/account'),
+        listOwnElevations(c.var.ctx),
+      ]);
       return renderPage(
         c,
         <RefusedFormContext.Provider value={refused}>
           <AccountPage
             viewer={c.var.viewer}
             sessions={sessions}
+            elevations={elevations}
+            selfApprove={c.var.ctx.config.ELEVATION_SELF_APPROVE}
             notice={refused ? null : (ACCOUNT_NOTICES[c.req.query('done') ?? ''] ?? null)}
           />
         </RefusedFormContext.Provider>,
@@ -49,6 +57,7 @@ export function accountRoutes(policy: LoginPolicy) {
         return '/account?done=password-changed';
       }),
     )
+    .route('/elevations', elevationAccountRoutes())
     .onError(renderError);
 }
 

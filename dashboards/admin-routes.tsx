@@ -19,6 +19,8 @@ import {
   updateUser,
   verifyAuditChain,
 } from '../platform/index.ts';
+import { accessReviewAdminRoutes } from './access-review-routes.tsx';
+import { elevationAdminRoutes } from './elevation-routes.tsx';
 import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
@@ -164,5 +166,7 @@ export function adminRoutes(policy: LoginPolicy) {
       );
     })
     .route('/outbox', outboxAdminRoutes())
+    .route('/elevations', elevationAdminRoutes())
+    .route('/access-review', accessReviewAdminRoutes())
     .onError(renderError);
 }

@@ -1,3 +1,4 @@
+export { announceAccess } from './announce-access.ts';
 export type { IncidentHooks, Notifier, NotifierDeps } from './create-notifier.ts';
 export { createNotifier } from './create-notifier.ts';
 export type { PersonalMessage, Recipient } from './direct-messages.ts';

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   no_escalation: 409,
   not_configured: 409,
   obligations_open: 409,
+  elevation_open: 409,
+  elevation_closed: 409,
   slo_from_file: 409,
   slo_burning: 409,
   heartbeat_exists: 409,

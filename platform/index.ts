@@ -1,5 +1,6 @@
 // The shared kernel's surface: every other part imports from here.
 
+export * from './access/index.ts';
 export * from './audit/index.ts';
 export * from './auth/index.ts';
 export type { Config } from './config.ts';

@@ -143,13 +143,30 @@ export function platformRoutes(readiness: ReadinessCheck[] = []) {
         responses: {
           200: jsonResponse(
             'The caller',
-            z.object({ kind: z.string(), id: z.string(), name: z.string(), role: z.enum(ROLES), permissions: z.array(z.string()) }),
+            z.object({
+              kind: z.string(),
+              id: z.string(),
+              name: z.string(),
+              role: z.enum(ROLES),
+              permissions: z.array(z.string()),
+              elevation: z
+                .object({ id: z.uuid(), fromRole: z.enum(ROLES), endsAt: moment, reason: z.string() })
+                .optional()
+                .meta({ description: 'The break-glass elevation the caller acts under, if any: role is the elevated one' }),
+            }),
           ),
         },
       }),
       (c) => {
         const { actor } = c.var.ctx;
-        return c.json({ kind: actor.kind, id: actor.id, name: actor.name, role: actor.role, permissions: [...actor.permissions].sort() });
+        return c.json({
+          kind: actor.kind,
+          id: actor.id,
+          name: actor.name,
+          role: actor.role,
+          permissions: [...actor.permissions].sort(),
+          ...(actor.elevation ? { elevation: actor.elevation } : {}),
+        });
       },
     )
     .post(

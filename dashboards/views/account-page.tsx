@@ -1,4 +1,5 @@
-import type { SessionSummary } from '../../platform/index.ts';
+import type { Elevation, SessionSummary } from '../../platform/index.ts';
+import { ElevationSection } from './elevation-request.tsx';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, Flash, Layout, Time } from './layout.tsx';
 import { PasswordChangeForm } from './password-form.tsx';
@@ -6,11 +7,15 @@ import { PasswordChangeForm } from './password-form.tsx';
 export function AccountPage({
   viewer,
   sessions,
+  elevations,
+  selfApprove,
   notice,
   error,
 }: {
   viewer: Viewer;
   sessions: SessionSummary[];
+  elevations: Elevation[];
+  selfApprove: boolean;
   notice?: string | null;
   error?: string | null;
 }) {
@@ -23,6 +28,7 @@ export function AccountPage({
         <h2 id="perm-title">Role: {viewer.actor.role}</h2>
         <p class="muted">{[...viewer.actor.permissions].sort().join(', ') || 'no permissions'}</p>
       </section>
+      <ElevationSection viewer={viewer} elevations={elevations} selfApprove={selfApprove} />
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are logged in</h2>
         <table class="responsive">

@@ -3,6 +3,7 @@ import type { DeliveryChannels } from '../../notifier/index.ts';
 import type { Actor, Permission } from '../../platform/index.ts';
 import { ASSET_PATHS } from '../assets.ts';
 import { DeliveryBanner } from './delivery-banner.tsx';
+import { ElevationBanner } from './elevation-banner.tsx';
 
 export interface Viewer {
   actor: Actor;
@@ -113,6 +114,7 @@ export function Layout({ title, viewer, section, children }: { title: string; vi
             </>
           ) : null}
         </header>
+        {viewer ? <ElevationBanner viewer={viewer} /> : null}
         {viewer ? <DeliveryBanner channels={viewer.channels} isAdmin={can(viewer, 'users:manage')} /> : null}
         <main id="main">{children}</main>
       </body>

@@ -70,8 +70,13 @@ export async function recordAudit(tx: Database, ctx: AuditContext, input: AuditI
     .from(auditEntries)
     .orderBy(desc(auditEntries.position))
     .limit(1);
+  // An action taken under break-glass elevation says so in its entry, whichever action it is.
+  const elevation = ctx.actor.elevation;
+  const marked = elevation
+    ? { ...input.details, elevation: { id: elevation.id, role: ctx.actor.role, fromRole: elevation.fromRole } }
+    : (input.details ?? {});
   // A JSON round trip makes the stored details exactly what verification will read back.
-  const details = JSON.parse(canonicalJson(input.details ?? {})) as Record<string, unknown>;
+  const details = JSON.parse(canonicalJson(marked)) as Record<string, unknown>;
   const entry: HashedFields = {
     position: (last?.position ?? 0) + 1,
     at: new Date(),

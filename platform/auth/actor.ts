@@ -15,6 +15,16 @@ export interface Actor {
   userId?: string;
   /** An admin reset this user's password: the dashboard opens nothing but the change form until it is changed. */
   mustChangePassword?: boolean;
+  /** A break-glass elevation in force: `role` and `permissions` are the elevated ones; audit entries name it. */
+  elevation?: ActorElevation;
+}
+
+/** The elevation an actor acts under: which one, from which role, until when, and why. */
+export interface ActorElevation {
+  id: string;
+  fromRole: Role;
+  endsAt: Date;
+  reason: string;
 }
 
 /**

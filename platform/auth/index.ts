@@ -1,4 +1,4 @@
-export type { ActionContext, Actor } from './actor.ts';
+export type { ActionContext, Actor, ActorElevation } from './actor.ts';
 export { assertPermission, assertPersonMayApprove, can, personKey, SYSTEM_ACTOR, systemContext } from './actor.ts';
 export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';
 export type { LoginOrigin, PasswordStepResult, TotpEnrolment } from './login.ts';

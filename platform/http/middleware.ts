@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { applyActiveElevation } from '../access/active-elevation.ts';
 import { type Actor, assertPermission } from '../auth/actor.ts';
 import type { Permission } from '../auth/roles.ts';
 import { authenticateToken } from '../auth/tokens.ts';
@@ -105,6 +106,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       if (actor?.mustChangePassword && c.req.path.startsWith('/api/') && !/^\/api\/me(\/password)?$/.test(c.req.path))
         throw new ForbiddenError('An admin reset your password: change it first (on your account page, or POST /api/me/password).');
     }
+    // A person under break-glass elevation acts with the elevated role, and everything they do says so.
+    if (actor?.userId) actor = await applyActiveElevation(db, actor);
     const isPublic = deps.publicPaths.some(
       (prefix) => c.req.path === prefix || c.req.path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`),
     );

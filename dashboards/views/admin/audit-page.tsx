@@ -101,6 +101,7 @@ export function AuditPage({
               </td>
               <td data-label="Who">
                 {entry.actorName} <span class="muted">({entry.actorType})</span>
+                {entry.details.elevation ? <strong title="Done under a break-glass elevation"> · elevated</strong> : null}
                 {entry.sourceAddress ? <div class="muted">{entry.sourceAddress}</div> : null}
               </td>
               <td data-label="Action">

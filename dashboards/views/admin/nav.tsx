@@ -6,6 +6,8 @@ export function AdminNav({ viewer, current }: { viewer: Viewer; current: string 
   const links: [string, string, boolean][] = [
     ['/admin/users', 'Users and roles', can(viewer, 'users:manage')],
     ['/admin/tokens', 'API tokens', can(viewer, 'tokens:manage')],
+    ['/admin/elevations', 'Elevations', can(viewer, 'users:manage')],
+    ['/admin/access-review', 'Access review', can(viewer, 'users:manage')],
     ['/admin/audit', 'Audit log', can(viewer, 'audit:read')],
     ['/admin/outbox', 'Dead messages', can(viewer, 'notifications:retry')],
   ];

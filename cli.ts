@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXPORT_KIND_NAMES, parseKindList, writeExport } from './incidents/index.ts';
 import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle } from './platform/index.ts';
 import {
   AuditCheckpointError,
@@ -322,6 +323,36 @@ Touches no database.`,
           : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
       );
       return result.ok ? 0 : 1;
+    },
+  },
+  export: {
+    synopsis: '--out DIR [--kinds a,b]',
+    summary: 'export the data in open formats (NDJSON, CSV, Markdown) with a manifest',
+    details: `--out DIR    the export's directory (created if missing)
+--kinds a,b  only these kinds (default all): ${EXPORT_KIND_NAMES.join(', ')}
+Writes DIR/<kind>/*.ndjson (one JSON object a line), *.csv where the rows are flat, reports/<INC-n>.md,
+and DIR/manifest.json with row counts and SHA-256 per file. Run it again with the same --out after an
+interruption: kinds whose files still match the manifest are kept, the others are written.
+While a server holds the embedded database, stop it first (or download GET /api/export from it).`,
+    options: { out: { type: 'string' }, kinds: { type: 'string' } },
+    async run(config, values) {
+      const out = text(values, 'out');
+      if (!out) throw new OperatorError('export needs --out DIR (npx firebreak export --help).', 2);
+      const { kinds, unknown } = parseKindList(text(values, 'kinds'));
+      if (unknown.length) throw new OperatorError(`Unknown kind ${unknown.join(', ')}; the kinds are ${EXPORT_KIND_NAMES.join(', ')}.`, 2);
+      const result = await withDatabase(config, (handle) =>
+        writeExport(handle.db, path.resolve(out), {
+          kinds,
+          onKind: ({ kind, outcome, files }) => {
+            const rows = files.reduce((sum, file) => sum + (file.path.endsWith('.csv') ? 0 : file.rows), 0);
+            console.log(`${kind}\t${outcome === 'kept' ? 'kept (already complete)' : 'written'}\t${rows} records in ${files.length} files`);
+          },
+        }),
+      );
+      console.log(
+        `export complete in ${result.directory} (manifest.json: ${result.written.length} kinds written, ${result.kept.length} kept)`,
+      );
+      return 0;
     },
   },
   'audit checkpoint': {

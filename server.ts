@@ -10,6 +10,7 @@ import { publicNoticeRoutes } from './dashboards/public-notice/index.ts';
 import {
   alertRoutes,
   breachRoutes,
+  exportRoutes,
   incidentRoutes,
   incidentTraceRoutes,
   notifierHooks,
@@ -101,6 +102,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', platformRoutes(readiness));
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
+  app.route('/api/export', exportRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
   app.route('/', alertmanagerRoutes);

@@ -56,6 +56,17 @@ export {
 } from './breach/index.ts';
 export { changeSeverity, SeverityInput } from './change-severity.ts';
 export { CloseInput, closeIncident } from './close-incident.ts';
+export type { ExportKindName, ExportManifest, ExportResult, ExportVerification } from './data-export/index.ts';
+export {
+  EXPORT_KIND_NAMES,
+  exportRoutes,
+  MANIFEST_FILE,
+  manifestHash,
+  parseKindList,
+  streamExportArchive,
+  verifyExport,
+  writeExport,
+} from './data-export/index.ts';
 export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 export { editIncident, IncidentEdit } from './edit-incident.ts';
 export { getIncident } from './get-incident.ts';

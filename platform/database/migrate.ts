@@ -85,16 +85,19 @@ async function installGuards(db: Database): Promise<void> {
 export interface MigrationStatus {
   known: number;
   applied: number;
+  /** The tag of the last applied migration (e.g. "0005_password_change"); null before the first. */
+  latest: string | null;
 }
 
 /** How many migrations this build ships and how many the database has applied. */
-export async function migrationStatus(handle: DatabaseHandle): Promise<MigrationStatus> {
+export async function migrationStatus(handle: Pick<DatabaseHandle, 'db'>): Promise<MigrationStatus> {
   const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
-    entries: unknown[];
+    entries: { tag: string }[];
   };
   const [row] = await queryRows<{ applied: number }>(
     handle.db,
     sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
   ).catch(() => [{ applied: 0 }]);
-  return { known: journal.entries.length, applied: row?.applied ?? 0 };
+  const applied = row?.applied ?? 0;
+  return { known: journal.entries.length, applied, latest: journal.entries[applied - 1]?.tag ?? null };
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_KIND_NAMES, parseKindList, writeExport } from './incidents/index.ts';
+import { checkPurgeStatement, EXPORT_KIND_NAMES, parseKindList, purgeInstall, writeExport } from './incidents/index.ts';
 import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle } from './platform/index.ts';
 import {
   AuditCheckpointError,
@@ -353,6 +354,55 @@ While a server holds the embedded database, stop it first (or download GET /api/
         `export complete in ${result.directory} (manifest.json: ${result.written.length} kinds written, ${result.kept.length} kept)`,
       );
       return 0;
+    },
+  },
+  purge: {
+    synopsis: '--confirm ORGANISATION --export-dir DIR [--statement FILE]',
+    summary: 'delete every row and every backup after a final export; write a signed statement',
+    details: `--confirm ORGANISATION  BREACH_ORGANIZATION_NAME, exactly: typing it is the confirmation
+--export-dir DIR        the final export (\`firebreak export --out DIR\`): it must verify against its manifest,
+                        hold every kind, and have begun after the last write (stop the server, every
+                        replica and whatever sends alerts first; then export; then purge)
+--statement FILE        where the statement goes (default DIR/purge-statement.json); FILE.sig holds its
+                        Ed25519 signature and the .pub.pem beside it the public key
+Empties every table in one transaction (the migration history stays, so the database is a fresh
+install) and deletes every file under BACKUP_DIR. Check a statement with \`firebreak purge verify FILE\`.`,
+    options: { confirm: { type: 'string' }, 'export-dir': { type: 'string' }, statement: { type: 'string' } },
+    async run(config, values) {
+      const confirm = text(values, 'confirm');
+      const exportDirectory = text(values, 'export-dir');
+      if (!confirm || !exportDirectory)
+        throw new OperatorError('purge needs --confirm ORGANISATION and --export-dir DIR (npx firebreak purge --help).', 2);
+      const { statement, file } = await withDatabase(config, (handle) =>
+        purgeInstall(handle, config, {
+          confirm,
+          exportDirectory,
+          statementFile: text(values, 'statement'),
+          purgedBy: `cli:${process.env.USER ?? 'operator'}@${hostname()}`,
+        }),
+      );
+      console.log(
+        `purged ${statement.database.rowsDeleted} rows in ${statement.database.tables.length} tables and ${statement.backups.files.length} backup files`,
+      );
+      console.log(`signed statement: ${file} (key ${statement.publicKeyFingerprint.slice(0, 16)})`);
+      return 0;
+    },
+  },
+  'purge verify': {
+    synopsis: '<statement.json> [--public-key PEM]',
+    summary: "check a purge statement's signature",
+    details: `Checks FILE against FILE.sig with the public key in PEM (one kept from before), or without
+--public-key with this install's own statement key (derived from FIREBREAK_SECRET_KEY). Exit 1 if it fails.
+Without Firebreak: openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in FILE -sigfile FILE.sig`,
+    options: { 'public-key': { type: 'string' } },
+    positionals: 1,
+    async run(config, values, [file]) {
+      if (!file) throw new OperatorError('purge verify needs the statement file (npx firebreak purge verify --help).', 2);
+      const check = await checkPurgeStatement(file, config, text(values, 'public-key')).catch((error: Error) => {
+        throw new OperatorError(`Cannot check ${file}: ${error.message}`);
+      });
+      console.log(check.message);
+      return check.ok ? 0 : 1;
     },
   },
   'audit checkpoint': {

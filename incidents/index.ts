@@ -78,6 +78,8 @@ export { notifierHooks } from './notifier-hooks.ts';
 export type { Phase } from './phases.ts';
 export { PHASES, phaseIndex } from './phases.ts';
 export { ChecklistItemUpdate, completeChecklistItem, listChecklist, playbookRoutes } from './playbooks/index.ts';
+export type { PurgeStatement } from './purge/index.ts';
+export { checkPurgeStatement, purgeInstall, statementFiles } from './purge/index.ts';
 export type { RootCauseAnalysis } from './rca/index.ts';
 export { ApproveRcaInput, approveRca, findRca, RcaInput, writeRca } from './rca/index.ts';
 export { registerIncidents } from './register-incidents.ts';

@@ -190,6 +190,8 @@ export const ConfigSchema = z.object({
   TRACE_WINDOW_RETENTION_DAYS: z.coerce.number().int().min(4).max(3650).default(8),
   TRACE_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SLO_CONFIG_FILE: z.string().min(1).optional(),
+  /** Where backups are kept (default DATA_DIR/backups); `firebreak purge` deletes every file in it. */
+  BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -197,6 +199,8 @@ export type Config = z.infer<typeof ConfigSchema> & {
   dataDirectory: string;
   /** PUBLIC_URL, or the address the server listens on. */
   publicUrl: string;
+  /** BACKUP_DIR resolved to an absolute path (default DATA_DIR/backups). */
+  backupDirectory: string;
 };
 
 export class ConfigError extends Error {
@@ -217,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...values,
     dataDirectory: path.resolve(values.DATA_DIR),
+    backupDirectory: path.resolve(values.BACKUP_DIR ?? path.join(values.DATA_DIR, 'backups')),
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, ''),
   };
 }

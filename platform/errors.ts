@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   no_escalation: 409,
   not_configured: 409,
   obligations_open: 409,
+  export_required: 409,
   slo_from_file: 409,
   slo_burning: 409,
   payload_too_large: 413,

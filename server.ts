@@ -15,6 +15,7 @@ import {
   incidentTraceRoutes,
   notifierHooks,
   playbookRoutes,
+  privacyRoutes,
   regimeRoutes,
   registerAlerting,
   registerBreach,
@@ -103,6 +104,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
   app.route('/api/export', exportRoutes);
+  app.route('/api/privacy', privacyRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
   app.route('/', alertmanagerRoutes);

@@ -78,6 +78,8 @@ export { notifierHooks } from './notifier-hooks.ts';
 export type { Phase } from './phases.ts';
 export { PHASES, phaseIndex } from './phases.ts';
 export { ChecklistItemUpdate, completeChecklistItem, listChecklist, playbookRoutes } from './playbooks/index.ts';
+export type { ErasureReport } from './privacy/index.ts';
+export { ErasureInput, erasePerson, privacyRoutes } from './privacy/index.ts';
 export type { PurgeStatement } from './purge/index.ts';
 export { checkPurgeStatement, purgeInstall, statementFiles } from './purge/index.ts';
 export type { RootCauseAnalysis } from './rca/index.ts';

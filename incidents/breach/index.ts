@@ -10,6 +10,7 @@ export {
   draftNotice,
   EditNoticeInput,
   editNotice,
+  eraseSubjectFromNotices,
   getNotice,
   getPublicNotice,
   noticeMessageSettled,

@@ -60,11 +60,24 @@ async function isRuntimeRole(db: Database): Promise<boolean> {
  */
 export const APPEND_ONLY_TABLES = ['audit_entries', 'timeline_events', 'note_revisions', 'breach_facts'] as const;
 
+/** The transaction-local setting under which the append-only guards let an erasure's UPDATE through (see allowErasure). */
+const ERASURE_SETTING = 'firebreak.erasure';
+
+/** Lets this transaction rewrite text in append-only history (not the audit trail): for a data-subject erasure only. */
+export async function allowErasure(tx: Database): Promise<void> {
+  await tx.execute(sql`select set_config(${ERASURE_SETTING}, 'on', true)`);
+}
+
 /** Triggers migrations cannot express, installed idempotently after every migration run. */
 async function installGuards(db: Database): Promise<void> {
   await db.execute(sql`
     create or replace function firebreak_refuse_change() returns trigger language plpgsql as $$
     begin
+      -- A data-subject erasure rewrites text in place (same rows, same order) in a transaction that says
+      -- so and records itself in the audit trail; the audit trail itself is never rewritten.
+      if tg_op = 'UPDATE' and tg_table_name <> 'audit_entries' and current_setting('${sql.raw(ERASURE_SETTING)}', true) = 'on' then
+        return new;
+      end if;
       raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
     end $$`);
   for (const table of APPEND_ONLY_TABLES) {

@@ -19,6 +19,7 @@ import {
   updateUser,
   verifyAuditChain,
 } from '../platform/index.ts';
+import { exportAdminRoutes, privacyAdminRoutes } from './data-routes.tsx';
 import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
@@ -164,5 +165,7 @@ export function adminRoutes(policy: LoginPolicy) {
       );
     })
     .route('/outbox', outboxAdminRoutes())
+    .route('/export', exportAdminRoutes())
+    .route('/privacy', privacyAdminRoutes())
     .onError(renderError);
 }

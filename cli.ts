@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkPurgeStatement, EXPORT_KIND_NAMES, parseKindList, purgeInstall, writeExport } from './incidents/index.ts';
 import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle } from './platform/index.ts';
 import {
   AuditCheckpointError,
@@ -323,6 +325,85 @@ Touches no database.`,
           : `audit chain BROKEN: ${result.problems.length} problem(s) in ${result.entries} entries`,
       );
       return result.ok ? 0 : 1;
+    },
+  },
+  export: {
+    synopsis: '--out DIR [--kinds a,b]',
+    summary: 'export the data in open formats (NDJSON, CSV, Markdown) with a manifest',
+    details: `--out DIR    the export's directory (created if missing)
+--kinds a,b  only these kinds (default all): ${EXPORT_KIND_NAMES.join(', ')}
+Writes DIR/<kind>/*.ndjson (one JSON object a line), *.csv where the rows are flat, reports/<INC-n>.md,
+and DIR/manifest.json with row counts and SHA-256 per file. Run it again with the same --out after an
+interruption: kinds whose files still match the manifest are kept, the others are written.
+While a server holds the embedded database, stop it first (or download GET /api/export from it).`,
+    options: { out: { type: 'string' }, kinds: { type: 'string' } },
+    async run(config, values) {
+      const out = text(values, 'out');
+      if (!out) throw new OperatorError('export needs --out DIR (npx firebreak export --help).', 2);
+      const { kinds, unknown } = parseKindList(text(values, 'kinds'));
+      if (unknown.length) throw new OperatorError(`Unknown kind ${unknown.join(', ')}; the kinds are ${EXPORT_KIND_NAMES.join(', ')}.`, 2);
+      const result = await withDatabase(config, (handle) =>
+        writeExport(handle.db, path.resolve(out), {
+          kinds,
+          onKind: ({ kind, outcome, files }) => {
+            const rows = files.reduce((sum, file) => sum + (file.path.endsWith('.csv') ? 0 : file.rows), 0);
+            console.log(`${kind}\t${outcome === 'kept' ? 'kept (already complete)' : 'written'}\t${rows} records in ${files.length} files`);
+          },
+        }),
+      );
+      console.log(
+        `export complete in ${result.directory} (manifest.json: ${result.written.length} kinds written, ${result.kept.length} kept)`,
+      );
+      return 0;
+    },
+  },
+  purge: {
+    synopsis: '--confirm ORGANISATION --export-dir DIR [--statement FILE]',
+    summary: 'delete every row and every backup after a final export; write a signed statement',
+    details: `--confirm ORGANISATION  BREACH_ORGANIZATION_NAME, exactly: typing it is the confirmation
+--export-dir DIR        the final export (\`firebreak export --out DIR\`): it must verify against its manifest,
+                        hold every kind, and have begun after the last write (stop the server, every
+                        replica and whatever sends alerts first; then export; then purge)
+--statement FILE        where the statement goes (default DIR/purge-statement.json); FILE.sig holds its
+                        Ed25519 signature and the .pub.pem beside it the public key
+Empties every table in one transaction (the migration history stays, so the database is a fresh
+install) and deletes every file under BACKUP_DIR. Check a statement with \`firebreak purge verify FILE\`.`,
+    options: { confirm: { type: 'string' }, 'export-dir': { type: 'string' }, statement: { type: 'string' } },
+    async run(config, values) {
+      const confirm = text(values, 'confirm');
+      const exportDirectory = text(values, 'export-dir');
+      if (!confirm || !exportDirectory)
+        throw new OperatorError('purge needs --confirm ORGANISATION and --export-dir DIR (npx firebreak purge --help).', 2);
+      const { statement, file } = await withDatabase(config, (handle) =>
+        purgeInstall(handle, config, {
+          confirm,
+          exportDirectory,
+          statementFile: text(values, 'statement'),
+          purgedBy: `cli:${process.env.USER ?? 'operator'}@${hostname()}`,
+        }),
+      );
+      console.log(
+        `purged ${statement.database.rowsDeleted} rows in ${statement.database.tables.length} tables and ${statement.backups.files.length} backup files`,
+      );
+      console.log(`signed statement: ${file} (key ${statement.publicKeyFingerprint.slice(0, 16)})`);
+      return 0;
+    },
+  },
+  'purge verify': {
+    synopsis: '<statement.json> [--public-key PEM]',
+    summary: "check a purge statement's signature",
+    details: `Checks FILE against FILE.sig with the public key in PEM (one kept from before), or without
+--public-key with this install's own statement key (derived from FIREBREAK_SECRET_KEY). Exit 1 if it fails.
+Without Firebreak: openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in FILE -sigfile FILE.sig`,
+    options: { 'public-key': { type: 'string' } },
+    positionals: 1,
+    async run(config, values, [file]) {
+      if (!file) throw new OperatorError('purge verify needs the statement file (npx firebreak purge verify --help).', 2);
+      const check = await checkPurgeStatement(file, config, text(values, 'public-key')).catch((error: Error) => {
+        throw new OperatorError(`Cannot check ${file}: ${error.message}`);
+      });
+      console.log(check.message);
+      return check.ok ? 0 : 1;
     },
   },
   'audit checkpoint': {

@@ -12,6 +12,7 @@ import {
   alertRoutes,
   breachRecordRetention,
   breachRoutes,
+  exportRoutes,
   healthWindowRetention,
   heartbeatRoutes,
   incidentRoutes,
@@ -19,6 +20,7 @@ import {
   inhibitRuleRoutes,
   notifierHooks,
   playbookRoutes,
+  privacyRoutes,
   regimeRoutes,
   registerAlerting,
   registerBreach,
@@ -117,6 +119,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/', platformRoutes(readiness));
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
+  app.route('/api/export', exportRoutes);
+  app.route('/api/privacy', privacyRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
   app.route('/', alertmanagerRoutes);

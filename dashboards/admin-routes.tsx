@@ -20,6 +20,7 @@ import {
   verifyAuditChain,
 } from '../platform/index.ts';
 import { accessReviewAdminRoutes } from './access-review-routes.tsx';
+import { exportAdminRoutes, privacyAdminRoutes } from './data-routes.tsx';
 import { elevationAdminRoutes } from './elevation-routes.tsx';
 import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
@@ -168,5 +169,7 @@ export function adminRoutes(policy: LoginPolicy) {
     .route('/outbox', outboxAdminRoutes())
     .route('/elevations', elevationAdminRoutes())
     .route('/access-review', accessReviewAdminRoutes())
+    .route('/export', exportAdminRoutes())
+    .route('/privacy', privacyAdminRoutes())
     .onError(renderError);
 }

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../platform/index.ts';
-import { ConflictError } from '../platform/index.ts';
+import type { Database, ErasureChange, ErasureSubject } from '../platform/index.ts';
+import { ConflictError, eraseSubjectIn } from '../platform/index.ts';
 import { incidentReference } from './incident-reference.ts';
 import type { Incident, NewIncident } from './schema/incidents.ts';
 import { incidents } from './schema/incidents.ts';
@@ -59,4 +59,9 @@ export async function markIncidentBreach(tx: Database, incidentId: string): Prom
     .where(and(eq(incidents.id, incidentId), eq(incidents.isBreach, false)))
     .returning({ id: incidents.id });
   return marked.length > 0;
+}
+
+/** Replaces a data subject's mentions in incidents' titles, summaries and labels, leaving versions and state alone (an erasure, see privacy/). */
+export function eraseSubjectFromIncidents(tx: Database, subject: ErasureSubject): Promise<ErasureChange> {
+  return eraseSubjectIn(tx, { table: 'incidents', key: 'id', text: ['title', 'summary'], json: ['labels'] }, subject);
 }

@@ -71,6 +71,17 @@ export {
 } from './breach/index.ts';
 export { changeSeverity, SeverityInput } from './change-severity.ts';
 export { CloseInput, closeIncident } from './close-incident.ts';
+export type { ExportKindName, ExportManifest, ExportResult, ExportVerification } from './data-export/index.ts';
+export {
+  EXPORT_KIND_NAMES,
+  exportRoutes,
+  MANIFEST_FILE,
+  manifestHash,
+  parseKindList,
+  streamExportArchive,
+  verifyExport,
+  writeExport,
+} from './data-export/index.ts';
 export { DeclareIncidentInput, declareIncident } from './declare-incident.ts';
 export { editIncident, IncidentEdit } from './edit-incident.ts';
 export { getIncident } from './get-incident.ts';
@@ -82,6 +93,10 @@ export { notifierHooks } from './notifier-hooks.ts';
 export type { Phase } from './phases.ts';
 export { PHASES, phaseIndex } from './phases.ts';
 export { ChecklistItemUpdate, completeChecklistItem, listChecklist, playbookRoutes } from './playbooks/index.ts';
+export type { ErasureReport } from './privacy/index.ts';
+export { ErasureInput, erasePerson, privacyRoutes } from './privacy/index.ts';
+export type { PurgeStatement } from './purge/index.ts';
+export { checkPurgeStatement, purgeInstall, statementFiles } from './purge/index.ts';
 export type { RootCauseAnalysis } from './rca/index.ts';
 export { ApproveRcaInput, approveRca, findRca, RcaInput, writeRca } from './rca/index.ts';
 export { registerIncidents } from './register-incidents.ts';

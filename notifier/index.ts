@@ -5,6 +5,7 @@ export type { PersonalMessage, Recipient } from './direct-messages.ts';
 export { enqueueSlackMessage, messagePerson } from './direct-messages.ts';
 export type { EnqueuedMessage } from './enqueue-message.ts';
 export { EnqueueMessageInput, enqueueMessage } from './enqueue-message.ts';
+export { eraseSubjectFromOutbox } from './erase-from-outbox.ts';
 export { escalateIncident } from './escalation.ts';
 export type { DeliveryStatus } from './get-delivery-status.ts';
 export { getDeliveryStatus } from './get-delivery-status.ts';

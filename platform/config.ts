@@ -213,6 +213,8 @@ export const ConfigSchema = z.object({
   /** Extra and overriding redaction rules (YAML or JSON, RE2 patterns); a bad file stops the start. */
   REDACTION_RULES_FILE: z.string().min(1).optional(),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Where backups are kept (default DATA_DIR/backups); `firebreak purge` deletes every file in it. */
+  BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -220,6 +222,8 @@ export type Config = z.infer<typeof ConfigSchema> & {
   dataDirectory: string;
   /** PUBLIC_URL, or the address the server listens on. */
   publicUrl: string;
+  /** BACKUP_DIR resolved to an absolute path (default DATA_DIR/backups). */
+  backupDirectory: string;
 };
 
 export class ConfigError extends Error {
@@ -240,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...values,
     dataDirectory: path.resolve(values.DATA_DIR),
+    backupDirectory: path.resolve(values.BACKUP_DIR ?? path.join(values.DATA_DIR, 'backups')),
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/$/, ''),
   };
 }

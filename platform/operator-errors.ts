@@ -1,5 +1,6 @@
 import { ConfigError } from './config.ts';
 import { EmbeddedDatabaseBusyError } from './database/index.ts';
+import { DomainError } from './errors.ts';
 
 /** Something the operator can put right (a busy port, a bad argument): shown as its message alone, no stack. */
 export class OperatorError extends Error {
@@ -36,6 +37,7 @@ export function listenError(error: NodeJS.ErrnoException, host: string, port: nu
  */
 export function describeFatalError(error: unknown): { text: string; exitCode: number } {
   if (error instanceof OperatorError) return { text: error.message, exitCode: error.exitCode };
-  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError) return { text: error.message, exitCode: 1 };
+  if (error instanceof ConfigError || error instanceof EmbeddedDatabaseBusyError || error instanceof DomainError)
+    return { text: error.message, exitCode: 1 };
   return { text: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 1 };
 }

@@ -4,6 +4,7 @@ export { alertRetention } from './alert-retention.ts';
 export type { AlertSettings } from './alert-settings.ts';
 export { alertSettingsFrom } from './alert-settings.ts';
 export { createSilence, SilenceInput } from './create-silence.ts';
+export { eraseSubjectFromAlerts } from './erase-from-alerts.ts';
 export { expireSilence } from './expire-silence.ts';
 export { alertFingerprint } from './fingerprint.ts';
 export type { HeartbeatState, HeartbeatView } from './heartbeats/index.ts';

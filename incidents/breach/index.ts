@@ -11,6 +11,7 @@ export {
   draftNotice,
   EditNoticeInput,
   editNotice,
+  eraseSubjectFromNotices,
   getNotice,
   getPublicNotice,
   noticeMessageSettled,

@@ -1,5 +1,6 @@
 // The rca room's surface: what other rooms and parts use of it.
 export { ApproveRcaInput, approveRca } from './approve-rca.ts';
+export { eraseSubjectFromRcas } from './erase-from-rca.ts';
 export { findRca, getRca } from './get-rca.ts';
 export { RcaInput } from './rca-input.ts';
 export { rcaRoutes } from './routes.ts';

@@ -1,6 +1,7 @@
 // The timeline room's surface: what other rooms and parts use of it.
 export { addEvidence, EvidenceInput } from './add-evidence.ts';
 export { appendTimelineEvent, prepareTimelineAppend } from './append-timeline-event.ts';
+export { eraseSubjectFromTimeline } from './erase-from-timeline.ts';
 export { findLatestEvent } from './find-latest-event.ts';
 export { getTimelineEvent } from './get-timeline-event.ts';
 export { listEvidence } from './list-evidence.ts';

@@ -5,5 +5,7 @@ export { auditRetention, latestPruneAnchor } from './prune-audit.ts';
 export type { AuditContext, AuditInput } from './record-audit.ts';
 export { GENESIS_HASH, hashAuditEntry, recordAudit } from './record-audit.ts';
 export { AUDIT_CHECKPOINT_JOB, registerAuditCheckpoints } from './scheduled-checkpoint.ts';
+export type { StatementKey } from './statement-signing.ts';
+export { publicKeyFingerprint, signStatement, statementKeyFrom, verifyStatement } from './statement-signing.ts';
 export type { AuditProblem, AuditVerification, VerifyOptions } from './verify-audit.ts';
 export { verifyAuditChain } from './verify-audit.ts';

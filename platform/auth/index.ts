@@ -1,6 +1,7 @@
 export type { ActionContext, Actor, ActorElevation } from './actor.ts';
 export { assertPermission, assertPersonMayApprove, can, personKey, SYSTEM_ACTOR, systemContext } from './actor.ts';
 export { ensureInitialAdmin, INITIAL_TOKEN_FILE } from './bootstrap.ts';
+export { eraseSubjectFromUsers } from './erase-user.ts';
 export type { LoginOrigin, PasswordStepResult, TotpEnrolment } from './login.ts';
 export {
   confirmTotpEnrolment,

@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'audit:read',
   'tokens:manage',
   'users:manage',
+  'data:export',
+  'privacy:erase',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

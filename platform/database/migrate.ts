@@ -69,11 +69,24 @@ const ROW_GUARDS: Partial<Record<(typeof APPEND_ONLY_TABLES)[number], string>> =
   breach_facts: 'firebreak_guard_breach_facts',
 };
 
+/** The transaction-local setting under which the append-only guards let an erasure's UPDATE through (see allowErasure). */
+const ERASURE_SETTING = 'firebreak.erasure';
+
+/** Lets this transaction rewrite text in append-only history (not the audit trail): for a data-subject erasure only. */
+export async function allowErasure(tx: Database): Promise<void> {
+  await tx.execute(sql`select set_config(${ERASURE_SETTING}, 'on', true)`);
+}
+
 /** Triggers migrations cannot express, installed idempotently after every migration run. */
 async function installGuards(db: Database): Promise<void> {
   await db.execute(sql`
     create or replace function firebreak_refuse_change() returns trigger language plpgsql as $$
     begin
+      -- A data-subject erasure rewrites text in place (same rows, same order) in a transaction that says
+      -- so and records itself in the audit trail; the audit trail itself is never rewritten.
+      if tg_op = 'UPDATE' and tg_table_name <> 'audit_entries' and current_setting('${sql.raw(ERASURE_SETTING)}', true) = 'on' then
+        return new;
+      end if;
       raise exception '% is append-only: % refused', tg_table_name, tg_op using errcode = 'insufficient_privilege';
     end $$`);
   // Retention deletes the start of the audit chain only up to a recorded, signed prune anchor
@@ -131,16 +144,19 @@ async function installGuards(db: Database): Promise<void> {
 export interface MigrationStatus {
   known: number;
   applied: number;
+  /** The tag of the last applied migration (e.g. "0005_password_change"); null before the first. */
+  latest: string | null;
 }
 
 /** How many migrations this build ships and how many the database has applied. */
-export async function migrationStatus(handle: DatabaseHandle): Promise<MigrationStatus> {
+export async function migrationStatus(handle: Pick<DatabaseHandle, 'db'>): Promise<MigrationStatus> {
   const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
-    entries: unknown[];
+    entries: { tag: string }[];
   };
   const [row] = await queryRows<{ applied: number }>(
     handle.db,
     sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
   ).catch(() => [{ applied: 0 }]);
-  return { known: journal.entries.length, applied: row?.applied ?? 0 };
+  const applied = row?.applied ?? 0;
+  return { known: journal.entries.length, applied, latest: journal.entries[applied - 1]?.tag ?? null };
 }

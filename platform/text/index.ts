@@ -1,1 +1,3 @@
+export type { ErasableTable, ErasureChange, ErasureSubject } from './erase-subject.ts';
+export { eraseSubjectIn, subjectPattern } from './erase-subject.ts';
 export { describeUnsafeText, findUnsafeText, isUnsafeText, replaceUnsafeText, replaceUnsafeTextDeep, unsafeText } from './unsafe-text.ts';

@@ -10,6 +10,8 @@ export function AdminNav({ viewer, current }: { viewer: Viewer; current: string 
     ['/admin/access-review', 'Access review', can(viewer, 'users:manage')],
     ['/admin/audit', 'Audit log', can(viewer, 'audit:read')],
     ['/admin/outbox', 'Dead messages', can(viewer, 'notifications:retry')],
+    ['/admin/export', 'Export data', can(viewer, 'data:export')],
+    ['/admin/privacy', 'Data-subject requests', can(viewer, 'privacy:erase')],
   ];
   return (
     <nav aria-label="Admin" class="card">

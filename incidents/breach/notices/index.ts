@@ -2,6 +2,7 @@
 export { approveNotice } from './approve-notice.ts';
 export { DraftNoticeInput, draftNotice } from './draft-notice.ts';
 export { EditNoticeInput, editNotice } from './edit-notice.ts';
+export { eraseSubjectFromNotices } from './erase-from-notices.ts';
 export { getNotice, presentNotices } from './get-notice.ts';
 export type { PublicNotice } from './get-public-notice.ts';
 export { getPublicNotice } from './get-public-notice.ts';

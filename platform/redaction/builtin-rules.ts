@@ -4,6 +4,11 @@ import { isLuhnCardNumber, isValidSocialSecurityNumber } from './sensitive-numbe
 export interface RedactionRule {
   /** The `rule` label of firebreak_redactions_total, and the name a rules file overrides it by. */
   name: string;
+  /**
+   * Built-in rules only: the shared first test the rule needs to pass (KEYWORD_TRIGGER, or nine digits
+   * at least), run once per value for all of them; a value that passes neither skips them all.
+   */
+  needs?: 'keyword' | 'digits';
   /** A cheap test that is false for every text the rule cannot match: most values stop here. */
   mayMatch(text: string): boolean;
   /** The text with every match replaced; `count` is called once per replacement. */
@@ -15,7 +20,12 @@ export function placeholder(name: string): string {
   return `[REDACTED:${name}]`;
 }
 
-function digitCount(text: string, atLeast: number): boolean {
+/** Any text a keyword rule can match contains one of these (a superset: any case, looser shapes). */
+export const KEYWORD_TRIGGER =
+  /PRIVATE KEY|authorization|bearer|eyJ|A[KSGIRN][A-Z]{2}[A-Z0-9]{16}|gh[pousr]_|github_pat_|xox|hooks\.slack\.com|pass|pwd|secret|api[_-]?key|token/i;
+
+/** Whether the text holds at least `atLeast` digits (a card number 13, an SSN 9). */
+export function digitCount(text: string, atLeast: number): boolean {
   let digits = 0;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -33,6 +43,7 @@ function patternRule(
 ): RedactionRule {
   return {
     name,
+    needs: 'keyword',
     mayMatch: (text) => trigger.test(text),
     replace(text, count) {
       return text.replace(pattern, (match: string, ...rest: unknown[]) => {
@@ -48,6 +59,7 @@ function patternRule(
 
 const card: RedactionRule = {
   name: 'card',
+  needs: 'digits',
   // 13 digits at least, or it cannot be a card number.
   mayMatch: (text) => digitCount(text, 13),
   replace(text, count) {
@@ -62,6 +74,7 @@ const card: RedactionRule = {
 
 const ssn: RedactionRule = {
   name: 'ssn',
+  needs: 'digits',
   mayMatch: (text) => digitCount(text, 9),
   replace(text, count) {
     // Written as SSNs are (123-45-6789 or 123 45 6789): a bare run of nine digits is as often an order number.
@@ -122,9 +135,16 @@ export const BUILT_IN_RULES: readonly RedactionRule[] = [
 export const SECRET_KEY =
   /(?:^|[._-])(?:(authorization|cookie)|(password|passwd|secret|client_secret|api_?key|access_?token|auth_?token|token))$/i;
 
+// Label and attribute names repeat from one alert or span to the next: each is judged once.
+const judgedKeys = new Map<string, string | null>();
+
 /** The rule a secret key counts under: `authorization` for header-like keys, `secret_pair` for the rest. */
 export function secretKeyRule(key: string): string | null {
+  const known = judgedKeys.get(key);
+  if (known !== undefined) return known;
   const match = SECRET_KEY.exec(key);
-  if (!match) return null;
-  return match[1] ? 'authorization' : 'secret_pair';
+  const rule = match ? (match[1] ? 'authorization' : 'secret_pair') : null;
+  if (judgedKeys.size >= 10_000) judgedKeys.clear();
+  judgedKeys.set(key, rule);
+  return rule;
 }

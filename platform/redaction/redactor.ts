@@ -2,7 +2,7 @@ import { Counter } from 'prom-client';
 import type { Config } from '../config.ts';
 import { defineMetric, metricsRegistry } from '../telemetry/metrics.ts';
 import type { RedactionRule } from './builtin-rules.ts';
-import { placeholder, secretKeyRule } from './builtin-rules.ts';
+import { digitCount, KEYWORD_TRIGGER, placeholder, secretKeyRule } from './builtin-rules.ts';
 import { loadRedactionRules } from './load-redaction-rules.ts';
 
 /** Where a redacted value came from: the `source` label of firebreak_redactions_total. */
@@ -22,8 +22,10 @@ const redactions = defineMetric(
     }),
 );
 
-// Nothing shorter can hold a match of a built-in rule (the shortest: "pwd=x" and a spaced SSN are longer).
+// Nothing shorter can hold a match of a built-in rule ("pwd=x").
 const SHORTEST_BUILT_IN_MATCH = 5;
+// The fewest digits a card number (13) or an SSN (9) has.
+const SHORTEST_NUMBER_DIGITS = 9;
 
 /**
  * Replaces card numbers, social security numbers, tokens and secrets in what Firebreak is about to
@@ -35,7 +37,7 @@ export class Redactor {
 
   constructor(
     private readonly rules: readonly RedactionRule[],
-    builtInOnly: boolean,
+    private readonly builtInOnly: boolean,
   ) {
     this.shortest = builtInOnly ? SHORTEST_BUILT_IN_MATCH : 1;
   }
@@ -43,8 +45,13 @@ export class Redactor {
   /** The text with every match of every rule replaced (the same string when nothing matched). */
   text(value: string, source: RedactionSource): string {
     if (value.length < this.shortest) return value;
+    // One pass each decides for every built-in rule: most values pass neither and stop here.
+    const keyword = KEYWORD_TRIGGER.test(value);
+    const digits = digitCount(value, SHORTEST_NUMBER_DIGITS);
+    if (!keyword && !digits && this.builtInOnly) return value;
     let result = value;
     for (const rule of this.rules) {
+      if (rule.needs === 'keyword' ? !keyword : rule.needs === 'digits' ? !digits : false) continue;
       if (!rule.mayMatch(result)) continue;
       result = rule.replace(result, () => redactions.inc({ rule: rule.name, source }));
     }

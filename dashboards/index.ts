@@ -1,16 +1,18 @@
 // The dashboards part's surface: server.ts mounts it with registerDashboards().
 import type { Hono } from 'hono';
 import type { AppDeps, AppEnv, Scheduler } from '../platform/index.ts';
-import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions } from '../platform/index.ts';
+import { createSessionResolver, loginPolicyFrom, pruneLoginFailures, pruneSessions, pruneSsoState } from '../platform/index.ts';
 import { accountRoutes, logoutRoutes } from './account-routes.tsx';
 import { adminRoutes } from './admin-routes.tsx';
 import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
 import { assetRoutes } from './assets.ts';
+import { identityProviderPageRoutes } from './identity-provider-routes.tsx';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { defineDeadlineMetrics } from './metrics.ts';
 import { servicePageRoutes } from './service-routes.tsx';
+import { ssoLoginRoutes } from './sso-login-routes.tsx';
 
 export { TimelineHub } from './live/timeline-hub.ts';
 
@@ -32,7 +34,7 @@ export function registerDashboards(
   const policy = loginPolicyFrom(deps.config, deps.secrets);
   deps.resolveSession = createSessionResolver(policy);
   deps.loginPath = '/login';
-  deps.publicPaths.push('/login', '/assets');
+  deps.publicPaths.push('/login', '/assets', '/sso');
 
   defineDeadlineMetrics();
   const hub = new TimelineHub(deps.database, deps.logger);
@@ -63,13 +65,17 @@ export function registerDashboards(
   options.scheduler.every('dashboard-session-pruning', '17 * * * *', async (tx, now) => {
     await pruneSessions(tx, now);
     await pruneLoginFailures(tx, now);
+    await pruneSsoState(tx, now);
   });
 
   app.route('/assets', assetRoutes);
   app.route('/login', loginRoutes(policy));
+  app.route('/sso', ssoLoginRoutes(policy));
   app.route('/logout', logoutRoutes(policy));
   app.route('/account', accountRoutes(policy));
   app.route('/incidents', incidentPageRoutes(policy, hub));
+  // Before /admin: its own pages, under the admin section's address.
+  app.route('/admin/identity-providers', identityProviderPageRoutes(policy));
   app.route('/admin', adminRoutes(policy));
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));

@@ -190,6 +190,8 @@ export const ConfigSchema = z.object({
   TRACE_WINDOW_RETENTION_DAYS: z.coerce.number().int().min(4).max(3650).default(8),
   TRACE_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SLO_CONFIG_FILE: z.string().min(1).optional(),
+  /** Identity providers for single sign-on (YAML or JSON), applied at start; read-only in the API and web page. */
+  SSO_CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -6,6 +6,8 @@ const PersonRole = z.enum(ROLES).refine((role) => role !== 'ingest', 'people can
 
 /** http(s); plain http only on loopback (a provider on the same machine, as in tests). */
 const ProviderUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((value) => {
+  // Runs after a failed URL check too: a value that is no URL at all is that check's to report.
+  if (!URL.canParse(value)) return true;
   const url = new URL(value);
   return url.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }, 'must be an https URL (plain http only on localhost)');

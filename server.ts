@@ -43,9 +43,11 @@ import {
   describeFatalError,
   ensureInitialAdmin,
   formatStartBanner,
+  identityProviderRoutes,
   isPrettyLogFormat,
   listenError,
   loadConfig,
+  loadSsoConfigFile,
   localUrl,
   lockEmbeddedDatabase,
   openApiDocument,
@@ -103,6 +105,10 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   await runMigrations(database);
   await ensureInitialAdmin(database.db, config, logger);
   const secrets = await secretsAtStartup(database.db, config, logger);
+  if (config.SSO_CONFIG_FILE) {
+    const providers = await loadSsoConfigFile(database.db, config, secrets, config.SSO_CONFIG_FILE);
+    logger.info({ path: config.SSO_CONFIG_FILE, providers }, 'identity providers loaded from SSO_CONFIG_FILE');
+  }
 
   const scheduler = new Scheduler(database.db, logger);
   const services: BackgroundService[] = [];
@@ -117,6 +123,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
 
   const app = createBaseApp(deps);
   app.route('/', platformRoutes(readiness));
+  app.route('/api/identity-providers', identityProviderRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
   app.route('/api/export', exportRoutes);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ErasureInput, EXPORT_KIND_NAMES, erasePerson, parseKindList, streamExportArchive } from '../incidents/index.ts';
-import { assertPermission, InvalidInputError } from '../platform/index.ts';
+import { assertPermission, InvalidInputError, streamBody } from '../platform/index.ts';
 import { submitForm, takeRefusal } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, renderPage } from './http.tsx';
@@ -21,7 +21,7 @@ export function exportAdminRoutes() {
       const { kinds, unknown } = parseKindList(c.req.queries('kinds')?.join(','));
       if (unknown.length) throw new InvalidInputError(`Unknown export kind ${unknown.join(', ')}.`);
       const name = `firebreak-export${kinds.length === 1 ? `-${kinds[0]}` : ''}-${new Date().toISOString().slice(0, 10)}.tar`;
-      return new Response(ReadableStream.from(streamExportArchive(c.var.ctx.db, kinds)), {
+      return new Response(streamBody(streamExportArchive(c.var.ctx.db, kinds)), {
         headers: {
           'content-type': 'application/x-tar',
           'content-disposition': `attachment; filename="${name}"`,

@@ -7,11 +7,13 @@ import { adminRoutes } from './admin-routes.tsx';
 import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
 import { assetRoutes } from './assets.ts';
 import { heartbeatPageRoutes } from './heartbeat-routes.tsx';
+import { identityProviderPageRoutes } from './identity-provider-routes.tsx';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { defineDeadlineMetrics } from './metrics.ts';
 import { servicePageRoutes } from './service-routes.tsx';
+import { ssoLoginRoutes } from './sso-login-routes.tsx';
 
 export { TimelineHub } from './live/timeline-hub.ts';
 
@@ -29,7 +31,7 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
   const policy = loginPolicyFrom(deps.config, deps.secrets);
   deps.resolveSession = createSessionResolver(policy);
   deps.loginPath = '/login';
-  deps.publicPaths.push('/login', '/assets');
+  deps.publicPaths.push('/login', '/assets', '/sso');
 
   defineDeadlineMetrics();
   const hub = new TimelineHub(deps.database, deps.logger);
@@ -60,9 +62,12 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
 
   app.route('/assets', assetRoutes);
   app.route('/login', loginRoutes(policy));
+  app.route('/sso', ssoLoginRoutes(policy));
   app.route('/logout', logoutRoutes(policy));
   app.route('/account', accountRoutes(policy));
   app.route('/incidents', incidentPageRoutes(policy, hub));
+  // Before /admin: its own pages, under the admin section's address.
+  app.route('/admin/identity-providers', identityProviderPageRoutes(policy));
   app.route('/admin', adminRoutes(policy));
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));

@@ -8,6 +8,7 @@ import {
   describeIssue,
   ForbiddenError,
   LoginError,
+  listSignInProviders,
   loginWithPassword,
   loginWithTotp,
   MFA_STEP_TTL_MS,
@@ -21,12 +22,12 @@ import { CodePage, EnrolPage, PasswordPage, SameSiteHop } from './views/login-pa
 
 type LoginContext = Context<AppEnv>;
 
-function cookieNames(policy: LoginPolicy) {
+export function cookieNames(policy: LoginPolicy) {
   const prefix = policy.secureCookies ? '__Host-' : '';
   return { session: sessionCookieName(policy), pending: `${prefix}firebreak_mfa`, form: `${prefix}firebreak_login` };
 }
 
-function cookieOptions(policy: LoginPolicy, maxAgeSeconds: number) {
+export function cookieOptions(policy: LoginPolicy, maxAgeSeconds: number) {
   return { httpOnly: true, secure: policy.secureCookies, sameSite: 'Strict', path: '/', maxAge: maxAgeSeconds } as const;
 }
 
@@ -34,7 +35,7 @@ function cookieOptions(policy: LoginPolicy, maxAgeSeconds: number) {
  * Login forms have no session yet, so their CSRF token is a double-submit one: a random value in
  * a cookie and in the form, which a page on another site can neither read nor set.
  */
-function loginFormToken(c: LoginContext, policy: LoginPolicy): string {
+export function loginFormToken(c: LoginContext, policy: LoginPolicy): string {
   const name = cookieNames(policy).form;
   const existing = getCookie(c, name);
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
@@ -43,7 +44,7 @@ function loginFormToken(c: LoginContext, policy: LoginPolicy): string {
   return token;
 }
 
-function assertLoginForm(c: LoginContext, policy: LoginPolicy, form: Record<string, unknown>): void {
+export function assertLoginForm(c: LoginContext, policy: LoginPolicy, form: Record<string, unknown>): void {
   const cookie = getCookie(c, cookieNames(policy).form) ?? '';
   const submitted = field(form, '_csrf');
   const ok = cookie.length > 0 && cookie.length === submitted.length && timingSafeEqual(Buffer.from(cookie), Buffer.from(submitted));
@@ -51,12 +52,12 @@ function assertLoginForm(c: LoginContext, policy: LoginPolicy, form: Record<stri
   refuseUnsafeForm(form);
 }
 
-function originOf(c: LoginContext): LoginOrigin {
+export function originOf(c: LoginContext): LoginOrigin {
   return { sourceAddress: c.var.ctx.sourceAddress, userAgent: c.req.header('user-agent') ?? null, requestId: c.var.requestId };
 }
 
-function loginStatus(error: LoginError): 401 | 429 {
-  return error.status === 429 ? 429 : 401;
+function loginStatus(error: LoginError): 401 | 403 | 429 {
+  return error.status === 429 ? 429 : error.status === 403 ? 403 : 401;
 }
 
 /** /login: e-mail and password, then the TOTP code, or enrolment of an authenticator at first login. */
@@ -71,7 +72,7 @@ export function loginRoutes(policy: LoginPolicy) {
 
   return new Hono<AppEnv>()
     .use(originCheck())
-    .get('/', (c) => {
+    .get('/', async (c) => {
       const next = safeNext(c.req.query('next'));
       if (c.var.ctx.actor.kind === 'user') return c.redirect(next, 303);
       // A link followed from another site (Slack, e-mail) arrives without the SameSite=Strict cookie.
@@ -79,7 +80,8 @@ export function loginRoutes(policy: LoginPolicy) {
       if (c.req.header('sec-fetch-site') === 'cross-site' && c.req.query('hop') !== '1') {
         return renderPage(c, <SameSiteHop target={`/login?next=${encodeURIComponent(next)}&hop=1`} />);
       }
-      return renderPage(c, <PasswordPage csrf={loginFormToken(c, policy)} next={next} />);
+      const providers = await listSignInProviders(c.var.ctx.db);
+      return renderPage(c, <PasswordPage csrf={loginFormToken(c, policy)} next={next} providers={providers} />);
     })
     .post('/', async (c) => {
       const form = await c.req.parseBody();
@@ -90,10 +92,17 @@ export function loginRoutes(policy: LoginPolicy) {
         password: typeof form.password === 'string' ? form.password : '',
       });
       const csrf = loginFormToken(c, policy);
+      const providers = await listSignInProviders(c.var.ctx.db);
       if (!parsed.success || !parsed.data.email || !parsed.data.password) {
         return renderPage(
           c,
-          <PasswordPage csrf={csrf} next={next} email={field(form, 'email')} error="Enter your e-mail address and password." />,
+          <PasswordPage
+            csrf={csrf}
+            next={next}
+            email={field(form, 'email')}
+            providers={providers}
+            error="Enter your e-mail address and password."
+          />,
           400,
         );
       }
@@ -104,7 +113,11 @@ export function loginRoutes(policy: LoginPolicy) {
       } catch (error) {
         if (!(error instanceof LoginError)) throw error;
         if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
-        return renderPage(c, <PasswordPage csrf={csrf} next={next} email={parsed.data.email} error={error.message} />, loginStatus(error));
+        return renderPage(
+          c,
+          <PasswordPage csrf={csrf} next={next} email={parsed.data.email} providers={providers} error={error.message} />,
+          loginStatus(error),
+        );
       }
     })
     .get('/code', (c) => {

@@ -215,6 +215,8 @@ export const ConfigSchema = z.object({
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Where backups are kept (default DATA_DIR/backups); `firebreak purge` deletes every file in it. */
   BACKUP_DIR: z.string().min(1).optional(),
+  /** Identity providers for single sign-on (YAML or JSON), applied at start; read-only in the API and web page. */
+  SSO_CONFIG_FILE: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {

@@ -1,5 +1,7 @@
 import type { TotpEnrolment } from '../../platform/index.ts';
 import { Flash, Layout } from './layout.tsx';
+import type { SignInProvider } from './sso-login.tsx';
+import { SsoChoice } from './sso-login.tsx';
 
 /** A page that moves on at once to `target` on this site (meta refresh: no script needed). */
 export function SameSiteHop({ target }: { target: string }) {
@@ -19,17 +21,38 @@ export function SameSiteHop({ target }: { target: string }) {
   );
 }
 
-export function PasswordPage({ csrf, next, email, error }: { csrf: string; next: string; email?: string; error?: string | null }) {
+export function PasswordPage({
+  csrf,
+  next,
+  email,
+  error,
+  providers = [],
+}: {
+  csrf: string;
+  next: string;
+  email?: string;
+  error?: string | null;
+  providers?: SignInProvider[];
+}) {
   return (
     <Layout title="Log in" viewer={null} section="login">
       <section class="card login" aria-labelledby="login-title">
         <h1 id="login-title">Log in to Firebreak</h1>
         <Flash error={error} />
+        <SsoChoice csrf={csrf} next={next} email={email} providers={providers} />
         <form method="post" action="/login">
           <input type="hidden" name="_csrf" value={csrf} />
           <input type="hidden" name="next" value={next} />
           <label for="email">E-mail</label>
-          <input id="email" name="email" type="email" autocomplete="username" required autofocus value={email ?? ''} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            autofocus={providers.length === 0}
+            value={email ?? ''}
+          />
           <label for="password">Password</label>
           <input id="password" name="password" type="password" autocomplete="current-password" required />
           <p>

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppEnv } from '../../platform/index.ts';
-import { InvalidInputError, READ_RESPONSES, requirePermission, validate } from '../../platform/index.ts';
+import { InvalidInputError, READ_RESPONSES, requirePermission, streamBody, validate } from '../../platform/index.ts';
 import type { ExportKindName } from './export-kinds.ts';
 import { EXPORT_KIND_NAMES, parseKindList } from './export-kinds.ts';
 import { streamExportArchive } from './stream-export.ts';
@@ -32,7 +32,7 @@ function kindsFrom(list: string | undefined): ExportKindName[] {
 }
 
 function tarAnswer(stream: AsyncIterable<Uint8Array>, name: string): Response {
-  return new Response(ReadableStream.from(stream), {
+  return new Response(streamBody(stream), {
     headers: {
       'content-type': 'application/x-tar',
       'content-disposition': `attachment; filename="${name}"`,

@@ -35,6 +35,7 @@ export {
   sessionTokenFromCookies,
   verifyCsrfToken,
 } from './sessions.ts';
+export * from './sso/index.ts';
 export type { TokenSummary } from './tokens.ts';
 export { authenticateToken, createToken, generateToken, hashToken, listTokens, revokeToken, TokenInput } from './tokens.ts';
 export { UserUpdateInput, updateUser } from './update-user.ts';

@@ -14,11 +14,12 @@ import { users } from '../schema/users.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { LoginPolicy } from './sessions.ts';
 import { actorForUser, createSession, findSession, MFA_STEP_TTL_MS } from './sessions.ts';
+import { providerOwningEmail } from './sso/domain-owner.ts';
 
 /** Why a login step was refused; the message is what the login page shows. */
 export class LoginError extends DomainError {
   constructor(
-    code: 'invalid_credentials' | 'invalid_code' | 'locked' | 'rate_limited' | 'session_expired',
+    code: 'invalid_credentials' | 'invalid_code' | 'locked' | 'rate_limited' | 'session_expired' | 'sso_required',
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
@@ -173,6 +174,13 @@ export async function loginWithPassword(
   policy: LoginPolicy,
 ): Promise<PasswordStepResult> {
   const now = origin.now ?? new Date();
+  const owner = await providerOwningEmail(db, input.email);
+  if (owner) {
+    throw new LoginError(
+      'sso_required',
+      `People at ${owner.domain} sign in with ${owner.label}, not with a password: enter your e-mail under "Single sign-on" above.`,
+    );
+  }
   const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
   const attempt = await claimAttempt(db, input.email, 'password', user && !user.disabledAt ? user : null, origin, policy, now);
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
@@ -210,7 +218,28 @@ async function activate(
   method: string,
 ): Promise<string> {
   await tx.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, pending.id));
-  await tx.update(users).set({ failedLoginCount: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  // A login whose first step was single sign-on records that, not "password".
+  const fullMethod = pending.loginMethod && pending.loginMethod !== 'password' ? method.replace('password', pending.loginMethod) : method;
+  return openActiveSession(tx, user, origin, policy, now, fullMethod);
+}
+
+/**
+ * Opens an active session for a person whose login is complete (both factors, or an SSO login whose
+ * provider asserted MFA), records the login on the user and in the audit trail, and answers its token.
+ */
+export async function openActiveSession(
+  tx: Database,
+  user: Pick<User, 'id' | 'name' | 'role' | 'email'>,
+  origin: LoginOrigin,
+  policy: LoginPolicy,
+  now: Date,
+  method: string,
+  details: Record<string, unknown> = {},
+): Promise<string> {
+  await tx
+    .update(users)
+    .set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, lastLoginMethod: method })
+    .where(eq(users.id, user.id));
   // A full login forgets the account's failures (and so its delay); the attempt that led here included.
   await tx.delete(loginFailures).where(eq(loginFailures.email, user.email));
   const { token, session } = await createSession(tx, {
@@ -225,7 +254,7 @@ async function activate(
     action: 'auth.session.login',
     targetType: 'session',
     targetId: session.id,
-    details: { email: user.email, method, userAgent: session.userAgent },
+    details: { email: user.email, method, userAgent: session.userAgent, ...details },
   });
   return token;
 }

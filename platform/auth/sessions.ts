@@ -84,6 +84,8 @@ export async function createSession(
     userAgent: string | null;
     sourceAddress: string | null;
     pendingTotpSecret?: string | null;
+    /** The first step of the login, when it was not a password (oidc, saml). */
+    loginMethod?: string | null;
   },
 ): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString('base64url');
@@ -94,6 +96,7 @@ export async function createSession(
       userId: input.userId,
       stage: input.stage,
       pendingTotpSecret: input.pendingTotpSecret ?? null,
+      loginMethod: input.loginMethod ?? null,
       createdAt: input.now,
       lastSeenAt: input.now,
       expiresAt: input.expiresAt,

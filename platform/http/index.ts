@@ -4,4 +4,5 @@ export type { AppDeps, AppEnv, SessionResolver } from './env.ts';
 export { handleError } from './error-handler.ts';
 export { ANONYMOUS_ACTOR, requirePermission } from './middleware.ts';
 export { completeOperations, ERROR_SCHEMA, openApiDocument } from './openapi.ts';
+export { streamBody } from './stream-body.ts';
 export { describeIssue, invalidInputFromIssues, validate } from './validate.ts';

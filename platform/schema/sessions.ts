@@ -17,6 +17,8 @@ export const sessions = pgTable(
     stage: text({ enum: SESSION_STAGES }).notNull(),
     /** The TOTP secret shown at enrolment, until the user proves it with a code. */
     pendingTotpSecret: text(),
+    /** The first step of the login ('password', 'oidc', 'saml'), so the second factor records the whole method. */
+    loginMethod: text(),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     /** Refreshed at most once a minute; idle expiry counts from it. */
     lastSeenAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

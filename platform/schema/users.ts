@@ -1,5 +1,7 @@
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../auth/roles.ts';
+import { identityProviders } from './identity-providers.ts';
 
 export const users = pgTable('users', {
   id: uuid().primaryKey().defaultRandom(),
@@ -21,6 +23,12 @@ export const users = pgTable('users', {
   mustChangePassword: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   disabledAt: timestamp({ withTimezone: true }),
+  /** The identity provider the person signs in with (set at their first SSO login), and their subject there. */
+  identityProviderId: uuid().references((): AnyPgColumn => identityProviders.id, { onDelete: 'set null' }),
+  externalSubject: text(),
+  lastLoginAt: timestamp({ withTimezone: true }),
+  /** How the last login was made: password+totp, oidc, oidc+totp, saml, saml+totp, … */
+  lastLoginMethod: text(),
 });
 
 export type User = typeof users.$inferSelect;

@@ -13,8 +13,12 @@ export interface TestCertificate {
   remove(): Promise<void>;
 }
 
-/** A fresh self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
-export async function makeTestCertificate(): Promise<TestCertificate> {
+/**
+ * A fresh self-signed certificate for 127.0.0.1 and localhost, made with openssl: an EC key, or RSA
+ * for signatures that must be RSA (SAML's XML signatures, as identity providers make them).
+ */
+export async function makeTestCertificate(options: { keyType?: 'ec' | 'rsa' } = {}): Promise<TestCertificate> {
+  const key = options.keyType === 'rsa' ? ['rsa:2048'] : ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
   const folder = await mkdtemp(path.join(tmpdir(), 'firebreak-tls-'));
   const keyFile = path.join(folder, 'key.pem');
   const certFile = path.join(folder, 'cert.pem');
@@ -22,9 +26,7 @@ export async function makeTestCertificate(): Promise<TestCertificate> {
     'req',
     '-x509',
     '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
+    ...key,
     '-nodes',
     '-keyout',
     keyFile,

@@ -5,6 +5,7 @@ import { can, Layout } from '../layout.tsx';
 export function AdminNav({ viewer, current }: { viewer: Viewer; current: string }) {
   const links: [string, string, boolean][] = [
     ['/admin/users', 'Users and roles', can(viewer, 'users:manage')],
+    ['/admin/identity-providers', 'Single sign-on', can(viewer, 'users:manage')],
     ['/admin/tokens', 'API tokens', can(viewer, 'tokens:manage')],
     ['/admin/elevations', 'Elevations', can(viewer, 'users:manage')],
     ['/admin/access-review', 'Access review', can(viewer, 'users:manage')],

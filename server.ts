@@ -39,11 +39,14 @@ import {
   lockEmbeddedDatabase,
   openApiDocument,
   openDatabase,
+  peopleRoutes,
   platformRoutes,
   registerAuditCheckpoints,
   runMigrations,
+  SCIM_BASE_PATH,
   Scheduler,
   SERVER_URL_FILE,
+  scimRoutes,
   secretsAtStartup,
   startBanner,
   startSelfTracing,
@@ -99,6 +102,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
 
   const app = createBaseApp(deps);
   app.route('/', platformRoutes(readiness));
+  app.route('/', peopleRoutes());
+  app.route(SCIM_BASE_PATH, scimRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
   registerAlerting(scheduler, config);

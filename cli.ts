@@ -18,6 +18,7 @@ import {
   INITIAL_TOKEN_FILE,
   invalidInputFromIssues,
   listTokens,
+  listUsers,
   loadConfig,
   lockEmbeddedDatabase,
   OperatorError,
@@ -31,6 +32,8 @@ import {
   systemContext,
   TokenInput,
   UserInput,
+  UserUpdateInput,
+  updateUser,
   verifyAuditChain,
 } from './platform/index.ts';
 
@@ -69,7 +72,7 @@ async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => 
   }
 }
 
-type ServerRequest = <T>(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown) => Promise<T>;
+type ServerRequest = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown) => Promise<T>;
 
 async function readTrimmed(file: string): Promise<string | null> {
   return readFile(file, 'utf8').then(
@@ -147,6 +150,52 @@ interface TokenLine {
   role: string;
   prefix: string;
   revokedAt: Date | string | null;
+  expiresAt: Date | string | null;
+  lastUsedAt: Date | string | null;
+  ownerEmail: string | null;
+  service: string | null;
+}
+
+const isoOr = (value: Date | string | null, none: string) => (value ? new Date(value).toISOString() : none);
+
+function tokenState(token: TokenLine, now = Date.now()): string {
+  if (token.revokedAt) return `revoked ${isoOr(token.revokedAt, '')}`;
+  if (token.expiresAt && new Date(token.expiresAt).getTime() <= now) return `expired ${isoOr(token.expiresAt, '')}`;
+  return 'live';
+}
+
+interface UserLine {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  slackUserId: string | null;
+  disabledAt: Date | string | null;
+}
+
+/** Changes the person with this e-mail (the API names people by id; the CLI by e-mail). */
+async function changeUser(config: Config, email: string, input: UserUpdateInput): Promise<UserLine> {
+  const wanted = email.trim().toLowerCase();
+  const missing = () => new OperatorError(`No user with e-mail ${email} (npx firebreak user list).`, 1);
+  return onDatabaseOrServer<UserLine>(
+    config,
+    async (ctx) => {
+      const user = (await listUsers(ctx)).find((candidate) => candidate.email === wanted);
+      if (!user) throw missing();
+      return updateUser(ctx, user.id, input);
+    },
+    async (request) => {
+      const { users } = await request<{ users: UserLine[] }>('GET', '/api/users');
+      const user = users.find((candidate) => candidate.email === wanted);
+      if (!user) throw missing();
+      return request<UserLine>('PATCH', `/api/users/${user.id}`, input);
+    },
+  );
+}
+
+function describeUser(user: UserLine): string {
+  const state = user.disabledAt ? 'disabled' : 'enabled';
+  return `${user.email} (${user.id}): ${user.name}, ${user.role}, ${state}${user.slackUserId ? `, Slack ${user.slackUserId}` : ''}`;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -175,14 +224,34 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'token create': {
-    synopsis: '--name N --role R [--value-file F]',
+    synopsis: '--name N --role R [--owner EMAIL | --service NAME] [--expires-days N] [--value-file F]',
     summary: 'create an API token; prints it alone on the last line',
     details: `Roles: ${ROLES.join(', ')}. The token is shown only now; Firebreak keeps only its hash.
+--owner EMAIL     the person it acts for: with at most their role at each use, dying with their
+                  account; it expires (90 days unless --expires-days; at most TOKEN_MAX_DAYS)
+--service NAME    the service it belongs to (ingest, a scraper, automation, SCIM: role scim); it
+                  belongs to no person, never approves, and expires only with --expires-days
+                  Without either, the token is a service token named after --name.
 --value-file F takes the token's value (32+ characters) from F instead and prints nothing of it, so
 that a deployment can hand the same file to Alertmanager or Prometheus.`,
-    options: { name: { type: 'string' }, role: { type: 'string' }, 'value-file': { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      role: { type: 'string' },
+      owner: { type: 'string' },
+      service: { type: 'string' },
+      'expires-days': { type: 'string' },
+      'value-file': { type: 'string' },
+    },
     async run(config, values) {
-      const input = parse(TokenInput, { name: text(values, 'name'), role: text(values, 'role') });
+      const days = text(values, 'expires-days');
+      if (days !== undefined && !/^\d+$/.test(days)) throw new OperatorError('--expires-days must be a whole number of days.', 2);
+      const input = parse(TokenInput, {
+        name: text(values, 'name'),
+        role: text(values, 'role'),
+        owner: text(values, 'owner'),
+        service: text(values, 'service'),
+        expiresInDays: days === undefined ? undefined : Number(days),
+      });
       const valueFile = text(values, 'value-file');
       const preset = valueFile ? readFileSync(valueFile, 'utf8').trim() : undefined;
       if (preset !== undefined && preset.length < 32)
@@ -208,7 +277,9 @@ that a deployment can hand the same file to Alertmanager or Prometheus.`,
   'token list': {
     synopsis: '',
     summary: 'list tokens (never their values)',
-    details: 'One line a token, tab-separated: id, name, role, prefix, live or revoked.',
+    details:
+      'One line a token, tab-separated: id, name, role, prefix, owner (e-mail) or service:NAME, expiry (or never),\n' +
+      'last use (or never), and live, expired or revoked.',
     options: {},
     async run(config) {
       const tokens = await onDatabaseOrServer<TokenLine[]>(
@@ -217,8 +288,10 @@ that a deployment can hand the same file to Alertmanager or Prometheus.`,
         async (request) => (await request<{ tokens: TokenLine[] }>('GET', '/api/tokens')).tokens,
       );
       for (const token of tokens) {
-        const state = token.revokedAt ? `revoked ${new Date(token.revokedAt).toISOString()}` : 'live';
-        console.log([token.id, token.name, token.role, token.prefix, state].join('\t'));
+        const belongsTo = token.ownerEmail ?? `service:${token.service ?? token.name}`;
+        const columns = [token.id, token.name, token.role, token.prefix, belongsTo];
+        columns.push(isoOr(token.expiresAt, 'never'), isoOr(token.lastUsedAt, 'never'), tokenState(token));
+        console.log(columns.join('\t'));
       }
       return 0;
     },
@@ -269,6 +342,67 @@ that a deployment can hand the same file to Alertmanager or Prometheus.`,
         (request) => request('POST', '/api/users', input),
       );
       console.log(`created ${user.role} user ${user.email} (${user.id}); they enrol an authenticator at first login`);
+      return 0;
+    },
+  },
+  'user list': {
+    synopsis: '',
+    summary: 'list people',
+    details: 'One line a person, tab-separated: id, e-mail, name, role, Slack id (or -), enabled or disabled.',
+    options: {},
+    async run(config) {
+      const users = await onDatabaseOrServer<UserLine[]>(
+        config,
+        (ctx) => listUsers(ctx),
+        async (request) => (await request<{ users: UserLine[] }>('GET', '/api/users')).users,
+      );
+      for (const user of users)
+        console.log(
+          [user.id, user.email, user.name, user.role, user.slackUserId ?? '-', user.disabledAt ? 'disabled' : 'enabled'].join('\t'),
+        );
+      return 0;
+    },
+  },
+  'user update': {
+    synopsis: '<email> [--role R] [--name N] [--email E] [--slack-id U]',
+    summary: "change a person's role, name, e-mail or Slack id",
+    details: '--slack-id none forgets the Slack id. Every change is audited with what it was before.',
+    options: { role: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, 'slack-id': { type: 'string' } },
+    positionals: 1,
+    async run(config, values, [email]) {
+      if (!email) throw new OperatorError('user update needs the e-mail of the person (npx firebreak user update --help).', 2);
+      const slack = text(values, 'slack-id');
+      const input = parse(UserUpdateInput, {
+        role: text(values, 'role'),
+        name: text(values, 'name'),
+        email: text(values, 'email'),
+        slackUserId: slack === 'none' ? null : slack,
+      });
+      if (Object.values(input).every((value) => value === undefined))
+        throw new OperatorError('Nothing to change: give --role, --name, --email or --slack-id.', 2);
+      console.log(`updated ${describeUser(await changeUser(config, email, input))}`);
+      return 0;
+    },
+  },
+  'user disable': {
+    synopsis: '<email>',
+    summary: 'disable a person: their sessions and tokens end at once',
+    options: {},
+    positionals: 1,
+    async run(config, _values, [email]) {
+      if (!email) throw new OperatorError('user disable needs the e-mail of the person.', 2);
+      console.log(`disabled ${describeUser(await changeUser(config, email, { disabled: true }))}; their sessions and tokens ended`);
+      return 0;
+    },
+  },
+  'user enable': {
+    synopsis: '<email>',
+    summary: 'enable a disabled person again (their old tokens stay revoked)',
+    options: {},
+    positionals: 1,
+    async run(config, _values, [email]) {
+      if (!email) throw new OperatorError('user enable needs the e-mail of the person.', 2);
+      console.log(`enabled ${describeUser(await changeUser(config, email, { disabled: false }))}`);
       return 0;
     },
   },

@@ -52,14 +52,17 @@ import {
   lockEmbeddedDatabase,
   openApiDocument,
   openDatabase,
+  peopleRoutes,
   platformRoutes,
   redactorFrom,
   registerAccess,
   registerAuditCheckpoints,
   registerRetention,
   runMigrations,
+  SCIM_BASE_PATH,
   Scheduler,
   SERVER_URL_FILE,
+  scimRoutes,
   secretsAtStartup,
   sessionRetention,
   startBanner,
@@ -124,6 +127,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   const app = createBaseApp(deps);
   app.route('/', platformRoutes(readiness));
   app.route('/api/identity-providers', identityProviderRoutes);
+  app.route('/', peopleRoutes());
+  app.route(SCIM_BASE_PATH, scimRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/playbooks', playbookRoutes);
   app.route('/api/export', exportRoutes);

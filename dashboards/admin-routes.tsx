@@ -26,6 +26,7 @@ import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues 
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
 import { outboxAdminRoutes } from './outbox-routes.tsx';
+import { peopleAdminRoutes } from './people-routes.tsx';
 import type { AuditFilters } from './views/admin/audit-page.tsx';
 import { AuditPage } from './views/admin/audit-page.tsx';
 import { AdminIndexPage } from './views/admin/nav.tsx';
@@ -114,7 +115,7 @@ export function adminRoutes(policy: LoginPolicy) {
       return renderPage(
         c,
         <RefusedFormContext.Provider value={refused}>
-          <TokensPage viewer={c.var.viewer} tokens={tokens} error={refused?.message ?? null} />
+          <TokensPage viewer={c.var.viewer} tokens={tokens} error={refused?.message ?? null} maxDays={c.var.deps.config.TOKEN_MAX_DAYS} />
         </RefusedFormContext.Provider>,
       );
     })
@@ -122,7 +123,14 @@ export function adminRoutes(policy: LoginPolicy) {
       const form = await c.req.parseBody();
       let created: { name: string; token: string };
       try {
-        const input = parseForm(TokenInput, { name: field(form, 'name'), role: field(form, 'role') });
+        const days = field(form, 'expiresInDays');
+        const input = parseForm(TokenInput, {
+          name: field(form, 'name'),
+          role: field(form, 'role'),
+          owner: blankToUndefined(field(form, 'owner')),
+          service: blankToUndefined(field(form, 'service')),
+          expiresInDays: days === '' ? undefined : Number(days),
+        });
         created = { name: input.name, token: (await createToken(c.var.ctx, input)).token };
       } catch (error) {
         if (!(error instanceof DomainError) || ![400, 409].includes(error.status)) throw error;
@@ -133,7 +141,11 @@ export function adminRoutes(policy: LoginPolicy) {
       // The new token is shown in this answer only, not after a redirect: its value is never stored, so
       // nothing could show it again. The page replaces its address with /admin/tokens (data-replace-url),
       // so that a reload fetches the list instead of posting the form a second time.
-      return renderPage(c, <TokensPage viewer={c.var.viewer} tokens={await listTokens(c.var.ctx)} created={created} />, 200);
+      const tokens = await listTokens(c.var.ctx);
+      return renderPage(
+        c,
+        <TokensPage viewer={c.var.viewer} tokens={tokens} created={created} maxDays={c.var.deps.config.TOKEN_MAX_DAYS} />,
+      );
     })
     .post('/tokens/:id/revoke', (c) =>
       submitForm(c, '/admin/tokens', async () => {
@@ -166,6 +178,7 @@ export function adminRoutes(policy: LoginPolicy) {
         />,
       );
     })
+    .route('/people', peopleAdminRoutes())
     .route('/outbox', outboxAdminRoutes())
     .route('/elevations', elevationAdminRoutes())
     .route('/access-review', accessReviewAdminRoutes())

@@ -304,14 +304,17 @@ describeOnBackends('dashboard pages', () => {
     ).toBe(303);
     expect(await (await browser.get('/admin/users')).text()).toContain('ana@example.com');
 
-    const created = await browser.post('/admin/tokens', { _csrf: csrf, name: 'prometheus', role: 'ingest' });
+    const created = await browser.post('/admin/tokens', { _csrf: csrf, name: 'prometheus', role: 'ingest', service: 'prometheus' });
     const createdPage = await created.text();
     const token = /id="new-token">(fbk_[A-Za-z0-9_-]+)</.exec(createdPage)?.[1] ?? '';
     expect(token).toMatch(/^fbk_/);
     const tokensPage = await (await browser.get('/admin/tokens')).text();
     expect(tokensPage).not.toContain(token);
-    // The admin's new token is theirs; the bootstrap token belongs to nobody and is marked a service token.
-    expect(tokensPage.match(/· service/g)).toHaveLength(1);
+    // An ingest token belongs to its service, as the bootstrap token does; a token the admin makes for nobody else is theirs.
+    expect(tokensPage).toContain('service: prometheus');
+    expect(tokensPage).toContain('service: bootstrap');
+    const mine = await browser.post('/admin/tokens', { _csrf: csrf, name: 'mine', role: 'viewer' });
+    expect(await mine.text()).toMatch(/data-token="mine">[\s\S]*?admin-[a-z0-9]+@example\.com/);
 
     const audit = await (await browser.get('/admin/audit?action=users.user.create')).text();
     expect(audit).toContain('ana@example.com');

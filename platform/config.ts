@@ -150,6 +150,10 @@ export const ConfigSchema = z.object({
     .max(24 * 60)
     .default(15),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** The longest life of an API token, in days (a person's token lives 90 days unless it asks for less or more, up to this). */
+  TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** The role of a person provisioned by SCIM whose identity provider sends none. */
+  SCIM_DEFAULT_ROLE: z.enum(['admin', 'commander', 'responder', 'viewer']).default('viewer'),
   /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For names the client; empty: none. */
   TRUSTED_PROXIES: z
     .string()

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   invalid_credentials: 401,
   invalid_code: 401,
   session_expired: 401,
+  token_expired: 401,
   forbidden: 403,
   self_approval: 403,
   sso_required: 403,
@@ -98,6 +99,13 @@ export class InvalidInputError extends DomainError {
 export class UnauthorizedError extends DomainError {
   constructor(message = 'Authentication required: send "Authorization: Bearer <token>" or log in.') {
     super('unauthorized', message);
+  }
+}
+
+/** A token that was good once: the caller should make a new one, not check its spelling. */
+export class TokenExpiredError extends DomainError {
+  constructor(name: string, expiredAt: Date) {
+    super('token_expired', `The token "${name}" expired at ${expiredAt.toISOString()}; make a new one.`);
   }
 }
 

@@ -20,23 +20,10 @@ import { migrationStatus, queryRows } from './database/index.ts';
 import { InvalidInputError } from './errors.ts';
 import type { AppEnv } from './http/index.ts';
 import { ANONYMOUS_ACTOR, jsonResponse, requirePermission, validate } from './http/index.ts';
+import { TokenView } from './people-routes.ts';
 import { collectMetrics, metricsRegistry } from './telemetry/index.ts';
 
 const moment = z.iso.datetime();
-const TokenView = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    prefix: z.string().meta({ description: 'The first characters of the token, to tell tokens apart' }),
-    createdBy: z.string().nullable(),
-    createdAt: moment,
-    lastUsedAt: moment.nullable(),
-    revokedAt: moment.nullable(),
-    ownerUserId: z.uuid().nullable().meta({ description: 'The person the token acts for; null for a service token' }),
-    kind: z.enum(['person', 'service']).meta({ description: 'A service token belongs to nobody and can never approve' }),
-  })
-  .meta({ id: 'Token' });
 const UserView = z
   .object({
     id: z.uuid(),

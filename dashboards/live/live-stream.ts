@@ -37,13 +37,14 @@ export function streamLive(
   subscribe: (stream: SSEStreamingApi) => Promise<LiveSubscription>,
 ): Response {
   const sessionToken = c.var.sessionToken;
+  const userId = c.var.ctx.actor.userId ?? null;
   const db = c.var.ctx.db;
   return streamSSE(c, async (stream) => {
     liveViewers.inc();
     const subscription = await subscribe(stream);
     await stream.writeSSE({ event: 'ready', data: 'ok', retry: 3000 });
     await subscription.catchUp?.();
-    await holdOpen(stream, hub, db, sessionToken, policy);
+    await holdOpen(stream, hub, db, sessionToken, policy, userId);
     subscription.stop();
     liveViewers.dec();
   });
@@ -51,11 +52,30 @@ export function streamLive(
 
 /**
  * Keeps a live stream open until the browser leaves, the process stops, or the session ends (checked
- * at each heartbeat: a logged-out or expired session stops receiving).
+ * at each heartbeat: a logged-out or expired session stops receiving), or at once when the person is
+ * disabled or removed.
  */
-async function holdOpen(stream: SSEStreamingApi, hub: TimelineHub, db: Database, sessionToken: string, policy: LoginPolicy): Promise<void> {
+async function holdOpen(
+  stream: SSEStreamingApi,
+  hub: TimelineHub,
+  db: Database,
+  sessionToken: string,
+  policy: LoginPolicy,
+  userId: string | null,
+): Promise<void> {
   await new Promise<void>((resolve) => {
     const removeStop = hub.onStop(() => finish());
+    const removeAccessEnded = userId
+      ? hub.onAccessEnded(userId, () => {
+          void stream
+            .writeSSE({ event: 'ended', data: 'access ended' })
+            .catch(() => undefined)
+            .finally(() => {
+              finish();
+              void stream.close().catch(() => undefined);
+            });
+        })
+      : () => undefined;
     const heartbeat = setInterval(() => {
       void (async () => {
         const actor = await resolveActiveSession(db, sessionToken, policy, new Date(), { touch: false }).catch(() => null);
@@ -70,6 +90,7 @@ async function holdOpen(stream: SSEStreamingApi, hub: TimelineHub, db: Database,
     function finish() {
       clearInterval(heartbeat);
       removeStop();
+      removeAccessEnded();
       resolve();
     }
     stream.onAbort(finish);

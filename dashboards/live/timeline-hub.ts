@@ -1,6 +1,7 @@
 import type { TimelineEvent } from '../../incidents/index.ts';
 import { listTimeline, parseTimelineAnnouncement, TIMELINE_CHANNEL } from '../../incidents/index.ts';
 import type { DatabaseHandle, Logger } from '../../platform/index.ts';
+import { ACCESS_ENDED_CHANNEL } from '../../platform/index.ts';
 
 /** What a viewer of one incident receives when events are appended to it. */
 export interface IncidentUpdate {
@@ -26,6 +27,7 @@ export class TimelineHub {
   private readonly listListeners = new Set<ListListener>();
   private readonly pending = new Map<string, Set<number>>();
   private readonly stopHandlers = new Set<() => void>();
+  private readonly accessEndedHandlers = new Map<string, Set<() => void>>();
   private unlisten: (() => Promise<void>) | null = null;
   private starting: Promise<void> | null = null;
   private batchTimer: NodeJS.Timeout | null = null;
@@ -40,10 +42,15 @@ export class TimelineHub {
   /** Starts listening (once); later calls wait for the same LISTEN. */
   ensureListening(): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('the live timeline is shutting down'));
-    this.starting ??= this.database
-      .listen(TIMELINE_CHANNEL, (payload) => this.onAnnouncement(payload))
-      .then((unlisten) => {
-        this.unlisten = unlisten;
+    this.starting ??= Promise.all([
+      this.database.listen(TIMELINE_CHANNEL, (payload) => this.onAnnouncement(payload)),
+      // A person disabled or removed anywhere (any replica) loses their open streams at once.
+      this.database.listen(ACCESS_ENDED_CHANNEL, (userId) => this.endAccessOf(userId)),
+    ])
+      .then((unlistens) => {
+        this.unlisten = async () => {
+          await Promise.all(unlistens.map((unlisten) => unlisten()));
+        };
         this.logger.debug({ channel: TIMELINE_CHANNEL }, 'listening for timeline events');
       })
       .catch((error: unknown) => {
@@ -76,6 +83,21 @@ export class TimelineHub {
   onStop(handler: () => void): () => void {
     this.stopHandlers.add(handler);
     return () => this.stopHandlers.delete(handler);
+  }
+
+  /** Calls `handler` when the person's access ends (disabled, removed); returns the unsubscribe. */
+  onAccessEnded(userId: string, handler: () => void): () => void {
+    let handlers = this.accessEndedHandlers.get(userId);
+    if (!handlers) this.accessEndedHandlers.set(userId, (handlers = new Set()));
+    handlers.add(handler);
+    return () => {
+      handlers.delete(handler);
+      if (handlers.size === 0) this.accessEndedHandlers.delete(userId);
+    };
+  }
+
+  private endAccessOf(userId: string): void {
+    for (const handler of this.accessEndedHandlers.get(userId) ?? []) handler();
   }
 
   viewerCount(): number {

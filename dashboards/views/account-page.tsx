@@ -1,8 +1,10 @@
-import type { Elevation, SessionSummary } from '../../platform/index.ts';
+import type { Elevation, SessionSummary, TokenSummary, UserSummary } from '../../platform/index.ts';
+import { OwnTokens, ProfileForm } from './account-profile.tsx';
 import { ElevationSection } from './elevation-request.tsx';
 import type { Viewer } from './layout.tsx';
 import { CsrfField, Flash, Layout, Time } from './layout.tsx';
 import { PasswordChangeForm } from './password-form.tsx';
+import { NewTokenShown } from './token-table.tsx';
 
 export function AccountPage({
   viewer,
@@ -11,6 +13,10 @@ export function AccountPage({
   selfApprove,
   notice,
   error,
+  profile,
+  tokens = [],
+  created,
+  maxDays = 365,
 }: {
   viewer: Viewer;
   sessions: SessionSummary[];
@@ -18,12 +24,18 @@ export function AccountPage({
   selfApprove: boolean;
   notice?: string | null;
   error?: string | null;
+  profile?: UserSummary | null;
+  tokens?: TokenSummary[];
+  created?: { name: string; token: string } | null;
+  maxDays?: number;
 }) {
   return (
     <Layout title="Your account" viewer={viewer} section="account">
       <h1>{viewer.actor.name}</h1>
       <Flash notice={notice} error={error} />
       {viewer.actor.mustChangePassword ? <PasswordChangeForm viewer={viewer} /> : null}
+      {created ? <NewTokenShown created={created} listUrl="/account" /> : null}
+      {profile ? <ProfileForm viewer={viewer} profile={profile} /> : null}
       <section class="card" aria-labelledby="perm-title">
         <h2 id="perm-title">Role: {viewer.actor.role}</h2>
         <p class="muted">{[...viewer.actor.permissions].sort().join(', ') || 'no permissions'}</p>
@@ -64,6 +76,7 @@ export function AccountPage({
           </p>
         </form>
       </section>
+      {viewer.actor.mustChangePassword ? null : <OwnTokens viewer={viewer} tokens={tokens} maxDays={maxDays} />}
       {viewer.actor.mustChangePassword ? null : <PasswordChangeForm viewer={viewer} />}
     </Layout>
   );

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Role } from '../../platform/index.ts';
+import type { PersonRole } from '../../platform/index.ts';
 import { createUser, systemContext } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { declareTestIncident, personContext } from '../../test/harness/incidents.ts';
@@ -70,7 +70,7 @@ function slackIn(world: NotifierWorld) {
 
 describeOnBackends('Slack in', () => {
   it.beforeEach(async ({ world }) => {
-    const users: [string, Exclude<Role, 'ingest'>, string][] = [
+    const users: [string, PersonRole, string][] = [
       ['U0RESPONDER', 'responder', 'Bo'],
       ['U0COMMANDER', 'commander', 'Ana'],
       ['U0VIEWER', 'viewer', 'Vic'],

@@ -160,7 +160,7 @@ describeOnBackends('break-glass elevation', () => {
     const pending = await json<ElevationBody & { userId: string }>(await ask(firebreak, bo, breakGlass));
     const system = systemContext(firebreak.database.db, firebreak.config);
     await updateUser(system, pending.userId, { role: 'admin' });
-    const { token: boAdmin } = await createToken(system, { name: 'Bo as admin', role: 'admin' }, undefined, { owner: pending.userId });
+    const { token: boAdmin } = await createToken(system, { name: 'Bo as admin', role: 'admin', owner: pending.userId });
     const own = await firebreak.request('POST', `/api/elevations/${pending.id}/approve`, { token: boAdmin, json: {} });
     expect(own.status).toBe(403);
     expect((await json<ErrorBody>(own)).error.code).toBe('self_approval');

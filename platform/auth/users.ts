@@ -7,7 +7,7 @@ import type { User } from '../schema/users.ts';
 import { users } from '../schema/users.ts';
 import { type ActionContext, assertPermission } from './actor.ts';
 import { hashPassword } from './passwords.ts';
-import { ROLES } from './roles.ts';
+import { PERSON_ROLES } from './roles.ts';
 
 /** What a password must be, wherever one is set (a new user, a change, an admin's reset). */
 export const NewPassword = z.string().min(12, 'must be at least 12 characters').max(256);
@@ -18,7 +18,7 @@ export const UserInput = z.object({
     .max(254)
     .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1).max(100),
-  role: z.enum(ROLES).refine((role) => role !== 'ingest', 'people cannot have the ingest role'),
+  role: z.enum(PERSON_ROLES, { error: `people have one of the roles ${PERSON_ROLES.join(', ')}` }),
   password: NewPassword,
   slackUserId: z
     .string()
@@ -57,7 +57,8 @@ export async function createUser(ctx: ActionContext, input: UserInput): Promise<
 
 export async function listUsers(ctx: ActionContext): Promise<UserSummary[]> {
   assertPermission(ctx.actor, 'users:manage');
-  const rows = await ctx.db.select().from(users).orderBy(asc(users.email));
+  // People the identity provider removed are kept for the audit trail, not listed.
+  const rows = await ctx.db.select().from(users).where(isNull(users.deletedAt)).orderBy(asc(users.email));
   return rows.map(summarize);
 }
 

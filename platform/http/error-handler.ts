@@ -1,10 +1,13 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { DomainError, errorCodeForStatus, UnavailableError } from '../errors.ts';
+import { isScimPath, scimErrorResponse, scimNotFound } from '../scim/scim-error.ts';
 import type { AppEnv } from './env.ts';
 
 /** The one place that builds error bodies: `{ error: { code, message, requestId } }`. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
+  // SCIM clients (Okta, Entra) read the SCIM error shape; its one mapper answers there, authentication included.
+  if (isScimPath(c.req.path)) return scimErrorResponse(error, c);
   const requestId = c.get('requestId') ?? null;
   if (error instanceof DomainError) {
     if (error instanceof UnavailableError && error.retryAfterSeconds !== undefined) {
@@ -23,6 +26,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
 }
 
 export function handleNotFound(c: Context<AppEnv>): Response {
+  if (isScimPath(c.req.path)) return scimNotFound(c);
   return c.json(
     { error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}.`, requestId: c.get('requestId') ?? null } },
     404,

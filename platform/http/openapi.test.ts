@@ -43,9 +43,12 @@ describeOnBackends('/openapi.json', () => {
         if (!responses.some(([status]) => Number(status) < 400)) problems.push(`${name}: no success answer`);
         for (const [status, response] of responses) {
           if (!response.description) problems.push(`${name} ${status}: no description`);
-          const schema = response.content?.['application/json']?.schema as { $ref?: string } | undefined;
-          if (Number(status) >= 400 && schema?.$ref !== '#/components/schemas/Error')
-            problems.push(`${name} ${status}: not the error shape`);
+          // SCIM answers its own error shape (RFC 7644 §3.12); everything else the one of Firebreak.
+          const [type, shape] = path.startsWith('/scim/')
+            ? ['application/scim+json', '#/components/schemas/ScimError']
+            : ['application/json', '#/components/schemas/Error'];
+          const schema = response.content?.[type]?.schema as { $ref?: string } | undefined;
+          if (Number(status) >= 400 && schema?.$ref !== shape) problems.push(`${name} ${status}: not the error shape`);
         }
         const statuses = responses.map(([status]) => status);
         if (operation.requestBody && !statuses.includes('400')) problems.push(`${name}: body without a 400`);

@@ -29,7 +29,21 @@ export const ERROR_SCHEMA: OpenAPIV3_1.SchemaObject = {
   },
 };
 
-function errorResponse(description: string): Response {
+/** SCIM answers its own error shape (RFC 7644 §3.12), which identity providers read. */
+const SCIM_ERROR_SCHEMA: OpenAPIV3_1.SchemaObject = {
+  type: 'object',
+  required: ['schemas', 'status', 'detail'],
+  properties: {
+    schemas: { type: 'array', items: { type: 'string', enum: ['urn:ietf:params:scim:api:messages:2.0:Error'] } },
+    status: { type: 'string', description: 'The HTTP status, as a string' },
+    scimType: { type: 'string', description: 'invalidValue, invalidFilter, uniqueness, mutability, invalidPath, …' },
+    detail: { type: 'string', description: 'What went wrong, naming the attribute' },
+  },
+};
+
+function errorResponse(description: string, path = ''): Response {
+  if (path.startsWith('/scim/'))
+    return { description, content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } } };
   return { description, content: { 'application/json': { schema: ERROR_REF } } };
 }
 
@@ -58,7 +72,10 @@ function isPublic(path: string): boolean {
  * the one shape `{ error: { code, message, requestId } }` (routes document their own bodies).
  */
 export function completeOperations(document: Document): Document {
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA, ScimError: SCIM_ERROR_SCHEMA },
+  };
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation: Operation | undefined = item?.[method];
@@ -70,6 +87,7 @@ export function completeOperations(document: Document): Document {
             response.description && response.description !== 'Validation Error'
               ? response.description
               : (ERROR_DESCRIPTIONS[status] ?? 'Error'),
+            path,
           );
         } else if (!response.description) {
           responses[status] = { ...response, description: 'OK' };
@@ -81,8 +99,8 @@ export function completeOperations(document: Document): Document {
         ...(operation.requestBody || operation.parameters?.length ? ['400'] : []),
         ...(operation.requestBody && method !== 'get' ? ['415'] : []),
       ];
-      for (const status of needed) responses[status] ??= errorResponse(ERROR_DESCRIPTIONS[status] ?? 'Error');
-      responses['500'] ??= errorResponse('An unexpected error; the request id finds it in the logs');
+      for (const status of needed) responses[status] ??= errorResponse(ERROR_DESCRIPTIONS[status] ?? 'Error', path);
+      responses['500'] ??= errorResponse('An unexpected error; the request id finds it in the logs', path);
       operation.responses = responses;
       if (isPublic(path)) operation.security = [];
     }

@@ -18,6 +18,10 @@ export const apiTokens = pgTable(
      * people, so a token counts as its owner. Null for a service token, which can never approve.
      */
     ownerUserId: uuid().references(() => users.id),
+    /** The service a service token belongs to (ingest, scraping, automation, SCIM); null for a person's token. */
+    service: text(),
+    /** After this the token answers 401 "expired"; a person's token always has one, a service token when asked. */
+    expiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),

@@ -29,6 +29,14 @@ export const users = pgTable('users', {
   lastLoginAt: timestamp({ withTimezone: true }),
   /** How the last login was made: password+totp, oidc, oidc+totp, saml, saml+totp, … */
   lastLoginMethod: text(),
+  /** Bumped by every change of the person's details: an update naming the version it read is refused if another came first. */
+  version: integer().notNull().default(1),
+  /** The identity provider's id of this person (SCIM externalId), as the provider sent it. */
+  scimExternalId: text(),
+  /** The SCIM userName, when the identity provider's differs from the e-mail (Entra may send a non-mail name). */
+  scimUserName: text().unique(),
+  /** Removed by the identity provider (SCIM DELETE): disabled, hidden from SCIM, kept for the audit trail. */
+  deletedAt: timestamp({ withTimezone: true }),
 });
 
 export type User = typeof users.$inferSelect;

@@ -48,21 +48,23 @@ export async function createTestFirebreak(backend: Backend, env: Record<string, 
     async tokenFor(role, name, options = {}) {
       const tokenName = name ?? `${role}-${++tokens}`;
       let owner: string | null = null;
-      if (!options.service) {
+      // Ingest and SCIM tokens belong to a service by nature.
+      if (!options.service && role !== 'ingest' && role !== 'scim') {
         const [person] = await firebreak.database.db
           .insert(users)
           .values({
             email: `token-owner-${randomUUID()}@example.com`,
             name: tokenName,
-            role: role === 'ingest' ? 'viewer' : role,
+            role,
             passwordHash: 'none: this person logs in with a token only',
           })
           .returning({ id: users.id });
         owner = person?.id ?? null;
       }
-      const { token } = await createToken(systemContext(firebreak.database.db, firebreak.config), { name: tokenName, role }, undefined, {
-        owner,
-      });
+      const { token } = await createToken(
+        systemContext(firebreak.database.db, firebreak.config),
+        owner ? { name: tokenName, role, owner } : { name: tokenName, role, service: tokenName },
+      );
       return token;
     },
     request(method, requestPath, options = {}) {

@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import type { Role } from '../../platform/index.ts';
+import type { PersonRole } from '../../platform/index.ts';
 import { createUser, systemContext } from '../../platform/index.ts';
 import type { Firebreak } from '../../server.ts';
 
@@ -83,7 +83,7 @@ export function csrfOf(html: string): string {
 
 export async function createDashboardUser(
   firebreak: App,
-  role: Exclude<Role, 'ingest'>,
+  role: PersonRole,
   email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`,
   password = 'correct horse battery staple',
 ) {

@@ -2,7 +2,8 @@ import type { TokenSummary } from '../../../platform/index.ts';
 import { ROLES } from '../../../platform/index.ts';
 import { PageForm, SelectField, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
-import { CsrfField, Flash, Layout, Time } from '../layout.tsx';
+import { Flash, Layout } from '../layout.tsx';
+import { NewTokenShown, TokenTable } from '../token-table.tsx';
 import { AdminNav } from './nav.tsx';
 
 export function TokensPage({
@@ -10,91 +11,57 @@ export function TokensPage({
   tokens,
   created,
   error,
+  maxDays,
 }: {
   viewer: Viewer;
   tokens: TokenSummary[];
   created?: { name: string; token: string } | null;
   error?: string | null;
+  maxDays: number;
 }) {
   return (
     <Layout title="API tokens" viewer={viewer} section="admin">
       <h1>API tokens</h1>
       <AdminNav viewer={viewer} current="/admin/tokens" />
       <Flash error={error} />
-      {created ? (
-        <section class="card" role="status" aria-labelledby="created-title" data-replace-url="/admin/tokens">
-          <h2 id="created-title">Token "{created.name}" created</h2>
-          <p>Copy it now: it is shown only this once (reloading the page shows the list, and makes no second token).</p>
-          <p>
-            <code class="secret" id="new-token">
-              {created.token}
-            </code>
-          </p>
-        </section>
-      ) : null}
+      {created ? <NewTokenShown created={created} listUrl="/admin/tokens" /> : null}
       <section class="card" aria-labelledby="tokens-title">
         <h2 id="tokens-title">Tokens</h2>
-        <table class="responsive">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr>
-                <td data-label="Name">{token.name}</td>
-                <td data-label="Role">
-                  {token.role}{' '}
-                  {token.kind === 'service' ? (
-                    <span class="muted" title="Belongs to no person: it can never approve a notice or an analysis">
-                      · service
-                    </span>
-                  ) : null}
-                </td>
-                <td data-label="Prefix">
-                  <code>{token.prefix}…</code>
-                </td>
-                <td data-label="Created">
-                  <Time at={token.createdAt} /> {token.createdBy ? <span class="muted">by {token.createdBy}</span> : null}
-                </td>
-                <td data-label="Last used">
-                  <Time at={token.lastUsedAt} />
-                </td>
-                <td data-label="State">
-                  {token.revokedAt ? (
-                    <span>
-                      revoked <Time at={token.revokedAt} />
-                    </span>
-                  ) : (
-                    <form
-                      method="post"
-                      action={`/admin/tokens/${token.id}/revoke`}
-                      data-confirm={`Revoke the token "${token.name}"? Clients using it stop working at once.`}
-                    >
-                      <CsrfField viewer={viewer} />
-                      <button type="submit" class="danger">
-                        Revoke
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <p class="muted">
+          A person's token acts with at most that person's role at each use and dies with their account; a service token belongs to no
+          person and can never approve anything.
+        </p>
+        <TokenTable viewer={viewer} tokens={tokens} revokeAction={(token) => `/admin/tokens/${token.id}/revoke`} />
       </section>
       <section class="card" aria-labelledby="new-token-title">
         <h2 id="new-token-title">New token</h2>
-        <PageForm id="new-token" action="/admin/tokens" viewer={viewer} class="inline-form">
+        <PageForm id="new-token" action="/admin/tokens" viewer={viewer}>
           <TextField form="new-token" name="name" label="Name" required maxlength={100} />
           <SelectField form="new-token" name="role" label="Role" value="ingest" options={ROLES} />
-          <button type="submit">Create token</button>
+          <TextField
+            form="new-token"
+            name="service"
+            label="Service"
+            hint="For ingest, scraping, automation or SCIM (role scim): the service it belongs to. Leave empty for a person's token."
+            maxlength={100}
+          />
+          <TextField
+            form="new-token"
+            name="owner"
+            label="Or the person it acts for (e-mail)"
+            type="email"
+            hint="Empty, with no service: the token is yours."
+          />
+          <TextField
+            form="new-token"
+            name="expiresInDays"
+            label="Expires in days"
+            type="number"
+            hint={`A person's token: 90 unless you say; a service token: never unless you say. At most ${maxDays}.`}
+          />
+          <p>
+            <button type="submit">Create token</button>
+          </p>
         </PageForm>
       </section>
     </Layout>

@@ -1,13 +1,11 @@
 import type { Role, UserSummary } from '../../../platform/index.ts';
-import { ROLES } from '../../../platform/index.ts';
+import { PERSON_ROLES } from '../../../platform/index.ts';
 import { PageForm, SelectField, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { CsrfField, Flash, Layout } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
 import type { PasswordResetDone } from './password-reset.tsx';
 import { PasswordResetForm, PasswordResetResult } from './password-reset.tsx';
-
-const PERSON_ROLES = ROLES.filter((role) => role !== 'ingest');
 
 function RoleSelect({ id, name, value }: { id: string; name: string; value?: Role }) {
   return (
@@ -59,7 +57,11 @@ export function UsersPage({
               const self = user.id === viewer.actor.userId;
               return (
                 <tr data-user={user.email}>
-                  <td data-label="Name">{user.name}</td>
+                  <td data-label="Name">
+                    <a href={`/admin/people/${user.id}`} title="Change name, e-mail, Slack id, role or access">
+                      {user.name}
+                    </a>
+                  </td>
                   <td data-label="E-mail">{user.email}</td>
                   <td data-label="Role">{user.role}</td>
                   <td data-label="Status">

@@ -43,7 +43,7 @@ export type SsoLoginResult =
 /** A password hash no password matches: people made by single sign-on have no password. */
 export const NO_PASSWORD = '!sso-only';
 
-const ROLE_RANK: Record<Role, number> = { ingest: 0, viewer: 1, responder: 2, commander: 3, admin: 4 };
+const ROLE_RANK: Record<Role, number> = { ingest: 0, scim: 0, viewer: 1, responder: 2, commander: 3, admin: 4 };
 
 /** The role a person's groups give under the provider's mapping (the highest wins), or null when none maps. */
 export function roleFromGroups(groupRoles: Record<string, Role>, groups: readonly string[]): Role | null {

@@ -46,6 +46,16 @@ export const ConfigSchema = z.object({
   /** Where the audit chain's signed head is written every hour (platform/audit/scheduled-checkpoint.ts); unset: not written. */
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEEP: z.coerce.number().int().min(1).default(168),
+  /** Where backups are written (platform/backup); unset: DATA_DIR/backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Minutes between scheduled backups; 0: none. Unset: 60 on the embedded database, none on Postgres (its server has its own). */
+  BACKUP_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+  BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,

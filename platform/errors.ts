@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   obligations_open: 409,
   slo_from_file: 409,
   slo_burning: 409,
+  backup_running: 409,
   payload_too_large: 413,
   too_many_alerts: 413,
   unsupported_media_type: 415,

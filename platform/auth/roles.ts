@@ -31,6 +31,7 @@ export const PERMISSIONS = [
   'audit:read',
   'tokens:manage',
   'users:manage',
+  'backups:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -27,8 +27,10 @@ import type { Notifier } from './notifier/index.ts';
 import { createNotifier } from './notifier/index.ts';
 import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } from './platform/index.ts';
 import {
+  backupRoutes,
   createBaseApp,
   createLogger,
+  defineBackupMetrics,
   describeFatalError,
   ensureInitialAdmin,
   formatStartBanner,
@@ -44,6 +46,7 @@ import {
   runMigrations,
   Scheduler,
   SERVER_URL_FILE,
+  scheduledBackups,
   secretsAtStartup,
   startBanner,
   startSelfTracing,
@@ -103,6 +106,11 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/playbooks', playbookRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
+  const backups = scheduledBackups({ database, config, logger });
+  if (config.SCHEDULER_ENABLED) services.push(backups.service);
+  readiness.push(backups.readiness);
+  defineBackupMetrics();
+  app.route('/api/backups', backupRoutes);
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);

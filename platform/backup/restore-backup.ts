@@ -76,7 +76,6 @@ export async function restoreBackup(
 
   await handle.db.transaction(async (tx) => {
     await scanBackup(file, {
-      onTable: async (table) => log(`restoring ${table.name}`),
       onRows: (table, lines) => insertRows(tx, table, lines),
     });
     for (const sequence of manifest.sequences) {

@@ -112,7 +112,7 @@ async function complete(deps: BackupDeps, claimed: Backup): Promise<Backup> {
   } catch (error) {
     backupFailures.inc({ kind: claimed.kind });
     deps.logger.error({ err: error, backup: claimed.fileName }, 'backup failed');
-    await rm(file, { force: true });
+    await rm(file, { force: true }).catch(() => undefined);
     const [failed] = await deps.database.db
       .update(backups)
       .set({ state: 'failed', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) })

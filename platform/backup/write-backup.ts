@@ -57,7 +57,7 @@ export async function writeBackup(handle: DatabaseHandle, file: string, now: Dat
     if (!manifest) throw new Error('the backup ended before its manifest was written');
     await rename(partial, file);
   } catch (error) {
-    await rm(partial, { force: true });
+    await rm(partial, { force: true }).catch(() => undefined);
     throw error;
   }
   return { file, bytes: (await stat(file)).size, manifest };

@@ -19,6 +19,7 @@ import {
   updateUser,
   verifyAuditChain,
 } from '../platform/index.ts';
+import { backupAdminRoutes } from './backup-routes.tsx';
 import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
 import type { DashboardEnv } from './http.tsx';
 import { field, parseForm, renderError, renderPage, requireViewer } from './http.tsx';
@@ -44,7 +45,7 @@ export function adminRoutes(policy: LoginPolicy) {
     .get('/', (c) => {
       const viewer = c.var.viewer;
       if (
-        !['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry'].some((permission) =>
+        !['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry', 'backups:manage'].some((permission) =>
           can(viewer, permission as Parameters<typeof can>[1]),
         )
       ) {
@@ -164,5 +165,6 @@ export function adminRoutes(policy: LoginPolicy) {
       );
     })
     .route('/outbox', outboxAdminRoutes())
+    .route('/backups', backupAdminRoutes())
     .onError(renderError);
 }

@@ -1,4 +1,6 @@
 // Backups, restore and the move to Postgres: one file format for both database backends (backup-format.ts).
+
+export type { Backup, BackupKind, BackupState } from '../schema/backups.ts';
 export type { BackupManifest } from './backup-format.ts';
 export { BackupFileError, manifestTotals } from './backup-format.ts';
 export type { BackupDeps } from './backup-runs.ts';

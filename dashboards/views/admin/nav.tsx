@@ -8,6 +8,7 @@ export function AdminNav({ viewer, current }: { viewer: Viewer; current: string 
     ['/admin/tokens', 'API tokens', can(viewer, 'tokens:manage')],
     ['/admin/audit', 'Audit log', can(viewer, 'audit:read')],
     ['/admin/outbox', 'Dead messages', can(viewer, 'notifications:retry')],
+    ['/admin/backups', 'Backups', can(viewer, 'backups:manage')],
   ];
   return (
     <nav aria-label="Admin" class="card">

@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import { checkPurgeStatement, EXPORT_KIND_NAMES, parseKindList, purgeInstall, writeExport } from './incidents/index.ts';
-import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle } from './platform/index.ts';
+import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle, RestoreResult } from './platform/index.ts';
 import {
   AuditCheckpointError,
+  BackupFileError,
   createAuditCheckpoint,
   createLogger,
   createToken,
@@ -21,20 +25,27 @@ import {
   listUsers,
   loadConfig,
   lockEmbeddedDatabase,
+  manifestTotals,
+  moveToPostgres,
   OperatorError,
   openDatabase,
   parseAuditCheckpoint,
+  RestoreRefusedError,
   ROLES,
+  restoreBackup,
   revokeToken,
   runMigrations,
   runtimeRoleGrants,
+  SECRET_KEY_FILE,
   SERVER_URL_FILE,
+  scanBackup,
   systemContext,
   TokenInput,
   UserInput,
   UserUpdateInput,
   updateUser,
   verifyAuditChain,
+  writeBackup,
 } from './platform/index.ts';
 
 type ParseArgsOptionsConfig = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -81,8 +92,8 @@ async function readTrimmed(file: string): Promise<string | null> {
   );
 }
 
-/** The HTTP API of the server that holds the embedded database, called as an admin. */
-async function runningServer(config: Config, busy: EmbeddedDatabaseBusyError): Promise<ServerRequest> {
+/** The address of the server that holds the embedded database, and an admin token for it. */
+async function runningServerAddress(config: Config, busy: EmbeddedDatabaseBusyError): Promise<{ url: string; token: string }> {
   const url = await readTrimmed(path.join(config.dataDirectory, SERVER_URL_FILE));
   if (!url) throw busy;
   const token = process.env.FIREBREAK_TOKEN || (await readTrimmed(path.join(config.dataDirectory, INITIAL_TOKEN_FILE)));
@@ -92,6 +103,12 @@ async function runningServer(config: Config, busy: EmbeddedDatabaseBusyError): P
         `(make one at ${url}/admin/tokens).`,
     );
   }
+  return { url, token };
+}
+
+/** The HTTP API of the server that holds the embedded database, called as an admin. */
+async function runningServer(config: Config, busy: EmbeddedDatabaseBusyError): Promise<ServerRequest> {
+  const { url, token } = await runningServerAddress(config, busy);
   return async <T>(method: string, route: string, body?: unknown) => {
     const response = await fetch(`${url}${route}`, {
       method,
@@ -424,6 +441,103 @@ Touches no database.`,
       return 0;
     },
   },
+  backup: {
+    synopsis: '[--out FILE]',
+    summary: 'write a consistent backup of the whole database (while the server runs)',
+    details: `--out FILE  where to write it (default ./firebreak-backup-<time>.gz, mode 0600)
+One gzip'd file, the same for the embedded database and Postgres (either restores into either); it is
+read back and its checksums verified before this command succeeds. While a server holds the embedded
+database the server makes it (into BACKUP_DIR too) and this command downloads it. See docs/operations.md.`,
+    options: { out: { type: 'string' } },
+    async run(config, values) {
+      const out = path.resolve(text(values, 'out') ?? `firebreak-backup-${new Date().toISOString().replaceAll(':', '-')}.gz`);
+      try {
+        await withDatabase(config, (handle) => writeBackup(handle, out));
+      } catch (error) {
+        if (!(error instanceof EmbeddedDatabaseBusyError)) throw error;
+        await downloadBackup(await runningServerAddress(config, error), out);
+      }
+      const manifest = await scanBackup(out).catch((error: unknown) => {
+        throw new OperatorError(`The backup in ${out} does not verify: ${(error as Error).message}.`);
+      });
+      const totals = manifestTotals(manifest);
+      console.log(
+        `backup written to ${out} and verified: ${totals.rows} rows in ${totals.tables} tables, migration level ${manifest.migrations.level}`,
+      );
+      if (manifest.auditKeyIds.length)
+        console.log(
+          `its audit trail is signed with audit key ${manifest.auditKeyIds.join(', ')}: keep the secret key (FIREBREAK_SECRET_KEY or DATA_DIR/secret.key) too, apart from the backup`,
+        );
+      return 0;
+    },
+  },
+  restore: {
+    synopsis: 'FILE [--force]',
+    summary: 'restore a backup into an empty data directory (DATA_DIR) or database (DATABASE_URL)',
+    details: `The whole file is verified first (nothing is written from a damaged one); migrations up to the
+backup's level are applied, every table is loaded in one transaction, the remaining migrations follow,
+and the audit chain is verified. The audit key must be at hand: FIREBREAK_SECRET_KEY, or the source's
+secret.key copied into DATA_DIR. Stop the server first.
+--force  restore into a target that holds data: its tables (schemas public and drizzle) are dropped first`,
+    options: { force: { type: 'boolean' } },
+    positionals: 1,
+    async run(config, values, [file]) {
+      if (!file) throw new OperatorError('restore needs the backup file (npx firebreak restore --help).', 2);
+      const release = config.DATABASE_URL ? null : await lockEmbeddedDatabase(config.dataDirectory).catch(refuseWhileServing);
+      try {
+        const handle = await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: 2 });
+        try {
+          const result = await restoreBackup(handle, path.resolve(file), config, {
+            force: values.force === true,
+            log: (line) => console.log(line),
+          }).catch(refuseBackup(file));
+          return reportRestore(result, config.DATABASE_URL ? 'the database at DATABASE_URL' : config.dataDirectory);
+        } finally {
+          await handle.close();
+        }
+      } finally {
+        await release?.();
+      }
+    },
+  },
+  'move-to-postgres': {
+    synopsis: '--to URL',
+    summary: 'copy the embedded database into an empty Postgres database, with the server stopped',
+    details: `--to URL  postgres://user:password@host:5432/database, empty (no Firebreak tables with rows)
+Makes a backup of DATA_DIR's database into BACKUP_DIR, restores it into URL, counts every table on both
+sides and verifies the audit chain there, then prints what to set next. DATA_DIR is left as it was.`,
+    options: { to: { type: 'string' } },
+    async run(config, values) {
+      const url = text(values, 'to');
+      if (!url || !/^postgres(ql)?:\/\//.test(url))
+        throw new OperatorError('move-to-postgres needs --to postgres://… (npx firebreak move-to-postgres --help).', 2);
+      if (config.DATABASE_URL)
+        throw new OperatorError('DATABASE_URL is set: this install is on Postgres already; use backup and restore to copy it.', 2);
+      const release = await lockEmbeddedDatabase(config.dataDirectory).catch(refuseWhileServing);
+      try {
+        const moved = await withOpenEmbedded(config, (source) =>
+          moveToPostgres(source, url, config, (line) => console.log(line)).catch(refuseBackup('the move')),
+        );
+        const code = reportRestore(moved.restore, redactPassword(url));
+        for (const mismatch of moved.mismatches)
+          console.log(`MISMATCH\t${mismatch.name}\tembedded ${mismatch.embedded}\tpostgres ${mismatch.postgres}`);
+        if (code !== 0 || moved.mismatches.length) return 1;
+        console.log('every table holds as many rows in Postgres as in the embedded database');
+        console.log('');
+        console.log('Next: stop using DATA_DIR for the database and start Firebreak with');
+        console.log(`  DATABASE_URL=${redactPassword(url)}`);
+        console.log(
+          config.FIREBREAK_SECRET_KEY
+            ? '  FIREBREAK_SECRET_KEY as it is now (every replica the same)'
+            : `  FIREBREAK_SECRET_KEY="$(cat ${path.join(config.dataDirectory, SECRET_KEY_FILE)})"   (every replica the same: it signs the audit trail and seals secrets)`,
+        );
+        console.log(`The embedded database in ${config.dataDirectory} and the backup ${moved.file} are left as they were.`);
+        return 0;
+      } finally {
+        await release();
+      }
+    },
+  },
   'audit verify': {
     synopsis: '[--checkpoint FILE]',
     summary: "check the audit trail's hash chain; exit 1 if broken",
@@ -565,6 +679,68 @@ the audit key (derived from FIREBREAK_SECRET_KEY). Keep it where the database's 
     },
   },
 };
+
+/** Opens the embedded database in DATA_DIR (its lock already held) and migrates it. */
+async function withOpenEmbedded<T>(config: Config, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const handle = await openDatabase({ dataDirectory: config.dataDirectory, poolSize: 2 });
+  try {
+    await runMigrations(handle);
+    return await run(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+function refuseWhileServing(error: unknown): never {
+  if (error instanceof EmbeddedDatabaseBusyError)
+    throw new OperatorError(`${error.message.split('. ')[0]}. Stop that server first: this command needs the database to itself.`);
+  throw error;
+}
+
+function refuseBackup(what: string) {
+  return (error: unknown): never => {
+    if (error instanceof BackupFileError) throw new OperatorError(`The backup ${what} is refused: ${error.message}.`);
+    if (error instanceof RestoreRefusedError) throw new OperatorError(error.message);
+    throw error;
+  };
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Prints what a restore did; 1 when a count differs or the audit chain does not verify. */
+function reportRestore(result: RestoreResult, target: string): number {
+  const rows = result.counts.reduce((sum, count) => sum + count.found, 0);
+  if (result.replacedRows) console.log(`replaced ${result.replacedRows} rows that ${target} held (--force)`);
+  console.log(`restored ${rows} rows in ${result.counts.length} tables into ${target}, from the backup of ${result.manifest.createdAt}`);
+  const wrong = result.counts.filter((count) => count.found !== count.expected);
+  for (const count of wrong) console.log(`MISMATCH\t${count.name}\texpected ${count.expected}\tfound ${count.found}`);
+  for (const problem of result.audit.problems) console.log(`${problem.kind}\tentry ${problem.position}\t${problem.message}`);
+  console.log(
+    result.audit.ok
+      ? `audit chain intact: ${result.audit.entries} entries`
+      : `audit chain BROKEN: ${result.audit.problems.length} problem(s)`,
+  );
+  return wrong.length || !result.audit.ok ? 1 : 0;
+}
+
+/** Asks the running server for a backup (POST /api/backups) and streams it into `out`. */
+async function downloadBackup(server: { url: string; token: string }, out: string): Promise<void> {
+  const response = await fetch(`${server.url}/api/backups`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` } }).catch(
+    (error: Error) => {
+      throw new OperatorError(`Could not reach the Firebreak server at ${server.url} (${error.message}).`);
+    },
+  );
+  if (!response.ok || !response.body) {
+    const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+    const hint = response.status === 401 ? ' Give an admin API token in FIREBREAK_TOKEN.' : '';
+    throw new OperatorError(`The Firebreak server at ${server.url} refused: ${answer?.error?.message ?? `HTTP ${response.status}`}${hint}`);
+  }
+  const partial = `${out}.partial`;
+  await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(partial, { mode: 0o600 }));
+  await rename(partial, out);
+}
 
 function parseJson(value: string): unknown {
   try {

@@ -38,8 +38,10 @@ import type { AppDeps, AppEnv, Config, DatabaseHandle, Logger, ReadinessCheck } 
 import {
   accessRoutes,
   auditRetention,
+  backupRoutes,
   createBaseApp,
   createLogger,
+  defineBackupMetrics,
   describeFatalError,
   ensureInitialAdmin,
   formatStartBanner,
@@ -62,6 +64,7 @@ import {
   SCIM_BASE_PATH,
   Scheduler,
   SERVER_URL_FILE,
+  scheduledBackups,
   scimRoutes,
   secretsAtStartup,
   sessionRetention,
@@ -135,6 +138,11 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/privacy', privacyRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
+  const backups = scheduledBackups({ database, config, logger });
+  if (config.SCHEDULER_ENABLED) services.push(backups.service);
+  readiness.push(backups.readiness);
+  defineBackupMetrics();
+  app.route('/api/backups', backupRoutes);
   app.route('/', alertmanagerRoutes);
   app.route('/api/alerts', alertRoutes);
   app.route('/api/silences', silenceRoutes);

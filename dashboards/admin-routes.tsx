@@ -20,6 +20,7 @@ import {
   verifyAuditChain,
 } from '../platform/index.ts';
 import { accessReviewAdminRoutes } from './access-review-routes.tsx';
+import { backupAdminRoutes } from './backup-routes.tsx';
 import { exportAdminRoutes, privacyAdminRoutes } from './data-routes.tsx';
 import { elevationAdminRoutes } from './elevation-routes.tsx';
 import { describeRefusal, rememberRefusal, submitForm, takeRefusal, typedValues } from './form-refusals.ts';
@@ -48,7 +49,7 @@ export function adminRoutes(policy: LoginPolicy) {
     .get('/', (c) => {
       const viewer = c.var.viewer;
       if (
-        !['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry'].some((permission) =>
+        !['users:manage', 'tokens:manage', 'audit:read', 'notifications:retry', 'backups:manage'].some((permission) =>
           can(viewer, permission as Parameters<typeof can>[1]),
         )
       ) {
@@ -184,5 +185,6 @@ export function adminRoutes(policy: LoginPolicy) {
     .route('/access-review', accessReviewAdminRoutes())
     .route('/export', exportAdminRoutes())
     .route('/privacy', privacyAdminRoutes())
+    .route('/backups', backupAdminRoutes())
     .onError(renderError);
 }

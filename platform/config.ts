@@ -49,6 +49,16 @@ export const ConfigSchema = z.object({
   /** Where the audit chain's signed head is written every hour (platform/audit/scheduled-checkpoint.ts); unset: not written. */
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_KEEP: z.coerce.number().int().min(1).default(168),
+  /** Where backups are written (platform/backup); unset: DATA_DIR/backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Minutes between scheduled backups; 0: none. Unset: 60 on the embedded database, none on Postgres (its server has its own). */
+  BACKUP_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .optional(),
+  BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   SCHEDULER_ENABLED: booleanFlag.default(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
@@ -217,8 +227,6 @@ export const ConfigSchema = z.object({
   /** Extra and overriding redaction rules (YAML or JSON, RE2 patterns); a bad file stops the start. */
   REDACTION_RULES_FILE: z.string().min(1).optional(),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
-  /** Where backups are kept (default DATA_DIR/backups); `firebreak purge` deletes every file in it. */
-  BACKUP_DIR: z.string().min(1).optional(),
   /** Identity providers for single sign-on (YAML or JSON), applied at start; read-only in the API and web page. */
   SSO_CONFIG_FILE: z.string().min(1).optional(),
 });

@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   slo_burning: 409,
   heartbeat_exists: 409,
   heartbeat_from_file: 409,
+  backup_running: 409,
   payload_too_large: 413,
   too_many_alerts: 413,
   unsupported_media_type: 415,

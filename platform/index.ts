@@ -3,6 +3,7 @@
 export * from './access/index.ts';
 export * from './audit/index.ts';
 export * from './auth/index.ts';
+export * from './backup/index.ts';
 export type { Config } from './config.ts';
 export { ConfigError, ConfigSchema, loadConfig } from './config.ts';
 export * from './database/index.ts';

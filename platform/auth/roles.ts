@@ -54,6 +54,7 @@ export const PERMISSIONS = [
   'data:export',
   'privacy:erase',
   'scim:provision',
+  'backups:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

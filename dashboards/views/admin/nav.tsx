@@ -13,6 +13,7 @@ export function AdminNav({ viewer, current }: { viewer: Viewer; current: string 
     ['/admin/outbox', 'Dead messages', can(viewer, 'notifications:retry')],
     ['/admin/export', 'Export data', can(viewer, 'data:export')],
     ['/admin/privacy', 'Data-subject requests', can(viewer, 'privacy:erase')],
+    ['/admin/backups', 'Backups', can(viewer, 'backups:manage')],
   ];
   return (
     <nav aria-label="Admin" class="card">

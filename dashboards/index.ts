@@ -7,6 +7,7 @@ import { adminRoutes } from './admin-routes.tsx';
 import { alertPageRoutes, silencePageRoutes } from './alert-routes.tsx';
 import { assetRoutes } from './assets.ts';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
+import { inhibitRulePageRoutes } from './inhibit-rule-routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { defineDeadlineMetrics } from './metrics.ts';
@@ -73,6 +74,7 @@ export function registerDashboards(
   app.route('/admin', adminRoutes(policy));
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));
+  app.route('/inhibit-rules', inhibitRulePageRoutes(policy));
   app.route('/services', servicePageRoutes(policy));
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };

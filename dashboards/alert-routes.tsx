@@ -28,6 +28,13 @@ const AlertFilterQuery = z.object({
   status: z.enum(['firing', 'expired', 'resolved', 'all']).default('firing'),
   filter: text,
   incident: text,
+  fingerprint: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
+    z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .optional(),
+  ),
   event: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined),
     z
@@ -57,7 +64,14 @@ export function alertPageRoutes(policy: LoginPolicy) {
       const references = new Map<string, string>();
       for (const id of new Set(page.alerts.map((alert) => alert.incidentId).filter((id): id is string => id !== null)))
         references.set(id, `INC-${(await getIncident(db, id)).number}`);
-      const rows = page.alerts.map((alert) => ({ alert, incident: alert.incidentId ? (references.get(alert.incidentId) ?? null) : null }));
+      const inhibitors = [...new Set(page.alerts.flatMap((alert) => alert.inhibitedBy ?? []))];
+      const sources = inhibitors.length > 0 ? (await listAlerts(db, { fingerprint: inhibitors, limit: 500 })).alerts : [];
+      const names = new Map(sources.map((source) => [source.fingerprint, source.labels.alertname ?? source.fingerprint]));
+      const rows = page.alerts.map((alert) => ({
+        alert,
+        incident: alert.incidentId ? (references.get(alert.incidentId) ?? null) : null,
+        inhibitor: alert.inhibitedBy ? (names.get(alert.inhibitedBy) ?? null) : null,
+      }));
       return renderPage(c, <AlertsPage viewer={c.var.viewer} rows={rows} filters={filters} nextCursor={page.nextCursor} error={error} />);
     })
     .onError(renderError);

@@ -9,6 +9,7 @@ import { assetRoutes } from './assets.ts';
 import { heartbeatPageRoutes } from './heartbeat-routes.tsx';
 import { identityProviderPageRoutes } from './identity-provider-routes.tsx';
 import { incidentPageRoutes } from './incident-pages/routes.tsx';
+import { inhibitRulePageRoutes } from './inhibit-rule-routes.tsx';
 import { TimelineHub } from './live/timeline-hub.ts';
 import { loginRoutes } from './login-routes.tsx';
 import { defineDeadlineMetrics } from './metrics.ts';
@@ -72,6 +73,7 @@ export function registerDashboards(app: Hono<AppEnv>, deps: AppDeps, options: { 
   app.route('/alerts', alertPageRoutes(policy));
   app.route('/silences', silencePageRoutes(policy));
   app.route('/heartbeats', heartbeatPageRoutes(policy));
+  app.route('/inhibit-rules', inhibitRulePageRoutes(policy));
   app.route('/services', servicePageRoutes(policy));
   app.get('/', (c) => c.redirect('/incidents', 302));
   return { hub };

@@ -193,6 +193,12 @@ async function notifyPagerDuty(
 export async function notifyIncidentChange(tx: Database, config: Config, change: IncidentChange): Promise<void> {
   const settings = settingsFromConfig(config);
   const incident = storeSnapshot(change.incident);
+  // A delivery's alerts changing owes a Slack line and a fresher snapshot for pages under way; without
+  // Slack only the latter, and it is sent for every delivery of a storm: no routes to resolve.
+  if (change.kind === 'alert_joined' && !settings.slack) {
+    await refreshEscalationSnapshot(tx, incident);
+    return;
+  }
   const routes = await resolveRoutes(tx, change.incident, settings);
   const key = changeKey(change);
   await notifySlack(tx, settings, change, incident, routes, key);

@@ -10,12 +10,16 @@ export interface AlertFilters {
   incident?: string;
   /** A delivery's timeline entry: only the alerts behind it. */
   event?: string;
+  /** One alert by its fingerprint (the alert that inhibits another). */
+  fingerprint?: string;
 }
 
 export interface ListedAlert {
   alert: Alert;
   /** INC-42 of the incident it joined, if any. */
   incident: string | null;
+  /** The alertname of the alert that inhibits it, if one does. */
+  inhibitor?: string | null;
 }
 
 const query = (values: Record<string, string | undefined>) => {
@@ -87,7 +91,7 @@ export function AlertsPage({
         <p class="card">No alerts match.</p>
       ) : (
         <ul class="card evidence alert-list">
-          {rows.map(({ alert, incident }) => (
+          {rows.map(({ alert, incident, inhibitor }) => (
             <li id={`alert-${alert.id}`} data-alert-status={alertState(alert)}>
               <div class="what">
                 <AlertStateBadge alert={alert} /> {alert.labels.alertname ?? alert.fingerprint}
@@ -107,6 +111,10 @@ export function AlertsPage({
                   <a href={`/incidents/${incident}#alert-${alert.id}`}>{incident}</a>
                 ) : alert.silenceId ? (
                   <a href={`/silences#silence-${alert.silenceId}`}>silenced</a>
+                ) : alert.inhibitedBy && alertState(alert) === 'firing' ? (
+                  <a href={`/alerts?status=all&fingerprint=${alert.inhibitedBy}`} class="inhibited">
+                    inhibited by {inhibitor ?? alert.inhibitedBy}
+                  </a>
                 ) : (
                   'no incident'
                 )}
@@ -164,7 +172,10 @@ export function SilencesPage({
     <Layout title="Silences" viewer={viewer} section="silences">
       <h1>Silences</h1>
       <Flash error={error} notice={notice} />
-      <p class="muted">Alerts that match every matcher of an active silence join no incident and page nobody.</p>
+      <p class="muted">
+        Alerts that match every matcher of an active silence join no incident and page nobody. A firing alert can also mute others: see the{' '}
+        <a href="/inhibit-rules">inhibition rules</a>.
+      </p>
       {canWrite ? (
         <details class="card" open={Boolean(prefill) || useRefused('silence')}>
           <summary>New silence</summary>

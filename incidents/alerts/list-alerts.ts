@@ -20,6 +20,8 @@ export const AlertListQuery = z.object({
   /** An incident id or reference (INC-42). */
   incident: z.string().min(1).max(100).optional(),
   silenced: z.enum(['true', 'false']).optional(),
+  /** Alerts by fingerprint (16 hex digits), repeatable: the alert that inhibits another, say. */
+  fingerprint: z.union([z.string().regex(/^[0-9a-f]{16}$/), z.array(z.string().regex(/^[0-9a-f]{16}$/)).max(500)]).optional(),
   /** The id of a timeline entry of a delivery ("37 alerts joined: …"): the alerts behind it. */
   event: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   cursor: z.string().max(100).optional(),
@@ -66,6 +68,8 @@ export async function listAlerts(db: Database, rawQuery: AlertListQuery): Promis
   if (query.incident) filters.push(eq(alerts.incidentId, (await getIncident(db, query.incident)).id));
   if (query.silenced === 'true') filters.push(sql`${alerts.silenceId} is not null and ${alerts.incidentId} is null`);
   if (query.silenced === 'false') filters.push(sql`${alerts.silenceId} is null`);
+  if (query.fingerprint !== undefined)
+    filters.push(inArray(alerts.fingerprint, Array.isArray(query.fingerprint) ? query.fingerprint : [query.fingerprint]));
   if (query.event !== undefined) filters.push(inArray(alerts.fingerprint, await deliveredFingerprints(db, query.event)));
   if (query.cursor) filters.push(lt(alerts.id, decodeCursor(query.cursor)));
   const rows = await db

@@ -20,7 +20,10 @@ export const alertRoutes = new Hono<AppEnv>().get(
   async (c) => {
     const url = new URL(c.req.url);
     const filter = url.searchParams.getAll('filter');
-    return c.json(await listAlerts(c.var.ctx.db, { ...c.req.valid('query'), filter }));
+    const fingerprint = url.searchParams.getAll('fingerprint');
+    return c.json(
+      await listAlerts(c.var.ctx.db, { ...c.req.valid('query'), filter, fingerprint: fingerprint.length > 0 ? fingerprint : undefined }),
+    );
   },
 );
 

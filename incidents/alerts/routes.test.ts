@@ -227,7 +227,8 @@ describeOnBackends('alerts, silences and correlation', () => {
       joined: kind === 'joined' ? 1 : 0,
       refired: kind === 'refired' ? 1 : 0,
       resolved: kind === 'resolved' ? 1 : 0,
-      fingerprints: { joined: [], refired: [], resolved: [], [kind]: [fingerprint] },
+      expired: 0,
+      fingerprints: { joined: [], refired: [], resolved: [], expired: [], [kind]: [fingerprint] },
     });
     expect(entries).toEqual([
       { type: 'alerts.changed', occurred_at: t(-60).getTime(), data: entry('DiskFull on db-1 joined', 'joined', 'sev1') },

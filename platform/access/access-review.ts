@@ -10,9 +10,10 @@ import { apiTokens } from '../schema/api-tokens.ts';
 import { auditEntries } from '../schema/audit-entries.ts';
 import type { Elevation } from '../schema/elevations.ts';
 import { elevations } from '../schema/elevations.ts';
+import { identityProviders } from '../schema/identity-providers.ts';
 import { timers } from '../schema/timers.ts';
 import { users } from '../schema/users.ts';
-import { lastLogins, loginMethodOf } from './last-logins.ts';
+import { lastLogins, loginMethodOf, mfaOf } from './last-logins.ts';
 import { ACCESS_REVIEW_TIMER } from './review-reminder.ts';
 
 export const AccessReviewQuery = z.object({
@@ -29,7 +30,7 @@ export interface ReviewedPerson {
   status: 'active' | 'disabled';
   /** How they log in: "password" (local password), or the SSO provider's name. */
   login: string;
-  mfa: 'totp' | 'none';
+  mfa: 'totp' | 'identity provider' | 'none';
   lastLoginAt: Date | null;
   lastLoginMethod: string | null;
   createdAt: Date;
@@ -84,7 +85,7 @@ export async function buildAccessReview(ctx: ActionContext, query: AccessReviewQ
   const since = query.since
     ? new Date(query.since)
     : (lastReview?.reviewedAt ?? new Date(until.getTime() - ctx.config.ACCESS_REVIEW_DAYS * 86_400_000));
-  const [people, tokens, logins, elevationRows, changes, reminder] = await Promise.all([
+  const [people, tokens, logins, elevationRows, changes, reminder, providers] = await Promise.all([
     db.select().from(users).orderBy(asc(users.name), asc(users.email)),
     db
       .select({ token: apiTokens, ownerName: users.name })
@@ -116,7 +117,9 @@ export async function buildAccessReview(ctx: ActionContext, query: AccessReviewQ
       .where(and(eq(timers.kind, ACCESS_REVIEW_TIMER), isNull(timers.firedAt), isNull(timers.cancelledAt)))
       .orderBy(asc(timers.dueAt))
       .limit(1),
+    db.select({ id: identityProviders.id, name: identityProviders.name }).from(identityProviders),
   ]);
+  const providerNames = new Map(providers.map((provider) => [provider.id, provider.name]));
   const counts = await queryRows<{ id: string; actions: number }>(
     db,
     sql`select details->'elevation'->>'id' as id, count(*)::int as actions from audit_entries
@@ -133,10 +136,10 @@ export async function buildAccessReview(ctx: ActionContext, query: AccessReviewQ
       email: person.email,
       role: person.role,
       status: person.disabledAt ? 'disabled' : 'active',
-      login: loginMethodOf(person),
-      mfa: person.totpEnabled ? 'totp' : 'none',
-      lastLoginAt: logins.get(person.id)?.at ?? null,
-      lastLoginMethod: logins.get(person.id)?.method ?? null,
+      login: loginMethodOf(person, providerNames),
+      mfa: mfaOf(person),
+      lastLoginAt: person.lastLoginAt ?? logins.get(person.id)?.at ?? null,
+      lastLoginMethod: person.lastLoginMethod ?? logins.get(person.id)?.method ?? null,
       createdAt: person.createdAt,
     })),
     tokens: tokens.map(({ token, ownerName }) => ({

@@ -24,9 +24,22 @@ export async function lastLogins(db: Database): Promise<Map<string, LastLogin>> 
 }
 
 /**
- * How a person logs in, for the access review: "password" (local password and TOTP) until single
- * sign-on gives people an identity provider, whose name this answers then.
+ * How a person logs in, for the access review: "sso:<provider>" once single sign-on has linked them
+ * to an identity provider, else "password" (local password and TOTP).
  */
-export function loginMethodOf(_person: Pick<User, 'id'>): string {
-  return 'password';
+export function loginMethodOf(person: Pick<User, 'identityProviderId'>, providerNames: ReadonlyMap<string, string>): string {
+  if (!person.identityProviderId) return 'password';
+  return `sso:${providerNames.get(person.identityProviderId) ?? 'removed provider'}`;
+}
+
+/**
+ * The person's second factor as the review reports it: Firebreak's TOTP, the identity provider's MFA
+ * when their last SSO login asserted it (a method without "+totp"), or none.
+ */
+export function mfaOf(person: Pick<User, 'totpEnabled' | 'identityProviderId' | 'lastLoginMethod'>): 'totp' | 'identity provider' | 'none' {
+  if (person.totpEnabled) return 'totp';
+  const method = person.lastLoginMethod ?? '';
+  if (person.identityProviderId && (method.startsWith('oidc') || method.startsWith('saml')) && !method.includes('totp'))
+    return 'identity provider';
+  return 'none';
 }

@@ -33,6 +33,8 @@ function digestedFacts(change: IncidentChange): object {
       return { count: change.count, alerts: change.alerts };
     case 'reopened':
       return { alerts: change.alerts };
+    case 'alert_settled':
+      return { state: change.state, incidentResolved: change.incidentResolved, alerts: change.alerts };
     case 'closed':
       return { reason: change.reason };
     case 'deadline_warning':

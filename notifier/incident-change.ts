@@ -109,6 +109,20 @@ export interface IncidentReopened extends ChangeOf<'reopened'> {
   text?: string;
 }
 
+/**
+ * Alerts of the incident stopped flapping: no state change for a whole flap window. Their messages
+ * were held meanwhile; this one says how they settled, and the pages are made to match.
+ */
+export interface AlertSettled extends ChangeOf<'alert_settled'> {
+  /** The first of them (at most 20). */
+  alerts: ChangedAlert[];
+  count: number;
+  /** How they settled: firing (the incident pages), resolved, or expired (their source went silent). */
+  state: 'firing' | 'resolved' | 'expired';
+  /** The incident has no firing alert left and is resolved: its pages are resolved. */
+  incidentResolved: boolean;
+}
+
 export interface IncidentClosed extends ChangeOf<'closed'> {
   reason: string | null;
 }
@@ -160,6 +174,7 @@ export type IncidentChange =
   | IncidentResolved
   | SignalsExpired
   | IncidentReopened
+  | AlertSettled
   | IncidentClosed
   | DeadlineWarning
   | NoteAdded;

@@ -74,6 +74,15 @@ function describeChange(change: IncidentChange): { text: string; broadcast: bool
     }
     case 'reopened':
       return { text: `:red_circle: Reopened: ${change.text ? escapeSlack(change.text) : 'an alert fired again'}.`, broadcast: true };
+    case 'alert_settled': {
+      const names = [...new Set(change.alerts.map((alert) => alert.alertname || alert.fingerprint))].slice(0, 5).map(escapeSlack);
+      const what =
+        change.count === 1 ? `Alert *${names[0] ?? ''}*` : `${change.count} alerts (${names.map((name) => `*${name}*`).join(', ')})`;
+      return {
+        text: `:ok: Stopped flapping: ${what} settled *${change.state}* (no change for a whole flap window; messages were held while it flapped).${change.incidentResolved ? ' The incident is resolved.' : ''}`,
+        broadcast: true,
+      };
+    }
     case 'closed':
       return { text: `:lock: Closed by ${by}.`, broadcast: true };
     case 'deadline_warning': {
@@ -159,6 +168,15 @@ async function notifyPagerDuty(
       return;
     case 'reopened':
       for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
+      return;
+    case 'alert_settled':
+      // The pages its held changes would have sent: resolved if the incident is, triggered if it still fires.
+      if (change.incidentResolved) {
+        await stopEscalations(tx, incident.id);
+        await followUpPages(tx, settings, incident, 'resolve', key);
+      } else if (change.state === 'firing' && !incident.acknowledgedAt && !incident.recoveredAt && !incident.closedAt) {
+        for (const route of routes.pages) await startPaging(tx, settings, incident, route, change.at, key);
+      }
       return;
     case 'deadline_warning': {
       // Only a breach deadline that has passed pages; an overdue action item is a reminder.

@@ -115,6 +115,14 @@ export const ConfigSchema = z.object({
     .max(30 * 24 * 3600)
     .default(1800),
   ALERT_MAX_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** An alert changing state more than this often within ALERT_FLAP_WINDOW_SECONDS is flapping. */
+  ALERT_FLAP_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(4),
+  ALERT_FLAP_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(600),
   /** Heartbeats (dead man's switches) to apply at start, YAML or JSON; see docs/alerts.md. */
   HEARTBEATS_FILE: z.string().min(1).optional(),
   PLAYBOOKS_FILE: z.string().min(1).optional(),

@@ -14,10 +14,22 @@ export function alertState(alert: Alert, now: Date = new Date()): AlertState {
 
 export function AlertStateBadge({ alert }: { alert: Alert }) {
   const state = alertState(alert);
-  return (
+  const badge = (
     <span class={`badge alert-${state}`}>
       {state === 'firing' ? '● firing' : state === 'resolved' ? '✓ resolved' : '◌ expired — source silent'}
     </span>
+  );
+  if (!alert.flappingSince) return badge;
+  return (
+    <>
+      {badge}{' '}
+      <span
+        class="badge alert-flapping"
+        title="It changes state too often: its messages and pages are held to one per flap window until it settles."
+      >
+        ↯ flapping
+      </span>
+    </>
   );
 }
 

@@ -16,6 +16,8 @@ export interface PendingEvent {
   state: AlertState;
   /** The alert opened this incident (its opening already notified). */
   joinedNew: boolean;
+  /** The alert flaps: this change is told (at most once per window) or held. */
+  flap?: 'held' | 'flapping' | null;
 }
 
 /** The timeline entry type of what one delivery did to an incident's alerts. */
@@ -80,7 +82,18 @@ export function alertChangesByIncident(events: readonly PendingEvent[]): Map<str
     if (entry.severity === null || severityRank(severity) < severityRank(entry.severity)) entry.severity = severity;
   }
   for (const entry of byIncident.values()) entry.text = describeAlertChanges(entry.changes);
+  for (const [incidentId, entry] of byIncident) {
+    const mine = events.filter((pending) => pending.incidentId === incidentId && pending.flap);
+    if (mine.length === 0) continue;
+    entry.text += isHeld(events, incidentId) ? ' (flapping: messages held)' : ' (flapping)';
+  }
   return byIncident;
+}
+
+/** Every change this transaction made to the incident's alerts is of a flapping alert whose message is held. */
+export function isHeld(events: readonly PendingEvent[], incidentId: string): boolean {
+  const mine = events.filter((pending) => pending.incidentId === incidentId);
+  return mine.length > 0 && mine.every((pending) => pending.flap === 'held');
 }
 
 /**

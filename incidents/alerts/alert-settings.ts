@@ -1,5 +1,6 @@
 import type { Config, Severity } from '../../platform/index.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import type { FlapSettings } from './flapping.ts';
 
 /** How alerts are grouped, mapped and expired; from the ALERT_* environment variables. */
 export interface AlertSettings {
@@ -14,6 +15,8 @@ export interface AlertSettings {
   /** An alert that fires again within this long after resolving returns to its incident. */
   refireWindowMs: number;
   maxAlertsPerRequest: number;
+  /** When an alert flaps (ALERT_FLAP_THRESHOLD, ALERT_FLAP_WINDOW_SECONDS). */
+  flap: FlapSettings;
 }
 
 const settingsByConfig = new WeakMap<Config, AlertSettings>();
@@ -45,6 +48,7 @@ function parseAlertSettings(config: Config): AlertSettings {
     defaultSeverity: config.ALERT_DEFAULT_SEVERITY,
     refireWindowMs: config.ALERT_REFIRE_WINDOW_SECONDS * 1000,
     maxAlertsPerRequest: config.ALERT_MAX_PER_REQUEST,
+    flap: { threshold: config.ALERT_FLAP_THRESHOLD, windowMs: config.ALERT_FLAP_WINDOW_SECONDS * 1000 },
   };
 }
 

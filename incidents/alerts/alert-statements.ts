@@ -1,5 +1,6 @@
 import type { Database, Severity } from '../../platform/index.ts';
 import { epochMs, preparedStatement } from '../../platform/index.ts';
+import type { FlapState } from './flapping.ts';
 import type { AlertState } from './merge-alert.ts';
 import type { AlertSource, AlertStatus } from './schema/alerts.ts';
 
@@ -9,7 +10,7 @@ import type { AlertSource, AlertStatus } from './schema/alerts.ts';
  */
 
 /** An alert as ingestion reads it back: its current state and where it belongs. */
-export interface StoredAlert extends AlertState {
+export interface StoredAlert extends AlertState, FlapState {
   fingerprint: string;
   groupKey: string;
   incidentId: string | null;
@@ -31,14 +32,22 @@ interface StoredAlertRow {
   incident_id: string | null;
   silence_id: string | null;
   inhibited_by: string | null;
+  flap_count: number;
+  flap_window_start: number | null;
+  last_change_at: number | null;
+  flapping_since: number | null;
+  flap_notified_at: number | null;
 }
 
 const selectByFingerprint = preparedStatement<[fingerprints: string], StoredAlertRow>(`
   select fingerprint, status, ${epochMs('starts_at')} as starts_at, ${epochMs('ends_at')} as ends_at, ends_at_is_timeout,
     annotations, generator_url, severity, group_key, incident_id::text as incident_id, silence_id::text as silence_id,
-    inhibited_by
+    inhibited_by, flap_count, ${epochMs('flap_window_start')} as flap_window_start, ${epochMs('last_change_at')} as last_change_at,
+    ${epochMs('flapping_since')} as flapping_since, ${epochMs('flap_notified_at')} as flap_notified_at
   from alerts
   where fingerprint = any(string_to_array($1::text, ','))`);
+
+const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** The stored alerts with these fingerprints (hex digits: they travel as one comma-separated text). */
 export async function selectAlerts(db: Database, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
@@ -58,6 +67,11 @@ export async function selectAlerts(db: Database, fingerprints: readonly string[]
       incidentId: row.incident_id,
       silenceId: row.silence_id,
       inhibitedBy: row.inhibited_by,
+      flapCount: row.flap_count,
+      flapWindowStart: dateOrNull(row.flap_window_start),
+      lastChangeAt: dateOrNull(row.last_change_at),
+      flappingSince: dateOrNull(row.flapping_since),
+      flapNotifiedAt: dateOrNull(row.flap_notified_at),
     });
   }
   return found;
@@ -85,18 +99,22 @@ export interface AlertRowWrite {
   silenceId: string | null;
   inhibitedBy: string | null;
   resolvedAt: Date | null;
+  flap: FlapState;
 }
 
 const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`
-  insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, created_at, updated_at)
-  select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, $2::text::timestamptz, $2::text::timestamptz
+  insert into alerts (fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, flap_count, flap_window_start, last_change_at, flapping_since, flap_notified_at, created_at, updated_at)
+  select fingerprint, labels, annotations, severity, status, starts_at, ends_at, ends_at_is_timeout, generator_url, source, group_key, incident_id, silence_id, inhibited_by, resolved_at, flap_count, flap_window_start, last_change_at, flapping_since, flap_notified_at, $2::text::timestamptz, $2::text::timestamptz
   from jsonb_to_recordset($1::text::jsonb) as v(fingerprint text, labels jsonb, annotations jsonb, severity text, status text, starts_at timestamptz, ends_at timestamptz,
-    ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, inhibited_by text, resolved_at timestamptz)
+    ends_at_is_timeout boolean, generator_url text, source text, group_key text, incident_id uuid, silence_id uuid, inhibited_by text, resolved_at timestamptz,
+    flap_count integer, flap_window_start timestamptz, last_change_at timestamptz, flapping_since timestamptz, flap_notified_at timestamptz)
   on conflict (fingerprint) do update set
     annotations = excluded.annotations, severity = excluded.severity, status = excluded.status, starts_at = excluded.starts_at,
     ends_at = excluded.ends_at, ends_at_is_timeout = excluded.ends_at_is_timeout, generator_url = excluded.generator_url,
     group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
-    inhibited_by = excluded.inhibited_by, resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`);
+    inhibited_by = excluded.inhibited_by, resolved_at = excluded.resolved_at, flap_count = excluded.flap_count,
+    flap_window_start = excluded.flap_window_start, last_change_at = excluded.last_change_at, flapping_since = excluded.flapping_since,
+    flap_notified_at = excluded.flap_notified_at, updated_at = excluded.updated_at`);
 
 /**
  * One multi-row upsert of the rows this transaction holds the locks of, in fingerprint order. Its plan
@@ -122,6 +140,11 @@ export async function writeAlertRows(db: Database, writes: AlertRowWrite[], now:
       silence_id: write.silenceId,
       inhibited_by: write.inhibitedBy,
       resolved_at: write.resolvedAt?.toISOString() ?? null,
+      flap_count: write.flap.flapCount,
+      flap_window_start: write.flap.flapWindowStart?.toISOString() ?? null,
+      last_change_at: write.flap.lastChangeAt?.toISOString() ?? null,
+      flapping_since: write.flap.flappingSince?.toISOString() ?? null,
+      flap_notified_at: write.flap.flapNotifiedAt?.toISOString() ?? null,
     }));
   await upsertAlerts(db, JSON.stringify(rows), now.toISOString());
 }

@@ -8,6 +8,8 @@ import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
 import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
 import type { Preloaded } from './correlation.ts';
 import { correlate, needsCorrelation } from './correlation.ts';
+import type { FlapState } from './flapping.ts';
+import { countStateChange, NOT_FLAPPING } from './flapping.ts';
 import type { Outcomes } from './ingest-outcomes.ts';
 import { outcomeOf } from './ingest-outcomes.ts';
 import type { Incoming, IngestContext, Plan } from './ingest-shapes.ts';
@@ -142,7 +144,22 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       outcome.unchanged = true;
       continue;
     }
+    // A state change is counted on the locked row, in this same write: no extra statement.
+    let flap: FlapState = row ?? NOT_FLAPPING;
+    let flapping: 'held' | 'flapping' | null = null;
+    if (merge.events.length > 0) {
+      const counted = countStateChange(flap, now, context.settings.flap);
+      flap = counted.next;
+      flapping = counted.flap;
+    }
     writes.push({
+      flap: {
+        flapCount: flap.flapCount,
+        flapWindowStart: flap.flapWindowStart,
+        lastChangeAt: flap.lastChangeAt,
+        flappingSince: flap.flappingSince,
+        flapNotifiedAt: flap.flapNotifiedAt,
+      },
       fingerprint: item.fingerprint,
       labels: item.labels,
       source: item.source,
@@ -173,6 +190,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
         labels: item.labels,
         state: merge.next,
         joinedNew: placed?.isNewIncident ?? false,
+        flap: flapping,
       });
     }
     // A muted alert whose silence ended joins now: its join is an event like a first firing.

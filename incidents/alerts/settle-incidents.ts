@@ -5,7 +5,7 @@ import { incidentSnapshot } from '../incident-snapshot.ts';
 import { setIncidentResolvedAt } from '../incident-writes.ts';
 import { incidents } from '../schema/incidents.ts';
 import type { PendingEvent } from './alert-events.ts';
-import { alertChangesByIncident, describeAlert } from './alert-events.ts';
+import { alertChangesByIncident, describeAlert, isHeld } from './alert-events.ts';
 import type { IncidentRef } from './alert-statements.ts';
 import { incidentRefs } from './alert-statements.ts';
 import type { AlertEvent } from './merge-alert.ts';
@@ -68,6 +68,8 @@ export async function settleIncidents(
         .map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state));
     const gained = mine.some((pending) => !ending(pending));
     const text = sentences.get(incident.id)?.text;
+    // A flapping alert's changes move the incident, but its messages and pages wait for it to settle.
+    const held = isHeld(mine, incident.id);
     // One message per delivery: the alerts that opened the incident are told by its opening.
     const news = mine.filter((pending) => !(pending.event.type === 'fired' && pending.joinedNew));
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
@@ -89,7 +91,7 @@ export async function settleIncidents(
         continue;
       }
       const updated = await setIncidentResolvedAt(tx, incident.id, now);
-      if (updated) {
+      if (updated && !held) {
         await notifyIncidentChange(tx, config, {
           kind: 'resolved',
           incident: incidentSnapshot(updated),
@@ -105,6 +107,7 @@ export async function settleIncidents(
     if (gained && incident.resolved) {
       const updated = await setIncidentResolvedAt(tx, incident.id, null);
       if (updated) {
+        if (held) continue;
         await notifyIncidentChange(tx, config, {
           kind: 'reopened',
           incident: incidentSnapshot(updated),
@@ -116,7 +119,7 @@ export async function settleIncidents(
         continue;
       }
     }
-    if (news.length > 0) joinedNews.push({ incidentId: incident.id, actorName: actor.name, news, text });
+    if (news.length > 0 && !held) joinedNews.push({ incidentId: incident.id, actorName: actor.name, news, text });
   }
   if (joinedNews.length === 0) return;
   // Deliveries that changed alerts of open incidents: one read of those incidents, then their

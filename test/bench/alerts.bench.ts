@@ -17,6 +17,7 @@ import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
 import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
 import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
 import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
+import { NOT_FLAPPING } from '../../incidents/alerts/flapping.ts';
 import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
 import type { Database } from '../../platform/index.ts';
 import { createLogger, createToken, loadConfig, planGenerically, queryRows, SYSTEM_ACTOR, systemContext } from '../../platform/index.ts';
@@ -238,6 +239,7 @@ async function storageFloor(
           incidentId: incident?.id ?? null,
           silenceId: null,
           inhibitedBy: null,
+          flap: NOT_FLAPPING,
           resolvedAt: null,
         });
         if (incident && withTimeline)

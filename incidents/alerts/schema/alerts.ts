@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { SEVERITIES } from '../../../platform/index.ts';
 import { incidents } from '../../schema/incidents.ts';
 
@@ -45,6 +45,15 @@ export const alerts = pgTable(
     inhibitedBy: text(),
     /** When its sender resolved it; null while it fires and when it expired instead. */
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** State changes (fired, resolved, re-fired, expired) counted since flapWindowStart (ALERT_FLAP_WINDOW_SECONDS). */
+    flapCount: integer().notNull().default(0),
+    flapWindowStart: timestamp({ withTimezone: true, precision: 3 }),
+    /** Its last state change: it settles when there was none for a whole flap window. */
+    lastChangeAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Set while it flaps (more than ALERT_FLAP_THRESHOLD changes in a window): its messages are held. */
+    flappingSince: timestamp({ withTimezone: true, precision: 3 }),
+    /** When its last message went out while flapping: at most one per window. */
+    flapNotifiedAt: timestamp({ withTimezone: true, precision: 3 }),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
@@ -56,6 +65,8 @@ export const alerts = pgTable(
     // Serves retention (resolved alerts past ALERT_RETENTION_DAYS) and its oldest-row metric; a
     // heartbeat rewrites neither column, so in-place updates stay possible.
     index('alerts_resolved_idx').on(table.resolvedAt).where(sql`status = 'resolved'`),
+    // Serves the settling of flapping alerts (the expiry job's tick); only flapping rows are in it.
+    index('alerts_flapping_idx').on(table.lastChangeAt).where(sql`flapping_since is not null`),
     // No index on labels: a GIN index would double the cost of inserting an alert (measured: 26 µs of
     // 56 µs per row), and label filters of GET /api/alerts are checked on the rows the other filters
     // and the id order reach, as Alertmanager checks them on the alerts it holds.

@@ -245,7 +245,7 @@ describe('firebreak --help, --version and wrong arguments', () => {
     const printed = await firebreakCli(['db', 'grants', '--role', 'fb_runtime'], env);
     expect(printed.code).toBe(0);
     expect(printed.stdout).toContain('CREATE ROLE fb_runtime LOGIN');
-    expect(printed.stdout).toContain('REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM fb_runtime;');
+    expect(printed.stdout).toContain('REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries, audit_prune_anchors FROM fb_runtime;');
     const refused = await firebreakCli(['db', 'grants', '--role', 'x; drop table y'], env);
     expect(refused.code).toBe(2);
     expectOneLineError(refused.stderr, /role name/);

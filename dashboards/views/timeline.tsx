@@ -239,7 +239,7 @@ export function TimelineItem({ event, reference }: { event: TimelineEvent; refer
 
 /** The alerts behind a delivery's entry, on the alerts page. */
 function DeliveryLink({ event }: { event: TimelineEvent }) {
-  const count = ['joined', 'refired', 'resolved'].reduce((sum, kind) => sum + (Number(event.data[kind]) || 0), 0);
+  const count = ['joined', 'refired', 'resolved', 'expired'].reduce((sum, kind) => sum + (Number(event.data[kind]) || 0), 0);
   return (
     <>
       {' · '}

@@ -104,7 +104,8 @@ describe.each(databaseBackends)('heartbeats and silent sources in Chromium on %s
     await page.waitForURL(/\/incidents\/INC-1$/);
     expect(await page.textContent('#alerts-expired')).toContain('Alerts expired — source silent');
     expect(await page.textContent('main')).toContain('◌ expired — source silent');
-    expect(await page.textContent('main')).toContain('expired: its source went silent');
+    expect(await page.textContent('main')).toContain('expired: the source went silent');
+    expect(await page.textContent('main')).toContain('· the 2 alerts');
     await shot('04-incident-source-silent');
 
     await page.goto(`${base}/heartbeats`);

@@ -1,11 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestFirebreak } from '../harness/app.ts';
 import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
-import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
+import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 import { populateInstall, SUBJECT } from '../harness/populated-install.ts';
@@ -43,15 +42,7 @@ describe.each(databaseBackends)('export and data-subject pages in Chromium on %s
     ({ firebreak, page, base } = browser);
     await populateInstall(firebreak);
     const admin = await createDashboardUser(firebreak, 'admin', 'dpo@example.com');
-    await page.goto(`${base}/login`);
-    await page.fill('#email', admin.email);
-    await page.fill('#password', admin.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/login\/enrol/);
-    const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
-    await page.fill('#code', await generate({ secret }));
-    await page.click('form[action="/login/enrol"] button[type=submit]');
-    await page.waitForURL(/\/incidents$/);
+    await logInWithEnrolment(page, base, admin);
   });
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveAlerts } from '../../incidents/index.ts';
 import { systemContext } from '../../platform/index.ts';
 import type { TestFirebreak } from '../harness/app.ts';
 import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
-import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
+import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 
@@ -35,15 +34,7 @@ describe.each(databaseBackends)('heartbeats and silent sources in Chromium on %s
 
   it('adds a heartbeat (a refusal keeps what was typed), shows it heard, removes it; an incident reads "alerts expired — source silent"', async () => {
     const user = await createDashboardUser(firebreak, 'commander', 'kim@example.com');
-    await page.goto(`${base}/login`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/login\/enrol/);
-    const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
-    await page.fill('#code', await generate({ secret }));
-    await page.click('form[action="/login/enrol"] button[type=submit]');
-    await page.waitForURL(/\/incidents$/);
+    await logInWithEnrolment(page, base, user);
 
     await page.click('nav a[href="/heartbeats"]');
     await page.waitForURL(/\/heartbeats$/);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generate as generateTotp } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import type { RunningServer } from '../../server.ts';
@@ -44,4 +45,21 @@ export async function openDashboardBrowser(backend: Backend, env: Record<string,
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Logs a person in who has never logged in: password, then the TOTP enrolment the dashboard requires;
+ * the page ends on /incidents. Answers the TOTP secret, for a later code.
+ */
+export async function logInWithEnrolment(page: Page, base: string, person: { email: string; password: string }): Promise<string> {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', person.email);
+  await page.fill('#password', person.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/login\/enrol/);
+  const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
+  await page.fill('#code', await generateTotp({ secret }));
+  await page.click('form[action="/login/enrol"] button[type=submit]');
+  await page.waitForURL(/\/incidents$/);
+  return secret;
 }

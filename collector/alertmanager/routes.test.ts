@@ -76,7 +76,8 @@ describeOnBackends('Alertmanager ingestion', () => {
       'alerts.changed: 2 alerts resolved: HighErrorRate on api-1:9100, api-2:9100',
       'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100',
       'alerts.changed: 2 alerts resolved: HighErrorRate on api-1:9100, api-2:9100',
-      'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100',
+      // The fifth change within ALERT_FLAP_WINDOW_SECONDS: more than ALERT_FLAP_THRESHOLD (4), flapping.
+      'alerts.changed: 2 alerts fired again: HighErrorRate on api-1:9100, api-2:9100 (flapping)',
     ]);
     const rows = await alertRows();
     expect(rows.find((row) => row.fingerprint === '07374bc745014510')).toMatchObject({

@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
-import { checkPurgeStatement, EXPORT_KIND_NAMES, parseKindList, purgeInstall, writeExport } from './incidents/index.ts';
 import type { ActionContext, AuditCheckpoint, AuditVerification, Config, DatabaseHandle, RestoreResult } from './platform/index.ts';
 import {
   AuditCheckpointError,
@@ -55,8 +54,8 @@ interface Command {
   /** The arguments after `firebreak <name>`. */
   synopsis: string;
   summary: string;
-  /** Lines of help below the synopsis. */
-  details?: string;
+  /** Lines of help below the synopsis; a function when they need code the command loads lazily. */
+  details?: string | (() => Promise<string>);
   options: ParseArgsOptionsConfig;
   positionals?: number;
   /** Answers the exit code; -1 leaves the process running (serve). */
@@ -82,6 +81,12 @@ async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => 
     await release?.();
   }
 }
+
+/**
+ * The incidents part, loaded only by the commands that use it: importing it costs every process a second or
+ * more, and most commands (help, tokens, people, audit) never touch it.
+ */
+const loadIncidents = () => import('./incidents/index.ts');
 
 type ServerRequest = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, body?: unknown) => Promise<T>;
 
@@ -578,8 +583,8 @@ sides and verifies the audit chain there, then prints what to set next. DATA_DIR
   export: {
     synopsis: '--out DIR [--kinds a,b]',
     summary: 'export the data in open formats (NDJSON, CSV, Markdown) with a manifest',
-    details: `--out DIR    the export's directory (created if missing)
---kinds a,b  only these kinds (default all): ${EXPORT_KIND_NAMES.join(', ')}
+    details: async () => `--out DIR    the export's directory (created if missing)
+--kinds a,b  only these kinds (default all): ${(await loadIncidents()).EXPORT_KIND_NAMES.join(', ')}
 Writes DIR/<kind>/*.ndjson (one JSON object a line), *.csv where the rows are flat, reports/<INC-n>.md,
 and DIR/manifest.json with row counts and SHA-256 per file. Run it again with the same --out after an
 interruption: kinds whose files still match the manifest are kept, the others are written.
@@ -588,6 +593,7 @@ While a server holds the embedded database, stop it first (or download GET /api/
     async run(config, values) {
       const out = text(values, 'out');
       if (!out) throw new OperatorError('export needs --out DIR (npx firebreak export --help).', 2);
+      const { EXPORT_KIND_NAMES, parseKindList, writeExport } = await loadIncidents();
       const { kinds, unknown } = parseKindList(text(values, 'kinds'));
       if (unknown.length) throw new OperatorError(`Unknown kind ${unknown.join(', ')}; the kinds are ${EXPORT_KIND_NAMES.join(', ')}.`, 2);
       const result = await withDatabase(config, (handle) =>
@@ -622,6 +628,7 @@ install) and deletes every file under BACKUP_DIR. Check a statement with \`fireb
       const exportDirectory = text(values, 'export-dir');
       if (!confirm || !exportDirectory)
         throw new OperatorError('purge needs --confirm ORGANISATION and --export-dir DIR (npx firebreak purge --help).', 2);
+      const { purgeInstall } = await loadIncidents();
       const { statement, file } = await withDatabase(config, (handle) =>
         purgeInstall(handle, config, {
           confirm,
@@ -647,6 +654,7 @@ Without Firebreak: openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in FILE
     positionals: 1,
     async run(config, values, [file]) {
       if (!file) throw new OperatorError('purge verify needs the statement file (npx firebreak purge verify --help).', 2);
+      const { checkPurgeStatement } = await loadIncidents();
       const check = await checkPurgeStatement(file, config, text(values, 'public-key')).catch((error: Error) => {
         throw new OperatorError(`Cannot check ${file}: ${error.message}`);
       });
@@ -787,9 +795,10 @@ function usage(): string {
   ].join('\n');
 }
 
-function commandHelp(name: string, command: Command): string {
+async function commandHelp(name: string, command: Command): Promise<string> {
+  const details = typeof command.details === 'function' ? await command.details() : command.details;
   return [`Usage: firebreak ${name} ${command.synopsis}`.trimEnd(), '', `${command.summary[0]?.toUpperCase()}${command.summary.slice(1)}.`]
-    .concat(command.details ? ['', command.details] : [])
+    .concat(details ? ['', details] : [])
     .concat(name === 'serve' || name === 'migrate' ? [] : ['', DATABASE_NOTE])
     .join('\n');
 }
@@ -830,7 +839,7 @@ export async function runCli(argv: string[], config?: Config): Promise<number> {
     return values.help ? 0 : 2;
   }
   if (values.help) {
-    console.log(commandHelp(name, command));
+    console.log(await commandHelp(name, command));
     return 0;
   }
   if (positionals.length > (command.positionals ?? 0)) {

@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
 import postgres from 'postgres';
+import { inject } from 'vitest';
 import type { DatabaseHandle, DatabaseKind } from '../../platform/index.ts';
 import { openDatabase, runMigrations } from '../../platform/index.ts';
 
 export type Backend = DatabaseKind;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A dump of a migrated PGlite, made once per run by test/harness/global-setup.ts. */
+    pgliteSnapshotFile: string | null;
+    /** The migrated Postgres database, made once per run, that test databases are cloned from. */
+    postgresTemplate: string | null;
+  }
+}
 
 /**
  * The backends every database test runs on: PGlite always, and the Postgres server at
@@ -19,18 +30,33 @@ export const databaseBackends: Backend[] = (() => {
 
 export const TEST_DATABASE_PREFIX = 'fbtest_';
 
-let pgliteSnapshot: Promise<Blob> | null = null;
-let postgresTemplate: Promise<string> | null = null;
+/** What the global setup made for the whole run; null outside vitest or where it made nothing. */
+function provided<K extends 'pgliteSnapshotFile' | 'postgresTemplate'>(key: K): string | null {
+  try {
+    return inject(key) ?? null;
+  } catch {
+    return null;
+  }
+}
 
-/** A migrated PGlite made once per worker and dumped; each test loads the dump (much faster than migrating). */
-function migratedPgliteSnapshot(): Promise<Blob> {
-  pgliteSnapshot ??= (async () => {
-    const handle = await openDatabase({});
-    await runMigrations(handle);
-    const client = (handle.db as unknown as { $client: { dumpDataDir(compression: 'none'): Promise<Blob> } }).$client;
-    const dump = await client.dumpDataDir('none');
-    await handle.close();
-    return dump;
+/** A new PGlite, migrated, dumped. Starting PGlite and migrating it costs seconds; loading the dump, one. */
+export async function dumpMigratedPglite(): Promise<Blob> {
+  const handle = await openDatabase({});
+  await runMigrations(handle);
+  const client = (handle.db as unknown as { $client: { dumpDataDir(compression: 'none'): Promise<Blob> } }).$client;
+  const dump = await client.dumpDataDir('none');
+  await handle.close();
+  return dump;
+}
+
+let pgliteSnapshot: Promise<Blob> | null = null;
+let ownPostgresTemplate: Promise<string> | null = null;
+
+/** The migrated PGlite dump: the run's (global setup), or one made by this process when there is none. */
+export function migratedPgliteSnapshot(): Promise<Blob> {
+  pgliteSnapshot ??= (() => {
+    const file = provided('pgliteSnapshotFile');
+    return file ? openAsBlob(file) : dumpMigratedPglite();
   })();
   return pgliteSnapshot;
 }
@@ -52,7 +78,7 @@ function newDatabaseName(): string {
   return `${TEST_DATABASE_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
 }
 
-async function withAdmin<T>(run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
   const sql = postgres(serverUrl(), { max: 1, onnotice: () => undefined });
   try {
     return await run(sql);
@@ -61,17 +87,26 @@ async function withAdmin<T>(run: (sql: postgres.Sql) => Promise<T>): Promise<T> 
   }
 }
 
-/** A migrated template database per worker; test databases are cloned from it. */
+/** A new migrated Postgres database to clone test databases from; its name. */
+export async function createPostgresTemplate(): Promise<string> {
+  const name = newDatabaseName();
+  await withAdmin((sql) => sql.unsafe(`create database "${name}"`));
+  const handle = await openDatabase({ url: databaseUrl(name), poolSize: 1 });
+  await runMigrations(handle);
+  await handle.close();
+  return name;
+}
+
+export async function dropPostgresDatabase(name: string): Promise<void> {
+  await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
+}
+
+/** The run's template (global setup), or one of this process's own when there is none. */
 function migratedPostgresTemplate(): Promise<string> {
-  postgresTemplate ??= (async () => {
-    const name = newDatabaseName();
-    await withAdmin((sql) => sql.unsafe(`create database "${name}"`));
-    const handle = await openDatabase({ url: databaseUrl(name), poolSize: 1 });
-    await runMigrations(handle);
-    await handle.close();
-    return name;
-  })();
-  return postgresTemplate;
+  const shared = provided('postgresTemplate');
+  if (shared) return Promise.resolve(shared);
+  ownPostgresTemplate ??= createPostgresTemplate();
+  return ownPostgresTemplate;
 }
 
 /** A fresh, migrated, private database on the backend; close() drops it. */
@@ -85,7 +120,7 @@ export async function openTestDatabase(backend: Backend, options: { poolSize?: n
     ...handle,
     async close() {
       await handle.close();
-      await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
+      await dropPostgresDatabase(name);
     },
   };
 }
@@ -94,16 +129,13 @@ export async function openTestDatabase(backend: Backend, options: { poolSize?: n
 export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = newDatabaseName();
   await withAdmin((sql) => sql.unsafe(`create database "${name}"`));
-  return {
-    url: databaseUrl(name),
-    drop: () => withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)).then(() => undefined),
-  };
+  return { url: databaseUrl(name), drop: () => dropPostgresDatabase(name) };
 }
 
-/** Drops this worker's template; called from the test setup file after all tests. */
+/** Drops the template this process made for itself, if it made one; called from the test setup file after all tests. */
 export async function dropWorkerTemplate(): Promise<void> {
-  if (!postgresTemplate) return;
-  const name = await postgresTemplate.catch(() => null);
-  postgresTemplate = null;
-  if (name) await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
+  if (!ownPostgresTemplate) return;
+  const name = await ownPostgresTemplate.catch(() => null);
+  ownPostgresTemplate = null;
+  if (name) await dropPostgresDatabase(name);
 }

@@ -848,15 +848,24 @@ export async function runCli(argv: string[], config?: Config): Promise<number> {
   return command.run(config ?? loadConfig(), values, positionals);
 }
 
+/**
+ * What the firebreak process does with its arguments: runs the command, prints a fatal error as the
+ * operator should read it, and answers the exit code (null while the command keeps running: serve).
+ */
+export async function runCliProcess(argv: string[], config?: Config): Promise<number | null> {
+  try {
+    const code = await runCli(argv, config);
+    return code >= 0 ? code : null;
+  } catch (error) {
+    const fatal = describeFatalError(error);
+    console.error(fatal.text);
+    return fatal.exitCode;
+  }
+}
+
 const isMain = process.argv[1] && import.meta.filename === (await import('node:fs')).realpathSync(process.argv[1]);
 if (isMain || process.env.FIREBREAK_CLI === '1') {
-  runCli(process.argv.slice(2))
-    .then((code) => {
-      if (code >= 0) process.exit(code);
-    })
-    .catch((error: unknown) => {
-      const fatal = describeFatalError(error);
-      console.error(fatal.text);
-      process.exit(fatal.exitCode);
-    });
+  void runCliProcess(process.argv.slice(2)).then((code) => {
+    if (code !== null) process.exit(code);
+  });
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '../platform/index.ts';
 import { createFirebreak } from '../server.ts';
-import { createEmptyPostgresDatabase, databaseBackends } from './harness/database.ts';
+import { createMigratedPostgresDatabase, databaseBackends, migratedDataDirectory } from './harness/database.ts';
 
 const run = promisify(execFile);
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'firebreak.js');
@@ -100,13 +100,13 @@ async function managePeopleBriefly(env: Record<string, string>) {
 
 describe('firebreak user and token commands', () => {
   it('manage people and their tokens on the embedded database', async () => {
-    await managePeopleBriefly({ DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-cli-people-')) });
+    await managePeopleBriefly({ DATA_DIR: await migratedDataDirectory('firebreak-cli-people-') });
   }, 300_000);
 
   it.runIf(databaseBackends.includes('postgres'))(
     'manage people and their tokens with DATABASE_URL',
     async () => {
-      const database = await createEmptyPostgresDatabase();
+      const database = await createMigratedPostgresDatabase();
       try {
         await managePeople({ DATABASE_URL: database.url, DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-cli-people-')) });
       } finally {

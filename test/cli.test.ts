@@ -4,12 +4,13 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
+import { format, promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { runCliProcess } from '../cli.ts';
 import { createLogger, FIREBREAK_VERSION, loadConfig, lockEmbeddedDatabase, openDatabase } from '../platform/index.ts';
 import { createFirebreak } from '../server.ts';
-import { createEmptyPostgresDatabase, databaseBackends } from './harness/database.ts';
+import { createEmptyPostgresDatabase, databaseBackends, migratedDataDirectory, openTestDatabase } from './harness/database.ts';
 
 const run = promisify(execFile);
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'firebreak.js');
@@ -22,6 +23,29 @@ async function firebreakCli(args: string[], env: Record<string, string>) {
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/**
+ * The same command line run in this process, through what the process runs (runCliProcess): for help,
+ * versions and refused arguments, and with `env` (its configuration) for commands that only set up
+ * what a test checks with real processes. A firebreak process costs a second or two of CPU to start.
+ */
+async function firebreakInProcess(args: string[], env?: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    stdout += `${format(...parts)}\n`;
+  });
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => {
+    stderr += `${format(...parts)}\n`;
+  });
+  try {
+    const code = await runCliProcess(args, env && loadConfig({ LOG_LEVEL: 'silent', ...env }));
+    return { code, stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
   }
 }
 
@@ -82,7 +106,7 @@ describe('firebreak CLI with the embedded database', () => {
   it('writes the first admin token to DATA_DIR/initial-admin-token with mode 0600', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-first-'));
     const config = loadConfig({ DATA_DIR: dataDirectory, LOG_LEVEL: 'silent' });
-    const database = await openDatabase({});
+    const database = await openTestDatabase('pglite');
     const firebreak = await createFirebreak(config, { database, logger: createLogger('silent') });
     try {
       const file = path.join(dataDirectory, 'initial-admin-token');
@@ -99,7 +123,7 @@ describe('firebreak CLI with the embedded database', () => {
   it('creates a token with the value in --value-file (how compose and Kubernetes provision the ingest token)', {
     timeout: 120_000,
   }, async () => {
-    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-value-'));
+    const dataDirectory = await migratedDataDirectory('firebreak-value-');
     const file = path.join(dataDirectory, 'ingest-token');
     const value = 'compose-ingest-token-0123456789abcdef';
     await writeFile(file, `${value}\n`);
@@ -127,10 +151,10 @@ describe('firebreak CLI with the embedded database', () => {
   });
 
   it('checkpoints the audit head and catches the last entries deleted after it, in one line', { timeout: 120_000 }, async () => {
-    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-checkpoint-'));
+    const dataDirectory = await migratedDataDirectory('firebreak-checkpoint-');
     const env = { DATA_DIR: dataDirectory };
     for (const name of ['a', 'b', 'c'])
-      expect((await firebreakCli(['token', 'create', '--name', name, '--role', 'viewer'], env)).code).toBe(0);
+      expect((await firebreakInProcess(['token', 'create', '--name', name, '--role', 'viewer'], env)).code).toBe(0);
     const file = path.join(dataDirectory, 'head.json');
     const written = await firebreakCli(['audit', 'checkpoint', '--out', file], env);
     expect(written.code, written.stderr).toBe(0);
@@ -171,7 +195,7 @@ describe('firebreak CLI with the embedded database', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/role/);
-    const unknown = await firebreakCli(['frobnicate'], {});
+    const unknown = await firebreakInProcess(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command/);
   });
@@ -209,14 +233,9 @@ describe('firebreak --help, --version and wrong arguments', () => {
     for (const command of COMMANDS) expect(overview.stdout).toContain(`  ${command}`);
     expect((await firebreakCli(['--version'], env)).stdout.trim()).toBe(`firebreak ${FIREBREAK_VERSION}`);
 
-    const answers = await Promise.all(
-      COMMANDS.map(async (command) => ({
-        command,
-        help: await firebreakCli([...command.split(' '), '--help'], env),
-        version: await firebreakCli([...command.split(' '), '-v'], env),
-      })),
-    );
-    for (const { command, help, version } of answers) {
+    for (const command of COMMANDS) {
+      const help = await firebreakInProcess([...command.split(' '), '--help']);
+      const version = await firebreakInProcess([...command.split(' '), '-v']);
       expect(help.code, command).toBe(0);
       expect(help.stdout.split('\n')[0]).toMatch(new RegExp(`^Usage: firebreak ${command}\\b`));
       expect(version.stdout.trim(), command).toBe(`firebreak ${FIREBREAK_VERSION}`);
@@ -229,13 +248,13 @@ describe('firebreak --help, --version and wrong arguments', () => {
     const option = await firebreakCli(['token', 'create', '--name', 'x', '--rol', 'admin'], env);
     expect(option.code).toBe(2);
     expectOneLineError(option.stderr, /Unknown option '--rol'.*npx firebreak token create --help/);
-    const serveOption = await firebreakCli(['serve', '--port', '9000'], env);
+    const serveOption = await firebreakInProcess(['serve', '--port', '9000']);
     expect(serveOption.code).toBe(2);
     expectOneLineError(serveOption.stderr, /Unknown option '--port'/);
-    const group = await firebreakCli(['token'], env);
+    const group = await firebreakInProcess(['token']);
     expect(group.code).toBe(2);
     expectOneLineError(group.stderr, /"token" needs one of: create, list, revoke/);
-    const extra = await firebreakCli(['token', 'revoke', 'a', 'b'], env);
+    const extra = await firebreakInProcess(['token', 'revoke', 'a', 'b']);
     expect(extra.code).toBe(2);
     expectOneLineError(extra.stderr, /Unexpected argument "b"/);
   }, 120_000);
@@ -341,7 +360,7 @@ describe('firebreak serve on the embedded database', () => {
 
       // Another server on the same port: one line, exit 1.
       const port = new URL(url).port;
-      const second = await firebreakCli(['serve'], { DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-port-')), PORT: port });
+      const second = await firebreakCli(['serve'], { DATA_DIR: await migratedDataDirectory('firebreak-port-'), PORT: port });
       expect(second.code).toBe(1);
       expectOneLineError(second.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use`));
     } finally {

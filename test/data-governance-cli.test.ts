@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { migratedDataDirectory } from './harness/database.ts';
 
 const cli = path.resolve(import.meta.dirname, '..', 'bin', 'firebreak.js');
 
@@ -22,7 +22,7 @@ describe('firebreak export, purge and purge verify on the embedded database', ()
   it('exports, refuses an unknown kind and a wrong organisation, purges after the export, verifies the signed statement', {
     timeout: 240_000,
   }, async () => {
-    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-cli-governance-'));
+    const dataDirectory = await migratedDataDirectory('firebreak-cli-governance-');
     const out = path.join(dataDirectory, 'final-export');
     const env = { DATA_DIR: dataDirectory, BREACH_ORGANIZATION_NAME: 'Acme Cloud' };
 

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { DatabaseHandle, DatabaseKind } from '../../platform/index.ts';
@@ -109,20 +112,38 @@ function migratedPostgresTemplate(): Promise<string> {
   return ownPostgresTemplate;
 }
 
-/** A fresh, migrated, private database on the backend; close() drops it. */
-export async function openTestDatabase(backend: Backend, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
-  if (backend === 'pglite') return openDatabase({ pgliteSnapshot: await migratedPgliteSnapshot() });
+/** The URL of a fresh Postgres database cloned from the migrated template, and its drop. */
+export async function createMigratedPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const template = await migratedPostgresTemplate();
   const name = newDatabaseName();
   await withAdmin((sql) => sql.unsafe(`create database "${name}" template "${template}"`));
-  const handle = await openDatabase({ url: databaseUrl(name), poolSize: options.poolSize ?? 5 });
+  return { url: databaseUrl(name), drop: () => dropPostgresDatabase(name) };
+}
+
+/** A fresh, migrated, private database on the backend; close() drops it. */
+export async function openTestDatabase(backend: Backend, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+  if (backend === 'pglite') return openDatabase({ pgliteSnapshot: await migratedPgliteSnapshot() });
+  const database = await createMigratedPostgresDatabase();
+  const handle = await openDatabase({ url: database.url, poolSize: options.poolSize ?? 5 });
   return {
     ...handle,
     async close() {
       await handle.close();
-      await dropPostgresDatabase(name);
+      await database.drop();
     },
   };
+}
+
+/**
+ * A new DATA_DIR whose embedded database is made and migrated already (from the run's dump), as the
+ * first command in it leaves it. A command in a fresh DATA_DIR first spends seconds of CPU creating
+ * the database; tests of what comes after that start here, and the first run keeps tests of its own.
+ */
+export async function migratedDataDirectory(prefix: string): Promise<string> {
+  const dataDirectory = await mkdtemp(path.join(tmpdir(), prefix));
+  const handle = await openDatabase({ dataDirectory, pgliteSnapshot: await migratedPgliteSnapshot() });
+  await handle.close();
+  return dataDirectory;
 }
 
 /** The URL of a fresh, empty (unmigrated) Postgres database, and its drop. */

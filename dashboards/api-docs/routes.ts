@@ -26,6 +26,7 @@ function page(versions: Record<string, string>): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Firebreak API reference</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${url('swagger-ui.css')}">
 <style>
   body { margin: 0; font-family: system-ui, sans-serif; }

@@ -6,7 +6,6 @@ import { expect } from 'vitest';
 import { queryRows } from '../../platform/index.ts';
 import { describeOnBackends, it, test } from '../../test/harness/fixtures.ts';
 import { populateInstall, SUBJECT } from '../../test/harness/populated-install.ts';
-import { csvCell } from './csv-cell.ts';
 import type { ExportKindName } from './export-kinds.ts';
 import { EXPORT_KIND_NAMES, EXPORT_TABLES } from './export-kinds.ts';
 import { readManifest, verifyExport } from './export-manifest.ts';
@@ -194,20 +193,5 @@ describeOnBackends('data export', () => {
     expect((await firebreak.request('GET', '/api/export', { token: null })).status).toBe(401);
     const commander = await firebreak.tokenFor('commander');
     expect((await firebreak.request('GET', '/api/export', { token: commander })).status).toBe(403);
-  });
-});
-
-describeOnBackends('csv cells', () => {
-  it('quote per RFC 4180 and defuse text a spreadsheet would run as a formula', () => {
-    expect(csvCell('plain')).toBe('plain');
-    expect(csvCell('a,b')).toBe('"a,b"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('two\nlines')).toBe('"two\nlines"');
-    expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-    expect(csvCell('+1')).toBe("'+1");
-    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvCell(-3)).toBe('-3');
-    expect(csvCell(null)).toBe('');
-    expect(csvCell({ a: 1 })).toBe('"{""a"":1}"');
   });
 });

@@ -1,3 +1,4 @@
+import { csvLine } from '../text/index.ts';
 import type { AccessReviewReport, ReviewedChange } from './access-review.ts';
 
 const HEADER = [
@@ -14,17 +15,6 @@ const HEADER = [
   'elevations_in_period',
   'changes_in_period',
 ];
-
-/**
- * One cell, quoted (RFC 4180: in double quotes, inner quotes doubled). A spreadsheet would run a cell
- * starting with = + - @ (or a tab or carriage return, which some strip first) as a formula: such a
- * cell gets a leading apostrophe, the OWASP advice, so it reads as the text it is.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replaceAll('"', '""')}"`;
-}
 
 const iso = (at: Date | null | undefined) => (at ? at.toISOString() : '');
 
@@ -83,5 +73,5 @@ export function accessReviewCsv(report: AccessReviewReport): string {
       changesAbout('api_token', token.id),
     ]);
   }
-  return `${[HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return [HEADER, ...rows].map((row) => csvLine(row)).join('');
 }

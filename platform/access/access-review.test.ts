@@ -16,13 +16,13 @@ interface ReviewBody {
   nextReviewDueAt: string;
 }
 
-/** Parses RFC 4180 CSV (quoted cells, doubled quotes, CRLF rows). */
+/** Parses RFC 4180 CSV rows (quoted or bare cells, doubled quotes, CRLF rows; no line break inside a cell). */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   for (const line of text.split('\r\n').filter(Boolean)) {
     const cells: string[] = [];
-    const pattern = /"((?:[^"]|"")*)"(?:,|$)/g;
-    for (const match of line.matchAll(pattern)) cells.push((match[1] ?? '').replaceAll('""', '"'));
+    const pattern = /(?:^|,)(?:"((?:[^"]|"")*)"|([^",]*))(?=,|$)/g;
+    for (const match of line.matchAll(pattern)) cells.push(match[1] === undefined ? (match[2] ?? '') : match[1].replaceAll('""', '"'));
     rows.push(cells);
   }
   return rows;
@@ -77,9 +77,9 @@ describeOnBackends('access review', () => {
     expect(csvResponse.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csvResponse.headers.get('content-disposition')).toMatch(/attachment; filename="access-review-\d{4}-\d{2}-\d{2}\.csv"/);
     const csv = await csvResponse.text();
-    // Every cell quoted; inner quotes doubled; a cell that would be a formula starts with an apostrophe.
-    expect(csv).toContain(`"'=cmd|' /C calc'!A0 ""the admin"""`);
-    expect(csv).not.toMatch(/(^|,)"[=+\-@]/m);
+    // Quoted where RFC 4180 needs it, inner quotes doubled; a cell that would be a formula starts with an apostrophe.
+    expect(csv).toContain(`,"'=cmd|' /C calc'!A0 ""the admin""",`);
+    expect(csv).not.toMatch(/(^|,)"?[=+\-@]/m);
     const rows = parseCsv(csv);
     expect(rows[0]).toEqual([
       'type',

@@ -2,7 +2,7 @@ export type { AccessReview } from '../schema/access-reviews.ts';
 export type { Elevation, ElevationStatus } from '../schema/elevations.ts';
 export type { AccessReviewReport, ReviewedChange, ReviewedPerson, ReviewedToken } from './access-review.ts';
 export { AccessReviewQuery, buildAccessReview } from './access-review.ts';
-export { accessReviewCsv, csvCell } from './access-review-csv.ts';
+export { accessReviewCsv } from './access-review-csv.ts';
 export { applyActiveElevation } from './active-elevation.ts';
 export { listAdminPeople } from './admins.ts';
 export type { AccessAnnouncement, AccessAnnouncer } from './announcements.ts';

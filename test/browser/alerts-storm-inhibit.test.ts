@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getIncident } from '../../incidents/index.ts';
 import type { TestFirebreak } from '../harness/app.ts';
 import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
-import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
+import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 
@@ -24,15 +23,7 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
     browser = await openDashboardBrowser(backend);
     ({ firebreak, page, base } = browser);
     const user = await createDashboardUser(firebreak, 'admin', 'ana@example.com');
-    await page.goto(`${base}/incidents`);
-    await page.fill('#email', user.email);
-    await page.fill('#password', user.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/login\/enrol/);
-    const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
-    await page.fill('#code', await generate({ secret }));
-    await page.click('form[action="/login/enrol"] button[type=submit]');
-    await page.waitForURL(/\/incidents$/);
+    await logInWithEnrolment(page, base, user);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETENTION_JOB } from '../../platform/index.ts';
 import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
-import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
+import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 
@@ -27,15 +26,8 @@ describe.each(databaseBackends)('the audit page after retention pruned the trail
   it('verifies the kept chain from its anchor and says which entries retention deleted', async () => {
     const { firebreak, page, base } = browser;
     const admin = await createDashboardUser(firebreak, 'admin', 'auditor@example.com');
+    await logInWithEnrolment(page, base, admin);
     await page.goto(`${base}/admin/audit`);
-    await page.fill('#email', admin.email);
-    await page.fill('#password', admin.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/login\/enrol/);
-    const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
-    await page.fill('#code', await generate({ secret }));
-    await page.click('form[action="/login/enrol"] button[type=submit]');
-    await page.waitForURL(/\/admin\/audit$/);
 
     // Forty days on, every entry so far is past AUDIT_RETENTION_DAYS (30): the job cuts them.
     expect(await firebreak.scheduler.runJob(RETENTION_JOB, new Date(Date.now() + 40 * DAY))).toBe(true);

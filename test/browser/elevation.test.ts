@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestFirebreak } from '../harness/app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../harness/chromium.ts';
 import type { DashboardBrowser } from '../harness/dashboard-browser.ts';
-import { openDashboardBrowser } from '../harness/dashboard-browser.ts';
+import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-browser.ts';
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 
@@ -23,18 +22,6 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
   let approver: Page;
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${backend}-${name}.png`), fullPage: true });
-
-  async function logIn(page: Page, email: string, password: string) {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/login\/enrol/);
-    const secret = (await page.textContent('#totp-secret'))?.trim() ?? '';
-    await page.fill('#code', await generate({ secret }));
-    await page.click('form[action="/login/enrol"] button[type=submit]');
-    await page.waitForURL(/\/incidents$/);
-  }
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -52,7 +39,7 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
   it('asks on the account page, is approved by a second admin, shows the banner, and reviews access', async () => {
     const commander = await createDashboardUser(firebreak, 'commander', 'casey@example.com');
     const admin = await createDashboardUser(firebreak, 'admin', 'ana@example.com');
-    await Promise.all([logIn(asker, commander.email, commander.password), logIn(approver, admin.email, admin.password)]);
+    await Promise.all([logInWithEnrolment(asker, base, commander), logInWithEnrolment(approver, base, admin)]);
 
     // A bad reason comes back next to its field, with what was typed.
     await asker.goto(`${base}/account`);

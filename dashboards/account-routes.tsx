@@ -53,6 +53,7 @@ export function accountRoutes(policy: LoginPolicy) {
             sessions={sessions}
             elevations={elevations}
             selfApprove={c.var.ctx.config.ELEVATION_SELF_APPROVE}
+            requestTtlMinutes={c.var.ctx.config.ELEVATION_REQUEST_TTL_MINUTES}
             profile={profile}
             tokens={tokens}
             maxDays={c.var.deps.config.TOKEN_MAX_DAYS}
@@ -102,6 +103,7 @@ export function accountRoutes(policy: LoginPolicy) {
           sessions={sessions}
           elevations={elevations}
           selfApprove={c.var.ctx.config.ELEVATION_SELF_APPROVE}
+          requestTtlMinutes={c.var.ctx.config.ELEVATION_REQUEST_TTL_MINUTES}
           profile={profile}
           tokens={tokens}
           created={created}

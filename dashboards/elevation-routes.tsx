@@ -67,6 +67,7 @@ export function elevationAdminRoutes() {
           <ElevationsPage
             viewer={c.var.viewer}
             elevations={elevations}
+            requestTtlMinutes={c.var.ctx.config.ELEVATION_REQUEST_TTL_MINUTES}
             error={refused?.message ?? null}
             notice={refused ? null : (ADMIN_NOTICES[c.req.query('done') ?? ''] ?? null)}
           />

@@ -65,6 +65,11 @@ export function accessMessage(announcement: AccessAnnouncement, publicUrl: strin
       line: `Elevation expired: ${who} is ${elevation.fromRole} again (was ${elevation.role} until ${shownTime(elevation.endsAt)}).`,
       subject: `Elevation expired: ${who} is ${elevation.fromRole} again`,
     },
+    'elevation.request_expired': {
+      emoji: ':hourglass:',
+      line: `Elevation request expired unanswered: ${asked}. Nobody decided it in time; ${who} asks again if it is still needed.`,
+      subject: `Elevation request expired: ${who} to ${elevation.role}`,
+    },
   };
   const { emoji, line, subject } = wording[announcement.kind];
   return {

@@ -22,6 +22,7 @@ function personalRecipients(announcement: AccessAnnouncement, admins: Person[], 
       return announcement.elevation.selfApproved ? admins : subject ? [subject] : [];
     case 'elevation.refused':
     case 'elevation.expired':
+    case 'elevation.request_expired':
       return subject ? [subject] : [];
     default:
       return [];

@@ -186,6 +186,13 @@ export const ConfigSchema = z.object({
   SLACK_BROADCAST_CHANNEL: z.string().min(1).optional(),
   /** Break-glass without a second admin: a request is granted at once, announced loudly (platform/access). */
   ELEVATION_SELF_APPROVE: booleanFlag.default(false),
+  /** Minutes a break-glass request waits for a decision before it expires unanswered (platform/access). */
+  ELEVATION_REQUEST_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Days between access reviews: the admins are reminded when one is due. */
   ACCESS_REVIEW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SLACK_MIN_SEVERITY: z.enum(SEVERITIES).default('sev3'),

@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   obligations_open: 409,
   elevation_open: 409,
   elevation_closed: 409,
+  elevation_request_expired: 409,
   export_required: 409,
   slo_from_file: 409,
   slo_burning: 409,

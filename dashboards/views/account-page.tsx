@@ -11,6 +11,7 @@ export function AccountPage({
   sessions,
   elevations,
   selfApprove,
+  requestTtlMinutes,
   notice,
   error,
   profile,
@@ -22,6 +23,7 @@ export function AccountPage({
   sessions: SessionSummary[];
   elevations: Elevation[];
   selfApprove: boolean;
+  requestTtlMinutes: number;
   notice?: string | null;
   error?: string | null;
   profile?: UserSummary | null;
@@ -40,7 +42,7 @@ export function AccountPage({
         <h2 id="perm-title">Role: {viewer.actor.role}</h2>
         <p class="muted">{[...viewer.actor.permissions].sort().join(', ') || 'no permissions'}</p>
       </section>
-      <ElevationSection viewer={viewer} elevations={elevations} selfApprove={selfApprove} />
+      <ElevationSection viewer={viewer} elevations={elevations} selfApprove={selfApprove} requestTtlMinutes={requestTtlMinutes} />
       <section class="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are logged in</h2>
         <table class="responsive">

@@ -1,5 +1,5 @@
 import type { Elevation } from '../../platform/index.ts';
-import { ELEVATION_MINUTES, PERSON_ROLES_BY_RANK, roleRank } from '../../platform/index.ts';
+import { ELEVATION_MINUTES, PERSON_ROLES_BY_RANK, requestExpiresAt, roleRank } from '../../platform/index.ts';
 import { shortUtc } from './elevation-banner.tsx';
 import { PageForm, SelectField, TextAreaField } from './form-fields.tsx';
 import type { Viewer } from './layout.tsx';
@@ -14,8 +14,21 @@ const DURATIONS = [
 ];
 
 /** The account page's break-glass card: the elevation pending or in force, or the form to ask for one. */
-export function ElevationSection({ viewer, elevations, selfApprove }: { viewer: Viewer; elevations: Elevation[]; selfApprove: boolean }) {
+export function ElevationSection({
+  viewer,
+  elevations,
+  selfApprove,
+  requestTtlMinutes,
+}: {
+  viewer: Viewer;
+  elevations: Elevation[];
+  selfApprove: boolean;
+  requestTtlMinutes: number;
+}) {
   const open = elevations.find((elevation) => elevation.status === 'pending' || elevation.status === 'active');
+  // The latest request, when nobody answered it in time: the person sees why nothing happened.
+  const latest = elevations[0];
+  const unanswered = !open && latest?.status === 'expired' && !latest.decidedAt ? latest : null;
   const ownRole = viewer.actor.elevation?.fromRole ?? viewer.actor.role;
   const higher = PERSON_ROLES_BY_RANK.filter((role) => roleRank(role) > roleRank(ownRole));
   return (
@@ -27,7 +40,8 @@ export function ElevationSection({ viewer, elevations, selfApprove }: { viewer: 
             {open.status === 'pending' ? (
               <>
                 You asked for <strong>{open.role}</strong> for {open.minutes} minutes (<Time at={open.requestedAt} />
-                ); waiting for another admin to approve it.
+                ); waiting for another admin to approve it. Unanswered, it expires at{' '}
+                {shortUtc(requestExpiresAt(open.requestedAt, requestTtlMinutes))}.
               </>
             ) : (
               <>
@@ -41,10 +55,17 @@ export function ElevationSection({ viewer, elevations, selfApprove }: { viewer: 
             <button type="submit">{open.status === 'pending' ? 'Withdraw the request' : 'End the elevation now'}</button>
           </form>
         </>
-      ) : higher.length === 0 ? (
+      ) : higher.length === 0 && !unanswered ? (
         <p class="muted">You are an admin: there is no higher role to ask for.</p>
       ) : (
         <>
+          {unanswered ? (
+            <p class="flash error" id="elevation-request-expired">
+              Your request for <strong>{unanswered.role}</strong> (<Time at={unanswered.requestedAt} />) expired unanswered at{' '}
+              {unanswered.endedAt ? shortUtc(unanswered.endedAt) : '—'}: no admin decided it within {requestTtlMinutes} minutes. Ask again
+              if it is still needed.
+            </p>
+          ) : null}
           <p class="muted">
             For an emergency: ask for a higher role for a while, saying why.{' '}
             {selfApprove

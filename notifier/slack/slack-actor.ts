@@ -1,7 +1,11 @@
 import type { ActionContext, Config, Database } from '../../platform/index.ts';
-import { ForbiddenError, findUserBySlackId, permissionsOf, systemContext } from '../../platform/index.ts';
+import { applyActiveElevation, ForbiddenError, findUserBySlackId, permissionsOf, systemContext } from '../../platform/index.ts';
 
-/** The Firebreak user behind a Slack user id, acting with their own role; refused when none is linked. */
+/**
+ * The Firebreak user behind a Slack user id, acting as they would from the API or the dashboard: with
+ * their own role, or the elevated one while a break-glass elevation is in force (and then every audit
+ * entry of what they do says so). Refused when no user is linked.
+ */
 export async function slackContext(
   db: Database,
   config: Config,
@@ -15,11 +19,13 @@ export async function slackContext(
       `Your Slack account (${slackUserId}) is not linked to a Firebreak user; ask an admin to set your Slack user id.`,
     );
   }
-  return {
-    db,
-    actor: { kind: 'slack', id: user.id, userId: user.id, name: user.name, role: user.role, permissions: permissionsOf(user.role) },
-    requestId,
-    sourceAddress: null,
-    config,
-  };
+  const actor = await applyActiveElevation(db, {
+    kind: 'slack',
+    id: user.id,
+    userId: user.id,
+    name: user.name,
+    role: user.role,
+    permissions: permissionsOf(user.role),
+  });
+  return { db, actor, requestId, sourceAddress: null, config };
 }

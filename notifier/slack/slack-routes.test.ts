@@ -213,6 +213,37 @@ describeOnBackends('Slack in', () => {
     expect((await incident('INC-1')).phase).toBe('preparation');
   });
 
+  it('acts with the elevated role of a person under break-glass elevation, and marks the audit entry so', async ({ world }) => {
+    const { command, incident } = slackIn(world);
+    const { firebreak } = world;
+    await command('U0RESPONDER', 'declare sev2 Checkout errors');
+    const made = await firebreak.request('POST', '/api/tokens', { json: { name: 'vic laptop', role: 'viewer', owner: 'vic@example.com' } });
+    const vic = ((await made.json()) as { token: string }).token;
+    const ana = await firebreak.tokenFor('admin', 'Ana Admin');
+    const asked = await firebreak.request('POST', '/api/elevations', {
+      token: vic,
+      json: { role: 'responder', minutes: 30, reason: 'Cover the pager while Bo is away' },
+    });
+    expect(asked.status).toBe(201);
+    const elevation = (await asked.json()) as { id: string };
+    // Before approval Slack still sees a viewer.
+    expect(((await (await command('U0VIEWER', 'ack INC-1')).json()) as { text: string }).text).toMatch(/lacks the permission/);
+    expect((await firebreak.request('POST', `/api/elevations/${elevation.id}/approve`, { token: ana, json: {} })).status).toBe(200);
+
+    const acknowledged = (await (await command('U0VIEWER', 'ack INC-1')).json()) as { text: string };
+    expect(acknowledged.text).toMatch(/INC-1 acknowledged by Vic/);
+    const { id } = await incident('INC-1');
+    const audit = (await (await firebreak.request('GET', `/api/audit?targetId=${id}`)).json()) as {
+      entries: { action: string; actorType: string; details: Record<string, unknown> }[];
+    };
+    const entry = audit.entries.find((found) => found.action === 'incidents.incident.acknowledge');
+    expect(entry).toMatchObject({ actorType: 'slack' });
+    expect(entry?.details.elevation).toEqual({ id: elevation.id, role: 'responder', fromRole: 'viewer' });
+    // What Bo (not elevated) did from Slack carries no mark.
+    const declared = audit.entries.find((found) => found.action === 'incidents.incident.declare');
+    expect(declared?.details.elevation).toBeUndefined();
+  });
+
   it('acknowledges from the button as one acknowledgement: timeline, Slack summary and PagerDuty', async ({ world }) => {
     const { button, incident } = slackIn(world);
     const created = await declareTestIncident(personContext(world.firebreak, 'responder', 'Bo'), { severity: 'sev1' });

@@ -12,6 +12,8 @@ export type AccessAnnouncement =
   | { kind: 'elevation.withdrawn'; elevation: Elevation }
   | { kind: 'elevation.ended'; elevation: Elevation }
   | { kind: 'elevation.expired'; elevation: Elevation }
+  /** Nobody decided the request within ELEVATION_REQUEST_TTL_MINUTES. */
+  | { kind: 'elevation.request_expired'; elevation: Elevation }
   | { kind: 'access_review.due'; dueAt: Date; lastReview: AccessReview | null };
 
 /**

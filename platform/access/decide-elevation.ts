@@ -1,16 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/index.ts';
 import type { ActionContext } from '../auth/actor.ts';
 import { assertPermission, assertPersonMayApprove } from '../auth/actor.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { scheduleTimer } from '../scheduler/index.ts';
+import { cancelTimers, scheduleTimer } from '../scheduler/index.ts';
 import type { Elevation } from '../schema/elevations.ts';
 import { elevations } from '../schema/elevations.ts';
 import type { AccessAnnouncer } from './announcements.ts';
+import { auditElevation } from './audit-elevation.ts';
 import { ElevationSelfApprovalError } from './elevation-errors.ts';
 import type { ElevationDecisionInput } from './elevation-input.ts';
-import { ELEVATION_EXPIRY_TIMER } from './elevation-roles.ts';
+import { ELEVATION_EXPIRY_TIMER, ELEVATION_REQUEST_EXPIRY_TIMER } from './elevation-roles.ts';
+import { expireElevationRequest, isUnansweredRequest, requestExpiredError } from './expire-elevation-request.ts';
 
 /** The elevation, for a decision: it exists, and the decider is an admin in their own right and not the asker. */
 async function decidable(ctx: ActionContext, elevationId: string): Promise<Elevation> {
@@ -43,8 +44,14 @@ export async function decideElevation(
   announce: AccessAnnouncer,
 ): Promise<Elevation> {
   const pending = await decidable(ctx, elevationId);
-  if (pending.status !== 'pending') throw notPending(pending.status);
   const now = new Date();
+  if (isUnansweredRequest(pending, ctx.config, now)) {
+    // Past its time but not yet expired by the scheduler: expire it now, so that the page and the
+    // audit trail say what the refusal says.
+    if (pending.status === 'pending') await ctx.db.transaction((tx) => expireElevationRequest(tx, ctx.config, pending.id, now, announce));
+    throw requestExpiredError(pending, ctx.config);
+  }
+  if (pending.status !== 'pending') throw notPending(pending.status);
   const endsAt = new Date(now.getTime() + pending.minutes * 60_000);
   const decided = {
     decidedAt: now,
@@ -59,20 +66,13 @@ export async function decideElevation(
       .where(and(eq(elevations.id, pending.id), eq(elevations.status, 'pending')))
       .returning();
     if (!row) throw notPending('decided');
+    await cancelTimers(tx, ELEVATION_REQUEST_EXPIRY_TIMER, row.id);
     if (decision === 'approve') {
       await scheduleTimer(tx, { kind: ELEVATION_EXPIRY_TIMER, key: row.id, dueAt: endsAt, payload: { elevationId: row.id } });
     }
-    await recordAudit(tx, ctx, {
-      action: decision === 'approve' ? 'auth.elevation.approve' : 'auth.elevation.refuse',
-      targetType: 'elevation',
-      targetId: row.id,
-      details: {
-        user: row.userName,
-        userId: row.userId,
-        role: row.role,
-        note: row.decisionNote,
-        ...(decision === 'approve' ? { endsAt: endsAt.toISOString() } : {}),
-      },
+    await auditElevation(tx, ctx, decision === 'approve' ? 'auth.elevation.approve' : 'auth.elevation.refuse', row, {
+      note: row.decisionNote,
+      ...(decision === 'approve' ? { endsAt: endsAt.toISOString() } : {}),
     });
     await announce(tx, ctx.config, { kind: decision === 'approve' ? 'elevation.granted' : 'elevation.refused', elevation: row });
     return row;

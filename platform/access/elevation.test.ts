@@ -1,8 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 import { createToken, systemContext, updateUser } from '../index.ts';
+import { elevations } from '../schema/elevations.ts';
 
 interface ElevationBody {
   id: string;
@@ -153,6 +155,60 @@ describeOnBackends('break-glass elevation', () => {
       (await json<{ elevations: unknown[] }>(await firebreak.request('GET', '/api/elevations?status=refused,ended', { token: ana })))
         .elevations,
     ).toHaveLength(2);
+  });
+
+  it('expires a request nobody decided within ELEVATION_REQUEST_TTL_MINUTES, by the scheduler, and refuses to approve it', async ({
+    world,
+  }) => {
+    const { firebreak } = world;
+    world.slack.addChannel('incidents');
+    const bo = await firebreak.tokenFor('commander', 'Bo Chen');
+    const ana = await firebreak.tokenFor('admin', 'Ana Admin');
+    const pending = await json<ElevationBody>(await ask(firebreak, bo, breakGlass));
+    // Within the default 60 minutes it waits; past them the scheduler expires it.
+    expect(await firebreak.scheduler.runDueTimers(new Date(Date.now() + minutes(59)))).toBe(0);
+    expect(await firebreak.scheduler.runDueTimers(new Date(Date.now() + minutes(61)))).toBe(1);
+    const listed = await json<{ elevations: (ElevationBody & { decidedAt: string | null })[] }>(
+      await firebreak.request('GET', '/api/elevations', { token: bo }),
+    );
+    expect(listed.elevations).toMatchObject([{ id: pending.id, status: 'expired', decidedAt: null, endsAt: null }]);
+
+    const late = await firebreak.request('POST', `/api/elevations/${pending.id}/approve`, { token: ana, json: {} });
+    expect(late.status).toBe(409);
+    const refusal = await json<ErrorBody>(late);
+    expect(refusal.error.code).toBe('elevation_request_expired');
+    expect(refusal.error.message).toMatch(/expired unanswered .*ELEVATION_REQUEST_TTL_MINUTES, 60 minutes.*asks again/);
+    expect((await json<{ role: string }>(await firebreak.request('GET', '/api/me', { token: bo }))).role).toBe('commander');
+    const audit = await json<AuditBody>(await firebreak.request('GET', `/api/audit?targetId=${pending.id}`));
+    expect(audit.entries.map((entry) => entry.action)).toEqual(['auth.elevation.request_expire', 'auth.elevation.request']);
+    expect(audit.entries[0]).toMatchObject({ actorName: 'Firebreak', details: { ttlMinutes: 60, role: 'admin' } });
+
+    // Bo is told, and may ask again.
+    const channel = await opsChannel(world);
+    expect(channel).toContain('Elevation request expired unanswered: Bo Chen (commander) to admin for 60 minutes');
+    expect(world.smtp.received.map((mail) => mail.subject)).toContain('Elevation request expired: Bo Chen to admin');
+    expect((await ask(firebreak, bo, breakGlass)).status).toBe(201);
+  });
+
+  it('refuses to approve a request past its time that the scheduler has not expired yet, and expires it then', async ({ firebreak }) => {
+    const bo = await firebreak.tokenFor('responder', 'Bo');
+    const ana = await firebreak.tokenFor('admin', 'Ana');
+    const pending = await json<ElevationBody>(await ask(firebreak, bo, { ...breakGlass, role: 'commander' }));
+    // Asked two hours ago (the scheduler is off in tests, so nobody expired it).
+    await firebreak.database.db
+      .update(elevations)
+      .set({ requestedAt: new Date(Date.now() - minutes(120)) })
+      .where(eq(elevations.id, pending.id));
+    const late = await firebreak.request('POST', `/api/elevations/${pending.id}/approve`, { token: ana, json: {} });
+    expect(late.status).toBe(409);
+    expect((await json<ErrorBody>(late)).error.code).toBe('elevation_request_expired');
+    const listed = await json<{ elevations: ElevationBody[] }>(await firebreak.request('GET', '/api/elevations', { token: bo }));
+    expect(listed.elevations.map((elevation) => elevation.status)).toEqual(['expired']);
+    // A refusal is refused the same way: nobody decides a request that has expired.
+    const refuse = await firebreak.request('POST', `/api/elevations/${pending.id}/refuse`, { token: ana, json: {} });
+    expect((await json<ErrorBody>(refuse)).error.code).toBe('elevation_request_expired');
+    const audit = await json<AuditBody>(await firebreak.request('GET', `/api/audit?targetId=${pending.id}`));
+    expect(audit.entries.map((entry) => entry.action)).toEqual(['auth.elevation.request_expire', 'auth.elevation.request']);
   });
 
   it('refuses an asker who became an admin meanwhile to approve their own', async ({ firebreak }) => {

@@ -1,6 +1,5 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from '../audit/index.ts';
 import type { ActionContext } from '../auth/actor.ts';
 import { can, SYSTEM_ACTOR } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
@@ -11,7 +10,8 @@ import { cancelTimers } from '../scheduler/index.ts';
 import type { Elevation } from '../schema/elevations.ts';
 import { elevations } from '../schema/elevations.ts';
 import type { AccessAnnouncer } from './announcements.ts';
-import { ELEVATION_EXPIRY_TIMER } from './elevation-roles.ts';
+import { auditElevation, schedulerAuditContext } from './audit-elevation.ts';
+import { ELEVATION_EXPIRY_TIMER, ELEVATION_REQUEST_EXPIRY_TIMER } from './elevation-roles.ts';
 
 /**
  * Ends an elevation before its time: the person ends their own (or withdraws it while pending), an
@@ -35,13 +35,14 @@ export async function endElevation(ctx: ActionContext, elevationId: string, anno
       .where(and(eq(elevations.id, found.id), eq(elevations.status, found.status)))
       .returning();
     if (!row) throw new ConflictError('This elevation changed meanwhile (decided, ended or expired); look again.', 'elevation_closed');
-    await cancelTimers(tx, ELEVATION_EXPIRY_TIMER, row.id);
-    await recordAudit(tx, ctx, {
-      action: status === 'withdrawn' ? 'auth.elevation.withdraw' : 'auth.elevation.end',
-      targetType: 'elevation',
-      targetId: row.id,
-      details: { user: row.userName, userId: row.userId, role: row.role, ...(row.endsAt ? { endsAt: row.endsAt.toISOString() } : {}) },
-    });
+    await cancelTimers(tx, status === 'withdrawn' ? ELEVATION_REQUEST_EXPIRY_TIMER : ELEVATION_EXPIRY_TIMER, row.id);
+    await auditElevation(
+      tx,
+      ctx,
+      status === 'withdrawn' ? 'auth.elevation.withdraw' : 'auth.elevation.end',
+      row,
+      row.endsAt ? { endsAt: row.endsAt.toISOString() } : {},
+    );
     await announce(tx, ctx.config, { kind: status === 'withdrawn' ? 'elevation.withdrawn' : 'elevation.ended', elevation: row });
     return row;
   });
@@ -62,16 +63,9 @@ export async function expireElevation(
     .returning();
   if (!row) return;
   await cancelTimers(tx, ELEVATION_EXPIRY_TIMER, row.id);
-  await recordAudit(
-    tx,
-    { actor: SYSTEM_ACTOR, requestId: null, sourceAddress: null, config },
-    {
-      action: 'auth.elevation.expire',
-      targetType: 'elevation',
-      targetId: row.id,
-      details: { user: row.userName, userId: row.userId, role: row.role, endsAt: row.endsAt?.toISOString() ?? null },
-    },
-  );
+  await auditElevation(tx, schedulerAuditContext(config), 'auth.elevation.expire', row, {
+    endsAt: row.endsAt?.toISOString() ?? null,
+  });
   await announce(tx, config, { kind: 'elevation.expired', elevation: row });
 }
 

@@ -9,7 +9,14 @@ export type { AccessAnnouncement, AccessAnnouncer } from './announcements.ts';
 export type { ElevationDecision } from './decide-elevation.ts';
 export { decideElevation } from './decide-elevation.ts';
 export { ElevationDecisionInput, ElevationRequestInput } from './elevation-input.ts';
-export { ELEVATION_EXPIRY_TIMER, ELEVATION_MINUTES, PERSON_ROLES_BY_RANK, roleRank } from './elevation-roles.ts';
+export {
+  ELEVATION_EXPIRY_TIMER,
+  ELEVATION_MINUTES,
+  ELEVATION_REQUEST_EXPIRY_TIMER,
+  PERSON_ROLES_BY_RANK,
+  requestExpiresAt,
+  roleRank,
+} from './elevation-roles.ts';
 export { endElevation } from './end-elevation.ts';
 export type { LastLogin } from './last-logins.ts';
 export { lastLogins } from './last-logins.ts';

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.ts';
 import type { ActionContext } from '../auth/actor.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
@@ -8,8 +8,9 @@ import { elevations } from '../schema/elevations.ts';
 import { users } from '../schema/users.ts';
 import type { AccessAnnouncer } from './announcements.ts';
 import type { ElevationRequestInput } from './elevation-input.ts';
-import { ELEVATION_EXPIRY_TIMER, roleRank } from './elevation-roles.ts';
+import { ELEVATION_EXPIRY_TIMER, ELEVATION_REQUEST_EXPIRY_TIMER, requestExpiresAt, roleRank } from './elevation-roles.ts';
 import { expireElevation } from './end-elevation.ts';
+import { expireElevationRequest } from './expire-elevation-request.ts';
 
 /**
  * A person asks for a higher role for a while, with a reason. Another admin decides; with
@@ -32,12 +33,23 @@ export async function requestElevation(ctx: ActionContext, input: ElevationReque
       const problem = `must be above your own role "${person.role}"`;
       throw new InvalidInputError(`Invalid request: role: ${problem}.`, { issues: [`role: ${problem}`], fields: { role: problem } });
     }
-    // An elevation past its end that the scheduler has not recorded yet would block the new one.
+    // An elevation past its end, or a request past its time, that the scheduler has not recorded yet
+    // would block the new one.
+    const unansweredSince = new Date(now.getTime() - ctx.config.ELEVATION_REQUEST_TTL_MINUTES * 60_000);
     const [lapsed] = await tx
-      .select({ id: elevations.id })
+      .select({ id: elevations.id, status: elevations.status })
       .from(elevations)
-      .where(and(eq(elevations.userId, userId), eq(elevations.status, 'active'), lte(elevations.endsAt, now)));
-    if (lapsed) await expireElevation(tx, ctx.config, lapsed.id, now, announce);
+      .where(
+        and(
+          eq(elevations.userId, userId),
+          or(
+            and(eq(elevations.status, 'active'), lte(elevations.endsAt, now)),
+            and(eq(elevations.status, 'pending'), lte(elevations.requestedAt, unansweredSince)),
+          ),
+        ),
+      );
+    if (lapsed?.status === 'active') await expireElevation(tx, ctx.config, lapsed.id, now, announce);
+    else if (lapsed) await expireElevationRequest(tx, ctx.config, lapsed.id, now, announce);
     const endsAt = new Date(now.getTime() + input.minutes * 60_000);
     const [row] = await tx
       .insert(elevations)
@@ -78,6 +90,12 @@ export async function requestElevation(ctx: ActionContext, input: ElevationReque
       await scheduleTimer(tx, { kind: ELEVATION_EXPIRY_TIMER, key: row.id, dueAt: endsAt, payload: { elevationId: row.id } });
       await announce(tx, ctx.config, { kind: 'elevation.granted', elevation: row });
     } else {
+      await scheduleTimer(tx, {
+        kind: ELEVATION_REQUEST_EXPIRY_TIMER,
+        key: row.id,
+        dueAt: requestExpiresAt(now, ctx.config.ELEVATION_REQUEST_TTL_MINUTES),
+        payload: { elevationId: row.id },
+      });
       await announce(tx, ctx.config, { kind: 'elevation.requested', elevation: row });
     }
     return row;

@@ -90,4 +90,36 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
     expect(await asker.textContent('#perm-title')).toContain('commander');
     await shot(asker, '06-ended');
   });
+
+  it('shows a request nobody decided in time as expired, to the asker and the admins, and refuses the late approval', async () => {
+    // The people of the test above, still logged in.
+    await asker.goto(`${base}/account`);
+    await asker.fill('#elevation-reason', 'Rotate the payments webhook secret (INC-14)');
+    await asker.click('#form-elevation button[type=submit]');
+    await asker.waitForURL(/\/account\?done=elevation-requested#elevation$/);
+    expect(await asker.textContent('#elevation')).toMatch(/Unanswered, it expires at \d{2}:\d{2} UTC/);
+
+    await approver.goto(`${base}/admin/elevations`);
+    const request = approver.locator('li[id^="elevation-"]');
+    await expect.poll(() => request.textContent()).toContain('Rotate the payments webhook secret');
+    expect(await request.textContent()).toMatch(/unanswered, expires at/);
+    await shot(approver, '07-pending-with-expiry');
+
+    // Nobody decides within ELEVATION_REQUEST_TTL_MINUTES (60): the scheduler expires the request.
+    expect(await firebreak.scheduler.runDueTimers(new Date(Date.now() + 61 * 60_000))).toBeGreaterThanOrEqual(1);
+    // The admin's page was open from before: approving now is refused, in words.
+    await request.locator('button[value=approve]').click();
+    await approver.waitForURL(/\/admin\/elevations/);
+    await expect.poll(() => approver.textContent('.flash.error')).toContain('expired unanswered');
+    expect(await approver.textContent('#pending-title + p')).toContain('No request is waiting');
+    const row = approver.locator('tr', { hasText: 'Rotate the payments webhook secret' });
+    expect(await row.textContent()).toContain('expired unanswered');
+    expect(await row.textContent()).toContain('nobody within 60 minutes');
+    await shot(approver, '08-request-expired-admin');
+
+    await asker.goto(`${base}/account`);
+    await expect.poll(() => asker.textContent('#elevation-request-expired')).toMatch(/expired unanswered at \d{2}:\d{2} UTC/);
+    expect(await asker.textContent('#perm-title')).toContain('commander');
+    await shot(asker, '09-request-expired-asker');
+  });
 });

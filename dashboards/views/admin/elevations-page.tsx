@@ -1,17 +1,19 @@
 import type { Elevation } from '../../../platform/index.ts';
+import { requestExpiresAt } from '../../../platform/index.ts';
 import { PageForm, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { Flash, Layout, Time } from '../layout.tsx';
 import { AdminNav } from './nav.tsx';
 
-function PendingElevation({ viewer, elevation }: { viewer: Viewer; elevation: Elevation }) {
+function PendingElevation({ viewer, elevation, requestTtlMinutes }: { viewer: Viewer; elevation: Elevation; requestTtlMinutes: number }) {
   const own = elevation.userId === viewer.actor.userId;
   const formId = `decide-${elevation.id}`;
   return (
     <li class="card" id={`elevation-${elevation.id}`}>
       <p>
         <strong>{elevation.userName}</strong> ({elevation.fromRole}) asks for <strong>{elevation.role}</strong> for {elevation.minutes}{' '}
-        minutes · <Time at={elevation.requestedAt} />
+        minutes · <Time at={elevation.requestedAt} /> · unanswered, expires at{' '}
+        <Time at={requestExpiresAt(elevation.requestedAt, requestTtlMinutes)} />
       </p>
       <p>Reason: {elevation.reason}</p>
       {own ? (
@@ -37,11 +39,13 @@ function PendingElevation({ viewer, elevation }: { viewer: Viewer; elevation: El
 export function ElevationsPage({
   viewer,
   elevations,
+  requestTtlMinutes,
   notice,
   error,
 }: {
   viewer: Viewer;
   elevations: Elevation[];
+  requestTtlMinutes: number;
   notice?: string | null;
   error?: string | null;
 }) {
@@ -57,7 +61,7 @@ export function ElevationsPage({
         {pending.length === 0 ? <p class="muted">No request is waiting.</p> : null}
         <ul style="list-style:none;margin:0;padding:0">
           {pending.map((elevation) => (
-            <PendingElevation viewer={viewer} elevation={elevation} />
+            <PendingElevation viewer={viewer} elevation={elevation} requestTtlMinutes={requestTtlMinutes} />
           ))}
         </ul>
       </section>
@@ -83,7 +87,7 @@ export function ElevationsPage({
                   {elevation.fromRole} → {elevation.role}
                 </td>
                 <td data-label="State">
-                  {elevation.status}
+                  {elevation.status === 'expired' && !elevation.decidedAt ? 'expired unanswered' : elevation.status}
                   {elevation.selfApproved ? <strong> · self-approved</strong> : null}
                 </td>
                 <td data-label="From">
@@ -93,7 +97,7 @@ export function ElevationsPage({
                   <Time at={elevation.endedAt ?? elevation.endsAt} />
                 </td>
                 <td data-label="Decided by">
-                  {elevation.decidedByName ?? '—'}
+                  {elevation.decidedByName ?? (elevation.status === 'expired' ? `nobody within ${requestTtlMinutes} minutes` : '—')}
                   {elevation.decisionNote ? <span class="muted"> · {elevation.decisionNote}</span> : null}
                 </td>
                 <td data-label="Reason">{elevation.reason}</td>

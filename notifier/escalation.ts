@@ -1,7 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ActionContext, Database, Timer } from '../platform/index.ts';
-import { assertPermission, ConflictError, cancelTimers, describeIssue, recordAudit, scheduleTimer } from '../platform/index.ts';
+import {
+  assertPermission,
+  ConflictError,
+  cancelTimers,
+  describeIssue,
+  preparedStatement,
+  recordAudit,
+  scheduleTimer,
+} from '../platform/index.ts';
 import { enqueuePage } from './pagerduty/enqueue-page.ts';
 import type { PageRoute } from './routing/resolve-routes.ts';
 import { resolveRoutes } from './routing/resolve-routes.ts';
@@ -105,6 +113,18 @@ export async function stopEscalations(tx: Database, incidentId: string): Promise
 /** Keeps the stored snapshot current, so escalation messages say what the incident looks like now. */
 export async function refreshEscalationSnapshot(tx: Database, incident: StoredSnapshot): Promise<void> {
   await tx.update(incidentEscalations).set({ incident }).where(eq(incidentEscalations.incidentId, incident.id));
+}
+
+// A storm's delivery touches many incidents at once: their snapshots go in one statement.
+const updateSnapshots = preparedStatement<[snapshots: string], never>(`
+  update incident_escalations e set incident = v.incident
+  from jsonb_to_recordset($1::text::jsonb) as v(id uuid, incident jsonb)
+  where e.incident_id = v.id`);
+
+/** refreshEscalationSnapshot for several incidents, in one statement. */
+export async function refreshEscalationSnapshots(tx: Database, incidents: readonly StoredSnapshot[]): Promise<void> {
+  if (incidents.length === 0) return;
+  await updateSnapshots(tx, JSON.stringify(incidents.map((incident) => ({ id: incident.id, incident }))));
 }
 
 async function escalate(

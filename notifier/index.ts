@@ -13,7 +13,7 @@ export type { DeliveredMessage, DeliveryChannels, IncidentDelivery } from './get
 export { getDeliveryChannels, getIncidentDelivery } from './get-incident-delivery.ts';
 export type { IncidentChange, IncidentChangeKind, IncidentSnapshot } from './incident-change.ts';
 export { listMessages, MessageListQuery } from './list-messages.ts';
-export { notifyIncidentChange } from './notify-incident-change.ts';
+export { notifyAlertsJoined, notifyIncidentChange } from './notify-incident-change.ts';
 export { EmailPayload } from './outbox-payloads.ts';
 export type { ChannelAdapter, SettledHook, SettledMessage } from './outbox-worker.ts';
 export { OutboxWorker } from './outbox-worker.ts';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Config, Database } from '../platform/index.ts';
 import { findSlackUserIds } from '../platform/index.ts';
 import { changeKey } from './change-key.ts';
-import { refreshEscalationSnapshot, startPaging, stopEscalations } from './escalation.ts';
+import { refreshEscalationSnapshot, refreshEscalationSnapshots, startPaging, stopEscalations } from './escalation.ts';
 import type { DeadlineWarning, IncidentChange } from './incident-change.ts';
 import { enqueuePage, followUpPages } from './pagerduty/enqueue-page.ts';
 import type { IncidentRoutes } from './routing/resolve-routes.ts';
@@ -221,4 +221,24 @@ export async function notifyIncidentChange(tx: Database, config: Config, change:
   const key = changeKey(change);
   await notifySlack(tx, settings, change, incident, routes, key);
   await notifyPagerDuty(tx, settings, change, incident, routes, key);
+}
+
+/**
+ * notifyIncidentChange for the alert_joined changes of one delivery (a storm touching many incidents).
+ * Without Slack all they owe is fresher snapshots for pages under way: one statement for all of them.
+ */
+export async function notifyAlertsJoined(
+  tx: Database,
+  config: Config,
+  changes: readonly Extract<IncidentChange, { kind: 'alert_joined' }>[],
+): Promise<void> {
+  if (!settingsFromConfig(config).slack) {
+    await refreshEscalationSnapshots(
+      tx,
+      changes.map((change) => storeSnapshot(change.incident)),
+    );
+    return;
+  }
+  // Issued together: their statements are pipelined on the transaction's connection.
+  await Promise.all(changes.map((change) => notifyIncidentChange(tx, config, change)));
 }

@@ -81,11 +81,18 @@ export function alertChangesByIncident(events: readonly PendingEvent[]): Map<str
     const severity = pending.state.severity;
     if (entry.severity === null || severityRank(severity) < severityRank(entry.severity)) entry.severity = severity;
   }
-  for (const entry of byIncident.values()) entry.text = describeAlertChanges(entry.changes);
+  // Per incident: does any of its changes flap, and are all of them held?
+  const flaps = new Map<string, { any: boolean; allHeld: boolean }>();
+  for (const pending of events) {
+    const flap = flaps.get(pending.incidentId) ?? { any: false, allHeld: true };
+    flap.any ||= Boolean(pending.flap);
+    flap.allHeld &&= pending.flap === 'held';
+    flaps.set(pending.incidentId, flap);
+  }
   for (const [incidentId, entry] of byIncident) {
-    const mine = events.filter((pending) => pending.incidentId === incidentId && pending.flap);
-    if (mine.length === 0) continue;
-    entry.text += isHeld(events, incidentId) ? ' (flapping: messages held)' : ' (flapping)';
+    entry.text = describeAlertChanges(entry.changes);
+    const flap = flaps.get(incidentId);
+    if (flap?.any) entry.text += flap.allHeld ? ' (flapping: messages held)' : ' (flapping)';
   }
   return byIncident;
 }
@@ -101,9 +108,14 @@ export function isHeld(events: readonly PendingEvent[], incidentId: string): boo
  * joined: …"), with the fingerprints behind it (the alerts page lists them), in one statement that
  * announces them to live viewers (delivered on commit). A storm is one row, not one per alert.
  */
-export async function recordAlertEvents(tx: Database, events: readonly PendingEvent[]): Promise<void> {
+export async function recordAlertEvents(
+  tx: Database,
+  events: readonly PendingEvent[],
+  /** alertChangesByIncident(events), when the caller has it already. */
+  changes: ReadonlyMap<string, IncidentAlertChanges> = alertChangesByIncident(events),
+): Promise<void> {
   if (events.length === 0) return;
-  const rows = [...alertChangesByIncident(events).values()].map((entry) => ({
+  const rows = [...changes.values()].map((entry) => ({
     incident_id: entry.incidentId,
     actor_type: entry.actor.kind,
     actor_id: entry.actor.id,

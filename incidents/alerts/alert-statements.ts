@@ -1,5 +1,8 @@
+import type { IncidentSnapshot } from '../../notifier/index.ts';
 import type { Database, Severity } from '../../platform/index.ts';
 import { epochMs, preparedStatement } from '../../platform/index.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
+import type { Phase } from '../phases.ts';
 import type { FlapState } from './flapping.ts';
 import type { AlertState } from './merge-alert.ts';
 import type { AlertSource, AlertStatus } from './schema/alerts.ts';
@@ -214,6 +217,8 @@ export interface IncidentRef {
   resolved: boolean;
   /** The alertname its alerts share (from its labels), if any. */
   alertname: string | null;
+  /** What messages about it say, as read with the group locks: settling needs no read of its own. */
+  snapshot: IncidentSnapshot;
 }
 
 interface IncidentRefRow {
@@ -223,10 +228,19 @@ interface IncidentRefRow {
   recovered: boolean;
   resolved: boolean;
   alertname: string | null;
+  number: number;
+  title: string;
+  severity: Severity;
+  phase: Phase;
+  services: string[];
+  acknowledged_at: number | null;
+  recovered_at: number | null;
+  closed_at: number | null;
 }
 
 const INCIDENT_REF_COLUMNS = `id::text as id, group_key, closed_at is not null as closed, recovered_at is not null as recovered,
-  resolved_at is not null as resolved, labels ->> 'alertname' as alertname`;
+  resolved_at is not null as resolved, labels ->> 'alertname' as alertname, number, title, severity, phase, to_jsonb(services) as services,
+  ${epochMs('acknowledged_at')} as acknowledged_at, ${epochMs('recovered_at')} as recovered_at, ${epochMs('closed_at')} as closed_at`;
 
 const selectCandidates = preparedStatement<[groupKeys: string, ids: string], IncidentRefRow>(`
   select ${INCIDENT_REF_COLUMNS}
@@ -242,6 +256,17 @@ const refOf = (row: IncidentRefRow): IncidentRef => ({
   recovered: row.recovered,
   resolved: row.resolved,
   alertname: row.alertname,
+  snapshot: incidentSnapshot({
+    id: row.id,
+    number: row.number,
+    title: row.title,
+    severity: row.severity,
+    phase: row.phase,
+    services: row.services,
+    acknowledgedAt: dateOrNull(row.acknowledged_at),
+    recoveredAt: dateOrNull(row.recovered_at),
+    closedAt: dateOrNull(row.closed_at),
+  }),
 });
 
 /** The open incidents of these groups and the incidents with these ids, newest first. */

@@ -1,5 +1,6 @@
 import type { Database, Severity } from '../../platform/index.ts';
 import { severityRank } from '../../platform/index.ts';
+import { incidentSnapshot } from '../incident-snapshot.ts';
 import type { OpenIncidentInput } from '../open-incident.ts';
 import { openIncident } from '../open-incident.ts';
 import type { ActiveSilence } from './active-silences.ts';
@@ -171,6 +172,7 @@ export async function correlate(
       recovered: false,
       resolved: false,
       alertname: incident.labels.alertname ?? null,
+      snapshot: incidentSnapshot(incident),
     });
     for (const plan of members)
       placement.set(plan.incoming.fingerprint, {

@@ -39,6 +39,9 @@ export function alertIdentity(alert: ChangedAlertName): string {
   return label ? (alert.labels[label] ?? '') : alert.fingerprint.slice(0, 12);
 }
 
+// Made once: localeCompare with options builds a collator on every call, which a storm's sort pays per comparison.
+const naturalOrder = new Intl.Collator('en', { numeric: true });
+
 interface Run {
   text: string;
   size: number;
@@ -54,7 +57,9 @@ export function compactRuns(values: readonly string[]): Run[] {
   for (const value of distinct) {
     const parts = value.split(/(\d+)/);
     const skeleton = parts.map((part, index) => (index % 2 === 1 ? '#' : part)).join('');
-    skeletons.set(skeleton, [...(skeletons.get(skeleton) ?? []), { parts, value }]);
+    const members = skeletons.get(skeleton);
+    if (members) members.push({ parts, value });
+    else skeletons.set(skeleton, [{ parts, value }]);
   }
   const runs: { text: string; size: number; order: string }[] = [];
   for (const members of skeletons.values()) {
@@ -83,7 +88,7 @@ export function compactRuns(values: readonly string[]): Run[] {
       start = index;
     }
   }
-  return runs.sort((a, b) => a.order.localeCompare(b.order, 'en', { numeric: true })).map(({ text, size }) => ({ text, size }));
+  return runs.sort((a, b) => naturalOrder.compare(a.order, b.order)).map(({ text, size }) => ({ text, size }));
 }
 
 /** "HighErrorRate on api-1…api-37, DiskFull on db-1", and how many alerts it left unnamed. */
@@ -91,7 +96,9 @@ function nameAlerts(alerts: readonly ChangedAlertName[]): string {
   const byName = new Map<string, ChangedAlertName[]>();
   for (const alert of alerts) {
     const name = alert.labels.alertname || '';
-    byName.set(name, [...(byName.get(name) ?? []), alert]);
+    const members = byName.get(name);
+    if (members) members.push(alert);
+    else byName.set(name, [alert]);
   }
   const names = [...byName.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
   const said: string[] = [];

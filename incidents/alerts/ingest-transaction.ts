@@ -3,7 +3,7 @@ import { planGenerically } from '../../platform/index.ts';
 import { activeSilences } from './active-silences.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import type { PendingEvent } from './alert-events.ts';
-import { recordAlertEvents } from './alert-events.ts';
+import { alertChangesByIncident, recordAlertEvents } from './alert-events.ts';
 import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
 import { incidentCandidates, openIncidentGroups, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
 import type { Preloaded } from './correlation.ts';
@@ -213,11 +213,12 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // The timeline entries are read from the rows written just before, by a join whose plan depends on
   // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
   // table was small would scan all of it).
+  const changes = alertChangesByIncident(events);
   await Promise.all([
     refreshAlertRows(tx, heartbeats, now),
     planGenerically(tx, () => writeAlertRows(tx, writes, now)),
-    recordAlertEvents(tx, events),
+    recordAlertEvents(tx, events, changes),
   ]);
-  await settleIncidents(tx, context, touchedIncidents, events, placement.incidents);
+  await settleIncidents(tx, context, touchedIncidents, events, placement.incidents, changes);
   return outcomes;
 }

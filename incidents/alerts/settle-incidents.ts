@@ -1,10 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { notifyIncidentChange } from '../../notifier/index.ts';
+import { and, inArray } from 'drizzle-orm';
+import { notifyAlertsJoined, notifyIncidentChange } from '../../notifier/index.ts';
 import type { Config, Database } from '../../platform/index.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import { setIncidentResolvedAt } from '../incident-writes.ts';
-import { incidents } from '../schema/incidents.ts';
-import type { PendingEvent } from './alert-events.ts';
+import type { IncidentAlertChanges, PendingEvent } from './alert-events.ts';
 import { alertChangesByIncident, describeAlert, isHeld } from './alert-events.ts';
 import type { IncidentRef } from './alert-statements.ts';
 import { incidentRefs } from './alert-statements.ts';
@@ -29,6 +28,8 @@ export async function settleIncidents(
   events: readonly PendingEvent[],
   /** Incidents the caller read after taking its group locks; the others are read here. */
   known: ReadonlyMap<string, IncidentRef> = new Map(),
+  /** alertChangesByIncident(events), when the caller has it already (it wrote the timeline entries from it). */
+  sentences: ReadonlyMap<string, IncidentAlertChanges> = alertChangesByIncident(events),
 ): Promise<void> {
   if (incidentIds.size === 0) return;
   const { now, config } = context;
@@ -53,10 +54,9 @@ export async function settleIncidents(
   ]);
   const stillFiring = new Set(unresolvedRows.filter((row) => row.status === 'firing').map((row) => row.incidentId));
   const stillExpired = new Set(unresolvedRows.filter((row) => row.status === 'expired').map((row) => row.incidentId));
-  // The sentence of each incident's timeline entry: its Slack line says the same.
-  const sentences = alertChangesByIncident(events);
+  // The sentence of each incident's timeline entry (sentences): its Slack line says the same.
   const refs = [...[...incidentIds].flatMap((id) => known.get(id) ?? []), ...read];
-  const joinedNews: { incidentId: string; actorName: string; news: PendingEvent[]; text: string | undefined }[] = [];
+  const joinedNews: { incident: IncidentRef; actorName: string; news: PendingEvent[]; text: string | undefined }[] = [];
   for (const incident of refs) {
     const mine = byIncident.get(incident.id) ?? [];
     const actor = mine[0]?.actor;
@@ -78,11 +78,9 @@ export async function settleIncidents(
         // people hear that its source went silent (once per batch of expiries, not per alert).
         const expired = mine.filter((pending) => pending.event.type === 'expired');
         if (expired.length === 0 || incident.resolved) continue;
-        const [full] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
-        if (!full) continue;
         await notifyIncidentChange(tx, config, {
           kind: 'signals_expired',
-          incident: incidentSnapshot(full),
+          incident: incident.snapshot,
           at: now,
           actorName: actor.name,
           alerts: listed(['expired']),
@@ -119,34 +117,22 @@ export async function settleIncidents(
         continue;
       }
     }
-    if (news.length > 0 && !held) joinedNews.push({ incidentId: incident.id, actorName: actor.name, news, text });
+    if (news.length > 0 && !held) joinedNews.push({ incident, actorName: actor.name, news, text });
   }
   if (joinedNews.length === 0) return;
-  // Deliveries that changed alerts of open incidents: one read of those incidents, then their
-  // messages side by side (their statements pipelined on the transaction's connection).
-  const fullRows = await tx
-    .select()
-    .from(incidents)
-    .where(
-      inArray(
-        incidents.id,
-        joinedNews.map((item) => item.incidentId),
-      ),
-    );
-  const byId = new Map(fullRows.map((row) => [row.id, row]));
-  await Promise.all(
-    joinedNews.map(async ({ incidentId, actorName, news, text }) => {
-      const full = byId.get(incidentId);
-      if (!full) return;
-      await notifyIncidentChange(tx, config, {
-        kind: 'alert_joined',
-        incident: incidentSnapshot(full),
-        at: now,
-        actorName,
-        alerts: news.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
-        count: news.length,
-        text,
-      });
-    }),
+  // Deliveries that changed alerts of open incidents: their messages together, from the incidents as
+  // read with the group locks (no read of their own).
+  await notifyAlertsJoined(
+    tx,
+    config,
+    joinedNews.map(({ incident, actorName, news, text }) => ({
+      kind: 'alert_joined' as const,
+      incident: incident.snapshot,
+      at: now,
+      actorName,
+      alerts: news.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+      count: news.length,
+      text,
+    })),
   );
 }

@@ -50,7 +50,10 @@ function connectPostgres(url: string, poolSize: number) {
     // autovacuum's next ANALYZE, up to a minute away): seen in the ingest benchmark as Postgres CPU per
     // request tripling. Custom plans keep the parse and the round trip saved but plan with the parameters
     // each time; planGenerically() is for statements whose plan cannot go wrong.
-    connection: { application_name: 'firebreak', plan_cache_mode: 'force_custom_plan' },
+    // No JIT: a statement whose estimated cost grows with a table (a guarded scan of the alerts that
+    // never runs, say) crosses jit_above_cost and pays hundreds of milliseconds of LLVM compilation on
+    // every execution; seen as one ingest transaction taking 400 ms with 250,000 alerts stored.
+    connection: { application_name: 'firebreak', plan_cache_mode: 'force_custom_plan', jit: 'off' },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;
   // drizzle makes postgres.js pass date values through untouched (it converts them for columns itself);

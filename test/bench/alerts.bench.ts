@@ -1,7 +1,7 @@
 /**
  * POST /api/v2/alerts on real Postgres against the Debian Alertmanager's own /api/v2/alerts, under the
  * same load: wrk, 8 connections, batches of 100 alerts (50 refreshes of 50 known alerts, 50 new).
- * Prints p50/p99 latency, alerts/s, the ratio Firebreak / Alertmanager (target ≥ 1.0), and where
+ * Prints p50/p99 latency, alerts/s, the ratio Firebreak / Alertmanager (target ≥ 0.6, issue 19), and where
  * Firebreak's time goes (rows written and HOT-updated, what its storage statements alone reach, time
  * per step of one request).
  */
@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { PostableAlerts, postableAlerts } from '../../collector/alertmanager/index.ts';
 import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
 import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
+import { alertSettingsFrom, groupKeyOf } from '../../incidents/alerts/alert-settings.ts';
 import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
 import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
 import { NOT_FLAPPING } from '../../incidents/alerts/flapping.ts';
@@ -33,6 +34,8 @@ const DURATION = process.env.BENCH_ALERTS_SECONDS ?? '10';
 const ROUNDS = 3;
 const ROUND_SECONDS = Math.max(2, Math.ceil(Number(DURATION) / ROUNDS));
 const BATCH = 100;
+/** The ratio Firebreak / Alertmanager to reach on this load (issue 19: durable before the answer, storms as one line). */
+const TARGET_RATIO = 0.6;
 const TOKEN = `fbk_bench_admin_${'a'.repeat(40)}`;
 
 interface WrkResult {
@@ -189,12 +192,14 @@ async function profileSteps(firebreak: Awaited<ReturnType<typeof createFirebreak
 /**
  * The same load without Firebreak around its storage: CONNECTIONS loops, each running transactions of
  * Firebreak's own statements for one batch (the read of its 100 fingerprints, the upsert of its 50 new
- * alerts into an open incident, their 50 timeline entries), and nothing else: no HTTP, validation,
- * locks, correlation or settling. What this reaches is the most that writing each alert durably, as
- * Firebreak stores it, allows on this machine. Without the timeline entries: what they cost.
+ * alerts into the open incidents of their groups, and one timeline entry per incident they joined, as
+ * Firebreak writes a storm: 10 per batch here, not one per alert), and nothing else: no HTTP,
+ * validation, locks, correlation or settling. What this reaches is the most that writing each alert
+ * durably, as Firebreak stores it, allows on this machine. Without the timeline entries: what they cost.
  */
 async function storageFloor(
   db: Database,
+  groupBy: readonly string[],
   seconds: number,
   withTimeline: boolean,
 ): Promise<{ alertsPerSecond: number; nodeMs: number; postgresMs: number; transactions: number }> {
@@ -202,6 +207,7 @@ async function storageFloor(
     db,
     sql`select id::text as id, group_key from incidents where closed_at is null and group_key is not null`,
   );
+  const openByGroup = new Map(incidentRows.map((row) => [row.group_key, row]));
   const actor = SYSTEM_ACTOR;
   const deadline = performance.now() + seconds * 1000;
   let transactions = 0;
@@ -219,7 +225,8 @@ async function storageFloor(
       const writes: AlertRowWrite[] = [];
       const events: PendingEvent[] = [];
       received.slice(50).forEach((alert, index) => {
-        const incident = incidentRows[index % Math.max(1, incidentRows.length)];
+        // Where Firebreak puts it: the open incident of its group (the warm-up opened them).
+        const incident = openByGroup.get(groupKeyOf(alert.labels, groupBy)) ?? incidentRows[index % Math.max(1, incidentRows.length)];
         const fingerprint = fingerprints[50 + index] ?? '';
         const state = {
           status: 'firing' as const,
@@ -355,7 +362,9 @@ export async function bench(): Promise<void> {
       console.log(line('Firebreak (Postgres, durable)', ours));
       console.log(line('Alertmanager 0.25 (in memory)', theirs));
       const ratio = ours.requestsPerSecond / theirs.requestsPerSecond;
-      console.log(`ratio Firebreak / Alertmanager: ${ratio.toFixed(2)} (target ≥ 1.0: ${ratio >= 1 ? 'met' : 'NOT met'})`);
+      console.log(
+        `ratio Firebreak / Alertmanager: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+      );
       const perRequest = (milliseconds: number) => `${(milliseconds / Math.max(1, ours.requests)).toFixed(2)} ms`;
       console.log(
         `CPU per request of ${BATCH}: Firebreak's Node ${perRequest(nodeCpuMs)}, Postgres ${perRequest(postgresCpu)} (2 cores shared with wrk; neither near 100% means the pipeline waits on round trips)`,
@@ -372,10 +381,10 @@ export async function bench(): Promise<void> {
       `\nFirebreak's storage alone: its statements for each batch of the heartbeat run, ${CONNECTIONS} transactions at a time, no HTTP, validation, locks or correlation`,
     );
     for (const withTimeline of [true, false]) {
-      const floor = await storageFloor(db, Number(DURATION), withTimeline);
+      const floor = await storageFloor(db, alertSettingsFrom(config).groupBy, Number(DURATION), withTimeline);
       const perBatch = (milliseconds: number) => `${(milliseconds / Math.max(1, floor.transactions)).toFixed(2)} ms`;
       console.log(
-        `${(withTimeline ? 'read + upsert + timeline entries' : 'read + upsert, no timeline entries').padEnd(34)} ${floor.alertsPerSecond.toFixed(0).padStart(7)} alerts/s = ${(floor.alertsPerSecond / Math.max(1, alertmanagerHeartbeats)).toFixed(2)} x Alertmanager on the heartbeat run; CPU per batch: Node ${perBatch(floor.nodeMs)}, Postgres ${perBatch(floor.postgresMs)}`,
+        `${(withTimeline ? 'read + upsert + entry per incident' : 'read + upsert, no timeline entries').padEnd(34)} ${floor.alertsPerSecond.toFixed(0).padStart(7)} alerts/s = ${(floor.alertsPerSecond / Math.max(1, alertmanagerHeartbeats)).toFixed(2)} x Alertmanager on the heartbeat run; CPU per batch: Node ${perBatch(floor.nodeMs)}, Postgres ${perBatch(floor.postgresMs)}`,
       );
     }
     console.log('');

@@ -18,6 +18,8 @@ export interface PendingEvent {
   joinedNew: boolean;
   /** The alert flaps: this change is told (at most once per window) or held. */
   flap?: 'held' | 'flapping' | null;
+  /** Why it changed, when the change came from elsewhere ("no longer inhibited: ClusterDown on eu-1 resolved"). */
+  because?: string;
 }
 
 /** The timeline entry type of what one delivery did to an incident's alerts. */
@@ -82,6 +84,12 @@ export function alertChangesByIncident(events: readonly PendingEvent[]): Map<str
     if (entry.severity === null || severityRank(severity) < severityRank(entry.severity)) entry.severity = severity;
   }
   for (const entry of byIncident.values()) entry.text = describeAlertChanges(entry.changes);
+  for (const [incidentId, entry] of byIncident) {
+    const reasons = [
+      ...new Set(events.flatMap((pending) => (pending.incidentId === incidentId && pending.because ? [pending.because] : []))),
+    ];
+    if (reasons.length > 0) entry.text += ` (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''})`;
+  }
   for (const [incidentId, entry] of byIncident) {
     const mine = events.filter((pending) => pending.incidentId === incidentId && pending.flap);
     if (mine.length === 0) continue;

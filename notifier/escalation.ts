@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ActionContext, Database, Timer } from '../platform/index.ts';
 import {
@@ -42,7 +42,11 @@ function timerKey(payload: EscalationTimerPayload): string {
   return `${payload.incidentId}:${payload.routeKey}:${payload.round}:${payload.escalations}`;
 }
 
-async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): Promise<void> {
+/**
+ * Arms the next escalation of a route. A timer re-armed for the same round and count (a held
+ * escalation deferred or resumed) gets its own key, since a fired timer's key cannot be armed again.
+ */
+async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date, dueAt?: Date): Promise<void> {
   if (row.stopped || row.escalateAfterSeconds === null || row.escalations >= row.maxEscalations) return;
   const payload: EscalationTimerPayload = {
     incidentId: row.incidentId,
@@ -50,10 +54,11 @@ async function scheduleNext(tx: Database, row: IncidentEscalation, now: Date): P
     round: row.round,
     escalations: row.escalations,
   };
+  const due = dueAt ?? new Date(now.getTime() + row.escalateAfterSeconds * 1000);
   await scheduleTimer(tx, {
     kind: ESCALATION_TIMER,
-    key: timerKey(payload),
-    dueAt: new Date(now.getTime() + row.escalateAfterSeconds * 1000),
+    key: dueAt ? `${timerKey(payload)}:at:${due.getTime()}` : timerKey(payload),
+    dueAt: due,
     payload,
   });
 }
@@ -166,7 +171,7 @@ async function escalate(
   }
   const [updated] = await tx
     .update(incidentEscalations)
-    .set({ level, escalations, updatedAt: now })
+    .set({ level, escalations, lastEscalatedAt: now, updatedAt: now })
     .where(and(eq(incidentEscalations.incidentId, row.incidentId), eq(incidentEscalations.routeKey, row.routeKey)))
     .returning();
   if (!updated) throw new Error('escalation row vanished');
@@ -183,9 +188,61 @@ export async function handleEscalationTimer(tx: Database, timer: Timer, now: Dat
     .for('update');
   // Acknowledged, or a later round (the incident re-fired) or escalation already replaced this timer.
   if (!row || row.stopped || row.round !== payload.round || row.escalations !== payload.escalations) return;
+  // Held while every firing alert is inhibited: nothing now; releasing the hold re-arms the clock.
+  if (row.holdReason !== null && row.holdWindowSeconds === null) return;
+  const windowMs = row.holdReason !== null && row.holdWindowSeconds !== null ? row.holdWindowSeconds * 1000 : 0;
+  // Held while its alerts flap: at most one escalation per window, counted from the last one.
+  if (windowMs > 0 && row.lastEscalatedAt && now.getTime() - row.lastEscalatedAt.getTime() < windowMs) {
+    await scheduleNext(tx, row, now, new Date(row.lastEscalatedAt.getTime() + windowMs));
+    return;
+  }
   const minutes = Math.round((row.escalateAfterSeconds ?? 0) / 60);
   const updated = await escalate(tx, settings, row, now, `Not acknowledged within ${minutes} min`);
-  await scheduleNext(tx, updated, now);
+  const after = (updated.escalateAfterSeconds ?? 0) * 1000;
+  await scheduleNext(tx, updated, now, windowMs > after ? new Date(now.getTime() + windowMs) : undefined);
+}
+
+/** Why an incident's escalation is held: its alerts flap (one escalation per window), or all are inhibited (none). */
+export type EscalationHold = { reason: 'flapping'; windowSeconds: number } | { reason: 'inhibited' };
+
+/**
+ * Holds or releases the escalation of an incident's running pages (those not stopped by an
+ * acknowledgement or resolution); true when that changed anything. Releasing re-arms each route's
+ * clock from `now`: the next level is paged if nobody acknowledges within its escalation delay.
+ */
+export async function setEscalationHold(tx: Database, incidentId: string, hold: EscalationHold | null, now: Date): Promise<boolean> {
+  if (hold) {
+    const windowSeconds = hold.reason === 'flapping' ? hold.windowSeconds : null;
+    const held = await tx
+      .update(incidentEscalations)
+      .set({ holdReason: hold.reason, holdWindowSeconds: windowSeconds, updatedAt: now })
+      .where(
+        and(
+          eq(incidentEscalations.incidentId, incidentId),
+          eq(incidentEscalations.stopped, false),
+          or(isNull(incidentEscalations.holdReason), ne(incidentEscalations.holdReason, hold.reason)),
+        ),
+      )
+      .returning({ routeKey: incidentEscalations.routeKey });
+    return held.length > 0;
+  }
+  const released = await tx
+    .update(incidentEscalations)
+    .set({ holdReason: null, holdWindowSeconds: null, updatedAt: now })
+    .where(and(eq(incidentEscalations.incidentId, incidentId), isNotNull(incidentEscalations.holdReason)))
+    .returning();
+  const running = released.filter((row) => !row.stopped);
+  for (const row of running) await scheduleNext(tx, row, now, new Date(now.getTime() + (row.escalateAfterSeconds ?? 0) * 1000));
+  return running.length > 0;
+}
+
+/** The incidents whose running escalation is held, and why. */
+export async function listHeldEscalations(tx: Database): Promise<{ incidentId: string; reason: 'flapping' | 'inhibited' }[]> {
+  const rows = await tx
+    .selectDistinct({ incidentId: incidentEscalations.incidentId, reason: incidentEscalations.holdReason })
+    .from(incidentEscalations)
+    .where(and(isNotNull(incidentEscalations.holdReason), eq(incidentEscalations.stopped, false)));
+  return rows.flatMap((row) => (row.reason ? [{ incidentId: row.incidentId, reason: row.reason }] : []));
 }
 
 /** Someone asks for more help now (the Slack button, or the API): page the next level of every route. */

@@ -115,6 +115,10 @@ export function describeEvent(event: TimelineEvent): { what: string; detail: str
     }
     case 'alerts.changed':
       return { what: str(data.text) ?? 'Alerts changed', detail: null };
+    case 'escalation.held':
+      return { what: str(data.text) ?? 'Escalation held', detail: null };
+    case 'escalation.resumed':
+      return { what: str(data.text) ?? 'Escalation resumes', detail: null };
     case 'evidence.added':
       return {
         what: `${event.actorName} added evidence: ${str(data.title) ?? 'untitled'}`,

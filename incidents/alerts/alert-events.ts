@@ -18,6 +18,8 @@ export interface PendingEvent {
   joinedNew: boolean;
   /** The alert flaps: this change is told (at most once per window) or held. */
   flap?: 'held' | 'flapping' | null;
+  /** Why it changed, when the change came from elsewhere ("no longer inhibited: ClusterDown on eu-1 resolved"). */
+  because?: string;
 }
 
 /** The timeline entry type of what one delivery did to an incident's alerts. */
@@ -81,17 +83,20 @@ export function alertChangesByIncident(events: readonly PendingEvent[]): Map<str
     const severity = pending.state.severity;
     if (entry.severity === null || severityRank(severity) < severityRank(entry.severity)) entry.severity = severity;
   }
-  // Per incident: does any of its changes flap, and are all of them held?
-  const flaps = new Map<string, { any: boolean; allHeld: boolean }>();
+  // Per incident: does any of its changes flap, are all of them held, and why did they change?
+  const flaps = new Map<string, { any: boolean; allHeld: boolean; reasons: Set<string> }>();
   for (const pending of events) {
-    const flap = flaps.get(pending.incidentId) ?? { any: false, allHeld: true };
+    const flap = flaps.get(pending.incidentId) ?? { any: false, allHeld: true, reasons: new Set<string>() };
     flap.any ||= Boolean(pending.flap);
     flap.allHeld &&= pending.flap === 'held';
+    if (pending.because) flap.reasons.add(pending.because);
     flaps.set(pending.incidentId, flap);
   }
   for (const [incidentId, entry] of byIncident) {
     entry.text = describeAlertChanges(entry.changes);
     const flap = flaps.get(incidentId);
+    const reasons = [...(flap?.reasons ?? [])];
+    if (reasons.length > 0) entry.text += ` (${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''})`;
     if (flap?.any) entry.text += flap.allHeld ? ' (flapping: messages held)' : ' (flapping)';
   }
   return byIncident;

@@ -6,6 +6,7 @@ import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { RunningBinary } from '../../test/harness/prometheus-stack.ts';
 import { eventually, startBinary } from '../../test/harness/prometheus-stack.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 
 // Alertmanager's documented example first (critical mutes warning of the same alertname, cluster and
 // service), then a rule whose source also matches its target side, then the deprecated map form.
@@ -53,12 +54,34 @@ const SECOND = [
   firing({ alertname: 'PodPending', cluster: 'central', pod: 'web-3' }),
 ];
 
+// Then the source of the deprecated-form rule resolves: Alertmanager stops muting its two targets.
+const RELEASE = [resolved({ alertname: 'ClusterDown', cluster: 'south', severity: 'page' })];
+
 let alertmanager: RunningBinary;
 // Firebreak reads the same file at start (INHIBIT_RULES_FILE): Alertmanager's own YAML, as it is.
 const rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-inhibit-')), 'alertmanager.yml');
 writeFileSync(rulesFile, RULES);
 /** What the real Alertmanager computes: each active alert's fingerprint and the alerts inhibiting it. */
 let expected: Map<string, string[]>;
+/** The same once RELEASE is in. */
+let expectedAfterRelease: Map<string, string[]>;
+
+/** Alertmanager's inhibitor learns of alerts asynchronously: read until two reads of `count` alerts agree. */
+async function stableListing(url: string, count: number): Promise<Map<string, string[]>> {
+  let previous = '';
+  return eventually(
+    async () => {
+      const listed = (await (await fetch(url)).json()) as { fingerprint: string; status: { inhibitedBy: string[] } }[];
+      const now = JSON.stringify(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy.sort()]).sort());
+      const stable = now === previous && listed.length === count;
+      previous = now;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return stable ? new Map(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy])) : undefined;
+    },
+    20_000,
+    'Alertmanager to list the alerts it holds',
+  );
+}
 
 beforeAll(async () => {
   alertmanager = await startBinary('/usr/bin/prometheus-alertmanager', { 'alertmanager.yml': RULES }, (dir, port) => [
@@ -72,20 +95,10 @@ beforeAll(async () => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
     expect(response.status).toBe(200);
   }
-  // Alertmanager's inhibitor learns of alerts asynchronously: read until two reads agree.
-  let previous = '';
-  expected = await eventually(
-    async () => {
-      const listed = (await (await fetch(url)).json()) as { fingerprint: string; status: { inhibitedBy: string[] } }[];
-      const now = JSON.stringify(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy.sort()]).sort());
-      const stable = now === previous && listed.length === FIRST.length + SECOND.length - 1;
-      previous = now;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return stable ? new Map(listed.map((alert) => [alert.fingerprint, alert.status.inhibitedBy])) : undefined;
-    },
-    20_000,
-    'Alertmanager to list the alerts it holds',
-  );
+  expected = await stableListing(url, FIRST.length + SECOND.length - 1);
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(RELEASE) });
+  expect(response.status).toBe(200);
+  expectedAfterRelease = await stableListing(url, FIRST.length + SECOND.length - 2);
 }, 60_000);
 
 afterAll(async () => {
@@ -126,6 +139,39 @@ describeOnBackends('inhibition rules', () => {
       // An inhibited alert is stored, and opens or joins nothing.
       expect(alert?.incidentId).toBeNull();
     }
+  });
+
+  it('releases, when a source resolves, the alerts the real Alertmanager releases, at the next tick of the expiry job', {
+    timeout: 60_000,
+  }, async ({ firebreak }) => {
+    const ingest = await firebreak.tokenFor('ingest');
+    const reader = await firebreak.tokenFor('viewer');
+    for (const batch of [FIRST, SECOND, RELEASE]) {
+      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
+      expect(response.status).toBe(200);
+    }
+    // No delivery of the targets since: the expiry job's tick releases them.
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
+      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null }[];
+    };
+    const ours = new Map(listed.alerts.map((alert) => [alert.fingerprint, alert]));
+    expect([...ours.keys()].sort()).toEqual([...expectedAfterRelease.keys()].sort());
+    const mutedBy = (listing: Map<string, string[]>) =>
+      [...listing]
+        .filter(([, by]) => by.length > 0)
+        .map(([fingerprint]) => fingerprint)
+        .sort();
+    const released = mutedBy(expected).filter((fingerprint) => !mutedBy(expectedAfterRelease).includes(fingerprint));
+    // PodCrashLooping and ServiceDown of the south cluster.
+    expect(released).toHaveLength(2);
+    expect(
+      listed.alerts
+        .filter((alert) => alert.inhibitedBy !== null)
+        .map((alert) => alert.fingerprint)
+        .sort(),
+    ).toEqual(mutedBy(expectedAfterRelease));
+    for (const fingerprint of released) expect(ours.get(fingerprint)?.incidentId).not.toBeNull();
   });
 
   it('evaluates an inhibited alert again once its source resolves', { timeout: 60_000 }, async ({ firebreak }) => {

@@ -21,6 +21,14 @@ export const incidentEscalations = pgTable(
     /** The snapshot messages about this incident are rendered from, refreshed on every change (read back checked). */
     incident: jsonb().$type<StoredSnapshot>().notNull(),
     stopped: boolean().notNull().default(false),
+    /**
+     * Why escalation is held, if it is: 'flapping' (every alert of the incident flaps: at most one
+     * escalation per holdWindowSeconds) or 'inhibited' (every firing alert is inhibited: none until released).
+     */
+    holdReason: text({ enum: ['flapping', 'inhibited'] }),
+    holdWindowSeconds: integer(),
+    /** When the last escalation (beyond level 0) was paged: a flapping hold counts its window from it. */
+    lastEscalatedAt: timestamp({ withTimezone: true, precision: 3 }),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.incidentId, table.routeKey] })],

@@ -9,6 +9,8 @@ import { logInWithEnrolment, openDashboardBrowser } from '../harness/dashboard-b
 import { createDashboardUser } from '../harness/dashboard-session.ts';
 import { databaseBackends } from '../harness/database.ts';
 
+// The job that expires alerts, settles flapping ones and releases inhibited ones (every 5 s).
+const ALERT_EXPIRY_JOB = 'alerts.expire';
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 
 describe.each(databaseBackends)('alert storms and inhibition rules in Chromium on %s', (backend) => {
@@ -20,10 +22,13 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    browser = await openDashboardBrowser(backend);
+    // Pages are recorded (and escalations armed) but sent nowhere: a closed port on loopback.
+    browser = await openDashboardBrowser(backend, {
+      PAGERDUTY_ROUTING_KEY: 'R0UT1NGKEY0000000000000000000001',
+      PAGERDUTY_SERVER: '127.0.0.1:9',
+    });
     ({ firebreak, page, base } = browser);
-    const user = await createDashboardUser(firebreak, 'admin', 'ana@example.com');
-    await logInWithEnrolment(page, base, user);
+    await logInWithEnrolment(page, base, await createDashboardUser(firebreak, 'admin', 'ana@example.com'));
   }, 120_000);
 
   afterAll(async () => {
@@ -94,9 +99,57 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
     await expect.poll(() => page.locator('.alert-list > li').count()).toBe(1);
     expect(await page.textContent('.alert-list')).toContain('ClusterDown');
 
+    // The source resolves: on the expiry job's next tick the muted alert opens its incident, and says why.
+    await firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [
+        {
+          labels: { alertname: 'ClusterDown', cluster: 'eu-1', severity: 'critical' },
+          annotations: {},
+          startsAt,
+          endsAt: new Date(Date.now() - 1000).toISOString(),
+        },
+      ],
+    });
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    await page.goto(`${base}/alerts?filter=alertname%3D%22PodCrashLooping%22`);
+    expect(await page.locator('.alert-list a.inhibited').count()).toBe(0);
+    await shot('released-alert');
+    await page.locator('.alert-list a[href^="/incidents/INC-"]').first().click();
+    const release = page.locator('#timeline li[data-type="alerts.changed"]', { hasText: 'no longer inhibited' });
+    await expect
+      .poll(() => release.textContent())
+      .toContain('PodCrashLooping on web-1 joined (no longer inhibited: source ClusterDown on eu-1 resolved)');
+    await shot('released-incident');
+
     await page.goto(`${base}/inhibit-rules`);
     await page.click('li[data-origin="api"] button:has-text("Remove")');
     await page.waitForURL(/done=removed/);
     expect(await page.textContent('main')).toContain('No inhibition rules.');
+  });
+
+  it("shows on the timeline that a flapping alert holds its incident's escalation", { timeout: 120_000 }, async () => {
+    const ingest = await firebreak.tokenFor('ingest');
+    const labels = { alertname: 'Wobbly', service: 'payments', severity: 'critical' };
+    // Five changes within a minute: more than ALERT_FLAP_THRESHOLD (4) in the window.
+    let incidentId = '';
+    for (let step = 0; step < 5; step++) {
+      const startsAt = new Date(Date.now() - (60 - step * 10) * 1000).toISOString();
+      const endsAt = step % 2 === 0 ? new Date(Date.now() + 600_000).toISOString() : startsAt;
+      const answer = await firebreak.request('POST', '/api/v2/alerts', {
+        token: ingest,
+        json: [{ labels, annotations: {}, startsAt, endsAt }],
+      });
+      incidentId ||= ((await answer.json()) as { incidentsOpened: string[] }).incidentsOpened[0] ?? '';
+    }
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    const incident = await getIncident(firebreak.database.db, incidentId);
+    await page.goto(`${base}/incidents/INC-${incident.number}`);
+    const held = page.locator('#timeline li[data-type="escalation.held"]');
+    await expect
+      .poll(() => held.textContent())
+      .toContain('Escalation held: Wobbly on payments is flapping; at most one escalation every 10 min until it settles');
+    expect(await page.textContent('main')).toContain('↯ flapping');
+    await shot('flapping-escalation-held');
   });
 });

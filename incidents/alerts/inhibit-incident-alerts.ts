@@ -1,0 +1,58 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/index.ts';
+import { queryRows } from '../../platform/index.ts';
+import { lockName, tryLockKeys } from './advisory-locks.ts';
+import { findInhibitor, readInhibition } from './inhibition.ts';
+import { alerts } from './schema/alerts.ts';
+
+const BATCH = 2000;
+
+/*
+ * A source that begins firing while its targets already fire in an incident. Alertmanager mutes the
+ * targets' further notifications (the group's next notification leaves them out). Firebreak keeps
+ * them in their incident (it was opened and paged on its own, and leaving it would resolve it
+ * without a recovery) but marks them inhibited, so that the alert lists say by what, and an incident
+ * whose every firing alert is inhibited holds its escalation (see escalation-holds.ts) until a source
+ * stops firing.
+ */
+
+/**
+ * Marks inhibited the firing alerts of incidents still paging (not acknowledged, resolved or closed)
+ * that a firing source now inhibits. Run on the expiry job's tick; with no rule or no firing source it
+ * reads nothing more. Alerts a request is changing right now are left for the next tick.
+ */
+export async function inhibitIncidentAlerts(tx: Database, now: Date): Promise<number> {
+  const inhibition = await readInhibition(tx, now, []);
+  if (!inhibition || inhibition.sources.length === 0) return 0;
+  const rows = await queryRows<{ fingerprint: string; labels: Record<string, string> }>(
+    tx,
+    sql`select a.fingerprint, a.labels from alerts a join incidents i on i.id = a.incident_id
+      where a.status = 'firing' and a.inhibited_by is null
+        and i.acknowledged_at is null and i.resolved_at is null and i.recovered_at is null and i.closed_at is null
+      limit ${BATCH}`,
+  );
+  const inhibited = new Map<string, string>();
+  for (const row of rows) {
+    const source = findInhibitor(inhibition, row.fingerprint, row.labels);
+    if (source) inhibited.set(row.fingerprint, source);
+  }
+  if (inhibited.size === 0) return 0;
+  const held = await tryLockKeys(
+    tx,
+    [...inhibited.keys()].map((fingerprint) => lockName('alert', fingerprint)),
+  );
+  const bySource = new Map<string, string[]>();
+  for (const [fingerprint, source] of inhibited) {
+    if (held.has(lockName('alert', fingerprint))) bySource.set(source, [...(bySource.get(source) ?? []), fingerprint]);
+  }
+  let marked = 0;
+  for (const [source, fingerprints] of bySource) {
+    const updated = await tx
+      .update(alerts)
+      .set({ inhibitedBy: source, updatedAt: now })
+      .where(and(inArray(alerts.fingerprint, fingerprints), eq(alerts.status, 'firing'), isNull(alerts.inhibitedBy)))
+      .returning({ id: alerts.id });
+    marked += updated.length;
+  }
+  return marked;
+}

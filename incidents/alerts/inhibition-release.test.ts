@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { queryRows, systemContext } from '../../platform/index.ts';
+import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import type { NotifierWorld } from '../../test/harness/notifier.ts';
+import { alertFingerprint } from './fingerprint.ts';
+import { receiveAlerts } from './receive-alerts.ts';
+import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
+
+// A cluster down mutes the other alerts of its cluster.
+const rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'firebreak-release-')), 'inhibit.yml');
+writeFileSync(
+  rulesFile,
+  `inhibit_rules:
+  - source_matchers: [alertname="ClusterDown"]
+    target_matchers: [alertname!="ClusterDown"]
+    equal: [cluster]
+`,
+);
+
+const base = Date.now();
+const at = (seconds: number) => new Date(base + seconds * 1000);
+type Labels = Record<string, string>;
+
+async function setUp(world: NotifierWorld) {
+  const { firebreak } = world;
+  const db = firebreak.database.db;
+  const system = systemContext(db, firebreak.config);
+  /** A delivery at `seconds`: firing until resolved (webhook-like) unless `endsAt` says otherwise. */
+  const deliver = (seconds: number, labels: Labels, endsAt: Date | null = null) =>
+    receiveAlerts(system, [{ labels, annotations: { summary: labels.alertname ?? '' }, startsAt: at(0), endsAt }], { now: at(seconds) });
+  const alertRow = async (labels: Labels) =>
+    (
+      await queryRows<{ incident_id: string | null; inhibited_by: string | null; status: string }>(
+        db,
+        sql`select incident_id::text as incident_id, inhibited_by, status from alerts where fingerprint = ${alertFingerprint(labels)}`,
+      )
+    )[0];
+  const timeline = async (incidentId: string) =>
+    (
+      await queryRows<{ type: string; text: string }>(
+        db,
+        sql`select type, data ->> 'text' as text from timeline_events where incident_id = ${incidentId} order by id`,
+      )
+    ).map((row) => `${row.type}: ${row.text}`);
+  const pages = async () => {
+    await firebreak.notifier.worker.drain();
+    return world.pagerduty.events.map((event) => ({
+      action: event.event_action,
+      key: event.routing_key.slice(0, 6),
+      incident: event.dedup_key,
+    }));
+  };
+  return { firebreak, db, deliver, alertRow, timeline, pages };
+}
+
+describeOnBackends('inhibition released when its source stops firing', () => {
+  it.override({ firebreakEnv: { INHIBIT_RULES_FILE: rulesFile } });
+
+  it('a resolved source releases its targets on the next tick: they open their incident and page at once', async ({ world }) => {
+    const { firebreak, deliver, alertRow, timeline, pages } = await setUp(world);
+    const sourceA = { alertname: 'ClusterDown', cluster: 'eu-1', severity: 'critical', prometheus: 'a' };
+    const sourceB = { ...sourceA, prometheus: 'b' };
+    const target = { alertname: 'DiskPressure', cluster: 'eu-1', severity: 'critical', instance: 'node-1' };
+    const opened = await deliver(0, sourceA);
+    await deliver(1, sourceB);
+    expect(await deliver(2, target)).toMatchObject({ inhibited: 1, incidentsOpened: [] });
+    expect((await pages()).filter((page) => page.action === 'trigger')).toHaveLength(1);
+
+    // One source resolves: the other still fires and still inhibits; the target follows it.
+    await deliver(10, sourceA, at(10));
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(11));
+    expect(await alertRow(target)).toEqual({ incident_id: null, inhibited_by: alertFingerprint(sourceB), status: 'firing' });
+
+    // The last source resolves: on the next tick, without any delivery of the target, it opens its incident and pages.
+    await deliver(20, sourceB, at(20));
+    expect((await alertRow(target))?.incident_id).toBeNull();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(21));
+    const released = await alertRow(target);
+    expect(released).toMatchObject({ inhibited_by: null, status: 'firing' });
+    const incidentId = released?.incident_id;
+    if (!incidentId) throw new Error('the released alert opened no incident');
+    expect(incidentId).not.toBe(opened.incidentsOpened[0]);
+    expect(await timeline(incidentId)).toContain(
+      'alerts.changed: DiskPressure on node-1 joined (no longer inhibited: source ClusterDown on eu-1 resolved)',
+    );
+    const afterRelease = await pages();
+    expect(afterRelease.filter((page) => page.incident === incidentId)).toEqual([
+      { action: 'trigger', key: 'R0UT1N', incident: incidentId },
+    ]);
+    const channel = world.slack.channelByName('inc-2-diskpressure-diskpressure');
+    expect(channel?.messages.length).toBeGreaterThan(0);
+
+    // Released once: the next tick changes nothing and pages nobody.
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(26));
+    expect(await pages()).toEqual(afterRelease);
+    expect((await timeline(incidentId)).filter((entry) => entry.includes('no longer inhibited'))).toHaveLength(1);
+  });
+
+  it('a source that expires releases its targets in the same run of the expiry job', async ({ world }) => {
+    const { firebreak, deliver, alertRow, timeline } = await setUp(world);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-3', severity: 'critical' };
+    const target = { alertname: 'DiskPressure', cluster: 'eu-3', severity: 'critical', instance: 'node-7' };
+    // An API v2 source: active until its endsAt, which its sender stops moving.
+    await deliver(0, source, at(300));
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(299));
+    expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(source));
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(301));
+    expect((await alertRow(source))?.status).toBe('expired');
+    const released = await alertRow(target);
+    expect(released?.inhibited_by).toBeNull();
+    if (!released?.incident_id) throw new Error('the released alert opened no incident');
+    expect(await timeline(released.incident_id)).toContain(
+      'alerts.changed: DiskPressure on node-7 joined (no longer inhibited: source ClusterDown on eu-3 expired)',
+    );
+  });
+});
+
+describeOnBackends('escalation of an incident whose alerts a new source inhibits', () => {
+  it.override({
+    firebreakEnv: {
+      INHIBIT_RULES_FILE: rulesFile,
+      PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY00000000000000000000002,LEVEL3KEY00000000000000000000003',
+      PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
+      PAGERDUTY_MAX_ESCALATIONS: '3',
+    },
+  });
+
+  it('stays in its incident, marked inhibited; its escalation is held until the source stops firing, then resumes', async ({ world }) => {
+    const { firebreak, deliver, alertRow, timeline, pages } = await setUp(world);
+    const target = { alertname: 'DiskPressure', cluster: 'eu-2', severity: 'critical', instance: 'node-3' };
+    const source = { alertname: 'ClusterDown', cluster: 'eu-2', severity: 'critical' };
+    const [incidentId] = (await deliver(0, target)).incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    await deliver(60, source);
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(65));
+    // Alertmanager would stop notifying of it; Firebreak keeps it in its incident, marked.
+    expect(await alertRow(target)).toEqual({ incident_id: incidentId, inhibited_by: alertFingerprint(source), status: 'firing' });
+    expect(await timeline(incidentId)).toContain(
+      'escalation.held: Escalation held: every firing alert is inhibited by ClusterDown on eu-2, which pages on its own',
+    );
+    const escalationsOf = async (id: string) => (await pages()).filter((page) => page.incident === id && page.key.startsWith('LEVEL'));
+    // Ten minutes unacknowledged: the source's own incident escalates, the inhibited one does not.
+    await firebreak.scheduler.runDueTimers(at(700));
+    expect(await escalationsOf(incidentId)).toEqual([]);
+    expect((await pages()).filter((page) => page.key === 'LEVEL2')).toHaveLength(1);
+
+    // The source resolves: the mark goes, escalation resumes with a full delay from now.
+    await deliver(800, source, at(800));
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(801));
+    expect(await alertRow(target)).toEqual({ incident_id: incidentId, inhibited_by: null, status: 'firing' });
+    expect(await timeline(incidentId)).toContain('escalation.resumed: Escalation resumes: its alerts are no longer inhibited');
+    await firebreak.scheduler.runDueTimers(at(1300));
+    expect(await escalationsOf(incidentId)).toEqual([]);
+    await firebreak.scheduler.runDueTimers(at(1402));
+    expect(await escalationsOf(incidentId)).toEqual([{ action: 'trigger', key: 'LEVEL2', incident: incidentId }]);
+  });
+});

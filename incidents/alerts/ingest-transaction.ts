@@ -214,11 +214,18 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   // the table: unlike the upsert, they are planned with their parameters (a plan kept from when the
   // table was small would scan all of it).
   const changes = alertChangesByIncident(events);
+  // Only an incident that lost an alert needs the rows written to be settled (has it any left?); the
+  // others' messages are decided already and go out in the same round trip as the writes.
+  const losing = new Set(
+    events.filter((pending) => pending.event.type === 'resolved' || pending.event.type === 'expired').map((pending) => pending.incidentId),
+  );
+  const gaining = new Set([...touchedIncidents].filter((id) => !losing.has(id)));
   await Promise.all([
     refreshAlertRows(tx, heartbeats, now),
     planGenerically(tx, () => writeAlertRows(tx, writes, now)),
     recordAlertEvents(tx, events, changes),
+    settleIncidents(tx, context, gaining, events, placement.incidents, changes),
   ]);
-  await settleIncidents(tx, context, touchedIncidents, events, placement.incidents, changes);
+  await settleIncidents(tx, context, losing, events, placement.incidents, changes);
   return outcomes;
 }

@@ -44,9 +44,11 @@ describe.each(databaseBackends)('graceful shutdown on %s', (backend) => {
 
     let shutdownStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (shutdownStarted = resolve));
+    const reached = new Promise((resolve) => running.server.once('request', resolve));
     const inFlight = slowPost(running.port, '{"name": "in-flight",', started, ' "role": "viewer"}');
-    // Let the request reach the handler before shutting down.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Shut down once the request has reached the server, its body half sent (a fixed wait was too short
+    // on a loaded machine: the connection was still unaccepted when the server stopped listening).
+    await reached;
     const stopping = running.shutdown();
     shutdownStarted();
 

@@ -55,7 +55,7 @@ describeOnBackends('elevation and access review pages', () => {
     expect(again.html).toContain('This elevation is active already');
 
     const elevatedPage = await (await asker.get('/admin/access-review')).text();
-    expect(elevatedPage).toMatch(/Elevated to admin until \d{2}:\d{2} UTC/);
+    expect(elevatedPage).toMatch(/Elevated to admin until (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC/);
     const review = await approver.follow(
       await approver.post('/admin/access-review', { _csrf: csrfOf(pending), _form: 'access-review', notes: '   ' }),
     );

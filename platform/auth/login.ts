@@ -189,6 +189,21 @@ export async function loginWithPassword(
   }
   assertNotLocked(user, now);
   await releaseAttempt(db, attempt);
+  return openPendingSession(db, user, origin, now);
+}
+
+/**
+ * After a first factor (a password, or a single sign-on without asserted MFA): a session that owes
+ * Firebreak's TOTP code, or its enrolment when the person has no authenticator yet. It lasts
+ * MFA_STEP_TTL_MS and is upgraded to an active one (a new token) when the second factor is given.
+ */
+export async function openPendingSession(
+  db: Database,
+  user: User,
+  origin: LoginOrigin,
+  now: Date,
+  loginMethod?: string,
+): Promise<PasswordStepResult> {
   const { token } = await createSession(db, {
     userId: user.id,
     stage: 'mfa',
@@ -196,6 +211,7 @@ export async function loginWithPassword(
     expiresAt: new Date(now.getTime() + MFA_STEP_TTL_MS),
     userAgent: origin.userAgent,
     sourceAddress: origin.sourceAddress,
+    loginMethod: loginMethod ?? null,
   });
   return { token, mustEnrol: !user.totpEnabled || !user.totpSecret };
 }

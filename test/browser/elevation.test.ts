@@ -67,7 +67,7 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
     // The asker is an admin for two hours, and every page says so.
     await asker.goto(`${base}/admin/users`);
     const banner = asker.locator('#elevation-banner');
-    await expect.poll(() => banner.textContent()).toMatch(/Elevated to admin until \d{2}:\d{2} UTC/);
+    await expect.poll(() => banner.textContent()).toMatch(/Elevated to admin until (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC/);
     expect(await banner.textContent()).toContain('reason: Restore the deleted routing rule for payments (INC-12)');
     await shot(asker, '03-elevated-banner');
 
@@ -97,7 +97,7 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
     await asker.fill('#elevation-reason', 'Rotate the payments webhook secret (INC-14)');
     await asker.click('#form-elevation button[type=submit]');
     await asker.waitForURL(/\/account\?done=elevation-requested#elevation$/);
-    expect(await asker.textContent('#elevation')).toMatch(/Unanswered, it expires at \d{2}:\d{2} UTC/);
+    expect(await asker.textContent('#elevation')).toMatch(/Unanswered, it expires at (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC/);
 
     await approver.goto(`${base}/admin/elevations`);
     const request = approver.locator('li[id^="elevation-"]');
@@ -116,9 +116,13 @@ describe.each(databaseBackends)('break-glass elevation and access review in Chro
     expect(await row.textContent()).toContain('expired unanswered');
     expect(await row.textContent()).toContain('nobody within 60 minutes');
     await shot(approver, '08-request-expired-admin');
+    await approver.goto(`${base}/admin/access-review`);
+    await expect.poll(() => approver.textContent('main')).toContain('commander → admin, expired unanswered');
 
     await asker.goto(`${base}/account`);
-    await expect.poll(() => asker.textContent('#elevation-request-expired')).toMatch(/expired unanswered at \d{2}:\d{2} UTC/);
+    await expect
+      .poll(() => asker.textContent('#elevation-request-expired'))
+      .toMatch(/expired unanswered at (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} UTC/);
     expect(await asker.textContent('#perm-title')).toContain('commander');
     await shot(asker, '09-request-expired-asker');
   });

@@ -2,6 +2,7 @@ import type { AccessReviewReport } from '../../../platform/index.ts';
 import { PageForm, TextAreaField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { Flash, Layout, Time } from '../layout.tsx';
+import { elevationState } from './elevation-state.ts';
 import { AdminNav } from './nav.tsx';
 
 /** Whom a change was about, as its audit details name them (an e-mail, a token's name, a person). */
@@ -123,7 +124,7 @@ export function AccessReviewPage({
         <ul>
           {report.elevations.map((elevation) => (
             <li>
-              <Time at={elevation.requestedAt} /> {elevation.userName}: {elevation.fromRole} → {elevation.role}, {elevation.status}
+              <Time at={elevation.requestedAt} /> {elevation.userName}: {elevation.fromRole} → {elevation.role}, {elevationState(elevation)}
               {elevation.selfApproved ? (
                 <strong> (self-approved)</strong>
               ) : elevation.decidedByName ? (

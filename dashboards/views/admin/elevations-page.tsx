@@ -3,6 +3,7 @@ import { requestExpiresAt } from '../../../platform/index.ts';
 import { PageForm, TextField } from '../form-fields.tsx';
 import type { Viewer } from '../layout.tsx';
 import { Flash, Layout, Time } from '../layout.tsx';
+import { elevationState } from './elevation-state.ts';
 import { AdminNav } from './nav.tsx';
 
 function PendingElevation({ viewer, elevation, requestTtlMinutes }: { viewer: Viewer; elevation: Elevation; requestTtlMinutes: number }) {
@@ -87,7 +88,7 @@ export function ElevationsPage({
                   {elevation.fromRole} → {elevation.role}
                 </td>
                 <td data-label="State">
-                  {elevation.status === 'expired' && !elevation.decidedAt ? 'expired unanswered' : elevation.status}
+                  {elevationState(elevation)}
                   {elevation.selfApproved ? <strong> · self-approved</strong> : null}
                 </td>
                 <td data-label="From">

@@ -6,11 +6,11 @@ import type { IdentityProvider } from '../../schema/identity-providers.ts';
 import { users } from '../../schema/users.ts';
 import type { Actor } from '../actor.ts';
 import type { LoginOrigin } from '../login.ts';
-import { openActiveSession } from '../login.ts';
+import { openActiveSession, openPendingSession } from '../login.ts';
 import type { Role } from '../roles.ts';
 import { permissionsOf } from '../roles.ts';
 import type { LoginPolicy } from '../sessions.ts';
-import { actorForUser, createSession, MFA_STEP_TTL_MS } from '../sessions.ts';
+import { actorForUser } from '../sessions.ts';
 import { emailDomain } from './domain-owner.ts';
 
 /** A single sign-on that was refused; the message is what the person sees, the reason what the audit trail keeps. */
@@ -175,15 +175,7 @@ export async function completeSsoLogin(
       const token = await openActiveSession(tx, user, origin, policy, now, method, details);
       return { stage: 'active' as const, token, userId: user.id };
     }
-    const { token } = await createSession(tx, {
-      userId: user.id,
-      stage: 'mfa',
-      now,
-      expiresAt: new Date(now.getTime() + MFA_STEP_TTL_MS),
-      userAgent: origin.userAgent,
-      sourceAddress: origin.sourceAddress,
-      loginMethod: method,
-    });
+    const { token, mustEnrol } = await openPendingSession(tx, user, origin, now, method);
     await recordAudit(
       tx,
       { ...ctx, actor: actorForUser(user) },
@@ -194,6 +186,6 @@ export async function completeSsoLogin(
         details: { ...details, next: user.totpEnabled ? 'totp' : 'totp enrolment' },
       },
     );
-    return { stage: 'mfa' as const, token, userId: user.id, mustEnrol: !user.totpEnabled || !user.totpSecret };
+    return { stage: 'mfa' as const, token, userId: user.id, mustEnrol };
   });
 }

@@ -204,6 +204,9 @@ describe.each(databaseBackends)('the list and incident pages at phone and deskto
       '/admin/access-review',
       '/admin/audit',
       '/admin/outbox',
+      '/admin/export',
+      '/admin/privacy',
+      '/admin/backups',
       '/account',
       '/account/elevations',
     ]) {

@@ -91,7 +91,7 @@ export function HeartbeatsPage({
           No heartbeats: nobody would notice if Prometheus or Alertmanager went quiet. docs/alerts.md shows how to add one.
         </p>
       ) : (
-        <table class="card heartbeats">
+        <table class="card heartbeats responsive">
           <thead>
             <tr>
               <th>Heartbeat</th>
@@ -105,7 +105,7 @@ export function HeartbeatsPage({
           <tbody>
             {heartbeats.map((heartbeat) => (
               <tr id={`heartbeat-${heartbeat.id}`} data-heartbeat={heartbeat.name} data-state={heartbeat.state}>
-                <td>
+                <td data-label="Heartbeat">
                   <strong>{heartbeat.name}</strong>
                   <div>
                     <code>{heartbeat.matchers}</code>
@@ -115,7 +115,7 @@ export function HeartbeatsPage({
                     {heartbeat.origin === 'file' ? ' · from HEARTBEATS_FILE' : ''}
                   </div>
                 </td>
-                <td>
+                <td data-label="State">
                   <span class={`badge heartbeat-${heartbeat.state}`}>{STATE_TEXT[heartbeat.state]}</span>
                   {heartbeat.incident ? (
                     <div>
@@ -123,11 +123,13 @@ export function HeartbeatsPage({
                     </div>
                   ) : null}
                 </td>
-                <td>{heartbeat.lastHeardAt ? <Time at={new Date(heartbeat.lastHeardAt)} /> : <span class="muted">never</span>}</td>
-                <td>
+                <td data-label="Last heard">
+                  {heartbeat.lastHeardAt ? <Time at={new Date(heartbeat.lastHeardAt)} /> : <span class="muted">never</span>}
+                </td>
+                <td data-label="Next due">
                   <Time at={new Date(heartbeat.nextDueAt)} />
                 </td>
-                <td>
+                <td data-label="Interval + grace">
                   {seconds(heartbeat.intervalSeconds)} + {seconds(heartbeat.graceSeconds)}
                 </td>
                 <td>

@@ -58,6 +58,16 @@ const MEASURE_LAYOUT = `(() => {
     return { overlaps, boxes: boxes.length, scrollWidth: document.documentElement.scrollWidth, width: document.documentElement.clientWidth };
   })()`;
 
+// A stacked table cell's label is drawn by CSS (td::before, from data-label): no text node, so the
+// overlap measure above cannot see it. This finds labels taller than their cell, which run into the next.
+const OVERFLOWING_LABELS = `(() => Array.from(document.querySelectorAll('table.responsive td[data-label]'))
+    .filter((cell) => cell.checkVisibility())
+    .filter((cell) => {
+      const label = getComputedStyle(cell, '::before');
+      return label.display !== 'none' && parseFloat(label.height) + parseFloat(getComputedStyle(cell).paddingTop) > cell.clientHeight + 1;
+    })
+    .map((cell) => cell.getAttribute('data-label')))()`;
+
 /**
  * Every pair of visible text boxes (each line of each text node, from Range.getClientRects) that
  * overlap by more than a pixel each way, and whether the page scrolls sideways.
@@ -110,6 +120,17 @@ describe.each(databaseBackends)('the list and incident pages at phone and deskto
       labels: { team: 'identity' },
     });
     await declareIncident(ctx, { title: 'Slow search', severity: 'sev4', services: ['search'] });
+
+    // The admin and access pages get something to show: a heartbeat and an inhibit rule.
+    const heartbeat = { name: 'prometheus-eu-west-1', matchers: 'alertname="Watchdog"', source: 'prometheus', interval: '1m', grace: 30 };
+    expect((await firebreak.request('POST', '/api/heartbeats', { json: heartbeat })).status).toBe(201);
+    const rule = {
+      source_matchers: ['alertname="ClusterDown"'],
+      target_matchers: ['severity=~"warning|info"'],
+      equal: ['cluster'],
+      comment: 'a cluster that is down mutes the warnings of everything running on it',
+    };
+    expect((await firebreak.request('POST', '/api/inhibit-rules', { json: rule })).status).toBe(201);
 
     const user = await createDashboardUser(firebreak, 'admin', 'ana@example.com');
     const { browser } = await logIn(firebreak, user);
@@ -169,5 +190,30 @@ describe.each(databaseBackends)('the list and incident pages at phone and deskto
       expect(layout.overlaps).toEqual([]);
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
     }
+  });
+
+  it('shows the admin, access, heartbeat and inhibition pages without overlapping text at 390 px', { timeout: 120_000 }, async () => {
+    const problems: { route: string; overlaps: Overlap[]; labels: string[]; sideways: number | false }[] = [];
+    for (const route of [
+      '/heartbeats',
+      '/inhibit-rules',
+      '/admin/identity-providers',
+      '/admin/users',
+      '/admin/tokens',
+      '/admin/elevations',
+      '/admin/access-review',
+      '/admin/audit',
+      '/admin/outbox',
+      '/admin/export',
+      '/admin/privacy',
+      '/admin/backups',
+      '/account',
+      '/account/elevations',
+    ]) {
+      const layout = await visit(route, 390, route.slice(1).replaceAll('/', '-'));
+      const labels: string[] = await page.evaluate(OVERFLOWING_LABELS);
+      problems.push({ route, overlaps: layout.overlaps, labels, sideways: layout.scrollWidth > layout.width ? layout.scrollWidth : false });
+    }
+    expect(problems.filter((page) => page.overlaps.length > 0 || page.labels.length > 0 || page.sideways)).toEqual([]);
   });
 });

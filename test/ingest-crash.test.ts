@@ -1,6 +1,6 @@
 import type { ChildProcessByStdio } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -230,15 +230,21 @@ async function killMidStreamAndCheck(env: Record<string, string>): Promise<void>
 describe('a SIGKILL during alert ingest', () => {
   it('loses nothing acknowledged on the embedded database (PGlite recovers from its WAL)', async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-crash-'));
-    await killMidStreamAndCheck({ DATA_DIR: dataDirectory });
+    try {
+      await killMidStreamAndCheck({ DATA_DIR: dataDirectory });
+    } finally {
+      await rm(dataDirectory, { recursive: true, force: true });
+    }
   });
 
   it.runIf(databaseBackends.includes('postgres'))('loses nothing acknowledged on Postgres', async () => {
     const database = await createEmptyPostgresDatabase();
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), 'firebreak-crash-'));
     try {
-      await killMidStreamAndCheck({ DATA_DIR: await mkdtemp(path.join(tmpdir(), 'firebreak-crash-')), DATABASE_URL: database.url });
+      await killMidStreamAndCheck({ DATA_DIR: dataDirectory, DATABASE_URL: database.url });
     } finally {
       await database.drop();
+      await rm(dataDirectory, { recursive: true, force: true });
     }
   });
 });

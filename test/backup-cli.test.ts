@@ -113,7 +113,7 @@ async function restoreAndCheck(file: string, env: Record<string, string>) {
 
 describe('firebreak backup and restore as commands, on the embedded database', () => {
   it('backs up through the running server while alerts arrive, exports through it, restores into an empty DATA_DIR', {
-    timeout: 300_000,
+    timeout: 480_000,
   }, async () => {
     const source = await mkdtemp(path.join(tmpdir(), 'firebreak-backup-cli-'));
     const target = await mkdtemp(path.join(tmpdir(), 'firebreak-restore-cli-'));

@@ -588,22 +588,29 @@ sides and verifies the audit chain there, then prints what to set next. DATA_DIR
 Writes DIR/<kind>/*.ndjson (one JSON object a line), *.csv where the rows are flat, reports/<INC-n>.md,
 and DIR/manifest.json with row counts and SHA-256 per file. Run it again with the same --out after an
 interruption: kinds whose files still match the manifest are kept, the others are written.
-While a server holds the embedded database, stop it first (or download GET /api/export from it).`,
+While a server holds the embedded database, each kind is downloaded from its GET /api/export/{kind}
+(as the admin whose token is in FIREBREAK_TOKEN or DATA_DIR/initial-admin-token) into the same files.`,
     options: { out: { type: 'string' }, kinds: { type: 'string' } },
     async run(config, values) {
       const out = text(values, 'out');
       if (!out) throw new OperatorError('export needs --out DIR (npx firebreak export --help).', 2);
-      const { EXPORT_KIND_NAMES, parseKindList, writeExport } = await loadIncidents();
+      const { EXPORT_KIND_NAMES, exportFromServer, parseKindList, ServerExportError, writeExport } = await loadIncidents();
       const { kinds, unknown } = parseKindList(text(values, 'kinds'));
       if (unknown.length) throw new OperatorError(`Unknown kind ${unknown.join(', ')}; the kinds are ${EXPORT_KIND_NAMES.join(', ')}.`, 2);
-      const result = await withDatabase(config, (handle) =>
-        writeExport(handle.db, path.resolve(out), {
-          kinds,
-          onKind: ({ kind, outcome, files }) => {
-            const rows = files.reduce((sum, file) => sum + (file.path.endsWith('.csv') ? 0 : file.rows), 0);
-            console.log(`${kind}\t${outcome === 'kept' ? 'kept (already complete)' : 'written'}\t${rows} records in ${files.length} files`);
-          },
-        }),
+      const options = {
+        kinds,
+        onKind: ({ kind, outcome, files }: { kind: string; outcome: string; files: readonly { path: string; rows: number }[] }) => {
+          const rows = files.reduce((sum, file) => sum + (file.path.endsWith('.csv') ? 0 : file.rows), 0);
+          console.log(`${kind}\t${outcome === 'kept' ? 'kept (already complete)' : 'written'}\t${rows} records in ${files.length} files`);
+        },
+      };
+      const result = await withDatabase(config, (handle) => writeExport(handle.db, path.resolve(out), options)).catch(
+        async (error: unknown) => {
+          if (!(error instanceof EmbeddedDatabaseBusyError)) throw error;
+          return exportFromServer(await runningServerAddress(config, error), path.resolve(out), options).catch((failure: unknown) => {
+            throw failure instanceof ServerExportError ? new OperatorError(failure.message) : failure;
+          });
+        },
       );
       console.log(
         `export complete in ${result.directory} (manifest.json: ${result.written.length} kinds written, ${result.kept.length} kept)`,

@@ -60,11 +60,11 @@ import {
   registerAccess,
   registerAuditCheckpoints,
   registerRetention,
+  registerScheduledBackups,
   runMigrations,
   SCIM_BASE_PATH,
   Scheduler,
   SERVER_URL_FILE,
-  scheduledBackups,
   scimRoutes,
   secretsAtStartup,
   sessionRetention,
@@ -138,9 +138,7 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   app.route('/api/privacy', privacyRoutes);
   registerAlerting(scheduler, config);
   registerAuditCheckpoints(scheduler, config);
-  const backups = scheduledBackups({ database, config, logger });
-  if (config.SCHEDULER_ENABLED) services.push(backups.service);
-  readiness.push(backups.readiness);
+  readiness.push(await registerScheduledBackups(scheduler, { database, config, logger }));
   defineBackupMetrics();
   app.route('/api/backups', backupRoutes);
   app.route('/', alertmanagerRoutes);

@@ -74,10 +74,12 @@ export { CloseInput, closeIncident } from './close-incident.ts';
 export type { ExportKindName, ExportManifest, ExportResult, ExportVerification } from './data-export/index.ts';
 export {
   EXPORT_KIND_NAMES,
+  exportFromServer,
   exportRoutes,
   MANIFEST_FILE,
   manifestHash,
   parseKindList,
+  ServerExportError,
   streamExportArchive,
   verifyExport,
   writeExport,

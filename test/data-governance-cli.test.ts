@@ -1,22 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { firebreakCli } from './cli-process.ts';
 import { migratedDataDirectory } from './harness/database.ts';
-
-const cli = path.resolve(import.meta.dirname, '..', 'bin', 'firebreak.js');
-
-async function firebreakCli(args: string[], env: Record<string, string>) {
-  const cleanEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...args], { env: cleanEnv });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('firebreak export, purge and purge verify on the embedded database', () => {
   it('exports, refuses an unknown kind and a wrong organisation, purges after the export, verifies the signed statement', {

@@ -1,5 +1,7 @@
 // The data-export room's surface: what other rooms and parts use of it.
 export type { ExportedFile } from './export-file.ts';
+export type { ServerAddress } from './export-from-server.ts';
+export { exportFromServer, ServerExportError } from './export-from-server.ts';
 export type { ExportKindName } from './export-kinds.ts';
 export { EXPORT_KIND_NAMES, EXPORT_TABLES, parseKindList } from './export-kinds.ts';
 export type { ExportManifest, ExportVerification } from './export-manifest.ts';

@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../database/index.ts';
 import { openDatabase, queryRows } from '../database/index.ts';
-import { backupDirectoryOf } from './backup-settings.ts';
 import type { RestoreResult } from './restore-backup.ts';
 import { restoreBackup } from './restore-backup.ts';
 import { writeBackup } from './write-backup.ts';
@@ -24,11 +23,11 @@ export interface MoveResult {
 export async function moveToPostgres(
   source: DatabaseHandle,
   url: string,
-  config: Pick<Config, 'BACKUP_DIR' | 'dataDirectory' | 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS'>,
+  config: Pick<Config, 'backupDirectory' | 'dataDirectory' | 'FIREBREAK_SECRET_KEY' | 'FIREBREAK_SECRET_KEY_PREVIOUS'>,
   log: (line: string) => void = () => undefined,
   now: Date = new Date(),
 ): Promise<MoveResult> {
-  const file = path.join(backupDirectoryOf(config), `firebreak-backup-${now.toISOString().replaceAll(':', '-')}-move.gz`);
+  const file = path.join(config.backupDirectory, `firebreak-backup-${now.toISOString().replaceAll(':', '-')}-move.gz`);
   const written = await writeBackup(source, file, now);
   log(`backup of the embedded database written to ${file}`);
   const target = await openDatabase({ url, poolSize: 2 });

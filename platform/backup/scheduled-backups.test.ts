@@ -4,30 +4,42 @@ import { gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import type { Backup } from '../schema/backups.ts';
 import { backups } from '../schema/backups.ts';
-import { runDueBackup } from './backup-runs.ts';
-import { backupDirectoryOf } from './backup-settings.ts';
+import { listBackups } from './backup-runs.ts';
+import { BACKUP_JOB } from './scheduled-backups.ts';
 
 const at = (iso: string) => new Date(iso);
+
+/** Runs the scheduler's backup job as its tick would at `now`; the backup it made, or null when none was due. */
+async function runBackupJob(
+  firebreak: { scheduler: { runJob(name: string, now: Date): Promise<boolean> }; database: { db: Parameters<typeof listBackups>[0] } },
+  now: Date,
+): Promise<Backup | null> {
+  const before = new Set((await listBackups(firebreak.database.db)).map((backup) => backup.id));
+  expect(await firebreak.scheduler.runJob(BACKUP_JOB, now)).toBe(true);
+  const made = (await listBackups(firebreak.database.db)).filter((backup) => !before.has(backup.id));
+  expect(made.length).toBeLessThanOrEqual(1);
+  return made[0] ?? null;
+}
 
 describeOnBackends('scheduled backups', () => {
   it.override({ firebreakEnv: { BACKUP_INTERVAL_MINUTES: '60', BACKUP_RETENTION_DAYS: '2' } });
 
   it('makes one when due, verifies it, reports it in /readyz and /metrics, and prunes old ones', async ({ firebreak }) => {
-    const deps = { database: firebreak.database, config: firebreak.config, logger: firebreak.logger };
     const before = await firebreak.request('GET', '/readyz');
     expect(before.status).toBe(200);
     expect(((await before.json()) as { checks: { backup: { detail: string } } }).checks.backup.detail).toMatch(/^no backup yet; next due/);
 
-    const first = await runDueBackup(deps, at('2030-01-01T00:00:00Z'));
+    const first = await runBackupJob(firebreak, at('2030-01-01T00:00:00Z'));
     expect(first?.state).toBe('verified');
     expect(first?.rows).toBeGreaterThan(0);
     // Not due again within the interval; due after it.
-    expect(await runDueBackup(deps, at('2030-01-01T00:59:00Z'))).toBeNull();
-    const second = await runDueBackup(deps, at('2030-01-01T01:00:01Z'));
+    expect(await runBackupJob(firebreak, at('2030-01-01T00:59:00Z'))).toBeNull();
+    const second = await runBackupJob(firebreak, at('2030-01-01T01:00:01Z'));
     expect(second?.state).toBe('verified');
 
-    const directory = backupDirectoryOf(firebreak.config);
+    const directory = firebreak.config.backupDirectory;
     const files = (await readdir(directory)).sort();
     expect(files).toEqual([first?.fileName, second?.fileName].sort());
     expect(gunzipSync(await import('node:fs/promises').then((fs) => fs.readFile(path.join(directory, files[0] ?? '')))).toString()).toMatch(
@@ -46,17 +58,16 @@ describeOnBackends('scheduled backups', () => {
     expect(metrics).toContain(`firebreak_backup_last_success_timestamp_seconds ${finished}`);
 
     // Three days on: the two are past BACKUP_RETENTION_DAYS; the one made then is kept, and the two pruned.
-    const third = await runDueBackup(deps, at('2030-01-04T02:00:00Z'));
+    const third = await runBackupJob(firebreak, at('2030-01-04T02:00:00Z'));
     expect(third?.state).toBe('verified');
     expect(await readdir(directory)).toEqual([third?.fileName]);
     expect((await firebreak.database.db.select().from(backups)).map((row) => row.id)).toEqual([third?.id]);
   });
 
   it('records a failed backup, counts it in /metrics and says so in /readyz without failing readiness', async ({ firebreak }) => {
-    const deps = { database: firebreak.database, config: firebreak.config, logger: firebreak.logger };
     // A file where the directory should be: the backup cannot be written.
-    await writeFile(backupDirectoryOf(firebreak.config), 'not a directory');
-    const failed = await runDueBackup(deps, at('2030-01-01T00:00:00Z'));
+    await writeFile(firebreak.config.backupDirectory, 'not a directory');
+    const failed = await runBackupJob(firebreak, at('2030-01-01T00:00:00Z'));
     expect(failed?.state).toBe('failed');
     expect(failed?.error).toMatch(/EEXIST|ENOTDIR|not a directory/);
     const ready = await firebreak.request('GET', '/readyz');
@@ -97,5 +108,15 @@ describeOnBackends('scheduled backups', () => {
     expect((await firebreak.request('GET', `/api/backups/${listed.backups[0]?.id}/file`, { token: viewer })).status).toBe(403);
     expect((await firebreak.request('GET', '/api/backups/not-a-uuid/file')).status).toBe(400);
     expect((await firebreak.request('GET', '/api/backups/00000000-0000-4000-8000-000000000000/file')).status).toBe(404);
+  });
+});
+
+describeOnBackends('scheduled backups turned off', () => {
+  it.override({ firebreakEnv: { BACKUP_INTERVAL_MINUTES: '0' } });
+
+  it('registers no backup job with BACKUP_INTERVAL_MINUTES=0, and says so in /readyz', async ({ firebreak }) => {
+    await expect(firebreak.scheduler.runJob(BACKUP_JOB, at('2030-01-01T00:00:00Z'))).rejects.toThrow(`No job named "${BACKUP_JOB}"`);
+    const ready = (await (await firebreak.request('GET', '/readyz')).json()) as { checks: { backup: { detail: string } } };
+    expect(ready.checks.backup.detail).toBe('no backup yet; scheduled backups are off (BACKUP_INTERVAL_MINUTES=0)');
   });
 });

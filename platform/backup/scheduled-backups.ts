@@ -1,62 +1,31 @@
 import { Gauge } from 'prom-client';
 import type { ReadinessCheck } from '../routes.ts';
+import type { Scheduler } from '../scheduler/index.ts';
 import { defineScrapeMetric } from '../telemetry/index.ts';
 import type { BackupDeps } from './backup-runs.ts';
 import { lastGoodBackup, listBackups, markAbandonedBackups, nextScheduledBackup, runDueBackup } from './backup-runs.ts';
 import { backupIntervalMinutes } from './backup-settings.ts';
 
-// How often the schedule is looked at; the schedule itself is the backups table (last start + interval).
-const TICK_MS = 30_000;
-
-export interface ScheduledBackups {
-  /** Beside the HTTP server: looks every 30 seconds whether a backup is due. */
-  service: { name: string; start(): void; stop(): Promise<void> };
-  /** /readyz's "backup" check: the last good backup; never fails readiness. */
-  readiness: ReadinessCheck;
-}
+export const BACKUP_JOB = 'backup.scheduled';
+// Every minute, at second 40 (away from the jobs at second 0): the job looks whether a backup is due;
+// the schedule itself is the backups table (the last scheduled one's start + BACKUP_INTERVAL_MINUTES).
+const SCHEDULE = '40 * * * * *';
 
 /**
- * Scheduled backups: every BACKUP_INTERVAL_MINUTES one replica writes a backup into BACKUP_DIR,
- * reads it back to verify it, and prunes those older than BACKUP_RETENTION_DAYS. When the next is
- * due is read from the backups table, so the schedule survives restarts.
+ * Scheduled backups, a job of the scheduler: every BACKUP_INTERVAL_MINUTES one replica writes a backup
+ * into BACKUP_DIR, reads it back to verify it, and prunes those older than BACKUP_RETENTION_DAYS (no
+ * job when the interval is 0). Answers /readyz's "backup" check: the last good backup; it never fails
+ * readiness. On the embedded database, one process only, a backup left "running" at start was
+ * interrupted: it is marked failed.
  */
-export function scheduledBackups(deps: BackupDeps): ScheduledBackups {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = runDueBackup(deps)
-      .catch((error: unknown) => deps.logger.error({ err: error }, 'scheduled backup failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  return {
-    service: {
-      name: 'scheduled-backups',
-      start() {
-        if (backupIntervalMinutes(deps.config) === 0) return;
-        const startup = deps.database.kind === 'pglite' ? markAbandonedBackups(deps, new Date()) : Promise.resolve();
-        running = startup
-          .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not mark interrupted backups'))
-          .finally(() => {
-            running = null;
-          });
-        timer = setInterval(tick, TICK_MS);
-        timer.unref();
-      },
-      async stop() {
-        if (timer) clearInterval(timer);
-        timer = null;
-        await running;
-      },
-    },
-    readiness: {
-      name: 'backup',
-      required: false,
-      check: () => describeBackupState(deps),
-    },
-  };
+export async function registerScheduledBackups(scheduler: Scheduler, deps: BackupDeps): Promise<ReadinessCheck> {
+  if (deps.database.kind === 'pglite') await markAbandonedBackups(deps.database.db, new Date());
+  if (backupIntervalMinutes(deps.config) > 0) {
+    scheduler.every(BACKUP_JOB, SCHEDULE, async (tx, now) => {
+      await runDueBackup(deps, tx, now);
+    });
+  }
+  return { name: 'backup', required: false, check: () => describeBackupState(deps) };
 }
 
 /** The last good backup, and whether the latest attempt failed or the last good one is overdue. */

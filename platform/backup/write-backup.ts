@@ -28,32 +28,36 @@ export interface WrittenBackup {
  * READ READ ONLY transaction reads every table through a cursor, so the backup is one moment of the
  * database while writes go on. On PGlite (one connection) writes wait for the backup instead. The
  * file appears under its name only when complete; until then it is `file.partial`.
+ *
+ * `within`, on the embedded database only: a transaction that already holds its one connection (a
+ * scheduled job's), read in a savepoint of it. Nothing else can write while it is open, so it too is
+ * one moment of the database; opening a transaction of its own there would wait for it forever.
  */
-export async function writeBackup(handle: DatabaseHandle, file: string, now: Date = new Date()): Promise<WrittenBackup> {
+export async function writeBackup(handle: DatabaseHandle, file: string, now: Date = new Date(), within?: Database): Promise<WrittenBackup> {
+  if (within && handle.kind !== 'pglite') throw new Error('writeBackup reads inside a given transaction on the embedded database only');
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const partial = `${file}.partial`;
   let manifest: BackupManifest | undefined;
-  try {
-    await handle.db.transaction(
-      async (tx) => {
-        const header: BackupHeader = {
-          format: BACKUP_FORMAT,
-          createdAt: now.toISOString(),
-          source: { database: handle.kind, firebreakVersion: FIREBREAK_VERSION },
-          migrations: await appliedMigrations(tx),
-        };
-        await pipeline(
-          Readable.from(
-            backupLines(tx, header, (done) => {
-              manifest = done;
-            }),
-          ),
-          createGzip(),
-          createWriteStream(partial, { mode: 0o600, flush: true }),
-        );
-      },
-      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  const write = async (tx: Database) => {
+    const header: BackupHeader = {
+      format: BACKUP_FORMAT,
+      createdAt: now.toISOString(),
+      source: { database: handle.kind, firebreakVersion: FIREBREAK_VERSION },
+      migrations: await appliedMigrations(tx),
+    };
+    await pipeline(
+      Readable.from(
+        backupLines(tx, header, (done) => {
+          manifest = done;
+        }),
+      ),
+      createGzip(),
+      createWriteStream(partial, { mode: 0o600, flush: true }),
     );
+  };
+  try {
+    if (within) await within.transaction(write);
+    else await handle.db.transaction(write, { isolationLevel: 'repeatable read', accessMode: 'read only' });
     if (!manifest) throw new Error('the backup ended before its manifest was written');
     await rename(partial, file);
   } catch (error) {

@@ -277,6 +277,32 @@ describeOnBackends('Alertmanager ingestion', () => {
       );
       await expectRefused('/api/v2/alerts', [alert({ alertname: 'X\ud800' })], 400, /lone surrogate/);
     });
+
+    it('U+0000 and lone surrogates written as escapes in the JSON text are refused, and only they', async ({ firebreak }) => {
+      const expectRefused = await refusals(firebreak);
+      await expectRefused('/api/v2/alerts', '[{"labels":{"alertname":"X","a\\udc00":"v"}}]', 400, /lone surrogate/, true);
+      await expectRefused(
+        '/api/v2/alerts',
+        '[{"labels":{"alertname":"X"},"annotations":{"summary":"\\u0000"}}]',
+        400,
+        /annotations\.summary: contains U\+0000/,
+        true,
+      );
+      // A backslash before "u0000" (escaped in JSON as \\) and an escaped surrogate pair are ordinary text.
+      const { ingest } = await alertmanagerService(firebreak);
+      const body = `[{"labels":{"alertname":"Escapes"},"annotations":{"summary":"\\\\u0000 \\ud83d\\ude00"},"startsAt":"${new Date().toISOString()}"}]`;
+      const response = await firebreak.request('POST', '/api/v2/alerts', {
+        token: ingest,
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(200);
+      const [row] = await queryRows<{ summary: string }>(
+        firebreak.database.db,
+        sql`select annotations ->> 'summary' as summary from alerts`,
+      );
+      expect(row?.summary).toBe('\\u0000 \u{1f600}');
+    });
   });
 
   it('takes alerts whose group key is longer than an incident keeps (long label values)', async ({ firebreak }) => {

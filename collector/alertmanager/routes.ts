@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { alertSettingsFrom, receiveAlerts } from '../../incidents/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
-import { DomainError, requirePermission, validate } from '../../platform/index.ts';
+import { DomainError, jsonBody, requirePermission, validate } from '../../platform/index.ts';
 import { PostableAlerts, postableAlerts } from './postable-alerts.ts';
 import { WebhookPayload, webhookAlerts } from './webhook-payload.ts';
 
@@ -15,7 +15,7 @@ function limitAlertCount(alertsOf: (body: unknown) => unknown): MiddlewareHandle
   return async (c, next) => {
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = await jsonBody(c);
     } catch {
       return next();
     }

@@ -3,6 +3,7 @@ import type { MiddlewareHandler, ValidationTargets } from 'hono';
 import { uniqueSymbol, validator } from 'hono-openapi';
 import { InvalidInputError, UnsupportedMediaTypeError } from '../errors.ts';
 import { findUnsafeText, unsafeText } from '../text/index.ts';
+import { parsedJsonBody } from './json-body.ts';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -36,6 +37,17 @@ function refuseUnsafeText(target: string, value: unknown): void {
   }
 }
 
+/*
+ * JSON text decoded from UTF-8 holds no lone surrogate (the decoder replaces bad bytes) and no raw
+ * U+0000 (JSON.parse refuses control characters in strings): either can only come from a \u escape.
+ * A body without such an escape needs no walk (an escaped backslash before "u0000" only costs the walk).
+ */
+const UNSAFE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+function mayHoldUnsafeText(text: string): boolean {
+  return UNSAFE_ESCAPE.test(text);
+}
+
 const targetNames: Record<string, string> = {
   json: 'request body',
   query: 'query parameters',
@@ -56,13 +68,13 @@ export function validate<Schema extends StandardSchemaV1, Target extends keyof V
     if (target === 'json') {
       const contentType = c.req.header('content-type');
       if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType, ['application/json']);
-      let body: unknown;
+      let body: { text: string; value: unknown };
       try {
-        body = await c.req.json();
+        body = await parsedJsonBody(c);
       } catch (error) {
         throw new InvalidInputError(`Request body is not valid JSON: ${(error as Error).message}`, undefined, 'malformed_json');
       }
-      refuseUnsafeText(target, body);
+      if (mayHoldUnsafeText(body.text)) refuseUnsafeText(target, body.value);
     } else if (target === 'query') refuseUnsafeText(target, c.req.queries());
     else if (target === 'param') refuseUnsafeText(target, c.req.param());
     else if (target === 'header') refuseUnsafeText(target, c.req.header());

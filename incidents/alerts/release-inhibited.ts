@@ -18,6 +18,7 @@ const BATCH = 500;
 
 interface EndedInhibition {
   fingerprint: string;
+  group_key: string;
   inhibited_by: string;
   source_labels: Record<string, string> | null;
   source_status: AlertStatus | null;
@@ -28,7 +29,7 @@ interface EndedInhibition {
  * and not yet marked, or gone. Only inhibited rows are read (alerts_inhibited_idx).
  */
 const selectEnded = (now: Date) => sql`
-  select t.fingerprint, t.inhibited_by, s.labels as source_labels,
+  select t.fingerprint, t.group_key, t.inhibited_by, s.labels as source_labels,
     case when s.status = 'firing' then 'expired' else s.status end as source_status
   from alerts t left join alerts s on s.fingerprint = t.inhibited_by
   where t.inhibited_by is not null and t.status = 'firing'
@@ -77,22 +78,13 @@ export async function releaseInhibitedAlerts(tx: Database, now: Date, config: Co
   const ended = await queryRows<EndedInhibition>(tx, selectEnded(now));
   if (ended.length === 0) return 0;
   const settings = alertSettingsFrom(config);
-  const fullRows = await tx
-    .select()
-    .from(alerts)
-    .where(
-      inArray(
-        alerts.fingerprint,
-        ended.map((row) => row.fingerprint),
-      ),
-    );
   const held = await tryLockKeys(
     tx,
-    fullRows.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.groupKey)]),
+    ended.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.group_key)]),
   );
   const endedBy = new Map(ended.map((row) => [row.fingerprint, row]));
   // Read again under the locks: a request may have changed them since the first read.
-  const free = fullRows.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.groupKey)));
+  const free = ended.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.group_key)));
   if (free.length === 0) return 0;
   const locked = await tx
     .select()

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { PayloadTooLargeError } from '../errors.ts';
+import { limitBodySize } from './body-limit.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './error-handler.ts';
 import { authenticate, observeRequests } from './middleware.ts';
@@ -39,11 +39,8 @@ export function createBaseApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
-  const limitBody = bodyLimit({
-    maxSize: deps.config.BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(deps.config.BODY_LIMIT_BYTES);
-    },
+  const limitBody = limitBodySize(deps.config.BODY_LIMIT_BYTES, () => {
+    throw new PayloadTooLargeError(deps.config.BODY_LIMIT_BYTES);
   });
   // Routes that enforce their own limit (OTLP answers 413 in its own encoding) are left to it.
   app.use((c, next) => (deps.ownBodyLimitPaths?.includes(c.req.path) ? next() : limitBody(c, next)));

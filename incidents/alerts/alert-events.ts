@@ -120,13 +120,14 @@ export async function recordAlertEvents(
   changes: ReadonlyMap<string, IncidentAlertChanges> = alertChangesByIncident(events),
 ): Promise<void> {
   if (events.length === 0) return;
-  const rows = [...changes.values()].map((entry) => ({
-    incident_id: entry.incidentId,
-    actor_type: entry.actor.kind,
-    actor_id: entry.actor.id,
-    actor_name: entry.actor.name,
-    occurred_at: entry.occurredAt.toISOString(),
-    data: {
+  // In the column order of appendAlertChanges (a JSON array per entry, read by position).
+  const rows = [...changes.values()].map((entry) => [
+    entry.incidentId,
+    entry.actor.kind,
+    entry.actor.id,
+    entry.actor.name,
+    entry.occurredAt.toISOString(),
+    {
       text: entry.text,
       severity: entry.severity,
       joined: entry.changes.joined.length,
@@ -140,13 +141,12 @@ export async function recordAlertEvents(
         expired: entry.changes.expired.map((alert) => alert.fingerprint),
       },
     },
-  }));
+  ]);
   const inserted = await appendAlertChanges(tx, JSON.stringify(rows));
   if (inserted !== rows.length) throw new Error(`recordAlertEvents: ${inserted} of ${rows.length} timeline entries were written`);
 }
 
 const appendAlertChanges = prepareTimelineAppend<[rows: string]>(`
-  select e.incident_id, '${ALERTS_CHANGED}' as type, e.actor_type, e.actor_id, e.actor_name, e.occurred_at, e.data, e.position
-  from rows from (jsonb_to_recordset($1::text::jsonb) as (incident_id uuid, actor_type text, actor_id text, actor_name text,
-      occurred_at timestamptz, data jsonb))
-    with ordinality as e(incident_id, actor_type, actor_id, actor_name, occurred_at, data, position)`);
+  select (e.r ->> 0)::uuid as incident_id, '${ALERTS_CHANGED}' as type, e.r ->> 1 as actor_type, e.r ->> 2 as actor_id,
+    e.r ->> 3 as actor_name, (e.r ->> 4)::timestamptz as occurred_at, e.r -> 5 as data, e.position
+  from jsonb_array_elements($1::text::jsonb) with ordinality as e(r, position)`);

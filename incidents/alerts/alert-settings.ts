@@ -63,8 +63,24 @@ export function severityOf(labels: Readonly<Record<string, string>>, settings: A
  * default route and the same alert posted straight from Prometheus land in the same incident.
  */
 export function groupKeyOf(labels: Readonly<Record<string, string>>, groupBy: readonly string[]): string {
-  const names = [...new Set(groupBy)].filter((name) => labels[name] !== undefined).sort();
-  return boundedGroupKey(`{}:{${names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`);
+  let key = '';
+  for (const name of groupNames(groupBy)) {
+    const value = labels[name];
+    if (value !== undefined) key += `${key === '' ? '' : ', '}${name}=${JSON.stringify(value)}`;
+  }
+  return boundedGroupKey(`{}:{${key}}`);
+}
+
+// The group_by names of a setting, once de-duplicated and sorted: the same few for every alert.
+const sortedGroupNames = new WeakMap<readonly string[], readonly string[]>();
+
+function groupNames(groupBy: readonly string[]): readonly string[] {
+  let names = sortedGroupNames.get(groupBy);
+  if (!names) {
+    names = [...new Set(groupBy)].sort();
+    sortedGroupNames.set(groupBy, names);
+  }
+  return names;
 }
 
 /** Incidents keep group keys of at most this many characters. */

@@ -85,7 +85,27 @@ function sortedNames(labels: Readonly<Record<string, string>>): string[] {
     }
     if (index > 0 && (names[index - 1] ?? '') > name) sorted = false;
   }
-  return sorted ? names : names.sort();
+  if (sorted) return names;
+  return names.length <= 16 ? insertionSorted(names) : names.sort();
+}
+
+/**
+ * Sorts a few names in place. Array.prototype.sort allocates a work array on every call (seen in the
+ * alerts benchmark as a sixth of all memory allocated per request, for five labels sorted twice per
+ * alert); an alert has a handful of labels, for which insertion sort is as fast and allocates nothing.
+ * (More than 16 go to Array.prototype.sort.)
+ */
+function insertionSorted(names: string[]): string[] {
+  for (let index = 1; index < names.length; index++) {
+    const name = names[index] ?? '';
+    let position = index - 1;
+    while (position >= 0 && (names[position] ?? '') > name) {
+      names[position + 1] = names[position] ?? '';
+      position--;
+    }
+    names[position + 1] = name;
+  }
+  return names;
 }
 
 /** Go sorts strings by their UTF-8 bytes; JavaScript by UTF-16 units. They differ from U+D800 on. */

@@ -48,12 +48,12 @@ type StoredAlertTuple = [
   flapNotifiedAt: number | null,
 ];
 
-const selectByFingerprint = preparedStatement<[fingerprints: string], { rows: string | null }>(`
-  select json_agg(json_build_array(fingerprint, status, ${epochMs('starts_at')}, ${epochMs('ends_at')}, ends_at_is_timeout,
+const STORED_ALERT_TUPLES = `json_agg(json_build_array(fingerprint, status, ${epochMs('starts_at')}, ${epochMs('ends_at')}, ends_at_is_timeout,
     annotations, generator_url, severity, group_key, incident_id, silence_id, inhibited_by, flap_count, ${epochMs('flap_window_start')},
-    ${epochMs('last_change_at')}, ${epochMs('flapping_since')}, ${epochMs('flap_notified_at')}))::text as rows
-  from alerts
-  where fingerprint = any(string_to_array($1::text, ','))`);
+    ${epochMs('last_change_at')}, ${epochMs('flapping_since')}, ${epochMs('flap_notified_at')}))::text`;
+
+const selectByFingerprint = preparedStatement<[fingerprints: string], { rows: string | null }>(`
+  select ${STORED_ALERT_TUPLES} as rows from alerts where fingerprint = any(string_to_array($1::text, ','))`);
 
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -62,8 +62,13 @@ export async function selectAlerts(db: Database, fingerprints: readonly string[]
   const found = new Map<string, StoredAlert>();
   if (fingerprints.length === 0) return found;
   const [result] = await selectByFingerprint(db, fingerprints.join(','));
-  if (!result?.rows) return found;
-  for (const row of JSON.parse(result.rows) as StoredAlertTuple[]) {
+  return storedAlertsOf(result?.rows ?? null);
+}
+
+function storedAlertsOf(tuples: string | null): Map<string, StoredAlert> {
+  const found = new Map<string, StoredAlert>();
+  if (tuples === null) return found;
+  for (const row of JSON.parse(tuples) as StoredAlertTuple[]) {
     const [fingerprint, status, startsAt, endsAt, endsAtIsTimeout, annotations, generatorUrl, severity, groupKey] = row;
     found.set(fingerprint, {
       fingerprint,
@@ -88,15 +93,26 @@ export async function selectAlerts(db: Database, fingerprints: readonly string[]
   return found;
 }
 
-const selectOpenGroups = preparedStatement<[groupKeys: string], { group_key: string }>(`
-  select distinct group_key from incidents
-  where group_key in (select jsonb_array_elements_text($1::text::jsonb)) and closed_at is null and recovered_at is null`);
+const selectFirstLook = preparedStatement<[fingerprints: string, groupKeys: string], { rows: string | null; groups: string | null }>(`
+  select (select ${STORED_ALERT_TUPLES} from alerts where fingerprint = any(string_to_array($1::text, ','))) as rows,
+    (select json_agg(distinct group_key)::text from incidents
+      where group_key in (select jsonb_array_elements_text($2::text::jsonb)) and closed_at is null and recovered_at is null) as groups`);
 
-/** Which of these groups have an open incident (read without locks: a hint for the lock mode). */
-export async function openIncidentGroups(db: Database, groupKeys: ReadonlySet<string>): Promise<Set<string>> {
-  if (groupKeys.size === 0) return new Set();
-  const rows = await selectOpenGroups(db, JSON.stringify([...groupKeys]));
-  return new Set(rows.map((row) => row.group_key));
+/**
+ * An ingest batch's first read, without locks, in one statement: the stored alerts with these
+ * fingerprints (as selectAlerts), and which of these groups have an open incident (a hint for the
+ * lock mode).
+ */
+export async function firstLook(
+  db: Database,
+  fingerprints: readonly string[],
+  groupKeys: ReadonlySet<string>,
+): Promise<{ stored: Map<string, StoredAlert>; groupsWithIncident: Set<string> }> {
+  const [result] = await selectFirstLook(db, fingerprints.join(','), JSON.stringify([...groupKeys]));
+  return {
+    stored: storedAlertsOf(result?.rows ?? null),
+    groupsWithIncident: new Set(result?.groups ? (JSON.parse(result.groups) as string[]) : []),
+  };
 }
 
 /** A whole alert row, written by the transaction that holds the alert's lock. */

@@ -140,6 +140,10 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
     await page.click('li[data-origin="api"] button:has-text("Remove")');
     await page.waitForURL(/done=removed/);
     expect(await page.textContent('main')).toContain('No inhibition rules.');
+    expect(await page.textContent('main')).toContain(
+      'Inhibition rule removed: the firing alerts it alone muted are released within seconds.',
+    );
+    await shot('inhibit-rule-removed');
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
     await page.goto(`${base}/alerts?filter=alertname%3D%22NodeNotReady%22`);
     expect(await page.locator('.alert-list a.inhibited').count()).toBe(0);

@@ -294,6 +294,20 @@ describeOnBackends('inhibition released when its rule is removed', () => {
     expect((await alertRow(unrelated))?.incident_id).not.toBeNull();
   });
 
+  it('a plain rule whose equal labels differ between the two does not keep the mark', async ({ world }) => {
+    const { firebreak, deliver, alertRow } = await setUp(world);
+    const plain = { source_matchers: ['alertname="ClusterDown"'], target_matchers: ['alertname="PodCrashLooping"'] };
+    const byCluster = await addRule(world, { ...plain, equal: ['cluster'] });
+    await addRule(world, { ...plain, equal: ['region'] });
+    const source = { alertname: 'ClusterDown', cluster: 'eu-9', region: 'west', severity: 'critical' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-9', region: 'east', severity: 'critical', pod: 'web-9' };
+    await deliver(0, source);
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    await byCluster.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(5));
+    expect(await alertRow(target)).toMatchObject({ inhibited_by: null, status: 'firing' });
+  });
+
   it('alerts marked inhibited in their incident lose the mark, and its escalation resumes', async ({ world }) => {
     const { firebreak, deliver, alertRow, timeline } = await setUp(world);
     const rule = await addRule(world, {

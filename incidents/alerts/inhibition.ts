@@ -98,13 +98,12 @@ export async function readInhibition(
   return { rules, sources: [...sources.values()] };
 }
 
-/** Whether the firing alert `source` still inhibits this one under some rule. */
-export function stillInhibits(
-  inhibition: Inhibition | null,
-  source: string,
+/** Whether this source, firing, inhibits the alert under one of the rules. */
+export function inhibitsUnderRules(
+  rules: ActiveInhibitRule[],
+  source: InhibitionSource,
   fingerprint: string,
   labels: Readonly<Record<string, string>>,
 ): boolean {
-  const firing = inhibition?.sources.find((candidate) => candidate.fingerprint === source);
-  return firing !== undefined && findInhibitor({ rules: inhibition?.rules ?? [], sources: [firing] }, fingerprint, labels) === source;
+  return findInhibitor({ rules, sources: [source] }, fingerprint, labels) === source.fingerprint;
 }

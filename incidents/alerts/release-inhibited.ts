@@ -9,7 +9,7 @@ import { selectAlerts } from './alert-statements.ts';
 import { correlate } from './correlation.ts';
 import { describeInhibitionRelease } from './describe-inhibition-release.ts';
 import type { Plan } from './ingest-shapes.ts';
-import { findInhibitor, readInhibition, stillInhibits } from './inhibition.ts';
+import { findInhibitor, inhibitsUnderRules, readInhibition } from './inhibition.ts';
 import type { AlertSource, InhibitionRelease, InhibitionReleaseCause } from './schema/alerts.ts';
 import { settleIncidents } from './settle-incidents.ts';
 
@@ -107,8 +107,10 @@ export async function releaseInhibitedAlerts(tx: Database, now: Date, config: Co
   const [marked, inhibition] = await Promise.all([queryRows<MarkedAlert>(tx, selectMarked(now)), readInhibition(tx, now, [])]);
   // What each mark becomes: kept (its source still inhibits it), another source, or released (null).
   const wanted = new Map<string, { row: MarkedAlert; inhibitedBy: string | null }>();
+  const firingSources = new Map(inhibition?.sources.map((source) => [source.fingerprint, source]));
   for (const row of marked) {
-    if (!row.source_ended && stillInhibits(inhibition, row.inhibited_by, row.fingerprint, row.labels)) continue;
+    const source = row.source_ended ? undefined : firingSources.get(row.inhibited_by);
+    if (inhibition && source && inhibitsUnderRules(inhibition.rules, source, row.fingerprint, row.labels)) continue;
     wanted.set(row.fingerprint, { row, inhibitedBy: findInhibitor(inhibition, row.fingerprint, row.labels) });
   }
   if (wanted.size === 0) return 0;

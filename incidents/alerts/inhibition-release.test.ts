@@ -201,6 +201,13 @@ describeOnBackends('inhibition released when its rule is removed', () => {
     },
   });
 
+  // Plain matchers only: the job judges this rule in SQL.
+  const podsOfADownCluster = {
+    source_matchers: ['alertname="ClusterDown"'],
+    target_matchers: ['alertname="PodCrashLooping"'],
+    equal: ['cluster'],
+  };
+
   async function addRule(world: NotifierWorld, rule: { source_matchers: string[]; target_matchers: string[]; equal: string[] }) {
     const admin = await world.firebreak.tokenFor('admin');
     const created = await world.firebreak.request('POST', '/api/inhibit-rules', { token: admin, json: rule });
@@ -222,12 +229,7 @@ describeOnBackends('inhibition released when its rule is removed', () => {
     world,
   }) => {
     const { firebreak, db, deliver, alertRow, pages } = await setUp(world);
-    // Plain matchers only: the job judges this rule in SQL.
-    const rule = await addRule(world, {
-      source_matchers: ['alertname="ClusterDown"'],
-      target_matchers: ['alertname="PodCrashLooping"'],
-      equal: ['cluster'],
-    });
+    const rule = await addRule(world, podsOfADownCluster);
     const source = { alertname: 'ClusterDown', cluster: 'eu-4', severity: 'critical' };
     const target = { alertname: 'PodCrashLooping', cluster: 'eu-4', severity: 'critical', pod: 'web-1' };
     await deliver(0, source);
@@ -259,6 +261,32 @@ describeOnBackends('inhibition released when its rule is removed', () => {
     // Released once.
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(15));
     expect((await pages()).length).toBe(before.length + 1);
+  });
+
+  it("a released target joins its group's open incident, and the Slack line says why", async ({ world }) => {
+    const { firebreak, deliver, alertRow, pages } = await setUp(world);
+    const rule = await addRule(world, podsOfADownCluster);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-3', severity: 'critical' };
+    const elsewhere = { alertname: 'PodCrashLooping', cluster: 'us-1', severity: 'critical', pod: 'api-1' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-3', severity: 'critical', pod: 'api-2' };
+    await deliver(0, source);
+    const [incidentId] = (await deliver(1, elsewhere)).incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    expect(await deliver(2, target)).toMatchObject({ inhibited: 1 });
+    const before = await pages();
+
+    await rule.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(10));
+    expect(await alertRow(target)).toEqual({ incident_id: incidentId, inhibited_by: null, status: 'firing' });
+    await firebreak.notifier.worker.drain();
+    const said = world.slack.channelByName('inc-2-podcrashlooping-podcrashlooping')?.messages.map((message) => message.text) ?? [];
+    expect(
+      said.some((text) =>
+        text.includes('PodCrashLooping on api-2 joined (no longer inhibited: the rule by which ClusterDown on eu-3 muted it was removed)'),
+      ),
+    ).toBe(true);
+    // It joined a paging incident: no page of its own.
+    expect((await pages()).slice(before.length).filter((page) => page.action === 'trigger')).toEqual([]);
   });
 
   it('a target another rule still lets a firing source mute stays muted, under that source', async ({ world }) => {
@@ -296,9 +324,8 @@ describeOnBackends('inhibition released when its rule is removed', () => {
 
   it('a plain rule whose equal labels differ between the two does not keep the mark', async ({ world }) => {
     const { firebreak, deliver, alertRow } = await setUp(world);
-    const plain = { source_matchers: ['alertname="ClusterDown"'], target_matchers: ['alertname="PodCrashLooping"'] };
-    const byCluster = await addRule(world, { ...plain, equal: ['cluster'] });
-    await addRule(world, { ...plain, equal: ['region'] });
+    const byCluster = await addRule(world, podsOfADownCluster);
+    await addRule(world, { ...podsOfADownCluster, equal: ['region'] });
     const source = { alertname: 'ClusterDown', cluster: 'eu-9', region: 'west', severity: 'critical' };
     const target = { alertname: 'PodCrashLooping', cluster: 'eu-9', region: 'east', severity: 'critical', pod: 'web-9' };
     await deliver(0, source);

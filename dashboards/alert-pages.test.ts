@@ -74,4 +74,48 @@ describeOnBackends('alerts and silences pages', () => {
     );
     expect(denied.html).toContain('class="flash error"');
   });
+
+  it('says on /alerts that an alert was released from inhibition, and why, for that episode only', { timeout: 120_000 }, async ({
+    firebreak,
+  }) => {
+    const [ingest, admin] = await Promise.all([firebreak.tokenFor('ingest'), firebreak.tokenFor('admin')]);
+    const created = await firebreak.request('POST', '/api/inhibit-rules', {
+      token: admin,
+      json: { source_matchers: ['alertname="ClusterDown"'], target_matchers: ['alertname="PodCrashLooping"'], equal: ['cluster'] },
+    });
+    const { id } = (await created.json()) as { id: string };
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-1', pod: 'web-1', severity: 'critical' };
+    await firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [
+        { labels: { alertname: 'ClusterDown', cluster: 'eu-1', severity: 'critical' }, annotations: {}, startsAt },
+        { labels: target, annotations: {}, startsAt },
+      ],
+    });
+    const { browser } = await logIn(firebreak, await createDashboardUser(firebreak, 'responder'));
+    const listed = async () => unescape(await (await browser.get('/alerts?status=all&filter=alertname%3D%22PodCrashLooping%22')).text());
+    expect(await listed()).toContain('inhibited by ClusterDown');
+    expect(await listed()).not.toContain('no longer inhibited');
+
+    expect((await firebreak.request('DELETE', `/api/inhibit-rules/${id}`, { token: admin })).status).toBe(200);
+    await firebreak.scheduler.runJob('alerts.expire');
+    const released = await listed();
+    expect(released).not.toContain('inhibited by ClusterDown');
+    expect(released).toMatch(
+      /class="meta released">no longer inhibited: the rule by which ClusterDown on eu-1 muted it was removed, <time datetime="[^"]+">/,
+    );
+
+    // A later episode of the alert was not released from anything.
+    await firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [{ labels: target, annotations: {}, startsAt, endsAt: new Date(Date.now() - 1000).toISOString() }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [{ labels: target, annotations: {}, startsAt: new Date().toISOString() }],
+    });
+    expect(await listed()).not.toContain('no longer inhibited');
+  });
 });

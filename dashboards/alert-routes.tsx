@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { AlertListQuery } from '../incidents/index.ts';
 import {
   createSilence,
+  currentInhibitionRelease,
+  describeInhibitionRelease,
   expireSilence,
   formatMatcher,
   getIncident,
@@ -64,14 +66,22 @@ export function alertPageRoutes(policy: LoginPolicy) {
       const references = new Map<string, string>();
       for (const id of new Set(page.alerts.map((alert) => alert.incidentId).filter((id): id is string => id !== null)))
         references.set(id, `INC-${(await getIncident(db, id)).number}`);
-      const inhibitors = [...new Set(page.alerts.flatMap((alert) => alert.inhibitedBy ?? []))];
+      // The alerts that inhibit these, or did until their release: one read for both.
+      const releases = new Map(page.alerts.map((alert) => [alert.fingerprint, currentInhibitionRelease(alert)]));
+      const inhibitors = [...new Set(page.alerts.flatMap((alert) => alert.inhibitedBy ?? releases.get(alert.fingerprint)?.source ?? []))];
       const sources = inhibitors.length > 0 ? (await listAlerts(db, { fingerprint: inhibitors, limit: 500 })).alerts : [];
-      const names = new Map(sources.map((source) => [source.fingerprint, source.labels.alertname ?? source.fingerprint]));
-      const rows = page.alerts.map((alert) => ({
-        alert,
-        incident: alert.incidentId ? (references.get(alert.incidentId) ?? null) : null,
-        inhibitor: alert.inhibitedBy ? (names.get(alert.inhibitedBy) ?? null) : null,
-      }));
+      const labelsOf = new Map(sources.map((source) => [source.fingerprint, source.labels]));
+      const rows = page.alerts.map((alert): ListedAlert => {
+        const release = releases.get(alert.fingerprint);
+        return {
+          alert,
+          incident: alert.incidentId ? (references.get(alert.incidentId) ?? null) : null,
+          inhibitor: alert.inhibitedBy ? (labelsOf.get(alert.inhibitedBy)?.alertname ?? null) : null,
+          released: release
+            ? { text: describeInhibitionRelease(release, labelsOf.get(release.source) ?? null), at: new Date(release.at) }
+            : null,
+        };
+      });
       return renderPage(c, <AlertsPage viewer={c.var.viewer} rows={rows} filters={filters} nextCursor={page.nextCursor} error={error} />);
     })
     .onError(renderError);

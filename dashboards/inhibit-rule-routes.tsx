@@ -16,6 +16,12 @@ const NewRuleForm = z.object({
   comment: z.string().trim().max(2000),
 });
 
+const NOTICES: Record<string, string> = {
+  created: 'Inhibition rule added.',
+  // The expiry job's next tick (every 5 s) releases them.
+  removed: 'Inhibition rule removed: the firing alerts it alone muted are released within seconds.',
+};
+
 /** /inhibit-rules: the rules, how many alerts each mutes now, adding and removing one. */
 export function inhibitRulePageRoutes(policy: LoginPolicy) {
   return new Hono<DashboardEnv>()
@@ -39,7 +45,7 @@ export function inhibitRulePageRoutes(policy: LoginPolicy) {
             viewer={c.var.viewer}
             rules={rules}
             error={refused?.message ?? null}
-            notice={refused ? null : done === 'created' ? 'Inhibition rule added.' : done === 'removed' ? 'Inhibition rule removed.' : null}
+            notice={refused ? null : (NOTICES[done ?? ''] ?? null)}
           />
         </RefusedFormContext.Provider>,
       );

@@ -2,7 +2,16 @@
 export { AcknowledgeInput, acknowledgeIncident } from './acknowledge-incident.ts';
 export type { ActionItem } from './action-items/index.ts';
 export { ActionItemUpdate, createActionItem, listActionItems, NewActionItem, updateActionItem } from './action-items/index.ts';
-export type { Alert, AlertSettings, HeartbeatView, InhibitRule, ReceivedAlert, Silence, SilenceStatus } from './alerts/index.ts';
+export type {
+  Alert,
+  AlertSettings,
+  HeartbeatView,
+  InhibitionRelease,
+  InhibitRule,
+  ReceivedAlert,
+  Silence,
+  SilenceStatus,
+} from './alerts/index.ts';
 export {
   AlertListQuery,
   alertFingerprint,
@@ -12,8 +21,10 @@ export {
   createHeartbeat,
   createInhibitRule,
   createSilence,
+  currentInhibitionRelease,
   deleteHeartbeat,
   deleteInhibitRule,
+  describeInhibitionRelease,
   expireSilence,
   formatMatcher,
   getSilence,

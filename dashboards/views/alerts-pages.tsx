@@ -20,6 +20,8 @@ export interface ListedAlert {
   incident: string | null;
   /** The alertname of the alert that inhibits it, if one does. */
   inhibitor?: string | null;
+  /** Its release from inhibition in this episode: why ("no longer inhibited: …") and when. */
+  released?: { text: string; at: Date } | null;
 }
 
 const query = (values: Record<string, string | undefined>) => {
@@ -91,7 +93,7 @@ export function AlertsPage({
         <p class="card">No alerts match.</p>
       ) : (
         <ul class="card evidence alert-list">
-          {rows.map(({ alert, incident, inhibitor }) => (
+          {rows.map(({ alert, incident, inhibitor, released }) => (
             <li id={`alert-${alert.id}`} data-alert-status={alertState(alert)}>
               <div class="what">
                 <AlertStateBadge alert={alert} /> {alert.labels.alertname ?? alert.fingerprint}
@@ -120,6 +122,11 @@ export function AlertsPage({
                 )}
                 {can(viewer, 'silences:write') && alertState(alert) === 'firing' ? <SilenceLink alert={alert} /> : null}
               </div>
+              {released ? (
+                <div class="meta released">
+                  {released.text}, <Time at={released.at} />
+                </div>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -20,6 +20,11 @@ export interface PendingEvent {
   flap?: 'held' | 'flapping' | null;
   /** Why it changed, when the change came from elsewhere ("no longer inhibited: ClusterDown on eu-1 resolved"). */
   because?: string;
+  /**
+   * When the change happened, when that is not the alert's own time: a released alert joins when it
+   * is released, not at its startsAt (hours before the incident it opens).
+   */
+  at?: Date;
 }
 
 /** The timeline entry type of what one delivery did to an incident's alerts. */
@@ -60,7 +65,8 @@ export function alertChangesByIncident(events: readonly PendingEvent[]): Map<str
   const byIncident = new Map<string, IncidentAlertChanges>();
   const refiredIn = new Set(events.filter((pending) => pending.event.type === 'refired').map((p) => `${p.incidentId}:${p.fingerprint}`));
   for (const pending of events) {
-    const at = pending.event.type === 'resolved' || pending.event.type === 'expired' ? pending.event.at : pending.state.startsAt;
+    const at =
+      pending.at ?? (pending.event.type === 'resolved' || pending.event.type === 'expired' ? pending.event.at : pending.state.startsAt);
     let entry = byIncident.get(pending.incidentId);
     if (!entry) {
       entry = {

@@ -7,6 +7,7 @@ import { queryRows, systemContext } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { loadInhibitRulesFile } from './load-inhibit-rules-file.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 
@@ -100,6 +101,36 @@ describeOnBackends('inhibition released when its source stops firing', () => {
     expect((await timeline(incidentId)).filter((entry) => entry.includes('no longer inhibited'))).toHaveLength(1);
   });
 
+  it('a source with forty targets releases them all in one tick, told as one line', async ({ world }) => {
+    const { firebreak, db, deliver, alertRow, timeline } = await setUp(world);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-8', severity: 'critical' };
+    const targets = Array.from({ length: 40 }, (_, index) => ({
+      alertname: 'PodCrashLooping',
+      cluster: 'eu-8',
+      severity: 'critical',
+      pod: `web-${index + 1}`,
+    }));
+    await deliver(0, source);
+    const system = systemContext(db, firebreak.config);
+    const received = await receiveAlerts(
+      system,
+      targets.map((labels) => ({ labels, annotations: {}, startsAt: at(0), endsAt: null })),
+      { now: at(1) },
+    );
+    expect(received).toMatchObject({ inhibited: 40 });
+    await deliver(10, source, at(10));
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(11));
+    const rows = await Promise.all(targets.map(alertRow));
+    const incidents = new Set(rows.map((row) => row?.incident_id));
+    expect(rows.every((row) => row?.inhibited_by === null && row.status === 'firing')).toBe(true);
+    expect(incidents.size).toBe(1);
+    const [incidentId] = incidents;
+    if (!incidentId) throw new Error('the released alerts opened no incident');
+    expect((await timeline(incidentId)).filter((entry) => entry.startsWith('alerts.changed'))).toEqual([
+      'alerts.changed: 40 alerts joined: PodCrashLooping on web-1…web-40 (no longer inhibited: source ClusterDown on eu-8 resolved)',
+    ]);
+  });
+
   it('a source that expires releases its targets in the same run of the expiry job', async ({ world }) => {
     const { firebreak, deliver, alertRow, timeline } = await setUp(world);
     const source = { alertname: 'ClusterDown', cluster: 'eu-3', severity: 'critical' };
@@ -158,5 +189,190 @@ describeOnBackends('escalation of an incident whose alerts a new source inhibits
     expect(await escalationsOf(incidentId)).toEqual([]);
     await firebreak.scheduler.runDueTimers(at(1402));
     expect(await escalationsOf(incidentId)).toEqual([{ action: 'trigger', key: 'LEVEL2', incident: incidentId }]);
+  });
+});
+
+describeOnBackends('inhibition released when its rule is removed', () => {
+  it.override({
+    firebreakEnv: {
+      PAGERDUTY_ESCALATION_ROUTING_KEYS: 'LEVEL2KEY00000000000000000000002',
+      PAGERDUTY_ESCALATE_AFTER_SECONDS: '600',
+      PAGERDUTY_MAX_ESCALATIONS: '2',
+    },
+  });
+
+  // Plain matchers only: the job judges this rule in SQL.
+  const podsOfADownCluster = {
+    source_matchers: ['alertname="ClusterDown"'],
+    target_matchers: ['alertname="PodCrashLooping"'],
+    equal: ['cluster'],
+  };
+
+  async function addRule(world: NotifierWorld, rule: { source_matchers: string[]; target_matchers: string[]; equal: string[] }) {
+    const admin = await world.firebreak.tokenFor('admin');
+    const created = await world.firebreak.request('POST', '/api/inhibit-rules', { token: admin, json: rule });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    return {
+      remove: async () => expect((await world.firebreak.request('DELETE', `/api/inhibit-rules/${id}`, { token: admin })).status).toBe(200),
+    };
+  }
+  const releaseOf = async (world: NotifierWorld, labels: Labels) =>
+    (
+      await queryRows<{ release: { at: string; source: string; cause: string } | null }>(
+        world.firebreak.database.db,
+        sql`select inhibition_release as release from alerts where fingerprint = ${alertFingerprint(labels)}`,
+      )
+    )[0]?.release ?? null;
+
+  it('its targets open their incident and page on the next tick, though the source still fires; the join follows the opening', async ({
+    world,
+  }) => {
+    const { firebreak, db, deliver, alertRow, pages } = await setUp(world);
+    const rule = await addRule(world, podsOfADownCluster);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-4', severity: 'critical' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-4', severity: 'critical', pod: 'web-1' };
+    await deliver(0, source);
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    // While the rule stands, the tick keeps the mark.
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(5));
+    expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(source));
+    const before = await pages();
+
+    await rule.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(10));
+    const released = await alertRow(target);
+    expect(released).toMatchObject({ inhibited_by: null, status: 'firing' });
+    const incidentId = released?.incident_id;
+    if (!incidentId) throw new Error('the released alert opened no incident');
+    expect((await pages()).slice(before.length)).toEqual([{ action: 'trigger', key: 'R0UT1N', incident: incidentId }]);
+    expect(await releaseOf(world, target)).toMatchObject({ source: alertFingerprint(source), cause: 'rule removed' });
+    // In the order the incident page shows it (by when it happened): opened, then the release's join,
+    // though the alert started before the incident (its startsAt is at(0)).
+    const ordered = await queryRows<{ type: string; text: string | null }>(
+      db,
+      sql`select type, data ->> 'text' as text from timeline_events where incident_id = ${incidentId} order by occurred_at, id`,
+    );
+    expect(ordered.map((row) => row.type).slice(0, 2)).toEqual(['incident.opened', 'alerts.changed']);
+    expect(ordered[1]?.text).toBe(
+      'PodCrashLooping on web-1 joined (no longer inhibited: the rule by which ClusterDown on eu-4 muted it was removed)',
+    );
+
+    // Released once.
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(15));
+    expect((await pages()).length).toBe(before.length + 1);
+  });
+
+  it("a released target joins its group's open incident, and the Slack line says why", async ({ world }) => {
+    const { firebreak, deliver, alertRow, pages } = await setUp(world);
+    const rule = await addRule(world, podsOfADownCluster);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-3', severity: 'critical' };
+    const elsewhere = { alertname: 'PodCrashLooping', cluster: 'us-1', severity: 'critical', pod: 'api-1' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-3', severity: 'critical', pod: 'api-2' };
+    await deliver(0, source);
+    const [incidentId] = (await deliver(1, elsewhere)).incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    expect(await deliver(2, target)).toMatchObject({ inhibited: 1 });
+    const before = await pages();
+
+    await rule.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(10));
+    expect(await alertRow(target)).toEqual({ incident_id: incidentId, inhibited_by: null, status: 'firing' });
+    await firebreak.notifier.worker.drain();
+    const said = world.slack.channelByName('inc-2-podcrashlooping-podcrashlooping')?.messages.map((message) => message.text) ?? [];
+    expect(
+      said.some((text) =>
+        text.includes('PodCrashLooping on api-2 joined (no longer inhibited: the rule by which ClusterDown on eu-3 muted it was removed)'),
+      ),
+    ).toBe(true);
+    // It joined a paging incident: no page of its own.
+    expect((await pages()).slice(before.length).filter((page) => page.action === 'trigger')).toEqual([]);
+  });
+
+  it('a target another rule still lets a firing source mute stays muted, under that source', async ({ world }) => {
+    const { firebreak, deliver, alertRow } = await setUp(world);
+    // Regex and negative matchers: judged in JS.
+    const byCluster = await addRule(world, {
+      source_matchers: ['alertname="ClusterDown"'],
+      target_matchers: ['alertname!="ClusterDown"'],
+      equal: ['cluster'],
+    });
+    await addRule(world, {
+      source_matchers: ['alertname=~"Node(Down|Unreachable)"'],
+      target_matchers: ['severity=~"warning|info"'],
+      equal: ['node'],
+    });
+    const cluster = { alertname: 'ClusterDown', cluster: 'eu-5', severity: 'critical' };
+    const node = { alertname: 'NodeDown', cluster: 'eu-5', node: 'n-1', severity: 'critical' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-5', node: 'n-1', severity: 'warning', pod: 'web-2' };
+    const unrelated = { alertname: 'PodCrashLooping', cluster: 'eu-5', node: 'n-2', severity: 'warning', pod: 'web-3' };
+    await deliver(0, cluster);
+    await deliver(1, node);
+    await deliver(2, target);
+    await deliver(2, unrelated);
+    // The cluster's rule comes first: both are marked by ClusterDown (the node by it too, being no ClusterDown).
+    expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(cluster));
+    expect((await alertRow(unrelated))?.inhibited_by).toBe(alertFingerprint(cluster));
+
+    await byCluster.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(10));
+    expect(await alertRow(target)).toEqual({ incident_id: null, inhibited_by: alertFingerprint(node), status: 'firing' });
+    expect(await releaseOf(world, target)).toBeNull();
+    expect(await alertRow(unrelated)).toMatchObject({ inhibited_by: null, status: 'firing' });
+    expect((await alertRow(unrelated))?.incident_id).not.toBeNull();
+  });
+
+  it('a plain rule whose equal labels differ between the two does not keep the mark', async ({ world }) => {
+    const { firebreak, deliver, alertRow } = await setUp(world);
+    const byCluster = await addRule(world, podsOfADownCluster);
+    await addRule(world, { ...podsOfADownCluster, equal: ['region'] });
+    const source = { alertname: 'ClusterDown', cluster: 'eu-9', region: 'west', severity: 'critical' };
+    const target = { alertname: 'PodCrashLooping', cluster: 'eu-9', region: 'east', severity: 'critical', pod: 'web-9' };
+    await deliver(0, source);
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    await byCluster.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(5));
+    expect(await alertRow(target)).toMatchObject({ inhibited_by: null, status: 'firing' });
+  });
+
+  it('alerts marked inhibited in their incident lose the mark, and its escalation resumes', async ({ world }) => {
+    const { firebreak, deliver, alertRow, timeline } = await setUp(world);
+    const rule = await addRule(world, {
+      source_matchers: ['alertname="ClusterDown"'],
+      target_matchers: ['severity="critical"'],
+      equal: ['cluster'],
+    });
+    const target = { alertname: 'DiskPressure', cluster: 'eu-6', severity: 'critical', instance: 'node-9' };
+    const source = { alertname: 'ClusterDown', cluster: 'eu-6', severity: 'page' };
+    const [incidentId] = (await deliver(0, target)).incidentsOpened;
+    if (!incidentId) throw new Error('expected an incident');
+    await deliver(60, source);
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(65));
+    expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(source));
+    expect((await timeline(incidentId)).some((entry) => entry.startsWith('escalation.held'))).toBe(true);
+
+    await rule.remove();
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(70));
+    expect(await alertRow(target)).toEqual({ incident_id: incidentId, inhibited_by: null, status: 'firing' });
+    expect(await releaseOf(world, target)).toMatchObject({ cause: 'rule removed' });
+    expect(await timeline(incidentId)).toContain('escalation.resumed: Escalation resumes: its alerts are no longer inhibited');
+  });
+
+  it('a reload of INHIBIT_RULES_FILE that drops a rule releases its targets on the next tick', async ({ world }) => {
+    const { firebreak, db, deliver, alertRow, timeline } = await setUp(world);
+    await loadInhibitRulesFile(db, firebreak.config, rulesFile);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-7', severity: 'critical' };
+    const target = { alertname: 'DiskPressure', cluster: 'eu-7', severity: 'critical', instance: 'node-4' };
+    await deliver(0, source);
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    const emptied = path.join(path.dirname(rulesFile), 'empty.yml');
+    writeFileSync(emptied, 'inhibit_rules: []\n');
+    await loadInhibitRulesFile(db, firebreak.config, emptied);
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(5));
+    const released = await alertRow(target);
+    if (!released?.incident_id) throw new Error('the released alert opened no incident');
+    expect(await timeline(released.incident_id)).toContain(
+      'alerts.changed: DiskPressure on node-4 joined (no longer inhibited: the rule by which ClusterDown on eu-7 muted it was removed)',
+    );
   });
 });

@@ -97,3 +97,13 @@ export async function readInhibition(
   }
   return { rules, sources: [...sources.values()] };
 }
+
+/** Whether this source, firing, inhibits the alert under one of the rules. */
+export function inhibitsUnderRules(
+  rules: ActiveInhibitRule[],
+  source: InhibitionSource,
+  fingerprint: string,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  return findInhibitor({ rules, sources: [source] }, fingerprint, labels) === source.fingerprint;
+}

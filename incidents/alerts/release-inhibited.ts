@@ -1,183 +1,212 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Config, Database } from '../../platform/index.ts';
 import { queryRows, SYSTEM_ACTOR } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { recordAlertEvents } from './alert-events.ts';
 import { alertSettingsFrom } from './alert-settings.ts';
-import type { StoredAlert } from './alert-statements.ts';
+import { selectAlerts } from './alert-statements.ts';
 import { correlate } from './correlation.ts';
+import { describeInhibitionRelease } from './describe-inhibition-release.ts';
 import type { Plan } from './ingest-shapes.ts';
-import { findInhibitor, readInhibition } from './inhibition.ts';
-import { nameAlert } from './name-alert.ts';
-import type { Alert, AlertStatus } from './schema/alerts.ts';
-import { alerts } from './schema/alerts.ts';
+import { findInhibitor, inhibitsUnderRules, readInhibition } from './inhibition.ts';
+import type { AlertSource, InhibitionRelease, InhibitionReleaseCause } from './schema/alerts.ts';
 import { settleIncidents } from './settle-incidents.ts';
 
 const BATCH = 500;
 
-interface EndedInhibition {
+interface MarkedAlert {
   fingerprint: string;
   group_key: string;
   inhibited_by: string;
+  labels: Record<string, string>;
+  source: AlertSource;
   source_labels: Record<string, string> | null;
-  source_status: AlertStatus | null;
+  /** How the source stopped firing; null while it fires. */
+  source_ended: Exclude<InhibitionReleaseCause, 'rule removed'> | null;
 }
 
+// A matcher that containment (labels @> {name: value}) decides exactly: name="value", value not empty.
+const plain = sql.raw(`(not (m ->> 'isRegex')::boolean and (m ->> 'isEqual')::boolean and m ->> 'value' <> '')`);
+// The rule's `equal` labels have the same values on the target and its source (missing counts as '').
+const equalHolds = sql.raw(`not exists (select 1 from jsonb_array_elements_text(r.equal) as e(name)
+  where coalesce(t.labels ->> e.name, '') <> coalesce(t.source_labels ->> e.name, ''))`);
+
 /**
- * Alerts still firing whose inhibiting source no longer fires: resolved, expired, past its endsAt
- * and not yet marked, or gone. Only inhibited rows are read (alerts_inhibited_idx).
+ * Firing inhibited alerts whose mark may no longer hold: their source stopped firing (resolved,
+ * expired, past its endsAt and not yet marked, or gone), or it fires but no rule may let it mute them
+ * any more (a rule removed, or changed in INHIBIT_RULES_FILE). A rule made only of plain name="value"
+ * matchers is judged here exactly, so the marks such rules keep are not read at all; a pair that only
+ * a rule with regex or negative matchers may cover is read and judged in JS (RE2, as Alertmanager),
+ * after the ones sure to be released. Only inhibited rows are read (alerts_inhibited_idx).
  */
-const selectEnded = (now: Date) => sql`
-  select t.fingerprint, t.group_key, t.inhibited_by, s.labels as source_labels,
-    case when s.status = 'firing' then 'expired' else s.status end as source_status
-  from alerts t left join alerts s on s.fingerprint = t.inhibited_by
-  where t.inhibited_by is not null and t.status = 'firing'
-    and (t.ends_at is null or t.ends_at > ${now.toISOString()}::timestamptz)
-    and (s.id is null or s.status <> 'firing' or (s.ends_at is not null and s.ends_at <= ${now.toISOString()}::timestamptz))
-  order by t.id
+const selectMarked = (now: Date) => sql`
+  with rules as (
+    select r.equal,
+      (select coalesce(jsonb_object_agg(m ->> 'name', m ->> 'value'), '{}'::jsonb)
+        from jsonb_array_elements(r.source_matchers) as m where ${plain}) as source_plain,
+      (select coalesce(jsonb_object_agg(m ->> 'name', m ->> 'value'), '{}'::jsonb)
+        from jsonb_array_elements(r.target_matchers) as m where ${plain}) as target_plain,
+      not exists (select 1 from jsonb_array_elements(r.source_matchers || r.target_matchers) as m where not ${plain}) as exact
+    from inhibit_rules r
+  ),
+  marked as (
+    select t.id, t.fingerprint, t.group_key, t.inhibited_by, t.labels, t.source, s.labels as source_labels,
+      case
+        when s.id is null then 'gone'
+        when s.status <> 'firing' then s.status
+        when s.ends_at is not null and s.ends_at <= ${now.toISOString()}::timestamptz then 'expired'
+      end as source_ended
+    from alerts t left join alerts s on s.fingerprint = t.inhibited_by
+    where t.inhibited_by is not null and t.status = 'firing'
+      and (t.ends_at is null or t.ends_at > ${now.toISOString()}::timestamptz)
+  ),
+  judged as (
+    select t.*,
+      exists (select 1 from rules r
+        where t.labels @> r.target_plain and t.source_labels @> r.source_plain and ${equalHolds}) as may_hold,
+      exists (select 1 from rules r
+        where r.exact and t.labels @> r.target_plain and t.source_labels @> r.source_plain and ${equalHolds}
+          and not (t.labels @> r.source_plain and t.source_labels @> r.target_plain)) as holds
+    from marked t
+  )
+  select fingerprint, group_key, inhibited_by, labels, source, source_labels, source_ended
+  from judged
+  where source_ended is not null or not holds
+  order by (source_ended is not null or not may_hold) desc, id
   limit ${BATCH}`;
 
-/** Why an alert is no longer inhibited, in the words of its timeline entry. */
-function releaseReason(row: EndedInhibition): string {
-  if (!row.source_labels) return 'no longer inhibited: its source alert is gone';
-  return `no longer inhibited: source ${nameAlert(row.inhibited_by, row.source_labels)} ${row.source_status ?? 'stopped firing'}`;
+/** One statement for every alert this tick changes: its place, its mark, and its release. */
+interface AlertUpdate {
+  fingerprint: string;
+  incident_id: string | null;
+  silence_id: string | null;
+  inhibited_by: string | null;
+  group_key: string;
+  release: InhibitionRelease | null;
 }
 
-function storedAlertOf(row: Alert): StoredAlert {
-  return {
-    fingerprint: row.fingerprint,
-    status: row.status,
-    startsAt: row.startsAt,
-    endsAt: row.endsAt,
-    endsAtIsTimeout: row.endsAtIsTimeout,
-    annotations: row.annotations,
-    generatorUrl: row.generatorUrl,
-    severity: row.severity,
-    groupKey: row.groupKey,
-    incidentId: row.incidentId,
-    silenceId: row.silenceId,
-    inhibitedBy: row.inhibitedBy,
-    flapCount: row.flapCount,
-    flapWindowStart: row.flapWindowStart,
-    lastChangeAt: row.lastChangeAt,
-    flappingSince: row.flappingSince,
-    flapNotifiedAt: row.flapNotifiedAt,
-  };
-}
+const updateAlerts = (rows: AlertUpdate[], now: Date) => sql`
+  update alerts a set incident_id = r.incident_id, silence_id = r.silence_id, inhibited_by = r.inhibited_by,
+    group_key = r.group_key, inhibition_release = coalesce(r.release, a.inhibition_release), updated_at = ${now.toISOString()}::timestamptz
+  from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    as r(fingerprint text, incident_id uuid, silence_id uuid, inhibited_by text, group_key text, release jsonb)
+  where a.fingerprint = r.fingerprint and a.status = 'firing'
+  returning a.fingerprint`;
 
 /**
- * Releases the alerts whose inhibiting source stopped firing (Alertmanager mutes a target only while
- * its source fires): an alert another firing source still inhibits is kept muted under that source;
- * the others open or join their incident, and notify and page, as if they had just arrived. Run on the
+ * Releases the inhibited alerts whose inhibition no longer holds (Alertmanager mutes a target only
+ * while its source fires and a rule lets it): because their source stopped firing, or because the rule
+ * went. An alert another firing source still inhibits is kept muted under that source; the others open
+ * or join their incident, and notify and page, as if they had just arrived, saying why. Run on the
  * expiry job's tick, after expiry, so that a source that expires releases its targets in the same
- * transaction, and one resolved by a delivery within one tick (5 s). Alerts a request is changing
- * right now are left for the next tick. Returns how many were released.
+ * transaction, and one resolved by a delivery, or a rule removed, within one tick (5 s). Alerts a
+ * request is changing right now are left for the next tick. Returns how many were released.
  */
 export async function releaseInhibitedAlerts(tx: Database, now: Date, config: Config): Promise<number> {
-  const ended = await queryRows<EndedInhibition>(tx, selectEnded(now));
-  if (ended.length === 0) return 0;
-  const settings = alertSettingsFrom(config);
+  const [marked, inhibition] = await Promise.all([queryRows<MarkedAlert>(tx, selectMarked(now)), readInhibition(tx, now, [])]);
+  // What each mark becomes: kept (its source still inhibits it), another source, or released (null).
+  const wanted = new Map<string, { row: MarkedAlert; inhibitedBy: string | null }>();
+  const firingSources = new Map(inhibition?.sources.map((source) => [source.fingerprint, source]));
+  for (const row of marked) {
+    const source = row.source_ended ? undefined : firingSources.get(row.inhibited_by);
+    if (inhibition && source && inhibitsUnderRules(inhibition.rules, source, row.fingerprint, row.labels)) continue;
+    wanted.set(row.fingerprint, { row, inhibitedBy: findInhibitor(inhibition, row.fingerprint, row.labels) });
+  }
+  if (wanted.size === 0) return 0;
   const held = await tryLockKeys(
     tx,
-    ended.flatMap((row) => [lockName('alert', row.fingerprint), lockName('group', row.group_key)]),
+    [...wanted.values()].flatMap(({ row }) => [lockName('alert', row.fingerprint), lockName('group', row.group_key)]),
   );
-  const endedBy = new Map(ended.map((row) => [row.fingerprint, row]));
-  // Read again under the locks: a request may have changed them since the first read.
-  const free = ended.filter((row) => held.has(lockName('alert', row.fingerprint)) && held.has(lockName('group', row.group_key)));
+  const free = [...wanted.keys()].filter(
+    (fingerprint) => held.has(lockName('alert', fingerprint)) && held.has(lockName('group', wanted.get(fingerprint)?.row.group_key ?? '')),
+  );
   if (free.length === 0) return 0;
-  const locked = await tx
-    .select()
-    .from(alerts)
-    .where(
-      and(
-        inArray(
-          alerts.fingerprint,
-          free.map((row) => row.fingerprint),
-        ),
-        eq(alerts.status, 'firing'),
-      ),
-    );
-  const inhibition = await readInhibition(tx, now, []);
+  // Read again under the locks: a request may have changed them since the first read.
+  const stored = await selectAlerts(tx, free);
+  const updates: AlertUpdate[] = [];
+  const released: { row: MarkedAlert; release: Omit<InhibitionRelease, 'at'> }[] = [];
   const plans: Plan[] = [];
-  const stillMuted: { fingerprint: string; inhibitedBy: string }[] = [];
-  const unmutedInIncident: string[] = [];
-  for (const row of locked) {
-    const before = endedBy.get(row.fingerprint);
-    if (!before || row.inhibitedBy !== before.inhibited_by) continue;
-    const other = findInhibitor(inhibition, row.fingerprint, row.labels);
-    if (other) stillMuted.push({ fingerprint: row.fingerprint, inhibitedBy: other });
-    else if (row.incidentId) unmutedInIncident.push(row.fingerprint);
-    else {
-      const stored = storedAlertOf(row);
-      // The stored state is the delivery: the alert arrives again as it is, without a change of state.
-      const incoming = {
-        fingerprint: row.fingerprint,
-        labels: row.labels,
-        delivery: stored,
-        groupKey: row.groupKey,
-        actor: SYSTEM_ACTOR,
-        source: row.source,
-      };
-      plans.push({ incoming, row: stored, merge: { next: stored, change: 'unchanged', events: [] } });
+  for (const fingerprint of free) {
+    const alert = stored.get(fingerprint);
+    const change = wanted.get(fingerprint);
+    if (!alert || !change || alert.status !== 'firing' || alert.inhibitedBy !== change.row.inhibited_by) continue;
+    const { row, inhibitedBy } = change;
+    if (inhibitedBy) {
+      updates.push({
+        fingerprint,
+        incident_id: alert.incidentId,
+        silence_id: alert.silenceId,
+        inhibited_by: inhibitedBy,
+        group_key: alert.groupKey,
+        release: null,
+      });
+      continue;
     }
+    released.push({ row, release: { source: row.inhibited_by, cause: row.source_ended ?? 'rule removed' } });
+    // An alert that was in an incident when its source began firing keeps it: only the mark goes.
+    if (alert.incidentId) continue;
+    // The stored state is the delivery: the alert arrives again as it is, without a change of state.
+    const incoming = {
+      fingerprint,
+      labels: row.labels,
+      delivery: alert,
+      groupKey: alert.groupKey,
+      actor: SYSTEM_ACTOR,
+      source: row.source,
+    };
+    plans.push({ incoming, row: alert, merge: { next: alert, change: 'unchanged', events: [] } });
   }
-  await Promise.all([
-    ...stillMuted.map((muted) =>
-      tx
-        .update(alerts)
-        .set({ inhibitedBy: muted.inhibitedBy, updatedAt: now })
-        .where(and(eq(alerts.fingerprint, muted.fingerprint), eq(alerts.status, 'firing'))),
-    ),
-    // Alerts that were already in an incident when their source began firing: only the mark goes.
-    unmutedInIncident.length > 0
-      ? tx
-          .update(alerts)
-          .set({ inhibitedBy: null, updatedAt: now })
-          .where(and(inArray(alerts.fingerprint, unmutedInIncident), eq(alerts.status, 'firing')))
-      : Promise.resolve(),
-  ]);
-  if (plans.length === 0) return unmutedInIncident.length;
 
   // Every group of these alerts is locked exclusively above: correlation may open their incidents.
   // Inhibition was judged just now; silences are judged by correlation as for any arriving alert.
-  const placement = await correlate(
-    tx,
-    plans,
-    new Set(),
-    { silences: null, inhibition: null, candidates: [], queriedGroups: new Set() },
-    { settings, config, now },
-  );
+  const placement =
+    plans.length > 0
+      ? await correlate(
+          tx,
+          plans,
+          new Set(),
+          { silences: null, inhibition: null, candidates: [], queriedGroups: new Set() },
+          { settings: alertSettingsFrom(config), config, now },
+        )
+      : null;
+  // The release is told as happening now, after the opening of any incident it opened (stamped by the
+  // wall clock), so that on the timeline the join follows "Incident opened".
+  const releasedAt = new Date(Math.max(now.getTime(), Date.now()));
   const events: PendingEvent[] = [];
   const touched = new Set<string>();
-  for (const plan of plans) {
-    const placed = placement.get(plan.incoming.fingerprint);
-    if (!placed) continue;
-    await tx
-      .update(alerts)
-      .set({
-        incidentId: placed.incidentId,
-        silenceId: placed.silenceId,
-        inhibitedBy: null,
-        groupKey: placed.incidentId ? placed.groupKey : plan.incoming.groupKey,
-        updatedAt: now,
-      })
-      .where(and(eq(alerts.fingerprint, plan.incoming.fingerprint), eq(alerts.status, 'firing')));
-    if (!placed.incidentId) continue;
+  let count = 0;
+  for (const { row, release } of released) {
+    const alert = stored.get(row.fingerprint);
+    if (!alert) continue;
+    const placed = placement?.get(row.fingerprint);
+    // Not placed (not expected): it stays marked, for the next tick, rather than be left in no incident.
+    if (!alert.incidentId && !placed) continue;
+    count++;
+    updates.push({
+      fingerprint: row.fingerprint,
+      incident_id: placed ? placed.incidentId : alert.incidentId,
+      silence_id: placed ? placed.silenceId : alert.silenceId,
+      inhibited_by: null,
+      group_key: placed?.incidentId ? placed.groupKey : alert.groupKey,
+      release: { ...release, at: releasedAt.toISOString() },
+    });
+    if (!placed?.incidentId) continue;
     touched.add(placed.incidentId);
-    const before = endedBy.get(plan.incoming.fingerprint);
     events.push({
       incidentId: placed.incidentId,
       actor: SYSTEM_ACTOR,
       event: { type: 'fired' },
-      fingerprint: plan.incoming.fingerprint,
-      labels: plan.incoming.labels,
-      state: plan.merge.next,
+      fingerprint: row.fingerprint,
+      labels: row.labels,
+      state: alert,
       joinedNew: placed.isNewIncident,
-      because: before ? releaseReason(before) : undefined,
+      because: describeInhibitionRelease(release, row.source_labels),
+      at: releasedAt,
     });
   }
+  if (updates.length > 0) await queryRows(tx, updateAlerts(updates, now));
   await recordAlertEvents(tx, events);
-  await settleIncidents(tx, { now, config }, touched, events, placement.incidents);
-  return plans.length + unmutedInIncident.length;
+  if (placement) await settleIncidents(tx, { now, config }, touched, events, placement.incidents);
+  return count;
 }

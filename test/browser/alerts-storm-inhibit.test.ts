@@ -114,6 +114,9 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
     await page.goto(`${base}/alerts?filter=alertname%3D%22PodCrashLooping%22`);
     expect(await page.locator('.alert-list a.inhibited').count()).toBe(0);
+    expect(await page.textContent('.alert-list .released')).toMatch(
+      /^no longer inhibited: source ClusterDown on eu-1 resolved, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+    );
     await shot('released-alert');
     await page.locator('.alert-list a[href^="/incidents/INC-"]').first().click();
     const release = page.locator('#timeline li[data-type="alerts.changed"]', { hasText: 'no longer inhibited' });
@@ -122,10 +125,37 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
       .toContain('PodCrashLooping on web-1 joined (no longer inhibited: source ClusterDown on eu-1 resolved)');
     await shot('released-incident');
 
+    // Removing the rule while its source fires releases what it muted, on the expiry job's next tick.
+    await firebreak.request('POST', '/api/v2/alerts', {
+      token: ingest,
+      json: [
+        { labels: { alertname: 'ClusterDown', cluster: 'eu-2', severity: 'critical' }, annotations: {}, startsAt },
+        { labels: { alertname: 'NodeNotReady', cluster: 'eu-2', severity: 'warning', node: 'n-7' }, annotations: {}, startsAt },
+      ],
+    });
+    await page.goto(`${base}/alerts?filter=alertname%3D%22NodeNotReady%22`);
+    expect(await page.locator('.alert-list a.inhibited').textContent()).toContain('inhibited by ClusterDown');
     await page.goto(`${base}/inhibit-rules`);
+    expect(await page.textContent('main')).toContain('mutes 1 firing alert now');
     await page.click('li[data-origin="api"] button:has-text("Remove")');
     await page.waitForURL(/done=removed/);
     expect(await page.textContent('main')).toContain('No inhibition rules.');
+    expect(await page.textContent('main')).toContain(
+      'Inhibition rule removed: the firing alerts it alone muted are released within seconds.',
+    );
+    await shot('inhibit-rule-removed');
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    await page.goto(`${base}/alerts?filter=alertname%3D%22NodeNotReady%22`);
+    expect(await page.locator('.alert-list a.inhibited').count()).toBe(0);
+    expect(await page.textContent('.alert-list .released')).toContain(
+      'no longer inhibited: the rule by which ClusterDown on eu-2 muted it was removed',
+    );
+    await shot('released-by-rule-removal');
+    await page.locator('.alert-list a[href^="/incidents/INC-"]').first().click();
+    await expect
+      .poll(() => page.locator('#timeline li[data-type="alerts.changed"]').first().textContent())
+      .toContain('NodeNotReady on n-7 joined (no longer inhibited: the rule by which ClusterDown on eu-2 muted it was removed)');
+    await shot('released-by-rule-removal-incident');
   });
 
   it("shows on the timeline that a flapping alert holds its incident's escalation", { timeout: 120_000 }, async () => {

@@ -14,6 +14,20 @@ export const ALERT_SOURCES = ['alertmanager', 'prometheus', 'slo', 'api'] as con
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 /**
+ * Why an inhibited alert was released: its source resolved, expired or is gone (removed by
+ * retention), or no rule lets its source mute it any more (a rule was removed or changed).
+ */
+export const INHIBITION_RELEASE_CAUSES = ['resolved', 'expired', 'gone', 'rule removed'] as const;
+export type InhibitionReleaseCause = (typeof INHIBITION_RELEASE_CAUSES)[number];
+
+/** The release of an alert from inhibition: when (ISO 8601), from which source (its fingerprint), and why. */
+export interface InhibitionRelease {
+  at: string;
+  source: string;
+  cause: InhibitionReleaseCause;
+}
+
+/**
  * One row per alert identity (its Alertmanager fingerprint), holding its current firing episode.
  * Heartbeats refresh ends_at only; columns a heartbeat rewrites are deliberately left out of every
  * index, so that Postgres can update in place (HOT) without touching the indexes.
@@ -43,6 +57,12 @@ export const alerts = pgTable(
     silenceId: uuid(),
     /** The fingerprint of the firing alert that inhibited this episode (an inhibition rule); it joins no incident. */
     inhibitedBy: text(),
+    /**
+     * Its last release from inhibition (written by the expiry job's release pass, never by ingest); it
+     * tells of the current episode when `at` is not before startsAt. The source is named by its
+     * fingerprint, not its labels, so that an erasure of labels leaves nothing behind here.
+     */
+    inhibitionRelease: jsonb().$type<InhibitionRelease>(),
     /** When its sender resolved it; null while it fires and when it expired instead. */
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
     /** State changes (fired, resolved, re-fired, expired) counted since flapWindowStart (ALERT_FLAP_WINDOW_SECONDS). */

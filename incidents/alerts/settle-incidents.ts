@@ -70,8 +70,9 @@ export async function settleIncidents(
     const text = sentences.get(incident.id)?.text;
     // A flapping alert's changes move the incident, but its messages and pages wait for it to settle.
     const held = isHeld(mine, incident.id);
-    // One message per delivery: the alerts that opened the incident are told by its opening.
-    const news = mine.filter((pending) => !(pending.event.type === 'fired' && pending.joinedNew));
+    // One message per delivery: the alerts that opened the incident are told by its opening, except
+    // those with a reason the opening does not give (released from inhibition: the line says why).
+    const news = mine.filter((pending) => !(pending.event.type === 'fired' && pending.joinedNew && !pending.because));
     if (!gained && resolving.includes(incident.id) && !stillFiring.has(incident.id)) {
       if (stillExpired.has(incident.id)) {
         // Nothing fires any more, but what expired never said it recovered: the incident stays open and

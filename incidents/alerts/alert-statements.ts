@@ -59,8 +59,7 @@ const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** The stored alerts with these fingerprints (hex digits: they travel as one comma-separated text). */
 export async function selectAlerts(db: Database, fingerprints: readonly string[]): Promise<Map<string, StoredAlert>> {
-  const found = new Map<string, StoredAlert>();
-  if (fingerprints.length === 0) return found;
+  if (fingerprints.length === 0) return new Map();
   const [result] = await selectByFingerprint(db, fingerprints.join(','));
   return storedAlertsOf(result?.rows ?? null);
 }
@@ -69,7 +68,25 @@ function storedAlertsOf(tuples: string | null): Map<string, StoredAlert> {
   const found = new Map<string, StoredAlert>();
   if (tuples === null) return found;
   for (const row of JSON.parse(tuples) as StoredAlertTuple[]) {
-    const [fingerprint, status, startsAt, endsAt, endsAtIsTimeout, annotations, generatorUrl, severity, groupKey] = row;
+    const [
+      fingerprint,
+      status,
+      startsAt,
+      endsAt,
+      endsAtIsTimeout,
+      annotations,
+      generatorUrl,
+      severity,
+      groupKey,
+      incidentId,
+      silenceId,
+      inhibitedBy,
+      flapCount,
+      flapWindowStart,
+      lastChangeAt,
+      flappingSince,
+      flapNotifiedAt,
+    ] = row;
     found.set(fingerprint, {
       fingerprint,
       status,
@@ -80,14 +97,14 @@ function storedAlertsOf(tuples: string | null): Map<string, StoredAlert> {
       generatorUrl,
       severity,
       groupKey,
-      incidentId: row[9],
-      silenceId: row[10],
-      inhibitedBy: row[11],
-      flapCount: row[12],
-      flapWindowStart: dateOrNull(row[13]),
-      lastChangeAt: dateOrNull(row[14]),
-      flappingSince: dateOrNull(row[15]),
-      flapNotifiedAt: dateOrNull(row[16]),
+      incidentId,
+      silenceId,
+      inhibitedBy,
+      flapCount,
+      flapWindowStart: dateOrNull(flapWindowStart),
+      lastChangeAt: dateOrNull(lastChangeAt),
+      flappingSince: dateOrNull(flappingSince),
+      flapNotifiedAt: dateOrNull(flapNotifiedAt),
     });
   }
   return found;

@@ -4,7 +4,7 @@ import { activeSilences } from './active-silences.ts';
 import { lockKeys, lockName } from './advisory-locks.ts';
 import type { PendingEvent } from './alert-events.ts';
 import { alertChangesByIncident, recordAlertEvents } from './alert-events.ts';
-import type { AlertRowWrite, StoredAlert } from './alert-statements.ts';
+import type { AlertRowWrite } from './alert-statements.ts';
 import { incidentCandidates, firstLook as readFirstLook, refreshAlertRows, selectAlerts, writeAlertRows } from './alert-statements.ts';
 import type { Preloaded } from './correlation.ts';
 import { correlate, needsCorrelation } from './correlation.ts';
@@ -17,10 +17,7 @@ import { readInhibition } from './inhibition.ts';
 import { mergeAlert } from './merge-alert.ts';
 import { settleIncidents } from './settle-incidents.ts';
 
-interface FirstLook {
-  stored: Map<string, StoredAlert>;
-  groupsWithIncident: Set<string>;
-}
+type FirstLook = Awaited<ReturnType<typeof readFirstLook>>;
 
 /**
  * The lock-free first read is issued before the transaction begins, so that it travels beside BEGIN

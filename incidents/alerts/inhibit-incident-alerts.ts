@@ -2,7 +2,8 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/index.ts';
 import { queryRows } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
-import { findInhibitor, readInhibition } from './inhibition.ts';
+import type { Inhibition } from './inhibition.ts';
+import { findInhibitor } from './inhibition.ts';
 import { alerts } from './schema/alerts.ts';
 
 const BATCH = 2000;
@@ -21,8 +22,7 @@ const BATCH = 2000;
  * that a firing source now inhibits. Run on the expiry job's tick; with no rule or no firing source it
  * reads nothing more. Alerts a request is changing right now are left for the next tick.
  */
-export async function inhibitIncidentAlerts(tx: Database, now: Date): Promise<number> {
-  const inhibition = await readInhibition(tx, now, []);
+export async function inhibitIncidentAlerts(tx: Database, now: Date, inhibition: Inhibition | null): Promise<number> {
   if (!inhibition || inhibition.sources.length === 0) return 0;
   const rows = await queryRows<{ fingerprint: string; labels: Record<string, string> }>(
     tx,

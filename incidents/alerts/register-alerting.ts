@@ -2,6 +2,7 @@ import type { Config, Scheduler } from '../../platform/index.ts';
 import { reconcileEscalationHolds } from './escalation-holds.ts';
 import { expireAlerts } from './expire-alerts.ts';
 import { inhibitIncidentAlerts } from './inhibit-incident-alerts.ts';
+import { readInhibition } from './inhibition.ts';
 import { releaseInhibitedAlerts } from './release-inhibited.ts';
 import { settleFlappingAlerts } from './settle-flapping.ts';
 
@@ -17,8 +18,11 @@ export function registerAlerting(scheduler: Scheduler, config: Config): void {
   scheduler.every(ALERT_EXPIRY_JOB, '*/5 * * * * *', async (tx, now) => {
     await expireAlerts(tx, now, config);
     await settleFlappingAlerts(tx, now, config);
-    await releaseInhibitedAlerts(tx, now, config);
-    await inhibitIncidentAlerts(tx, now);
+    // The rules and firing sources as they are after this run's expiries, read once for both passes
+    // (a release changes targets' marks and places, never which alerts fire).
+    const inhibition = await readInhibition(tx, now, []);
+    await releaseInhibitedAlerts(tx, now, config, inhibition);
+    await inhibitIncidentAlerts(tx, now, inhibition);
     await reconcileEscalationHolds(tx, now, config);
   });
 }

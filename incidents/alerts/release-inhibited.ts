@@ -9,7 +9,8 @@ import { selectAlerts } from './alert-statements.ts';
 import { correlate } from './correlation.ts';
 import { describeInhibitionRelease } from './describe-inhibition-release.ts';
 import type { Plan } from './ingest-shapes.ts';
-import { findInhibitor, inhibitsUnderRules, readInhibition } from './inhibition.ts';
+import type { Inhibition } from './inhibition.ts';
+import { findInhibitor, inhibitsUnderRules } from './inhibition.ts';
 import type { AlertSource, InhibitionRelease, InhibitionReleaseCause } from './schema/alerts.ts';
 import { settleIncidents } from './settle-incidents.ts';
 
@@ -103,8 +104,14 @@ const updateAlerts = (rows: AlertUpdate[], now: Date) => sql`
  * transaction, and one resolved by a delivery, or a rule removed, within one tick (5 s). Alerts a
  * request is changing right now are left for the next tick. Returns how many were released.
  */
-export async function releaseInhibitedAlerts(tx: Database, now: Date, config: Config): Promise<number> {
-  const [marked, inhibition] = await Promise.all([queryRows<MarkedAlert>(tx, selectMarked(now)), readInhibition(tx, now, [])]);
+export async function releaseInhibitedAlerts(
+  tx: Database,
+  now: Date,
+  config: Config,
+  /** The rules and the firing sources, read after this tick's expiries (readInhibition). */
+  inhibition: Inhibition | null,
+): Promise<number> {
+  const marked = await queryRows<MarkedAlert>(tx, selectMarked(now));
   // What each mark becomes: kept (its source still inhibits it), another source, or released (null).
   const wanted = new Map<string, { row: MarkedAlert; inhibitedBy: string | null }>();
   const firingSources = new Map(inhibition?.sources.map((source) => [source.fingerprint, source]));

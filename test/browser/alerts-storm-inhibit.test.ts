@@ -151,6 +151,13 @@ describe.each(databaseBackends)('alert storms and inhibition rules in Chromium o
       'no longer inhibited: the rule by which ClusterDown on eu-2 muted it was removed',
     );
     await shot('released-by-rule-removal');
+    // On a phone the release reads whole, without scrolling sideways.
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('.alert-list .released').isVisible()).toBe(true);
+    await shot('released-by-rule-removal-phone');
+    if (desktop) await page.setViewportSize(desktop);
     await page.locator('.alert-list a[href^="/incidents/INC-"]').first().click();
     await expect
       .poll(() => page.locator('#timeline li[data-type="alerts.changed"]').first().textContent())

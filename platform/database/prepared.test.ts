@@ -5,7 +5,9 @@ import { epochMs, planGenerically, preparedStatement } from './prepared.ts';
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
 const echo = preparedStatement<[items: string, at: string], { items: string[]; at: number; text: string }>(`
   select array(select jsonb_array_elements_text($1::text::jsonb)) as items, ${epochMs('$2::text::timestamptz')} as at, $2 as text`);
-const planMode = preparedStatement<[], { mode: string }>(`select current_setting('plan_cache_mode') as mode`);
+const planMode = preparedStatement<[], { mode: string; seqscan: string }>(
+  `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
+);
 
 describeOnBackends('prepared statements', (backend) => {
   it.beforeEach(async ({ database: handle }) => {
@@ -33,19 +35,56 @@ describeOnBackends('prepared statements', (backend) => {
     expect(row).toEqual({ items: ['a', "it's", '"quoted"', 'ü'], at: at.getTime(), text: at.toISOString() });
   });
 
-  it('planGenerically keeps plans only for the statements it issues, within the transaction', async ({ database: handle }) => {
-    const before = (await planMode(handle.db))[0]?.mode;
+  it('planGenerically keeps plans, without sequential scans, only for the statements it issues, within the transaction', async ({
+    database: handle,
+  }) => {
+    const before = (await planMode(handle.db))[0];
     const [inside, after] = await handle.db.transaction(async (tx) => {
-      let seen: { mode: string }[] = [];
+      let seen: { mode: string; seqscan: string }[] = [];
       await planGenerically(tx, async () => {
         seen = await planMode(tx);
       });
-      return [seen[0]?.mode, (await planMode(tx))[0]?.mode];
+      return [seen[0], (await planMode(tx))[0]];
     });
-    expect(inside).toBe('auto');
-    expect(after).toBe('force_custom_plan');
+    expect(inside).toEqual({ mode: 'force_generic_plan', seqscan: 'off' });
+    expect(after).toEqual({ mode: 'force_custom_plan', seqscan: 'on' });
     // A server connection plans every prepared statement with its parameters, but inside planGenerically.
-    if (backend === 'postgres') expect(before).toBe('force_custom_plan');
-    expect((await planMode(handle.db))[0]?.mode).toBe(before);
+    if (backend === 'postgres') expect(before?.mode).toBe('force_custom_plan');
+    expect((await planMode(handle.db))[0]).toEqual(before);
+  });
+
+  it('planGenerically: a plan kept while the table was nearly empty still uses the index once it has grown', async ({
+    database: handle,
+  }) => {
+    await handle.withDedicatedConnection(async (db) => {
+      await db.execute('create table prepared_test_growing (id serial primary key, key text not null unique, value int not null)');
+      await db.execute('analyze prepared_test_growing');
+      // Kept on this connection from the first executions, when the table was empty.
+      for (let round = 0; round < 6; round++) {
+        await db.transaction((tx) => planGenerically(tx, () => lookup(tx, 'k1')));
+      }
+      await db.execute(`insert into prepared_test_growing (key, value) select 'k' || n, n from generate_series(2, 20000) as n`);
+      const [before, after] = await db.transaction(async (tx) => {
+        const [counted] = await tableScans(tx);
+        const [row] = await planGenerically(tx, () => lookup(tx, 'k777'));
+        expect(row?.value).toBe(777);
+        return [counted, (await tableScans(tx))[0]];
+      });
+      expect({
+        seq_scan: (after?.seq_scan ?? 0) - (before?.seq_scan ?? 0),
+        idx_scan: (after?.idx_scan ?? 0) - (before?.idx_scan ?? 0),
+      }).toEqual({
+        seq_scan: 0,
+        idx_scan: 1,
+      });
+    });
   });
 });
+
+const lookup = preparedStatement<[keys: string], { value: number }>(
+  `select value from prepared_test_growing where key = any(string_to_array($1::text, ','))`,
+);
+// The scans of this connection not yet counted in pg_stat_user_tables (this transaction's among them).
+const tableScans = preparedStatement<[], { seq_scan: number; idx_scan: number }>(
+  `select seq_scan::int as seq_scan, idx_scan::int as idx_scan from pg_stat_xact_user_tables where relname = 'prepared_test_growing'`,
+);

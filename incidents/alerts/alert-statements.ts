@@ -1,6 +1,6 @@
 import type { IncidentSnapshot } from '../../notifier/index.ts';
 import type { Database, Severity } from '../../platform/index.ts';
-import { epochMs, preparedStatement } from '../../platform/index.ts';
+import { epochMs, preparedLookup, preparedStatement } from '../../platform/index.ts';
 import { incidentSnapshot } from '../incident-snapshot.ts';
 import type { Phase } from '../phases.ts';
 import type { FlapState } from './flapping.ts';
@@ -110,7 +110,8 @@ function storedAlertsOf(tuples: string | null): Map<string, StoredAlert> {
   return found;
 }
 
-const selectFirstLook = preparedStatement<[fingerprints: string, groupKeys: string], { rows: string | null; groups: string | null }>(`
+// Outside the transaction, on the lookup connections: its plan is kept (see preparedLookup).
+const selectFirstLook = preparedLookup<[fingerprints: string, groupKeys: string], { rows: string | null; groups: string | null }>(`
   select (select ${STORED_ALERT_TUPLES} from alerts where fingerprint = any(string_to_array($1::text, ','))) as rows,
     (select json_agg(distinct group_key)::text from incidents
       where group_key in (select jsonb_array_elements_text($2::text::jsonb)) and closed_at is null and recovered_at is null) as groups`);

@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit/index.ts';
 import type { Database } from '../database/index.ts';
-import { epochMs, preparedStatement } from '../database/index.ts';
+import { epochMs, preparedLookup } from '../database/index.ts';
 import { ConflictError, InvalidInputError, NotFoundError, TokenExpiredError } from '../errors.ts';
 import type { ApiToken } from '../schema/api-tokens.ts';
 import { apiTokens } from '../schema/api-tokens.ts';
@@ -281,9 +281,10 @@ export async function revokeTokensOf(tx: Database, userId: string, now: Date = n
   return revoked.length;
 }
 
-// Every API request and every ingest delivery looks its token up: a prepared statement, not a query built each time.
+// Every API request and every ingest delivery looks its token up: a prepared statement whose plan is kept
+// (preparedLookup), not a query built and planned each time.
 // A person's token stops with their account (disabled or removed), and acts with at most the owner's role now.
-const selectLiveToken = preparedStatement<
+const selectLiveToken = preparedLookup<
   [tokenHash: string],
   {
     id: string;

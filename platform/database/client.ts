@@ -4,6 +4,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { useForLookups } from './prepared.ts';
 
 /** The drizzle handle every part uses; a transaction has the same type. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -41,7 +42,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return openPglite(options);
 }
 
-function connectPostgres(url: string, poolSize: number) {
+/** Connections for preparedLookup's statements (lookups by key outside transactions), beside the pool. */
+const LOOKUP_CONNECTIONS = 2;
+
+function connectPostgres(url: string, poolSize: number, plans: 'custom' | 'kept' = 'custom') {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => undefined,
@@ -49,11 +53,17 @@ function connectPostgres(url: string, poolSize: number) {
     // time). A generic plan cached while a table was nearly empty scans it whole once it has grown (until
     // autovacuum's next ANALYZE, up to a minute away): seen in the ingest benchmark as Postgres CPU per
     // request tripling. Custom plans keep the parse and the round trip saved but plan with the parameters
-    // each time; planGenerically() is for statements whose plan cannot go wrong.
+    // each time; planGenerically() is for statements whose plan cannot go wrong, and so are the lookups
+    // by key that run on the connections made with plans 'kept': generic plans, made without sequential
+    // scans (see prepared.ts).
     // No JIT: a statement whose estimated cost grows with a table (a guarded scan of the alerts that
     // never runs, say) crosses jit_above_cost and pays hundreds of milliseconds of LLVM compilation on
     // every execution; seen as one ingest transaction taking 400 ms with 250,000 alerts stored.
-    connection: { application_name: 'firebreak', plan_cache_mode: 'force_custom_plan', jit: 'off' },
+    connection: {
+      application_name: 'firebreak',
+      jit: 'off',
+      ...(plans === 'custom' ? { plan_cache_mode: 'force_custom_plan' } : { plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' }),
+    },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;
   // drizzle makes postgres.js pass date values through untouched (it converts them for columns itself);
@@ -66,6 +76,8 @@ function connectPostgres(url: string, poolSize: number) {
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const { client, db } = connectPostgres(url, poolSize);
+  const lookups = connectPostgres(url, LOOKUP_CONNECTIONS, 'kept');
+  useForLookups(db, lookups.db);
   return {
     db,
     kind: 'postgres',
@@ -81,7 +93,9 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       const subscription = await client.listen(channel, onMessage);
       return () => subscription.unlisten();
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), lookups.client.end({ timeout: 5 })]);
+    },
   };
 }
 

@@ -1,10 +1,13 @@
 import { expect } from 'vitest';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { epochMs, planGenerically, preparedStatement } from './prepared.ts';
+import { epochMs, planGenerically, preparedLookup, preparedStatement } from './prepared.ts';
 
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
 const echo = preparedStatement<[items: string, at: string], { items: string[]; at: number; text: string }>(`
   select array(select jsonb_array_elements_text($1::text::jsonb)) as items, ${epochMs('$2::text::timestamptz')} as at, $2 as text`);
+const lookupPlanMode = preparedLookup<[], { mode: string; seqscan: string }>(
+  `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
+);
 const planMode = preparedStatement<[], { mode: string; seqscan: string }>(
   `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
 );
@@ -51,6 +54,24 @@ describeOnBackends('prepared statements', (backend) => {
     // A server connection plans every prepared statement with its parameters, but inside planGenerically.
     if (backend === 'postgres') expect(before?.mode).toBe('force_custom_plan');
     expect((await planMode(handle.db))[0]).toEqual(before);
+  });
+
+  it('preparedLookup keeps its plans, without sequential scans, on a server pool; in a transaction it is a prepared statement', async ({
+    database: handle,
+  }) => {
+    // Several at once, so that every lookup connection answers.
+    const seen = await Promise.all(Array.from({ length: 6 }, () => lookupPlanMode(handle.db)));
+    const inTransaction = await handle.db.transaction(async (tx) => (await lookupPlanMode(tx))[0]);
+    const plain = (await planMode(handle.db))[0];
+    if (backend === 'postgres') {
+      for (const [row] of seen) expect(row).toEqual({ mode: 'force_generic_plan', seqscan: 'off' });
+      expect(inTransaction).toEqual({ mode: 'force_custom_plan', seqscan: 'on' });
+    } else {
+      for (const [row] of seen) expect(row).toEqual(plain);
+      expect(inTransaction).toEqual(plain);
+    }
+    // The pool's own connections are untouched.
+    expect(plain?.seqscan).toBe('on');
   });
 
   it('planGenerically: a plan kept while the table was nearly empty still uses the index once it has grown', async ({

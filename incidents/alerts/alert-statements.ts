@@ -52,8 +52,8 @@ const STORED_ALERT_TUPLES = `json_agg(json_build_array(fingerprint, status, ${ep
     annotations, generator_url, severity, group_key, incident_id, silence_id, inhibited_by, flap_count, ${epochMs('flap_window_start')},
     ${epochMs('last_change_at')}, ${epochMs('flapping_since')}, ${epochMs('flap_notified_at')}))::text`;
 
-const selectByFingerprint = preparedStatement<[fingerprints: string], { rows: string | null }>(`
-  select ${STORED_ALERT_TUPLES} as rows from alerts where fingerprint = any(string_to_array($1::text, ','))`);
+const SELECT_BY_FINGERPRINT = `select ${STORED_ALERT_TUPLES} as rows from alerts where fingerprint = any(string_to_array($1::text, ','))`;
+const selectByFingerprint = preparedStatement<[fingerprints: string], { rows: string | null }>(SELECT_BY_FINGERPRINT);
 
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -110,26 +110,31 @@ function storedAlertsOf(tuples: string | null): Map<string, StoredAlert> {
   return found;
 }
 
-// Outside the transaction, on the lookup connections: its plan is kept (see preparedLookup).
-const selectFirstLook = preparedLookup<[fingerprints: string, groupKeys: string], { rows: string | null; groups: string | null }>(`
-  select (select ${STORED_ALERT_TUPLES} from alerts where fingerprint = any(string_to_array($1::text, ','))) as rows,
-    (select json_agg(distinct group_key)::text from incidents
-      where group_key in (select jsonb_array_elements_text($2::text::jsonb)) and closed_at is null and recovered_at is null) as groups`);
+// The first read: the stored alerts on the lookup connections, whose plans are kept (a seek by
+// fingerprint at any size, see preparedLookup); which groups have an open incident planned each time
+// (with a plan kept from few incidents it scanned every open one).
+const lookUpByFingerprint = preparedLookup<[fingerprints: string], { rows: string | null }>(SELECT_BY_FINGERPRINT);
+const selectOpenGroups = preparedStatement<[groupKeys: string], { groups: string | null }>(`
+  select json_agg(distinct group_key)::text as groups from incidents
+  where group_key = any(array(select jsonb_array_elements_text($1::text::jsonb))) and closed_at is null and recovered_at is null`);
 
 /**
- * An ingest batch's first read, without locks, in one statement: the stored alerts with these
- * fingerprints (as selectAlerts), and which of these groups have an open incident (a hint for the
- * lock mode).
+ * An ingest batch's first read, without locks, in two statements issued together (on two
+ * connections): the stored alerts with these fingerprints (as selectAlerts), and which of these
+ * groups have an open incident (a hint for the lock mode).
  */
 export async function firstLook(
   db: Database,
   fingerprints: readonly string[],
   groupKeys: ReadonlySet<string>,
 ): Promise<{ stored: Map<string, StoredAlert>; groupsWithIncident: Set<string> }> {
-  const [result] = await selectFirstLook(db, fingerprints.join(','), JSON.stringify([...groupKeys]));
+  const [[stored], [open]] = await Promise.all([
+    lookUpByFingerprint(db, fingerprints.join(',')),
+    selectOpenGroups(db, JSON.stringify([...groupKeys])),
+  ]);
   return {
-    stored: storedAlertsOf(result?.rows ?? null),
-    groupsWithIncident: new Set(result?.groups ? (JSON.parse(result.groups) as string[]) : []),
+    stored: storedAlertsOf(stored?.rows ?? null),
+    groupsWithIncident: new Set(open?.groups ? (JSON.parse(open.groups) as string[]) : []),
   };
 }
 
@@ -296,7 +301,7 @@ const selectCandidates = preparedStatement<[groupKeys: string, ids: string], Inc
   select ${INCIDENT_REF_COLUMNS}
   from incidents
   where id = any(string_to_array($2::text, ',')::uuid[])
-    or (group_key in (select jsonb_array_elements_text($1::text::jsonb)) and closed_at is null and recovered_at is null)
+    or (group_key = any(array(select jsonb_array_elements_text($1::text::jsonb))) and closed_at is null and recovered_at is null)
   order by created_at desc`);
 
 const refOf = (row: IncidentRefRow): IncidentRef => ({

@@ -77,20 +77,24 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       labels: plan.incoming.labels,
       firing: plan.merge.next.status === 'firing',
     }));
-    // Lookups by key and locks: their plans are kept (planning them each time cost more than running them).
-    const [, fresh, silences, inhibition, candidates] = await planGenerically(tx, () =>
-      Promise.all([
-        lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
-        selectAlerts(tx, [...lockedFingerprints]),
-        correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
-        correlating.length > 0 ? readInhibition(tx, now, delivered) : Promise.resolve(null),
-        incidentCandidates(
-          tx,
-          new Set(correlating.map((plan) => plan.incoming.groupKey)),
-          new Set(correlating.flatMap((plan) => plan.row?.incidentId ?? [])),
-        ),
-      ]),
-    );
+    // The locks and the lookups by key keep their plans (planning them each time cost more than running
+    // them); the incident candidates are planned each time (a plan kept from few incidents scanned
+    // every open one). All go out together, in this order.
+    const [[, fresh, silences, inhibition], candidates] = await Promise.all([
+      planGenerically(tx, () =>
+        Promise.all([
+          lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
+          selectAlerts(tx, [...lockedFingerprints]),
+          correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
+          correlating.length > 0 ? readInhibition(tx, now, delivered) : Promise.resolve(null),
+        ]),
+      ),
+      incidentCandidates(
+        tx,
+        new Set(correlating.map((plan) => plan.incoming.groupKey)),
+        new Set(correlating.flatMap((plan) => plan.row?.incidentId ?? [])),
+      ),
+    ]);
     preloaded = { silences, inhibition, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
     const lateKeys: string[] = [];
     for (const plan of transitions) {
@@ -211,9 +215,9 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
   const heartbeats = refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next }));
-  // The upsert and the timeline entries insert what their parameter holds, and heartbeats find their
-  // rows by fingerprint: they keep their plans (planning the 50-row upsert anew cost 0.65 ms of
-  // Postgres CPU, more than running it).
+  // The upsert and the timeline entries insert what their parameter holds: they keep their plans
+  // (planning the 50-row upsert anew cost 0.65 ms of Postgres CPU, more than running it). Heartbeats
+  // join the stored rows, planned each time: a join's plan kept from a small table hashes all of it.
   const changes = alertChangesByIncident(events);
   // Only an incident that lost an alert needs the rows written to be settled (has it any left?); the
   // others' messages are decided already and go out in the same round trip as the writes.
@@ -222,9 +226,8 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   );
   const gaining = new Set([...touchedIncidents].filter((id) => !losing.has(id)));
   await Promise.all([
-    planGenerically(tx, () =>
-      Promise.all([refreshAlertRows(tx, heartbeats, now), writeAlertRows(tx, writes, now), recordAlertEvents(tx, events, changes)]),
-    ),
+    refreshAlertRows(tx, heartbeats, now),
+    planGenerically(tx, () => Promise.all([writeAlertRows(tx, writes, now), recordAlertEvents(tx, events, changes)])),
     settleIncidents(tx, context, gaining, events, placement.incidents, changes),
   ]);
   await settleIncidents(tx, context, losing, events, placement.incidents, changes);

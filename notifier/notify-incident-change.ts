@@ -223,15 +223,17 @@ export async function notifyIncidentChange(tx: Database, config: Config, change:
   await notifyPagerDuty(tx, settings, change, incident, routes, key);
 }
 
+/** An alert_joined change whose alerts are listed only if a message will show them. */
+export type AlertsJoinedLazily = Omit<Extract<IncidentChange, { kind: 'alert_joined' }>, 'alerts'> & {
+  alerts: () => Extract<IncidentChange, { kind: 'alert_joined' }>['alerts'];
+};
+
 /**
  * notifyIncidentChange for the alert_joined changes of one delivery (a storm touching many incidents).
- * Without Slack all they owe is fresher snapshots for pages under way: one statement for all of them.
+ * Without Slack all they owe is fresher snapshots for pages under way: one statement for all of them,
+ * and their alerts are never listed (a storm without Slack described 20 alerts per incident per delivery for nothing).
  */
-export async function notifyAlertsJoined(
-  tx: Database,
-  config: Config,
-  changes: readonly Extract<IncidentChange, { kind: 'alert_joined' }>[],
-): Promise<void> {
+export async function notifyAlertsJoined(tx: Database, config: Config, changes: readonly AlertsJoinedLazily[]): Promise<void> {
   if (!settingsFromConfig(config).slack) {
     await refreshEscalationSnapshots(
       tx,
@@ -240,5 +242,5 @@ export async function notifyAlertsJoined(
     return;
   }
   // Issued together: their statements are pipelined on the transaction's connection.
-  await Promise.all(changes.map((change) => notifyIncidentChange(tx, config, change)));
+  await Promise.all(changes.map((change) => notifyIncidentChange(tx, config, { ...change, alerts: change.alerts() })));
 }

@@ -131,7 +131,7 @@ export async function settleIncidents(
       incident: incident.snapshot,
       at: now,
       actorName,
-      alerts: news.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
+      alerts: () => news.slice(0, MAX_LISTED).map((pending) => describeAlert(pending.fingerprint, pending.labels, pending.state)),
       count: news.length,
       text,
     })),

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
-import { epochMs, planGenerically, preparedLookup, preparedStatement } from './prepared.ts';
+import { epochMs, fromEpochMs, planGenerically, preparedLookup, preparedStatement } from './prepared.ts';
 
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
 const echo = preparedStatement<[items: string, at: string], { items: string[]; at: number; text: string }>(`
@@ -8,6 +8,9 @@ const echo = preparedStatement<[items: string, at: string], { items: string[]; a
 const lookupPlanMode = preparedLookup<[], { mode: string; seqscan: string }>(
   `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
 );
+const roundTrip = preparedStatement<[times: string], { at: number | null; iso: string | null }>(`
+  select ${epochMs(fromEpochMs('value'))} as at, to_char(${fromEpochMs('value')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MSZ') as iso
+  from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(value, position) order by position`);
 const planMode = preparedStatement<[], { mode: string; seqscan: string }>(
   `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
 );
@@ -36,6 +39,13 @@ describeOnBackends('prepared statements', (backend) => {
     const at = new Date('2026-11-21T07:08:09.123Z');
     const [row] = await echo(handle.db, JSON.stringify(['a', "it's", '"quoted"', 'ü']), at.toISOString());
     expect(row).toEqual({ items: ['a', "it's", '"quoted"', 'ü'], at: at.getTime(), text: at.toISOString() });
+  });
+
+  it('read epoch milliseconds as timestamps exactly, to the millisecond', async ({ database: handle }) => {
+    const times = [Date.UTC(2026, 11, 6, 3, 4, 5, 123), Date.UTC(1999, 0, 1, 0, 0, 0, 999), 0, Date.UTC(2100, 5, 30, 23, 59, 59, 1)];
+    const rows = await roundTrip(handle.db, JSON.stringify([...times, null]));
+    expect(rows.map((row) => row.at)).toEqual([...times, null]);
+    expect(rows.map((row) => row.iso)).toEqual([...times.map((ms) => new Date(ms).toISOString()), null]);
   });
 
   it('planGenerically keeps plans, without sequential scans, only for the statements it issues, within the transaction', async ({

@@ -17,7 +17,7 @@ import type { PendingEvent } from '../../incidents/alerts/alert-events.ts';
 import { recordAlertEvents } from '../../incidents/alerts/alert-events.ts';
 import { alertSettingsFrom, groupKeyOf } from '../../incidents/alerts/alert-settings.ts';
 import type { AlertRowWrite } from '../../incidents/alerts/alert-statements.ts';
-import { selectAlerts, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
+import { firstLook, writeAlertRows } from '../../incidents/alerts/alert-statements.ts';
 import { NOT_FLAPPING } from '../../incidents/alerts/flapping.ts';
 import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
 import type { Database } from '../../platform/index.ts';
@@ -260,9 +260,12 @@ async function storageFloor(
             joinedNew: false,
           });
       });
+      // As Firebreak does: the first read beside BEGIN (on the lookup connections), the writes with kept plans.
+      const read = firstLook(db, fingerprints, new Set(received.map((alert) => groupKeyOf(alert.labels, groupBy))));
+      read.catch(() => undefined);
       await db.transaction(async (tx) => {
-        await selectAlerts(tx, fingerprints);
-        await Promise.all([planGenerically(tx, () => writeAlertRows(tx, writes, now)), recordAlertEvents(tx, events)]);
+        await read;
+        await planGenerically(tx, () => Promise.all([writeAlertRows(tx, writes, now), recordAlertEvents(tx, events)]));
       });
       transactions++;
     }

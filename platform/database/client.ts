@@ -4,7 +4,7 @@ import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { useForLookups } from './prepared.ts';
+import { KEPT_PLANS, useForLookups } from './prepared.ts';
 
 /** The drizzle handle every part uses; a transaction has the same type. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -62,7 +62,7 @@ function connectPostgres(url: string, poolSize: number, plans: 'custom' | 'kept'
     connection: {
       application_name: 'firebreak',
       jit: 'off',
-      ...(plans === 'custom' ? { plan_cache_mode: 'force_custom_plan' } : { plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' }),
+      ...(plans === 'custom' ? { plan_cache_mode: 'force_custom_plan' } : KEPT_PLANS),
     },
   });
   const db = drizzlePostgres({ client, ...drizzleOptions }) as unknown as Database;

@@ -5,15 +5,12 @@ import { epochMs, fromEpochMs, planGenerically, preparedLookup, preparedStatemen
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
 const echo = preparedStatement<[items: string, at: string], { items: string[]; at: number; text: string }>(`
   select array(select jsonb_array_elements_text($1::text::jsonb)) as items, ${epochMs('$2::text::timestamptz')} as at, $2 as text`);
-const lookupPlanMode = preparedLookup<[], { mode: string; seqscan: string }>(
-  `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
-);
+const PLAN_SETTINGS = `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`;
+const planMode = preparedStatement<[], { mode: string; seqscan: string }>(PLAN_SETTINGS);
+const lookupPlanMode = preparedLookup<[], { mode: string; seqscan: string }>(PLAN_SETTINGS);
 const roundTrip = preparedStatement<[times: string], { at: number | null; iso: string | null }>(`
   select ${epochMs(fromEpochMs('value'))} as at, to_char(${fromEpochMs('value')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MSZ') as iso
   from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(value, position) order by position`);
-const planMode = preparedStatement<[], { mode: string; seqscan: string }>(
-  `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`,
-);
 
 describeOnBackends('prepared statements', (backend) => {
   it.beforeEach(async ({ database: handle }) => {

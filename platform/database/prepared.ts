@@ -76,15 +76,24 @@ export function fromEpochMs(text: string): string {
   return `to_timestamp((${text})::float8 / 1000)`;
 }
 
-// While plans are kept, sequential scans are off: a plan kept from when a table was nearly empty would
-// otherwise scan it whole once it has grown (until the next ANALYZE invalidates it). Each statement run
-// under planGenerically() reaches its rows through an index, or reads no table, at any size.
-const GENERIC = preparedStatement<[], { mode: string; seqscan: string }>(
-  `select set_config('plan_cache_mode', 'force_generic_plan', true) as mode, set_config('enable_seqscan', 'off', true) as seqscan`,
-);
-const CUSTOM = preparedStatement<[], { mode: string; seqscan: string }>(
-  `select set_config('plan_cache_mode', 'force_custom_plan', true) as mode, set_config('enable_seqscan', 'on', true) as seqscan`,
-);
+/**
+ * The settings under which plans are kept (planGenerically's, and the lookup connections' sessions):
+ * generic plans, made with sequential scans off, since a plan kept from when a table was nearly empty
+ * would otherwise scan it whole once it has grown (until the next ANALYZE invalidates it). Each
+ * statement run under them reaches its rows through an index, or reads no table, at any size.
+ */
+export const KEPT_PLANS = { plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' } as const;
+const CUSTOM_PLANS = { plan_cache_mode: 'force_custom_plan', enable_seqscan: 'on' } as const;
+
+/** A statement that sets these for the rest of the transaction. */
+const settingFor = (settings: Record<string, string>) =>
+  preparedStatement<[], never>(
+    `select ${Object.entries(settings)
+      .map(([name, value]) => `set_config('${name}', '${value}', true)`)
+      .join(', ')}`,
+  );
+const GENERIC = settingFor(KEPT_PLANS);
+const CUSTOM = settingFor(CUSTOM_PLANS);
 
 /**
  * Runs statements whose plan cannot depend on their parameters (inserts from a parameter, whose

@@ -167,7 +167,8 @@ const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`
     group_key = excluded.group_key, incident_id = excluded.incident_id, silence_id = excluded.silence_id,
     inhibited_by = excluded.inhibited_by, resolved_at = excluded.resolved_at, flap_count = excluded.flap_count,
     flap_window_start = excluded.flap_window_start, last_change_at = excluded.last_change_at, flapping_since = excluded.flapping_since,
-    flap_notified_at = excluded.flap_notified_at, updated_at = excluded.updated_at`);
+    flap_notified_at = excluded.flap_notified_at, updated_at = excluded.updated_at,
+    expired_at = case when excluded.status = 'expired' then alerts.expired_at end`);
 
 // Times travel as epoch milliseconds (see fromEpochMs).
 const msOrNull = (date: Date | null) => date?.getTime() ?? null;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { queryRows, systemContext } from '../../platform/index.ts';
+import { queryRows, RETENTION_JOB, systemContext } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
@@ -100,7 +100,45 @@ describeOnBackends('expiry is not recovery', () => {
     // Alertmanager restarted: it re-sends the alert it holds, same startsAt, no endsAt.
     const back = await receiveAlerts(system, [{ labels, annotations: {}, startsAt: at(-10), endsAt: null }], { now: at(-7) });
     expect(back).toMatchObject({ refired: 1, incidentsOpened: [], incidentsJoined: [incidentId] });
-    const rows = await queryRows<{ status: string }>(db, sql`select status from alerts where incident_id = ${incidentId}`);
-    expect(rows).toEqual([{ status: 'firing' }]);
+    const rows = await queryRows<{ status: string; expired: boolean }>(
+      db,
+      sql`select status, expired_at is not null as expired from alerts where incident_id = ${incidentId}`,
+    );
+    expect(rows).toEqual([{ status: 'firing', expired: false }]);
+  });
+
+  it('an expired alert is deleted ALERT_RETENTION_DAYS after it expired, as a resolved one is after it resolved', async ({ firebreak }) => {
+    const db = firebreak.database.db;
+    const system = systemContext(db, firebreak.config);
+    const day = 86_400_000;
+    const expiredAt = at(2);
+    await receiveAlerts(
+      system,
+      [
+        { labels: { alertname: 'Gone', instance: 'pod-1' }, annotations: {}, startsAt: at(-1), endsAt: at(1) },
+        { labels: { alertname: 'Done', instance: 'pod-2' }, annotations: {}, startsAt: at(-1), endsAt: null },
+      ],
+      { now: at(-1) },
+    );
+    await receiveAlerts(system, [{ labels: { alertname: 'Done', instance: 'pod-2' }, annotations: {}, startsAt: at(-1), endsAt: at(2) }], {
+      now: at(2),
+    });
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, expiredAt);
+    const alerts = async () =>
+      (
+        await queryRows<{ name: string; status: string; expired_at: string | Date | null }>(
+          db,
+          sql`select labels ->> 'alertname' as name, status, expired_at from alerts order by 1`,
+        )
+      ).map((row) => ({ ...row, expired_at: row.expired_at === null ? null : new Date(row.expired_at).getTime() }));
+    expect(await alerts()).toEqual([
+      { name: 'Done', status: 'resolved', expired_at: null },
+      { name: 'Gone', status: 'expired', expired_at: expiredAt.getTime() },
+    ]);
+    // Default ALERT_RETENTION_DAYS is 90: a day before, both stay; a day after, both go.
+    await firebreak.scheduler.runJob(RETENTION_JOB, new Date(expiredAt.getTime() + 89 * day));
+    expect((await alerts()).map((row) => row.name)).toEqual(['Done', 'Gone']);
+    await firebreak.scheduler.runJob(RETENTION_JOB, new Date(expiredAt.getTime() + 91 * day));
+    expect(await alerts()).toEqual([]);
   });
 });

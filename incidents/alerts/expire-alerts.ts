@@ -31,7 +31,7 @@ export async function expireAlerts(tx: Database, now: Date, config: Config): Pro
   if (free.length === 0) return 0;
   const expired = await tx
     .update(alerts)
-    .set({ status: 'expired', resolvedAt: null, updatedAt: now })
+    .set({ status: 'expired', resolvedAt: null, expiredAt: now, updatedAt: now })
     .where(
       and(
         inArray(

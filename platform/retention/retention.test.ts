@@ -71,17 +71,21 @@ describeOnBackends('data retention', () => {
 
   it('deletes exactly what is past each class limit, keeps the rest, and shows the oldest rows in /metrics', async ({ firebreak }) => {
     const db = firebreak.database.db;
-    for (const [fingerprint, status, resolvedDaysAgo] of [
+    // An alert is over when its sender resolved it or when it expired (its sender went silent).
+    for (const [fingerprint, status, endedDaysAgo] of [
       ['resolved-old-1', 'resolved', 95],
       ['resolved-old-2', 'resolved', 91],
       ['resolved-old-3', 'resolved', 120],
       ['resolved-recent', 'resolved', 89],
+      ['expired-old', 'expired', 130],
+      ['expired-recent', 'expired', 60],
       ['firing-ancient', 'firing', null],
     ] as const) {
+      const ended = endedDaysAgo === null ? null : ago(endedDaysAgo);
       await db.execute(sql`
-        insert into alerts (fingerprint, labels, severity, status, starts_at, source, group_key, resolved_at)
+        insert into alerts (fingerprint, labels, severity, status, starts_at, source, group_key, resolved_at, expired_at)
         values (${fingerprint}, '{"alertname":"DiskFull"}'::jsonb, 'sev3', ${status}, ${ago(400)}::timestamptz, 'alertmanager', 'g',
-                ${resolvedDaysAgo === null ? null : ago(resolvedDaysAgo)}::timestamptz)`);
+                ${status === 'resolved' ? ended : null}::timestamptz, ${status === 'expired' ? ended : null}::timestamptz)`);
     }
     for (const [key, receivedDaysAgo] of [
       ['span-old', 31],
@@ -129,7 +133,7 @@ describeOnBackends('data retention', () => {
     await breachIncident(firebreak, 'Closed long ago, notice still owed', 1200, 'applicable');
     await breachIncident(firebreak, 'Closed last year', 300, 'submitted');
 
-    expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'alerts')) / 86_400)).toBe(120);
+    expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'alerts')) / 86_400)).toBe(130);
     expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'delivered_messages')) / 86_400)).toBe(31);
     expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'breach_records')) / 86_400)).toBe(1200);
     // The counter is the process's: other tests of the file may have counted before (absent: none yet).
@@ -137,7 +141,11 @@ describeOnBackends('data retention', () => {
 
     expect(await firebreak.scheduler.runJob(RETENTION_JOB, new Date(REAL_NOW))).toBe(true);
 
-    expect(await column(firebreak, sql`select fingerprint as key from alerts`)).toEqual(['firing-ancient', 'resolved-recent']);
+    expect(await column(firebreak, sql`select fingerprint as key from alerts`)).toEqual([
+      'expired-recent',
+      'firing-ancient',
+      'resolved-recent',
+    ]);
     expect(await column(firebreak, sql`select span_id as key from error_spans`)).toEqual(['span-recent']);
     expect(await column(firebreak, sql`select span_name as key from service_windows`)).toEqual(['window-recent']);
     expect(await column(firebreak, sql`select idempotency_key as key from outbox_messages`)).toEqual(['notice-old', 'slack-recent']);
@@ -152,7 +160,7 @@ describeOnBackends('data retention', () => {
     expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'alerts')) / 86_400)).toBe(89);
     expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'spans')) / 86_400)).toBe(29);
     expect(Math.round((await metric(firebreak, 'firebreak_data_oldest_row_age_seconds', 'breach_records')) / 86_400)).toBe(1200);
-    expect((await metric(firebreak, 'firebreak_data_retention_deleted_total', 'alerts')) - deletedBefore).toBe(3);
+    expect((await metric(firebreak, 'firebreak_data_retention_deleted_total', 'alerts')) - deletedBefore).toBe(4);
   });
 
   it('refuses, in the database itself, to delete the breach records of an incident with an obligation still owed', async ({

@@ -65,6 +65,8 @@ export const alerts = pgTable(
     inhibitionRelease: jsonb().$type<InhibitionRelease>(),
     /** When its sender resolved it; null while it fires and when it expired instead. */
     resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** When the expiry job marked it expired (its endsAt passed without a refresh); null unless expired. */
+    expiredAt: timestamp({ withTimezone: true, precision: 3 }),
     /** State changes (fired, resolved, re-fired, expired) counted since flapWindowStart (ALERT_FLAP_WINDOW_SECONDS). */
     flapCount: integer().notNull().default(0),
     flapWindowStart: timestamp({ withTimezone: true, precision: 3 }),
@@ -85,6 +87,8 @@ export const alerts = pgTable(
     // Serves retention (resolved alerts past ALERT_RETENTION_DAYS) and its oldest-row metric; a
     // heartbeat rewrites neither column, so in-place updates stay possible.
     index('alerts_resolved_idx').on(table.resolvedAt).where(sql`status = 'resolved'`),
+    // The same for expired alerts, counted from their expiry; no write to a firing row changes expired_at.
+    index('alerts_expired_idx').on(table.expiredAt).where(sql`status = 'expired'`),
     // Serves the settling of flapping alerts (the expiry job's tick); only flapping rows are in it.
     index('alerts_flapping_idx').on(table.lastChangeAt).where(sql`flapping_since is not null`),
     // Serves the release of inhibited alerts whose source stopped firing (the expiry job's tick); only

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { queryRows, systemContext } from '../../platform/index.ts';
+import { queryRows, RETENTION_JOB, systemContext } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { NotifierWorld } from '../../test/harness/notifier.ts';
 import { alertFingerprint } from './fingerprint.ts';
@@ -153,6 +153,34 @@ describeOnBackends('inhibition released when its source stops firing', () => {
     expect(await timeline(released.incident_id)).toContain(
       'alerts.changed: DiskPressure on node-7 joined (no longer inhibited: source ClusterDown on eu-3 expired)',
     );
+  });
+
+  it('a source retention deleted before the release ran (the jobs stopped for longer than ALERT_RETENTION_DAYS) releases as gone', async ({
+    world,
+  }) => {
+    const { firebreak, db, deliver, alertRow, timeline } = await setUp(world);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-5', severity: 'critical' };
+    const target = { alertname: 'DiskPressure', cluster: 'eu-5', severity: 'critical', instance: 'node-2' };
+    await deliver(0, source);
+    expect(await deliver(1, target)).toMatchObject({ inhibited: 1 });
+    await deliver(2, source, at(2));
+    // No expiry tick ran meanwhile; the first job back is retention, 91 days on: the resolved source is deleted.
+    const later = (seconds: number) => at(91 * 86_400 + seconds);
+    await firebreak.scheduler.runJob(RETENTION_JOB, later(0));
+    expect(await alertRow(source)).toBeUndefined();
+    expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(source));
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, later(5));
+    const released = await alertRow(target);
+    expect(released).toMatchObject({ inhibited_by: null, status: 'firing' });
+    if (!released?.incident_id) throw new Error('the released alert opened no incident');
+    expect(await timeline(released.incident_id)).toContain(
+      'alerts.changed: DiskPressure on node-2 joined (no longer inhibited: its source alert is gone)',
+    );
+    const [stored] = await queryRows<{ release: { source: string; cause: string } }>(
+      db,
+      sql`select inhibition_release as release from alerts where fingerprint = ${alertFingerprint(target)}`,
+    );
+    expect(stored?.release).toMatchObject({ source: alertFingerprint(source), cause: 'gone' });
   });
 });
 

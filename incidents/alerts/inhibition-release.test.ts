@@ -391,6 +391,56 @@ describeOnBackends('inhibition released when its rule is removed', () => {
     expect(await timeline(incidentId)).toContain('escalation.resumed: Escalation resumes: its alerts are no longer inhibited');
   });
 
+  it('however many marks only a regex or negative rule keeps, each is judged again within a few ticks', async ({ world }) => {
+    const { firebreak, db, deliver, alertRow, timeline } = await setUp(world);
+    const system = systemContext(db, firebreak.config);
+    await loadInhibitRulesFile(db, firebreak.config, rulesFile);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-9', severity: 'critical' };
+    await deliver(0, source);
+    // More targets than one tick judges (500), all muted by the negative rule of the file.
+    const targets = Array.from({ length: 505 }, (_, index) => ({
+      alertname: 'DiskPressure',
+      cluster: 'eu-9',
+      severity: 'critical',
+      instance: `node-${index + 1}`,
+    }));
+    const received = await receiveAlerts(
+      system,
+      targets.map((labels) => ({ labels, annotations: {}, startsAt: at(0), endsAt: null })),
+      { now: at(1) },
+    );
+    expect(received).toMatchObject({ inhibited: 505 });
+    // The rule now spares the target stored last, which a tick reading only the first 500 never reached.
+    const [last] = await queryRows<{ instance: string }>(
+      db,
+      sql`select labels ->> 'instance' as instance from alerts where labels ->> 'alertname' = 'DiskPressure' order by id desc limit 1`,
+    );
+    const spared = targets.find((labels) => labels.instance === last?.instance);
+    if (!spared) throw new Error('no target stored');
+    const changed = path.join(path.dirname(rulesFile), 'spare-one.yml');
+    writeFileSync(
+      changed,
+      `inhibit_rules:
+  - source_matchers: [alertname="ClusterDown"]
+    target_matchers: [alertname!="ClusterDown", instance!="${spared.instance}"]
+    equal: [cluster]
+`,
+    );
+    await loadInhibitRulesFile(db, firebreak.config, changed);
+    for (let tick = 1; tick <= 2; tick++) await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(5 * tick));
+    const released = await alertRow(spared);
+    expect(released).toMatchObject({ inhibited_by: null, status: 'firing' });
+    if (!released?.incident_id) throw new Error('the spared alert opened no incident');
+    expect(await timeline(released.incident_id)).toContain(
+      `alerts.changed: DiskPressure on ${spared.instance} joined (no longer inhibited: the rule by which ClusterDown on eu-9 muted it was removed)`,
+    );
+    const [muted] = await queryRows<{ count: number }>(
+      db,
+      sql`select count(*)::int as count from alerts where inhibited_by = ${alertFingerprint(source)}`,
+    );
+    expect(muted?.count).toBe(504);
+  });
+
   it('a reload of INHIBIT_RULES_FILE that drops a rule releases its targets on the next tick', async ({ world }) => {
     const { firebreak, db, deliver, alertRow, timeline } = await setUp(world);
     await loadInhibitRulesFile(db, firebreak.config, rulesFile);

@@ -17,6 +17,10 @@ import { settleIncidents } from './settle-incidents.ts';
 const BATCH = 500;
 
 interface MarkedAlert {
+  /** A bigserial: postgres.js reads it as text. */
+  id: number | string;
+  /** Released for sure (its source stopped firing, or no rule may cover the pair); else judged in JS. */
+  sure: boolean;
   fingerprint: string;
   group_key: string;
   inhibited_by: string;
@@ -39,9 +43,11 @@ const equalHolds = sql.raw(`not exists (select 1 from jsonb_array_elements_text(
  * any more (a rule removed, or changed in INHIBIT_RULES_FILE). A rule made only of plain name="value"
  * matchers is judged here exactly, so the marks such rules keep are not read at all; a pair that only
  * a rule with regex or negative matchers may cover is read and judged in JS (RE2, as Alertmanager),
- * after the ones sure to be released. Only inhibited rows are read (alerts_inhibited_idx).
+ * after the ones sure to be released, and only those after `after` (by id): a tick judges a page of
+ * them and the next tick goes on from there, so that each is judged however many there are. Only
+ * inhibited rows are read (alerts_inhibited_idx).
  */
-const selectMarked = (now: Date) => sql`
+const selectMarked = (now: Date, after: number) => sql`
   with rules as (
     select r.equal,
       (select coalesce(jsonb_object_agg(m ->> 'name', m ->> 'value'), '{}'::jsonb)
@@ -71,11 +77,34 @@ const selectMarked = (now: Date) => sql`
           and not (t.labels @> r.source_plain and t.source_labels @> r.target_plain)) as holds
     from marked t
   )
-  select fingerprint, group_key, inhibited_by, labels, source, source_labels, source_ended
-  from judged
-  where source_ended is not null or not holds
-  order by (source_ended is not null or not may_hold) desc, id
+  select id, sure, fingerprint, group_key, inhibited_by, labels, source, source_labels, source_ended
+  from (select judged.*, source_ended is not null or not may_hold as sure from judged) as t
+  where sure or (not holds and id > ${after})
+  order by sure desc, id
   limit ${BATCH}`;
+
+// Where the judging of marks that only a regex or negative rule may keep goes on at the next tick, per
+// instance (its configuration); a hint only: after a restart it starts again from the first.
+const judgedUpTo = new WeakMap<Config, number>();
+
+/** The marks this tick looks at: every one sure to be released, then a page of those to judge in JS. */
+async function marksToJudge(tx: Database, now: Date, config: Config): Promise<MarkedAlert[]> {
+  const after = judgedUpTo.get(config) ?? 0;
+  const marked = await queryRows<MarkedAlert>(tx, selectMarked(now, after));
+  const lastJudged = (rows: MarkedAlert[]) => Number(rows.filter((row) => !row.sure).at(-1)?.id ?? 0);
+  if (marked.length >= BATCH) {
+    judgedUpTo.set(config, lastJudged(marked));
+    return marked;
+  }
+  // The page reached the last of them: the room left goes on from the first.
+  const room = BATCH - marked.length;
+  const wrapped =
+    after > 0
+      ? (await queryRows<MarkedAlert>(tx, selectMarked(now, 0))).filter((row) => !row.sure && Number(row.id) <= after).slice(0, room)
+      : [];
+  judgedUpTo.set(config, wrapped.length < room ? 0 : lastJudged(wrapped));
+  return [...marked, ...wrapped];
+}
 
 /** One statement for every alert this tick changes: its place, its mark, and its release. */
 interface AlertUpdate {
@@ -111,7 +140,7 @@ export async function releaseInhibitedAlerts(
   /** The rules and the firing sources, read after this tick's expiries (readInhibition). */
   inhibition: Inhibition | null,
 ): Promise<number> {
-  const marked = await queryRows<MarkedAlert>(tx, selectMarked(now));
+  const marked = await marksToJudge(tx, now, config);
   // What each mark becomes: kept (its source still inhibits it), another source, or released (null).
   const wanted = new Map<string, { row: MarkedAlert; inhibitedBy: string | null }>();
   const firingSources = new Map(inhibition?.sources.map((source) => [source.fingerprint, source]));

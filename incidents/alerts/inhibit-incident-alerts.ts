@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../../platform/index.ts';
+import type { Config, Database } from '../../platform/index.ts';
 import { queryRows } from '../../platform/index.ts';
 import { lockName, tryLockKeys } from './advisory-locks.ts';
 import type { Inhibition } from './inhibition.ts';
@@ -17,20 +17,44 @@ const BATCH = 2000;
  * stops firing.
  */
 
+interface PagingAlert {
+  /** A bigserial: postgres.js reads it as text. */
+  id: number | string;
+  fingerprint: string;
+  labels: Record<string, string>;
+}
+
+/** Firing, not inhibited alerts of incidents still paging, by id, in (after, upTo]. */
+const pagingAlerts = (after: number, upTo: number | null, limit: number) =>
+  sql`select a.id, a.fingerprint, a.labels from alerts a join incidents i on i.id = a.incident_id
+    where a.status = 'firing' and a.inhibited_by is null and a.id > ${after} ${upTo === null ? sql`` : sql`and a.id <= ${upTo}`}
+      and i.acknowledged_at is null and i.resolved_at is null and i.recovered_at is null and i.closed_at is null
+    order by a.id
+    limit ${limit}`;
+
+// Where the next tick's page begins, per instance (its configuration); a hint only.
+const pageAfter = new WeakMap<Config, number>();
+
+/**
+ * A page of BATCH of them, from where the last tick's page ended, going on from the first when it
+ * reaches the last: with more of them than a page, each is looked at within a few ticks.
+ */
+async function nextPage(tx: Database, config: Config): Promise<PagingAlert[]> {
+  const after = pageAfter.get(config) ?? 0;
+  const rows = await queryRows<PagingAlert>(tx, pagingAlerts(after, null, BATCH));
+  if (rows.length < BATCH && after > 0) rows.push(...(await queryRows<PagingAlert>(tx, pagingAlerts(0, after, BATCH - rows.length))));
+  pageAfter.set(config, rows.length < BATCH ? 0 : Number(rows.at(-1)?.id ?? 0));
+  return rows;
+}
+
 /**
  * Marks inhibited the firing alerts of incidents still paging (not acknowledged, resolved or closed)
  * that a firing source now inhibits. Run on the expiry job's tick; with no rule or no firing source it
  * reads nothing more. Alerts a request is changing right now are left for the next tick.
  */
-export async function inhibitIncidentAlerts(tx: Database, now: Date, inhibition: Inhibition | null): Promise<number> {
+export async function inhibitIncidentAlerts(tx: Database, now: Date, config: Config, inhibition: Inhibition | null): Promise<number> {
   if (!inhibition || inhibition.sources.length === 0) return 0;
-  const rows = await queryRows<{ fingerprint: string; labels: Record<string, string> }>(
-    tx,
-    sql`select a.fingerprint, a.labels from alerts a join incidents i on i.id = a.incident_id
-      where a.status = 'firing' and a.inhibited_by is null
-        and i.acknowledged_at is null and i.resolved_at is null and i.recovered_at is null and i.closed_at is null
-      limit ${BATCH}`,
-  );
+  const rows = await nextPage(tx, config);
   const inhibited = new Map<string, string>();
   for (const row of rows) {
     const source = findInhibitor(inhibition, row.fingerprint, row.labels);

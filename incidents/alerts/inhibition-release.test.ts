@@ -225,6 +225,38 @@ describeOnBackends('escalation of an incident whose alerts a new source inhibits
   });
 });
 
+describeOnBackends('alerts of paging incidents that a new source inhibits', () => {
+  it.override({ firebreakEnv: { INHIBIT_RULES_FILE: rulesFile } });
+
+  it('are all marked within a few ticks, however many other alerts those incidents hold', async ({ world }) => {
+    const { firebreak, db, deliver, alertRow } = await setUp(world);
+    const system = systemContext(db, firebreak.config);
+    // An incident with more alerts than one tick looks at (2,000), none of which the source will inhibit, stored first.
+    await receiveAlerts(
+      system,
+      Array.from({ length: 2001 }, (_, index) => ({
+        labels: { alertname: 'PodCrashLooping', cluster: 'eu-1', pod: `pod-${index}` },
+        annotations: {},
+        startsAt: at(0),
+        endsAt: null,
+      })),
+      { now: at(0) },
+    );
+    // Three more of the same incident, in the cluster that goes down.
+    const targets = [1, 2, 3].map((pod) => ({ alertname: 'PodCrashLooping', cluster: 'eu-6', pod: `pod-eu-6-${pod}` }));
+    for (const target of targets) await deliver(1, target);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-6', severity: 'critical' };
+    await deliver(2, source);
+    for (let tick = 1; tick <= 2; tick++) await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(2 + 5 * tick));
+    for (const target of targets) expect((await alertRow(target))?.inhibited_by).toBe(alertFingerprint(source));
+    const [others] = await queryRows<{ count: number }>(
+      db,
+      sql`select count(*)::int as count from alerts where inhibited_by is not null and labels ->> 'cluster' = 'eu-1'`,
+    );
+    expect(others?.count).toBe(0);
+  });
+});
+
 describeOnBackends('inhibition released when its rule is removed', () => {
   it.override({
     firebreakEnv: {

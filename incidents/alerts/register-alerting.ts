@@ -22,7 +22,7 @@ export function registerAlerting(scheduler: Scheduler, config: Config): void {
     // (a release changes targets' marks and places, never which alerts fire).
     const inhibition = await readInhibition(tx, now, []);
     await releaseInhibitedAlerts(tx, now, config, inhibition);
-    await inhibitIncidentAlerts(tx, now, inhibition);
+    await inhibitIncidentAlerts(tx, now, config, inhibition);
     await reconcileEscalationHolds(tx, now, config);
   });
 }

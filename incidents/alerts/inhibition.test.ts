@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -6,19 +7,22 @@ import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { RunningBinary } from '../../test/harness/prometheus-stack.ts';
 import { eventually, startBinary } from '../../test/harness/prometheus-stack.ts';
 import { alertFingerprint } from './fingerprint.ts';
+import { loadInhibitRulesFile } from './load-inhibit-rules-file.ts';
 import { ALERT_EXPIRY_JOB } from './register-alerting.ts';
 
 // Alertmanager's documented example first (critical mutes warning of the same alertname, cluster and
 // service), then a rule whose source also matches its target side, then the deprecated map form.
-const RULES = `
+const ROUTE = `
 route:
   receiver: 'null'
 receivers:
   - name: 'null'
-inhibit_rules:
+`;
+const SEVERITY_RULE = `
   - source_matchers: [severity="critical"]
     target_matchers: [severity="warning"]
-    equal: [alertname, cluster, service]
+    equal: [alertname, cluster, service]`;
+const OTHER_RULES = `
   - source_matchers: [alertname="NodeDown"]
     target_matchers: [cluster="east"]
     equal: [cluster]
@@ -28,6 +32,9 @@ inhibit_rules:
       alertname: 'Pod.*|Service.*'
     equal: [cluster]
 `;
+const RULES = `${ROUTE}inhibit_rules:${SEVERITY_RULE}${OTHER_RULES}`;
+// The same configuration once the first rule is removed (Alertmanager reloads it; Firebreak reads the file again).
+const RULES_WITHOUT_SEVERITY = `${ROUTE}inhibit_rules:${OTHER_RULES}`;
 
 type Labels = Record<string, string>;
 const minutes = (offset: number) => new Date(Date.now() + offset * 60_000).toISOString();
@@ -65,6 +72,10 @@ writeFileSync(rulesFile, RULES);
 let expected: Map<string, string[]>;
 /** The same once RELEASE is in. */
 let expectedAfterRelease: Map<string, string[]>;
+/** The same once Alertmanager has reloaded its configuration without SEVERITY_RULE. */
+let expectedAfterRemoval: Map<string, string[]>;
+const rulesFileWithoutSeverity = path.join(path.dirname(rulesFile), 'without-severity.yml');
+writeFileSync(rulesFileWithoutSeverity, RULES_WITHOUT_SEVERITY);
 
 /**
  * Alertmanager's inhibitor learns of alerts asynchronously (on a loaded machine, later than two reads
@@ -106,6 +117,11 @@ beforeAll(async () => {
   expect(response.status).toBe(200);
   // The south cluster's source resolved: its two targets are no longer muted.
   expectedAfterRelease = await stableListing(url, FIRST.length + SECOND.length - 2, 3);
+  // The severity rule removed by a configuration reload: only the NodeDown rule's target stays muted.
+  await writeFile(path.join(alertmanager.directory, 'alertmanager.yml'), RULES_WITHOUT_SEVERITY);
+  const reload = await fetch(`http://127.0.0.1:${alertmanager.port}/-/reload`, { method: 'POST' });
+  expect(reload.status).toBe(200);
+  expectedAfterRemoval = await stableListing(url, FIRST.length + SECOND.length - 2, 1);
 }, 60_000);
 
 afterAll(async () => {
@@ -179,6 +195,43 @@ describeOnBackends('inhibition rules', () => {
         .sort(),
     ).toEqual(mutedBy(expectedAfterRelease));
     for (const fingerprint of released) expect(ours.get(fingerprint)?.incidentId).not.toBeNull();
+  });
+
+  it('releases, when a rule is removed, the alerts the real Alertmanager releases on reloading its configuration without it', {
+    timeout: 60_000,
+  }, async ({ firebreak }) => {
+    const ingest = await firebreak.tokenFor('ingest');
+    const reader = await firebreak.tokenFor('viewer');
+    for (const batch of [FIRST, SECOND, RELEASE]) {
+      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
+      expect(response.status).toBe(200);
+    }
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    // As at a restart with the edited INHIBIT_RULES_FILE; then the expiry job's next tick.
+    await loadInhibitRulesFile(firebreak.database.db, firebreak.config, rulesFileWithoutSeverity);
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
+    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
+      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null; inhibitionRelease: { cause: string } | null }[];
+    };
+    const mutedBy = (listing: Map<string, string[]>) =>
+      [...listing]
+        .filter(([, by]) => by.length > 0)
+        .map(([fingerprint]) => fingerprint)
+        .sort();
+    const mutedByUs = listed.alerts
+      .filter((alert) => alert.inhibitedBy !== null)
+      .map((alert) => alert.fingerprint)
+      .sort();
+    expect(mutedBy(expectedAfterRemoval)).toHaveLength(1);
+    expect(mutedByUs).toEqual(mutedBy(expectedAfterRemoval));
+    // HighLatency on west and DiskFull: muted by the severity rule until it went, now in their incidents.
+    const released = mutedBy(expectedAfterRelease).filter((fingerprint) => !mutedBy(expectedAfterRemoval).includes(fingerprint));
+    expect(released).toHaveLength(2);
+    for (const fingerprint of released) {
+      const alert = listed.alerts.find((candidate) => candidate.fingerprint === fingerprint);
+      expect(alert?.incidentId).not.toBeNull();
+      expect(alert?.inhibitionRelease).toMatchObject({ cause: 'rule removed' });
+    }
   });
 
   it('evaluates an inhibited alert again once its source resolves', { timeout: 60_000 }, async ({ firebreak }) => {

@@ -107,7 +107,12 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
   redactorFrom(config);
   const database =
     options.database ??
-    (await openDatabase({ url: config.DATABASE_URL, dataDirectory: config.dataDirectory, poolSize: config.DATABASE_POOL_SIZE }));
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDirectory: config.dataDirectory,
+      poolSize: config.DATABASE_POOL_SIZE,
+      lookupConnections: config.DATABASE_LOOKUP_CONNECTIONS,
+    }));
   await runMigrations(database);
   await ensureInitialAdmin(database.db, config, logger);
   const secrets = await secretsAtStartup(database.db, config, logger);

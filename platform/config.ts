@@ -24,6 +24,7 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_LOOKUP_CONNECTIONS: z.coerce.number().int().min(0).max(100).default(2),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

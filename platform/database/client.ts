@@ -30,6 +30,8 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; without it (and without url) the database lives in memory. */
   dataDirectory?: string;
   poolSize?: number;
+  /** Connections beside the pool for preparedLookup's statements (default 2); 0 runs them on the pool. */
+  lookupConnections?: number;
   /** Loads a PGlite data directory dump (tests start from a migrated snapshot this way). */
   pgliteSnapshot?: Blob;
 }
@@ -38,11 +40,11 @@ const drizzleOptions = { casing: 'snake_case' } as const;
 
 /** Opens postgres.js on a URL, or PGlite in a folder (or in memory). */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.lookupConnections ?? LOOKUP_CONNECTIONS);
   return openPglite(options);
 }
 
-/** Connections for preparedLookup's statements (lookups by key outside transactions), beside the pool. */
+/** Connections for preparedLookup's statements (lookups by key outside transactions), beside the pool, by default. */
 const LOOKUP_CONNECTIONS = 2;
 
 function connectPostgres(url: string, poolSize: number, plans: 'custom' | 'kept' = 'custom') {
@@ -60,7 +62,8 @@ function connectPostgres(url: string, poolSize: number, plans: 'custom' | 'kept'
     // never runs, say) crosses jit_above_cost and pays hundreds of milliseconds of LLVM compilation on
     // every execution; seen as one ingest transaction taking 400 ms with 250,000 alerts stored.
     connection: {
-      application_name: 'firebreak',
+      // The lookup connections are told apart in pg_stat_activity.
+      application_name: plans === 'custom' ? 'firebreak' : 'firebreak-lookups',
       jit: 'off',
       ...(plans === 'custom' ? { plan_cache_mode: 'force_custom_plan' } : KEPT_PLANS),
     },
@@ -74,10 +77,10 @@ function connectPostgres(url: string, poolSize: number, plans: 'custom' | 'kept'
   return { client, db };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, lookupConnections: number): Promise<DatabaseHandle> {
   const { client, db } = connectPostgres(url, poolSize);
-  const lookups = connectPostgres(url, LOOKUP_CONNECTIONS, 'kept');
-  useForLookups(db, lookups.db);
+  const lookups = lookupConnections > 0 ? connectPostgres(url, lookupConnections, 'kept') : null;
+  if (lookups) useForLookups(db, lookups.db);
   return {
     db,
     kind: 'postgres',
@@ -94,7 +97,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       return () => subscription.unlisten();
     },
     close: async () => {
-      await Promise.all([client.end({ timeout: 5 }), lookups.client.end({ timeout: 5 })]);
+      await Promise.all([client.end({ timeout: 5 }), lookups?.client.end({ timeout: 5 })]);
     },
   };
 }

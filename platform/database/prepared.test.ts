@@ -1,5 +1,9 @@
-import { expect } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it as plainIt } from 'vitest';
+import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import type { DatabaseHandle } from './client.ts';
+import { openDatabase, queryRows } from './client.ts';
 import { epochMs, fromEpochMs, planGenerically, preparedLookup, preparedStatement } from './prepared.ts';
 
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
@@ -116,3 +120,25 @@ const lookup = preparedStatement<[keys: string], { value: number }>(
 const tableScans = preparedStatement<[], { seq_scan: number; idx_scan: number }>(
   `select seq_scan::int as seq_scan, idx_scan::int as idx_scan from pg_stat_xact_user_tables where relname = 'prepared_test_growing'`,
 );
+
+describe.runIf(databaseBackends.includes('postgres'))('lookup connections (DATABASE_LOOKUP_CONNECTIONS)', () => {
+  const lookupBackends = (handle: DatabaseHandle) =>
+    queryRows<{ count: number }>(
+      handle.db,
+      sql`select count(*)::int as count from pg_stat_activity where datname = current_database() and application_name = 'firebreak-lookups'`,
+    );
+
+  plainIt.each([3, 0])('%i beside the pool: that many connections keep the plans; none, and lookups run on the pool', async (count) => {
+    const empty = await createEmptyPostgresDatabase();
+    const handle = await openDatabase({ url: empty.url, poolSize: 2, lookupConnections: count });
+    try {
+      const seen = await Promise.all(Array.from({ length: 9 }, () => lookupPlanMode(handle.db)));
+      const expected = count > 0 ? { mode: 'force_generic_plan', seqscan: 'off' } : { mode: 'force_custom_plan', seqscan: 'on' };
+      for (const [row] of seen) expect(row).toEqual(expected);
+      expect(await lookupBackends(handle)).toEqual([{ count }]);
+    } finally {
+      await handle.close();
+      await empty.drop();
+    }
+  });
+});

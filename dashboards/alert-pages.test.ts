@@ -39,6 +39,11 @@ describeOnBackends('alerts and silences pages', () => {
     const alerts = unescape(await (await browser.get(`/alerts?incident=${reference}&status=all`)).text());
     expect(alerts).toContain(`href="/incidents/${reference}#alert-`);
     expect([...alerts.matchAll(/data-alert-status="(\w+)"/g)].map((match) => match[1]).sort()).toEqual(['firing', 'resolved']);
+    // When each fired, and when the resolved one ended.
+    expect(alerts).toMatch(/data-alert-status="firing"[\s\S]*?firing since <time datetime="[^"]+">/);
+    expect(alerts).toMatch(
+      /data-alert-status="resolved"[\s\S]*?fired from <time datetime="[^"]+">[^<]*<\/time> to <time datetime="[^"]+">/,
+    );
     const searched = unescape(await (await browser.get('/alerts?status=all&filter=instance%3D~%22db-1%22')).text());
     expect([...searched.matchAll(/data-alert-status=/g)]).toHaveLength(1);
     expect(await (await browser.get('/alerts?filter=%3D%3D%3D')).text()).toContain('class="flash error"');

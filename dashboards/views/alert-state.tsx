@@ -1,4 +1,5 @@
 import type { Alert } from '../../incidents/index.ts';
+import { Time } from './layout.tsx';
 
 export type AlertState = 'firing' | 'resolved' | 'expired';
 
@@ -29,6 +30,21 @@ export function AlertStateBadge({ alert }: { alert: Alert }) {
       >
         ↯ flapping
       </span>
+    </>
+  );
+}
+
+/** "firing since <time>", or "fired from <time> to <time>" once it resolved or expired. */
+export function FiredSpan({ alert }: { alert: Alert }) {
+  if (alertState(alert) === 'firing')
+    return (
+      <>
+        firing since <Time at={alert.startsAt} />
+      </>
+    );
+  return (
+    <>
+      fired from <Time at={alert.startsAt} /> to <Time at={alert.resolvedAt ?? alert.endsAt} />
     </>
   );
 }

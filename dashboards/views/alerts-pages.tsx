@@ -1,5 +1,5 @@
 import type { Alert, Silence, SilenceStatus } from '../../incidents/index.ts';
-import { AlertStateBadge, alertState, SilenceLink } from './alert-state.tsx';
+import { AlertStateBadge, alertState, FiredSpan, SilenceLink } from './alert-state.tsx';
 import { PageForm, SelectField, TextAreaField, TextField, useRefused } from './form-fields.tsx';
 import type { Viewer } from './layout.tsx';
 import { can, Flash, Layout, Time } from './layout.tsx';
@@ -107,7 +107,7 @@ export function AlertsPage({
               </div>
               {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}
               <div class="meta">
-                since <Time at={alert.startsAt} />
+                <FiredSpan alert={alert} />
                 {' · '}
                 {incident ? (
                   <a href={`/incidents/${incident}#alert-${alert.id}`}>{incident}</a>

@@ -1,5 +1,5 @@
 import type { Alert, IncidentTraces } from '../../incidents/index.ts';
-import { AlertStateBadge, alertState, distinguishingLabels, SilenceLink } from './alert-state.tsx';
+import { AlertStateBadge, alertState, distinguishingLabels, FiredSpan, SilenceLink } from './alert-state.tsx';
 import { Time } from './layout.tsx';
 
 export function AlertsPanel({ alerts, reference, canSilence }: { alerts: Alert[]; reference: string; canSilence: boolean }) {
@@ -28,13 +28,7 @@ export function AlertsPanel({ alerts, reference, canSilence }: { alerts: Alert[]
               </div>
               {alert.annotations.summary ? <div>{alert.annotations.summary}</div> : null}
               <div class="meta">
-                {alertState(alert) === 'firing' ? 'firing since' : 'fired from'} <Time at={alert.startsAt} />
-                {alertState(alert) !== 'firing' ? (
-                  <>
-                    {' to '}
-                    <Time at={alert.resolvedAt ?? alert.endsAt} />
-                  </>
-                ) : null}
+                <FiredSpan alert={alert} />
                 {' · '}
                 <a href={`/alerts?incident=${reference}#alert-${alert.id}`}>in the alert list</a>
                 {canSilence ? <SilenceLink alert={alert} /> : null}

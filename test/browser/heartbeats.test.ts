@@ -98,6 +98,15 @@ describe.each(databaseBackends)('heartbeats and silent sources in Chromium on %s
     expect(await page.textContent('main')).toContain('expired: the source went silent');
     expect(await page.textContent('main')).toContain('· the 2 alerts');
     await shot('04-incident-source-silent');
+    // The alert list, by state: each expired alert, and from when to when it fired.
+    await page.click('a:has-text("in the alert list") >> nth=0');
+    await page.selectOption('select[name="status"]', 'expired');
+    await page.click('button:has-text("Search")');
+    await page.waitForURL(/status=expired/);
+    const expiredRows = page.locator('li[data-alert-status="expired"]');
+    expect(await expiredRows.count()).toBe(2);
+    expect(await expiredRows.first().textContent()).toMatch(/fired from \d{4}-\d\d-\d\d [\d:]+ UTC to \d{4}-\d\d-\d\d [\d:]+ UTC/);
+    await shot('04b-alerts-expired');
 
     await page.goto(`${base}/heartbeats`);
     await page.click('tr[data-heartbeat="prometheus-prod"] button:has-text("Remove")');

@@ -26,7 +26,7 @@ interface IncidentAlertCounts {
 
 /**
  * The incidents whose escalation may need holding or releasing: those held now, those with a
- * flapping alert (alerts_flapping_idx) and those with an inhibited alert (alerts_inhibited_idx).
+ * flapping alert (alerts_flapping_idx) and those with a firing inhibited alert (alerts_inhibited_idx).
  */
 async function candidateIncidents(tx: Database): Promise<Map<string, 'flapping' | 'inhibited' | null>> {
   const [held, marked] = await Promise.all([
@@ -34,7 +34,7 @@ async function candidateIncidents(tx: Database): Promise<Map<string, 'flapping' 
     queryRows<{ incident_id: string }>(
       tx,
       sql`select distinct incident_id::text as incident_id from alerts
-        where incident_id is not null and (flapping_since is not null or inhibited_by is not null)`,
+        where incident_id is not null and (flapping_since is not null or (inhibited_by is not null and status = 'firing'))`,
     ),
   ]);
   const candidates = new Map<string, 'flapping' | 'inhibited' | null>();

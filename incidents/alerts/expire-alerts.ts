@@ -12,8 +12,9 @@ const BATCH = 500;
 /**
  * Marks expired the firing alerts whose endsAt passed without a heartbeat moving it (the sender
  * stopped sending, or its last word was a resolve timeout). Expiry is not recovery: nobody said the
- * alert is over, so it resolves no incident and no page (see settleIncidents). Alerts a request is
- * changing right now are left for the next run. Returns how many expired.
+ * alert is over, so it resolves no incident and no page (see settleIncidents). An inhibition mark
+ * goes with it (only a firing alert is muted), so that the inhibited alerts the tick reads stay those
+ * that fire. Alerts a request is changing right now are left for the next run. Returns how many expired.
  */
 export async function expireAlerts(tx: Database, now: Date, config: Config): Promise<number> {
   const due = await tx
@@ -31,7 +32,7 @@ export async function expireAlerts(tx: Database, now: Date, config: Config): Pro
   if (free.length === 0) return 0;
   const expired = await tx
     .update(alerts)
-    .set({ status: 'expired', resolvedAt: null, expiredAt: now, updatedAt: now })
+    .set({ status: 'expired', resolvedAt: null, expiredAt: now, inhibitedBy: null, updatedAt: now })
     .where(
       and(
         inArray(

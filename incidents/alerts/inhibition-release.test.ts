@@ -155,6 +155,19 @@ describeOnBackends('inhibition released when its source stops firing', () => {
     );
   });
 
+  it('a muted alert that expires loses its mark with its source still firing, and opens nothing', async ({ world }) => {
+    const { firebreak, deliver, alertRow } = await setUp(world);
+    const source = { alertname: 'ClusterDown', cluster: 'eu-8', severity: 'critical' };
+    const target = { alertname: 'DiskPressure', cluster: 'eu-8', severity: 'critical', instance: 'node-5' };
+    await deliver(0, source);
+    expect(await deliver(1, target, at(60))).toMatchObject({ inhibited: 1 });
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(61));
+    expect(await alertRow(target)).toEqual({ incident_id: null, inhibited_by: null, status: 'expired' });
+    // The next tick has nothing of it to release.
+    await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB, at(66));
+    expect(await alertRow(target)).toEqual({ incident_id: null, inhibited_by: null, status: 'expired' });
+  });
+
   it('a source retention deleted before the release ran (the jobs stopped for longer than ALERT_RETENTION_DAYS) releases as gone', async ({
     world,
   }) => {

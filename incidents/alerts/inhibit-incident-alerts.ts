@@ -24,25 +24,23 @@ interface PagingAlert {
   labels: Record<string, string>;
 }
 
-/** Firing, not inhibited alerts of incidents still paging, by id, in (after, upTo]. */
-const pagingAlerts = (after: number, upTo: number | null, limit: number) =>
+/** Firing, not inhibited alerts of incidents still paging, by id, after `after`. */
+const pagingAlerts = (after: number) =>
   sql`select a.id, a.fingerprint, a.labels from alerts a join incidents i on i.id = a.incident_id
-    where a.status = 'firing' and a.inhibited_by is null and a.id > ${after} ${upTo === null ? sql`` : sql`and a.id <= ${upTo}`}
+    where a.status = 'firing' and a.inhibited_by is null and a.id > ${after}
       and i.acknowledged_at is null and i.resolved_at is null and i.recovered_at is null and i.closed_at is null
     order by a.id
-    limit ${limit}`;
+    limit ${BATCH}`;
 
 // Where the next tick's page begins, per instance (its configuration); a hint only.
 const pageAfter = new WeakMap<Config, number>();
 
 /**
- * A page of BATCH of them, from where the last tick's page ended, going on from the first when it
- * reaches the last: with more of them than a page, each is looked at within a few ticks.
+ * A page of BATCH of them, from where the last tick's page ended; after the last page, the next tick
+ * starts from the first again: with more of them than a page, each is looked at within a few ticks.
  */
 async function nextPage(tx: Database, config: Config): Promise<PagingAlert[]> {
-  const after = pageAfter.get(config) ?? 0;
-  const rows = await queryRows<PagingAlert>(tx, pagingAlerts(after, null, BATCH));
-  if (rows.length < BATCH && after > 0) rows.push(...(await queryRows<PagingAlert>(tx, pagingAlerts(0, after, BATCH - rows.length))));
+  const rows = await queryRows<PagingAlert>(tx, pagingAlerts(pageAfter.get(config) ?? 0));
   pageAfter.set(config, rows.length < BATCH ? 0 : Number(rows.at(-1)?.id ?? 0));
   return rows;
 }

@@ -87,23 +87,15 @@ const selectMarked = (now: Date, after: number) => sql`
 // instance (its configuration); a hint only: after a restart it starts again from the first.
 const judgedUpTo = new WeakMap<Config, number>();
 
-/** The marks this tick looks at: every one sure to be released, then a page of those to judge in JS. */
+/**
+ * The marks this tick looks at: every one sure to be released, then a page of those to judge in JS,
+ * from where the last tick's page ended; after the last page, the next tick starts from the first again.
+ */
 async function marksToJudge(tx: Database, now: Date, config: Config): Promise<MarkedAlert[]> {
-  const after = judgedUpTo.get(config) ?? 0;
-  const marked = await queryRows<MarkedAlert>(tx, selectMarked(now, after));
-  const lastJudged = (rows: MarkedAlert[]) => Number(rows.filter((row) => !row.sure).at(-1)?.id ?? 0);
-  if (marked.length >= BATCH) {
-    judgedUpTo.set(config, lastJudged(marked));
-    return marked;
-  }
-  // The page reached the last of them: the room left goes on from the first.
-  const room = BATCH - marked.length;
-  const wrapped =
-    after > 0
-      ? (await queryRows<MarkedAlert>(tx, selectMarked(now, 0))).filter((row) => !row.sure && Number(row.id) <= after).slice(0, room)
-      : [];
-  judgedUpTo.set(config, wrapped.length < room ? 0 : lastJudged(wrapped));
-  return [...marked, ...wrapped];
+  const marked = await queryRows<MarkedAlert>(tx, selectMarked(now, judgedUpTo.get(config) ?? 0));
+  const lastJudged = marked.filter((row) => !row.sure).at(-1);
+  judgedUpTo.set(config, marked.length < BATCH ? 0 : Number(lastJudged?.id ?? 0));
+  return marked;
 }
 
 /** One statement for every alert this tick changes: its place, its mark, and its release. */

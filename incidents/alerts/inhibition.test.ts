@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import type { RunningBinary } from '../../test/harness/prometheus-stack.ts';
 import { eventually, startBinary } from '../../test/harness/prometheus-stack.ts';
@@ -128,31 +129,57 @@ afterAll(async () => {
   await alertmanager?.stop();
 });
 
+interface ListedAlert {
+  fingerprint: string;
+  inhibitedBy: string | null;
+  incidentId: string | null;
+  inhibitionRelease: { cause: string } | null;
+}
+
+/** Posts the batches to Firebreak's API v2 path, each accepted. */
+async function deliver(firebreak: TestFirebreak, batches: unknown[][]): Promise<void> {
+  const ingest = await firebreak.tokenFor('ingest');
+  for (const batch of batches) {
+    const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
+    expect(response.status).toBe(200);
+  }
+}
+
+/** The firing alerts Firebreak lists. */
+async function firingAlerts(firebreak: TestFirebreak): Promise<ListedAlert[]> {
+  const reader = await firebreak.tokenFor('viewer');
+  const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
+    alerts: ListedAlert[];
+  };
+  return listed.alerts;
+}
+
+/** The fingerprints Alertmanager's listing shows inhibited, sorted. */
+const mutedIn = (listing: Map<string, string[]>) =>
+  [...listing]
+    .filter(([, by]) => by.length > 0)
+    .map(([fingerprint]) => fingerprint)
+    .sort();
+
+/** The fingerprints Firebreak lists inhibited, sorted. */
+const mutedAmong = (alerts: ListedAlert[]) =>
+  alerts
+    .filter((alert) => alert.inhibitedBy !== null)
+    .map((alert) => alert.fingerprint)
+    .sort();
+
 describeOnBackends('inhibition rules', () => {
   it.override({ firebreakEnv: { INHIBIT_RULES_FILE: rulesFile } });
 
   it('mutes on the API v2 path exactly the alerts the real Alertmanager mutes, from its own YAML rules', { timeout: 60_000 }, async ({
     firebreak,
   }) => {
-    const ingest = await firebreak.tokenFor('ingest');
-    const reader = await firebreak.tokenFor('viewer');
-    for (const batch of [FIRST, SECOND]) {
-      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
-      expect(response.status).toBe(200);
-    }
-    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
-      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null }[];
-    };
-    const ours = new Map(listed.alerts.map((alert) => [alert.fingerprint, alert]));
+    await deliver(firebreak, [FIRST, SECOND]);
+    const listed = await firingAlerts(firebreak);
+    const ours = new Map(listed.map((alert) => [alert.fingerprint, alert]));
     expect([...ours.keys()].sort()).toEqual([...expected.keys()].sort());
-    const mutedByAlertmanager = [...expected]
-      .filter(([, by]) => by.length > 0)
-      .map(([fingerprint]) => fingerprint)
-      .sort();
-    const mutedByUs = listed.alerts
-      .filter((alert) => alert.inhibitedBy !== null)
-      .map((alert) => alert.fingerprint)
-      .sort();
+    const mutedByAlertmanager = mutedIn(expected);
+    const mutedByUs = mutedAmong(listed);
     // The documented cases are all there: equal labels, equal-empty, a two-sided rule, the deprecated form.
     expect(mutedByAlertmanager).toHaveLength(5);
     expect(mutedByUs).toEqual(mutedByAlertmanager);
@@ -167,68 +194,35 @@ describeOnBackends('inhibition rules', () => {
   it('releases, when a source resolves, the alerts the real Alertmanager releases, at the next tick of the expiry job', {
     timeout: 60_000,
   }, async ({ firebreak }) => {
-    const ingest = await firebreak.tokenFor('ingest');
-    const reader = await firebreak.tokenFor('viewer');
-    for (const batch of [FIRST, SECOND, RELEASE]) {
-      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
-      expect(response.status).toBe(200);
-    }
+    await deliver(firebreak, [FIRST, SECOND, RELEASE]);
     // No delivery of the targets since: the expiry job's tick releases them.
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
-    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
-      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null }[];
-    };
-    const ours = new Map(listed.alerts.map((alert) => [alert.fingerprint, alert]));
+    const listed = await firingAlerts(firebreak);
+    const ours = new Map(listed.map((alert) => [alert.fingerprint, alert]));
     expect([...ours.keys()].sort()).toEqual([...expectedAfterRelease.keys()].sort());
-    const mutedBy = (listing: Map<string, string[]>) =>
-      [...listing]
-        .filter(([, by]) => by.length > 0)
-        .map(([fingerprint]) => fingerprint)
-        .sort();
-    const released = mutedBy(expected).filter((fingerprint) => !mutedBy(expectedAfterRelease).includes(fingerprint));
+    const released = mutedIn(expected).filter((fingerprint) => !mutedIn(expectedAfterRelease).includes(fingerprint));
     // PodCrashLooping and ServiceDown of the south cluster.
     expect(released).toHaveLength(2);
-    expect(
-      listed.alerts
-        .filter((alert) => alert.inhibitedBy !== null)
-        .map((alert) => alert.fingerprint)
-        .sort(),
-    ).toEqual(mutedBy(expectedAfterRelease));
+    expect(mutedAmong(listed)).toEqual(mutedIn(expectedAfterRelease));
     for (const fingerprint of released) expect(ours.get(fingerprint)?.incidentId).not.toBeNull();
   });
 
   it('releases, when a rule is removed, the alerts the real Alertmanager releases on reloading its configuration without it', {
     timeout: 60_000,
   }, async ({ firebreak }) => {
-    const ingest = await firebreak.tokenFor('ingest');
-    const reader = await firebreak.tokenFor('viewer');
-    for (const batch of [FIRST, SECOND, RELEASE]) {
-      const response = await firebreak.request('POST', '/api/v2/alerts', { token: ingest, json: batch });
-      expect(response.status).toBe(200);
-    }
+    await deliver(firebreak, [FIRST, SECOND, RELEASE]);
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
     // As at a restart with the edited INHIBIT_RULES_FILE; then the expiry job's next tick.
     await loadInhibitRulesFile(firebreak.database.db, firebreak.config, rulesFileWithoutSeverity);
     await firebreak.scheduler.runJob(ALERT_EXPIRY_JOB);
-    const listed = (await (await firebreak.request('GET', '/api/alerts?status=firing&limit=500', { token: reader })).json()) as {
-      alerts: { fingerprint: string; inhibitedBy: string | null; incidentId: string | null; inhibitionRelease: { cause: string } | null }[];
-    };
-    const mutedBy = (listing: Map<string, string[]>) =>
-      [...listing]
-        .filter(([, by]) => by.length > 0)
-        .map(([fingerprint]) => fingerprint)
-        .sort();
-    const mutedByUs = listed.alerts
-      .filter((alert) => alert.inhibitedBy !== null)
-      .map((alert) => alert.fingerprint)
-      .sort();
-    expect(mutedBy(expectedAfterRemoval)).toHaveLength(1);
-    expect(mutedByUs).toEqual(mutedBy(expectedAfterRemoval));
+    const listed = await firingAlerts(firebreak);
+    expect(mutedIn(expectedAfterRemoval)).toHaveLength(1);
+    expect(mutedAmong(listed)).toEqual(mutedIn(expectedAfterRemoval));
     // HighLatency on west and DiskFull: muted by the severity rule until it went, now in their incidents.
-    const released = mutedBy(expectedAfterRelease).filter((fingerprint) => !mutedBy(expectedAfterRemoval).includes(fingerprint));
+    const released = mutedIn(expectedAfterRelease).filter((fingerprint) => !mutedIn(expectedAfterRemoval).includes(fingerprint));
     expect(released).toHaveLength(2);
     for (const fingerprint of released) {
-      const alert = listed.alerts.find((candidate) => candidate.fingerprint === fingerprint);
+      const alert = listed.find((candidate) => candidate.fingerprint === fingerprint);
       expect(alert?.incidentId).not.toBeNull();
       expect(alert?.inhibitionRelease).toMatchObject({ cause: 'rule removed' });
     }

@@ -107,6 +107,12 @@ describe.each(databaseBackends)('heartbeats and silent sources in Chromium on %s
     expect(await expiredRows.count()).toBe(2);
     expect(await expiredRows.first().textContent()).toMatch(/fired from \d{4}-\d\d-\d\d [\d:]+ UTC to \d{4}-\d\d-\d\d [\d:]+ UTC/);
     await shot('04b-alerts-expired');
+    // On a phone the span reads whole, without scrolling sideways.
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('04c-alerts-expired-phone');
+    if (desktop) await page.setViewportSize(desktop);
 
     await page.goto(`${base}/heartbeats`);
     await page.click('tr[data-heartbeat="prometheus-prod"] button:has-text("Remove")');

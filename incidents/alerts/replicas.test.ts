@@ -5,6 +5,7 @@ import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { lockName } from './advisory-locks.ts';
 import { alertSettingsFrom, groupKeyOf } from './alert-settings.ts';
+import { alertFingerprint } from './fingerprint.ts';
 import type { ReceivedAlert } from './ingest-shapes.ts';
 import { receiveAlerts } from './receive-alerts.ts';
 
@@ -67,6 +68,62 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       ).toBe(0);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
+      await empty.drop();
+    }
+  });
+
+  it('a delivery waiting behind a transaction held up by a lock goes through beside it', async () => {
+    const empty = await createEmptyPostgresDatabase();
+    const [ingesting, other] = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
+    try {
+      if (!ingesting || !other) throw new Error('no replica');
+      await runMigrations(ingesting);
+      const firing = (alertname: string): ReceivedAlert => ({
+        labels: { alertname, service: 'edge' },
+        annotations: {},
+        startsAt: new Date(Date.now() - minutes(1)),
+        endsAt: new Date(Date.now() + minutes(5)),
+      });
+      const stuck = firing('Stuck');
+      // Another replica holds the alert's lock: the transaction taking it in waits.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked: () => void = () => undefined;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holding = other.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockName('alert', alertFingerprint(stuck.labels))}, 0))`);
+        locked();
+        await held;
+      });
+      await lockTaken;
+      let stuckDone = false;
+      const first = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [stuck], { source: 'prometheus' }).finally(() => {
+        stuckDone = true;
+      });
+      await expect
+        .poll(
+          async () =>
+            (
+              await queryRows<{ waiting: number }>(
+                other.db,
+                sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+              )
+            )[0]?.waiting,
+          { timeout: 5000 },
+        )
+        .toBe(1);
+
+      // One alert is no batch of its own: it waits for the running transaction, but only briefly, not
+      // for as long as that transaction is held up.
+      const second = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('Other')], { source: 'prometheus' });
+      expect(second.created).toBe(1);
+      expect(stuckDone).toBe(false);
+
+      release();
+      await holding;
+      expect((await first).created).toBe(1);
+    } finally {
+      await Promise.all([ingesting, other].map((replica) => replica?.close()));
       await empty.drop();
     }
   });

@@ -26,6 +26,9 @@ const redactions = defineMetric(
 const SHORTEST_BUILT_IN_MATCH = 5;
 // The fewest digits a card number (13) or an SSN (9) has.
 const SHORTEST_NUMBER_DIGITS = 9;
+// What Redactor remembers of the texts it left as they were: at most about 20 MB.
+const CLEAN_TEXTS = 10_000;
+const CLEAN_TEXT_LENGTH = 1024;
 
 /**
  * Replaces card numbers, social security numbers, tokens and secrets in what Firebreak is about to
@@ -34,6 +37,12 @@ const SHORTEST_NUMBER_DIGITS = 9;
  */
 export class Redactor {
   private readonly shortest: number;
+  /**
+   * Texts no rule changed, up to CLEAN_TEXTS of at most CLEAN_TEXT_LENGTH characters: the same labels
+   * and annotations come back with every refresh of an alert, and looking a text up here costs less
+   * than the shared tests below (under the alerts benchmark: 4.00 to 3.69 ms of Node CPU per request).
+   */
+  private readonly clean = new Set<string>();
 
   constructor(
     private readonly rules: readonly RedactionRule[],
@@ -45,15 +54,21 @@ export class Redactor {
   /** The text with every match of every rule replaced (the same string when nothing matched). */
   text(value: string, source: RedactionSource): string {
     if (value.length < this.shortest) return value;
+    if (this.clean.has(value)) return value;
     // One pass each decides for every built-in rule: most values pass neither and stop here.
     const keyword = KEYWORD_TRIGGER.test(value);
     const digits = digitCount(value, SHORTEST_NUMBER_DIGITS);
-    if (!keyword && !digits && this.builtInOnly) return value;
     let result = value;
-    for (const rule of this.rules) {
-      if (rule.needs === 'keyword' ? !keyword : rule.needs === 'digits' ? !digits : false) continue;
-      if (!rule.mayMatch(result)) continue;
-      result = rule.replace(result, () => redactions.inc({ rule: rule.name, source }));
+    if (keyword || digits || !this.builtInOnly) {
+      for (const rule of this.rules) {
+        if (rule.needs === 'keyword' ? !keyword : rule.needs === 'digits' ? !digits : false) continue;
+        if (!rule.mayMatch(result)) continue;
+        result = rule.replace(result, () => redactions.inc({ rule: rule.name, source }));
+      }
+    }
+    if (result === value && value.length <= CLEAN_TEXT_LENGTH) {
+      if (this.clean.size >= CLEAN_TEXTS) this.clean.clear();
+      this.clean.add(value);
     }
     return result;
   }

@@ -14,6 +14,7 @@ import {
   isGeneratorUrl,
   isTimestamp,
   Labels,
+  parseTimestamp,
   Timestamp,
 } from './wire-types.ts';
 
@@ -333,6 +334,25 @@ describe('the PostableAlerts fast path', () => {
     // Both outcomes were tried.
     expect(refused).toBeGreaterThan(20);
     expect(refused).toBeLessThan(pairs.length - 20);
+  });
+
+  it('reads a timestamp seen before to the same time, as a Date of its own; the zero time stays "none"', () => {
+    for (let round = 0; round < 3; round++) {
+      for (const text of ['2026-11-21T04:16:24.881Z', '2026-11-21T05:16:24.881+01:00']) {
+        const first = parseTimestamp(text);
+        const again = parseTimestamp(text);
+        expect(first?.toISOString()).toBe('2026-11-21T04:16:24.881Z');
+        expect(again).not.toBe(first);
+        first?.setTime(0);
+        expect(parseTimestamp(text)?.toISOString()).toBe('2026-11-21T04:16:24.881Z');
+      }
+      expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeNull();
+    }
+    // More texts than are remembered: each still reads right.
+    for (let second = 0; second < 600; second++) {
+      const text = new Date(Date.UTC(2026, 10, 21, 4, 0, second)).toISOString();
+      expect(parseTimestamp(text)?.toISOString()).toBe(text);
+    }
   });
 
   it('answers as zod on thousands of generated batches, good and bad', () => {

@@ -158,6 +158,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       flapping = counted.flap;
     }
     writes.push({
+      stored: row !== undefined,
       flap: {
         flapCount: flap.flapCount,
         flapWindowStart: flap.flapWindowStart,

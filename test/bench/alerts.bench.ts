@@ -240,6 +240,7 @@ async function storageFloor(
           severity: 'sev1' as const,
         };
         writes.push({
+          stored: false,
           fingerprint,
           labels: alert.labels,
           source: 'prometheus',

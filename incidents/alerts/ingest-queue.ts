@@ -191,7 +191,8 @@ function combine(batch: readonly Submission[], now: Date): Map<string, Incoming>
   for (const submission of batch) {
     for (const item of submission.incoming.values()) {
       const earlier = combined.get(item.fingerprint);
-      if (!earlier) {
+      // The same heartbeat from several requests (the usual case): merged, it is the later one.
+      if (!earlier || (earlier.groupKey === item.groupKey && sameTimes(earlier.delivery, item.delivery))) {
         combined.set(item.fingerprint, item);
         continue;
       }
@@ -204,4 +205,9 @@ function combine(batch: readonly Submission[], now: Date): Map<string, Incoming>
     }
   }
   return combined;
+}
+
+/** Whether two deliveries start and end at the same times. */
+function sameTimes(a: Incoming['delivery'], b: Incoming['delivery']): boolean {
+  return a.startsAt.getTime() === b.startsAt.getTime() && (a.endsAt?.getTime() ?? null) === (b.endsAt?.getTime() ?? null);
 }

@@ -44,7 +44,8 @@ const SIDE_BY_SIDE_AFTER_MS = 25;
  * Group commit: while CONCURRENT_TRANSACTIONS ingest transactions are in flight, requests that arrive
  * wait and then go together in one transaction (each still answered only after that commit). Under a
  * storm this turns many small transactions, each paying its round trips and WAL flush, into few larger
- * ones; a lone request runs at once. Two deliveries of the same alert share a transaction only if
+ * ones; a lone request runs at once, and a second transaction starts beside a running one only for a
+ * batch of its own (SIDE_BY_SIDE_MIN_ALERTS). Two deliveries of the same alert share a transaction only if
  * both are firing (heartbeats: merging them equals applying them in turn); otherwise the later one
  * waits for the next transaction, so order is kept.
  */

@@ -348,6 +348,10 @@ describe('the PostableAlerts fast path', () => {
       }
       expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeNull();
     }
+    // A fraction of any length (RFC 3339 allows it), read again.
+    const long = `2026-11-21T04:16:24.881${'9'.repeat(100_000)}Z`;
+    expect(parseTimestamp(long)?.toISOString()).toBe('2026-11-21T04:16:24.881Z');
+    expect(parseTimestamp(long)?.toISOString()).toBe('2026-11-21T04:16:24.881Z');
     // More texts than are remembered: each still reads right.
     for (let second = 0; second < 600; second++) {
       const text = new Date(Date.UTC(2026, 10, 21, 4, 0, second)).toISOString();

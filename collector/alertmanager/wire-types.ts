@@ -62,9 +62,12 @@ export const Timestamp = z.iso.datetime({ offset: true, message: 'expected an RF
 export const GeneratorUrl = text(ALERT_LIMITS.url, LABEL_CONTROL, 'generatorURL');
 
 // The alerts of a request mostly share a few startsAt and endsAt texts: each is parsed once (new Date()
-// of a text took 270 ns, a lookup here 80), and the table is emptied when it is full.
+// of a text took 270 ns, a lookup here 80), and the table is emptied when it is full. Only texts of a
+// usual length are kept: RFC 3339 allows a fraction of any length, and a few hundred texts of megabytes
+// would stay in memory.
 const parsedTimes = new Map<string, number>();
 const PARSED_TIMES = 256;
+const PARSED_TIME_LENGTH = 40;
 
 /** The time of an RFC 3339 text; null for Go's zero time.Time, which Alertmanager writes for "no end yet". */
 export function parseTimestamp(value: string | undefined): Date | null {
@@ -72,8 +75,10 @@ export function parseTimestamp(value: string | undefined): Date | null {
   let time = parsedTimes.get(value);
   if (time === undefined) {
     time = new Date(value).getTime();
-    if (parsedTimes.size >= PARSED_TIMES) parsedTimes.clear();
-    parsedTimes.set(value, time);
+    if (value.length <= PARSED_TIME_LENGTH) {
+      if (parsedTimes.size >= PARSED_TIMES) parsedTimes.clear();
+      parsedTimes.set(value, time);
+    }
   }
   const date = new Date(time);
   return time <= 0 && date.getUTCFullYear() <= 1 ? null : date;

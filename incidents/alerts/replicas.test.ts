@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import type { Database, DatabaseHandle } from '../../platform/index.ts';
 import { openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
@@ -29,15 +30,65 @@ function storm(round: number, replica: number): ReceivedAlert[] {
   return alerts;
 }
 
+/**
+ * Two replicas (two pools, each with its own ingest queue and connections) on a fresh migrated
+ * database, closed and dropped afterwards.
+ */
+async function withTwoReplicas(run: (first: DatabaseHandle, second: DatabaseHandle) => Promise<void>): Promise<void> {
+  const empty = await createEmptyPostgresDatabase();
+  const [first, second] = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
+  try {
+    if (!first || !second) throw new Error('no replica');
+    await runMigrations(first);
+    await run(first, second);
+  } finally {
+    await Promise.all([first, second].map((replica) => replica?.close()));
+    await empty.drop();
+  }
+}
+
+/**
+ * Takes an advisory lock in a transaction on `db` and holds it until release(), which runs `beforeEnd`
+ * in that transaction and ends it. Resolves once the lock is taken.
+ */
+async function holdLock(db: Database, name: string, beforeEnd?: (tx: Database) => Promise<unknown>): Promise<() => Promise<void>> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked: () => void = () => undefined;
+  const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+  const holding = db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`);
+    locked();
+    await held;
+    await beforeEnd?.(tx);
+  });
+  await Promise.race([lockTaken, holding]);
+  return async () => {
+    release();
+    await holding;
+  };
+}
+
+/** Resolves once a transaction waits for an advisory lock. */
+async function someoneWaitsForALock(db: Database): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        (
+          await queryRows<{ waiting: number }>(
+            db,
+            sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+          )
+        )[0]?.waiting,
+      { timeout: 5000 },
+    )
+    .toBe(1);
+}
+
 describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replicas at once', () => {
   it('two replicas taking the same storm together make one incident per group and one join per alert', async () => {
-    const empty = await createEmptyPostgresDatabase();
-    // Two pools are two replicas: each has its own ingest queue (group commit) and its own connections.
-    const replicas = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
-    try {
-      const [first] = replicas;
-      if (!first) throw new Error('no replica');
-      await runMigrations(first);
+    await withTwoReplicas(async (first, second) => {
+      const replicas = [first, second];
       const deliveries: Promise<unknown>[] = [];
       for (let round = 0; round < 6; round++) {
         for (const [index, replica] of replicas.entries()) {
@@ -66,18 +117,11 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
           sql`select count(*)::int as count from alerts a join incidents i on i.id = a.incident_id where i.group_key <> a.group_key`,
         ),
       ).toBe(0);
-    } finally {
-      await Promise.all(replicas.map((replica) => replica.close()));
-      await empty.drop();
-    }
+    });
   });
 
   it('a delivery waiting behind a transaction held up by a lock goes through beside it', async () => {
-    const empty = await createEmptyPostgresDatabase();
-    const [ingesting, other] = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
-    try {
-      if (!ingesting || !other) throw new Error('no replica');
-      await runMigrations(ingesting);
+    await withTwoReplicas(async (ingesting, other) => {
       const firing = (alertname: string): ReceivedAlert => ({
         labels: { alertname, service: 'edge' },
         annotations: {},
@@ -86,32 +130,12 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       });
       const stuck = firing('Stuck');
       // Another replica holds the alert's lock: the transaction taking it in waits.
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked: () => void = () => undefined;
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-      const holding = other.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockName('alert', alertFingerprint(stuck.labels))}, 0))`);
-        locked();
-        await held;
-      });
-      await lockTaken;
+      const release = await holdLock(other.db, lockName('alert', alertFingerprint(stuck.labels)));
       let stuckDone = false;
       const first = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [stuck], { source: 'prometheus' }).finally(() => {
         stuckDone = true;
       });
-      await expect
-        .poll(
-          async () =>
-            (
-              await queryRows<{ waiting: number }>(
-                other.db,
-                sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
-              )
-            )[0]?.waiting,
-          { timeout: 5000 },
-        )
-        .toBe(1);
+      await someoneWaitsForALock(other.db);
 
       // One alert is no batch of its own: it waits for the running transaction, but only briefly, not
       // for as long as that transaction is held up.
@@ -119,21 +143,13 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       expect(second.created).toBe(1);
       expect(stuckDone).toBe(false);
 
-      release();
-      await holding;
+      await release();
       expect((await first).created).toBe(1);
-    } finally {
-      await Promise.all([ingesting, other].map((replica) => replica?.close()));
-      await empty.drop();
-    }
+    });
   });
 
   it('opens a new incident when the open one of its group ends while it waits for the group lock', async () => {
-    const empty = await createEmptyPostgresDatabase();
-    const [ingesting, other] = await Promise.all([1, 2].map(() => openDatabase({ url: empty.url, poolSize: 4 })));
-    try {
-      if (!ingesting || !other) throw new Error('no replica');
-      await runMigrations(ingesting);
+    await withTwoReplicas(async (ingesting, other) => {
       const firing = (instance: string): ReceivedAlert => ({
         labels: { alertname: 'Upgrade', service: 'edge', instance },
         annotations: {},
@@ -146,32 +162,12 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
 
       // Another replica holds the group's lock and recovers the incident meanwhile: the delivery saw an
       // open incident (so it asked for the lock shared), and must take it exclusively to open a new one.
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked: () => void = () => undefined;
-      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-      const recovering = other.db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${lockName('group', groupKey)}, 0))`);
-        locked();
-        await held;
-        await tx.execute(sql`update incidents set recovered_at = now() where id = ${opened}`);
-      });
-      await lockTaken;
+      const release = await holdLock(other.db, lockName('group', groupKey), (tx) =>
+        tx.execute(sql`update incidents set recovered_at = now() where id = ${opened}`),
+      );
       const second = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('b')], { source: 'prometheus' });
-      await expect
-        .poll(
-          async () =>
-            (
-              await queryRows<{ waiting: number }>(
-                other.db,
-                sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
-              )
-            )[0]?.waiting,
-          { timeout: 5000 },
-        )
-        .toBe(1);
-      release();
-      await recovering;
+      await someoneWaitsForALock(other.db);
+      await release();
       const summary = await second;
 
       expect(summary.incidentsOpened).toHaveLength(1);
@@ -184,9 +180,6 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
         { instance: 'a', incident_id: opened },
         { instance: 'b', incident_id: summary.incidentsOpened[0] },
       ]);
-    } finally {
-      await Promise.all([ingesting, other].map((replica) => replica?.close()));
-      await empty.drop();
-    }
+    });
   });
 });

@@ -216,7 +216,7 @@ async function storageFloor(
   const loop = async (worker: number) => {
     for (let round = 0; performance.now() < deadline; round++) {
       const now = new Date();
-      const received = batch(`floor-${worker}`, round) as {
+      const received = batch(`floor-${withTimeline ? 'timeline' : 'bare'}-${worker}`, round) as {
         labels: Record<string, string>;
         annotations: Record<string, string>;
         startsAt: string;

@@ -163,8 +163,9 @@ const INSERT_ALERT_ROWS = `
     (r ->> 11)::uuid, (r ->> 12)::uuid, r ->> 13, ${fromEpochMs('r ->> 14')}, (r ->> 15)::integer, ${fromEpochMs('r ->> 16')}, ${fromEpochMs('r ->> 17')},
     ${fromEpochMs('r ->> 18')}, ${fromEpochMs('r ->> 19')}, $2::text::timestamptz, $2::text::timestamptz
   from jsonb_array_elements($1::text::jsonb) as r`;
-// New alerts: every writer of alert rows holds the alert's lock, and the row was not there under it.
-// Without ON CONFLICT an insert of 50 alerts cost Postgres a quarter less (2.1 against 2.9 ms).
+// New alerts, not found by the first read: should another transaction have stored one since, the unique
+// index refuses the insert and the batch runs again (retry.ts). Without ON CONFLICT an insert of 50
+// alerts cost Postgres a quarter less (2.1 against 2.9 ms).
 const insertAlerts = preparedStatement<[rows: string, now: string], never>(INSERT_ALERT_ROWS);
 const upsertAlerts = preparedStatement<[rows: string, now: string], never>(`${INSERT_ALERT_ROWS}
   on conflict (fingerprint) do update set

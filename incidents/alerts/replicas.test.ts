@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../../platform/index.ts';
-import { openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
+import { metricsRegistry, openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { lockName } from './advisory-locks.ts';
@@ -48,16 +48,20 @@ async function withTwoReplicas(run: (first: DatabaseHandle, second: DatabaseHand
 }
 
 /**
- * Takes an advisory lock in a transaction on `db` and holds it until release(), which runs `beforeEnd`
+ * Takes a lock in a transaction on `db` (`take`) and holds it until release(), which runs `beforeEnd`
  * in that transaction and ends it. Resolves once the lock is taken.
  */
-async function holdLock(db: Database, name: string, beforeEnd?: (tx: Database) => Promise<unknown>): Promise<() => Promise<void>> {
+async function holdInTransaction(
+  db: Database,
+  take: (tx: Database) => Promise<unknown>,
+  beforeEnd?: (tx: Database) => Promise<unknown>,
+): Promise<() => Promise<void>> {
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
   let locked: () => void = () => undefined;
   const lockTaken = new Promise<void>((resolve) => (locked = resolve));
   const holding = db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`);
+    await take(tx);
     locked();
     await held;
     await beforeEnd?.(tx);
@@ -69,21 +73,33 @@ async function holdLock(db: Database, name: string, beforeEnd?: (tx: Database) =
   };
 }
 
-/** Resolves once a transaction waits for an advisory lock. */
-async function someoneWaitsForALock(db: Database): Promise<void> {
+/** holdInTransaction() for an advisory lock. */
+function holdLock(db: Database, name: string, beforeEnd?: (tx: Database) => Promise<unknown>): Promise<() => Promise<void>> {
+  return holdInTransaction(db, (tx) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`), beforeEnd);
+}
+
+/** Resolves once `count` lock requests wait (advisory locks only, unless `anyKind`). */
+async function someoneWaitsForALock(db: Database, count = 1, anyKind = false): Promise<void> {
   await expect
     .poll(
       async () =>
         (
           await queryRows<{ waiting: number }>(
             db,
-            sql`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`,
+            sql`select count(*)::int as waiting from pg_locks where (locktype = 'advisory' or ${anyKind}) and not granted`,
           )
         )[0]?.waiting,
       { timeout: 5000 },
     )
-    .toBe(1);
+    .toBe(count);
 }
+
+const firing = (labels: Record<string, string>): ReceivedAlert => ({
+  labels,
+  annotations: {},
+  startsAt: new Date(Date.now() - minutes(1)),
+  endsAt: new Date(Date.now() + minutes(5)),
+});
 
 describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replicas at once', () => {
   it('two replicas taking the same storm together make one incident per group and one join per alert', async () => {
@@ -120,17 +136,54 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
     });
   });
 
+  it('a new alert that another replica stores first is found stored when its batch runs again', async () => {
+    await withTwoReplicas(async (first, second) => {
+      const opening = await receiveAlerts(systemContext(first.db, TEST_CONFIG), [firing({ alertname: 'Race', instance: 'a' })], {
+        source: 'prometheus',
+      });
+      const [incident] = opening.incidentsOpened;
+      const raced = firing({ alertname: 'Race', instance: 'b' });
+      const claimedRetries = async () =>
+        (await metricsRegistry.getSingleMetric('firebreak_alert_ingest_retries_total')?.get())?.values.find(
+          (value) => value.labels.cause === 'claimed',
+        )?.value ?? 0;
+      const retriesBefore = await claimedRetries();
+
+      // The first replica's transaction inserts the new alert, then waits (its foreign key check
+      // wants the incident's row, which this test holds) with the insert not yet committed.
+      const release = await holdInTransaction(second.db, (tx) =>
+        tx.execute(sql`select id from incidents where id = ${incident} for update`),
+      );
+      const firstTake = receiveAlerts(systemContext(first.db, TEST_CONFIG), [raced], { source: 'prometheus' });
+      await someoneWaitsForALock(second.db, 1, true);
+      // The second replica's first read cannot see that row: its insert of the same alert waits for
+      // the first one's transaction, and fails once it commits.
+      const secondTake = receiveAlerts(systemContext(second.db, TEST_CONFIG), [raced], { source: 'prometheus' });
+      await someoneWaitsForALock(second.db, 2, true);
+      await release();
+
+      expect((await firstTake).created).toBe(1);
+      const again = await secondTake;
+      expect(again.created).toBe(0);
+      expect(again.unchanged).toBe(1);
+      expect(await claimedRetries()).toBe(retriesBefore + 1);
+      const joins = await queryRows<{ fingerprint: string }>(
+        first.db,
+        sql`select jsonb_array_elements_text(data -> 'fingerprints' -> 'joined') as fingerprint from timeline_events where type = 'alerts.changed'`,
+      );
+      expect(joins.map((row) => row.fingerprint).sort()).toEqual(
+        [alertFingerprint(firing({ alertname: 'Race', instance: 'a' }).labels), alertFingerprint(raced.labels)].sort(),
+      );
+      const stored = await queryRows<{ count: number }>(first.db, sql`select count(*)::int as count from alerts`);
+      expect(stored[0]?.count).toBe(2);
+    });
+  });
+
   it('a delivery waiting behind a transaction held up by a lock goes through beside it', async () => {
     await withTwoReplicas(async (ingesting, other) => {
-      const firing = (alertname: string): ReceivedAlert => ({
-        labels: { alertname, service: 'edge' },
-        annotations: {},
-        startsAt: new Date(Date.now() - minutes(1)),
-        endsAt: new Date(Date.now() + minutes(5)),
-      });
-      const stuck = firing('Stuck');
-      // Another replica holds the alert's lock: the transaction taking it in waits.
-      const release = await holdLock(other.db, lockName('alert', alertFingerprint(stuck.labels)));
+      const stuck = firing({ alertname: 'Stuck', service: 'edge' });
+      // Another replica holds the lock of the alert's group: the transaction opening its incident waits.
+      const release = await holdLock(other.db, lockName('group', groupKeyOf(stuck.labels, alertSettingsFrom(TEST_CONFIG).groupBy)));
       let stuckDone = false;
       const first = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [stuck], { source: 'prometheus' }).finally(() => {
         stuckDone = true;
@@ -139,7 +192,9 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
 
       // One alert is no batch of its own: it waits for the running transaction, but only briefly, not
       // for as long as that transaction is held up.
-      const second = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('Other')], { source: 'prometheus' });
+      const second = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing({ alertname: 'Other', service: 'edge' })], {
+        source: 'prometheus',
+      });
       expect(second.created).toBe(1);
       expect(stuckDone).toBe(false);
 
@@ -150,22 +205,17 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
 
   it('opens a new incident when the open one of its group ends while it waits for the group lock', async () => {
     await withTwoReplicas(async (ingesting, other) => {
-      const firing = (instance: string): ReceivedAlert => ({
-        labels: { alertname: 'Upgrade', service: 'edge', instance },
-        annotations: {},
-        startsAt: new Date(Date.now() - minutes(1)),
-        endsAt: new Date(Date.now() + minutes(5)),
-      });
-      const first = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('a')], { source: 'prometheus' });
+      const upgrade = (instance: string) => firing({ alertname: 'Upgrade', service: 'edge', instance });
+      const first = await receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [upgrade('a')], { source: 'prometheus' });
       const [opened] = first.incidentsOpened;
-      const groupKey = groupKeyOf(firing('a').labels, alertSettingsFrom(TEST_CONFIG).groupBy);
+      const groupKey = groupKeyOf(upgrade('a').labels, alertSettingsFrom(TEST_CONFIG).groupBy);
 
       // Another replica holds the group's lock and recovers the incident meanwhile: the delivery saw an
       // open incident (so it asked for the lock shared), and must take it exclusively to open a new one.
       const release = await holdLock(other.db, lockName('group', groupKey), (tx) =>
         tx.execute(sql`update incidents set recovered_at = now() where id = ${opened}`),
       );
-      const second = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [firing('b')], { source: 'prometheus' });
+      const second = receiveAlerts(systemContext(ingesting.db, TEST_CONFIG), [upgrade('b')], { source: 'prometheus' });
       await someoneWaitsForALock(other.db);
       await release();
       const summary = await second;

@@ -1,7 +1,7 @@
 export type { Database, DatabaseHandle, DatabaseKind, DatabaseOptions } from './client.ts';
 export { openDatabase, queryRows } from './client.ts';
 export { EmbeddedDatabaseBusyError, lockEmbeddedDatabase } from './embedded-lock.ts';
-export { isDataError, sqlStateOf } from './errors.ts';
+export { isDataError, sqlStateOf, violatedConstraintOf } from './errors.ts';
 export { runtimeRoleGrants } from './grants.ts';
 export { APPEND_ONLY_TABLES, allowErasure, MIGRATIONS_FOLDER, migrationStatus, runMigrations } from './migrate.ts';
 export type { PreparedStatement } from './prepared.ts';

@@ -21,7 +21,16 @@ import { firstLook, writeAlertRows } from '../../incidents/alerts/alert-statemen
 import { NOT_FLAPPING } from '../../incidents/alerts/flapping.ts';
 import { alertFingerprint, receiveAlerts } from '../../incidents/index.ts';
 import type { Database } from '../../platform/index.ts';
-import { createLogger, createToken, loadConfig, planGenerically, queryRows, SYSTEM_ACTOR, systemContext } from '../../platform/index.ts';
+import {
+  createLogger,
+  createToken,
+  loadConfig,
+  metricsRegistry,
+  planGenerically,
+  queryRows,
+  SYSTEM_ACTOR,
+  systemContext,
+} from '../../platform/index.ts';
 import { createFirebreak, listen } from '../../server.ts';
 import { startBinary } from '../harness/prometheus-stack.ts';
 import { createBenchDatabase } from './database.ts';
@@ -106,6 +115,12 @@ async function postgresCpuMs(): Promise<number> {
     }
   }
   return ticks * 10;
+}
+
+/** Ingest transactions run again so far in this process, by cause (none is expected from this load's single sender). */
+async function ingestRetries(): Promise<string> {
+  const counts = (await metricsRegistry.getSingleMetric('firebreak_alert_ingest_retries_total')?.get())?.values ?? [];
+  return counts.length === 0 ? 'none' : counts.map((count) => `${count.labels.cause} ${count.value}`).join(', ');
 }
 
 function line(name: string, result: WrkResult): string {
@@ -398,6 +413,7 @@ export async function bench(): Promise<void> {
           `alerts table during the run: ${after.inserts - before.inserts} rows inserted, ${updates} rows updated for ${refreshes} refreshes sent (${((100 * (refreshes - updates)) / Math.max(1, refreshes)).toFixed(1)}% skipped as unchanged), ${after.hot - before.hot} of the updates HOT`,
         );
       }
+      console.log(`ingest transactions run again so far (firebreak_alert_ingest_retries_total): ${await ingestRetries()}`);
     }
     console.log(
       `\nFirebreak's storage alone: its statements for each batch of the heartbeat run, ${CONNECTIONS} transactions at a time, no HTTP, validation, locks or correlation`,

@@ -131,6 +131,7 @@ afterAll(async () => {
 
 interface ListedAlert {
   fingerprint: string;
+  labels: Labels;
   inhibitedBy: string | null;
   incidentId: string | null;
   inhibitionRelease: { cause: string } | null;
@@ -152,6 +153,25 @@ async function firingAlerts(firebreak: TestFirebreak): Promise<ListedAlert[]> {
     alerts: ListedAlert[];
   };
   return listed.alerts;
+}
+
+/**
+ * The sources Alertmanager names for a target, and the alerts that differ from one of them only by
+ * `instance`. It names one source per rule, the first it finds in its cache, whose order is Go's map
+ * order (random): where two sources qualify (NodeDown on n1 and on n2 both mute the east cluster's
+ * alerts), either is the right answer, and it named the other one about once in eight runs.
+ */
+function equivalentSources(named: string[], alerts: Map<string, ListedAlert>): string[] {
+  const withoutInstance = (labels: Labels | undefined) =>
+    JSON.stringify(
+      Object.entries(labels ?? {})
+        .filter(([name]) => name !== 'instance')
+        .sort(),
+    );
+  const kinds = new Set(named.map((fingerprint) => withoutInstance(alerts.get(fingerprint)?.labels)));
+  return [...alerts.values()]
+    .filter((alert) => named.includes(alert.fingerprint) || kinds.has(withoutInstance(alert.labels)))
+    .map((alert) => alert.fingerprint);
 }
 
 /** The fingerprints Alertmanager's listing shows inhibited, sorted. */
@@ -185,7 +205,7 @@ describeOnBackends('inhibition rules', () => {
     expect(mutedByUs).toEqual(mutedByAlertmanager);
     for (const fingerprint of mutedByUs) {
       const alert = ours.get(fingerprint);
-      expect(expected.get(fingerprint)).toContain(alert?.inhibitedBy);
+      expect(equivalentSources(expected.get(fingerprint) ?? [], ours)).toContain(alert?.inhibitedBy);
       // An inhibited alert is stored, and opens or joins nothing.
       expect(alert?.incidentId).toBeNull();
     }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../../platform/index.ts';
-import { metricsRegistry, openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
+import { openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
+import { counterValue } from '../../test/harness/metrics.ts';
 import { lockName } from './advisory-locks.ts';
 import { alertSettingsFrom, groupKeyOf } from './alert-settings.ts';
 import { alertFingerprint } from './fingerprint.ts';
@@ -143,10 +144,7 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       });
       const [incident] = opening.incidentsOpened;
       const raced = firing({ alertname: 'Race', instance: 'b' });
-      const claimedRetries = async () =>
-        (await metricsRegistry.getSingleMetric('firebreak_alert_ingest_retries_total')?.get())?.values.find(
-          (value) => value.labels.cause === 'claimed',
-        )?.value ?? 0;
+      const claimedRetries = () => counterValue('firebreak_alert_ingest_retries_total', { cause: 'claimed' });
       const retriesBefore = await claimedRetries();
 
       // The first replica's transaction inserts the new alert, then waits (its foreign key check

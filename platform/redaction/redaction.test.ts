@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { counterValue } from '../../test/harness/metrics.ts';
 import { loadConfig } from '../config.ts';
-import { metricsRegistry } from '../telemetry/metrics.ts';
 import { RedactionRulesError } from './load-redaction-rules.ts';
 import type { Redactor } from './redactor.ts';
 import { redactorFrom } from './redactor.ts';
@@ -125,16 +125,13 @@ describe('tokens and secrets', () => {
   });
 
   it('counts each replacement in firebreak_redactions_total by rule and source', async () => {
-    const before = (await metricsRegistry.getSingleMetric('firebreak_redactions_total')?.get())?.values.find(
-      (value) => value.labels.rule === 'card' && value.labels.source === 'span_status',
-    )?.value;
+    const counted = () => counterValue('firebreak_redactions_total', { rule: 'card', source: 'span_status' });
+    const before = await counted();
     // The same text twice: each time it is replaced, it is counted.
     redactor.text('cards 4111111111111111 and 5555555555554444', 'span_status');
     redactor.text('cards 4111111111111111 and 5555555555554444', 'span_status');
-    const after = (await metricsRegistry.getSingleMetric('firebreak_redactions_total')?.get())?.values.find(
-      (value) => value.labels.rule === 'card' && value.labels.source === 'span_status',
-    )?.value;
-    expect((after ?? 0) - (before ?? 0)).toBe(4);
+    const after = await counted();
+    expect(after - before).toBe(4);
   });
 });
 

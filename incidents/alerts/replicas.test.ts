@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '../../platform/index.ts';
-import { openDatabase, queryRows, runMigrations, systemContext } from '../../platform/index.ts';
+import { openDatabase, queryRows, runMigrations, sqlStateOf, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { createEmptyPostgresDatabase, databaseBackends } from '../../test/harness/database.ts';
 import { counterValue } from '../../test/harness/metrics.ts';
@@ -137,6 +137,31 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
     });
   });
 
+  it('alerts being written lock the incident they name, as a foreign key would: it cannot go meanwhile, and updates go on', async () => {
+    await withTwoReplicas(async (first, second) => {
+      const opening = await receiveAlerts(systemContext(first.db, TEST_CONFIG), [firing({ alertname: 'Held', instance: 'a' })], {
+        source: 'prometheus',
+      });
+      const [incident] = opening.incidentsOpened;
+      // A transaction that has inserted an alert of the incident and not yet committed.
+      const release = await holdInTransaction(first.db, (tx) =>
+        tx.execute(sql`insert into alerts (fingerprint, labels, severity, status, starts_at, source, group_key, incident_id)
+          values ('held', '{}', 'sev3', 'firing', now(), 'api', 'held', ${incident})`),
+      );
+      try {
+        const locked = await second.db.execute(sql`select id from incidents where id = ${incident} for update nowait`).then(
+          () => null,
+          (error: unknown) => sqlStateOf(error),
+        );
+        expect(locked).toBe('55P03');
+        await second.db.execute(sql`update incidents set title = title || ' (held)' where id = ${incident}`);
+      } finally {
+        await release();
+      }
+      await second.db.execute(sql`select id from incidents where id = ${incident} for update nowait`);
+    });
+  });
+
   it('a new alert that another replica stores first is found stored when its batch runs again', async () => {
     await withTwoReplicas(async (first, second) => {
       const opening = await receiveAlerts(systemContext(first.db, TEST_CONFIG), [firing({ alertname: 'Race', instance: 'a' })], {
@@ -147,8 +172,8 @@ describe.runIf(databaseBackends.includes('postgres'))('alert ingestion by replic
       const claimedRetries = () => counterValue('firebreak_alert_ingest_retries_total', { cause: 'claimed' });
       const retriesBefore = await claimedRetries();
 
-      // The first replica's transaction inserts the new alert, then waits (its foreign key check
-      // wants the incident's row, which this test holds) with the insert not yet committed.
+      // The first replica's transaction inserts the new alert, then waits (the check of the incident it
+      // names locks the incident's row FOR KEY SHARE, and this test holds it) with the insert not yet committed.
       const release = await holdInTransaction(second.db, (tx) =>
         tx.execute(sql`select id from incidents where id = ${incident} for update`),
       );

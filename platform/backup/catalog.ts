@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../database/index.ts';
-import { queryRows } from '../database/index.ts';
+import { CHECKED_REFERENCES, queryRows } from '../database/index.ts';
 
 /** Tables a backup leaves out: `backups` lists files on one machine's disk, not the install's data. */
 export const TABLES_NOT_BACKED_UP = new Set(['backups']);
 
-/** Firebreak's tables (schema public), every parent before the tables whose foreign keys point at it. */
+/**
+ * Firebreak's tables (schema public), every parent before the tables whose foreign keys point at it, or
+ * whose references its triggers check (CHECKED_REFERENCES).
+ */
 export async function tablesInDependencyOrder(db: Database): Promise<string[]> {
   const tables = await queryRows<{ name: string }>(
     db,
@@ -22,7 +25,8 @@ export async function tablesInDependencyOrder(db: Database): Promise<string[]> {
         where k.contype = 'f' and n.nspname = 'public' and child.oid <> parent.oid`,
   );
   const parentsOf = new Map<string, Set<string>>(tables.map((table) => [table.name, new Set<string>()]));
-  for (const { child, parent } of references) parentsOf.get(child)?.add(parent);
+  for (const { child, parent } of [...references, ...CHECKED_REFERENCES.map(({ table, references: parent }) => ({ child: table, parent }))])
+    parentsOf.get(child)?.add(parent);
   const ordered: string[] = [];
   const placed = new Set<string>();
   while (placed.size < parentsOf.size) {

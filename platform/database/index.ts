@@ -3,6 +3,6 @@ export { openDatabase, queryRows } from './client.ts';
 export { EmbeddedDatabaseBusyError, lockEmbeddedDatabase } from './embedded-lock.ts';
 export { isDataError, sqlStateOf, violatedConstraintOf } from './errors.ts';
 export { runtimeRoleGrants } from './grants.ts';
-export { APPEND_ONLY_TABLES, allowErasure, MIGRATIONS_FOLDER, migrationStatus, runMigrations } from './migrate.ts';
+export { APPEND_ONLY_TABLES, allowErasure, CHECKED_REFERENCES, MIGRATIONS_FOLDER, migrationStatus, runMigrations } from './migrate.ts';
 export type { PreparedStatement } from './prepared.ts';
 export { epochMs, fromEpochMs, planGenerically, preparedLookup, preparedStatement } from './prepared.ts';

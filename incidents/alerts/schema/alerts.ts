@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { SEVERITIES } from '../../../platform/index.ts';
-import { incidents } from '../../schema/incidents.ts';
 
 /**
  * firing; resolved (its sender said so); expired (its sender stopped refreshing it and its endsAt
@@ -52,7 +51,13 @@ export const alerts = pgTable(
     source: text({ enum: ALERT_SOURCES }).notNull(),
     /** The correlation key: Alertmanager's groupKey, or the configured group_by labels. */
     groupKey: text().notNull(),
-    incidentId: uuid().references(() => incidents.id),
+    /**
+     * The incident it joined. Not a foreign key: its check ran once per inserted row (4.5 of 16 µs of
+     * Postgres CPU per new alert); migration 0017 keeps the same guarantee once per statement
+     * (firebreak_check_reference: the incidents named exist, and are locked FOR KEY SHARE as the key
+     * check locks them), and refuses to delete an incident alerts still name.
+     */
+    incidentId: uuid(),
     /** The silence that muted this episode; a muted alert joins no incident and pages nobody. */
     silenceId: uuid(),
     /** The fingerprint of the firing alert that inhibited this episode (an inhibition rule); it joins no incident. */

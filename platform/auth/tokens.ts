@@ -284,34 +284,50 @@ export async function revokeTokensOf(tx: Database, userId: string, now: Date = n
 // Every API request and every ingest delivery looks its token up: a prepared statement whose plan is kept
 // (preparedLookup), not a query built and planned each time.
 // A person's token stops with their account (disabled or removed), and acts with at most the owner's role now.
-const selectLiveToken = preparedLookup<
-  [tokenHash: string],
-  {
-    id: string;
-    name: string;
-    role: Role;
-    last_used_at: number | null;
-    expires_at: number | null;
-    owner_user_id: string | null;
-    owner_role: Role | null;
-  }
->(`
+interface LiveTokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  last_used_at: number | null;
+  expires_at: number | null;
+  owner_user_id: string | null;
+  owner_role: Role | null;
+}
+
+const selectLiveToken = preparedLookup<[tokenHash: string], LiveTokenRow>(`
   select t.id::text as id, t.name, t.role, ${epochMs('t.last_used_at')} as last_used_at, ${epochMs('t.expires_at')} as expires_at,
     t.owner_user_id::text as owner_user_id, u.role as owner_role
   from api_tokens t left join users u on u.id = t.owner_user_id
   where t.token_hash = $1 and t.revoked_at is null
     and (t.owner_user_id is null or (u.disabled_at is null and u.deleted_at is null)) limit 1`);
 
-/**
- * The actor a bearer token stands for, or null when it is unknown or revoked (or its owner is gone);
- * throws TokenExpiredError (401, saying so) for a token past its expiry.
- */
-export async function authenticateToken(db: Database, token: string): Promise<Actor | null> {
-  if (!token.startsWith(TOKEN_PREFIX) && token.length < 32) return null;
-  const [row] = await selectLiveToken(db, hashToken(token));
-  if (!row) return null;
+// Lookups under way, by database handle and token hash. A sender's requests come in bursts (Prometheus and
+// Alertmanager post on several connections at once, and an ingest transaction answers several requests
+// together): the requests that present a token while its lookup is under way take that lookup's answer,
+// not one each. Nothing is kept once it has answered, so a revocation, a disabled owner or a lesser role
+// holds for every request that arrives after it, as before; a request that arrives while a lookup begun
+// before it is under way is judged as if it had come a round trip earlier. Under the alerts benchmark it
+// saved about two lookups of three (taking the lookup away altogether: 1.05 x the alerts/s).
+const lookupsUnderWay = new WeakMap<Database, Map<string, Promise<LiveTokenRow | undefined>>>();
+
+function lookUpLiveToken(db: Database, tokenHash: string): Promise<LiveTokenRow | undefined> {
+  let underWay = lookupsUnderWay.get(db);
+  if (!underWay) {
+    underWay = new Map();
+    lookupsUnderWay.set(db, underWay);
+  }
+  const shared = underWay.get(tokenHash);
+  if (shared) return shared;
+  const lookup = noteUse(db, tokenHash).finally(() => underWay.delete(tokenHash));
+  underWay.set(tokenHash, lookup);
+  return lookup;
+}
+
+/** The live token with this hash; its last_used_at is moved when it is older than LAST_USED_RESOLUTION_MS. */
+async function noteUse(db: Database, tokenHash: string): Promise<LiveTokenRow | undefined> {
+  const [row] = await selectLiveToken(db, tokenHash);
+  if (!row) return undefined;
   const now = Date.now();
-  if (row.expires_at !== null && row.expires_at <= now) throw new TokenExpiredError(row.name, new Date(row.expires_at));
   if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
     const stale = new Date(now - LAST_USED_RESOLUTION_MS);
     await db
@@ -319,6 +335,18 @@ export async function authenticateToken(db: Database, token: string): Promise<Ac
       .set({ lastUsedAt: new Date(now) })
       .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))));
   }
+  return row;
+}
+
+/**
+ * The actor a bearer token stands for, or null when it is unknown or revoked (or its owner is gone);
+ * throws TokenExpiredError (401, saying so) for a token past its expiry.
+ */
+export async function authenticateToken(db: Database, token: string): Promise<Actor | null> {
+  if (!token.startsWith(TOKEN_PREFIX) && token.length < 32) return null;
+  const row = await lookUpLiveToken(db, hashToken(token));
+  if (!row) return null;
+  if (row.expires_at !== null && row.expires_at <= Date.now()) throw new TokenExpiredError(row.name, new Date(row.expires_at));
   // A demoted owner demotes their tokens at once: the token's role, capped by what the owner has now.
   const role =
     row.owner_user_id && row.owner_role && isPersonRole(row.role) && isPersonRole(row.owner_role)

@@ -121,10 +121,13 @@ export async function createMigratedPostgresDatabase(): Promise<{ url: string; d
 }
 
 /** A fresh, migrated, private database on the backend; close() drops it. */
-export async function openTestDatabase(backend: Backend, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+export async function openTestDatabase(
+  backend: Backend,
+  options: { poolSize?: number; lookupConnections?: number } = {},
+): Promise<DatabaseHandle> {
   if (backend === 'pglite') return openDatabase({ pgliteSnapshot: await migratedPgliteSnapshot() });
   const database = await createMigratedPostgresDatabase();
-  const handle = await openDatabase({ url: database.url, poolSize: options.poolSize ?? 5 });
+  const handle = await openDatabase({ url: database.url, poolSize: options.poolSize ?? 5, lookupConnections: options.lookupConnections });
   return {
     ...handle,
     async close() {

@@ -25,8 +25,8 @@ export async function tablesInDependencyOrder(db: Database): Promise<string[]> {
         where k.contype = 'f' and n.nspname = 'public' and child.oid <> parent.oid`,
   );
   const parentsOf = new Map<string, Set<string>>(tables.map((table) => [table.name, new Set<string>()]));
-  for (const { child, parent } of [...references, ...CHECKED_REFERENCES.map(({ table, references: parent }) => ({ child: table, parent }))])
-    parentsOf.get(child)?.add(parent);
+  const checked = CHECKED_REFERENCES.map(({ table, references: parent }) => ({ child: table, parent }));
+  for (const { child, parent } of [...references, ...checked]) parentsOf.get(child)?.add(parent);
   const ordered: string[] = [];
   const placed = new Set<string>();
   while (placed.size < parentsOf.size) {

@@ -163,7 +163,10 @@ async function installReferenceChecks(db: Database): Promise<void> {
     const [child, parent, key] = [table, references, column].map((name) => sql.identifier(name));
     const check = sql.identifier(`firebreak_check_${table}_${column}`);
     const guard = sql.identifier(`firebreak_keep_${references}_named_by_${table}`);
-    const named = sql.raw(`'${table}.${column}'`);
+    // The names as SQL text literals (constants of this file, not input).
+    const [tableText, columnText, referencesText, named] = [table, column, references, `${table}.${column}`].map((name) =>
+      sql.raw(`'${name}'`),
+    );
     // An insert is checked once, on the rows it wrote (the transition table "written"): the ids it names
     // are locked in one read, and compared with how many it names. An update is checked per row, and only
     // when the id changes (its trigger's condition: heartbeats leave it alone).
@@ -190,15 +193,15 @@ async function installReferenceChecks(db: Database): Promise<void> {
           end if;
           missing := new.${key}::text;
         end if;
-        raise exception '% names % %, which does not exist', ${named}, ${sql.raw(`'${references}'`)}, missing
-          using errcode = 'foreign_key_violation', table = tg_table_name, column = ${sql.raw(`'${column}'`)};
+        raise exception '% names % %, which does not exist', ${named}, ${referencesText}, missing
+          using errcode = 'foreign_key_violation', table = tg_table_name, column = ${columnText};
       end $$`);
     await db.execute(sql`
       create or replace function ${guard}() returns trigger language plpgsql as $$
       begin
         if (tg_op = 'DELETE' or new.id <> old.id) and exists (select 1 from ${child} c where c.${key} = old.id) then
           raise exception '% % is still named by %: % refused', tg_table_name, old.id, ${named}, tg_op
-            using errcode = 'foreign_key_violation', table = ${sql.raw(`'${table}'`)}, column = ${sql.raw(`'${column}'`)};
+            using errcode = 'foreign_key_violation', table = ${tableText}, column = ${columnText};
         end if;
         return case when tg_op = 'DELETE' then old else new end;
       end $$`);

@@ -261,7 +261,8 @@ const refreshAlerts = preparedStatement<[rows: string, now: string], never>(`
 /**
  * Heartbeats, without the per-alert locks: one UPDATE that moves only what changed, merged against
  * the row as it is when locked (a concurrent heartbeat may have moved endsAt further already), and
- * skips rows whose status changed meanwhile (the transition that changed it wins).
+ * skips rows whose status changed meanwhile (the transition that changed it wins). Its plan cannot
+ * depend on the rows (a seek by fingerprint per row, in a nested loop): run it within planGenerically().
  */
 export async function refreshAlertRows(db: Database, refreshes: { fingerprint: string; state: AlertState }[], now: Date): Promise<void> {
   if (refreshes.length === 0) return;

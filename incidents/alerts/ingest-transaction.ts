@@ -223,9 +223,9 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   for (const plan of refreshes) outcomeOf(outcomes, plan.incoming.fingerprint).updated = true;
   // 5. The rows, the incidents' timeline entries, then what the incidents' state now owes.
   const heartbeats = refreshes.map((plan) => ({ fingerprint: plan.incoming.fingerprint, state: plan.merge.next }));
-  // The upsert and the timeline entries insert what their parameter holds: they keep their plans
-  // (planning the 50-row upsert anew cost 0.65 ms of Postgres CPU, more than running it). Heartbeats
-  // join the stored rows, planned each time: a join's plan kept from a small table hashes all of it.
+  // The upsert and the timeline entries insert what their parameter holds, and heartbeats seek their
+  // rows by fingerprint: all keep their plans (planning the 50-row upsert anew cost 0.65 ms of Postgres
+  // CPU, more than running it; the heartbeats' update 0.2 ms, two fifths of it).
   const changes = alertChangesByIncident(events);
   // Only an incident that lost an alert needs the rows written to be settled (has it any left?); the
   // others' messages are decided already and go out in the same round trip as the writes.
@@ -234,8 +234,9 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
   );
   const gaining = new Set([...touchedIncidents].filter((id) => !losing.has(id)));
   await Promise.all([
-    refreshAlertRows(tx, heartbeats, now),
-    planGenerically(tx, () => Promise.all([writeAlertRows(tx, writes, now), recordAlertEvents(tx, events, changes)])),
+    planGenerically(tx, () =>
+      Promise.all([refreshAlertRows(tx, heartbeats, now), writeAlertRows(tx, writes, now), recordAlertEvents(tx, events, changes)]),
+    ),
     settleIncidents(tx, context, gaining, events, placement.incidents, changes),
   ]);
   await settleIncidents(tx, context, losing, events, placement.incidents, changes);

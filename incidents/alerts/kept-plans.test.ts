@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Database } from '../../platform/index.ts';
-import { queryRows } from '../../platform/index.ts';
+import { KEPT_PLANS, queryRows } from '../../platform/index.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
 import { activeSilences } from './active-silences.ts';
 import { lockKeys } from './advisory-locks.ts';
-import { firstLook, selectAlerts } from './alert-statements.ts';
+import { firstLook, refreshAlertRows, selectAlerts } from './alert-statements.ts';
 import { readInhibitRules } from './inhibition.ts';
 
 /** The statements a call issues, with their parameters, as a prepared-statement driver would receive them. */
@@ -45,12 +45,31 @@ describeOnBackends('kept plans of the ingest reads', () => {
       ...(await statementsOf((db) => activeSilences(db, now))),
       ...(await statementsOf((db) => readInhibitRules(db))),
       ...(await statementsOf((db) => lockKeys(db, ['alert:a1', 'group:g1']))),
+      ...(await statementsOf((db) =>
+        refreshAlertRows(
+          db,
+          [
+            {
+              fingerprint: 'grown-7',
+              state: {
+                status: 'firing',
+                startsAt: now,
+                endsAt: new Date(now.getTime() + 7_200_000),
+                endsAtIsTimeout: false,
+                annotations: {},
+                generatorUrl: null,
+                severity: 'sev2',
+              },
+            },
+          ],
+          now,
+        ),
+      )),
     ];
-    expect(statements).toHaveLength(5);
+    expect(statements).toHaveLength(6);
     await handle.withDedicatedConnection(async (db) => {
       // As the lookup connections' sessions, and planGenerically within a transaction, plan them.
-      await db.execute(sql.raw(`set plan_cache_mode = force_generic_plan`));
-      await db.execute(sql.raw(`set enable_seqscan = off`));
+      for (const [name, value] of Object.entries(KEPT_PLANS)) await db.execute(sql.raw(`set ${name} = ${value}`));
       for (const [index, statement] of statements.entries()) {
         await db.execute(sql.raw(`prepare kept_${index} as ${statement.text}`));
         await planOf(db, `kept_${index}`, statement.params);

@@ -79,11 +79,25 @@ export function fromEpochMs(text: string): string {
 /**
  * The settings under which plans are kept (planGenerically's, and the lookup connections' sessions):
  * generic plans, made with sequential scans off, since a plan kept from when a table was nearly empty
- * would otherwise scan it whole once it has grown (until the next ANALYZE invalidates it). Each
+ * would otherwise scan it whole once it has grown (until the next ANALYZE invalidates it). Joins are
+ * nested loops only, for the same reason: kept from an empty table, a join of a parameter's rows to
+ * the alerts hashed every alert (a full index scan), where a seek by key per row was wanted. Each
  * statement run under them reaches its rows through an index, or reads no table, at any size.
  */
-export const KEPT_PLANS = { plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' } as const;
-const CUSTOM_PLANS = { plan_cache_mode: 'force_custom_plan', enable_seqscan: 'on' } as const;
+export const KEPT_PLANS = {
+  plan_cache_mode: 'force_generic_plan',
+  enable_seqscan: 'off',
+  enable_hashjoin: 'off',
+  enable_mergejoin: 'off',
+  enable_material: 'off',
+} as const;
+const CUSTOM_PLANS = {
+  plan_cache_mode: 'force_custom_plan',
+  enable_seqscan: 'on',
+  enable_hashjoin: 'on',
+  enable_mergejoin: 'on',
+  enable_material: 'on',
+} as const;
 
 /** A statement that sets these for the rest of the transaction. */
 const settingFor = (settings: Record<string, string>) =>

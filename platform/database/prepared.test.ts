@@ -9,9 +9,13 @@ import { epochMs, fromEpochMs, planGenerically, preparedLookup, preparedStatemen
 const next = preparedStatement<[], { value: number }>(`select nextval('prepared_test_order')::int as value`);
 const echo = preparedStatement<[items: string, at: string], { items: string[]; at: number; text: string }>(`
   select array(select jsonb_array_elements_text($1::text::jsonb)) as items, ${epochMs('$2::text::timestamptz')} as at, $2 as text`);
-const PLAN_SETTINGS = `select current_setting('plan_cache_mode') as mode, current_setting('enable_seqscan') as seqscan`;
-const planMode = preparedStatement<[], { mode: string; seqscan: string }>(PLAN_SETTINGS);
-const lookupPlanMode = preparedLookup<[], { mode: string; seqscan: string }>(PLAN_SETTINGS);
+// Joins are planned with the scans: a kept plan may only join by nested loops (hash joins, merge joins and materialisation off).
+const PLAN_SETTINGS = `select current_setting('plan_cache_mode') as mode,
+  case when current_setting('enable_hashjoin') = current_setting('enable_mergejoin')
+    and current_setting('enable_mergejoin') = current_setting('enable_material')
+    then current_setting('enable_seqscan') || '/' || current_setting('enable_hashjoin') else 'mixed' end as scans`;
+const planMode = preparedStatement<[], { mode: string; scans: string }>(PLAN_SETTINGS);
+const lookupPlanMode = preparedLookup<[], { mode: string; scans: string }>(PLAN_SETTINGS);
 const roundTrip = preparedStatement<[times: string], { at: number | null; iso: string | null }>(`
   select ${epochMs(fromEpochMs('value'))} as at, to_char(${fromEpochMs('value')} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MSZ') as iso
   from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(value, position) order by position`);
@@ -54,14 +58,14 @@ describeOnBackends('prepared statements', (backend) => {
   }) => {
     const before = (await planMode(handle.db))[0];
     const [inside, after] = await handle.db.transaction(async (tx) => {
-      let seen: { mode: string; seqscan: string }[] = [];
+      let seen: { mode: string; scans: string }[] = [];
       await planGenerically(tx, async () => {
         seen = await planMode(tx);
       });
       return [seen[0], (await planMode(tx))[0]];
     });
-    expect(inside).toEqual({ mode: 'force_generic_plan', seqscan: 'off' });
-    expect(after).toEqual({ mode: 'force_custom_plan', seqscan: 'on' });
+    expect(inside).toEqual({ mode: 'force_generic_plan', scans: 'off/off' });
+    expect(after).toEqual({ mode: 'force_custom_plan', scans: 'on/on' });
     // A server connection plans every prepared statement with its parameters, but inside planGenerically.
     if (backend === 'postgres') expect(before?.mode).toBe('force_custom_plan');
     expect((await planMode(handle.db))[0]).toEqual(before);
@@ -75,14 +79,14 @@ describeOnBackends('prepared statements', (backend) => {
     const inTransaction = await handle.db.transaction(async (tx) => (await lookupPlanMode(tx))[0]);
     const plain = (await planMode(handle.db))[0];
     if (backend === 'postgres') {
-      for (const [row] of seen) expect(row).toEqual({ mode: 'force_generic_plan', seqscan: 'off' });
-      expect(inTransaction).toEqual({ mode: 'force_custom_plan', seqscan: 'on' });
+      for (const [row] of seen) expect(row).toEqual({ mode: 'force_generic_plan', scans: 'off/off' });
+      expect(inTransaction).toEqual({ mode: 'force_custom_plan', scans: 'on/on' });
     } else {
       for (const [row] of seen) expect(row).toEqual(plain);
       expect(inTransaction).toEqual(plain);
     }
     // The pool's own connections are untouched.
-    expect(plain?.seqscan).toBe('on');
+    expect(plain?.scans).toBe('on/on');
   });
 
   it('planGenerically: a plan kept while the table was nearly empty still uses the index once it has grown', async ({
@@ -133,7 +137,7 @@ describe.runIf(databaseBackends.includes('postgres'))('lookup connections (DATAB
     const handle = await openDatabase({ url: empty.url, poolSize: 2, lookupConnections: count });
     try {
       const seen = await Promise.all(Array.from({ length: 9 }, () => lookupPlanMode(handle.db)));
-      const expected = count > 0 ? { mode: 'force_generic_plan', seqscan: 'off' } : { mode: 'force_custom_plan', seqscan: 'on' };
+      const expected = count > 0 ? { mode: 'force_generic_plan', scans: 'off/off' } : { mode: 'force_custom_plan', scans: 'on/on' };
       for (const [row] of seen) expect(row).toEqual(expected);
       expect(await lookupBackends(handle)).toEqual([{ count }]);
     } finally {

@@ -62,19 +62,21 @@ const selectRules = preparedStatement<[], { id: string; source_matchers: Matcher
 // Firing alerts holding the plain name="value" matchers of some rule's source side (no index on
 // labels: a filter on the firing alerts, not a seek); the rules' regex matchers are checked in JS.
 // With no rules the first (uncorrelated) condition is false once for all, and no alert is read.
-// Issued beside selectRules: no round trip of its own.
+// Each rule's matchers become one object once per statement, and each alert is tested against all
+// of them at once: built again for every alert and rule, they cost four times as much (650 against
+// 160 ms with 122,000 firing alerts and two rules). Issued beside selectRules: no round trip of its own.
 const selectSourceCandidates = preparedStatement<[now: string], { fingerprint: string; labels: Record<string, string> }>(`
   select a.fingerprint, a.labels from alerts a
   where exists (select 1 from inhibit_rules)
     and a.status = 'firing' and (a.ends_at is null or a.ends_at > $1::text::timestamptz)
-    and exists (
-      select 1 from inhibit_rules r
-      where a.labels @> (
+    and a.labels @> any(array(
+      select (
         select coalesce(jsonb_object_agg(m ->> 'name', m ->> 'value'), '{}'::jsonb)
         from jsonb_array_elements(r.source_matchers) as m
         where not (m ->> 'isRegex')::boolean and (m ->> 'isEqual')::boolean and m ->> 'value' <> ''
       )
-    )`);
+      from inhibit_rules r
+    ))`);
 
 /**
  * The rules and the alerts that fire at `now` and match a rule's source side: those stored, as this

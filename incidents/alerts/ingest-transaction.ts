@@ -92,7 +92,16 @@ async function ingest(tx: Database, incoming: Map<string, Incoming>, firstLook: 
           lockKeys(tx, keys, new Set([...sharedGroups].map((group) => lockName('group', group)))),
           selectAlerts(tx, stored),
           correlating.length > 0 ? activeSilences(tx, now) : Promise.resolve(null),
-          correlating.length > 0 ? readInhibition(tx, now, delivered) : Promise.resolve(null),
+          correlating.length > 0
+            ? readInhibition(
+                tx,
+                now,
+                delivered,
+                // Whatever correlate() places below is one of these (read again under its lock, a
+                // transition may need placing where the first read said it did not).
+                () => transitions.map((plan) => plan.incoming.labels),
+              )
+            : Promise.resolve(null),
         ]),
       ),
       incidentCandidates(

@@ -5,6 +5,7 @@ import { KEPT_PLANS, queryRows, systemContext } from '../../platform/index.ts';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { openTestDatabase } from '../../test/harness/database.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { watchStatements } from '../../test/harness/statements.ts';
 import { activeSilences } from './active-silences.ts';
 import { lockKeys } from './advisory-locks.ts';
 import { firstLook, refreshAlertRows, selectAlerts } from './alert-statements.ts';
@@ -80,33 +81,11 @@ async function expectSeeksOnceGrown(handle: DatabaseHandle, statements: { text: 
 function recordKeptStatements(db: Database): { text: string; params: unknown[] }[] {
   const kept: { text: string; params: unknown[] }[] = [];
   let keeping = false;
-  const note = (text: unknown, params: unknown) => {
-    if (typeof text !== 'string') return;
+  watchStatements(db, (text, params) => {
     if (text.includes("'force_generic_plan'")) keeping = true;
     else if (text.includes("'force_custom_plan'")) keeping = false;
-    else if (keeping) kept.push({ text, params: Array.isArray(params) ? params : [] });
-  };
-  type Driver = Record<string, (...args: unknown[]) => unknown>;
-  const watch = (driver: Driver, method: 'unsafe' | 'query') => {
-    const original = driver[method]?.bind(driver);
-    if (!original) throw new Error(`the transaction's driver has no ${method}()`);
-    driver[method] = (text, params, ...rest) => {
-      note(text, params);
-      return original(text, params, ...rest);
-    };
-  };
-  const client = (db as unknown as { session: { client: Driver } }).session.client;
-  // drizzle runs a transaction in postgres.js's begin() or PGlite's transaction(), on the driver they hand it.
-  const method = typeof client.begin === 'function' ? 'begin' : 'transaction';
-  const original = client[method]?.bind(client);
-  if (!original) throw new Error('the database driver starts no transactions');
-  client[method] = (...args) => {
-    const run = args.pop() as (driver: Driver) => unknown;
-    return original(...args, (driver: Driver) => {
-      watch(driver, method === 'begin' ? 'unsafe' : 'query');
-      return run(driver);
-    });
-  };
+    else if (keeping) kept.push({ text, params });
+  });
   return kept;
 }
 

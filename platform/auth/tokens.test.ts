@@ -2,21 +2,17 @@ import { expect } from 'vitest';
 import { TEST_CONFIG } from '../../test/harness/config.ts';
 import { openTestDatabase } from '../../test/harness/database.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { watchStatements } from '../../test/harness/statements.ts';
 import type { Database } from '../database/index.ts';
 import { systemContext } from './actor.ts';
 import { authenticateToken, createToken, revokeToken } from './tokens.ts';
 
-/** Counts the statements sent on this handle's own connections whose text contains `fragment`. */
+/** Counts the statements sent on this handle whose text contains `fragment`. */
 function countStatements(db: Database, fragment: string): () => number {
-  const client = (db as unknown as { session: { client: Record<string, (text: unknown, ...rest: unknown[]) => unknown> } }).session.client;
-  const method = typeof client.unsafe === 'function' ? 'unsafe' : 'query';
-  const original = client[method]?.bind(client);
-  if (!original) throw new Error('no driver method to count statements on');
   let count = 0;
-  client[method] = (text, ...rest) => {
-    if (typeof text === 'string' && text.includes(fragment)) count++;
-    return original(text, ...rest);
-  };
+  watchStatements(db, (text) => {
+    if (text.includes(fragment)) count++;
+  });
   return () => count;
 }
 

@@ -164,6 +164,8 @@ export async function createFirebreak(config: Config, options: FirebreakOptions 
       maxBodyBytes: config.TRACE_MAX_BODY_BYTES,
       maxInFlightBytes: config.TRACE_MAX_INFLIGHT_BYTES,
       maxInFlightRequests: config.TRACE_MAX_INFLIGHT_REQUESTS,
+      maxQueuedRequests: config.TRACE_MAX_QUEUED_REQUESTS,
+      maxQueueWaitMs: config.TRACE_MAX_QUEUE_WAIT_MS,
     }),
   );
   app.route('/api/incidents', incidentTraceRoutes);

@@ -225,6 +225,9 @@ export const ConfigSchema = z.object({
     .min(1024)
     .default(128 * 1024 * 1024),
   TRACE_MAX_INFLIGHT_REQUESTS: z.coerce.number().int().min(1).default(64),
+  TRACE_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(256),
+  // Below the OTLP exporters' 10 s export timeout, so that a refused request still has time to retry.
+  TRACE_MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(2000),
   TRACE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   TRACE_EVIDENCE_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(20),
   TRACE_MAX_OPERATIONS_PER_SERVICE: z.coerce.number().int().min(1).max(100_000).default(200),

@@ -141,3 +141,51 @@ describe.each(databaseBackends)('official OpenTelemetry exporters to a running F
     },
   );
 });
+
+describe('a burst of exports from a SimpleSpanProcessor against a Firebreak with few slots', () => {
+  let firebreak: TestFirebreak;
+  let running: RunningServer;
+  let token: string;
+
+  beforeAll(async () => {
+    // One request in flight at a time: the 400 that arrive together wait their turn. Each gzip body
+    // comes after its headers, so without the line most would be refused again at every retry.
+    firebreak = await createTestFirebreak('pglite', {
+      PORT: '0',
+      TRACE_MAX_INFLIGHT_REQUESTS: '1',
+      TRACE_MAX_QUEUED_REQUESTS: '1000',
+      TRACE_MAX_QUEUE_WAIT_MS: '5000',
+    });
+    running = await listen(firebreak);
+    token = await firebreak.tokenFor('ingest');
+  });
+  afterAll(async () => {
+    await running.shutdown();
+  });
+
+  it('serves every export, one span each, without running out of retries', async () => {
+    const service = 'checkout-burst';
+    const recording = new RecordingExporter(
+      new HttpJsonExporter({
+        url: `http://127.0.0.1:${running.port}/v1/traces`,
+        headers: { authorization: `Bearer ${token}` },
+        compression: 'gzip' as ExporterConfig['compression'],
+        concurrencyLimit: 1000,
+      }),
+    );
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': service }),
+      spanProcessors: [new SimpleSpanProcessor(recording)],
+    });
+    const tracer = provider.getTracer('burst-test');
+    for (let i = 0; i < 400; i++) tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER }).end();
+    await provider.forceFlush();
+    await provider.shutdown();
+
+    expect(recording.results).toHaveLength(400);
+    expect(recording.results.filter((result) => result.code !== 0)).toEqual([]);
+    await firebreak.scheduler.runJob('slo-evaluation', new Date());
+    const response = await firebreak.request('GET', `/api/services?service=${service}`);
+    expect(((await response.json()) as ServiceList).services[0]).toMatchObject({ service, requests: 400, errors: 0 });
+  });
+});

@@ -347,42 +347,90 @@ describeOnBackends('POST /v1/traces', (backend) => {
     });
   });
 
-  it('sheds load with 429 and Retry-After when the in-flight budget is spent', async () => {
-    const tight = await createTestFirebreak(backend, { TRACE_MAX_INFLIGHT_REQUESTS: '1' });
+  it('sheds load with 429 and Retry-After when the in-flight budget is spent and no line is allowed', async () => {
+    const tight = await createTestFirebreak(backend, { TRACE_MAX_INFLIGHT_REQUESTS: '1', TRACE_MAX_QUEUED_REQUESTS: '0' });
     try {
       const token = await tight.tokenFor('ingest');
-      // A body that trickles in holds the only slot while the second request arrives.
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      const slow = new ReadableStream<Uint8Array>({
-        async start(controller) {
-          controller.enqueue(new Uint8Array(buildTracePayload({ spans: 1 })));
-          await held;
-          controller.close();
-        },
-      });
-      const first = tight.app.request('/v1/traces', {
-        method: 'POST',
-        body: slow,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf' },
-        duplex: 'half',
-      } as RequestInit);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const second = await tight.request('POST', '/v1/traces', {
-        token,
-        body: fixture('traces-01.pb'),
-        headers: { 'content-type': 'application/x-protobuf' },
-      });
+      const first = await heldExport(tight, token);
+      const second = await exportFixture(tight, token);
       expect(second.status).toBe(429);
       expect(second.headers.get('retry-after')).toBe('1');
       expect((await statusOf429(second)).code).toBe(8);
-      release();
-      expect((await first).status).toBe(200);
+      first.finish();
+      expect((await first.response).status).toBe(200);
     } finally {
       await tight.close();
     }
   });
+
+  it('lines up requests beyond the budget, serves them in turn, and refuses one that finds the line full or waits too long', async () => {
+    const tight = await createTestFirebreak(backend, {
+      TRACE_MAX_INFLIGHT_REQUESTS: '1',
+      TRACE_MAX_QUEUED_REQUESTS: '1',
+      TRACE_MAX_QUEUE_WAIT_MS: '5000',
+    });
+    try {
+      const token = await tight.tokenFor('ingest');
+      const first = await heldExport(tight, token);
+      const waiting = exportFixture(tight, token);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const lineFull = await exportFixture(tight, token);
+      expect(lineFull.status).toBe(429);
+      expect(lineFull.headers.get('retry-after')).toBe('1');
+      first.finish();
+      expect((await first.response).status).toBe(200);
+      expect((await waiting).status).toBe(200);
+    } finally {
+      await tight.close();
+    }
+
+    const impatient = await createTestFirebreak(backend, { TRACE_MAX_INFLIGHT_REQUESTS: '1', TRACE_MAX_QUEUE_WAIT_MS: '200' });
+    try {
+      const token = await impatient.tokenFor('ingest');
+      const first = await heldExport(impatient, token);
+      const waitedTooLong = await exportFixture(impatient, token);
+      expect(waitedTooLong.status).toBe(429);
+      expect((await statusOf429(waitedTooLong)).code).toBe(8);
+      first.finish();
+      expect((await first.response).status).toBe(200);
+      expect((await exportFixture(impatient, token)).status).toBe(200);
+    } finally {
+      await impatient.close();
+    }
+  });
 });
+
+/** An export whose body trickles in, holding its slot until finish() sends the rest. */
+async function heldExport(firebreak: TestFirebreak, token: string): Promise<{ response: Promise<Response>; finish: () => void }> {
+  let finish: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (finish = resolve));
+  const slow = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(new Uint8Array(buildTracePayload({ spans: 1 })));
+      await held;
+      controller.close();
+    },
+  });
+  const response = Promise.resolve(
+    firebreak.app.request('/v1/traces', {
+      method: 'POST',
+      body: slow,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf' },
+      duplex: 'half',
+    } as RequestInit),
+  );
+  // Long enough for the route to admit it and start reading.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { response, finish };
+}
+
+function exportFixture(firebreak: TestFirebreak, token: string): Promise<Response> {
+  return firebreak.request('POST', '/v1/traces', {
+    token,
+    body: fixture('traces-01.pb'),
+    headers: { 'content-type': 'application/x-protobuf' },
+  });
+}
 
 async function statusOf429(response: Response): Promise<{ code: number }> {
   return GoogleRpcStatus.toObject(GoogleRpcStatus.decode(new Uint8Array(await response.arrayBuffer()))) as { code: number };

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import type { TraceBatch } from '../../incidents/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
 import { defineMetric, metricsRegistry, replaceUnsafeTextDeep, requirePermission, unsafeText } from '../../platform/index.ts';
@@ -32,9 +32,13 @@ export interface OtlpRouteOptions {
   sink: TraceSink;
   /** Largest body accepted, on the wire and again once decompressed. */
   maxBodyBytes: number;
-  /** Bytes that requests in flight may hold together before new ones get 429. */
+  /** Bytes that requests in flight may hold together before new ones wait. */
   maxInFlightBytes: number;
   maxInFlightRequests: number;
+  /** Requests that may wait for a slot before new ones get 429. */
+  maxQueuedRequests: number;
+  /** How long a request may wait for a slot before it gets 429. */
+  maxQueueWaitMs: number;
 }
 
 /*
@@ -54,6 +58,18 @@ const otlpRequests = defineMetric(
       name: 'firebreak_otlp_requests_total',
       help: 'OTLP/HTTP export requests by encoding and outcome (ok, partial, invalid, too_large, unsupported, shed).',
       labelNames: ['encoding', 'outcome'] as const,
+      registers: [metricsRegistry],
+    }),
+);
+
+const admissionWait = defineMetric(
+  'firebreak_otlp_admission_wait_seconds',
+  () =>
+    new Histogram({
+      name: 'firebreak_otlp_admission_wait_seconds',
+      help: 'Time OTLP export requests waited for a slot (0 when one was free), by outcome (admitted, shed).',
+      labelNames: ['outcome'] as const,
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers: [metricsRegistry],
     }),
 );
@@ -104,7 +120,7 @@ async function decode(encoding: OtlpEncoding, body: Buffer): Promise<TraceBatch>
 
 /** POST /v1/traces: OTLP/HTTP trace export, protobuf or JSON, gzip or not. */
 export function otlpRoutes(options: OtlpRouteOptions) {
-  const admission = new OtlpAdmission(options.maxInFlightBytes, options.maxInFlightRequests);
+  const admission = new OtlpAdmission(options);
 
   return new Hono<AppEnv>().post(
     OTLP_TRACES_PATH,
@@ -119,7 +135,7 @@ export function otlpRoutes(options: OtlpRouteOptions) {
         400: { description: 'Malformed request (google.rpc.Status)' },
         413: { description: 'Body over the limit, on the wire or once decompressed' },
         415: { description: 'Content-Type other than application/x-protobuf or application/json' },
-        429: { description: 'Too many requests in flight; retry after Retry-After seconds' },
+        429: { description: 'Too many requests in flight and waiting; retry after Retry-After seconds' },
         503: { description: 'Service health cannot keep up; retry after Retry-After seconds' },
       },
     }),
@@ -161,7 +177,9 @@ export function otlpRoutes(options: OtlpRouteOptions) {
         options.maxBodyBytes,
         Number.isFinite(declared) && declared > 0 ? declared * (isCompressed ? 10 : 1) : options.maxBodyBytes,
       );
-      const release = admission.tryAdmit(reserve);
+      const waitStarted = performance.now();
+      const release = await admission.admit(reserve, c.req.raw.signal);
+      admissionWait.observe({ outcome: release ? 'admitted' : 'shed' }, (performance.now() - waitStarted) / 1000);
       if (!release) {
         c.header('Retry-After', RETRY_AFTER_SHED_SECONDS);
         return refuse(c, encoding, 429, GRPC_RESOURCE_EXHAUSTED, 'too many trace exports in flight; retry later', 'shed');

@@ -100,7 +100,17 @@ describeOnBackends('service health aggregation', () => {
       publicPaths: [],
       ownBodyLimitPaths: [OTLP_TRACES_PATH],
     });
-    app.route('/', otlpRoutes({ sink: aggregator, maxBodyBytes: 1 << 20, maxInFlightBytes: 1 << 24, maxInFlightRequests: 8 }));
+    app.route(
+      '/',
+      otlpRoutes({
+        sink: aggregator,
+        maxBodyBytes: 1 << 20,
+        maxInFlightBytes: 1 << 24,
+        maxInFlightRequests: 8,
+        maxQueuedRequests: 0,
+        maxQueueWaitMs: 0,
+      }),
+    );
     const token = await firebreak.tokenFor('ingest');
     const send = () =>
       app.request(OTLP_TRACES_PATH, {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { type ClientRequest, request } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
+import { listen } from '../../server.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
@@ -396,6 +398,59 @@ describeOnBackends('POST /v1/traces', (backend) => {
       expect((await exportFixture(impatient, token)).status).toBe(200);
     } finally {
       await impatient.close();
+    }
+  });
+
+  it('lets a request whose client hangs up while waiting leave the line, so that it holds no place', async () => {
+    const tight = await createTestFirebreak(backend, {
+      PORT: '0',
+      TRACE_MAX_INFLIGHT_REQUESTS: '1',
+      TRACE_MAX_QUEUED_REQUESTS: '1',
+      TRACE_MAX_QUEUE_WAIT_MS: '5000',
+    });
+    const running = await listen(tight);
+    try {
+      const token = await tight.tokenFor('ingest');
+      const body = Buffer.from(buildTracePayload({ spans: 1 }));
+      const post = (): ClientRequest =>
+        request({
+          host: '127.0.0.1',
+          port: running.port,
+          path: '/v1/traces',
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf', 'content-length': body.length },
+        });
+      const answered = (req: ClientRequest): Promise<number> =>
+        new Promise((resolve, reject) => {
+          req.on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          });
+          req.on('error', reject);
+        });
+
+      // The first holds the only slot: half its body is sent, the rest waits.
+      const first = post();
+      const firstAnswer = answered(first);
+      first.write(body.subarray(0, body.length >> 1));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The second takes the only place in line, then its client hangs up.
+      const second = post();
+      second.on('error', () => undefined);
+      second.end(body);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The place is free again: the third waits instead of being refused, and is served in turn.
+      const third = post();
+      const thirdAnswer = answered(third);
+      third.end(body);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      first.end(body.subarray(body.length >> 1));
+      expect(await firstAnswer).toBe(200);
+      expect(await thirdAnswer).toBe(200);
+    } finally {
+      await running.shutdown();
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { TraceBatch } from '../../incidents/index.ts';
 import type { AppEnv } from '../../platform/index.ts';
 import { defineMetric, metricsRegistry, replaceUnsafeTextDeep, requirePermission, unsafeText } from '../../platform/index.ts';
@@ -70,6 +70,16 @@ const admissionWait = defineMetric(
       help: 'Time OTLP export requests waited for a slot (0 when one was free), by outcome (admitted, shed).',
       labelNames: ['outcome'] as const,
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [metricsRegistry],
+    }),
+);
+
+const requestsWaiting = defineMetric(
+  'firebreak_otlp_requests_waiting',
+  () =>
+    new Gauge({
+      name: 'firebreak_otlp_requests_waiting',
+      help: 'OTLP export requests waiting in line for a slot now.',
       registers: [metricsRegistry],
     }),
 );
@@ -178,11 +188,13 @@ export function otlpRoutes(options: OtlpRouteOptions) {
         Number.isFinite(declared) && declared > 0 ? declared * (isCompressed ? 10 : 1) : options.maxBodyBytes,
       );
       const waitStarted = performance.now();
-      const release = await admission.admit(reserve, c.req.raw.signal);
+      // Admitted at once, the request leaves the gauge before anything else runs: it counts those in line.
+      requestsWaiting.inc();
+      const release = await admission.admit(reserve, c.req.raw.signal).finally(() => requestsWaiting.dec());
       admissionWait.observe({ outcome: release ? 'admitted' : 'shed' }, (performance.now() - waitStarted) / 1000);
       if (!release) {
         c.header('Retry-After', RETRY_AFTER_SHED_SECONDS);
-        return refuse(c, encoding, 429, GRPC_RESOURCE_EXHAUSTED, 'too many trace exports in flight; retry later', 'shed');
+        return refuse(c, encoding, 429, GRPC_RESOURCE_EXHAUSTED, 'too many trace exports in flight and in line; retry later', 'shed');
       }
       try {
         const received = await readLimited(c.req.raw.body, options.maxBodyBytes);

@@ -7,6 +7,8 @@ import { listen } from '../../server.ts';
 import { buildTracePayload } from '../../test/bench/otlp-payload.ts';
 import { createTestFirebreak, type TestFirebreak } from '../../test/harness/app.ts';
 import { describeOnBackends, it } from '../../test/harness/fixtures.ts';
+import { metricValues } from '../../test/harness/metrics.ts';
+import { eventually } from '../../test/harness/prometheus-stack.ts';
 import { seededRandom } from '../../test/harness/seeded-random.ts';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, GoogleRpcStatus } from '../../test/oracles/otlp-proto-schema.ts';
 
@@ -366,16 +368,12 @@ describeOnBackends('POST /v1/traces', (backend) => {
   });
 
   it('lines up requests beyond the budget, serves them in turn, and refuses one that finds the line full or waits too long', async () => {
-    const tight = await createTestFirebreak(backend, {
-      TRACE_MAX_INFLIGHT_REQUESTS: '1',
-      TRACE_MAX_QUEUED_REQUESTS: '1',
-      TRACE_MAX_QUEUE_WAIT_MS: '5000',
-    });
+    const tight = await createTestFirebreak(backend, ONE_SLOT_AND_ONE_PLACE);
     try {
       const token = await tight.tokenFor('ingest');
       const first = await heldExport(tight, token);
       const waiting = exportFixture(tight, token);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await lineHolds(1);
       const lineFull = await exportFixture(tight, token);
       expect(lineFull.status).toBe(429);
       expect(lineFull.headers.get('retry-after')).toBe('1');
@@ -402,12 +400,7 @@ describeOnBackends('POST /v1/traces', (backend) => {
   });
 
   it('lets a request whose client hangs up while waiting leave the line, so that it holds no place', async () => {
-    const tight = await createTestFirebreak(backend, {
-      PORT: '0',
-      TRACE_MAX_INFLIGHT_REQUESTS: '1',
-      TRACE_MAX_QUEUED_REQUESTS: '1',
-      TRACE_MAX_QUEUE_WAIT_MS: '5000',
-    });
+    const tight = await createTestFirebreak(backend, { ...ONE_SLOT_AND_ONE_PLACE, PORT: '0' });
     const running = await listen(tight);
     try {
       const token = await tight.tokenFor('ingest');
@@ -420,34 +413,30 @@ describeOnBackends('POST /v1/traces', (backend) => {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-protobuf', 'content-length': body.length },
         });
-      const answered = (req: ClientRequest): Promise<number> =>
-        new Promise((resolve, reject) => {
-          req.on('response', (response) => {
-            response.resume();
-            resolve(response.statusCode ?? 0);
-          });
-          req.on('error', reject);
-        });
 
-      // The first holds the only slot: half its body is sent, the rest waits.
-      const first = post();
-      const firstAnswer = answered(first);
-      first.write(body.subarray(0, body.length >> 1));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The first holds the only slot.
+      const first = await heldExport(tight, token);
       // The second takes the only place in line, then its client hangs up.
       const second = post();
       second.on('error', () => undefined);
       second.end(body);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await lineHolds(1);
       second.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Well before its wait of 5 s could run out.
+      await lineHolds(0, 2500);
       // The place is free again: the third waits instead of being refused, and is served in turn.
       const third = post();
-      const thirdAnswer = answered(third);
+      const thirdAnswer = new Promise<number>((resolve, reject) => {
+        third.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        third.on('error', reject);
+      });
       third.end(body);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      first.end(body.subarray(body.length >> 1));
-      expect(await firstAnswer).toBe(200);
+      await lineHolds(1);
+      first.finish();
+      expect((await first.response).status).toBe(200);
       expect(await thirdAnswer).toBe(200);
     } finally {
       await running.shutdown();
@@ -455,17 +444,35 @@ describeOnBackends('POST /v1/traces', (backend) => {
   });
 });
 
-/** An export whose body trickles in, holding its slot until finish() sends the rest. */
+/** One request in flight, one in line, and a wait long enough never to run out in these tests. */
+const ONE_SLOT_AND_ONE_PLACE = { TRACE_MAX_INFLIGHT_REQUESTS: '1', TRACE_MAX_QUEUED_REQUESTS: '1', TRACE_MAX_QUEUE_WAIT_MS: '5000' };
+
+/**
+ * An export that holds its slot until finish() ends its body. It resolves once the route has begun to
+ * read the body, which it does only after admitting the request.
+ */
 async function heldExport(firebreak: TestFirebreak, token: string): Promise<{ response: Promise<Response>; finish: () => void }> {
   let finish: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (finish = resolve));
-  const slow = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(new Uint8Array(buildTracePayload({ spans: 1 })));
-      await held;
-      controller.close();
+  let reading: () => void = () => undefined;
+  const read = new Promise<void>((resolve) => (reading = resolve));
+  let sent = false;
+  const slow = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent) {
+          await held;
+          controller.close();
+          return;
+        }
+        sent = true;
+        reading();
+        controller.enqueue(new Uint8Array(buildTracePayload({ spans: 1 })));
+      },
     },
-  });
+    // Nothing is pulled before the route reads.
+    { highWaterMark: 0 },
+  );
   const response = Promise.resolve(
     firebreak.app.request('/v1/traces', {
       method: 'POST',
@@ -474,9 +481,17 @@ async function heldExport(firebreak: TestFirebreak, token: string): Promise<{ re
       duplex: 'half',
     } as RequestInit),
   );
-  // Long enough for the route to admit it and start reading.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await Promise.race([read, response.then((answered) => Promise.reject(new Error(`answered ${answered.status} before reading`)))]);
   return { response, finish };
+}
+
+/** Waits until this many export requests wait in line for a slot (the gauge is this process's). */
+function lineHolds(requests: number, withinMs = 10_000): Promise<number> {
+  return eventually(
+    async () => ((await metricValues('firebreak_otlp_requests_waiting'))[0]?.value === requests ? requests : undefined),
+    withinMs,
+    `${requests} export requests in line`,
+  );
 }
 
 function exportFixture(firebreak: TestFirebreak, token: string): Promise<Response> {
